@@ -1,0 +1,1 @@
+class ImageBuilder { public static void main(String[] a){ System.out.println("java " + Runtime.version()); } }

@@ -1,11 +1,87 @@
 package io.pgmcp.app;
 
-/** Entry point. */
+import io.pgmcp.cli.ConfigSource;
+import io.pgmcp.cli.Options;
+import io.pgmcp.cli.UsageException;
+import io.pgmcp.cli.ValidateCommand;
+import io.pgmcp.config.ConfigException;
+import io.pgmcp.config.LoadedConfig;
+import io.pgmcp.db.ConnectionProbe;
+import io.pgmcp.observability.Logging;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.Map;
+
+/**
+ * Entry point: parses the command line, loads the configuration and runs the server until stdin
+ * closes. Exit codes: 0 success, 1 bad configuration or failed start, 2 bad command line.
+ */
 public final class Main {
+    private static final System.Logger logger = System.getLogger(Main.class.getName());
+
     private Main() {
     }
 
     public static void main(String[] args) {
-        System.err.println("pg-mcp " + Runtime.version());
+        int code = run(args, System.in, System.out, System.err, System.getenv());
+        System.exit(code);
+    }
+
+    /** Runs pg-mcp as the command line says; answers the process exit code. */
+    public static int run(String[] args, InputStream stdin, PrintStream stdout, PrintStream stderr,
+                          Map<String, String> env) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (UsageException e) {
+            stderr.println("pg-mcp: " + e.getMessage());
+            stderr.println();
+            stderr.print(Options.USAGE);
+            return 2;
+        }
+        if (options.help()) {
+            stdout.print(Options.USAGE);
+            return 0;
+        }
+        if (options.version()) {
+            stdout.println("pg-mcp " + version());
+            return 0;
+        }
+        ConfigSource source = new ConfigSource(options, env);
+        if (options.validateConfig()) {
+            return new ValidateCommand(source, options.checkConnections() ? ConnectionProbe::check : null).run(stdout);
+        }
+
+        Logging.install("info", true, stderr);
+        LoadedConfig loaded;
+        try {
+            loaded = source.load();
+        } catch (ConfigException e) {
+            stderr.println("pg-mcp: invalid configuration (" + source.describe() + "):");
+            e.errors().forEach(error -> stderr.println("  " + error));
+            return 1;
+        }
+        var logging = loaded.config().observability().logging();
+        Logging.install(logging.level(), logging.format() == io.pgmcp.config.LogFormat.JSON, stderr);
+        loaded.warnings().forEach(w -> logger.log(System.Logger.Level.WARNING, "config: {0}", w));
+
+        String transport = options.transport().orElse(loaded.config().server().transport().name().toLowerCase(java.util.Locale.ROOT));
+        if (!transport.equals("stdio")) {
+            logger.log(System.Logger.Level.ERROR, "transport ''{0}'' is not available in this version; use stdio", transport);
+            return 1;
+        }
+        try (PgMcpServer server = new PgMcpServer(loaded.config(), version())) {
+            server.serveStdio(stdin, stdout);
+            return 0;
+        } catch (RuntimeException e) {
+            logger.log(System.Logger.Level.ERROR, "pg-mcp stopped on an unexpected error", e);
+            return 1;
+        }
+    }
+
+    /** The version from the jar manifest, or "dev" when running from classes. */
+    public static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 }

@@ -52,7 +52,7 @@ public final class Main {
             return new ValidateCommand(source, options.checkConnections() ? ConnectionProbe::check : null).run(stdout);
         }
 
-        Logging.install("info", true, stderr);
+        Logging.install(System.Logger.Level.INFO, true, stderr);
         LoadedConfig loaded;
         try {
             loaded = source.load();

@@ -41,6 +41,18 @@ public final class Logging {
         }
     }
 
+    /** Installs the handler at a {@link System.Logger.Level}. */
+    public static void install(System.Logger.Level level, boolean json, PrintStream stream) {
+        install(switch (level) {
+            case ALL, TRACE -> "trace";
+            case DEBUG -> "debug";
+            case INFO -> "info";
+            case WARNING -> "warn";
+            case ERROR -> "error";
+            case OFF -> "off";
+        }, json, stream);
+    }
+
     /** Maps a configured level name to java.util.logging. */
     public static Level julLevel(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {

@@ -1,0 +1,73 @@
+package io.pgmcp.app;
+
+import io.pgmcp.db.Database;
+import io.pgmcp.db.SqlFailure;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Background work for the databases: the first catalog load (retried with backoff, 1 s doubling to
+ * 60 s, until the database answers), the periodic refresh every {@code cache_refresh_interval}, and
+ * pool maintenance every 30 s. A single daemon timer thread only dispatches; the work runs on
+ * virtual threads. Failures are logged and retried, never thrown.
+ */
+final class Housekeeping implements AutoCloseable {
+    private static final System.Logger logger = System.getLogger(Housekeeping.class.getName());
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    private static final Duration MAX_RETRY = Duration.ofSeconds(60);
+    private static final Duration POOL_MAINTENANCE = Duration.ofSeconds(30);
+
+    private final List<Database> databases;
+    private final Duration refreshInterval;
+    private final Duration loadTimeout;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("pg-mcp-housekeeping").factory());
+
+    Housekeeping(List<Database> databases, Duration refreshInterval, Duration loadTimeout) {
+        this.databases = databases;
+        this.refreshInterval = refreshInterval;
+        this.loadTimeout = loadTimeout;
+    }
+
+    void start() {
+        for (Database database : databases) {
+            later(Duration.ZERO, () -> load(database, FIRST_RETRY));
+            timer.scheduleWithFixedDelay(() -> Thread.ofVirtual().start(database::maintainPool),
+                    POOL_MAINTENANCE.toMillis(), POOL_MAINTENANCE.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void load(Database database, Duration retryIn) {
+        try {
+            var catalog = database.refreshCatalog(loadTimeout);
+            logger.log(System.Logger.Level.INFO, "database ''{0}'': schema loaded ({1} relations)", database.name(), catalog.size());
+            if (!refreshInterval.isZero()) {
+                later(refreshInterval, () -> load(database, FIRST_RETRY));
+            }
+        } catch (SQLException e) {
+            boolean hadCatalog = database.catalog().isPresent();
+            logger.log(System.Logger.Level.WARNING, "database ''{0}'': schema {1} failed ({2}); retrying in {3} s",
+                    database.name(), hadCatalog ? "refresh" : "load", SqlFailure.of(e, false).message(), retryIn.toSeconds());
+            Duration next = retryIn.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retryIn.multipliedBy(2);
+            later(retryIn, () -> load(database, next));
+        } catch (RuntimeException e) {
+            logger.log(System.Logger.Level.ERROR, "database ''" + database.name() + "'': schema load failed unexpectedly", e);
+            later(MAX_RETRY, () -> load(database, MAX_RETRY));
+        }
+    }
+
+    private void later(Duration delay, Runnable task) {
+        if (!timer.isShutdown()) {
+            timer.schedule(() -> Thread.ofVirtual().name("pg-mcp-catalog").start(task), delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

@@ -1,0 +1,107 @@
+package io.pgmcp.app;
+
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.pgmcp.config.DatabaseConfig;
+import io.pgmcp.config.PgMcpConfig;
+import io.pgmcp.db.CatalogLoader;
+import io.pgmcp.db.ConnectionPool;
+import io.pgmcp.db.Database;
+import io.pgmcp.db.PgConnectionFactory;
+import io.pgmcp.db.PoolSettings;
+import io.pgmcp.mcp.McpSession;
+import io.pgmcp.mcp.Registry;
+import io.pgmcp.mcp.ServerInfo;
+import io.pgmcp.mcp.StdioTransport;
+import io.pgmcp.query.DatabaseRouter;
+import io.pgmcp.query.QueryPipeline;
+import io.pgmcp.query.Target;
+import io.pgmcp.resilience.Ticker;
+import io.pgmcp.sql.AccessPolicy;
+import io.pgmcp.sql.SqlGuard;
+import io.pgmcp.tools.ExecuteSqlTool;
+import io.pgmcp.tools.RefreshSchemaTool;
+import io.pgmcp.tools.SchemaResources;
+import io.pgmcp.tools.ToolErrors;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The composition root: builds every object of a running pg-mcp with {@code new}, in dependency
+ * order, and stops them in reverse. Nothing here connects to a database synchronously: catalogs load
+ * in the background, so a database that is down does not stop the server from starting.
+ */
+public final class PgMcpServer implements AutoCloseable {
+    private static final System.Logger logger = System.getLogger(PgMcpServer.class.getName());
+
+    private final PgMcpConfig config;
+    private final String version;
+    private final List<Database> databases = new ArrayList<>();
+    private final Registry registry = new Registry();
+    private final QueryPipeline pipeline;
+    private final Housekeeping housekeeping;
+
+    public PgMcpServer(PgMcpConfig config, String version) {
+        this.config = config;
+        this.version = version;
+        JsonMapper json = JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
+        CatalogLoader loader = new CatalogLoader(Clock.systemUTC());
+        List<Target> targets = new ArrayList<>();
+        for (DatabaseConfig db : config.databases()) {
+            AccessPolicy policy = new AccessPolicy(db.accessPolicy());
+            ConnectionPool pool = new ConnectionPool(PoolSettings.of(db.name(), db.minPoolSize(), db.maxPoolSize()),
+                    new PgConnectionFactory(db, config.server().queryTimeout()), Ticker.system());
+            Database database = new Database(db.name(), pool, loader, systemSchemas(db), json);
+            databases.add(database);
+            targets.add(new Target(db, database, policy, new SqlGuard(policy)));
+        }
+        DatabaseRouter router = new DatabaseRouter(targets);
+        this.pipeline = new QueryPipeline(router, config.server());
+        if (config.server().enableExecuteSql()) {
+            registry.add(new ExecuteSqlTool(pipeline));
+        }
+        registry.add(new RefreshSchemaTool(router, config.server().queryTimeout()));
+        registry.add(new SchemaResources(router, config.server().queryTimeout()));
+        this.housekeeping = new Housekeeping(databases, config.server().cacheRefreshInterval(), config.server().queryTimeout());
+        housekeeping.start();
+    }
+
+    /** pg_catalog and information_schema are loaded only when a policy allows them. */
+    private static Set<String> systemSchemas(DatabaseConfig db) {
+        Set<String> schemas = new LinkedHashSet<>();
+        for (String schema : db.accessPolicy().allowedSchemas()) {
+            String lower = schema.toLowerCase(Locale.ROOT);
+            if (lower.equals("pg_catalog") || lower.equals("information_schema")) {
+                schemas.add(lower);
+            }
+        }
+        return schemas;
+    }
+
+    ServerInfo serverInfo() {
+        return new ServerInfo("pg-mcp", version, Instructions.text(config, pipeline.databaseNames()));
+    }
+
+    /** Serves one MCP session on stdin/stdout until stdin ends; then drains in-flight calls. */
+    public void serveStdio(InputStream in, OutputStream out) {
+        logger.log(System.Logger.Level.INFO, "pg-mcp {0} serving MCP on stdio ({1} database(s): {2})", version,
+                databases.size(), pipeline.databaseNames());
+        StdioTransport transport = new StdioTransport(in, out);
+        transport.run(sink -> new McpSession(serverInfo(), registry, ToolErrors::fromThrowable, sink,
+                "stdio-" + UUID.randomUUID()), config.server().shutdownTimeout());
+        logger.log(System.Logger.Level.INFO, "stdin closed; pg-mcp is shutting down");
+    }
+
+    @Override
+    public void close() {
+        housekeeping.close();
+        databases.forEach(Database::close);
+    }
+}

@@ -1,0 +1,274 @@
+package io.pgmcp.db;
+
+import io.pgmcp.resilience.Ticker;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A small pool of pgjdbc connections for virtual threads: borrowers block on a fair lock's condition
+ * (no spinning, no thread locals), connections are opened and validated outside the lock, and a
+ * borrower's wait is bounded by one deadline that re-tries inside the pool never extend.
+ *
+ * <p>Idle connections are lent most-recently-used first; one idle longer than
+ * {@code validateAfterIdle} is checked with {@link Connection#isValid} first and replaced when dead
+ * (a restarted server, {@code pg_terminate_backend}). Connections retire after {@code maxLifetime}
+ * minus jitter. A lease marked broken is closed instead of returned. Thread-safe.
+ */
+public final class ConnectionPool implements AutoCloseable {
+    private static final System.Logger logger = System.getLogger(ConnectionPool.class.getName());
+
+    private final PoolSettings settings;
+    private final ConnectionFactory factory;
+    private final Ticker ticker;
+    private final ReentrantLock lock = new ReentrantLock(true);
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<PooledConnection> idle = new ArrayDeque<>();
+    private int total;
+    private int waiting;
+    private boolean closed;
+
+    public ConnectionPool(PoolSettings settings, ConnectionFactory factory, Ticker ticker) {
+        this.settings = settings;
+        this.factory = factory;
+        this.ticker = ticker;
+    }
+
+    public PoolSettings settings() {
+        return settings;
+    }
+
+    /** Borrows a connection, waiting at most the configured acquire timeout. */
+    public Lease acquire() throws SQLException {
+        return acquire(ticker.read() + settings.acquireTimeout().toNanos());
+    }
+
+    /**
+     * Borrows a connection before {@code deadlineNanos} (on this pool's ticker).
+     *
+     * @throws PoolTimeoutException when none is free in time (the message holds the pool state)
+     * @throws SQLException         when a new connection cannot be opened (the driver's error, chained)
+     */
+    public Lease acquire(long deadlineNanos) throws SQLException {
+        while (true) {
+            PooledConnection candidate = null;
+            lock.lock();
+            try {
+                while (candidate == null) {
+                    if (closed) {
+                        throw new SQLNonTransientConnectionException("pool '" + settings.name() + "' is closed", "08003");
+                    }
+                    candidate = idle.pollFirst();
+                    if (candidate != null) {
+                        break;
+                    }
+                    if (total < settings.maxSize()) {
+                        total++;
+                        break;
+                    }
+                    long remaining = deadlineNanos - ticker.read();
+                    if (remaining <= 0) {
+                        throw new PoolTimeoutException("pool '" + settings.name() + "': no connection within "
+                                + settings.acquireTimeout().toMillis() + " ms (" + statsLocked() + ")", null);
+                    }
+                    waiting++;
+                    try {
+                        changed.awaitNanos(remaining);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new SQLNonTransientConnectionException("interrupted while waiting for a connection from pool '"
+                                + settings.name() + "'", "08000", e);
+                    } finally {
+                        waiting--;
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (candidate == null) {
+                return new Lease(this, open());
+            }
+            if (usable(candidate)) {
+                candidate.lent();
+                return new Lease(this, candidate);
+            }
+            discard(candidate);
+        }
+    }
+
+    private PooledConnection open() throws SQLException {
+        try {
+            Connection connection = factory.open();
+            long lifetime = settings.maxLifetime().toNanos();
+            long jitter = (long) (lifetime * 0.025 * ThreadLocalRandom.current().nextDouble());
+            PooledConnection pooled = new PooledConnection(connection, ticker.read() + lifetime - jitter, ticker);
+            pooled.lent();
+            return pooled;
+        } catch (SQLException | RuntimeException e) {
+            lock.lock();
+            try {
+                total--;
+                changed.signal();
+            } finally {
+                lock.unlock();
+            }
+            if (e instanceof SQLException sql) {
+                throw sql;
+            }
+            throw new SQLNonTransientConnectionException("pool '" + settings.name() + "': cannot open a connection: "
+                    + e.getMessage(), "08001", e);
+        }
+    }
+
+    private boolean usable(PooledConnection pooled) {
+        long now = ticker.read();
+        if (pooled.expired(now)) {
+            return false;
+        }
+        if (now - pooled.lastUsed() < settings.validateAfterIdle().toNanos()) {
+            return true;
+        }
+        try {
+            return pooled.connection().isValid((int) Math.max(1, settings.validationTimeout().toSeconds()));
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** Called by {@link Lease#close()}: returns the connection, or closes it when broken or retired. */
+    void release(PooledConnection pooled, boolean broken) {
+        boolean keep;
+        lock.lock();
+        try {
+            keep = !broken && !closed && !pooled.expired(ticker.read());
+            if (keep) {
+                pooled.returned();
+                idle.addFirst(pooled);
+                changed.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (!keep) {
+            discard(pooled);
+        }
+    }
+
+    private void discard(PooledConnection pooled) {
+        lock.lock();
+        try {
+            total--;
+            changed.signal();
+        } finally {
+            lock.unlock();
+        }
+        pooled.closeQuietly();
+    }
+
+    /**
+     * Housekeeping, run periodically by the owner: closes idle connections past their lifetime or,
+     * beyond {@code minSize}, past the idle timeout; then opens connections up to {@code minSize}.
+     * Failures to open are logged and left for the next run.
+     */
+    public void maintain() {
+        List<PooledConnection> retired = new ArrayList<>();
+        int missing;
+        lock.lock();
+        try {
+            long now = ticker.read();
+            for (Iterator<PooledConnection> it = idle.descendingIterator(); it.hasNext(); ) {
+                PooledConnection pooled = it.next();
+                boolean idleTooLong = total - retired.size() > settings.minSize()
+                        && now - pooled.lastUsed() > settings.idleTimeout().toNanos();
+                if (pooled.expired(now) || idleTooLong) {
+                    it.remove();
+                    retired.add(pooled);
+                }
+            }
+            total -= retired.size();
+            missing = closed ? 0 : Math.max(0, settings.minSize() - total);
+            total += missing;
+        } finally {
+            lock.unlock();
+        }
+        retired.forEach(PooledConnection::closeQuietly);
+        for (int i = 0; i < missing; i++) {
+            try {
+                PooledConnection pooled = open();
+                release(pooled, false);
+            } catch (SQLException e) {
+                for (int j = i + 1; j < missing; j++) {
+                    lock.lock();
+                    try {
+                        total--;
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+                logger.log(System.Logger.Level.DEBUG, "pool ''{0}'': cannot open a connection: {1}", settings.name(), e.getMessage());
+                return;
+            }
+        }
+    }
+
+    /** The pool's state now. */
+    public PoolStats stats() {
+        lock.lock();
+        try {
+            return statsLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private PoolStats statsLocked() {
+        return new PoolStats(total, idle.size(), total - idle.size(), waiting);
+    }
+
+    /**
+     * Closes the idle connections now and every lent one when it comes back; wakes waiting
+     * borrowers, who get an error. Idempotent.
+     */
+    @Override
+    public void close() {
+        List<PooledConnection> toClose;
+        lock.lock();
+        try {
+            closed = true;
+            toClose = new ArrayList<>(idle);
+            total -= idle.size();
+            idle.clear();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        toClose.forEach(PooledConnection::closeQuietly);
+    }
+
+    /** Waits until every lent connection is back or {@code timeout} passes; for orderly shutdown. */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            while (total > idle.size()) {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return false;
+                }
+                changed.await(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.pgmcp.db;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One configured database: its pool, its current catalog (swapped atomically on refresh) and
+ * read-only execution under the discipline of {@link ReadOnlyTransaction}. Thread-safe.
+ */
+public final class Database implements AutoCloseable {
+    private static final System.Logger logger = System.getLogger(Database.class.getName());
+
+    private final String name;
+    private final ConnectionPool pool;
+    private final CatalogLoader loader;
+    private final Set<String> systemSchemas;
+    private final ResultReader reader;
+    private final AtomicReference<Catalog> catalog = new AtomicReference<>();
+    private final AtomicReference<CatalogFailure> lastFailure = new AtomicReference<>();
+
+    /** Why the catalog could not be loaded, and when. */
+    public record CatalogFailure(Instant at, SqlFailure failure) {
+    }
+
+    /**
+     * @param systemSchemas system schemas the catalog loads too, because the access policy allows them
+     */
+    public Database(String name, ConnectionPool pool, CatalogLoader loader, Set<String> systemSchemas, ObjectMapper json) {
+        this.name = name;
+        this.pool = pool;
+        this.loader = loader;
+        this.systemSchemas = Set.copyOf(systemSchemas);
+        this.reader = new ResultReader(json);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The catalog, once loaded; empty while the database has never been reached. */
+    public Optional<Catalog> catalog() {
+        return Optional.ofNullable(catalog.get());
+    }
+
+    /** The failure of the last catalog load, cleared by a successful one. */
+    public Optional<CatalogFailure> lastCatalogFailure() {
+        return Optional.ofNullable(lastFailure.get());
+    }
+
+    /**
+     * Loads the catalog and swaps it in; on failure the previous catalog stays and the failure is kept.
+     *
+     * @throws SQLException the load's failure
+     */
+    public Catalog refreshCatalog(Duration timeout) throws SQLException {
+        try (Lease lease = pool.acquire()) {
+            Catalog loaded = ReadOnlyTransaction.run(lease, timeout, List.of("pg_catalog"),
+                    connection -> loader.load(connection, name, systemSchemas));
+            catalog.set(loaded);
+            lastFailure.set(null);
+            return loaded;
+        } catch (SQLException e) {
+            lastFailure.set(new CatalogFailure(Instant.now(), SqlFailure.of(e, false)));
+            throw e;
+        }
+    }
+
+    /**
+     * Runs one query in a read-only transaction and reads at most {@code limits.maxRows()} rows.
+     * The SQL must already have passed the guard: this method trusts that it is one read-only statement.
+     *
+     * @throws SQLException whatever PostgreSQL or the pool answered; classify with {@link SqlFailure#of}
+     */
+    public ResultTable query(String sql, ExecutionLimits limits, CancelSignal cancel) throws SQLException {
+        AtomicBoolean cancelled = new AtomicBoolean();
+        try (Lease lease = pool.acquire()) {
+            return ReadOnlyTransaction.run(lease, limits.statementTimeout(), limits.searchPath(), connection -> {
+                try (Statement statement = connection.createStatement()) {
+                    statement.setMaxRows(limits.maxRows() + 1);
+                    statement.setFetchSize(Math.min(limits.maxRows() + 1, 1000));
+                    cancel.onCancel(() -> {
+                        cancelled.set(true);
+                        cancelQuietly(statement);
+                    });
+                    if (!statement.execute(sql)) {
+                        throw new SQLException("the statement returned no result set", "0100C");
+                    }
+                    try (ResultSet rs = statement.getResultSet()) {
+                        return reader.read(rs, limits.maxRows(), limits.maxBytes());
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            if (cancelled.get()) {
+                throw new CancelledException(e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Runs {@code work} on a pooled connection inside the same read-only discipline as queries (for
+     * EXPLAIN and similar checks).
+     */
+    public <T> T inReadOnlyTransaction(Duration timeout, List<String> searchPath, ReadOnlyWork<T> work) throws SQLException {
+        try (Lease lease = pool.acquire()) {
+            return ReadOnlyTransaction.run(lease, timeout, searchPath, work::run);
+        }
+    }
+
+    /** Work inside {@link #inReadOnlyTransaction}. */
+    @FunctionalInterface
+    public interface ReadOnlyWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /** The statement was cancelled because the client cancelled the request. */
+    public static final class CancelledException extends SQLException {
+        private static final long serialVersionUID = 1L;
+
+        CancelledException(SQLException cause) {
+            super("the statement was cancelled at the client's request", "57014", cause);
+        }
+    }
+
+    private static void cancelQuietly(Statement statement) {
+        try {
+            statement.cancel();
+        } catch (SQLException e) {
+            logger.log(System.Logger.Level.DEBUG, "statement cancel failed: {0}", e.getMessage());
+        }
+    }
+
+    public PoolStats poolStats() {
+        return pool.stats();
+    }
+
+    public void maintainPool() {
+        pool.maintain();
+    }
+
+    /** Waits up to {@code drain} for lent connections, then closes the pool. */
+    @Override
+    public void close() {
+        try {
+            pool.awaitIdle(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        pool.close();
+    }
+}

@@ -1,0 +1,40 @@
+package io.pgmcp.db;
+
+import java.sql.Connection;
+
+/**
+ * A connection borrowed from a {@link ConnectionPool}. Close it to give the connection back; call
+ * {@link #evict()} first when the connection may be broken or holds session state that could not
+ * be reset, and the pool closes it instead. Not thread-safe: one borrower uses a lease.
+ */
+public final class Lease implements AutoCloseable {
+    private final ConnectionPool pool;
+    private final PooledConnection pooled;
+    private boolean broken;
+    private boolean closed;
+
+    Lease(ConnectionPool pool, PooledConnection pooled) {
+        this.pool = pool;
+        this.pooled = pooled;
+    }
+
+    public Connection connection() {
+        if (closed) {
+            throw new IllegalStateException("lease already returned to pool '" + pool.settings().name() + "'");
+        }
+        return pooled.connection();
+    }
+
+    /** Marks the connection for closing instead of reuse. */
+    public void evict() {
+        broken = true;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            pool.release(pooled, broken);
+        }
+    }
+}

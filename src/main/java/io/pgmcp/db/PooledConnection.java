@@ -1,0 +1,48 @@
+package io.pgmcp.db;
+
+import io.pgmcp.resilience.Ticker;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/** A physical connection with the bookkeeping the pool needs: when it retires and when it was last used. */
+final class PooledConnection {
+    private final Connection connection;
+    private final long retireAt;
+    private final Ticker ticker;
+    private volatile long lastUsed;
+
+    PooledConnection(Connection connection, long retireAt, Ticker ticker) {
+        this.connection = connection;
+        this.retireAt = retireAt;
+        this.ticker = ticker;
+        this.lastUsed = ticker.read();
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    long lastUsed() {
+        return lastUsed;
+    }
+
+    boolean expired(long now) {
+        return now - retireAt >= 0;
+    }
+
+    void lent() {
+        lastUsed = ticker.read();
+    }
+
+    void returned() {
+        lastUsed = ticker.read();
+    }
+
+    void closeQuietly() {
+        try {
+            connection.close();
+        } catch (SQLException | RuntimeException e) {
+            // already broken; nothing more to release
+        }
+    }
+}

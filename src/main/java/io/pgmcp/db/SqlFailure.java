@@ -1,0 +1,76 @@
+package io.pgmcp.db;
+
+import java.net.SocketException;
+import java.sql.SQLException;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+/**
+ * What kind of failure a {@link SQLException} is, decided by SQLSTATE (never by message text), and
+ * the server's details (position, hint) for messages a model can act on.
+ */
+public record SqlFailure(Kind kind, String sqlState, String message, Integer position, String hint, String detail) {
+
+    /** The classes of failure the pipeline treats differently. */
+    public enum Kind {
+        /** statement_timeout or lock_timeout fired. */
+        TIMEOUT,
+        /** The statement was cancelled on the client's request. */
+        CANCELLED,
+        /** The connection failed or the server is going away (class 08, 57P01–57P03, a reset socket). */
+        CONNECTION,
+        /** A write was attempted in the read-only transaction (25006). */
+        READ_ONLY_VIOLATION,
+        /** The database role lacks a privilege (42501). */
+        PERMISSION,
+        /** Anything else PostgreSQL rejected: syntax, unknown names, bad casts, division by zero... */
+        QUERY
+    }
+
+    /** Classifies {@code e}; {@code cancelledByClient} tells a client cancel from a timeout (both 57014). */
+    public static SqlFailure of(SQLException e, boolean cancelledByClient) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        Integer position = null;
+        String hint = null;
+        String detail = null;
+        String message = e.getMessage();
+        if (e instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
+            ServerErrorMessage server = psql.getServerErrorMessage();
+            message = server.getMessage();
+            position = server.getPosition() > 0 ? server.getPosition() : null;
+            hint = server.getHint();
+            detail = server.getDetail();
+        }
+        Kind kind;
+        if (isConnectionClass(e)) {
+            kind = Kind.CONNECTION;
+        } else if (state.equals("57014")) {
+            kind = cancelledByClient ? Kind.CANCELLED : Kind.TIMEOUT;
+        } else if (state.equals("55P03")) {
+            kind = Kind.TIMEOUT;
+        } else if (state.equals("25006")) {
+            kind = Kind.READ_ONLY_VIOLATION;
+        } else if (state.equals("42501")) {
+            kind = Kind.PERMISSION;
+        } else {
+            kind = Kind.QUERY;
+        }
+        return new SqlFailure(kind, state, message == null ? e.getClass().getSimpleName() : message, position, hint, detail);
+    }
+
+    /** Connection-class failures: SQLSTATE class 08, 57P01–57P03 (admin shutdown, crash, cannot connect now), a reset socket. */
+    public static boolean isConnectionClass(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
+                    return true;
+                }
+            }
+            if (t instanceof SocketException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

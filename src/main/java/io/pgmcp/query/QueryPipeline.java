@@ -1,0 +1,142 @@
+package io.pgmcp.query;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgmcp.config.ServerConfig;
+import io.pgmcp.db.CancelSignal;
+import io.pgmcp.db.Catalog;
+import io.pgmcp.db.ExecutionLimits;
+import io.pgmcp.db.ResultTable;
+import io.pgmcp.db.SqlFailure;
+import io.pgmcp.sql.Verdict;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The path every SQL takes, whoever wrote it (SPEC §6.1): resolve the database → make sure its
+ * catalog is loaded → guard → execute read-only with limits → a {@link QueryOutcome}. PostgreSQL
+ * errors become failures a model can act on. Thread-safe; one instance serves all calls.
+ */
+public final class QueryPipeline {
+    private final DatabaseRouter router;
+    private final ServerConfig server;
+
+    public QueryPipeline(DatabaseRouter router, ServerConfig server) {
+        this.router = router;
+        this.server = server;
+    }
+
+    public DatabaseRouter router() {
+        return router;
+    }
+
+    /** Progress of a call, reported between stages. */
+    @FunctionalInterface
+    public interface Progress {
+        Progress NONE = (step, total, message) -> { };
+
+        void report(int step, int total, String message);
+    }
+
+    /**
+     * Runs client-supplied SQL ({@code execute_sql}).
+     *
+     * @param limit rows at most; null for {@code server.max_result_rows}
+     */
+    public QueryOutcome executeSql(String sql, Optional<String> database, Integer limit, CancelSignal cancel, Progress progress) {
+        DatabaseRouter.Resolution resolution = router.resolve(database);
+        if (resolution.failure() != null) {
+            return resolution.failure();
+        }
+        Target target = resolution.target();
+        progress.report(1, 3, "checking SQL");
+        Optional<QueryOutcome.Failure> noCatalog = ensureCatalog(target);
+        if (noCatalog.isPresent()) {
+            return noCatalog.get();
+        }
+        Catalog catalog = target.database().catalog().orElseThrow();
+        Verdict verdict = target.guard().check(sql, catalog);
+        return switch (verdict) {
+            case Verdict.Denied denied -> new QueryOutcome.Failure(ErrorCode.valueOf(denied.reason().name()),
+                    denied.message(), denied.details());
+            case Verdict.Allowed allowed -> {
+                progress.report(2, 3, "executing");
+                yield execute(target, allowed, limit == null ? server.maxResultRows() : limit, cancel);
+            }
+        };
+    }
+
+    private QueryOutcome execute(Target target, Verdict.Allowed allowed, int limit, CancelSignal cancel) {
+        ExecutionLimits limits = new ExecutionLimits(limit, server.maxResultBytes(), server.queryTimeout(),
+                target.policy().searchPath());
+        try {
+            ResultTable table = target.database().query(allowed.sql(), limits, cancel);
+            return new QueryOutcome.Success(target.name(), allowed.sql(), Optional.empty(), Optional.of(table),
+                    allowed.warnings(), allowed.rewritten());
+        } catch (SQLException e) {
+            return failure(target, e, e instanceof io.pgmcp.db.Database.CancelledException);
+        }
+    }
+
+    /** Loads the catalog on first use when start-up could not; a database still down is a CONNECTION_ERROR. */
+    private Optional<QueryOutcome.Failure> ensureCatalog(Target target) {
+        if (target.database().catalog().isPresent()) {
+            return Optional.empty();
+        }
+        try {
+            target.database().refreshCatalog(server.queryTimeout());
+            return Optional.empty();
+        } catch (SQLException e) {
+            return Optional.of((QueryOutcome.Failure) failure(target, e, false));
+        }
+    }
+
+    /** Maps a PostgreSQL or pool error onto the error codes of SPEC §4.2. */
+    QueryOutcome failure(Target target, SQLException e, boolean cancelledByClient) {
+        SqlFailure failure = SqlFailure.of(e, cancelledByClient);
+        ObjectNode details = JsonNodeFactory.instance.objectNode();
+        details.put("database", target.name());
+        if (!failure.sqlState().isEmpty()) {
+            details.put("sqlstate", failure.sqlState());
+        }
+        return switch (failure.kind()) {
+            case TIMEOUT -> {
+                details.put("timeout_seconds", server.queryTimeout().toMillis() / 1000.0);
+                yield new QueryOutcome.Failure(ErrorCode.EXECUTION_TIMEOUT, String.format(Locale.ROOT,
+                        "The query was stopped after the %.1f s statement timeout. Make it cheaper: filter on indexed "
+                                + "columns, aggregate, or add a LIMIT.", server.queryTimeout().toMillis() / 1000.0), details);
+            }
+            case CANCELLED -> new QueryOutcome.Failure(ErrorCode.INTERNAL_ERROR, "The call was cancelled.", details);
+            case CONNECTION -> new QueryOutcome.Failure(ErrorCode.CONNECTION_ERROR, "Database '" + target.name()
+                    + "' (" + target.config().displayTarget() + ") is unreachable: " + failure.message(), details);
+            case READ_ONLY_VIOLATION -> new QueryOutcome.Failure(ErrorCode.UNSAFE_SQL,
+                    "PostgreSQL refused to write: pg-mcp runs every query in a read-only transaction. " + failure.message(), details);
+            case PERMISSION -> new QueryOutcome.Failure(ErrorCode.TABLE_ACCESS_DENIED,
+                    "The database role may not read this: " + failure.message(), details);
+            case QUERY -> {
+                if (failure.position() != null) {
+                    details.put("position", failure.position());
+                }
+                if (failure.hint() != null) {
+                    details.put("hint", failure.hint());
+                }
+                StringBuilder message = new StringBuilder("PostgreSQL rejected the SQL (SQLSTATE ")
+                        .append(failure.sqlState()).append("): ").append(failure.message());
+                if (failure.position() != null) {
+                    message.append(" at character ").append(failure.position());
+                }
+                if (failure.hint() != null) {
+                    message.append(". Hint: ").append(failure.hint());
+                }
+                yield new QueryOutcome.Failure(ErrorCode.SYNTAX_ERROR, message.toString(), details);
+            }
+        };
+    }
+
+    /** The names of the configured databases, for messages. */
+    public List<String> databaseNames() {
+        return router.names();
+    }
+}

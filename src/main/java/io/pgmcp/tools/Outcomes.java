@@ -1,0 +1,53 @@
+package io.pgmcp.tools;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgmcp.db.ResultTable;
+import io.pgmcp.mcp.ToolResult;
+import io.pgmcp.query.ErrorCode;
+import io.pgmcp.query.QueryOutcome;
+import java.util.List;
+
+/** Shapes a {@link QueryOutcome} into the response body of SPEC §4.2. */
+final class Outcomes {
+
+    private Outcomes() {
+    }
+
+    static ToolResult result(QueryOutcome outcome, boolean includeSql) {
+        return switch (outcome) {
+            case QueryOutcome.Failure failure -> ToolErrors.failure(failure.code().name(), failure.message(), failure.details());
+            case QueryOutcome.Success success -> {
+                ObjectNode body = JsonNodeFactory.instance.objectNode();
+                body.put("success", true);
+                body.put("database", success.database());
+                if (includeSql) {
+                    body.put("sql", success.sql());
+                }
+                success.explanation().ifPresent(e -> body.put("explanation", e));
+                success.result().ifPresent(table -> body.set("result", table(table)));
+                if (!success.warnings().isEmpty()) {
+                    success.warnings().forEach(body.putArray("warnings")::add);
+                }
+                yield ToolResult.success(body);
+            }
+        };
+    }
+
+    static ToolResult validationError(List<String> problems) {
+        ObjectNode details = JsonNodeFactory.instance.objectNode();
+        problems.forEach(details.putArray("problems")::add);
+        return ToolErrors.failure(ErrorCode.VALIDATION_ERROR.name(), "Invalid arguments: " + String.join("; ", problems), details);
+    }
+
+    static ObjectNode table(ResultTable table) {
+        ObjectNode result = JsonNodeFactory.instance.objectNode();
+        table.columns().forEach(result.putArray("columns")::add);
+        table.columnTypes().forEach(result.putArray("column_types")::add);
+        result.set("rows", table.rows());
+        result.put("row_count", table.rowCount());
+        result.put("truncated", table.truncated());
+        table.truncationReason().ifPresent(r -> result.put("truncation_reason", r));
+        return result;
+    }
+}

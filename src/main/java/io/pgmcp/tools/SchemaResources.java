@@ -1,0 +1,99 @@
+package io.pgmcp.tools;
+
+import io.pgmcp.db.Catalog;
+import io.pgmcp.db.TableInfo;
+import io.pgmcp.llm.SchemaText;
+import io.pgmcp.mcp.JsonRpcException;
+import io.pgmcp.mcp.RequestContext;
+import io.pgmcp.mcp.ResourceContents;
+import io.pgmcp.mcp.ResourceDefinition;
+import io.pgmcp.mcp.ResourceProvider;
+import io.pgmcp.mcp.ResourceTemplateDefinition;
+import io.pgmcp.query.DatabaseRouter;
+import io.pgmcp.query.Target;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The resources of SPEC §4.3: {@code databases://list} and {@code schema://{database}}, both showing
+ * only what each database's access policy lets be seen.
+ */
+public final class SchemaResources implements ResourceProvider {
+    static final String LIST_URI = "databases://list";
+    static final String SCHEMA_PREFIX = "schema://";
+
+    private final DatabaseRouter router;
+    private final Duration loadTimeout;
+
+    public SchemaResources(DatabaseRouter router, Duration loadTimeout) {
+        this.router = router;
+        this.loadTimeout = loadTimeout;
+    }
+
+    @Override
+    public List<ResourceDefinition> resources() {
+        List<ResourceDefinition> list = new ArrayList<>();
+        list.add(new ResourceDefinition(LIST_URI, "databases", "Databases",
+                "The configured databases with their table and view counts", "text/plain"));
+        for (String name : router.names()) {
+            list.add(new ResourceDefinition(SCHEMA_PREFIX + name, "schema-" + name, "Schema of " + name,
+                    "Tables, columns, types, keys and indexes of database '" + name + "' that the access policy allows", "text/plain"));
+        }
+        return list;
+    }
+
+    @Override
+    public List<ResourceTemplateDefinition> templates() {
+        return List.of(new ResourceTemplateDefinition(SCHEMA_PREFIX + "{database}", "schema", "Database schema",
+                "Tables, columns, types, keys and indexes of a database that the access policy allows", "text/plain"));
+    }
+
+    @Override
+    public Optional<ResourceContents> read(String uri, RequestContext context) throws JsonRpcException {
+        if (uri.equals(LIST_URI)) {
+            return Optional.of(new ResourceContents(uri, "text/plain", databaseList()));
+        }
+        if (!uri.startsWith(SCHEMA_PREFIX)) {
+            return Optional.empty();
+        }
+        String name = uri.substring(SCHEMA_PREFIX.length());
+        DatabaseRouter.Resolution resolution = router.resolve(Optional.of(name));
+        if (resolution.target() == null) {
+            return Optional.empty();
+        }
+        Catalog catalog = visibleCatalog(resolution.target());
+        return Optional.of(new ResourceContents(uri, "text/plain", SchemaText.render(catalog)));
+    }
+
+    private Catalog visibleCatalog(Target target) throws JsonRpcException {
+        Optional<Catalog> catalog = target.database().catalog();
+        if (catalog.isEmpty()) {
+            try {
+                catalog = Optional.of(target.database().refreshCatalog(loadTimeout));
+            } catch (SQLException e) {
+                throw new JsonRpcException(JsonRpcException.INTERNAL_ERROR, "Database '" + target.name()
+                        + "' is unavailable (" + target.config().displayTarget() + "): its schema could not be loaded");
+            }
+        }
+        return target.policy().visible(catalog.get());
+    }
+
+    private String databaseList() {
+        StringBuilder text = new StringBuilder("Available Databases:\n");
+        for (Target target : router.all()) {
+            text.append("- ").append(target.name());
+            Optional<Catalog> catalog = target.database().catalog();
+            if (catalog.isEmpty()) {
+                text.append(" (unavailable: schema not loaded yet; the database could not be reached)\n");
+                continue;
+            }
+            List<TableInfo> relations = target.policy().visible(catalog.get()).relations();
+            long views = relations.stream().filter(t -> t.kind().isView()).count();
+            text.append(" (").append(relations.size() - views).append(" tables, ").append(views).append(" views)\n");
+        }
+        return text.toString();
+    }
+}

@@ -119,7 +119,7 @@ public final class ConfigLoader {
             }
             if (!tree.isObject()) {
                 throw new ConfigException("config file must hold a mapping at the top level (databases:, server:, ...),"
-                        + " not " + ConfigNode.describe(tree, true));
+                        + " not a " + ConfigNode.kind(tree));
             }
             return tree;
         } catch (JsonProcessingException e) {

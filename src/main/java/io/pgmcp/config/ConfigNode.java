@@ -285,14 +285,15 @@ final class ConfigNode {
         for (Map.Entry<String, JsonNode> field : node.properties()) {
             String name = field.getKey();
             if (!known.contains(name)) {
-                String suggestion = closest(name);
+                String suggestion = KeySuggestion.closest(name, known);
                 error(name, "unknown key" + (suggestion == null ? "" : " (did you mean '" + suggestion + "'?)"));
             }
         }
     }
 
-    static String describe(JsonNode v, boolean secret) {
-        String kind = switch (v.getNodeType()) {
+    /** "string", "number", "list", ... */
+    static String kind(JsonNode v) {
+        return switch (v.getNodeType()) {
             case STRING -> "string";
             case NUMBER -> "number";
             case BOOLEAN -> "boolean";
@@ -301,6 +302,11 @@ final class ConfigNode {
             case BINARY -> "binary value";
             default -> v.getNodeType().toString().toLowerCase(Locale.ROOT);
         };
+    }
+
+    /** The value's kind and, unless secret, the value itself: {@code string "yes"}, {@code a list}. */
+    static String describe(JsonNode v, boolean secret) {
+        String kind = kind(v);
         if (v.isContainerNode() || v.isBinary()) {
             return "a " + kind;
         }
@@ -381,37 +387,5 @@ final class ConfigNode {
                 ? " (put the value in quotes)" : "";
         error(key, "expected " + expected + ", got " + describe(v, secret) + hint);
         return fallback;
-    }
-
-    private String closest(String name) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String candidate : known) {
-            int d = distance(name.toLowerCase(Locale.ROOT), candidate);
-            if (d < bestDistance) {
-                best = candidate;
-                bestDistance = d;
-            }
-        }
-        return bestDistance <= Math.min(2, Math.max(1, name.length() / 3)) ? best : null;
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }

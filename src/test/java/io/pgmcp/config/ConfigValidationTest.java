@@ -312,6 +312,24 @@ class ConfigValidationTest {
     }
 
     @Test
+    void rejectsWrongTypeOfAListElementNamingItsIndex() {
+        assertOnly("databases[0].access_policy.tables.allowed[1]: expected a string, got number 42",
+                fixture.errors("databases: [{host: h, dbname: d, access_policy: {tables: {allowed: [orders, 42]}}}]\n"));
+    }
+
+    @Test
+    void rejectsAYamlBooleanWhereAStringBelongs() {
+        assertOnly("databases[0].user: expected a string, got boolean true (put the value in quotes)",
+                fixture.errors("databases: [{host: h, dbname: d, user: yes}]\n"));
+    }
+
+    @Test
+    void rejectsAnInvalidHost() {
+        assertOnly("databases[0].host: \"db host\" is not a host name or IP address",
+                fixture.errors("databases: [{host: db host, dbname: d}]\n"));
+    }
+
+    @Test
     void treatsAnEmptySectionAsDefaults() throws ConfigException {
         PgMcpConfig config = fixture.load(ConfigFixture.MINIMAL_DATABASE + "openai:\nserver: ~\n").config();
 

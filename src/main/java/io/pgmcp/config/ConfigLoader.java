@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
@@ -108,6 +109,7 @@ public final class ConfigLoader {
     }
 
     private static JsonNode parse(byte[] bytes) throws ConfigException {
+        rejectAliases(bytes);
         try (JsonParser parser = YAML.createParser(bytes)) {
             JsonNode tree = YAML.readTree(parser);
             if (tree == null || tree.isMissingNode() || tree.isNull()
@@ -122,6 +124,27 @@ public final class ConfigLoader {
                         + " not a " + ConfigNode.kind(tree));
             }
             return tree;
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(syntaxError(e));
+        } catch (IOException e) {
+            throw new ConfigException("cannot parse config file: " + e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * Jackson's tree reader does not resolve YAML aliases: {@code *name} would silently become the
+     * string "name". Refuse them instead of misreading the file.
+     */
+    private static void rejectAliases(byte[] bytes) throws ConfigException {
+        try (JsonParser parser = YAML.createParser(bytes)) {
+            while (parser.nextToken() != null) {
+                if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
+                    String path = pathOf(parser.getParsingContext());
+                    throw new ConfigException((path.isEmpty() ? "" : path + ": ")
+                            + "YAML aliases (*name) are not supported; write the value out"
+                            + " (line " + parser.currentLocation().getLineNr() + ")");
+                }
+            }
         } catch (JsonProcessingException e) {
             throw new ConfigException(syntaxError(e));
         } catch (IOException e) {

@@ -277,10 +277,13 @@ class ConfigLoaderTest {
 
     @Test
     void acceptsAFileOfExactlyOneMebibyte() throws ConfigException {
-        String yaml = ConfigFixture.MINIMAL_DATABASE;
-        String padded = yaml + "#".repeat(ConfigLoader.MAX_FILE_BYTES - yaml.length());
+        StringBuilder padded = new StringBuilder(ConfigFixture.MINIMAL_DATABASE);
+        while (padded.length() + 64 <= ConfigLoader.MAX_FILE_BYTES) {
+            padded.append("#".repeat(63)).append('\n');
+        }
+        padded.append("#".repeat(ConfigLoader.MAX_FILE_BYTES - padded.length()));
 
-        assertEquals(1, new ConfigFixture(dir).load(padded).config().databases().size());
+        assertEquals(1, new ConfigFixture(dir).load(padded.toString()).config().databases().size());
     }
 
     @Test
@@ -303,6 +306,18 @@ class ConfigLoaderTest {
         List<String> errors = new ConfigFixture(dir).errors(ConfigFixture.MINIMAL_DATABASE + "---\nserver: {}\n");
 
         assertTrue(errors.getFirst().contains("more than one YAML document"), errors.toString());
+    }
+
+    @Test
+    void rejectsYamlAliasesInsteadOfMisreadingThem() {
+        List<String> errors = new ConfigFixture(dir).errors("""
+                databases:
+                  - host: &h db.example
+                    dbname: *h
+                """);
+
+        assertEquals(List.of("databases[0].dbname: YAML aliases (*name) are not supported; write the value out (line 3)"),
+                errors);
     }
 
     @Test

@@ -1,0 +1,104 @@
+package io.pgmcp.config;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Env-only mode: turns {@code PG_MCP_DATABASE_*}, {@code PG_MCP_OPENAI_*} and {@code PG_MCP_SERVER_*}
+ * variables into the tree a config file would have ({@code PG_MCP_SERVER_MAX_RESULT_ROWS} becomes
+ * {@code server.max_result_rows}), so one binder checks both; every value is text that may be coerced,
+ * and errors name the variable. Empty variables count as unset. Any other {@code PG_MCP_} variable is
+ * an error, to catch typos.
+ */
+final class EnvironmentConfig {
+    static final String NO_CONFIGURATION = "no configuration: pass --config FILE, set PG_MCP_CONFIG, or set"
+            + " PG_MCP_DATABASE_URL (or PG_MCP_DATABASE_HOST and PG_MCP_DATABASE_DBNAME)";
+
+    private static final String PREFIX = "PG_MCP_";
+    private static final Set<String> NOT_OURS = Set.of("PG_MCP_CONFIG", "PG_MCP_TEST_URL");
+    private static final Map<String, String> SECTIONS = Map.of(
+            "PG_MCP_DATABASE_", "databases[0]",
+            "PG_MCP_OPENAI_", "openai",
+            "PG_MCP_SERVER_", "server");
+
+    /** Key path to variable name, and key path to value, in variable-name order. */
+    private final Map<String, String> sources = new LinkedHashMap<>();
+    private final Map<String, String> values = new LinkedHashMap<>();
+    private final List<String> errors = new ArrayList<>();
+
+    EnvironmentConfig(Map<String, String> env) {
+        for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
+            String variable = e.getKey();
+            if (!variable.startsWith(PREFIX) || NOT_OURS.contains(variable) || e.getValue().isEmpty()) {
+                continue;
+            }
+            String path = pathOf(variable);
+            if (path == null) {
+                errors.add(variable + ": unknown environment variable (pg-mcp reads PG_MCP_CONFIG, PG_MCP_DATABASE_*,"
+                        + " PG_MCP_OPENAI_* and PG_MCP_SERVER_*)");
+            } else {
+                sources.put(path, variable);
+                values.put(path, e.getValue());
+            }
+        }
+        String fallbackKey = env.get("OPENAI_API_KEY");
+        if (!values.containsKey("openai.api_key") && fallbackKey != null && !fallbackKey.isEmpty()) {
+            sources.put("openai.api_key", "OPENAI_API_KEY");
+            values.put("openai.api_key", fallbackKey);
+        }
+    }
+
+    /** Whether any database variable is set; without one there is no configuration at all. */
+    boolean configuresDatabase() {
+        return values.keySet().stream().anyMatch(path -> path.startsWith("databases[0]."));
+    }
+
+    /** Key path to the variable it came from, for error messages. */
+    Map<String, String> sources() {
+        return sources;
+    }
+
+    /** Unknown {@code PG_MCP_} variables. */
+    List<String> errors() {
+        return List.copyOf(errors);
+    }
+
+    /** The tree a config file with these values would parse to; every value marked coercible in {@code ctx}. */
+    ObjectNode tree(BindContext ctx) {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            String path = e.getKey();
+            int dot = path.indexOf('.');
+            String section = path.substring(0, dot);
+            ObjectNode parent = section.equals("databases[0]") ? database(root) : root.withObjectProperty(section);
+            TextNode value = new TextNode(e.getValue());
+            ctx.markCoercible(value);
+            parent.set(path.substring(dot + 1), value);
+        }
+        return root;
+    }
+
+    private static ObjectNode database(ObjectNode root) {
+        if (!root.has("databases")) {
+            root.putArray("databases").addObject();
+        }
+        return (ObjectNode) root.get("databases").get(0);
+    }
+
+    private static String pathOf(String variable) {
+        for (Map.Entry<String, String> section : SECTIONS.entrySet()) {
+            if (variable.startsWith(section.getKey()) && variable.length() > section.getKey().length()) {
+                return section.getValue() + "." + variable.substring(section.getKey().length()).toLowerCase(Locale.ROOT);
+            }
+        }
+        return null;
+    }
+}

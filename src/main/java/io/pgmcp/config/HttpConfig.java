@@ -1,0 +1,48 @@
+package io.pgmcp.config;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The Streamable HTTP transport's listener. Binding a non-loopback address without bearer tokens
+ * would hand the database to anyone who can reach the port, so that is refused here.
+ */
+public record HttpConfig(String host, int port, List<Secret> authTokens, List<String> allowedOrigins,
+        Optional<TlsConfig> tls) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8080;
+
+    public HttpConfig {
+        Objects.requireNonNull(host, "host");
+        authTokens = List.copyOf(authTokens);
+        allowedOrigins = List.copyOf(allowedOrigins);
+        Objects.requireNonNull(tls, "tls");
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("host must not be blank");
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " is outside 1-65535");
+        }
+        if (!isLoopback(host) && authTokens.isEmpty()) {
+            throw new IllegalArgumentException("host '" + host + "' is not a loopback address and auth_tokens is"
+                    + " empty: anyone who can reach the port could query the database; set auth_tokens or bind 127.0.0.1");
+        }
+    }
+
+    public static HttpConfig defaults() {
+        return new HttpConfig(DEFAULT_HOST, DEFAULT_PORT, List.of(), List.of(), Optional.empty());
+    }
+
+    /** {@code localhost}, {@code ::1} or an address in 127.0.0.0/8, judged by text (no DNS). */
+    public static boolean isLoopback(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        return h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
+                || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+    }
+}

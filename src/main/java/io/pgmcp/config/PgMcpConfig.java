@@ -1,0 +1,62 @@
+package io.pgmcp.config;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** The whole, validated configuration. Immutable; every section is a record with its own invariants. */
+public record PgMcpConfig(List<DatabaseConfig> databases, OpenAiConfig openai, ServerConfig server,
+        RateLimitConfig rateLimit, ObservabilityConfig observability, RetrySettings retry, AuditConfig audit) {
+
+    public PgMcpConfig {
+        databases = List.copyOf(databases);
+        Objects.requireNonNull(openai, "openai");
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(rateLimit, "rateLimit");
+        Objects.requireNonNull(observability, "observability");
+        Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(audit, "audit");
+        List<String> problems = conflicts(databases.stream().map(DatabaseConfig::name).toList(), server.transport(), audit);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("\n", problems));
+        }
+    }
+
+    /** The given databases with every other section at its defaults. */
+    public static PgMcpConfig of(List<DatabaseConfig> databases) {
+        return new PgMcpConfig(databases, OpenAiConfig.defaults(), ServerConfig.defaults(), RateLimitConfig.defaults(),
+                ObservabilityConfig.defaults(), RetrySettings.defaults(), AuditConfig.defaults());
+    }
+
+    /** This config with another server section, e.g. after {@code --transport}; re-checks the cross-section rules. */
+    public PgMcpConfig withServer(ServerConfig newServer) {
+        return new PgMcpConfig(databases, openai, newServer, rateLimit, observability, retry, audit);
+    }
+
+    /**
+     * Rules that span sections, each message starting with the key path it is about: at least one
+     * database, unique database names (a null name is skipped), and no audit on stdout while stdout carries the protocol.
+     */
+    static List<String> conflicts(List<String> databaseNames, Transport transport, AuditConfig audit) {
+        List<String> problems = new ArrayList<>();
+        if (databaseNames.isEmpty()) {
+            problems.add("databases: at least one database is required");
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < databaseNames.size(); i++) {
+            String name = databaseNames.get(i);
+            Integer first = name == null ? null : seen.putIfAbsent(name, i);
+            if (first != null) {
+                problems.add("databases[" + i + "].name: duplicate database name '" + name + "' (also databases["
+                        + first + "])");
+            }
+        }
+        if (audit.enabled() && audit.storage() == AuditStorage.STDOUT && transport == Transport.STDIO) {
+            problems.add("audit.storage: stdout cannot be used with server.transport stdio, where stdout is the MCP"
+                    + " protocol channel; use stderr or file, or the http transport");
+        }
+        return problems;
+    }
+}

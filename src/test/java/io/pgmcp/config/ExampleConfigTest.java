@@ -1,0 +1,45 @@
+package io.pgmcp.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** Keeps {@code conf/config.example.yaml} loadable and in step with the defaults it documents. */
+class ExampleConfigTest {
+    private static final Path EXAMPLE = Path.of("conf/config.example.yaml");
+
+    @Test
+    void exampleConfigIsValidAndShowsTheDefaults() throws ConfigException {
+        LoadedConfig loaded = new ConfigLoader(Map.of("DB_PASSWORD", "pw", "HOME", "/home/t")).load(EXAMPLE);
+        PgMcpConfig config = loaded.config();
+
+        DatabaseConfig db = config.databases().getFirst();
+        assertEquals("pw", db.password().orElseThrow().reveal());
+        assertEquals(AccessPolicyConfig.defaults(), db.accessPolicy());
+        assertEquals(DatabaseConfig.DEFAULT_MIN_POOL_SIZE, db.minPoolSize());
+        assertEquals(DatabaseConfig.DEFAULT_MAX_POOL_SIZE, db.maxPoolSize());
+        assertEquals(OpenAiConfig.defaults(), config.openai());
+        assertEquals(ServerConfig.defaults(), config.server());
+        assertEquals(RateLimitConfig.defaults(), config.rateLimit());
+        assertEquals(ObservabilityConfig.defaults(), config.observability());
+        assertEquals(RetrySettings.defaults(), config.retry());
+        assertEquals(AuditConfig.defaults(Map.of("HOME", "/home/t")), config.audit());
+    }
+
+    @Test
+    void everyKeyLineHasAComment() throws Exception {
+        Pattern keyLine = Pattern.compile("^\\s*(- )?[a-z_]+:.*$");
+        for (String line : Files.readAllLines(EXAMPLE)) {
+            Matcher m = keyLine.matcher(line);
+            if (m.matches() && !line.strip().endsWith(":")) {
+                assertTrue(line.contains(" # "), "no comment on: " + line);
+            }
+        }
+    }
+}

@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +29,12 @@ import java.util.function.Function;
  */
 final class TestClient implements AutoCloseable {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Parses decimals exactly, so that the compactness check below also proves no digit was lost. */
+    static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .build();
     static final Duration TIMEOUT = Duration.ofSeconds(10);
     static final ServerInfo SERVER = new ServerInfo("pg-mcp", "1.2.3", "Use execute_sql for SQL.");
 

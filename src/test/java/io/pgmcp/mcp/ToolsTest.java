@@ -72,6 +72,22 @@ class ToolsTest {
     }
 
     @Test
+    void exactDecimalsKeepEveryDigitInBothCopies() {
+        Registry registry = new Registry().add(new TestTool("numeric", (args, context) -> ToolResult.success(
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                        .put("price", new java.math.BigDecimal("1.50"))
+                        .put("scaled", new java.math.BigDecimal("1E+3"))
+                        .put("long", new java.math.BigDecimal("12345678901234567890.000000000000000001")))));
+        try (TestClient client = new TestClient(registry)) {
+            client.initialize();
+            JsonNode result = result(client.call("tools/call", "{\"name\":\"numeric\"}"));
+            assertEquals("{\"price\":1.50,\"scaled\":1000,\"long\":12345678901234567890.000000000000000001}",
+                    result.get("content").get(0).get("text").asText());
+            assertEquals(new java.math.BigDecimal("1.50"), result.get("structuredContent").get("price").decimalValue());
+        }
+    }
+
+    @Test
     void absentArgumentsAreAnEmptyObject() {
         try (TestClient client = new TestClient(registry())) {
             client.initialize();

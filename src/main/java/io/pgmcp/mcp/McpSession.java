@@ -154,14 +154,16 @@ public final class McpSession {
         }
         List<Inbound> members = new ArrayList<>(batch.size());
         batch.forEach(member -> members.add(Inbound.classify(member)));
-        int answered = (int) members.stream()
-                .filter(m -> m instanceof Inbound.Request || m instanceof Inbound.Invalid).count();
-        ReplySlot.Batch replies = new ReplySlot.Batch(answered, target);
+        // Slots are counted before anything runs: the array leaves when the last answered member is done.
+        ReplySlot.Batch replies = new ReplySlot.Batch((int) members.stream().filter(McpSession::isAnswered).count(), target);
         int slot = 0;
         for (Inbound member : members) {
-            boolean needsSlot = member instanceof Inbound.Request || member instanceof Inbound.Invalid;
-            dispatch(member, needsSlot ? replies.slot(slot++) : null, target, true);
+            dispatch(member, isAnswered(member) ? replies.slot(slot++) : null, target, true);
         }
+    }
+
+    private static boolean isAnswered(Inbound message) {
+        return message instanceof Inbound.Request || message instanceof Inbound.Invalid;
     }
 
     private void dispatch(Inbound message, ReplySlot reply, Outbound target, boolean inBatch) {

@@ -49,15 +49,11 @@ class CancellationTest {
         assertTrue(latch.await(10, TimeUnit.SECONDS), "timed out waiting for " + latch);
     }
 
+    /** @return whether any message (or member of a batch answer) is a response to {@code id} */
     private static boolean anyAnswers(List<JsonNode> messages, JsonNode id) {
-        return messages.stream().anyMatch(m -> TestClient.sameId(m.get("id"), id)
-                || m.isArray() && anyAnswers(List.copyOf(toList(m)), id));
-    }
-
-    private static List<JsonNode> toList(JsonNode array) {
-        java.util.ArrayList<JsonNode> list = new java.util.ArrayList<>();
-        array.forEach(list::add);
-        return list;
+        return messages.stream().anyMatch(m -> m.isArray()
+                ? anyAnswers(java.util.stream.StreamSupport.stream(m.spliterator(), false).toList(), id)
+                : TestClient.sameId(m.get("id"), id));
     }
 
     @Test

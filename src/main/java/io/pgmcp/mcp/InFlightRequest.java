@@ -1,0 +1,225 @@
+package io.pgmcp.mcp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One request between its arrival and its answer: the {@link RequestContext} its handler sees, and
+ * the cancellation state machine RUNNING → DONE (answered) or RUNNING → CANCELLED (never answered).
+ *
+ * <p>Thread-safe. The worker {@linkplain #attach attaches} its thread before running the handler
+ * and {@linkplain #finish finishes} afterwards; a cancellation in between interrupts exactly that
+ * thread, never a thread that has moved on to other work.
+ */
+final class InFlightRequest implements RequestContext {
+
+    private static final System.Logger logger = System.getLogger(InFlightRequest.class.getName());
+
+    private enum Phase { RUNNING, DONE, CANCELLED }
+
+    private final Inbound.Request request;
+    private final SessionState session;
+    private final Outbound out;
+    private final ReplySlot reply;
+    private final ObjectNode meta;
+    private final JsonNode progressToken;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile Phase phase = Phase.RUNNING;
+    private Thread thread;
+    private final List<Runnable> hooks = new ArrayList<>();
+
+    private final ReentrantLock progressLock = new ReentrantLock();
+    private double lastProgress = Double.NEGATIVE_INFINITY;
+
+    /**
+     * @param out   where the request's notifications go
+     * @param reply where its answer goes
+     */
+    InFlightRequest(Inbound.Request request, SessionState session, Outbound out, ReplySlot reply) {
+        this.request = request;
+        this.session = session;
+        this.out = out;
+        this.reply = reply;
+        JsonNode metaNode = request.params().get("_meta");
+        this.meta = metaNode instanceof ObjectNode object ? object : JsonRpc.object();
+        JsonNode token = meta.get("progressToken");
+        this.progressToken = token != null && (token.isTextual() || token.isIntegralNumber()) ? token : null;
+    }
+
+    Inbound.Request request() {
+        return request;
+    }
+
+    ReplySlot reply() {
+        return reply;
+    }
+
+    /** @return false if the request was cancelled before it started: do not run it */
+    boolean attach(Thread worker) {
+        lock.lock();
+        try {
+            if (phase == Phase.CANCELLED) {
+                return false;
+            }
+            thread = worker;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Ends the request: after this no cancellation can interrupt the worker.
+     *
+     * @return true if the request may be answered, false if it was cancelled
+     */
+    boolean finish() {
+        lock.lock();
+        try {
+            thread = null;
+            if (phase == Phase.CANCELLED) {
+                return false;
+            }
+            phase = Phase.DONE;
+            hooks.clear();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Cancels the request if it is still running: interrupts its thread and runs its hooks.
+     *
+     * @param hookRunner runs the hooks (on another thread, or inline when the caller may block)
+     * @return whether this call cancelled it
+     */
+    boolean cancel(Executor hookRunner) {
+        List<Runnable> toRun;
+        lock.lock();
+        try {
+            if (phase != Phase.RUNNING) {
+                return false;
+            }
+            phase = Phase.CANCELLED;
+            if (thread != null) {
+                thread.interrupt();
+            }
+            toRun = List.copyOf(hooks);
+            hooks.clear();
+        } finally {
+            lock.unlock();
+        }
+        if (!toRun.isEmpty()) {
+            hookRunner.execute(() -> toRun.forEach(InFlightRequest::runHook));
+        }
+        return true;
+    }
+
+    @Override
+    public String sessionId() {
+        return session.sessionId();
+    }
+
+    @Override
+    public String protocolVersion() {
+        return session.protocolVersion().orElse(ProtocolVersion.LATEST).wireName();
+    }
+
+    @Override
+    public Optional<ClientInfo> clientInfo() {
+        return session.handshake().flatMap(SessionState.Handshake::clientInfo);
+    }
+
+    @Override
+    public ObjectNode meta() {
+        return meta.deepCopy();
+    }
+
+    @Override
+    public void progress(double progress, Double total, String message) {
+        if (progressToken == null || phase != Phase.RUNNING || !Double.isFinite(progress)) {
+            return;
+        }
+        progressLock.lock();
+        try {
+            // Checked and sent under one lock so that concurrent callers cannot reorder the values.
+            if (progress <= lastProgress) {
+                return;
+            }
+            lastProgress = progress;
+            ObjectNode params = JsonRpc.object();
+            params.set("progressToken", progressToken);
+            params.put("progress", progress);
+            if (total != null && Double.isFinite(total)) {
+                params.put("total", total.doubleValue());
+            }
+            if (message != null) {
+                params.put("message", message);
+            }
+            out.send(JsonRpc.notification("notifications/progress", params));
+        } finally {
+            progressLock.unlock();
+        }
+    }
+
+    @Override
+    public void log(LogLevel level, String loggerName, String message) {
+        Objects.requireNonNull(level, "level");
+        Objects.requireNonNull(message, "message");
+        if (phase != Phase.RUNNING || level.compareTo(session.logLevel()) < 0) {
+            return;
+        }
+        ObjectNode params = JsonRpc.object();
+        params.put("level", level.wireName());
+        if (loggerName != null) {
+            params.put("logger", loggerName);
+        }
+        params.put("data", message);
+        out.send(JsonRpc.notification("notifications/message", params));
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return phase == Phase.CANCELLED;
+    }
+
+    @Override
+    public void onCancel(Runnable hook) {
+        Objects.requireNonNull(hook, "hook");
+        lock.lock();
+        try {
+            if (phase == Phase.RUNNING) {
+                hooks.add(hook);
+                return;
+            }
+            if (phase == Phase.DONE) {
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        runHook(hook);
+    }
+
+    private static void runHook(Runnable hook) {
+        try {
+            hook.run();
+        } catch (RuntimeException e) {
+            logger.log(Level.WARNING, "A cancellation hook failed; continuing", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "request " + request.id() + " (" + JsonRpc.abbreviate(request.method()) + ", " + phase + ")";
+    }
+}

@@ -1,0 +1,88 @@
+package io.pgmcp.mcp;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The tools and resource providers a server offers, in the order they were added.
+ *
+ * <p>Thread-safe: built at start-up, then read concurrently by sessions. Each read sees an
+ * immutable snapshot. A tool's {@link Tool#definition()} is read once, when it is added.
+ */
+public final class Registry {
+
+    private record Snapshot(Map<String, Tool> tools, List<ToolDefinition> definitions,
+                            List<ResourceProvider> providers) {
+    }
+
+    private final Object writeLock = new Object();
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), List.of(), List.of());
+
+    /**
+     * Adds a tool.
+     *
+     * @return this registry
+     * @throws IllegalArgumentException if a tool of the same name is already registered
+     * @throws NullPointerException     if the tool or its definition is null
+     */
+    public Registry add(Tool tool) {
+        Objects.requireNonNull(tool, "tool");
+        ToolDefinition definition = Objects.requireNonNull(tool.definition(), "tool definition of " + tool);
+        synchronized (writeLock) {
+            Snapshot current = snapshot;
+            if (current.tools.containsKey(definition.name())) {
+                throw new IllegalArgumentException("Duplicate tool name: " + definition.name()
+                        + " (registered: " + current.tools.keySet() + ")");
+            }
+            Map<String, Tool> tools = new LinkedHashMap<>(current.tools);
+            tools.put(definition.name(), tool);
+            List<ToolDefinition> definitions = new ArrayList<>(current.definitions);
+            definitions.add(definition);
+            snapshot = new Snapshot(Collections.unmodifiableMap(tools), List.copyOf(definitions),
+                    current.providers);
+        }
+        return this;
+    }
+
+    /**
+     * Adds a resource provider.
+     *
+     * @return this registry
+     * @throws NullPointerException if the provider is null
+     */
+    public Registry add(ResourceProvider provider) {
+        Objects.requireNonNull(provider, "provider");
+        synchronized (writeLock) {
+            Snapshot current = snapshot;
+            List<ResourceProvider> providers = new ArrayList<>(current.providers);
+            providers.add(provider);
+            snapshot = new Snapshot(current.tools, current.definitions, List.copyOf(providers));
+        }
+        return this;
+    }
+
+    /** @return the tools, in registration order */
+    public List<Tool> tools() {
+        return List.copyOf(snapshot.tools.values());
+    }
+
+    /** @return the tools' definitions, in registration order */
+    public List<ToolDefinition> toolDefinitions() {
+        return snapshot.definitions;
+    }
+
+    /** @return the tool named {@code name}, if registered */
+    public Optional<Tool> tool(String name) {
+        return Optional.ofNullable(snapshot.tools.get(name));
+    }
+
+    /** @return the resource providers, in registration order */
+    public List<ResourceProvider> resourceProviders() {
+        return snapshot.providers;
+    }
+}

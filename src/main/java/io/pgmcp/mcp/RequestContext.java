@@ -1,0 +1,57 @@
+package io.pgmcp.mcp;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Optional;
+
+/**
+ * What a tool or resource provider may know and do about the request it is serving.
+ *
+ * <p>Thread-safe. Valid while the request runs: once it is answered or cancelled, {@link #progress}
+ * and {@link #log} do nothing. None of the methods throws because of the transport; a broken
+ * channel only loses the notification.
+ */
+public interface RequestContext {
+
+    /** @return the id of the session (client connection) the request arrived on */
+    String sessionId();
+
+    /** @return the negotiated protocol version, e.g. {@code "2025-06-18"} */
+    String protocolVersion();
+
+    /** @return what the client said about itself in {@code initialize}, if anything */
+    Optional<ClientInfo> clientInfo();
+
+    /** @return a copy of the request's {@code params._meta} (an empty object if there was none) */
+    ObjectNode meta();
+
+    /**
+     * Sends {@code notifications/progress} if the request carried {@code _meta.progressToken};
+     * otherwise does nothing. Progress must increase: a value not greater than the last one sent,
+     * or not finite, is ignored.
+     *
+     * @param progress the progress so far
+     * @param total    the total, or {@code null} if unknown
+     * @param message  a human-readable stage description, or {@code null}
+     */
+    void progress(double progress, Double total, String message);
+
+    /**
+     * Sends {@code notifications/message} if {@code level} is at or above the session's level
+     * (set by {@code logging/setLevel}; {@code warning} by default).
+     *
+     * @param logger  the logger name, or {@code null}
+     * @param message the text; never null
+     */
+    void log(LogLevel level, String logger, String message);
+
+    /** @return whether the client (or the session's shutdown) cancelled this request */
+    boolean isCancelled();
+
+    /**
+     * Registers work to do when the request is cancelled, such as cancelling a running statement.
+     * The hook runs at most once: on another thread when the request is cancelled, or at once on
+     * the caller's thread if it already was. It never runs if the request completes normally. Hooks
+     * should return promptly; exceptions they throw are logged and ignored.
+     */
+    void onCancel(Runnable hook);
+}

@@ -1,0 +1,104 @@
+package io.pgmcp.mcp;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** Encodes the MCP value types as their wire JSON, omitting absent members. */
+final class WireFormat {
+
+    private WireFormat() {
+    }
+
+    static ObjectNode initializeResult(ProtocolVersion version, ServerInfo server) {
+        ObjectNode result = JsonRpc.object();
+        result.put("protocolVersion", version.wireName());
+        ObjectNode capabilities = result.putObject("capabilities");
+        capabilities.putObject("tools").put("listChanged", false);
+        capabilities.putObject("resources");
+        capabilities.putObject("logging");
+        ObjectNode serverInfo = result.putObject("serverInfo");
+        serverInfo.put("name", server.name());
+        serverInfo.put("version", server.version());
+        putIfPresent(result, "instructions", server.instructions());
+        return result;
+    }
+
+    static ObjectNode tool(ToolDefinition definition) {
+        ObjectNode tool = JsonRpc.object();
+        tool.put("name", definition.name());
+        putIfPresent(tool, "title", definition.title());
+        putIfPresent(tool, "description", definition.description());
+        tool.set("inputSchema", definition.inputSchema());
+        ObjectNode outputSchema = definition.outputSchema();
+        if (outputSchema != null) {
+            tool.set("outputSchema", outputSchema);
+        }
+        ObjectNode annotations = annotations(definition.annotations());
+        if (annotations != null) {
+            tool.set("annotations", annotations);
+        }
+        return tool;
+    }
+
+    static ObjectNode toolResult(ToolResult result) {
+        ObjectNode wire = JsonRpc.object();
+        wire.putArray("content").addObject()
+                .put("type", "text")
+                .put("text", JsonRpc.write(result.structuredContent()));
+        wire.set("structuredContent", result.structuredContent());
+        wire.put("isError", result.isError());
+        return wire;
+    }
+
+    static ObjectNode resource(ResourceDefinition definition) {
+        ObjectNode resource = JsonRpc.object();
+        resource.put("uri", definition.uri());
+        resource.put("name", definition.name());
+        putIfPresent(resource, "title", definition.title());
+        putIfPresent(resource, "description", definition.description());
+        putIfPresent(resource, "mimeType", definition.mimeType());
+        return resource;
+    }
+
+    static ObjectNode template(ResourceTemplateDefinition definition) {
+        ObjectNode template = JsonRpc.object();
+        template.put("uriTemplate", definition.uriTemplate());
+        template.put("name", definition.name());
+        putIfPresent(template, "title", definition.title());
+        putIfPresent(template, "description", definition.description());
+        putIfPresent(template, "mimeType", definition.mimeType());
+        return template;
+    }
+
+    static ObjectNode contents(ResourceContents contents) {
+        ObjectNode wire = JsonRpc.object();
+        wire.put("uri", contents.uri());
+        putIfPresent(wire, "mimeType", contents.mimeType());
+        wire.put("text", contents.text());
+        return wire;
+    }
+
+    /** @return the annotations object, or {@code null} when there is no hint to send */
+    private static ObjectNode annotations(ToolAnnotations annotations) {
+        if (annotations == null) {
+            return null;
+        }
+        ObjectNode wire = JsonRpc.object();
+        putIfPresent(wire, "readOnlyHint", annotations.readOnlyHint());
+        putIfPresent(wire, "destructiveHint", annotations.destructiveHint());
+        putIfPresent(wire, "idempotentHint", annotations.idempotentHint());
+        putIfPresent(wire, "openWorldHint", annotations.openWorldHint());
+        return wire.isEmpty() ? null : wire;
+    }
+
+    private static void putIfPresent(ObjectNode node, String field, String value) {
+        if (value != null) {
+            node.put(field, value);
+        }
+    }
+
+    private static void putIfPresent(ObjectNode node, String field, Boolean value) {
+        if (value != null) {
+            node.put(field, value.booleanValue());
+        }
+    }
+}

@@ -32,7 +32,7 @@ public final class CatalogLoader {
     private static final String RELATIONS = """
             SELECT c.oid, n.nspname, c.relname, c.relkind, c.reltuples, obj_description(c.oid, 'pg_class')
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND """ + SYSTEM_SCHEMA_FILTER;
+            WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND\s""" + SYSTEM_SCHEMA_FILTER;
 
     private static final String COLUMNS = """
             SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), t.typname, a.attnotnull,
@@ -42,7 +42,7 @@ public final class CatalogLoader {
             JOIN pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_type t ON t.oid = a.atttypid
             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-            WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND """
+            WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND\s"""
             + SYSTEM_SCHEMA_FILTER + " ORDER BY a.attrelid, a.attnum";
 
     private static final String CONSTRAINTS = """
@@ -53,7 +53,7 @@ public final class CatalogLoader {
             JOIN pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_class fc ON fc.oid = k.confrelid
             LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
-            WHERE k.contype IN ('p', 'u', 'f') AND """ + SYSTEM_SCHEMA_FILTER;
+            WHERE k.contype IN ('p', 'u', 'f') AND\s""" + SYSTEM_SCHEMA_FILTER;
 
     private static final String INDEXES = """
             SELECT i.indrelid, ci.relname, am.amname, i.indisunique, i.indisprimary,
@@ -63,7 +63,7 @@ public final class CatalogLoader {
             JOIN pg_am am ON am.oid = ci.relam
             JOIN pg_class c ON c.oid = i.indrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE """ + SYSTEM_SCHEMA_FILTER + " ORDER BY i.indrelid, ci.relname";
+            WHERE\s""" + SYSTEM_SCHEMA_FILTER + " ORDER BY i.indrelid, ci.relname";
 
     private static final String ENUMS = """
             SELECT t.oid, n.nspname, t.typname, array_agg(e.enumlabel::text ORDER BY e.enumsortorder)

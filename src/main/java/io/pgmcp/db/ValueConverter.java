@@ -26,7 +26,7 @@ import org.postgresql.util.PGobject;
  * NULL as null. Stateless and thread-safe.
  */
 final class ValueConverter {
-    private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private final ObjectMapper json;
 
     ValueConverter(ObjectMapper json) {

@@ -23,13 +23,15 @@ import java.util.stream.Stream;
  *
  * <p>Runs as a single-file program on the JDK that Maven's toolchain selected (the same JDK that
  * compiled the code), so the runtime in the image matches it. Usage:
- * {@code java ImageBuilder.java --app-jar J --libs DIR --conf DIR --launcher FILE --output DIR}.
+ * {@code java ImageBuilder.java --app-jar J --classpath-file F --conf DIR --launcher FILE --output DIR}.
  */
 public final class ImageBuilder {
 
-    /** Modules needed through reflection or service loading, which jdeps cannot see. */
-    private static final List<String> EXTRA_MODULES = List.of(
-            "jdk.crypto.cryptoki", "jdk.localedata", "jdk.charsets", "jdk.zipfs");
+    /**
+     * Modules needed through reflection or service loading, which jdeps cannot see: none so far
+     * (pgjdbc always speaks UTF-8, TLS is in java.base, the JDK's root locale suffices).
+     */
+    private static final List<String> EXTRA_MODULES = List.of();
 
     /** Flags that the launcher and the training run must share, or the AOT cache is refused. */
     static final String JVM_FLAGS_FILE = "lib/pg-mcp.jvmflags";
@@ -40,7 +42,7 @@ public final class ImageBuilder {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = parse(args);
         Path appJar = Path.of(require(options, "--app-jar"));
-        Path libs = Path.of(require(options, "--libs"));
+        Path classpathFile = Path.of(require(options, "--classpath-file"));
         Path conf = Path.of(require(options, "--conf"));
         Path launcher = Path.of(require(options, "--launcher"));
         Path output = Path.of(require(options, "--output"));
@@ -48,8 +50,11 @@ public final class ImageBuilder {
         deleteRecursively(output);
         List<Path> jars = new ArrayList<>();
         jars.add(appJar);
-        try (Stream<Path> s = Files.list(libs)) {
-            s.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(jars::add);
+        // exactly the runtime dependencies Maven resolved, never a stale jar left in a directory
+        for (String entry : Files.readString(classpathFile).trim().split(java.io.File.pathSeparator)) {
+            if (!entry.isBlank()) {
+                jars.add(Path.of(entry));
+            }
         }
 
         String modules = requiredModules(jars);
@@ -75,11 +80,12 @@ public final class ImageBuilder {
 
     /** Union of what jdeps finds in the jars and the modules loaded reflectively. */
     private static String requiredModules(List<Path> jars) {
-        String classPath = String.join(java.io.File.pathSeparator, jars.stream().map(Path::toString).toList());
         List<String> args = new ArrayList<>(List.of("--print-module-deps", "--ignore-missing-deps",
-                "--multi-release", "21", "--class-path", classPath));
+                "--multi-release", "21"));
         jars.forEach(j -> args.add(j.toString()));
-        String found = run("jdeps", args.toArray(String[]::new)).trim();
+        String output = run("jdeps", args.toArray(String[]::new)).trim();
+        // the module list is the last line; anything before it is jdeps' warnings
+        String found = output.substring(output.lastIndexOf('\n') + 1).trim();
         TreeSet<String> modules = new TreeSet<>(Arrays.asList(found.split(",")));
         for (String extra : EXTRA_MODULES) {
             if (ModuleLayer.boot().findModule(extra).isPresent()) {

@@ -60,7 +60,7 @@ public final class PgMcpServer implements AutoCloseable {
                     new PgConnectionFactory(db, config.server().queryTimeout()), Ticker.system());
             Database database = new Database(db.name(), pool, loader, systemSchemas(db), json);
             databases.add(database);
-            targets.add(new Target(db, database, policy, new SqlGuard(policy)));
+            targets.add(new Target(db, database, policy, new SqlGuard(policy, db.dbname())));
         }
         DatabaseRouter router = new DatabaseRouter(targets);
         this.pipeline = new QueryPipeline(router, config.server());

@@ -18,9 +18,16 @@ public final class Catalog {
     private final Map<String, Map<String, TableInfo>> tables;
     private final List<EnumType> enums;
     private final List<TableInfo> ordered;
+    private final java.util.Set<String> pgCatalogRelations;
 
+    /**
+     * @param pgCatalogRelations the names of every relation in {@code pg_catalog}, which PostgreSQL
+     *                           searches before the search path: an unqualified name that is one of
+     *                           them never means a user table
+     */
     public Catalog(String database, Instant loadedAt, List<String> schemas, Collection<TableInfo> relations,
-                   List<EnumType> enums) {
+                   List<EnumType> enums, java.util.Set<String> pgCatalogRelations) {
+        this.pgCatalogRelations = java.util.Set.copyOf(pgCatalogRelations);
         this.database = database;
         this.loadedAt = loadedAt;
         this.schemas = List.copyOf(schemas);
@@ -58,6 +65,10 @@ public final class Catalog {
     /** Every relation, ordered by schema then name. */
     public List<TableInfo> relations() {
         return ordered;
+    }
+
+    public java.util.Set<String> pgCatalogRelations() {
+        return pgCatalogRelations;
     }
 
     public List<EnumType> enums() {

@@ -16,8 +16,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Reads a {@link Catalog} from {@code pg_catalog} with five bulk queries (relations, columns,
- * constraints, indexes, enums) — independent of the number of tables, so 10,000 tables load in one
+ * Reads a {@link Catalog} from {@code pg_catalog} with a few bulk queries (relations, columns,
+ * constraints, indexes, enums, pg_catalog names) — independent of the number of tables, so 10,000 tables load in one
  * pass. Loads every user schema plus any system schema the caller names (e.g. {@code pg_catalog}
  * when a policy allows it). Stateless; the caller supplies the connection and its transaction.
  */
@@ -72,6 +72,10 @@ public final class CatalogLoader {
             JOIN pg_namespace n ON n.oid = t.typnamespace
             GROUP BY t.oid, n.nspname, t.typname
             ORDER BY 2, 3""";
+
+    private static final String PG_CATALOG_RELATIONS = """
+            SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'pg_catalog' AND c.relkind IN ('r', 'p', 'v', 'm', 'f')""";
 
     private final Clock clock;
 
@@ -154,11 +158,18 @@ public final class CatalogLoader {
             }
         });
 
+        java.util.Set<String> pgCatalog = new java.util.HashSet<>();
+        try (PreparedStatement st = connection.prepareStatement(PG_CATALOG_RELATIONS); ResultSet rs = st.executeQuery()) {
+            while (rs.next()) {
+                pgCatalog.add(rs.getString(1));
+            }
+        }
+
         List<TableInfo> tables = new ArrayList<>(relations.size());
         for (RelationBuilder relation : relations.values()) {
             tables.add(relation.build());
         }
-        return new Catalog(database, clock.instant(), schemas, tables, enums);
+        return new Catalog(database, clock.instant(), schemas, tables, enums, pgCatalog);
     }
 
     private static Short[] shorts(Array array) throws SQLException {

@@ -107,7 +107,7 @@ public final class AccessPolicy {
         }
         List<String> schemas = catalog.schemas().stream().filter(this::schemaAllowed).toList();
         List<io.pgmcp.db.EnumType> enums = catalog.enums().stream().filter(e -> schemaAllowed(e.schema())).toList();
-        return new Catalog(catalog.database(), catalog.loadedAt(), schemas, tables, enums);
+        return new Catalog(catalog.database(), catalog.loadedAt(), schemas, tables, enums, catalog.pgCatalogRelations());
     }
 
     private boolean foreignKeyVisible(String target) {

@@ -1,18 +1,159 @@
 package io.pgmcp.sql;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgmcp.config.OnDenied;
+import io.pgmcp.config.SelectStarPolicy;
 import io.pgmcp.db.Catalog;
+import io.pgmcp.db.TableInfo;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.SelectItem;
 
-/** Placeholder during integration; replaced by the lexer-based guard. */
+/**
+ * The SQL guard of one database (SPEC §7): our PostgreSQL-faithful lexer first (one statement, no
+ * lexical tricks; the normalised text is what runs), then JSQLParser on a skeleton whose literals
+ * are placeholders, then a default-deny analysis of the whole tree against the catalog, the access
+ * policy and the function allowlist. Anything unknown, unparsed or unexpected is a refusal.
+ * Stateless between calls and thread-safe.
+ */
 public final class SqlGuard {
-    private final AccessPolicy policy;
+    private static final Duration PARSE_TIMEOUT = Duration.ofSeconds(2);
+    private static final int MAX_LISTED_TABLES = 60;
 
-    public SqlGuard(AccessPolicy policy) {
+    private final AccessPolicy policy;
+    private final FunctionAllowlist functions;
+    private final String databaseName;
+    private final SqlParser parser = new SqlParser(PARSE_TIMEOUT);
+
+    /**
+     * @param databaseName the PostgreSQL database name ({@code dbname}), for {@code db.schema.table} references
+     */
+    public SqlGuard(AccessPolicy policy, String databaseName) {
         this.policy = policy;
+        this.functions = new FunctionAllowlist(policy.config().functions().allowed());
+        this.databaseName = databaseName;
     }
 
     public Verdict check(String sql, Catalog catalog) {
-        return new Verdict.Denied(Verdict.Reason.UNSAFE_SQL, "guard not ready " + policy.searchPath() + catalog.size() + sql.length(),
-                JsonNodeFactory.instance.objectNode());
+        return check(sql, catalog, true);
+    }
+
+    private Verdict check(String sql, Catalog catalog, boolean mayRewrite) {
+        LexedStatement lexed;
+        try {
+            lexed = Lexer.analyse(sql);
+        } catch (LexerException e) {
+            ObjectNode details = JsonNodeFactory.instance.objectNode();
+            details.put("offset", e.offset());
+            return new Verdict.Denied(Verdict.Reason.UNSAFE_SQL, e.getMessage(), details);
+        }
+        Statement statement;
+        try {
+            statement = parser.parse(lexed.skeletonSql());
+        } catch (SqlParser.Failure e) {
+            return unsafe(e.getMessage());
+        }
+        if (!(statement instanceof Select select)) {
+            return unsafe("only a read-only SELECT (or WITH ... SELECT, VALUES, TABLE) is allowed, not "
+                    + StatementKinds.describe(statement));
+        }
+        Findings findings = new Findings();
+        StarRewrite stars = new StarRewrite(mayRewrite && policy.config().columns().selectStarPolicy() == SelectStarPolicy.EXPAND_SAFE);
+        try {
+            new QueryAnalyzer(catalog, policy, functions, databaseName, findings, stars).statement(select);
+        } catch (StackOverflowError e) {
+            return unsafe("the query is nested too deeply to analyse");
+        } catch (RuntimeException e) {
+            // an AST shape the analysis did not expect: refuse rather than guess
+            return unsafe("pg-mcp could not analyse this query (" + e.getClass().getSimpleName() + ")");
+        }
+        List<String> warnings = new ArrayList<>();
+        if (findings.any()) {
+            if (!(mayRewrite && filterable(findings))) {
+                return findings.verdict(visibleTables(catalog));
+            }
+            List<String> dropped = new ArrayList<>();
+            for (SelectItem<?> item : findings.filterable) {
+                List<SelectItem<?>> owner = stars.ownerOf(item);
+                int index = owner == null ? -1 : StarRewrite.indexOf(owner, item);
+                if (index < 0 || owner.size() == 1) {
+                    return findings.verdict(visibleTables(catalog));
+                }
+                owner.remove(index);
+                dropped.add(item.toString());
+            }
+            warnings.add("Removed denied column(s) from the select list (on_denied: filter): " + String.join(", ", dropped));
+        }
+        if (stars.any()) {
+            if (!stars.apply()) {
+                return findings.verdict(visibleTables(catalog));
+            }
+            warnings.add("SELECT * was expanded to the allowed columns (select_star_policy: expand_safe)");
+        }
+        if (warnings.isEmpty()) {
+            return new Verdict.Allowed(lexed.executableSql(), false, List.of());
+        }
+        return rewritten(select, lexed, catalog, warnings);
+    }
+
+    private boolean filterable(Findings findings) {
+        return policy.config().columns().onDenied() == OnDenied.FILTER && findings.onlyColumnDenials()
+                && findings.unfilterableColumnDenials == 0 && !findings.filterable.isEmpty();
+    }
+
+    /** Deparses the rewritten tree, puts the literals back, and checks the result again (without rewriting). */
+    private Verdict rewritten(Select select, LexedStatement lexed, Catalog catalog, List<String> warnings) {
+        String skeleton = select.toString();
+        String sql;
+        try {
+            sql = restoreLiterals(skeleton, lexed);
+        } catch (LexerException | IllegalStateException e) {
+            return unsafe("pg-mcp could not rewrite this query safely; list the columns explicitly");
+        }
+        Verdict again = check(sql, catalog, false);
+        return switch (again) {
+            case Verdict.Allowed allowed -> new Verdict.Allowed(allowed.sql(), true, warnings);
+            case Verdict.Denied denied -> denied;
+        };
+    }
+
+    private static String restoreLiterals(String skeleton, LexedStatement lexed) throws LexerException {
+        StringBuilder sql = new StringBuilder(skeleton.length() + 64);
+        int copied = 0;
+        for (Token token : Lexer.tokenize(skeleton)) {
+            if (token.kind() != TokenKind.STRING) {
+                continue;
+            }
+            OptionalInt index = LexedStatement.placeholderIndex(token.value());
+            if (index.isEmpty() || index.getAsInt() >= lexed.literalCount()) {
+                throw new IllegalStateException("unexpected literal in the rewritten query");
+            }
+            sql.append(skeleton, copied, token.start()).append(lexed.literal(index.getAsInt()));
+            copied = token.end();
+        }
+        return sql.append(skeleton, copied, skeleton.length()).toString();
+    }
+
+    private List<String> visibleTables(Catalog catalog) {
+        List<String> names = new ArrayList<>();
+        for (TableInfo table : catalog.relations()) {
+            if (policy.tableAllowed(table.schema(), table.name())) {
+                names.add(table.schema().equals("public") ? table.name() : table.qualifiedName());
+                if (names.size() == MAX_LISTED_TABLES) {
+                    names.add("...");
+                    break;
+                }
+            }
+        }
+        return names;
+    }
+
+    private static Verdict.Denied unsafe(String message) {
+        return new Verdict.Denied(Verdict.Reason.UNSAFE_SQL, message, JsonNodeFactory.instance.objectNode());
     }
 }

@@ -1,0 +1,497 @@
+package io.pgmcp.sql;
+
+import io.pgmcp.db.TableInfo;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import net.sf.jsqlparser.expression.AllValue;
+import net.sf.jsqlparser.expression.AnalyticExpression;
+import net.sf.jsqlparser.expression.AnyComparisonExpression;
+import net.sf.jsqlparser.expression.ArrayConstructor;
+import net.sf.jsqlparser.expression.ArrayExpression;
+import net.sf.jsqlparser.expression.BinaryExpression;
+import net.sf.jsqlparser.expression.BooleanValue;
+import net.sf.jsqlparser.expression.CaseExpression;
+import net.sf.jsqlparser.expression.CastExpression;
+import net.sf.jsqlparser.expression.CollateExpression;
+import net.sf.jsqlparser.expression.DateTimeLiteralExpression;
+import net.sf.jsqlparser.expression.DoubleValue;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.ExtractExpression;
+import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.expression.HexValue;
+import net.sf.jsqlparser.expression.IntervalExpression;
+import net.sf.jsqlparser.expression.JsonExpression;
+import net.sf.jsqlparser.expression.LongValue;
+import net.sf.jsqlparser.expression.NotExpression;
+import net.sf.jsqlparser.expression.NullValue;
+import net.sf.jsqlparser.expression.OverlapsCondition;
+import net.sf.jsqlparser.expression.RowConstructor;
+import net.sf.jsqlparser.expression.RowGetExpression;
+import net.sf.jsqlparser.expression.SignedExpression;
+import net.sf.jsqlparser.expression.StringValue;
+import net.sf.jsqlparser.expression.TimeKeyExpression;
+import net.sf.jsqlparser.expression.TimezoneExpression;
+import net.sf.jsqlparser.expression.TrimFunction;
+import net.sf.jsqlparser.expression.WhenClause;
+import net.sf.jsqlparser.expression.WindowDefinition;
+import net.sf.jsqlparser.expression.WindowElement;
+import net.sf.jsqlparser.expression.WindowOffset;
+import net.sf.jsqlparser.expression.operators.relational.Between;
+import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
+import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
+import net.sf.jsqlparser.expression.operators.relational.InExpression;
+import net.sf.jsqlparser.expression.operators.relational.IsBooleanExpression;
+import net.sf.jsqlparser.expression.operators.relational.IsNullExpression;
+import net.sf.jsqlparser.expression.operators.relational.IsUnknownExpression;
+import net.sf.jsqlparser.expression.operators.relational.LikeExpression;
+import net.sf.jsqlparser.expression.operators.relational.NamedExpressionList;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.statement.select.AllColumns;
+import net.sf.jsqlparser.statement.select.AllTableColumns;
+import net.sf.jsqlparser.statement.select.OrderByElement;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.SelectItem;
+
+/**
+ * Checks every expression node of a query, default-deny: a node type not handled here is
+ * rejected as unsupported. Resolves column references against the {@link Scope} chain the way
+ * PostgreSQL does (ORDER BY sees output names first, GROUP BY input columns first) and reports
+ * denied columns, whole-row references to tables with denied columns, disallowed functions and
+ * cast types. Subqueries are handed back to the {@link QueryAnalyzer}.
+ */
+final class ExpressionChecker {
+
+    /** Where an expression stands, which changes how a bare name resolves. */
+    enum Place { SELECT, ORDER_BY, GROUP_BY, OTHER }
+
+    /** SQL value functions that JSQLParser reads as column names when written without parentheses. */
+    private static final Set<String> VALUE_KEYWORDS = Set.of("current_date", "current_time", "current_timestamp",
+            "localtime", "localtimestamp", "current_user", "session_user", "user", "current_role", "current_catalog",
+            "current_schema", "true", "false", "null");
+
+    private final QueryAnalyzer analyzer;
+    private final Findings findings;
+    private final AccessPolicy policy;
+    private final FunctionAllowlist functions;
+    private final CastTypes castTypes;
+
+    ExpressionChecker(QueryAnalyzer analyzer, Findings findings, AccessPolicy policy, FunctionAllowlist functions,
+                      CastTypes castTypes) {
+        this.analyzer = analyzer;
+        this.findings = findings;
+        this.policy = policy;
+        this.functions = functions;
+        this.castTypes = castTypes;
+    }
+
+    void check(Expression expression, Scope scope, Place place) {
+        check(expression, scope, place, null);
+    }
+
+    void checkAll(List<? extends Expression> expressions, Scope scope, Place place) {
+        if (expressions != null) {
+            for (Expression e : expressions) {
+                check(e, scope, place, null);
+            }
+        }
+    }
+
+    /**
+     * @param item the select item when {@code expression} is all of it (a bare column there may be
+     *             dropped by {@code on_denied: filter}); null otherwise
+     */
+    void check(Expression expression, Scope scope, Place place, SelectItem<?> item) {
+        if (expression == null) {
+            return;
+        }
+        switch (expression) {
+            case LongValue v -> { }
+            case DoubleValue v -> { }
+            case StringValue v -> { }
+            case NullValue v -> { }
+            case BooleanValue v -> { }
+            case HexValue v -> { }
+            case DateTimeLiteralExpression v -> { }
+            case TimeKeyExpression v -> { }
+            case AllValue v -> { }
+            case Column column -> column(column, scope, place, item);
+            case AllTableColumns all -> wholeRow(all.getTable(), scope, "t.*");
+            case AllColumns all -> findings.unsafe("* is only allowed as a select-list item");
+            case Function function -> function(function, scope);
+            case AnalyticExpression analytic -> analytic(analytic, scope);
+            case CastExpression cast -> {
+                if (cast.getColumnDefinitions() != null && !cast.getColumnDefinitions().isEmpty()) {
+                    findings.unsafe("cast with column definitions is not supported");
+                }
+                if (!castTypes.allows(cast.getColDataType())) {
+                    findings.unsafe("cast to type " + cast.getColDataType() + " is not allowed");
+                }
+                check(cast.getLeftExpression(), scope, Place.OTHER);
+            }
+            case LikeExpression like -> {
+                check(like.getLeftExpression(), scope, Place.OTHER);
+                check(like.getRightExpression(), scope, Place.OTHER);
+                check(like.getEscape(), scope, Place.OTHER);
+            }
+            case BinaryExpression binary -> {
+                check(binary.getLeftExpression(), scope, Place.OTHER);
+                check(binary.getRightExpression(), scope, Place.OTHER);
+            }
+            case NotExpression not -> check(not.getExpression(), scope, Place.OTHER);
+            case SignedExpression signed -> check(signed.getExpression(), scope, Place.OTHER);
+            case RowConstructor<?> row -> checkAll(row, scope, Place.OTHER);
+            case ExpressionList<?> list -> checkAll(list, scope, Place.OTHER);
+            case Between between -> {
+                check(between.getLeftExpression(), scope, Place.OTHER);
+                check(between.getBetweenExpressionStart(), scope, Place.OTHER);
+                check(between.getBetweenExpressionEnd(), scope, Place.OTHER);
+            }
+            case InExpression in -> {
+                check(in.getLeftExpression(), scope, Place.OTHER);
+                check(in.getRightExpression(), scope, Place.OTHER);
+            }
+            case ExistsExpression exists -> check(exists.getRightExpression(), scope, Place.OTHER);
+            case IsNullExpression isNull -> check(isNull.getLeftExpression(), scope, Place.OTHER);
+            case IsBooleanExpression isBoolean -> check(isBoolean.getLeftExpression(), scope, Place.OTHER);
+            case IsUnknownExpression isUnknown -> check(isUnknown.getLeftExpression(), scope, Place.OTHER);
+            case AnyComparisonExpression any -> analyzer.subquery(any.getSelect(), scope);
+            case ParenthesedSelect subquery -> analyzer.subquery(subquery, scope);
+            case Select select -> analyzer.subquery(select, scope);
+            case CaseExpression caseExpression -> {
+                check(caseExpression.getSwitchExpression(), scope, Place.OTHER);
+                if (caseExpression.getWhenClauses() != null) {
+                    for (WhenClause when : caseExpression.getWhenClauses()) {
+                        check(when, scope, Place.OTHER);
+                    }
+                }
+                check(caseExpression.getElseExpression(), scope, Place.OTHER);
+            }
+            case WhenClause when -> {
+                check(when.getWhenExpression(), scope, Place.OTHER);
+                check(when.getThenExpression(), scope, Place.OTHER);
+            }
+            case ExtractExpression extract -> check(extract.getExpression(), scope, Place.OTHER);
+            case TrimFunction trim -> {
+                check(trim.getExpression(), scope, Place.OTHER);
+                check(trim.getFromExpression(), scope, Place.OTHER);
+            }
+            case IntervalExpression interval -> check(interval.getExpression(), scope, Place.OTHER);
+            case TimezoneExpression timezone -> {
+                check(timezone.getLeftExpression(), scope, Place.OTHER);
+                checkAll(timezone.getTimezoneExpressions(), scope, Place.OTHER);
+            }
+            case CollateExpression collate -> check(collate.getLeftExpression(), scope, Place.OTHER);
+            case ArrayExpression array -> {
+                check(array.getObjExpression(), scope, Place.OTHER);
+                check(array.getIndexExpression(), scope, Place.OTHER);
+                check(array.getStartIndexExpression(), scope, Place.OTHER);
+                check(array.getStopIndexExpression(), scope, Place.OTHER);
+            }
+            case ArrayConstructor array -> {
+                if (array.getDataType() != null && !castTypes.allows(array.getDataType())) {
+                    findings.unsafe("array of type " + array.getDataType() + " is not allowed");
+                }
+                checkAll(array.getExpressions(), scope, Place.OTHER);
+            }
+            case JsonExpression json -> {
+                check(json.getExpression(), scope, Place.OTHER);
+                checkAll(json.getIdents(), scope, Place.OTHER);
+            }
+            case RowGetExpression rowGet -> {
+                // (x).field: when x is a table alias this reads a column of a whole row
+                if (rowGet.getExpression() instanceof Column c && c.getTable() == null
+                        && resolvesToRelationOnly(Names.fold(c.getColumnName()), scope)) {
+                    wholeRow(c.getColumnName(), scope, "(t).column");
+                } else {
+                    check(rowGet.getExpression(), scope, Place.OTHER);
+                }
+            }
+            case OverlapsCondition overlaps -> {
+                check(overlaps.getLeft(), scope, Place.OTHER);
+                check(overlaps.getRight(), scope, Place.OTHER);
+            }
+            default -> findings.unsafe("unsupported SQL construct (" + expression.getClass().getSimpleName()
+                    + "): write it with standard PostgreSQL expressions");
+        }
+    }
+
+    // ---- columns --------------------------------------------------------------------------
+
+    private void column(Column column, Scope scope, Place place, SelectItem<?> item) {
+        if (column.getArrayConstructor() != null) {
+            checkAll(column.getArrayConstructor().getExpressions(), scope, Place.OTHER);
+        }
+        List<String> qualifier = column.getTable() == null ? List.of()
+                : Names.foldAll(qualifierParts(column));
+        String name = Names.fold(column.getColumnName());
+        if (qualifier.isEmpty()) {
+            bareColumn(column, name, scope, place, item);
+        } else {
+            qualifiedColumn(column, qualifier, name, scope, item);
+        }
+    }
+
+    private static List<String> qualifierParts(Column column) {
+        return tableParts(column.getTable());
+    }
+
+    static List<String> tableParts(net.sf.jsqlparser.schema.Table table) {
+        java.util.ArrayList<String> parts = new java.util.ArrayList<>(3);
+        if (table.getDatabaseName() != null) {
+            parts.add(table.getDatabaseName());
+        }
+        if (table.getSchemaName() != null) {
+            parts.add(table.getSchemaName());
+        }
+        if (table.getName() != null) {
+            parts.add(table.getName());
+        }
+        return parts;
+    }
+
+    private void bareColumn(Column column, String name, Scope scope, Place place, SelectItem<?> item) {
+        if (place == Place.ORDER_BY && scope.outputNames.contains(name)) {
+            return;
+        }
+        for (Scope level = scope; level != null; level = level.parent) {
+            boolean found = false;
+            boolean inexact = false;
+            for (Relation relation : level.relations) {
+                if (relation.hasColumn(name)) {
+                    found = true;
+                    use(relation, name, item);
+                } else if (!relation.exact()) {
+                    inexact = true;
+                }
+            }
+            if (found) {
+                return;
+            }
+            if (inexact) {
+                findings.unknownColumn(name + " (qualify it with its table alias)");
+                return;
+            }
+            Optional<Relation> whole = level.relation(name);
+            if (whole.isPresent() && column.getArrayConstructor() == null) {
+                wholeRow(whole.get(), "a bare table name");
+                return;
+            }
+            if (place == Place.GROUP_BY && level == scope && scope.outputNames.contains(name)) {
+                return;
+            }
+        }
+        if (VALUE_KEYWORDS.contains(name) && !column.getColumnName().startsWith("\"")) {
+            return;
+        }
+        findings.unknownColumn(Names.display(name));
+    }
+
+    private void qualifiedColumn(Column column, List<String> qualifier, String name, Scope scope, SelectItem<?> item) {
+        Optional<Relation> relation = findRelation(qualifier, scope);
+        if (relation.isEmpty()) {
+            findings.unknownColumn(String.join(".", qualifier) + "." + name);
+            return;
+        }
+        Relation r = relation.get();
+        if (r.hasColumn(name)) {
+            use(r, name, item);
+        } else if (r.exact()) {
+            findings.unknownColumn(Names.display(r.name()) + "." + Names.display(name));
+        }
+    }
+
+    /** The relation a qualifier names: {@code alias}, {@code schema.table} or {@code db.schema.table}. */
+    Optional<Relation> findRelation(List<String> qualifier, Scope scope) {
+        String name = qualifier.getLast();
+        Optional<String> schema = qualifier.size() >= 2 ? Optional.of(qualifier.get(qualifier.size() - 2)) : Optional.empty();
+        if (qualifier.size() >= 3 && !analyzer.isCurrentDatabase(qualifier.get(qualifier.size() - 3))) {
+            findings.unsafe("cross-database reference " + String.join(".", qualifier));
+            return Optional.empty();
+        }
+        for (Scope level = scope; level != null; level = level.parent) {
+            for (Relation relation : level.relations) {
+                if (!relation.name().equals(name)) {
+                    continue;
+                }
+                if (schema.isEmpty() || relation.qualified() && relation.table().map(t -> t.schema().equals(schema.get())).orElse(false)) {
+                    return Optional.of(relation);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A reference to a column of a relation: denied columns of catalog tables are reported. */
+    private void use(Relation relation, String visibleName, SelectItem<?> item) {
+        if (relation.table().isEmpty()) {
+            return;
+        }
+        TableInfo table = relation.table().get();
+        String column = relation.catalogColumn(visibleName);
+        if (!policy.columnAllowed(table.schema(), table.name(), column)) {
+            findings.column(table.name() + "." + column, null, item);
+        }
+    }
+
+    private boolean resolvesToRelationOnly(String name, Scope scope) {
+        for (Scope level = scope; level != null; level = level.parent) {
+            for (Relation relation : level.relations) {
+                if (relation.hasColumn(name)) {
+                    return false;
+                }
+            }
+            if (level.relation(name).isPresent()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void wholeRow(net.sf.jsqlparser.schema.Table table, Scope scope, String form) {
+        List<String> qualifier = Names.foldAll(tableParts(table));
+        Optional<Relation> relation = qualifier.isEmpty() ? Optional.empty() : findRelation(qualifier, scope);
+        if (relation.isEmpty()) {
+            findings.unknownColumn(table.getFullyQualifiedName() + ".*");
+            return;
+        }
+        wholeRow(relation.get(), form);
+    }
+
+    private void wholeRow(String bareName, Scope scope, String form) {
+        Optional<Relation> relation = findRelation(List.of(Names.fold(bareName)), scope);
+        if (relation.isEmpty()) {
+            findings.unknownColumn(bareName);
+            return;
+        }
+        wholeRow(relation.get(), form);
+    }
+
+    /** A whole-row reference reads every column of the relation. */
+    void wholeRow(Relation relation, String form) {
+        if (relation.table().isEmpty()) {
+            return;
+        }
+        TableInfo table = relation.table().get();
+        List<String> denied = table.columns().stream()
+                .map(c -> c.name())
+                .filter(c -> !policy.columnAllowed(table.schema(), table.name(), c))
+                .toList();
+        for (String column : denied) {
+            findings.column(table.name() + "." + column, "a whole-row reference (" + form + ") to " + table.name()
+                    + " reads its denied columns", null);
+        }
+    }
+
+    // ---- functions ------------------------------------------------------------------------
+
+    private void function(Function function, Scope scope) {
+        List<String> name = Names.foldAll(function.getMultipartName());
+        if (name.isEmpty()) {
+            findings.unsafe("a function without a name");
+            return;
+        }
+        String simple = name.getLast();
+        if (name.size() == 1 && simple.equals("array")) {
+            checkParameters(function, scope);
+            return;
+        }
+        Optional<String> schema = name.size() >= 2 ? Optional.of(name.get(name.size() - 2)) : Optional.empty();
+        if (name.size() > 2 || !functions.allows(schema, simple)) {
+            findings.function(String.join(".", name));
+        }
+        if (function.getKeep() != null || function.getHavingClause() != null || function.getLimit() != null
+                || function.getOnOverflowTruncate() != null || function.getNullHandling() != null) {
+            findings.unsafe("unsupported clause in call of " + simple + "()");
+        }
+        checkParameters(function, scope);
+        orderBy(function.getOrderByElements(), scope, Place.OTHER);
+        if (function.getAttribute() instanceof Expression attribute) {
+            check(attribute, scope, Place.OTHER);
+        }
+    }
+
+    private void checkParameters(Function function, Scope scope) {
+        if (function.getParameters() != null) {
+            for (Expression parameter : function.getParameters()) {
+                if (parameter instanceof Column c && c.getTable() == null && c.getArrayConstructor() == null
+                        && resolvesToRelationOnly(Names.fold(c.getColumnName()), scope)) {
+                    wholeRow(c.getColumnName(), scope, Names.fold(function.getName()) + "(t)");
+                } else {
+                    check(parameter, scope, Place.OTHER);
+                }
+            }
+        }
+        NamedExpressionList<?> named = function.getNamedParameters();
+        if (named != null) {
+            checkAll(named, scope, Place.OTHER);
+        }
+    }
+
+    private void analytic(AnalyticExpression analytic, Scope scope) {
+        String name = Names.fold(analytic.getName());
+        if (!functions.allows(Optional.empty(), name)) {
+            findings.function(name);
+        }
+        if (analytic.getKeep() != null || analytic.getHavingClause() != null || analytic.getLimit() != null
+                || analytic.getNullHandling() != null || analytic.getOnOverflowTruncate() != null) {
+            findings.unsafe("unsupported clause in window function " + name + "()");
+        }
+        Expression argument = analytic.getExpression();
+        if (argument instanceof Column c && c.getTable() == null && resolvesToRelationOnly(Names.fold(c.getColumnName()), scope)) {
+            wholeRow(c.getColumnName(), scope, name + "(t)");
+        } else {
+            check(argument, scope, Place.OTHER);
+        }
+        check(analytic.getOffset(), scope, Place.OTHER);
+        check(analytic.getDefaultValue(), scope, Place.OTHER);
+        check(analytic.getFilterExpression(), scope, Place.OTHER);
+        checkAll(analytic.getPartitionExpressionList(), scope, Place.OTHER);
+        orderBy(analytic.getOrderByElements(), scope, Place.OTHER);
+        orderBy(analytic.getFuncOrderBy(), scope, Place.OTHER);
+        window(analytic.getWindowElement(), scope);
+        if (analytic.getWindowDefinition() != null) {
+            windowDefinition(analytic.getWindowDefinition(), scope);
+        }
+    }
+
+    void windowDefinition(WindowDefinition definition, Scope scope) {
+        checkAll(definition.getPartitionExpressionList(), scope, Place.OTHER);
+        orderBy(definition.getOrderByElements(), scope, Place.OTHER);
+        window(definition.getWindowElement(), scope);
+    }
+
+    private void window(WindowElement element, Scope scope) {
+        if (element == null) {
+            return;
+        }
+        offset(element.getOffset(), scope);
+        if (element.getRange() != null) {
+            offset(element.getRange().getStart(), scope);
+            offset(element.getRange().getEnd(), scope);
+        }
+    }
+
+    private void offset(WindowOffset offset, Scope scope) {
+        if (offset != null) {
+            check(offset.getExpression(), scope, Place.OTHER);
+        }
+    }
+
+    /**
+     * ORDER BY items; with {@code Place.ORDER_BY} (a query's own ORDER BY) a bare name may be an
+     * output column, as in PostgreSQL; inside aggregates and windows names are input columns.
+     */
+    void orderBy(List<OrderByElement> elements, Scope scope, Place place) {
+        if (elements != null) {
+            for (OrderByElement element : elements) {
+                if (element.isMysqlWithRollup()) {
+                    findings.unsafe("WITH ROLLUP is not PostgreSQL syntax");
+                }
+                check(element.getExpression(), scope, place);
+            }
+        }
+    }
+
+}

@@ -1,0 +1,86 @@
+package io.pgmcp.sql;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The functions a query may call: the reviewed built-ins of {@code functions.txt} (side-effect-free
+ * aggregates, window, math, string, regex, date/time, JSON, array, conditional and set-returning
+ * functions; one name per line with its category) plus a database's {@code functions.allowed}.
+ * Everything else is refused — an unknown function is a rejection, never a pass. Immutable.
+ */
+public final class FunctionAllowlist {
+    private static final Map<String, String> BUILTINS = load();
+
+    private final Set<String> configured;
+
+    /**
+     * @param configured extra names from {@code access_policy.functions.allowed}: {@code name} (any
+     *                   schema on the path) or {@code schema.name}
+     */
+    public FunctionAllowlist(List<String> configured) {
+        this.configured = configured.stream().map(n -> n.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /**
+     * Whether a call of {@code name} (folded) with the given (folded) schema qualification is
+     * allowed. A built-in may be called bare or as {@code pg_catalog.name}; any other schema needs
+     * a configured entry.
+     */
+    public boolean allows(Optional<String> schema, String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (schema.isEmpty()) {
+            return BUILTINS.containsKey(lower) || configured.contains(lower);
+        }
+        String qualified = schema.get().toLowerCase(Locale.ROOT) + "." + lower;
+        if (schema.get().equals("pg_catalog") && BUILTINS.containsKey(lower)) {
+            return true;
+        }
+        return configured.contains(qualified);
+    }
+
+    /** The category of a built-in ("aggregate", "string", ...), for messages and tests. */
+    public static Optional<String> category(String name) {
+        return Optional.ofNullable(BUILTINS.get(name.toLowerCase(Locale.ROOT)));
+    }
+
+    public static Set<String> builtins() {
+        return BUILTINS.keySet();
+    }
+
+    private static Map<String, String> load() {
+        Map<String, String> names = new HashMap<>();
+        try (InputStream in = FunctionAllowlist.class.getResourceAsStream("functions.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("functions.txt is missing from the jar");
+            }
+            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            String line;
+            while ((line = reader.readLine()) != null) {
+                line = line.strip();
+                if (line.isEmpty() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] parts = line.split("\\s+");
+                if (parts.length != 2) {
+                    throw new IllegalStateException("functions.txt: expected 'name category', got: " + line);
+                }
+                names.put(parts[0].toLowerCase(Locale.ROOT), parts[1]);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Map.copyOf(names);
+    }
+}

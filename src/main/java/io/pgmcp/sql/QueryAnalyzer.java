@@ -1,0 +1,601 @@
+package io.pgmcp.sql;
+
+import io.pgmcp.db.Catalog;
+import io.pgmcp.db.ColumnInfo;
+import io.pgmcp.db.TableInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import net.sf.jsqlparser.expression.Alias;
+import net.sf.jsqlparser.expression.CastExpression;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.expression.AnalyticExpression;
+import net.sf.jsqlparser.expression.CaseExpression;
+import net.sf.jsqlparser.expression.ArrayConstructor;
+import net.sf.jsqlparser.expression.ExtractExpression;
+import net.sf.jsqlparser.expression.RowConstructor;
+import net.sf.jsqlparser.expression.RowGetExpression;
+import net.sf.jsqlparser.expression.TimeKeyExpression;
+import net.sf.jsqlparser.expression.BinaryExpression;
+import net.sf.jsqlparser.expression.WindowDefinition;
+import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.select.AllColumns;
+import net.sf.jsqlparser.statement.select.AllTableColumns;
+import net.sf.jsqlparser.statement.select.Distinct;
+import net.sf.jsqlparser.statement.select.FromItem;
+import net.sf.jsqlparser.statement.select.GroupByElement;
+import net.sf.jsqlparser.statement.select.Join;
+import net.sf.jsqlparser.statement.select.LateralSubSelect;
+import net.sf.jsqlparser.statement.select.ParenthesedFromItem;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
+import net.sf.jsqlparser.statement.select.PlainSelect;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.SelectItem;
+import net.sf.jsqlparser.statement.select.SetOperationList;
+import net.sf.jsqlparser.statement.select.TableFunction;
+import net.sf.jsqlparser.statement.select.TableStatement;
+import net.sf.jsqlparser.statement.select.Values;
+import net.sf.jsqlparser.statement.select.WithItem;
+
+/**
+ * Walks a parsed query, clause by clause, default-deny: every relation is resolved against the
+ * catalog the way PostgreSQL resolves it (CTEs shadow tables, {@code pg_catalog} comes first on the
+ * path, then the pinned allowed schemas), every clause that could write, lock or leave the query
+ * ({@code INTO}, {@code FOR UPDATE}, data-modifying CTEs, non-PostgreSQL dialect clauses) is
+ * refused, and expressions go to the {@link ExpressionChecker}. Findings are collected, not thrown.
+ * One instance analyses one statement; not thread-safe.
+ */
+final class QueryAnalyzer {
+
+    /** The column names a query level produces, and whether they are known for certain. */
+    record Output(List<String> names, boolean exact) {
+    }
+
+    /** SRFs whose output column names are fixed by their definition. */
+    private static final Map<String, List<String>> NAMED_OUTPUTS = Map.of(
+            "json_each", List.of("key", "value"), "jsonb_each", List.of("key", "value"),
+            "json_each_text", List.of("key", "value"), "jsonb_each_text", List.of("key", "value"),
+            "json_array_elements", List.of("value"), "jsonb_array_elements", List.of("value"),
+            "json_array_elements_text", List.of("value"), "jsonb_array_elements_text", List.of("value"));
+
+    /** SRFs returning one scalar column, named after the alias (or the function). */
+    private static final Set<String> SCALAR_SRFS = Set.of("generate_series", "generate_subscripts", "unnest",
+            "regexp_split_to_table", "string_to_table", "json_object_keys", "jsonb_object_keys", "jsonb_path_query");
+
+    private final Catalog catalog;
+    private final AccessPolicy policy;
+    private final String databaseName;
+    private final Findings findings;
+    private final ExpressionChecker expressions;
+    private final StarRewrite stars;
+
+    QueryAnalyzer(Catalog catalog, AccessPolicy policy, FunctionAllowlist functions, String databaseName,
+                  Findings findings, StarRewrite stars) {
+        this.catalog = catalog;
+        this.policy = policy;
+        this.databaseName = databaseName;
+        this.findings = findings;
+        this.stars = stars;
+        this.expressions = new ExpressionChecker(this, findings, policy, functions, new CastTypes(catalog, policy));
+    }
+
+    boolean isCurrentDatabase(String name) {
+        return name.equals(databaseName);
+    }
+
+    /** The top-level statement. */
+    void statement(Select select) {
+        select(select, null, true);
+    }
+
+    /** A subquery in an expression: it sees the enclosing levels (correlation). */
+    void subquery(Select select, Scope enclosing) {
+        select(select, enclosing, false);
+    }
+
+    Output select(Select select, Scope parent, boolean top) {
+        rejectLockingAndDialect(select);
+        Scope withScope = parent;
+        if (select.getWithItemsList() != null && !select.getWithItemsList().isEmpty()) {
+            withScope = new Scope(parent);
+            for (WithItem<?> with : select.getWithItemsList()) {
+                cte(with, withScope);
+            }
+        }
+        Output output = switch (select) {
+            case PlainSelect plain -> plain(plain, withScope, top);
+            case SetOperationList setOperations -> setOperations(setOperations, withScope);
+            case ParenthesedSelect parenthesed -> select(parenthesed.getSelect(), withScope, top);
+            case Values values -> values(values, withScope);
+            case TableStatement table -> tableStatement(table, withScope, top);
+            default -> {
+                findings.unsafe("unsupported query form (" + select.getClass().getSimpleName() + ")");
+                yield new Output(List.of(), false);
+            }
+        };
+        if (!(select instanceof PlainSelect)) {
+            Scope outputScope = new Scope(withScope);
+            outputScope.outputNames = output.names();
+            expressions.orderBy(select.getOrderByElements(), outputScope, ExpressionChecker.Place.ORDER_BY);
+            limits(select, outputScope);
+        }
+        return output;
+    }
+
+    private void rejectLockingAndDialect(Select select) {
+        if (select.getForMode() != null || select.getForUpdateTable() != null || select.getWait() != null
+                || select.isNoWait() || select.isSkipLocked()) {
+            findings.unsafe("locking clause (FOR UPDATE/SHARE)");
+        }
+        if (select.getForClause() != null || select.getIsolation() != null || select.getLimitBy() != null
+                || select.isOracleSiblings() || select.getPivot() != null || select.getUnPivot() != null) {
+            findings.unsafe("a clause that is not PostgreSQL syntax");
+        }
+        if (select instanceof PlainSelect plain) {
+            if (plain.getIntoTables() != null || plain.getIntoTempTable() != null) {
+                findings.unsafe("SELECT ... INTO (it creates a table)");
+            }
+            if (plain.getLateralViews() != null || plain.getOptimizeFor() != null || plain.getTop() != null
+                    || plain.getSkip() != null || plain.getFirst() != null || plain.getMySqlHintStraightJoin()
+                    || plain.getBigQuerySelectQualifier() != null || plain.getQualify() != null
+                    || plain.getOracleHierarchical() != null || plain.getPreferringClause() != null
+                    || plain.getOracleHint() != null || plain.getForXmlPath() != null || plain.getKsqlWindow() != null
+                    || plain.isEmitChanges() || plain.getMySqlSqlCalcFoundRows() || plain.getMySqlSqlCacheFlag() != null
+                    || plain.isUsingFinal() || plain.isUseWithNoLog()) {
+                findings.unsafe("a clause that is not PostgreSQL syntax");
+            }
+        }
+    }
+
+    private void limits(Select select, Scope scope) {
+        if (select.getLimit() != null) {
+            if (select.getLimit().getByExpressions() != null) {
+                findings.unsafe("LIMIT BY is not PostgreSQL syntax");
+            }
+            expressions.check(select.getLimit().getRowCount(), scope, ExpressionChecker.Place.OTHER);
+            expressions.check(select.getLimit().getOffset(), scope, ExpressionChecker.Place.OTHER);
+        }
+        if (select.getOffset() != null) {
+            expressions.check(select.getOffset().getOffset(), scope, ExpressionChecker.Place.OTHER);
+        }
+        if (select.getFetch() != null) {
+            expressions.check(select.getFetch().getExpression(), scope, ExpressionChecker.Place.OTHER);
+        }
+    }
+
+    // ---- WITH -----------------------------------------------------------------------------
+
+    private void cte(WithItem<?> with, Scope scope) {
+        String name = Names.fold(with.getAliasName());
+        if (with.getInsert() != null || with.getUpdate() != null || with.getDelete() != null || with.getSelect() == null) {
+            findings.unsafe("data-modifying WITH clause (" + name + ")");
+            scope.ctes.put(name, Relation.derived(name, List.of(), false));
+            return;
+        }
+        List<String> declared = new ArrayList<>();
+        if (with.getWithItemList() != null) {
+            for (SelectItem<?> item : with.getWithItemList()) {
+                declared.add(Names.fold(item.getExpression().toString()));
+            }
+        }
+        if (with.isRecursive()) {
+            List<String> names = declared;
+            if (names.isEmpty()) {
+                names = firstArmNames(with.getSelect().getSelect(), scope);
+            }
+            scope.ctes.put(name, Relation.derived(name, names, !names.isEmpty()));
+        }
+        Output output = select(with.getSelect().getSelect(), scope, false);
+        List<String> columns = rename(output.names(), declared);
+        scope.ctes.put(name, Relation.derived(name, columns, output.exact()));
+    }
+
+    /** The output names of a recursive CTE's non-recursive arm, worked out without reporting anything. */
+    private List<String> firstArmNames(Select body, Scope scope) {
+        Select first = body instanceof SetOperationList set && !set.getSelects().isEmpty() ? set.getSelects().getFirst() : body;
+        QueryAnalyzer dry = new QueryAnalyzer(catalog, policy, new FunctionAllowlist(List.of()), databaseName,
+                new Findings(), new StarRewrite(false));
+        Output output = dry.select(first, scope, false);
+        return output.exact() ? output.names() : List.of();
+    }
+
+    // ---- query levels ---------------------------------------------------------------------
+
+    private Output plain(PlainSelect plain, Scope parent, boolean top) {
+        Scope scope = new Scope(parent);
+        if (plain.getFromItem() != null) {
+            from(plain.getFromItem(), scope, parent);
+        }
+        if (plain.getJoins() != null) {
+            for (Join join : plain.getJoins()) {
+                join(join, scope, parent);
+            }
+        }
+        List<String> names = new ArrayList<>();
+        boolean exact = true;
+        for (SelectItem<?> item : plain.getSelectItems()) {
+            stars.owner(item, plain.getSelectItems());
+        }
+        for (SelectItem<?> item : List.copyOf(plain.getSelectItems())) {
+            exact &= selectItem(item, scope, top, names);
+        }
+        scope.outputNames = List.copyOf(names);
+        expressions.check(plain.getWhere(), scope, ExpressionChecker.Place.OTHER);
+        GroupByElement groupBy = plain.getGroupBy();
+        if (groupBy != null) {
+            if (groupBy.isMysqlWithRollup()) {
+                findings.unsafe("WITH ROLLUP is not PostgreSQL syntax");
+            }
+            if (groupBy.getGroupByExpressionList() != null) {
+                for (Object e : groupBy.getGroupByExpressionList()) {
+                    expressions.check((Expression) e, scope, ExpressionChecker.Place.GROUP_BY);
+                }
+            }
+            if (groupBy.getGroupingSets() != null) {
+                for (ExpressionList<Expression> set : groupBy.getGroupingSets()) {
+                    expressions.checkAll(set, scope, ExpressionChecker.Place.GROUP_BY);
+                }
+            }
+        }
+        expressions.check(plain.getHaving(), scope, ExpressionChecker.Place.OTHER);
+        if (plain.getWindowDefinitions() != null) {
+            for (WindowDefinition window : plain.getWindowDefinitions()) {
+                expressions.windowDefinition(window, scope);
+            }
+        }
+        Distinct distinct = plain.getDistinct();
+        if (distinct != null) {
+            if (distinct.isUseUnique()) {
+                findings.unsafe("SELECT UNIQUE is not PostgreSQL syntax");
+            }
+            if (distinct.getOnSelectItems() != null) {
+                for (SelectItem<?> item : distinct.getOnSelectItems()) {
+                    expressions.check(item.getExpression(), scope, ExpressionChecker.Place.ORDER_BY);
+                }
+            }
+        }
+        expressions.orderBy(plain.getOrderByElements(), scope, ExpressionChecker.Place.ORDER_BY);
+        limits(plain, scope);
+        return new Output(names, exact);
+    }
+
+    /** One select-list item; adds its output name(s); answers whether they are exact. */
+    private boolean selectItem(SelectItem<?> item, Scope scope, boolean top, List<String> names) {
+        Expression expression = item.getExpression();
+        if (expression instanceof AllTableColumns tableColumns) {
+            Optional<Relation> relation = expressions.findRelation(Names.foldAll(ExpressionChecker.tableParts(tableColumns.getTable())), scope);
+            if (relation.isEmpty()) {
+                findings.unknownColumn(tableColumns.getTable().getFullyQualifiedName() + ".*");
+                return false;
+            }
+            star(item, List.of(relation.get()));
+            names.addAll(relation.get().columns());
+            return relation.get().exact();
+        }
+        if (expression instanceof AllColumns all) {
+            if (all.getExceptColumns() != null || all.getReplaceExpressions() != null) {
+                findings.unsafe("SELECT * EXCEPT/REPLACE is not PostgreSQL syntax");
+            }
+            if (scope.relations.isEmpty()) {
+                findings.unsafe("SELECT * without FROM");
+            }
+            star(item, scope.relations);
+            boolean exact = true;
+            for (Relation relation : scope.relations) {
+                names.addAll(relation.columns());
+                exact &= relation.exact();
+            }
+            return exact;
+        }
+        boolean bareColumn = top && expression instanceof Column;
+        expressions.check(expression, scope, ExpressionChecker.Place.SELECT, bareColumn ? item : null);
+        if (item.getAlias() != null) {
+            names.add(Names.fold(item.getAlias().getName()));
+            return true;
+        }
+        Optional<String> name = outputName(expression);
+        names.add(name.orElse("?column?"));
+        return name.isPresent() || isOperator(expression);
+    }
+
+    /** {@code *} or {@code t.*} over relations: fine unless a catalog table has denied columns. */
+    private void star(SelectItem<?> item, List<Relation> relations) {
+        List<String> deniedTables = new ArrayList<>();
+        List<String> denied = new ArrayList<>();
+        for (Relation relation : relations) {
+            relation.table().ifPresent(table -> {
+                List<String> columns = table.columns().stream().map(ColumnInfo::name)
+                        .filter(c -> !policy.columnAllowed(table.schema(), table.name(), c)).toList();
+                if (!columns.isEmpty()) {
+                    deniedTables.add(table.name());
+                    columns.forEach(c -> denied.add(table.name() + "." + c));
+                }
+            });
+        }
+        if (denied.isEmpty()) {
+            return;
+        }
+        if (stars.enabled() && relations.stream().allMatch(Relation::exact)) {
+            stars.expand(item, relations, policy);
+            return;
+        }
+        findings.selectStar("SELECT * over " + String.join(", ", deniedTables) + " would read denied column(s) "
+                + String.join(", ", denied) + "; list the columns you need instead");
+    }
+
+    private Output setOperations(SetOperationList set, Scope parent) {
+        Output first = null;
+        boolean exact = true;
+        for (Select select : set.getSelects()) {
+            Output output = select(select, parent, false);
+            if (first == null) {
+                first = output;
+            }
+            exact &= output.exact();
+        }
+        return first == null ? new Output(List.of(), false) : new Output(first.names(), first.exact());
+    }
+
+    private Output values(Values values, Scope parent) {
+        Scope scope = new Scope(parent);
+        int width = 0;
+        if (values.getExpressions() != null) {
+            for (Expression row : values.getExpressions()) {
+                expressions.check(row, scope, ExpressionChecker.Place.OTHER);
+                int size = row instanceof ExpressionList<?> list ? list.size() : 1;
+                width = Math.max(width, size);
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= width; i++) {
+            names.add("column" + i);
+        }
+        return new Output(names, true);
+    }
+
+    private Output tableStatement(TableStatement statement, Scope parent, boolean top) {
+        Scope scope = new Scope(parent);
+        Optional<Relation> relation = table(statement.getTable(), scope);
+        if (relation.isEmpty()) {
+            return new Output(List.of(), false);
+        }
+        if (relation.get().table().map(policy::hasDeniedColumns).orElse(false)) {
+            findings.selectStar("TABLE " + relation.get().name() + " reads every column, including denied ones; "
+                    + "select the allowed columns instead");
+        }
+        return new Output(relation.get().columns(), relation.get().exact());
+    }
+
+    // ---- FROM -----------------------------------------------------------------------------
+
+    private void join(Join join, Scope scope, Scope outer) {
+        if (join.isApply() || join.isSemi() || join.isStraight() || join.isWindowJoin() || join.getJoinHint() != null
+                || join.isGlobal()) {
+            findings.unsafe("a join form that is not PostgreSQL syntax");
+        }
+        int before = scope.relations.size();
+        from(join.getFromItem(), scope, outer);
+        List<Relation> added = scope.relations.subList(before, scope.relations.size());
+        if (join.isNatural()) {
+            for (Relation relation : scope.relations) {
+                relation.table().filter(policy::hasDeniedColumns).ifPresent(table ->
+                        findings.column(table.name() + ".*", "a NATURAL join over " + table.name()
+                                + " compares its denied columns; join with ON instead", null));
+            }
+        }
+        if (join.getUsingColumns() != null) {
+            for (Column column : join.getUsingColumns()) {
+                String name = Names.fold(column.getColumnName());
+                boolean found = false;
+                for (Relation relation : scope.relations) {
+                    if (relation.hasColumn(name)) {
+                        found = true;
+                        relation.table().ifPresent(table -> {
+                            String catalogName = relation.catalogColumn(name);
+                            if (!policy.columnAllowed(table.schema(), table.name(), catalogName)) {
+                                findings.column(table.name() + "." + catalogName, "USING (" + name + ") compares a denied column", null);
+                            }
+                        });
+                    }
+                }
+                if (!found && added.stream().allMatch(Relation::exact)) {
+                    findings.unknownColumn(name);
+                }
+            }
+        }
+        if (join.getOnExpressions() != null) {
+            for (Expression on : join.getOnExpressions()) {
+                expressions.check(on, scope, ExpressionChecker.Place.OTHER);
+            }
+        }
+    }
+
+    /**
+     * Adds a FROM item's relation(s) to {@code scope}. A plain subquery sees only the enclosing
+     * levels ({@code outer}); LATERAL subqueries and function arguments also see earlier FROM items.
+     */
+    private void from(FromItem item, Scope scope, Scope outer) {
+        if (item.getPivot() != null || item.getUnPivot() != null) {
+            findings.unsafe("PIVOT/UNPIVOT is not PostgreSQL syntax");
+        }
+        switch (item) {
+            case Table table -> {
+                if (table.getIndexHint() != null || table.getSqlServerHints() != null || table.getDBLinkName() != null) {
+                    findings.unsafe("a table hint or link that is not PostgreSQL syntax");
+                }
+                table(table, scope);
+            }
+            case LateralSubSelect lateral -> derived(lateral, lateral.getAlias(), scope, scope);
+            case ParenthesedSelect subquery -> derived(subquery, subquery.getAlias(), outer, scope);
+            case TableFunction function -> tableFunction(function, scope);
+            case ParenthesedFromItem parenthesed -> {
+                FromItem inner = parenthesed.getFromItem();
+                boolean joins = parenthesed.getJoins() != null && !parenthesed.getJoins().isEmpty();
+                if (!joins && inner instanceof Select select) {
+                    derived(select, parenthesed.getAlias(), outer, scope);
+                } else if (parenthesed.getAlias() == null) {
+                    from(inner, scope, outer);
+                    if (joins) {
+                        for (Join join : parenthesed.getJoins()) {
+                            join(join, scope, outer);
+                        }
+                    }
+                } else {
+                    findings.unsafe("an aliased parenthesised join; name the tables directly");
+                }
+            }
+            default -> findings.unsafe("unsupported FROM item (" + item.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** Resolves a table reference as PostgreSQL would and adds it; empty when it is refused. */
+    private Optional<Relation> table(Table table, Scope scope) {
+        String name = Names.fold(table.getName());
+        String schema = Names.fold(table.getSchemaName());
+        String database = Names.fold(table.getDatabaseName());
+        Alias alias = table.getAlias();
+        String visibleName = alias != null ? Names.fold(alias.getName()) : name;
+        if (database != null && !isCurrentDatabase(database)) {
+            findings.unsafe("cross-database reference " + table.getFullyQualifiedName());
+            return Optional.empty();
+        }
+        if (schema == null) {
+            Optional<Relation> cte = scope.cte(name);
+            if (cte.isPresent()) {
+                Relation relation = Relation.derived(visibleName, rename(cte.get().columns(), aliasColumns(alias)), cte.get().exact());
+                scope.relations.add(relation);
+                return Optional.of(relation);
+            }
+            schema = resolveSchema(name);
+            if (schema == null) {
+                findings.unknownTable(Names.display(name));
+                scope.relations.add(Relation.derived(visibleName, List.of(), false));
+                return Optional.empty();
+            }
+        }
+        if (!policy.schemaAllowed(schema)) {
+            findings.schema(Names.display(schema));
+            scope.relations.add(Relation.derived(visibleName, List.of(), false));
+            return Optional.empty();
+        }
+        Optional<TableInfo> info = catalog.table(schema, name);
+        if (info.isEmpty() || !policy.tableAllowed(schema, name)) {
+            if (info.isEmpty()) {
+                findings.unknownTable(Names.display(schema) + "." + Names.display(name));
+            } else {
+                findings.table(Names.display(schema) + "." + Names.display(name));
+            }
+            scope.relations.add(Relation.derived(visibleName, List.of(), false));
+            return Optional.empty();
+        }
+        TableInfo found = info.get();
+        List<String> columns = found.columns().stream().map(ColumnInfo::name).toList();
+        List<String> renamed = aliasColumns(alias);
+        if (!renamed.isEmpty() && policy.hasDeniedColumns(found)) {
+            findings.column(found.name() + ".*", "an alias column list over " + found.name()
+                    + " renames its denied columns; use plain column aliases instead", null);
+        }
+        Relation relation = Relation.base(visibleName, found, alias == null, rename(columns, renamed));
+        scope.relations.add(relation);
+        return Optional.of(relation);
+    }
+
+    /** The schema an unqualified relation name resolves to: pg_catalog first, then the pinned path. */
+    private String resolveSchema(String name) {
+        if (catalog.pgCatalogRelations().contains(name)) {
+            return "pg_catalog";
+        }
+        for (String schema : policy.searchPath()) {
+            if (catalog.table(schema, name).isPresent()) {
+                return schema;
+            }
+        }
+        return null;
+    }
+
+    private void derived(Select select, Alias alias, Scope parentForInner, Scope scope) {
+        Output output = select(select, parentForInner, false);
+        String name = alias == null ? "" : Names.fold(alias.getName());
+        scope.relations.add(Relation.derived(name, rename(output.names(), aliasColumns(alias)), output.exact()));
+    }
+
+    private void tableFunction(TableFunction tableFunction, Scope scope) {
+        Function function = tableFunction.getFunction();
+        expressions.check(function, scope, ExpressionChecker.Place.OTHER);
+        String functionName = Names.fold(function.getMultipartName().getLast());
+        Alias alias = tableFunction.getAlias();
+        String name = alias == null ? functionName : Names.fold(alias.getName());
+        List<String> declared = aliasColumns(alias);
+        List<String> columns;
+        boolean exact = true;
+        if (NAMED_OUTPUTS.containsKey(functionName)) {
+            columns = NAMED_OUTPUTS.get(functionName);
+        } else if (SCALAR_SRFS.contains(functionName) && !(functionName.equals("unnest") && function.getParameters() != null
+                && function.getParameters().size() > 1)) {
+            columns = List.of(name);
+        } else {
+            columns = List.of();
+            exact = !declared.isEmpty();
+        }
+        columns = new ArrayList<>(rename(columns, declared));
+        if ("ORDINALITY".equalsIgnoreCase(tableFunction.getWithClause()) && declared.size() <= columns.size()) {
+            columns.add("ordinality");
+        }
+        if (!declared.isEmpty() && declared.size() > columns.size()) {
+            columns = declared;
+        }
+        scope.relations.add(Relation.derived(name, columns, exact));
+    }
+
+    private static List<String> aliasColumns(Alias alias) {
+        if (alias == null || alias.getAliasColumns() == null) {
+            return List.of();
+        }
+        return alias.getAliasColumns().stream().map(c -> Names.fold(c.name)).toList();
+    }
+
+    /** PostgreSQL's alias column list: renames the first columns, keeps the rest. */
+    private static List<String> rename(List<String> columns, List<String> aliases) {
+        if (aliases.isEmpty()) {
+            return columns;
+        }
+        List<String> renamed = new ArrayList<>(aliases);
+        for (int i = aliases.size(); i < columns.size(); i++) {
+            renamed.add(columns.get(i));
+        }
+        return renamed;
+    }
+
+    /** PostgreSQL's name for an unaliased select item (FigureColname), when it has one. */
+    static Optional<String> outputName(Expression expression) {
+        return switch (expression) {
+            case Column column -> Optional.of(Names.fold(column.getColumnName()));
+            case Function function -> Optional.of(Names.fold(function.getMultipartName().getLast()));
+            case AnalyticExpression analytic -> Optional.of(Names.fold(analytic.getName()));
+            case CastExpression cast -> outputName(cast.getLeftExpression()).or(() -> Optional.of(
+                    Names.fold(cast.getColDataType().getDataType().replaceAll("\\s*\\(.*", "").replaceAll(".*\\.", ""))));
+            case CaseExpression c -> Optional.of("case");
+            case ArrayConstructor a -> Optional.of("array");
+            case RowConstructor<?> r -> Optional.of("row");
+            case ExtractExpression e -> Optional.of("extract");
+            case RowGetExpression r -> Optional.of(Names.fold(r.getColumnName()));
+            case TimeKeyExpression t -> Optional.of(t.getStringValue().toLowerCase(java.util.Locale.ROOT).split("\\(")[0].strip());
+            case ParenthesedSelect p -> Optional.empty();
+            case ExpressionList<?> list when list.size() == 1 -> outputName(list.getFirst());
+            default -> Optional.empty();
+        };
+    }
+
+    /** Operators and literals are named {@code ?column?} by PostgreSQL, for certain. */
+    private static boolean isOperator(Expression expression) {
+        return expression instanceof BinaryExpression || expression instanceof net.sf.jsqlparser.expression.LongValue
+                || expression instanceof net.sf.jsqlparser.expression.StringValue
+                || expression instanceof net.sf.jsqlparser.expression.DoubleValue
+                || expression instanceof net.sf.jsqlparser.expression.NullValue;
+    }
+}

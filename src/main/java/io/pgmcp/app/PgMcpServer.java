@@ -5,10 +5,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.pgmcp.config.DatabaseConfig;
 import io.pgmcp.config.PgMcpConfig;
 import io.pgmcp.db.CatalogLoader;
-import io.pgmcp.db.ConnectionPool;
 import io.pgmcp.db.Database;
-import io.pgmcp.db.PgConnectionFactory;
-import io.pgmcp.db.PoolSettings;
 import io.pgmcp.mcp.McpSession;
 import io.pgmcp.mcp.Registry;
 import io.pgmcp.mcp.ServerInfo;
@@ -17,8 +14,6 @@ import io.pgmcp.query.DatabaseRouter;
 import io.pgmcp.query.QueryPipeline;
 import io.pgmcp.query.Target;
 import io.pgmcp.resilience.Ticker;
-import io.pgmcp.sql.AccessPolicy;
-import io.pgmcp.sql.SqlGuard;
 import io.pgmcp.tools.ExecuteSqlTool;
 import io.pgmcp.tools.RefreshSchemaTool;
 import io.pgmcp.tools.SchemaResources;
@@ -27,10 +22,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -55,12 +47,9 @@ public final class PgMcpServer implements AutoCloseable {
         CatalogLoader loader = new CatalogLoader(Clock.systemUTC());
         List<Target> targets = new ArrayList<>();
         for (DatabaseConfig db : config.databases()) {
-            AccessPolicy policy = new AccessPolicy(db.accessPolicy());
-            ConnectionPool pool = new ConnectionPool(PoolSettings.of(db.name(), db.minPoolSize(), db.maxPoolSize()),
-                    new PgConnectionFactory(db, config.server().queryTimeout()), Ticker.system());
-            Database database = new Database(db.name(), pool, loader, systemSchemas(db), json);
-            databases.add(database);
-            targets.add(new Target(db, database, policy, new SqlGuard(policy, db.dbname())));
+            Target target = Target.create(db, config.server(), loader, json, Ticker.system());
+            databases.add(target.database());
+            targets.add(target);
         }
         DatabaseRouter router = new DatabaseRouter(targets);
         this.pipeline = new QueryPipeline(router, config.server());
@@ -71,18 +60,6 @@ public final class PgMcpServer implements AutoCloseable {
         registry.add(new SchemaResources(router, config.server().queryTimeout()));
         this.housekeeping = new Housekeeping(databases, config.server().cacheRefreshInterval(), config.server().queryTimeout());
         housekeeping.start();
-    }
-
-    /** pg_catalog and information_schema are loaded only when a policy allows them. */
-    private static Set<String> systemSchemas(DatabaseConfig db) {
-        Set<String> schemas = new LinkedHashSet<>();
-        for (String schema : db.accessPolicy().allowedSchemas()) {
-            String lower = schema.toLowerCase(Locale.ROOT);
-            if (lower.equals("pg_catalog") || lower.equals("information_schema")) {
-                schemas.add(lower);
-            }
-        }
-        return schemas;
     }
 
     ServerInfo serverInfo() {

@@ -118,6 +118,22 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code EXPLAIN (FORMAT JSON)} of a query the guard has allowed, in the same read-only
+     * discipline; answers the plan JSON text.
+     */
+    public String explain(String sql, Duration timeout, List<String> searchPath) throws SQLException {
+        return inReadOnlyTransaction(timeout, searchPath, connection -> {
+            try (Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("EXPLAIN (FORMAT JSON) " + sql)) {
+                if (!rs.next()) {
+                    throw new SQLException("EXPLAIN returned no plan", "XX000");
+                }
+                return rs.getString(1);
+            }
+        });
+    }
+
     /** Work inside {@link #inReadOnlyTransaction}. */
     @FunctionalInterface
     public interface ReadOnlyWork<T> {

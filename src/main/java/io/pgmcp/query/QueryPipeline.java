@@ -8,6 +8,8 @@ import io.pgmcp.db.Catalog;
 import io.pgmcp.db.ExecutionLimits;
 import io.pgmcp.db.ResultTable;
 import io.pgmcp.db.SqlFailure;
+import io.pgmcp.sql.ExplainPolicy;
+import io.pgmcp.sql.PlanEstimate;
 import io.pgmcp.sql.Verdict;
 import java.sql.SQLException;
 import java.util.List;
@@ -16,10 +18,11 @@ import java.util.Optional;
 
 /**
  * The path every SQL takes, whoever wrote it (SPEC §6.1): resolve the database → make sure its
- * catalog is loaded → guard → execute read-only with limits → a {@link QueryOutcome}. PostgreSQL
+ * catalog is loaded → guard → EXPLAIN policy → execute read-only with limits → a {@link QueryOutcome}. PostgreSQL
  * errors become failures a model can act on. Thread-safe; one instance serves all calls.
  */
 public final class QueryPipeline {
+    private static final com.fasterxml.jackson.databind.ObjectMapper PLAN_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final DatabaseRouter router;
     private final ServerConfig server;
 
@@ -62,9 +65,54 @@ public final class QueryPipeline {
             case Verdict.Denied denied -> new QueryOutcome.Failure(ErrorCode.valueOf(denied.reason().name()),
                     denied.message(), denied.details());
             case Verdict.Allowed allowed -> {
+                Plan plan = plan(target, allowed.sql(), catalog);
+                if (plan.failure() != null) {
+                    yield plan.failure();
+                }
                 progress.report(2, 3, "executing");
-                yield execute(target, allowed, limit == null ? server.maxResultRows() : limit, cancel);
+                List<String> warnings = new java.util.ArrayList<>(allowed.warnings());
+                warnings.addAll(plan.warnings());
+                yield execute(target, new Verdict.Allowed(allowed.sql(), allowed.rewritten(), warnings),
+                        limit == null ? server.maxResultRows() : limit, cancel);
             }
+        };
+    }
+
+    /** The EXPLAIN policy's verdict: a failure, or warnings to add to a success. */
+    private record Plan(QueryOutcome.Failure failure, List<String> warnings) {
+    }
+
+    /** Runs the EXPLAIN policy (SPEC §7.4), using the cached estimate for the same SQL when there is one. */
+    private Plan plan(Target target, String sql, Catalog catalog) {
+        ExplainPolicy policy = target.explainPolicy();
+        if (!policy.config().enabled()) {
+            return new Plan(null, List.of());
+        }
+        PlanEstimate estimate = target.plans().get(sql).orElse(null);
+        if (estimate == null) {
+            try {
+                String json = target.database().explain(sql, policy.config().timeout(), target.policy().searchPath());
+                estimate = ExplainPolicy.estimate(PLAN_JSON.readTree(json));
+                target.plans().put(sql, estimate);
+            } catch (SQLException e) {
+                SqlFailure failure = SqlFailure.of(e, false);
+                if (failure.kind() == SqlFailure.Kind.TIMEOUT) {
+                    ObjectNode details = JsonNodeFactory.instance.objectNode();
+                    details.put("explain_timeout_seconds", policy.config().timeout().toMillis() / 1000.0);
+                    return new Plan(new QueryOutcome.Failure(ErrorCode.QUERY_TOO_EXPENSIVE,
+                            "PostgreSQL could not even plan this query within the EXPLAIN timeout; simplify it.", details), List.of());
+                }
+                return new Plan((QueryOutcome.Failure) failure(target, e, false), List.of());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+                return new Plan(new QueryOutcome.Failure(ErrorCode.INTERNAL_ERROR,
+                        "pg-mcp could not read PostgreSQL's plan for this query.", JsonNodeFactory.instance.objectNode()), List.of());
+            }
+        }
+        return switch (policy.decide(estimate, catalog, target.policy().searchPath())) {
+            case ExplainPolicy.Decision.Pass pass -> new Plan(null, pass.warnings());
+            case ExplainPolicy.Decision.Refuse refuse -> new Plan(new QueryOutcome.Failure(
+                    refuse.seqScan() ? ErrorCode.SEQ_SCAN_DENIED : ErrorCode.QUERY_TOO_EXPENSIVE, refuse.message(),
+                    refuse.details()), List.of());
         };
     }
 

@@ -197,7 +197,11 @@ final class ExpressionChecker {
             }
             case JsonExpression json -> {
                 check(json.getExpression(), scope, Place.OTHER);
-                checkAll(json.getIdents(), scope, Place.OTHER);
+                if (json.getIdentList() != null) {
+                    for (var ident : json.getIdentList()) {
+                        check(ident.getKey(), scope, Place.OTHER);
+                    }
+                }
             }
             case RowGetExpression rowGet -> {
                 // (x).field: when x is a table alias this reads a column of a whole row
@@ -415,6 +419,10 @@ final class ExpressionChecker {
     private void checkParameters(Function function, Scope scope) {
         if (function.getParameters() != null) {
             for (Expression parameter : function.getParameters()) {
+                if (parameter instanceof AllColumns star && !(star instanceof AllTableColumns)
+                        && function.getParameters().size() == 1 && Names.fold(function.getName()).equals("count")) {
+                    continue; // count(*) reads no column
+                }
                 if (parameter instanceof Column c && c.getTable() == null && c.getArrayConstructor() == null
                         && resolvesToRelationOnly(Names.fold(c.getColumnName()), scope)) {
                     wholeRow(c.getColumnName(), scope, Names.fold(function.getName()) + "(t)");
@@ -439,6 +447,9 @@ final class ExpressionChecker {
             findings.unsafe("unsupported clause in window function " + name + "()");
         }
         Expression argument = analytic.getExpression();
+        if (argument instanceof AllColumns star && !(star instanceof AllTableColumns) && name.equals("count")) {
+            argument = null; // count(*) reads no column
+        }
         if (argument instanceof Column c && c.getTable() == null && resolvesToRelationOnly(Names.fold(c.getColumnName()), scope)) {
             wholeRow(c.getColumnName(), scope, name + "(t)");
         } else {
@@ -447,7 +458,8 @@ final class ExpressionChecker {
         check(analytic.getOffset(), scope, Place.OTHER);
         check(analytic.getDefaultValue(), scope, Place.OTHER);
         check(analytic.getFilterExpression(), scope, Place.OTHER);
-        checkAll(analytic.getPartitionExpressionList(), scope, Place.OTHER);
+        ExpressionList<?> partition = analytic.getPartitionExpressionList();
+        checkAll(partition, scope, Place.OTHER);
         orderBy(analytic.getOrderByElements(), scope, Place.OTHER);
         orderBy(analytic.getFuncOrderBy(), scope, Place.OTHER);
         window(analytic.getWindowElement(), scope);
@@ -457,7 +469,8 @@ final class ExpressionChecker {
     }
 
     void windowDefinition(WindowDefinition definition, Scope scope) {
-        checkAll(definition.getPartitionExpressionList(), scope, Place.OTHER);
+        ExpressionList<?> partition = definition.getPartitionExpressionList();
+        checkAll(partition, scope, Place.OTHER);
         orderBy(definition.getOrderByElements(), scope, Place.OTHER);
         window(definition.getWindowElement(), scope);
     }

@@ -172,7 +172,8 @@ final class QueryAnalyzer {
 
     private void cte(WithItem<?> with, Scope scope) {
         String name = Names.fold(with.getAliasName());
-        if (with.getInsert() != null || with.getUpdate() != null || with.getDelete() != null || with.getSelect() == null) {
+        // WithItem.getInsert()/getDelete() cast blindly (ClassCastException on other kinds): test the type instead
+        if (!(with.getParenthesedStatement() instanceof ParenthesedSelect)) {
             findings.unsafe("data-modifying WITH clause (" + name + ")");
             scope.ctes.put(name, Relation.derived(name, List.of(), false));
             return;
@@ -425,7 +426,8 @@ final class QueryAnalyzer {
         }
         switch (item) {
             case Table table -> {
-                if (table.getIndexHint() != null || table.getSqlServerHints() != null || table.getDBLinkName() != null) {
+                if (table.getIndexHint() != null || table.getSqlServerHints() != null
+                        || table.getFullyQualifiedName().contains("@") || table.getNameParts().size() > 3) {
                     findings.unsafe("a table hint or link that is not PostgreSQL syntax");
                 }
                 table(table, scope);

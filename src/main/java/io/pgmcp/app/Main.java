@@ -1,6 +1,7 @@
 package io.pgmcp.app;
 
 import io.pgmcp.cli.ConfigSource;
+import io.pgmcp.cli.GrantsCommand;
 import io.pgmcp.cli.Options;
 import io.pgmcp.cli.UsageException;
 import io.pgmcp.cli.ValidateCommand;
@@ -48,6 +49,9 @@ public final class Main {
             return 0;
         }
         ConfigSource source = new ConfigSource(options, env);
+        if (options.printGrants().isPresent()) {
+            return new GrantsCommand(source, options.printGrants().get()).run(stdout, stderr);
+        }
         if (options.validateConfig()) {
             return new ValidateCommand(source, options.checkConnections() ? ConnectionProbe::check : null).run(stdout);
         }

@@ -12,14 +12,16 @@ import java.util.Optional;
  * @param transport        {@code stdio} or {@code http}, if given with {@code --transport}
  * @param validateConfig   {@code --validate-config}: check the configuration and exit
  * @param checkConnections {@code --check-connections}: with validation, also connect to each database
+ * @param printGrants      {@code --print-grants [DB]}: print least-privilege SQL; the value is the
+ *                         database name, or empty string for "the only database"
  * @param version          {@code --version}
  * @param help             {@code --help} or {@code -h}
  */
 public record Options(Optional<Path> config, Optional<String> transport, boolean validateConfig,
-                      boolean checkConnections, boolean version, boolean help) {
+                      boolean checkConnections, Optional<String> printGrants, boolean version, boolean help) {
 
     public Options {
-        if (config == null || transport == null) {
+        if (config == null || transport == null || printGrants == null) {
             throw new IllegalArgumentException("config and transport must not be null (use Optional.empty())");
         }
     }
@@ -37,7 +39,10 @@ public record Options(Optional<Path> config, Optional<String> transport, boolean
               --transport MODE       stdio (default) or http; overrides server.transport
               --validate-config      print every configuration error and warning, then exit
                                      (0 when valid, 1 otherwise)
-              --check-connections    with --validate-config: also connect to every database
+              --check-connections    with --validate-config: also connect to every database and warn
+                                     when its role can do more than read
+              --print-grants [DB]    print the SQL for a least-privilege role matching DB's access
+                                     policy (connects to read the schema), then exit
               --version              print the version and exit
               -h, --help             print this help and exit
 
@@ -55,6 +60,7 @@ public record Options(Optional<Path> config, Optional<String> transport, boolean
         String transport = null;
         boolean validate = false;
         boolean check = false;
+        String grants = null;
         boolean version = false;
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
@@ -88,6 +94,18 @@ public record Options(Optional<Path> config, Optional<String> transport, boolean
                     transport = value;
                 }
                 case "--validate-config" -> validate = flag(inline, name);
+                case "--print-grants" -> {
+                    if (grants != null) {
+                        throw new UsageException("--print-grants given twice");
+                    }
+                    if (inline != null) {
+                        grants = inline;
+                    } else if (i + 1 < args.length && !args[i + 1].startsWith("-")) {
+                        grants = args[++i];
+                    } else {
+                        grants = "";
+                    }
+                }
                 case "--check-connections" -> check = flag(inline, name);
                 case "--version" -> version = flag(inline, name);
                 case "--help", "-h" -> help = flag(inline, name);
@@ -99,7 +117,11 @@ public record Options(Optional<Path> config, Optional<String> transport, boolean
         if (check && !validate) {
             throw new UsageException("--check-connections only works with --validate-config");
         }
-        return new Options(Optional.ofNullable(config), Optional.ofNullable(transport), validate, check, version, help);
+        if (grants != null && validate) {
+            throw new UsageException("--print-grants and --validate-config are separate commands");
+        }
+        return new Options(Optional.ofNullable(config), Optional.ofNullable(transport), validate, check,
+                Optional.ofNullable(grants), version, help);
     }
 
     private static String value(String[] args, int index, String name) throws UsageException {

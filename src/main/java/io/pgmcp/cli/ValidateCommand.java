@@ -5,6 +5,7 @@ import io.pgmcp.config.DatabaseConfig;
 import io.pgmcp.config.LoadedConfig;
 import io.pgmcp.config.MetricsConfig;
 import io.pgmcp.config.PgMcpConfig;
+import io.pgmcp.db.ConnectionProbe;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -21,13 +22,14 @@ import java.util.function.Function;
  */
 public final class ValidateCommand {
     private final ConfigSource source;
-    private final Function<PgMcpConfig, List<String>> connectionCheck;
+    private final Function<PgMcpConfig, ConnectionProbe.Report> connectionCheck;
 
     /**
-     * @param connectionCheck run for {@code --check-connections}: answers one error per database
-     *                        that cannot be reached, or null when connections are not checked
+     * @param connectionCheck run for {@code --check-connections}: errors for databases that cannot be
+     *                        reached, warnings for roles that can do more than read; null when
+     *                        connections are not checked
      */
-    public ValidateCommand(ConfigSource source, Function<PgMcpConfig, List<String>> connectionCheck) {
+    public ValidateCommand(ConfigSource source, Function<PgMcpConfig, ConnectionProbe.Report> connectionCheck) {
         this.source = source;
         this.connectionCheck = connectionCheck;
     }
@@ -49,7 +51,9 @@ public final class ValidateCommand {
         List<String> errors = new ArrayList<>();
         metricsPortWarning(config.observability().metrics()).ifPresent(warnings::add);
         if (connectionCheck != null) {
-            errors.addAll(connectionCheck.apply(config));
+            ConnectionProbe.Report report = connectionCheck.apply(config);
+            errors.addAll(report.errors());
+            warnings.addAll(report.warnings());
         }
         errors.forEach(e -> out.println("ERROR: " + e));
         warnings.forEach(w -> out.println("WARNING: " + w));

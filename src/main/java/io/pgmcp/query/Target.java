@@ -17,13 +17,14 @@ import io.pgmcp.resilience.TtlCache;
 import io.pgmcp.sql.AccessPolicy;
 import io.pgmcp.sql.ExplainPolicy;
 import io.pgmcp.sql.PlanEstimate;
+import io.pgmcp.sql.Guard;
 import io.pgmcp.sql.SqlGuard;
 
 /**
  * A configured database with everything a call against it needs: its pool and catalog, its policy,
  * its guard, its EXPLAIN policy and the cache of plan estimates (keyed by the executable SQL).
  */
-public record Target(DatabaseConfig config, Database database, AccessPolicy policy, SqlGuard guard,
+public record Target(DatabaseConfig config, Database database, AccessPolicy policy, Guard guard,
                      ExplainPolicy explainPolicy, TtlCache<String, PlanEstimate> plans) {
     public String name() {
         return config.name();

@@ -21,7 +21,7 @@ import net.sf.jsqlparser.statement.select.SelectItem;
  * policy and the function allowlist. Anything unknown, unparsed or unexpected is a refusal.
  * Stateless between calls and thread-safe.
  */
-public final class SqlGuard {
+public final class SqlGuard implements Guard {
     private static final Duration PARSE_TIMEOUT = Duration.ofSeconds(2);
     private static final int MAX_LISTED_TABLES = 60;
 
@@ -39,6 +39,7 @@ public final class SqlGuard {
         this.databaseName = databaseName;
     }
 
+    @Override
     public Verdict check(String sql, Catalog catalog) {
         return check(sql, catalog, true);
     }

@@ -1,0 +1,71 @@
+package io.pgmcp.db;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the configured database role may do beyond reading (SPEC §7.5): a superuser, an owner of
+ * objects in the allowed schemas, a role with write or CREATE privileges, or a member of the
+ * file-reading/program-running/signalling roles is more powerful than pg-mcp needs. Read-only queries.
+ */
+public final class RoleCheck {
+    private static final String QUERY = """
+            SELECT r.rolsuper, r.rolcreaterole, r.rolcreatedb, r.rolbypassrls,
+              (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = ANY(?) AND c.relowner = r.oid AND c.relkind IN ('r','p','v','m','f')),
+              (SELECT string_agg(DISTINCT n.nspname || '.' || c.relname, ', ') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = ANY(?) AND c.relkind IN ('r','p')
+                  AND has_table_privilege(r.oid, c.oid, 'INSERT,UPDATE,DELETE,TRUNCATE')),
+              (SELECT string_agg(n.nspname, ', ') FROM pg_namespace n WHERE n.nspname = ANY(?)
+                  AND has_schema_privilege(r.oid, n.oid, 'CREATE')),
+              (SELECT string_agg(m.rolname, ', ') FROM pg_roles m
+                WHERE m.rolname IN ('pg_read_server_files', 'pg_write_server_files', 'pg_execute_server_program', 'pg_signal_backend')
+                  AND pg_has_role(r.oid, m.oid, 'MEMBER'))
+            FROM pg_roles r WHERE r.rolname = current_user""";
+
+    private RoleCheck() {
+    }
+
+    /** One warning per excess power of the connected role; empty for a least-privilege role. */
+    public static List<String> warnings(Connection connection, List<String> allowedSchemas) throws SQLException {
+        List<String> warnings = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(QUERY)) {
+            Array schemas = connection.createArrayOf("text", allowedSchemas.toArray());
+            statement.setArray(1, schemas);
+            statement.setArray(2, schemas);
+            statement.setArray(3, schemas);
+            try (ResultSet rs = statement.executeQuery()) {
+                if (!rs.next()) {
+                    return warnings;
+                }
+                if (rs.getBoolean(1)) {
+                    warnings.add("the role is a SUPERUSER: it can read every table and file and bypass every grant");
+                }
+                if (rs.getBoolean(2) || rs.getBoolean(3)) {
+                    warnings.add("the role can create roles or databases");
+                }
+                if (rs.getBoolean(4)) {
+                    warnings.add("the role bypasses row-level security");
+                }
+                if (rs.getLong(5) > 0) {
+                    warnings.add("the role owns " + rs.getLong(5) + " relation(s) in the allowed schemas (owners bypass grants)");
+                }
+                if (rs.getString(6) != null) {
+                    warnings.add("the role can write to: " + rs.getString(6));
+                }
+                if (rs.getString(7) != null) {
+                    warnings.add("the role can CREATE in schema(s): " + rs.getString(7));
+                }
+                if (rs.getString(8) != null) {
+                    warnings.add("the role is a member of " + rs.getString(8));
+                }
+            }
+        }
+        return warnings;
+    }
+}

@@ -1,0 +1,176 @@
+package io.pgmcp.sql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pgmcp.config.AccessPolicyConfig;
+import io.pgmcp.config.ColumnAccessConfig;
+import io.pgmcp.config.FunctionAccessConfig;
+import io.pgmcp.config.OnDenied;
+import io.pgmcp.config.SelectStarPolicy;
+import io.pgmcp.config.TableAccessConfig;
+import io.pgmcp.db.Catalog;
+import io.pgmcp.db.ColumnInfo;
+import io.pgmcp.db.EnumType;
+import io.pgmcp.db.RelationKind;
+import io.pgmcp.db.TableInfo;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** The guard's rules one by one, on an in-memory catalog (the corpus tests run them on a real database). */
+class SqlGuardTest {
+    static final Catalog CATALOG = new Catalog("main", Instant.EPOCH, List.of("public", "internal"), List.of(
+            table("public", "users", "id", "name", "email", "password_hash", "ssn"),
+            table("public", "orders", "id", "user_id", "total", "status"),
+            table("public", "pg_settings", "name"),
+            table("public", "Mixed", "Id", "Secret"),
+            table("internal", "audit", "id", "note")),
+            List.of(new EnumType("public", "order_status", List.of("pending", "paid"))),
+            Set.of("pg_class", "pg_settings", "pg_user"));
+
+    static TableInfo table(String schema, String name, String... columns) {
+        return new TableInfo(schema, name, RelationKind.TABLE, Optional.empty(), 1000,
+                java.util.Arrays.stream(columns).map(c -> new ColumnInfo(c, "text", "text", true, Optional.empty(), c.equals("id"),
+                        false, Optional.empty(), List.of(), Optional.empty())).toList(), List.of());
+    }
+
+    static SqlGuard guard(OnDenied onDenied, SelectStarPolicy star, List<String> functions) {
+        AccessPolicyConfig defaults = AccessPolicyConfig.defaults();
+        return new SqlGuard(new AccessPolicy(new AccessPolicyConfig(List.of("public"), new TableAccessConfig(List.of(), List.of()),
+                new ColumnAccessConfig(List.of("users.password_hash", "users.ssn"), List.of("*.secret*"), onDenied, star),
+                defaults.explainPolicy(), new FunctionAccessConfig(functions))), "appdb");
+    }
+
+    static final SqlGuard GUARD = guard(OnDenied.REJECT, SelectStarPolicy.REJECT, List.of());
+
+    static Verdict.Denied denied(String sql) {
+        return assertInstanceOf(Verdict.Denied.class, GUARD.check(sql, CATALOG), sql);
+    }
+
+    static Verdict.Allowed allowed(String sql) {
+        Verdict verdict = GUARD.check(sql, CATALOG);
+        return assertInstanceOf(Verdict.Allowed.class, verdict, () -> sql + " -> " + verdict);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "SELECT u FROM users u", "SELECT u.* FROM users u", "SELECT row_to_json(u) FROM users u", "SELECT to_jsonb(u) FROM users u",
+        "SELECT u::text FROM users u", "SELECT (u).ssn FROM users u", "SELECT count(u) FROM users u", "SELECT users FROM users",
+        "SELECT format('%s', u) FROM users u", "SELECT x.c5 FROM users AS x(a, b, c, d, c5)", "SELECT id FROM users NATURAL JOIN orders",
+        "SELECT id FROM users ORDER BY ssn", "SELECT id FROM users GROUP BY id, ssn", "SELECT id FROM users WHERE ssn LIKE '1%'",
+        "SELECT id FROM users u JOIN orders o ON o.total::text = u.password_hash", "SELECT max(ssn) OVER (PARTITION BY id) FROM users",
+        "SELECT name AS ssn FROM users ORDER BY ssn || ''", "SELECT array_agg(id ORDER BY ssn) FROM users",
+        "SELECT (SELECT ssn FROM (SELECT 1 AS x) s) FROM users", "SELECT \"Secret\" FROM \"Mixed\"", "SELECT public.users.ssn FROM public.users",
+        "SELECT appdb.public.users.ssn FROM appdb.public.users", "SELECT * FROM (SELECT * FROM users) t", "TABLE users",
+        "SELECT id FROM users u JOIN orders o USING (id) WHERE u.ssn IS NULL", "SELECT U&\"\\0073sn\" FROM users"})
+    void deniedColumnsCannotBeReachedAnyWay(String sql) {
+        Verdict.Denied denied = denied(sql);
+        assertEquals(Verdict.Reason.COLUMN_ACCESS_DENIED, denied.reason(), denied.message());
+    }
+
+    @Test
+    void outputAliasInOrderByIsNotAnInputColumn() {
+        allowed("SELECT name AS ssn FROM users ORDER BY ssn");
+        // ...but in GROUP BY a bare name means the input column first, as in PostgreSQL
+        denied("SELECT name AS ssn FROM users GROUP BY ssn");
+    }
+
+    @Test
+    void cteShadowsATableOfTheSameName() {
+        allowed("WITH users AS (SELECT 1 AS ssn) SELECT ssn FROM users");
+        denied("WITH u AS (SELECT 1 AS x) SELECT ssn FROM users, u");
+    }
+
+    @Test
+    void pgCatalogIsSearchedBeforeThePath() {
+        // public.pg_settings exists, but PostgreSQL reads pg_catalog.pg_settings for the bare name
+        assertEquals(Verdict.Reason.SCHEMA_ACCESS_DENIED, denied("SELECT name FROM pg_settings").reason());
+        allowed("SELECT name FROM public.pg_settings");
+    }
+
+    @Test
+    void tablesOutsideTheAllowedSchemasOrUnknownAreRefusedWithoutNamingHiddenOnes() {
+        assertEquals(Verdict.Reason.SCHEMA_ACCESS_DENIED, denied("SELECT note FROM internal.audit").reason());
+        Verdict.Denied unknown = denied("SELECT x FROM nosuch");
+        assertEquals(Verdict.Reason.TABLE_ACCESS_DENIED, unknown.reason());
+        assertFalse(unknown.message().contains("audit"), unknown.message());
+        assertEquals(Verdict.Reason.UNSAFE_SQL, denied("SELECT id FROM otherdb.public.users").reason());
+    }
+
+    @Test
+    void unknownColumnsAreRefusedNotPassedToPostgres() {
+        Verdict.Denied denied = denied("SELECT sn FROM users");
+        assertEquals(Verdict.Reason.COLUMN_ACCESS_DENIED, denied.reason());
+        assertTrue(denied.message().contains("sn"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"SELECT pg_sleep(1)", "SELECT set_config('a.b', 'c', false)", "SELECT nextval('s')",
+        "SELECT pg_advisory_lock(1)", "SELECT * FROM pg_catalog.pg_read_file('x')", "SELECT 'users'::regclass",
+        "SELECT lo_import('/etc/passwd')", "SELECT txid_current()", "SELECT pg_notify('a', 'b')", "SELECT query_to_xml('select 1', true, false, '')",
+        "SELECT id FROM users FOR UPDATE", "SELECT id INTO t FROM users", "WITH d AS (DELETE FROM orders RETURNING id) SELECT id FROM d",
+        "SELECT 1; SELECT 2", "DELETE FROM orders", "SELECT $1", "SELECT id FROM users WHERE id = 1 /* unterminated",
+        "SELECT int4(id) FROM users", "SELECT null::users"})
+    void unsafeSqlIsRefused(String sql) {
+        assertEquals(Verdict.Reason.UNSAFE_SQL, denied(sql).reason(), sql);
+    }
+
+    @Test
+    void configuredFunctionsAreAllowed() {
+        SqlGuard withFunction = guard(OnDenied.REJECT, SelectStarPolicy.REJECT, List.of("public.business_days"));
+        assertInstanceOf(Verdict.Allowed.class, withFunction.check("SELECT public.business_days(id) FROM orders", CATALOG));
+        assertInstanceOf(Verdict.Denied.class, withFunction.check("SELECT business_days(id) FROM orders", CATALOG),
+                "a schema-qualified entry allows only the qualified call");
+    }
+
+    @Test
+    void executableSqlIsTheNormalisedText() {
+        Verdict.Allowed allowed = allowed("SELECT id, E'a\\'b' AS s FROM orders -- trailing comment\n;");
+        assertEquals("SELECT id, 'a''b' AS s FROM orders", allowed.sql().strip());
+        assertFalse(allowed.rewritten());
+    }
+
+    @Test
+    void expandSafeRewritesStarToTheAllowedColumns() {
+        SqlGuard expand = guard(OnDenied.REJECT, SelectStarPolicy.EXPAND_SAFE, List.of());
+        Verdict.Allowed allowed = assertInstanceOf(Verdict.Allowed.class,
+                expand.check("SELECT * FROM users WHERE name <> 'it''s' LIMIT 5", CATALOG));
+        assertTrue(allowed.rewritten());
+        assertEquals("SELECT users.id, users.name, users.email FROM users WHERE name <> 'it''s' LIMIT 5", allowed.sql());
+        assertFalse(allowed.warnings().isEmpty());
+        Verdict.Allowed joined = assertInstanceOf(Verdict.Allowed.class,
+                expand.check("SELECT u.*, o.total FROM users u JOIN orders o ON o.user_id = u.id", CATALOG));
+        assertEquals("SELECT u.id, u.name, u.email, o.total FROM users u JOIN orders o ON o.user_id = u.id", joined.sql());
+        assertInstanceOf(Verdict.Denied.class, expand.check("SELECT *, ssn FROM users", CATALOG), "an explicit denied column still fails");
+    }
+
+    @Test
+    void filterDropsDeniedColumnsOnlyFromTheSelectList() {
+        SqlGuard filter = guard(OnDenied.FILTER, SelectStarPolicy.REJECT, List.of());
+        Verdict.Allowed allowed = assertInstanceOf(Verdict.Allowed.class,
+                filter.check("SELECT id, ssn, name FROM users", CATALOG));
+        assertEquals("SELECT id, name FROM users", allowed.sql());
+        assertTrue(allowed.rewritten());
+        assertInstanceOf(Verdict.Denied.class, filter.check("SELECT id FROM users WHERE ssn = '1'", CATALOG));
+        assertInstanceOf(Verdict.Denied.class, filter.check("SELECT ssn FROM users", CATALOG), "nothing would be left");
+    }
+
+    @Test
+    void ordinaryAnalyticsIsAllowed() {
+        allowed("SELECT status, count(*) FILTER (WHERE total > 10), sum(total) FROM orders GROUP BY status ORDER BY 2 DESC LIMIT 5");
+        allowed("SELECT 'paid'::order_status, id FROM orders WHERE status = 'paid'");
+        allowed("SELECT g, count(o.id) FROM generate_series(1, 5) AS g LEFT JOIN orders o ON o.id = g GROUP BY g");
+        allowed("SELECT x.key, x.value FROM orders o, jsonb_each(to_jsonb(o)) AS x");
+        allowed("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT n FROM r");
+        allowed("SELECT current_date, now() - interval '1 day', extract(year FROM now())");
+        allowed("VALUES (1, 'a'), (2, 'b')");
+        allowed("SELECT \"Id\" FROM \"Mixed\"");
+    }
+}

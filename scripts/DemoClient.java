@@ -91,19 +91,28 @@ public final class DemoClient {
         sql("Stacked statements", "SELECT 1; DELETE FROM orders", 0);
         sql("A function with side effects", "SELECT pg_advisory_lock(1)", 0);
         sql("A full scan of the large orders table (250,000 rows)", "SELECT count(*) FROM orders WHERE quantity * 2 = 4", 0);
-        sql("PostgreSQL's own error, with position and hint", "SELECT nme FROM products", 0);
+        sql("PostgreSQL's own error, with its SQLSTATE", "SELECT name, price / (price - price) FROM products", 0);
+        sqlOn("shop_expand", "select_star_policy expand_safe: * becomes the allowed columns",
+                "SELECT * FROM customers ORDER BY id LIMIT 2", 0);
+        step("resources/read schema://nope (unknown resource)");
+        JsonNode unknown = call("resources/read", "{\"uri\":\"schema://nope\"}");
+        System.out.println("  => JSON-RPC error " + unknown.at("/error/code").asInt() + ": " + unknown.at("/error/message").asText());
         if (llm) {
             step("query: a question in plain language");
             show(call("tools/call", "{\"name\":\"query\",\"arguments\":{\"question\":"
-                    + "\"Which 3 product categories sold the most units in 2025?\",\"return_type\":\"both\"}}"));
+                    + "\"Which 3 product categories sold the most units in 2025?\",\"database\":\"shop\",\"return_type\":\"both\"}}"));
         }
     }
 
     private void sql(String title, String sql, int limit) throws Exception {
-        step("execute_sql: " + title);
+        sqlOn("shop", title, sql, limit);
+    }
+
+    private void sqlOn(String database, String title, String sql, int limit) throws Exception {
+        step("execute_sql on " + database + ": " + title);
         System.out.println("  " + DIM + sql + RESET);
         ObjectNode params = JSON.createObjectNode().put("name", "execute_sql");
-        ObjectNode arguments = params.putObject("arguments").put("sql", sql);
+        ObjectNode arguments = params.putObject("arguments").put("sql", sql).put("database", database);
         if (limit > 0) {
             arguments.put("limit", limit);
         }

@@ -29,6 +29,16 @@ class OptionsTest {
     }
 
     @Test
+    void printGrantsTakesAnOptionalDatabase() throws UsageException {
+        assertEquals(Optional.of(""), Options.parse("--print-grants").printGrants());
+        assertEquals(Optional.of("main"), Options.parse("--print-grants", "main").printGrants());
+        assertEquals(Optional.of("main"), Options.parse("--print-grants", "main", "--config", "c.yaml").printGrants());
+        assertEquals(Optional.of(""), Options.parse("--print-grants", "--config", "c.yaml").printGrants());
+        assertEquals(Optional.empty(), Options.parse().printGrants());
+        assertThrows(UsageException.class, () -> Options.parse("--print-grants", "--validate-config"));
+    }
+
+    @Test
     void helpAndVersionFlags() throws UsageException {
         assertTrue(Options.parse("-h").help());
         assertTrue(Options.parse("--help").help());
@@ -51,7 +61,8 @@ class OptionsTest {
 
     @Test
     void usageMentionsEveryOption() {
-        for (String option : new String[] {"--config", "--transport", "--validate-config", "--check-connections", "--version", "--help"}) {
+        for (String option : new String[] {"--config", "--transport", "--validate-config", "--check-connections", "--print-grants",
+            "--version", "--help"}) {
             assertTrue(Options.USAGE.contains(option), option);
         }
     }

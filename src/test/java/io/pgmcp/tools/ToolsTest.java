@@ -165,6 +165,25 @@ class ToolsTest {
     }
 
     @Test
+    void aDatabaseThatIsDownAnswersConnectionError() throws Exception {
+        ServerConfig server = ServerConfig.defaults();
+        Target down = Target.create(new DatabaseConfig("down", ConnectionTarget.parse("postgresql://u@127.0.0.1:1/none"), 0, 1,
+                AccessPolicyConfig.defaults()), server, new CatalogLoader(Clock.systemUTC()), JSON, Ticker.system());
+        try {
+            ExecuteSqlTool tool = new ExecuteSqlTool(new QueryPipeline(new DatabaseRouter(List.of(down)), server));
+            JsonNode body = call(tool, "{\"sql\":\"SELECT 1\"}");
+            assertEquals("CONNECTION_ERROR", body.get("error_code").asText());
+            assertTrue(body.get("error_message").asText().contains("127.0.0.1:1/none"), body.toString());
+            assertEquals("down", body.at("/details/database").asText());
+            String list = new SchemaResources(new DatabaseRouter(List.of(down)), Duration.ofSeconds(1))
+                    .read("databases://list", new TestContext()).map(ResourceContents::text).orElseThrow();
+            assertTrue(list.startsWith("Available Databases:\n- down (unavailable"), list);
+        } finally {
+            down.database().close();
+        }
+    }
+
+    @Test
     void refreshSchemaReportsCounts() throws Exception {
         JsonNode body = refresh.call(JSON.createObjectNode(), new TestContext()).structuredContent();
         assertEquals("{\"database\":\"main\",\"tables\":2,\"views\":0}", body.at("/refreshed/0").toString());

@@ -60,6 +60,16 @@ public final class QueryPipeline {
             return noCatalog.get();
         }
         Catalog catalog = target.database().catalog().orElseThrow();
+        return checkAndRun(target, catalog, sql, limit == null ? server.maxResultRows() : limit, cancel, progress, true);
+    }
+
+    /**
+     * The tail every SQL goes through: guard → EXPLAIN policy → (when {@code execute}) read-only
+     * execution. With {@code execute} false the SQL is only checked (the {@code query} tool's
+     * {@code return_type: sql}) and the success carries no result.
+     */
+    QueryOutcome checkAndRun(Target target, Catalog catalog, String sql, int limit, CancelSignal cancel, Progress progress,
+                             boolean execute) {
         Verdict verdict = target.guard().check(sql, catalog);
         return switch (verdict) {
             case Verdict.Denied denied -> new QueryOutcome.Failure(ErrorCode.valueOf(denied.reason().name()),
@@ -69,13 +79,25 @@ public final class QueryPipeline {
                 if (plan.failure() != null) {
                     yield plan.failure();
                 }
-                progress.report(2, 3, "executing");
                 List<String> warnings = new java.util.ArrayList<>(allowed.warnings());
                 warnings.addAll(plan.warnings());
-                yield execute(target, new Verdict.Allowed(allowed.sql(), allowed.rewritten(), warnings),
-                        limit == null ? server.maxResultRows() : limit, cancel);
+                if (!execute) {
+                    yield new QueryOutcome.Success(target.name(), allowed.sql(), Optional.empty(), Optional.empty(), warnings,
+                            allowed.rewritten());
+                }
+                progress.report(2, 3, "executing");
+                yield execute(target, new Verdict.Allowed(allowed.sql(), allowed.rewritten(), warnings), limit, cancel);
             }
         };
+    }
+
+    /** Loads the catalog if needed; a failure when the database cannot be reached. */
+    Optional<QueryOutcome.Failure> catalogReady(Target target) {
+        return ensureCatalog(target);
+    }
+
+    ServerConfig server() {
+        return server;
     }
 
     /** The EXPLAIN policy's verdict: a failure, or warnings to add to a success. */

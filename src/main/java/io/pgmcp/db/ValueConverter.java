@@ -15,6 +15,8 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.TemporalAccessor;
 import java.util.HexFormat;
 import java.util.Locale;
 import org.postgresql.util.PGobject;
@@ -63,19 +65,19 @@ final class ValueConverter {
                 return bytes == null ? NODES.nullNode() : NODES.textNode("\\x" + HexFormat.of().formatHex(bytes));
             }
             case "date" -> {
-                return temporal(rs, index, LocalDate.class);
+                return temporal(rs, index, LocalDate.class, DateTimeFormatter.ISO_LOCAL_DATE);
             }
             case "timestamp" -> {
-                return temporal(rs, index, LocalDateTime.class);
+                return temporal(rs, index, LocalDateTime.class, DateTimeFormatter.ISO_LOCAL_DATE_TIME);
             }
             case "timestamptz" -> {
-                return temporal(rs, index, OffsetDateTime.class);
+                return temporal(rs, index, OffsetDateTime.class, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
             }
             case "time" -> {
-                return temporal(rs, index, LocalTime.class);
+                return temporal(rs, index, LocalTime.class, DateTimeFormatter.ISO_LOCAL_TIME);
             }
             case "timetz" -> {
-                return temporal(rs, index, OffsetTime.class);
+                return temporal(rs, index, OffsetTime.class, DateTimeFormatter.ISO_OFFSET_TIME);
             }
             default -> {
                 String text = rs.getString(index);
@@ -84,7 +86,12 @@ final class ValueConverter {
         }
     }
 
-    private JsonNode temporal(ResultSet rs, int index, Class<?> type) throws SQLException {
+    /**
+     * Formats with the ISO formatters rather than {@code toString()}, which drops zero seconds
+     * ({@code 13:45} for {@code 13:45:00}).
+     */
+    private static <T extends TemporalAccessor> JsonNode temporal(ResultSet rs, int index, Class<T> type,
+                                                                   DateTimeFormatter format) throws SQLException {
         String text = rs.getString(index);
         if (text == null) {
             return NODES.nullNode();
@@ -95,7 +102,10 @@ final class ValueConverter {
         if (text.endsWith(" BC")) {
             return NODES.textNode(text); // ISO-8601 cannot say "BC" without a proleptic year shift; keep PostgreSQL's text
         }
-        return NODES.textNode(rs.getObject(index, type).toString());
+        if (text.startsWith("24:00:00")) {
+            return NODES.textNode(text); // valid in both; java.time would turn it into 23:59:59.999999999
+        }
+        return NODES.textNode(format.format(rs.getObject(index, type)));
     }
 
     private static JsonNode numeric(String text) {

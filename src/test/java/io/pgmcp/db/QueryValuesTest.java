@@ -1,0 +1,99 @@
+package io.pgmcp.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.pgmcp.resilience.Ticker;
+import io.pgmcp.testing.PostgresDatabase;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** PostgreSQL values come back as the JSON of SPEC §4.2, exactly. */
+class QueryValuesTest {
+    @RegisterExtension
+    static final PostgresDatabase db = PostgresDatabase.withSql("CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')");
+
+    private static Database database;
+
+    @BeforeAll
+    static void open() {
+        database = PoolFixture.database(db.get(), PoolFixture.settings("values", 0, 2, Duration.ofSeconds(10)), Ticker.system());
+    }
+
+    @AfterAll
+    static void close() {
+        database.close();
+    }
+
+    private static ResultTable query(String sql) throws SQLException {
+        return database.query(sql, PoolFixture.limits(100, 1 << 20, Duration.ofSeconds(10)), CancelSignal.NONE);
+    }
+
+    private static String json(Object value) throws JsonProcessingException {
+        return PoolFixture.JSON.writeValueAsString(value);
+    }
+
+    /** Runs {@code SELECT <expression> AS v} and answers the one value's JSON and the column type. */
+    private static List<String> value(String expression) throws Exception {
+        ResultTable table = query("SELECT " + expression + " AS v");
+        assertEquals(1, table.rowCount());
+        return List.of(json(table.rows().get(0).get(0)), table.columnTypes().get(0));
+    }
+
+    @Test
+    void numericKeepsEveryDigitAndItsScaleWithoutExponent() throws Exception {
+        assertEquals(List.of("0.00000001", "numeric"), value("0.00000001::numeric"));
+        assertEquals(List.of("1.50", "numeric"), value("1.50::numeric"));
+        assertEquals(List.of("100", "numeric"), value("100::numeric"));
+        assertEquals(List.of("-12345678901234567890.123456789012345678901234567890", "numeric"),
+                value("-12345678901234567890.123456789012345678901234567890::numeric"));
+        assertEquals(List.of("\"Infinity\"", "numeric"), value("'Infinity'::numeric"));
+        assertEquals(List.of("\"-Infinity\"", "numeric"), value("'-Infinity'::numeric"));
+    }
+
+    @Test
+    void scalarJsonAndNullJsonAreDistinct() throws Exception {
+        assertEquals(List.of("null", "jsonb"), value("'null'::jsonb"));
+        assertEquals(List.of("null", "jsonb"), value("NULL::jsonb"));
+        assertEquals(List.of("\"s\"", "json"), value("'\"s\"'::json"));
+    }
+
+    @Test
+    void floatsUseTheShortestExactForm() throws Exception {
+        assertEquals(List.of("0.1", "float8"), value("0.1::float8"));
+        assertEquals(List.of("1.0E300", "float8"), value("1e300::float8"));
+        assertEquals(List.of("0.1", "float4"), value("0.1::float4"));
+        assertEquals(List.of("\"NaN\"", "float4"), value("'NaN'::float4"));
+    }
+
+    @Test
+    void timeValuesKeepTheirZeroSeconds() throws Exception {
+        assertEquals(List.of("\"13:45:00\"", "time"), value("TIME '13:45'"));
+        assertEquals(List.of("\"2024-02-29T13:45:00\"", "timestamp"), value("TIMESTAMP '2024-02-29 13:45'"));
+        assertEquals(List.of("\"2024-02-29T11:45:00Z\"", "timestamptz"), value("TIMESTAMPTZ '2024-02-29 13:45+02'"));
+        assertEquals(List.of("\"24:00:00\"", "time"), value("TIME '24:00'"));
+        assertEquals(List.of("\"13:45:06.123456\"", "time"), value("TIME '13:45:06.123456'"));
+        assertEquals(List.of("\"00:00:00\"", "time"), value("TIME '00:00'"));
+        assertEquals(List.of("\"13:45:00+02:00\"", "timetz"), value("TIMETZ '13:45:00+02'"));
+        assertEquals(List.of("\"2024-02-29T00:00:00\"", "timestamp"), value("TIMESTAMP '2024-02-29'"));
+        assertEquals(List.of("\"2024-02-29T13:45:06.5Z\"", "timestamptz"), value("TIMESTAMPTZ '2024-02-29 13:45:06.5Z'"));
+        assertEquals(List.of("\"infinity\"", "timestamp"), value("'infinity'::timestamp"));
+        assertEquals(List.of("\"-infinity\"", "date"), value("'-infinity'::date"));
+    }
+
+    @Test
+    void otherTypesUseTheirPostgresTextForm() throws Exception {
+        assertEquals(List.of("\"$1.50\"", "money"), value("1.5::money"));
+        assertEquals(List.of("\"101\"", "bit"), value("B'101'"));
+        assertEquals(List.of("\"(1,2)\"", "point"), value("point(1, 2)"));
+        assertEquals(List.of("\"x  \"", "bpchar"), value("'x'::char(3)"));
+        assertEquals(List.of("\"(1,a)\"", "record"), value("ROW(1, 'a')"));
+        assertEquals(List.of("\"'a' 'b'\"", "tsvector"), value("'a b'::tsvector"));
+        assertEquals(List.of("16", "oid"), value("16::oid"));
+    }
+}

@@ -2,7 +2,10 @@ package io.pgmcp.db;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.math.BigDecimal;
@@ -29,10 +32,14 @@ import org.postgresql.util.PGobject;
  */
 final class ValueConverter {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private final ObjectMapper json;
+    private final ObjectReader json;
 
     ValueConverter(ObjectMapper json) {
-        this.json = json;
+        // json and jsonb numbers are PostgreSQL numerics: read them exactly, never through double
+        // (which rounds 0.12345678901234567890123 and turns 1e400 into "Infinity"), and keep their scale
+        this.json = json.reader()
+                .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
     }
 
     /** Converts column {@code index} (1-based) of the current row, whose PostgreSQL type is {@code type}. */

@@ -57,6 +57,14 @@ class QueryValuesTest {
     }
 
     @Test
+    void jsonNumbersAreNotRoundedThroughDouble() throws Exception {
+        assertEquals(List.of("{\"n\":0.12345678901234567890123}", "jsonb"), value("'{\"n\": 0.12345678901234567890123}'::jsonb"));
+        assertEquals(List.of("[123456789012345678901234567890,1.0,2.50]", "json"),
+                value("'[123456789012345678901234567890, 1.0, 2.50]'::json"));
+        assertEquals(List.of("{\"big\":1" + "0".repeat(400) + "}", "jsonb"), value("'{\"big\": 1e400}'::jsonb"));
+    }
+
+    @Test
     void scalarJsonAndNullJsonAreDistinct() throws Exception {
         assertEquals(List.of("null", "jsonb"), value("'null'::jsonb"));
         assertEquals(List.of("null", "jsonb"), value("NULL::jsonb"));

@@ -1,8 +1,8 @@
 package io.pgmcp.db;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
@@ -11,8 +11,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -22,7 +23,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.TemporalAccessor;
 import java.util.HexFormat;
 import java.util.Locale;
-import org.postgresql.util.PGobject;
 
 /**
  * Turns a PostgreSQL value into JSON by the rules of SPEC §4.2: integers and numerics as JSON numbers
@@ -42,13 +42,16 @@ final class ValueConverter {
                 .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
     }
 
-    /** Converts column {@code index} (1-based) of the current row, whose PostgreSQL type is {@code type}. */
-    JsonNode read(ResultSet rs, int index, String type) throws SQLException {
-        String kind = type.toLowerCase(Locale.ROOT);
-        if (kind.startsWith("_")) {
-            Array array = rs.getArray(index);
-            return array == null ? NODES.nullNode() : arrayNode(array.getArray(), kind.substring(1));
+    /**
+     * Converts column {@code index} (1-based) of the current row, whose PostgreSQL type is {@code type};
+     * {@code array} tells an array column ({@link java.sql.Types#ARRAY}), whose type name may be
+     * schema-qualified ({@code "other"."_status"}) and so cannot be recognised by its {@code _} prefix.
+     */
+    JsonNode read(ResultSet rs, int index, String type, boolean array) throws SQLException {
+        if (array) {
+            return array(rs.getArray(index));
         }
+        String kind = type.toLowerCase(Locale.ROOT);
         switch (kind) {
             case "int2", "int4", "int8", "oid", "xid", "cid" -> {
                 long value = rs.getLong(index);
@@ -146,42 +149,27 @@ final class ValueConverter {
         }
     }
 
-    private JsonNode arrayNode(Object array, String elementType) throws SQLException {
-        ArrayNode node = NODES.arrayNode();
-        int length = java.lang.reflect.Array.getLength(array);
-        for (int i = 0; i < length; i++) {
-            node.add(element(java.lang.reflect.Array.get(array, i), elementType));
-        }
-        return node;
-    }
-
-    private JsonNode element(Object value, String elementType) throws SQLException {
-        if (value == null) {
+    /**
+     * Converts every element by the scalar rules above, reading the elements as a result set (one
+     * row per element, column 2 the value, itself an array for each dimension past the first), so
+     * that {@code NaN} in a {@code numeric[]} or an {@code interval[]} get the same treatment as
+     * a single value instead of pgjdbc's Java objects ({@code BigDecimal} cannot hold NaN).
+     */
+    private JsonNode array(Array array) throws SQLException {
+        if (array == null) {
             return NODES.nullNode();
         }
-        if (value.getClass().isArray() && !(value instanceof byte[])) {
-            return arrayNode(value, elementType);
+        try (ResultSet elements = array.getResultSet()) {
+            ResultSetMetaData meta = elements.getMetaData();
+            String elementType = meta.getColumnTypeName(2);
+            boolean nested = meta.getColumnType(2) == Types.ARRAY;
+            ArrayNode node = NODES.arrayNode();
+            while (elements.next()) {
+                node.add(read(elements, 2, elementType, nested));
+            }
+            return node;
+        } finally {
+            array.free();
         }
-        return switch (value) {
-            case Float f -> floating(f.toString());
-            case Double d -> floating(d.toString());
-            case BigDecimal b -> NODES.numberNode(b);
-            case Number n -> NODES.numberNode(n.longValue());
-            case Boolean b -> NODES.booleanNode(b);
-            case byte[] bytes -> NODES.textNode("\\x" + HexFormat.of().formatHex(bytes));
-            case Timestamp t -> NODES.textNode(elementType.equals("timestamptz")
-                    ? t.toInstant().toString() : t.toLocalDateTime().toString());
-            case java.sql.Date d -> NODES.textNode(d.toLocalDate().toString());
-            case java.sql.Time t -> NODES.textNode(t.toLocalTime().toString());
-            case PGobject o -> elementType.equals("json") || elementType.equals("jsonb")
-                    ? embedded(o.getValue()) : textOrNull(o.getValue());
-            case String s -> elementType.equals("json") || elementType.equals("jsonb")
-                    ? embedded(s) : elementType.equals("numeric") ? numeric(s) : NODES.textNode(s);
-            default -> NODES.textNode(value.toString());
-        };
-    }
-
-    private static JsonNode textOrNull(String text) {
-        return text == null ? NODES.nullNode() : NODES.textNode(text);
     }
 }

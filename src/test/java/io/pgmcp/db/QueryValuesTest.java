@@ -16,7 +16,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** PostgreSQL values come back as the JSON of SPEC §4.2, exactly. */
 class QueryValuesTest {
     @RegisterExtension
-    static final PostgresDatabase db = PostgresDatabase.withSql("CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')");
+    static final PostgresDatabase db = PostgresDatabase.withSql("""
+            CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+            CREATE SCHEMA other;
+            CREATE TYPE other.status AS ENUM ('open', 'closed');
+            """);
 
     private static Database database;
 
@@ -95,6 +99,39 @@ class QueryValuesTest {
     }
 
     @Test
+    void numericArrayHoldingNaNNoLongerFailsTheQuery() throws Exception {
+        assertEquals(List.of("[1.50,\"NaN\",null]", "_numeric"), value("ARRAY[1.50, 'NaN', NULL]::numeric[]"));
+        assertEquals(List.of("[\"Infinity\",-1]", "_numeric"), value("ARRAY['Infinity', -1]::numeric[]"));
+    }
+
+    @Test
+    void arrayElementsFollowTheScalarRules() throws Exception {
+        assertEquals(List.of("[1.5,\"Infinity\",\"NaN\"]", "_float8"), value("ARRAY[1.5, 'Infinity', 'NaN']::float8[]"));
+        assertEquals(List.of("[true,false,null]", "_bool"), value("ARRAY[true, false, NULL]"));
+        assertEquals(List.of("[\"2024-02-29\"]", "_date"), value("ARRAY[DATE '2024-02-29']"));
+        assertEquals(List.of("[\"13:45:00\"]", "_time"), value("ARRAY[TIME '13:45']"));
+        assertEquals(List.of("[\"2024-02-29T13:45:00\"]", "_timestamp"), value("ARRAY[TIMESTAMP '2024-02-29 13:45:00']"));
+        assertEquals(List.of("[\"2024-02-29T11:45:00Z\"]", "_timestamptz"), value("ARRAY[TIMESTAMPTZ '2024-02-29 13:45:00+02']"));
+        assertEquals(List.of("[\"1 day 02:03:04\"]", "_interval"), value("ARRAY[INTERVAL '1 day 02:03:04']"));
+        assertEquals(List.of("[{\"a\":1.50},null]", "_jsonb"), value("ARRAY['{\"a\": 1.50}'::jsonb, NULL]"));
+        assertEquals(List.of("[\"\\\\xdead\"]", "_bytea"), value("ARRAY['\\xdead'::bytea]"));
+        assertEquals(List.of("[\"sad\",\"happy\"]", "_mood"), value("ARRAY['sad', 'happy']::mood[]"));
+        assertEquals(List.of("[\"192.168.0.1\"]", "_inet"), value("ARRAY['192.168.0.1'::inet]"));
+        assertEquals(List.of("[\"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11\"]", "_uuid"),
+                value("ARRAY['a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid]"));
+        assertEquals(List.of("[]", "_int4"), value("'{}'::int4[]"));
+        assertEquals(List.of("[[[\"a\"],[\"b\"]]]", "_text"), value("'{{{a},{b}}}'::text[]"));
+        assertEquals(List.of("[[1.5,null],[\"NaN\",2]]", "_numeric"), value("'{{1.5,NULL},{NaN,2}}'::numeric[]"));
+    }
+
+    @Test
+    void arrayOfATypeOffTheSearchPathIsStillAnArray() throws Exception {
+        List<String> result = value("ARRAY['open', 'closed']::other.status[]");
+        assertEquals("[\"open\",\"closed\"]", result.get(0), "column type " + result.get(1));
+        assertEquals(List.of("\"open\"", "\"other\".\"status\""), value("'open'::other.status"));
+    }
+
+    @Test
     void otherTypesUseTheirPostgresTextForm() throws Exception {
         assertEquals(List.of("\"$1.50\"", "money"), value("1.5::money"));
         assertEquals(List.of("\"101\"", "bit"), value("B'101'"));
@@ -103,5 +140,6 @@ class QueryValuesTest {
         assertEquals(List.of("\"(1,a)\"", "record"), value("ROW(1, 'a')"));
         assertEquals(List.of("\"'a' 'b'\"", "tsvector"), value("'a b'::tsvector"));
         assertEquals(List.of("16", "oid"), value("16::oid"));
+        assertEquals(List.of("\"1 2\"", "int2vector"), value("'1 2'::int2vector"));
     }
 }

@@ -50,6 +50,41 @@ class QueryValuesTest {
     }
 
     @Test
+    void everyCommonTypeRoundTripsAsExactJson() throws Exception {
+        ResultTable table = query("""
+                SELECT 1::int2 AS i2, 2147483647::int4 AS i4, '-9223372036854775808'::int8 AS i8,
+                       123456789012345678901234567890::numeric AS n30, 'NaN'::numeric AS n_nan,
+                       'NaN'::float8 AS f_nan, 'Infinity'::float8 AS f_inf, '-Infinity'::float8 AS f_ninf, 1.5::float8 AS f,
+                       E'say "hi" \\\\ then\\nbye' AS txt, true AS yes, false AS no,
+                       DATE '2024-02-29' AS d, TIME '13:45:00' AS t, TIMESTAMP '2024-02-29 13:45:00' AS ts,
+                       TIMESTAMPTZ '2024-02-29 13:45:00+02' AS tstz, INTERVAL '1 day 02:03:04' AS iv,
+                       '{"a": [1, 2.50, null], "b": "x"}'::json AS js, '{"k": {"n": 1}}'::jsonb AS jsb,
+                       'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid AS id, '\\xdeadbeef'::bytea AS bin,
+                       ARRAY[1, NULL, 3] AS ints, ARRAY['a', NULL, 'c"d'] AS texts, ARRAY[[1, 2], [3, 4]] AS grid,
+                       'happy'::mood AS m, '192.168.0.1/24'::inet AS net, NULL::text AS nothing, NULL::int4 AS no_int
+                """);
+        assertEquals(List.of("i2", "i4", "i8", "n30", "n_nan", "f_nan", "f_inf", "f_ninf", "f", "txt", "yes", "no",
+                "d", "t", "ts", "tstz", "iv", "js", "jsb", "id", "bin", "ints", "texts", "grid", "m", "net", "nothing",
+                "no_int"), table.columns());
+        assertEquals(List.of("int2", "int4", "int8", "numeric", "numeric", "float8", "float8", "float8", "float8", "text",
+                "bool", "bool", "date", "time", "timestamp", "timestamptz", "interval", "json", "jsonb", "uuid", "bytea",
+                "_int4", "_text", "_int4", "mood", "inet", "text", "int4"), table.columnTypes());
+        String expected = "[[1,2147483647,-9223372036854775808,"
+                + "123456789012345678901234567890,\"NaN\","
+                + "\"NaN\",\"Infinity\",\"-Infinity\",1.5,"
+                + "\"say \\\"hi\\\" \\\\ then\\nbye\",true,false,"
+                + "\"2024-02-29\",\"13:45:00\",\"2024-02-29T13:45:00\","
+                + "\"2024-02-29T11:45:00Z\",\"1 day 02:03:04\","
+                + "{\"a\":[1,2.50,null],\"b\":\"x\"},{\"k\":{\"n\":1}},"
+                + "\"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11\",\"\\\\xdeadbeef\","
+                + "[1,null,3],[\"a\",null,\"c\\\"d\"],[[1,2],[3,4]],"
+                + "\"happy\",\"192.168.0.1/24\",null,null]]";
+        assertEquals(expected, json(table.rows()));
+        assertEquals(1, table.rowCount());
+        assertEquals(false, table.truncated());
+    }
+
+    @Test
     void numericKeepsEveryDigitAndItsScaleWithoutExponent() throws Exception {
         assertEquals(List.of("0.00000001", "numeric"), value("0.00000001::numeric"));
         assertEquals(List.of("1.50", "numeric"), value("1.50::numeric"));

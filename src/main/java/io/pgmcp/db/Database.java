@@ -78,6 +78,9 @@ public final class Database implements AutoCloseable {
     /**
      * Runs one query in a read-only transaction and reads at most {@code limits.maxRows()} rows.
      * The SQL must already have passed the guard: this method trusts that it is one read-only statement.
+     * A cancellation that arrives before the statement starts stops the call before it runs; one that
+     * lands in the few microseconds between that check and pgjdbc's start of execution is lost, and the
+     * statement then ends at the statement timeout.
      *
      * @throws SQLException whatever PostgreSQL or the pool answered; classify with {@link SqlFailure#of}
      */
@@ -92,6 +95,11 @@ public final class Database implements AutoCloseable {
                         cancelled.set(true);
                         cancelQuietly(statement);
                     });
+                    // pgjdbc ignores cancel() on a statement that is not executing yet, and the signal runs
+                    // its hook at once when the request was cancelled before we got here
+                    if (cancelled.get()) {
+                        throw new CancelledException(null);
+                    }
                     if (!statement.execute(sql)) {
                         throw new SQLException("the statement returned no result set", "0100C");
                     }
@@ -101,7 +109,7 @@ public final class Database implements AutoCloseable {
                 }
             });
         } catch (SQLException e) {
-            if (cancelled.get()) {
+            if (cancelled.get() && !(e instanceof CancelledException)) {
                 throw new CancelledException(e);
             }
             throw e;

@@ -214,6 +214,17 @@ class DatabaseQueryTest {
         }
     }
 
+    @Test
+    void cancelBeforeTheStatementStartsIsNotLost() throws Exception {
+        ManualCancelSignal cancel = new ManualCancelSignal();
+        cancel.cancel(); // the client gave up before the database layer was reached
+        long started = System.nanoTime();
+        assertThrows(Database.CancelledException.class, () -> shared.query("SELECT pg_sleep(3)",
+                PoolFixture.limits(10, 1 << 20, Duration.ofSeconds(10)), cancel));
+        long tookMs = (System.nanoTime() - started) / 1_000_000;
+        assertTrue(tookMs < 1_000, "a cancelled call must not run its statement; took " + tookMs + " ms");
+    }
+
     /** The query the backend {@code pid} is running now, or "" when it is idle. */
     private static String activeQuery(long pid) {
         try (Connection c = db.get().connect();

@@ -225,6 +225,19 @@ class DatabaseQueryTest {
         assertTrue(tookMs < 1_000, "a cancelled call must not run its statement; took " + tookMs + " ms");
     }
 
+    @Test
+    void setTransactionReadWriteCannotMakeTheCallWritable() throws SQLException {
+        SQLException e = assertThrows(SQLException.class, () -> shared.inReadOnlyTransaction(TIMEOUT, List.of("public"), c -> {
+            try (Statement st = c.createStatement()) {
+                st.execute("SET TRANSACTION READ WRITE");
+                st.execute("SELECT nextval('seq')"); // sequences are not rolled back
+            }
+            return null;
+        }));
+        assertEquals("25001", e.getSQLState(), e.getMessage());
+        assertNothingWritten();
+    }
+
     /** The query the backend {@code pid} is running now, or "" when it is idle. */
     private static String activeQuery(long pid) {
         try (Connection c = db.get().connect();

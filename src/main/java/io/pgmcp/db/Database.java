@@ -89,6 +89,7 @@ public final class Database implements AutoCloseable {
         try (Lease lease = pool.acquire()) {
             return ReadOnlyTransaction.run(lease, limits.statementTimeout(), limits.searchPath(), connection -> {
                 try (Statement statement = connection.createStatement()) {
+                    statement.setEscapeProcessing(false); // run the SQL the guard checked, not pgjdbc's {fn ...} rewrite
                     statement.setMaxRows(limits.maxRows() + 1);
                     statement.setFetchSize(Math.min(limits.maxRows() + 1, 1000));
                     cancel.onCancel(() -> {

@@ -238,6 +238,13 @@ class DatabaseQueryTest {
         assertNothingWritten();
     }
 
+    @Test
+    void jdbcEscapesAreNotRewritten() {
+        // pgjdbc would turn {fn ucase('a')} into upper('a'): PostgreSQL must run the SQL the guard checked
+        SqlFailure failure = failure(shared, "SELECT {fn ucase('a')}", TIMEOUT);
+        assertEquals("42601", failure.sqlState(), failure.toString());
+    }
+
     /** The query the backend {@code pid} is running now, or "" when it is idle. */
     private static String activeQuery(long pid) {
         try (Connection c = db.get().connect();

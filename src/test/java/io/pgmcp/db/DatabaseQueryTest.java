@@ -239,6 +239,26 @@ class DatabaseQueryTest {
     }
 
     @Test
+    void commitInsideTheSqlCannotEndTheReadOnlyTransaction() throws SQLException {
+        // pgjdbc splits on ';' and runs every piece: after the COMMIT the rest would run outside our transaction
+        SqlFailure failure = failure(shared,
+                "SELECT 1; COMMIT; SET TRANSACTION READ WRITE; CREATE TABLE written (i int); COMMIT", TIMEOUT);
+        assertEquals("42601", failure.sqlState(), failure.toString());
+        assertTrue(failure.message().contains("5 statements"), failure.message());
+        failure = failure(shared, "SET TRANSACTION READ WRITE; SELECT nextval('seq')", TIMEOUT);
+        assertEquals("42601", failure.sqlState(), failure.toString());
+        assertNothingWritten();
+    }
+
+    @Test
+    void trailingSemicolonsAndCommentsAreStillOneStatement() throws SQLException {
+        for (String sql : List.of("SELECT 1;", "SELECT 1;;", "SELECT 1; -- done", "SELECT 1; /* a */ /* b */\n",
+                "SELECT ';' AS v", "SELECT $$;$$ AS v", "-- a; comment\nSELECT 1", "SELECT 1 /* ; */")) {
+            assertEquals(1, query(shared, sql).rowCount(), sql);
+        }
+    }
+
+    @Test
     void jdbcEscapesAreNotRewritten() {
         // pgjdbc would turn {fn ucase('a')} into upper('a'): PostgreSQL must run the SQL the guard checked
         SqlFailure failure = failure(shared, "SELECT {fn ucase('a')}", TIMEOUT);

@@ -57,7 +57,10 @@ public final class CatalogLoader {
 
     private static final String INDEXES = """
             SELECT i.indrelid, ci.relname, am.amname, i.indisunique, i.indisprimary,
-                   ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnkeyatts) k ORDER BY k)
+                   ARRAY(SELECT CASE WHEN i.indkey[k - 1] = 0 THEN pg_get_indexdef(i.indexrelid, k, true)
+                                     ELSE (SELECT ka.attname::text FROM pg_attribute ka
+                                           WHERE ka.attrelid = i.indrelid AND ka.attnum = i.indkey[k - 1]) END
+                         FROM generate_series(1, i.indnkeyatts) k ORDER BY k)
             FROM pg_index i
             JOIN pg_class ci ON ci.oid = i.indexrelid
             JOIN pg_am am ON am.oid = ci.relam

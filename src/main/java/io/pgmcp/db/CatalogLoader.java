@@ -60,7 +60,8 @@ public final class CatalogLoader {
                    ARRAY(SELECT CASE WHEN i.indkey[k - 1] = 0 THEN pg_get_indexdef(i.indexrelid, k, true)
                                      ELSE (SELECT ka.attname::text FROM pg_attribute ka
                                            WHERE ka.attrelid = i.indrelid AND ka.attnum = i.indkey[k - 1]) END
-                         FROM generate_series(1, i.indnkeyatts) k ORDER BY k)
+                         FROM generate_series(1, i.indnkeyatts) k ORDER BY k),
+                   CASE WHEN i.indisunique AND i.indpred IS NULL AND i.indnkeyatts = 1 THEN i.indkey[0] ELSE 0 END
             FROM pg_index i
             JOIN pg_class ci ON ci.oid = i.indexrelid
             JOIN pg_am am ON am.oid = ci.relam
@@ -154,6 +155,11 @@ public final class CatalogLoader {
             if (relation != null) {
                 List<String> columns = Arrays.asList((String[]) rs.getArray(6).getArray());
                 relation.indexes.add(new IndexInfo(rs.getString(2), columns, rs.getString(3), rs.getBoolean(4), rs.getBoolean(5)));
+                // a whole-table unique index on one plain column; a partial one is unique only within its WHERE
+                short uniqueColumn = rs.getShort(7);
+                if (uniqueColumn != 0) {
+                    relation.unique.add(uniqueColumn);
+                }
             }
         });
 
@@ -218,12 +224,6 @@ public final class CatalogLoader {
         }
 
         TableInfo build() {
-            for (IndexInfo index : indexes) {
-                if (index.unique() && index.columns().size() == 1) {
-                    columns.stream().filter(c -> c.name().equals(index.columns().getFirst()))
-                            .forEach(c -> unique.add(c.number()));
-                }
-            }
             List<ColumnInfo> built = new ArrayList<>(columns.size());
             for (ColumnDraft c : columns) {
                 boolean pk = primaryKey.contains(c.number());

@@ -152,6 +152,12 @@ class CatalogLoaderTest {
         assertEquals(List.of("MixedCase"), index("customers", "customers_mixed").columns());
     }
 
+    @Test
+    void partialUniqueIndexDoesNotMakeAColumnUnique() {
+        assertFalse(column("orders", "placed_on").unique(), "unique only WHERE total > 1000");
+        assertTrue(index("orders", "orders_big_placed").unique());
+    }
+
     private static IndexInfo index(String table, String name) {
         return table("public", table).indexes().stream().filter(i -> i.name().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("no index " + name));

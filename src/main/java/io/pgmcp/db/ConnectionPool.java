@@ -59,6 +59,7 @@ public final class ConnectionPool implements AutoCloseable {
      * @throws SQLException         when a new connection cannot be opened (the driver's error, chained)
      */
     public Lease acquire(long deadlineNanos) throws SQLException {
+        boolean retry = false;
         while (true) {
             PooledConnection candidate = null;
             lock.lock();
@@ -66,6 +67,10 @@ public final class ConnectionPool implements AutoCloseable {
                 while (candidate == null) {
                     if (closed) {
                         throw new SQLNonTransientConnectionException("pool '" + settings.name() + "' is closed", "08003");
+                    }
+                    // after a connection failed its check, try another only within the caller's budget
+                    if (retry && deadlineNanos - ticker.read() <= 0) {
+                        throw timeoutLocked();
                     }
                     candidate = idle.pollFirst();
                     if (candidate != null) {
@@ -77,8 +82,7 @@ public final class ConnectionPool implements AutoCloseable {
                     }
                     long remaining = deadlineNanos - ticker.read();
                     if (remaining <= 0) {
-                        throw new PoolTimeoutException("pool '" + settings.name() + "': no connection within "
-                                + settings.acquireTimeout().toMillis() + " ms (" + statsLocked() + ")", null);
+                        throw timeoutLocked();
                     }
                     waiting++;
                     try {
@@ -102,7 +106,13 @@ public final class ConnectionPool implements AutoCloseable {
                 return new Lease(this, candidate);
             }
             discard(candidate);
+            retry = true;
         }
+    }
+
+    private PoolTimeoutException timeoutLocked() {
+        return new PoolTimeoutException("pool '" + settings.name() + "': no connection within "
+                + settings.acquireTimeout().toMillis() + " ms (" + statsLocked() + ")", null);
     }
 
     private PooledConnection open() throws SQLException {

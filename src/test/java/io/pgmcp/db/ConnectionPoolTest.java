@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.pgmcp.resilience.Ticker;
 import io.pgmcp.testing.PostgresDatabase;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -180,6 +182,42 @@ class ConnectionPoolTest {
             ticker.advance(Duration.ofMinutes(11));
             pool.maintain();
             assertEquals(new PoolStats(1, 1, 0, 0), pool.stats(), "idle beyond minSize closed, minSize kept");
+        }
+    }
+
+    @Test
+    void failedValidationsDoNotExtendTheAcquireDeadline() throws SQLException {
+        FakeTicker ticker = new FakeTicker();
+        AtomicBoolean healthy = new AtomicBoolean(true);
+        PgConnectionFactory real = PoolFixture.factory(db.get());
+        ConnectionFactory slowToValidate = () -> {
+            Connection connection = real.open();
+            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                    (proxy, method, args) -> {
+                        if (method.getName().equals("isValid")) {
+                            ticker.advance(Duration.ofMillis(300)); // each check takes 300 ms and finds the connection dead
+                            return healthy.get();
+                        }
+                        try {
+                            return method.invoke(connection, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        };
+        PoolSettings settings = new PoolSettings("deadline", 0, 3, Duration.ofMillis(500), Duration.ofMinutes(30),
+                Duration.ZERO, Duration.ofSeconds(1), Duration.ofMinutes(10));
+        try (ConnectionPool pool = new ConnectionPool(settings, slowToValidate, ticker)) {
+            List<Lease> leases = List.of(pool.acquire(), pool.acquire(), pool.acquire());
+            leases.forEach(Lease::close);
+            healthy.set(false);
+
+            long started = ticker.read();
+            PoolTimeoutException e = assertThrows(PoolTimeoutException.class, pool::acquire);
+            long spentMs = (ticker.read() - started) / 1_000_000;
+            assertEquals(600, spentMs, "two checks, then the 500 ms deadline has passed: no third check, no new connection");
+            assertTrue(e.getMessage().contains("'deadline'"), e.getMessage());
+            assertEquals(new PoolStats(1, 1, 0, 0), pool.stats(), "the unchecked connection stays idle");
         }
     }
 

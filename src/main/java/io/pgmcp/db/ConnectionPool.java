@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -31,7 +30,10 @@ public final class ConnectionPool implements AutoCloseable {
     private final ConnectionFactory factory;
     private final Ticker ticker;
     private final ReentrantLock lock = new ReentrantLock(true);
+    /** Borrowers wait here; signalled once per connection that may have become available. */
     private final Condition changed = lock.newCondition();
+    /** {@link #awaitIdle} waits here, apart, so that it never takes a signal meant for a borrower. */
+    private final Condition drained = lock.newCondition();
     private final ArrayDeque<PooledConnection> idle = new ArrayDeque<>();
     private int total;
     private int waiting;
@@ -110,6 +112,13 @@ public final class ConnectionPool implements AutoCloseable {
         }
     }
 
+    private void signalLocked() {
+        changed.signal();
+        if (total == idle.size()) {
+            drained.signalAll();
+        }
+    }
+
     private PoolTimeoutException timeoutLocked() {
         return new PoolTimeoutException("pool '" + settings.name() + "': no connection within "
                 + settings.acquireTimeout().toMillis() + " ms (" + statsLocked() + ")", null);
@@ -127,7 +136,7 @@ public final class ConnectionPool implements AutoCloseable {
             lock.lock();
             try {
                 total--;
-                changed.signal();
+                signalLocked();
             } finally {
                 lock.unlock();
             }
@@ -163,7 +172,7 @@ public final class ConnectionPool implements AutoCloseable {
             if (keep) {
                 pooled.returned();
                 idle.addFirst(pooled);
-                changed.signal();
+                signalLocked();
             }
         } finally {
             lock.unlock();
@@ -177,7 +186,7 @@ public final class ConnectionPool implements AutoCloseable {
         lock.lock();
         try {
             total--;
-            changed.signal();
+            signalLocked();
         } finally {
             lock.unlock();
         }
@@ -258,6 +267,7 @@ public final class ConnectionPool implements AutoCloseable {
             total -= idle.size();
             idle.clear();
             changed.signalAll();
+            drained.signalAll();
         } finally {
             lock.unlock();
         }
@@ -274,7 +284,7 @@ public final class ConnectionPool implements AutoCloseable {
                 if (remaining <= 0) {
                     return false;
                 }
-                changed.await(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
+                drained.awaitNanos(remaining);
             }
             return true;
         } finally {

@@ -289,6 +289,35 @@ class ConnectionPoolTest {
     }
 
     @Test
+    void awaitIdleDoesNotStealTheWakeupOfAWaitingBorrower() throws Exception {
+        ConnectionPool pool = pool(PoolFixture.settings("drain", 0, 1, Duration.ofSeconds(3)), Ticker.system());
+        Lease held = pool.acquire();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            Thread drainer = Thread.ofVirtual().start(() -> {
+                try {
+                    pool.awaitIdle(Duration.ofSeconds(10)); // shutting down: waits for the held connection
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            waitUntil(() -> drainer.getState() == Thread.State.TIMED_WAITING, "the drainer to wait");
+            Future<Lease> borrower = executor.submit(() -> pool.acquire()); // an in-flight call's next acquire
+            waitUntil(() -> pool.stats().waiting() == 1, "the borrower to wait");
+
+            long started = System.nanoTime();
+            held.close();
+            try (Lease lease = borrower.get(5, TimeUnit.SECONDS)) {
+                long tookMs = (System.nanoTime() - started) / 1_000_000;
+                assertTrue(tookMs < 1_000, "the borrower got the returned connection after " + tookMs + " ms");
+                assertTrue(lease.connection().isValid(1));
+            }
+            drainer.join(Duration.ofSeconds(5));
+        } finally {
+            pool.close();
+        }
+    }
+
+    @Test
     void factoryFailurePropagatesWithoutLeakingPoolCapacity() throws SQLException {
         AtomicBoolean failing = new AtomicBoolean(true);
         PgConnectionFactory real = PoolFixture.factory(db.get());

@@ -225,13 +225,14 @@ public final class ConnectionPool implements AutoCloseable {
                 PooledConnection pooled = open();
                 release(pooled, false);
             } catch (SQLException e) {
-                for (int j = i + 1; j < missing; j++) {
-                    lock.lock();
-                    try {
+                lock.lock();
+                try {
+                    for (int j = i + 1; j < missing; j++) {
                         total--;
-                    } finally {
-                        lock.unlock();
+                        signalLocked(); // a borrower may be waiting for exactly this slot
                     }
+                } finally {
+                    lock.unlock();
                 }
                 logger.log(System.Logger.Level.DEBUG, "pool ''{0}'': cannot open a connection: {1}", settings.name(), e.getMessage());
                 return;

@@ -25,6 +25,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -374,6 +375,46 @@ class ConnectionPoolTest {
             failing.set(false);
             pool.maintain();
             assertEquals(new PoolStats(2, 2, 0, 0), pool.stats());
+        }
+    }
+
+    @Test
+    void slotsMaintainReservedAreHandedToWaitingBorrowersWhenItsOpenFails() throws Exception {
+        CountDownLatch opening = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean failing = new AtomicBoolean(true);
+        PgConnectionFactory real = PoolFixture.factory(db.get());
+        ConnectionFactory stalling = () -> {
+            if (failing.get()) {
+                opening.countDown();
+                try {
+                    release.await(); // the server hangs, then refuses
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                failing.set(false);
+                throw new SQLException("server is down", "08001");
+            }
+            return real.open();
+        };
+        ConnectionPool pool = new ConnectionPool(PoolFixture.settings("reserved", 2, 2, Duration.ofSeconds(3)), stalling,
+                Ticker.system());
+        try (pool; ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> maintenance = executor.submit(pool::maintain); // reserves both slots, hangs opening the first
+            opening.await();
+            List<Future<Lease>> borrowers = List.of(executor.submit(() -> pool.acquire()), executor.submit(() -> pool.acquire()));
+            waitUntil(() -> pool.stats().waiting() == 2, "both borrowers to wait");
+
+            long started = System.nanoTime();
+            release.countDown(); // maintain's open fails: both reserved slots are free again
+            List<Lease> leases = new ArrayList<>();
+            for (Future<Lease> borrower : borrowers) {
+                leases.add(borrower.get(5, TimeUnit.SECONDS)); // held: one borrower's return cannot serve the other
+            }
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+            leases.forEach(Lease::close);
+            assertTrue(tookMs < 1_500, "both borrowers served after " + tookMs + " ms (acquire timeout 3000 ms)");
+            maintenance.get(5, TimeUnit.SECONDS);
         }
     }
 

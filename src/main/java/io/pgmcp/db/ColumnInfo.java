@@ -12,7 +12,7 @@ import java.util.Optional;
  * @param nullable    false when NOT NULL
  * @param defaultExpr the default expression, if any
  * @param primaryKey  part of the primary key
- * @param unique      covered by a single-column unique constraint or index
+ * @param unique      covered by a single-column unique constraint or a unique index that is not partial
  * @param foreignKey  the referenced {@code schema.table.column}, if this column alone is a foreign key
  * @param enumValues  the labels when the type is an enum, in order; empty otherwise
  * @param comment     the column comment, if any

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -31,7 +30,10 @@ public final class ConnectionPool implements AutoCloseable {
     private final ConnectionFactory factory;
     private final Ticker ticker;
     private final ReentrantLock lock = new ReentrantLock(true);
+    /** Borrowers wait here; signalled once per connection that may have become available. */
     private final Condition changed = lock.newCondition();
+    /** {@link #awaitIdle} waits here, apart, so that it never takes a signal meant for a borrower. */
+    private final Condition drained = lock.newCondition();
     private final ArrayDeque<PooledConnection> idle = new ArrayDeque<>();
     private int total;
     private int waiting;
@@ -59,6 +61,7 @@ public final class ConnectionPool implements AutoCloseable {
      * @throws SQLException         when a new connection cannot be opened (the driver's error, chained)
      */
     public Lease acquire(long deadlineNanos) throws SQLException {
+        boolean retry = false;
         while (true) {
             PooledConnection candidate = null;
             lock.lock();
@@ -66,6 +69,10 @@ public final class ConnectionPool implements AutoCloseable {
                 while (candidate == null) {
                     if (closed) {
                         throw new SQLNonTransientConnectionException("pool '" + settings.name() + "' is closed", "08003");
+                    }
+                    // after a connection failed its check, try another only within the caller's budget
+                    if (retry && deadlineNanos - ticker.read() <= 0) {
+                        throw timeoutLocked();
                     }
                     candidate = idle.pollFirst();
                     if (candidate != null) {
@@ -77,8 +84,7 @@ public final class ConnectionPool implements AutoCloseable {
                     }
                     long remaining = deadlineNanos - ticker.read();
                     if (remaining <= 0) {
-                        throw new PoolTimeoutException("pool '" + settings.name() + "': no connection within "
-                                + settings.acquireTimeout().toMillis() + " ms (" + statsLocked() + ")", null);
+                        throw timeoutLocked();
                     }
                     waiting++;
                     try {
@@ -102,7 +108,20 @@ public final class ConnectionPool implements AutoCloseable {
                 return new Lease(this, candidate);
             }
             discard(candidate);
+            retry = true;
         }
+    }
+
+    private void signalLocked() {
+        changed.signal();
+        if (total == idle.size()) {
+            drained.signalAll();
+        }
+    }
+
+    private PoolTimeoutException timeoutLocked() {
+        return new PoolTimeoutException("pool '" + settings.name() + "': no connection within "
+                + settings.acquireTimeout().toMillis() + " ms (" + statsLocked() + ")", null);
     }
 
     private PooledConnection open() throws SQLException {
@@ -117,7 +136,7 @@ public final class ConnectionPool implements AutoCloseable {
             lock.lock();
             try {
                 total--;
-                changed.signal();
+                signalLocked();
             } finally {
                 lock.unlock();
             }
@@ -153,7 +172,7 @@ public final class ConnectionPool implements AutoCloseable {
             if (keep) {
                 pooled.returned();
                 idle.addFirst(pooled);
-                changed.signal();
+                signalLocked();
             }
         } finally {
             lock.unlock();
@@ -167,7 +186,7 @@ public final class ConnectionPool implements AutoCloseable {
         lock.lock();
         try {
             total--;
-            changed.signal();
+            signalLocked();
         } finally {
             lock.unlock();
         }
@@ -206,13 +225,14 @@ public final class ConnectionPool implements AutoCloseable {
                 PooledConnection pooled = open();
                 release(pooled, false);
             } catch (SQLException e) {
-                for (int j = i + 1; j < missing; j++) {
-                    lock.lock();
-                    try {
+                lock.lock();
+                try {
+                    for (int j = i + 1; j < missing; j++) {
                         total--;
-                    } finally {
-                        lock.unlock();
+                        signalLocked(); // a borrower may be waiting for exactly this slot
                     }
+                } finally {
+                    lock.unlock();
                 }
                 logger.log(System.Logger.Level.DEBUG, "pool ''{0}'': cannot open a connection: {1}", settings.name(), e.getMessage());
                 return;
@@ -248,6 +268,7 @@ public final class ConnectionPool implements AutoCloseable {
             total -= idle.size();
             idle.clear();
             changed.signalAll();
+            drained.signalAll();
         } finally {
             lock.unlock();
         }
@@ -264,7 +285,7 @@ public final class ConnectionPool implements AutoCloseable {
                 if (remaining <= 0) {
                     return false;
                 }
-                changed.await(Math.min(remaining, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
+                drained.awaitNanos(remaining);
             }
             return true;
         } finally {

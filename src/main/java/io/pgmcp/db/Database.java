@@ -12,6 +12,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.NativeQuery;
+import org.postgresql.core.Parser;
 
 /**
  * One configured database: its pool, its current catalog (swapped atomically on refresh) and
@@ -77,7 +80,11 @@ public final class Database implements AutoCloseable {
 
     /**
      * Runs one query in a read-only transaction and reads at most {@code limits.maxRows()} rows.
-     * The SQL must already have passed the guard: this method trusts that it is one read-only statement.
+     * The SQL must already have passed the guard; as a second line of defence, SQL holding more than one
+     * statement is refused (SQLSTATE 42601) before anything runs.
+     * A cancellation that arrives before the statement starts stops the call before it runs; one that
+     * lands in the few microseconds between that check and pgjdbc's start of execution is lost, and the
+     * statement then ends at the statement timeout.
      *
      * @throws SQLException whatever PostgreSQL or the pool answered; classify with {@link SqlFailure#of}
      */
@@ -85,13 +92,20 @@ public final class Database implements AutoCloseable {
         AtomicBoolean cancelled = new AtomicBoolean();
         try (Lease lease = pool.acquire()) {
             return ReadOnlyTransaction.run(lease, limits.statementTimeout(), limits.searchPath(), connection -> {
+                requireOneStatement(connection, sql);
                 try (Statement statement = connection.createStatement()) {
+                    statement.setEscapeProcessing(false); // run the SQL the guard checked, not pgjdbc's {fn ...} rewrite
                     statement.setMaxRows(limits.maxRows() + 1);
                     statement.setFetchSize(Math.min(limits.maxRows() + 1, 1000));
                     cancel.onCancel(() -> {
                         cancelled.set(true);
                         cancelQuietly(statement);
                     });
+                    // pgjdbc ignores cancel() on a statement that is not executing yet, and the signal runs
+                    // its hook at once when the request was cancelled before we got here
+                    if (cancelled.get()) {
+                        throw new CancelledException(null);
+                    }
                     if (!statement.execute(sql)) {
                         throw new SQLException("the statement returned no result set", "0100C");
                     }
@@ -101,11 +115,41 @@ public final class Database implements AutoCloseable {
                 }
             });
         } catch (SQLException e) {
-            if (cancelled.get()) {
+            if (cancelled.get() && !(e instanceof CancelledException)) {
                 throw new CancelledException(e);
             }
             throw e;
         }
+    }
+
+    /**
+     * Refuses SQL that pgjdbc would split into several statements: it runs every piece, so a
+     * {@code COMMIT} among them ends our read-only transaction and what follows runs in a new one
+     * where {@code SET TRANSACTION READ WRITE} still works — and commits. Counts with pgjdbc's own
+     * splitter so the count is what it would execute; pieces of only comments do not count.
+     */
+    static void requireOneStatement(Connection connection, String sql) throws SQLException {
+        boolean standardStrings = connection.unwrap(BaseConnection.class).getStandardConformingStrings();
+        List<NativeQuery> pieces = Parser.parseJdbcSql(sql, standardStrings, false, true, false, false);
+        long statements = pieces.stream().filter(piece -> !onlyComments(piece.nativeSql)).count();
+        if (statements > 1) {
+            throw new SQLException("the SQL holds " + statements + " statements; run one statement per call", "42601");
+        }
+    }
+
+    private static boolean onlyComments(String sql) {
+        char[] chars = sql.toCharArray();
+        for (int i = 0; i < chars.length; i++) {
+            char c = chars[i];
+            if (c == '-' && i + 1 < chars.length && chars[i + 1] == '-') {
+                i = Parser.parseLineComment(chars, i);
+            } else if (c == '/' && i + 1 < chars.length && chars[i + 1] == '*') {
+                i = Parser.parseBlockComment(chars, i);
+            } else if (!Character.isWhitespace(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

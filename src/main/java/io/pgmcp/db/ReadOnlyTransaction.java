@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * The execution discipline of SPEC §8 around any work on a borrowed connection: {@code BEGIN}, then
  * {@code SET TRANSACTION READ ONLY} and {@code SET LOCAL} statement, lock and idle timeouts and a
- * pinned {@code search_path}; the work; then always {@code ROLLBACK} and {@code DISCARD ALL}, so no
+ * pinned {@code search_path}, and a first snapshot so the work cannot switch to read-write; the work; then always {@code ROLLBACK} and {@code DISCARD ALL}, so no
  * session state (GUCs, advisory locks, prepared statements, LISTEN, temp tables) outlives the call.
  * If the reset fails the lease is evicted and the connection is closed instead of reused.
  */
@@ -58,6 +58,9 @@ final class ReadOnlyTransaction {
                 sql.append(i == 0 ? "" : ", ").append(quoteIdentifier(searchPath.get(i)));
             }
         }
+        // SETs take no snapshot, so until a query runs SET TRANSACTION READ WRITE would still make the
+        // transaction writable; after the first snapshot PostgreSQL refuses it (25001)
+        sql.append("; SELECT 1");
         return sql.toString();
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -30,9 +31,11 @@ final class ResultReader {
         int count = meta.getColumnCount();
         List<String> columns = new ArrayList<>(count);
         List<String> types = new ArrayList<>(count);
+        boolean[] arrays = new boolean[count];
         for (int i = 1; i <= count; i++) {
             columns.add(meta.getColumnLabel(i));
             types.add(meta.getColumnTypeName(i));
+            arrays[i - 1] = meta.getColumnType(i) == Types.ARRAY;
         }
         ArrayNode rows = JsonNodeFactory.instance.arrayNode();
         long bytes = 2;
@@ -44,7 +47,7 @@ final class ResultReader {
             }
             ArrayNode row = rows.arrayNode(count);
             for (int i = 1; i <= count; i++) {
-                JsonNode value = values.read(rs, i, types.get(i - 1));
+                JsonNode value = values.read(rs, i, types.get(i - 1), arrays[i - 1]);
                 row.add(value);
             }
             long size = size(row) + 1;

@@ -1,0 +1,125 @@
+package io.pgmcp.query;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.pgmcp.config.AccessPolicyConfig;
+import io.pgmcp.config.ConnectionTarget;
+import io.pgmcp.config.DatabaseConfig;
+import io.pgmcp.config.ServerConfig;
+import io.pgmcp.db.CancelSignal;
+import io.pgmcp.db.CatalogLoader;
+import io.pgmcp.db.ConnectionPool;
+import io.pgmcp.db.Database;
+import io.pgmcp.db.ExecutionLimits;
+import io.pgmcp.db.PgConnectionFactory;
+import io.pgmcp.db.PoolSettings;
+import io.pgmcp.resilience.Ticker;
+import io.pgmcp.sql.AccessPolicy;
+import io.pgmcp.sql.SqlGuard;
+import io.pgmcp.testing.PostgresDatabase;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The pipeline over a real database, as far as it can go while the guard is a placeholder: the
+ * catalog loads on first use, and every kind of database failure becomes the error code of SPEC §4.2.
+ */
+class QueryPipelineDatabaseTest {
+    @RegisterExtension
+    static final PostgresDatabase db = PostgresDatabase.withSql("CREATE TABLE t (id int PRIMARY KEY)");
+
+    private static final ServerConfig SERVER = ServerConfig.defaults();
+
+    private static Target target(DatabaseConfig config) {
+        ConnectionPool pool = new ConnectionPool(PoolSettings.of(config.name(), 0, 2).withAcquireTimeout(Duration.ofSeconds(5)),
+                new PgConnectionFactory(config, SERVER.queryTimeout()), Ticker.system());
+        Database database = new Database(config.name(), pool, new CatalogLoader(Clock.systemUTC()), Set.of(),
+                JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build());
+        AccessPolicy policy = new AccessPolicy(AccessPolicyConfig.defaults());
+        return new Target(config, database, policy, new SqlGuard(policy));
+    }
+
+    private static Target reachable() {
+        return target(DatabaseConfig.of("main", ConnectionTarget.parse(db.get().postgresUrl())));
+    }
+
+    /** Runs {@code sql} on a fresh target and maps its failure as the pipeline does. */
+    private static QueryOutcome.Failure failureOf(String sql, Duration timeout) {
+        Target target = reachable();
+        try (Database database = target.database()) {
+            QueryPipeline pipeline = new QueryPipeline(new DatabaseRouter(List.of(target)), SERVER);
+            SQLException e = assertThrows(SQLException.class, () -> database.query(sql,
+                    new ExecutionLimits(10, 1 << 20, timeout, target.policy().searchPath()), CancelSignal.NONE));
+            return assertInstanceOf(QueryOutcome.Failure.class, pipeline.failure(target, e, e instanceof Database.CancelledException));
+        }
+    }
+
+    @Test
+    void catalogIsLoadedOnFirstUse() {
+        Target target = reachable();
+        try (Database database = target.database()) {
+            assertTrue(database.catalog().isEmpty());
+            new QueryPipeline(new DatabaseRouter(List.of(target)), SERVER)
+                    .executeSql("SELECT id FROM t", Optional.empty(), null, CancelSignal.NONE, QueryPipeline.Progress.NONE);
+            assertTrue(database.catalog().orElseThrow().table("public", "t").isPresent());
+        }
+    }
+
+    @Test
+    void unreachableDatabaseIsAConnectionErrorWithoutThePassword() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        Target target = target(DatabaseConfig.of("down",
+                ConnectionTarget.parse("postgresql://someone:s3cret-pw@127.0.0.1:" + closedPort + "/nowhere")));
+        try (Database database = target.database()) {
+            QueryOutcome outcome = new QueryPipeline(new DatabaseRouter(List.of(target)), SERVER)
+                    .executeSql("SELECT 1", Optional.empty(), null, CancelSignal.NONE, QueryPipeline.Progress.NONE);
+            QueryOutcome.Failure failure = assertInstanceOf(QueryOutcome.Failure.class, outcome);
+            assertEquals(ErrorCode.CONNECTION_ERROR, failure.code(), failure.message());
+            assertTrue(failure.message().contains("'down' (127.0.0.1:" + closedPort + "/nowhere)"), failure.message());
+            assertFalse((failure.message() + failure.details()).contains("s3cret-pw"), "no password in " + failure);
+            assertEquals(0, database.poolStats().total(), "no slot leaked by the failed open");
+        }
+    }
+
+    @Test
+    void sqlErrorIsASyntaxErrorWithSqlStateAndPosition() {
+        QueryOutcome.Failure failure = failureOf("SELECT nosuchcolumn FROM t", Duration.ofSeconds(10));
+        assertEquals(ErrorCode.SYNTAX_ERROR, failure.code());
+        assertEquals("42703", failure.details().get("sqlstate").asText());
+        assertEquals(8, failure.details().get("position").asInt());
+        assertTrue(failure.message().contains("SQLSTATE 42703") && failure.message().contains("at character 8"),
+                failure.message());
+    }
+
+    @Test
+    void statementTimeoutIsAnExecutionTimeout() {
+        QueryOutcome.Failure failure = failureOf("SELECT pg_sleep(5)", Duration.ofMillis(200));
+        assertEquals(ErrorCode.EXECUTION_TIMEOUT, failure.code(), failure.message());
+        assertEquals("57014", failure.details().get("sqlstate").asText());
+        assertTrue(failure.details().has("timeout_seconds"));
+    }
+
+    @Test
+    void writeIsUnsafeSql() {
+        QueryOutcome.Failure failure = failureOf("INSERT INTO t VALUES (1)", Duration.ofSeconds(10));
+        assertEquals(ErrorCode.UNSAFE_SQL, failure.code(), failure.message());
+        assertEquals("25006", failure.details().get("sqlstate").asText());
+    }
+}

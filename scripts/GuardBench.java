@@ -76,7 +76,12 @@ public final class GuardBench {
         Stage lexer = sql -> sink = Lexer.analyse(sql);
         Stage lexParse = sql -> {
             LexedStatement lexed = Lexer.analyse(sql);
-            sink = CCJSqlParserUtil.newParser(lexed.skeletonSql()).withAllowComplexParsing(true).Statement();
+            // as SqlGuard parses: JSQLParser's simple mode first, the complex mode only when that fails
+            try {
+                sink = CCJSqlParserUtil.newParser(lexed.skeletonSql()).withAllowComplexParsing(false).Statement();
+            } catch (Exception simpleModeFailed) {
+                sink = CCJSqlParserUtil.newParser(lexed.skeletonSql()).withAllowComplexParsing(true).Statement();
+            }
         };
         Stage full = sql -> {
             Verdict verdict = guard.check(sql, catalog);

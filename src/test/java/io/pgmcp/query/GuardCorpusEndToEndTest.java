@@ -59,7 +59,7 @@ class GuardCorpusEndToEndTest {
               (SELECT string_agg(grantee || ':' || table_name || ':' || privilege_type, ',' ORDER BY 1)
                  FROM information_schema.role_table_grants WHERE table_schema IN ('public', 'internal')),
               (SELECT count(*) FROM pg_file_settings WHERE sourcefile LIKE '%postgresql.auto.conf'),
-              (SELECT count(*) FROM pg_roles))""";
+              (SELECT count(*) FROM pg_roles WHERE rolname LIKE 'guardcorpus%'))""";
 
     private static final String SESSION_STATE = """
             SELECT concat_ws(' | ', current_user, session_user, current_setting('default_transaction_read_only'),

@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The pipeline over a real database, as far as it can go while the guard is a placeholder: the
- * catalog loads on first use, and every kind of database failure becomes the error code of SPEC §4.2.
+ * The pipeline over a real database: the catalog loads on first use, and every kind of database
+ * failure becomes the error code of SPEC §4.2.
  */
 class QueryPipelineDatabaseTest {
     @RegisterExtension
@@ -45,12 +45,9 @@ class QueryPipelineDatabaseTest {
     private static final ServerConfig SERVER = ServerConfig.defaults();
 
     private static Target target(DatabaseConfig config) {
-        ConnectionPool pool = new ConnectionPool(PoolSettings.of(config.name(), 0, 2).withAcquireTimeout(Duration.ofSeconds(5)),
-                new PgConnectionFactory(config, SERVER.queryTimeout()), Ticker.system());
-        Database database = new Database(config.name(), pool, new CatalogLoader(Clock.systemUTC()), Set.of(),
-                JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build());
-        AccessPolicy policy = new AccessPolicy(AccessPolicyConfig.defaults());
-        return new Target(config, database, policy, new SqlGuard(policy));
+        return Target.create(new DatabaseConfig(config.name(), config.target(), 0, 2, config.accessPolicy()), SERVER,
+                new CatalogLoader(Clock.systemUTC()), JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build(),
+                Ticker.system());
     }
 
     private static Target reachable() {

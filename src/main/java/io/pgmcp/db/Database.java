@@ -168,12 +168,15 @@ public final class Database implements AutoCloseable {
      */
     public String explain(String sql, Duration timeout, List<String> searchPath) throws SQLException {
         return inReadOnlyTransaction(timeout, searchPath, connection -> {
-            try (Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery("EXPLAIN (FORMAT JSON) " + sql)) {
-                if (!rs.next()) {
-                    throw new SQLException("EXPLAIN returned no plan", "XX000");
+            requireOneStatement(connection, sql);
+            try (Statement statement = connection.createStatement()) {
+                statement.setEscapeProcessing(false);
+                try (ResultSet rs = statement.executeQuery("EXPLAIN (FORMAT JSON) " + sql)) {
+                    if (!rs.next()) {
+                        throw new SQLException("EXPLAIN returned no plan", "XX000");
+                    }
+                    return rs.getString(1);
                 }
-                return rs.getString(1);
             }
         });
     }

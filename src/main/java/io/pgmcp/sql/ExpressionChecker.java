@@ -1,9 +1,7 @@
 package io.pgmcp.sql;
 
-import io.pgmcp.db.TableInfo;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import net.sf.jsqlparser.expression.AllValue;
 import net.sf.jsqlparser.expression.AnalyticExpression;
 import net.sf.jsqlparser.expression.AnyComparisonExpression;
@@ -66,24 +64,27 @@ final class ExpressionChecker {
     /** Where an expression stands, which changes how a bare name resolves. */
     enum Place { SELECT, ORDER_BY, GROUP_BY, OTHER }
 
-    /** SQL value functions that JSQLParser reads as column names when written without parentheses. */
-    private static final Set<String> VALUE_KEYWORDS = Set.of("current_date", "current_time", "current_timestamp",
-            "localtime", "localtimestamp", "current_user", "session_user", "user", "current_role", "current_catalog",
-            "current_schema", "true", "false", "null");
-
     private final QueryAnalyzer analyzer;
     private final Findings findings;
-    private final AccessPolicy policy;
     private final FunctionAllowlist functions;
     private final CastTypes castTypes;
+    private final ColumnResolver columns;
 
     ExpressionChecker(QueryAnalyzer analyzer, Findings findings, AccessPolicy policy, FunctionAllowlist functions,
                       CastTypes castTypes) {
         this.analyzer = analyzer;
         this.findings = findings;
-        this.policy = policy;
         this.functions = functions;
         this.castTypes = castTypes;
+        this.columns = new ColumnResolver(analyzer, this, findings, policy);
+    }
+
+    Optional<Relation> findRelation(List<String> qualifier, Scope scope) {
+        return columns.findRelation(qualifier, scope);
+    }
+
+    static List<String> tableParts(net.sf.jsqlparser.schema.Table table) {
+        return ColumnResolver.tableParts(table);
     }
 
     void check(Expression expression, Scope scope, Place place) {
@@ -116,8 +117,8 @@ final class ExpressionChecker {
             case DateTimeLiteralExpression v -> { }
             case TimeKeyExpression v -> { }
             case AllValue v -> { }
-            case Column column -> column(column, scope, place, item);
-            case AllTableColumns all -> wholeRow(all.getTable(), scope, "t.*");
+            case Column column -> columns.column(column, scope, place, item);
+            case AllTableColumns all -> columns.wholeRow(all.getTable(), scope, "t.*");
             case AllColumns all -> findings.unsafe("* is only allowed as a select-list item");
             case Function function -> function(function, scope);
             case AnalyticExpression analytic -> analytic(analytic, scope);
@@ -206,8 +207,8 @@ final class ExpressionChecker {
             case RowGetExpression rowGet -> {
                 // (x).field: when x is a table alias this reads a column of a whole row
                 if (rowGet.getExpression() instanceof Column c && c.getTable() == null
-                        && resolvesToRelationOnly(Names.fold(c.getColumnName()), scope)) {
-                    wholeRow(c.getColumnName(), scope, "(t).column");
+                        && columns.resolvesToRelationOnly(Names.fold(c.getColumnName()), scope)) {
+                    columns.wholeRow(c.getColumnName(), scope, "(t).column");
                 } else {
                     check(rowGet.getExpression(), scope, Place.OTHER);
                 }
@@ -218,173 +219,6 @@ final class ExpressionChecker {
             }
             default -> findings.unsafe("unsupported SQL construct (" + expression.getClass().getSimpleName()
                     + "): write it with standard PostgreSQL expressions");
-        }
-    }
-
-    // ---- columns --------------------------------------------------------------------------
-
-    private void column(Column column, Scope scope, Place place, SelectItem<?> item) {
-        if (column.getArrayConstructor() != null) {
-            checkAll(column.getArrayConstructor().getExpressions(), scope, Place.OTHER);
-        }
-        List<String> qualifier = column.getTable() == null ? List.of()
-                : Names.foldAll(qualifierParts(column));
-        String name = Names.fold(column.getColumnName());
-        if (qualifier.isEmpty()) {
-            bareColumn(column, name, scope, place, item);
-        } else {
-            qualifiedColumn(column, qualifier, name, scope, item);
-        }
-    }
-
-    private static List<String> qualifierParts(Column column) {
-        return tableParts(column.getTable());
-    }
-
-    static List<String> tableParts(net.sf.jsqlparser.schema.Table table) {
-        java.util.ArrayList<String> parts = new java.util.ArrayList<>(3);
-        if (table.getDatabaseName() != null) {
-            parts.add(table.getDatabaseName());
-        }
-        if (table.getSchemaName() != null) {
-            parts.add(table.getSchemaName());
-        }
-        if (table.getName() != null) {
-            parts.add(table.getName());
-        }
-        return parts;
-    }
-
-    private void bareColumn(Column column, String name, Scope scope, Place place, SelectItem<?> item) {
-        if (place == Place.ORDER_BY && scope.outputNames.contains(name)) {
-            return;
-        }
-        for (Scope level = scope; level != null; level = level.parent) {
-            boolean found = false;
-            boolean inexact = false;
-            for (Relation relation : level.relations) {
-                if (relation.hasColumn(name)) {
-                    found = true;
-                    use(relation, name, item);
-                } else if (!relation.exact()) {
-                    inexact = true;
-                }
-            }
-            if (found) {
-                return;
-            }
-            if (inexact) {
-                findings.unknownColumn(name + " (qualify it with its table alias)");
-                return;
-            }
-            Optional<Relation> whole = level.relation(name);
-            if (whole.isPresent() && column.getArrayConstructor() == null) {
-                wholeRow(whole.get(), "a bare table name");
-                return;
-            }
-            if (place == Place.GROUP_BY && level == scope && scope.outputNames.contains(name)) {
-                return;
-            }
-        }
-        if (VALUE_KEYWORDS.contains(name) && !column.getColumnName().startsWith("\"")) {
-            return;
-        }
-        findings.unknownColumn(Names.display(name));
-    }
-
-    private void qualifiedColumn(Column column, List<String> qualifier, String name, Scope scope, SelectItem<?> item) {
-        Optional<Relation> relation = findRelation(qualifier, scope);
-        if (relation.isEmpty()) {
-            findings.unknownColumn(String.join(".", qualifier) + "." + name);
-            return;
-        }
-        Relation r = relation.get();
-        if (r.hasColumn(name)) {
-            use(r, name, item);
-        } else if (r.exact()) {
-            findings.unknownColumn(Names.display(r.name()) + "." + Names.display(name));
-        }
-    }
-
-    /** The relation a qualifier names: {@code alias}, {@code schema.table} or {@code db.schema.table}. */
-    Optional<Relation> findRelation(List<String> qualifier, Scope scope) {
-        String name = qualifier.getLast();
-        Optional<String> schema = qualifier.size() >= 2 ? Optional.of(qualifier.get(qualifier.size() - 2)) : Optional.empty();
-        if (qualifier.size() >= 3 && !analyzer.isCurrentDatabase(qualifier.get(qualifier.size() - 3))) {
-            findings.unsafe("cross-database reference " + String.join(".", qualifier));
-            return Optional.empty();
-        }
-        for (Scope level = scope; level != null; level = level.parent) {
-            for (Relation relation : level.relations) {
-                if (!relation.name().equals(name)) {
-                    continue;
-                }
-                if (schema.isEmpty() || relation.qualified() && relation.table().map(t -> t.schema().equals(schema.get())).orElse(false)) {
-                    return Optional.of(relation);
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** A reference to a column of a relation: denied columns of catalog tables are reported. */
-    private void use(Relation relation, String visibleName, SelectItem<?> item) {
-        if (relation.table().isEmpty()) {
-            return;
-        }
-        TableInfo table = relation.table().get();
-        String column = relation.catalogColumn(visibleName);
-        if (!policy.columnAllowed(table.schema(), table.name(), column)) {
-            findings.column(table.name() + "." + column, null, item);
-        }
-    }
-
-    private boolean resolvesToRelationOnly(String name, Scope scope) {
-        for (Scope level = scope; level != null; level = level.parent) {
-            for (Relation relation : level.relations) {
-                if (relation.hasColumn(name)) {
-                    return false;
-                }
-            }
-            if (level.relation(name).isPresent()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void wholeRow(net.sf.jsqlparser.schema.Table table, Scope scope, String form) {
-        List<String> qualifier = Names.foldAll(tableParts(table));
-        Optional<Relation> relation = qualifier.isEmpty() ? Optional.empty() : findRelation(qualifier, scope);
-        if (relation.isEmpty()) {
-            findings.unknownColumn(table.getFullyQualifiedName() + ".*");
-            return;
-        }
-        wholeRow(relation.get(), form);
-    }
-
-    private void wholeRow(String bareName, Scope scope, String form) {
-        Optional<Relation> relation = findRelation(List.of(Names.fold(bareName)), scope);
-        if (relation.isEmpty()) {
-            findings.unknownColumn(bareName);
-            return;
-        }
-        wholeRow(relation.get(), form);
-    }
-
-    /** A whole-row reference reads every column of the relation. */
-    void wholeRow(Relation relation, String form) {
-        if (relation.table().isEmpty()) {
-            return;
-        }
-        TableInfo table = relation.table().get();
-        List<String> denied = table.columns().stream()
-                .map(c -> c.name())
-                .filter(c -> !policy.columnAllowed(table.schema(), table.name(), c))
-                .toList();
-        for (String column : denied) {
-            findings.column(table.name() + "." + column, "a whole-row reference (" + form + ") to " + table.name()
-                    + " reads its denied columns", null);
         }
     }
 
@@ -424,8 +258,8 @@ final class ExpressionChecker {
                     continue; // count(*) reads no column
                 }
                 if (parameter instanceof Column c && c.getTable() == null && c.getArrayConstructor() == null
-                        && resolvesToRelationOnly(Names.fold(c.getColumnName()), scope)) {
-                    wholeRow(c.getColumnName(), scope, Names.fold(function.getName()) + "(t)");
+                        && columns.resolvesToRelationOnly(Names.fold(c.getColumnName()), scope)) {
+                    columns.wholeRow(c.getColumnName(), scope, Names.fold(function.getName()) + "(t)");
                 } else {
                     check(parameter, scope, Place.OTHER);
                 }
@@ -450,8 +284,8 @@ final class ExpressionChecker {
         if (argument instanceof AllColumns star && !(star instanceof AllTableColumns) && name.equals("count")) {
             argument = null; // count(*) reads no column
         }
-        if (argument instanceof Column c && c.getTable() == null && resolvesToRelationOnly(Names.fold(c.getColumnName()), scope)) {
-            wholeRow(c.getColumnName(), scope, name + "(t)");
+        if (argument instanceof Column c && c.getTable() == null && columns.resolvesToRelationOnly(Names.fold(c.getColumnName()), scope)) {
+            columns.wholeRow(c.getColumnName(), scope, name + "(t)");
         } else {
             check(argument, scope, Place.OTHER);
         }

@@ -1,0 +1,255 @@
+package io.pgmcp.sql;
+
+import io.pgmcp.db.Catalog;
+import io.pgmcp.db.ColumnInfo;
+import io.pgmcp.db.TableInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import net.sf.jsqlparser.expression.Alias;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.select.FromItem;
+import net.sf.jsqlparser.statement.select.Join;
+import net.sf.jsqlparser.statement.select.LateralSubSelect;
+import net.sf.jsqlparser.statement.select.ParenthesedFromItem;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.TableFunction;
+
+/**
+ * The FROM clause of one query level: resolves each item to a {@link Relation} in the level's scope —
+ * catalog tables as PostgreSQL finds them (CTEs first, then {@code pg_catalog}, then the pinned
+ * allowed schemas), subqueries (LATERAL ones see earlier items), table functions with their output
+ * names, joins with their ON/USING/NATURAL rules — and reports refused schemas, tables and columns.
+ */
+final class FromClause {
+    /** SRFs whose output column names are fixed by their definition. */
+    private static final Map<String, List<String>> NAMED_OUTPUTS = Map.of(
+            "json_each", List.of("key", "value"), "jsonb_each", List.of("key", "value"),
+            "json_each_text", List.of("key", "value"), "jsonb_each_text", List.of("key", "value"),
+            "json_array_elements", List.of("value"), "jsonb_array_elements", List.of("value"),
+            "json_array_elements_text", List.of("value"), "jsonb_array_elements_text", List.of("value"));
+
+    /** SRFs returning one scalar column, named after the alias (or the function). */
+    private static final Set<String> SCALAR_SRFS = Set.of("generate_series", "generate_subscripts", "unnest",
+            "regexp_split_to_table", "string_to_table", "json_object_keys", "jsonb_object_keys", "jsonb_path_query");
+
+    private final QueryAnalyzer analyzer;
+    private final ExpressionChecker expressions;
+    private final Findings findings;
+    private final AccessPolicy policy;
+    private final Catalog catalog;
+
+    FromClause(QueryAnalyzer analyzer, ExpressionChecker expressions, Findings findings, AccessPolicy policy, Catalog catalog) {
+        this.analyzer = analyzer;
+        this.expressions = expressions;
+        this.findings = findings;
+        this.policy = policy;
+        this.catalog = catalog;
+    }
+
+    void join(Join join, Scope scope, Scope outer) {
+        if (join.isApply() || join.isSemi() || join.isStraight() || join.isWindowJoin() || join.getJoinHint() != null
+                || join.isGlobal()) {
+            findings.unsafe("a join form that is not PostgreSQL syntax");
+        }
+        int before = scope.relations.size();
+        from(join.getFromItem(), scope, outer);
+        List<Relation> added = scope.relations.subList(before, scope.relations.size());
+        if (join.isNatural()) {
+            for (Relation relation : scope.relations) {
+                relation.table().filter(policy::hasDeniedColumns).ifPresent(table ->
+                        findings.column(table.name() + ".*", "a NATURAL join over " + table.name()
+                                + " compares its denied columns; join with ON instead", null));
+            }
+        }
+        if (join.getUsingColumns() != null) {
+            for (Column column : join.getUsingColumns()) {
+                String name = Names.fold(column.getColumnName());
+                boolean found = false;
+                for (Relation relation : scope.relations) {
+                    if (relation.hasColumn(name)) {
+                        found = true;
+                        relation.table().ifPresent(table -> {
+                            String catalogName = relation.catalogColumn(name);
+                            if (!policy.columnAllowed(table.schema(), table.name(), catalogName)) {
+                                findings.column(table.name() + "." + catalogName, "USING (" + name + ") compares a denied column", null);
+                            }
+                        });
+                    }
+                }
+                if (!found && added.stream().allMatch(Relation::exact)) {
+                    findings.unknownColumn(name);
+                }
+            }
+        }
+        if (join.getOnExpressions() != null) {
+            for (Expression on : join.getOnExpressions()) {
+                expressions.check(on, scope, ExpressionChecker.Place.OTHER);
+            }
+        }
+    }
+
+    /**
+     * Adds a FROM item's relation(s) to {@code scope}. A plain subquery sees only the enclosing
+     * levels ({@code outer}); LATERAL subqueries and function arguments also see earlier FROM items.
+     */
+    void from(FromItem item, Scope scope, Scope outer) {
+        if (item.getPivot() != null || item.getUnPivot() != null) {
+            findings.unsafe("PIVOT/UNPIVOT is not PostgreSQL syntax");
+        }
+        switch (item) {
+            case Table table -> {
+                if (table.getIndexHint() != null || table.getSqlServerHints() != null
+                        || table.getFullyQualifiedName().contains("@") || table.getNameParts().size() > 3) {
+                    findings.unsafe("a table hint or link that is not PostgreSQL syntax");
+                }
+                table(table, scope);
+            }
+            case LateralSubSelect lateral -> derived(lateral, lateral.getAlias(), scope, scope);
+            case ParenthesedSelect subquery -> derived(subquery, subquery.getAlias(), outer, scope);
+            case TableFunction function -> tableFunction(function, scope);
+            case ParenthesedFromItem parenthesed -> {
+                FromItem inner = parenthesed.getFromItem();
+                boolean joins = parenthesed.getJoins() != null && !parenthesed.getJoins().isEmpty();
+                if (!joins && inner instanceof Select select) {
+                    derived(select, parenthesed.getAlias(), outer, scope);
+                } else if (parenthesed.getAlias() == null) {
+                    from(inner, scope, outer);
+                    if (joins) {
+                        for (Join join : parenthesed.getJoins()) {
+                            join(join, scope, outer);
+                        }
+                    }
+                } else {
+                    findings.unsafe("an aliased parenthesised join; name the tables directly");
+                }
+            }
+            default -> findings.unsafe("unsupported FROM item (" + item.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** Resolves a table reference as PostgreSQL would and adds it; empty when it is refused. */
+    Optional<Relation> table(Table table, Scope scope) {
+        String name = Names.fold(table.getName());
+        String schema = Names.fold(table.getSchemaName());
+        String database = Names.fold(table.getDatabaseName());
+        Alias alias = table.getAlias();
+        String visibleName = alias != null ? Names.fold(alias.getName()) : name;
+        if (database != null && !analyzer.isCurrentDatabase(database)) {
+            findings.unsafe("cross-database reference " + table.getFullyQualifiedName());
+            return Optional.empty();
+        }
+        if (schema == null) {
+            Optional<Relation> cte = scope.cte(name);
+            if (cte.isPresent()) {
+                Relation relation = Relation.derived(visibleName, rename(cte.get().columns(), aliasColumns(alias)), cte.get().exact());
+                scope.relations.add(relation);
+                return Optional.of(relation);
+            }
+            schema = resolveSchema(name);
+            if (schema == null) {
+                findings.unknownTable(Names.display(name));
+                scope.relations.add(Relation.derived(visibleName, List.of(), false));
+                return Optional.empty();
+            }
+        }
+        if (!policy.schemaAllowed(schema)) {
+            findings.schema(Names.display(schema));
+            scope.relations.add(Relation.derived(visibleName, List.of(), false));
+            return Optional.empty();
+        }
+        Optional<TableInfo> info = catalog.table(schema, name);
+        if (info.isEmpty() || !policy.tableAllowed(schema, name)) {
+            if (info.isEmpty()) {
+                findings.unknownTable(Names.display(schema) + "." + Names.display(name));
+            } else {
+                findings.table(Names.display(schema) + "." + Names.display(name));
+            }
+            scope.relations.add(Relation.derived(visibleName, List.of(), false));
+            return Optional.empty();
+        }
+        TableInfo found = info.get();
+        List<String> columns = found.columns().stream().map(ColumnInfo::name).toList();
+        List<String> renamed = aliasColumns(alias);
+        if (!renamed.isEmpty() && policy.hasDeniedColumns(found)) {
+            findings.column(found.name() + ".*", "an alias column list over " + found.name()
+                    + " renames its denied columns; use plain column aliases instead", null);
+        }
+        Relation relation = Relation.base(visibleName, found, alias == null, rename(columns, renamed));
+        scope.relations.add(relation);
+        return Optional.of(relation);
+    }
+
+    /** The schema an unqualified relation name resolves to: pg_catalog first, then the pinned path. */
+    private String resolveSchema(String name) {
+        if (catalog.pgCatalogRelations().contains(name)) {
+            return "pg_catalog";
+        }
+        for (String schema : policy.searchPath()) {
+            if (catalog.table(schema, name).isPresent()) {
+                return schema;
+            }
+        }
+        return null;
+    }
+
+    private void derived(Select select, Alias alias, Scope parentForInner, Scope scope) {
+        QueryAnalyzer.Output output = analyzer.select(select, parentForInner, false);
+        String name = alias == null ? "" : Names.fold(alias.getName());
+        scope.relations.add(Relation.derived(name, rename(output.names(), aliasColumns(alias)), output.exact()));
+    }
+
+    private void tableFunction(TableFunction tableFunction, Scope scope) {
+        Function function = tableFunction.getFunction();
+        expressions.check(function, scope, ExpressionChecker.Place.OTHER);
+        String functionName = Names.fold(function.getMultipartName().getLast());
+        Alias alias = tableFunction.getAlias();
+        String name = alias == null ? functionName : Names.fold(alias.getName());
+        List<String> declared = aliasColumns(alias);
+        List<String> columns;
+        boolean exact = true;
+        if (NAMED_OUTPUTS.containsKey(functionName)) {
+            columns = NAMED_OUTPUTS.get(functionName);
+        } else if (SCALAR_SRFS.contains(functionName) && !(functionName.equals("unnest") && function.getParameters() != null
+                && function.getParameters().size() > 1)) {
+            columns = List.of(name);
+        } else {
+            columns = List.of();
+            exact = !declared.isEmpty();
+        }
+        columns = new ArrayList<>(rename(columns, declared));
+        if ("ORDINALITY".equalsIgnoreCase(tableFunction.getWithClause()) && declared.size() <= columns.size()) {
+            columns.add("ordinality");
+        }
+        if (!declared.isEmpty() && declared.size() > columns.size()) {
+            columns = declared;
+        }
+        scope.relations.add(Relation.derived(name, columns, exact));
+    }
+
+    private static List<String> aliasColumns(Alias alias) {
+        if (alias == null || alias.getAliasColumns() == null) {
+            return List.of();
+        }
+        return alias.getAliasColumns().stream().map(c -> Names.fold(c.name)).toList();
+    }
+
+    /** PostgreSQL's alias column list: renames the first columns, keeps the rest. */
+    static List<String> rename(List<String> columns, List<String> aliases) {
+        if (aliases.isEmpty()) {
+            return columns;
+        }
+        List<String> renamed = new ArrayList<>(aliases);
+        for (int i = aliases.size(); i < columns.size(); i++) {
+            renamed.add(columns.get(i));
+        }
+        return renamed;
+    }
+
+}

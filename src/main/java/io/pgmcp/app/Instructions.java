@@ -15,11 +15,14 @@ final class Instructions {
                 .append(String.join(", ", databases)).append(".\n");
         text.append("1. Read the resource schema://<database> first: it lists the tables, columns, keys and indexes "
                 + "you may use (databases://list lists the databases). Anything not listed is not accessible.\n");
+        text.append(config.openai().configured()
+                ? "2. Use query with a question in plain language; a language model writes the SQL and pg-mcp checks it.\n"
+                : "2. The query tool needs an LLM (openai.api_key or openai.base_url) and is not configured here.\n");
         if (config.server().enableExecuteSql()) {
-            text.append("2. Use execute_sql with one read-only SELECT in PostgreSQL dialect. Name the columns you need "
+            text.append("3. Use execute_sql with one read-only SELECT in PostgreSQL dialect. Name the columns you need "
                     + "(no SELECT *), filter on indexed columns, aggregate in SQL, and add LIMIT for large results.\n");
         }
-        text.append("3. When a call fails, error_code and error_message say what to change (a denied column, a too "
+        text.append("4. When a call fails, error_code and error_message say what to change (a denied column, a too "
                 + "expensive plan, a PostgreSQL error with its position); fix the SQL and try again.\n");
         if (databases.size() > 1) {
             text.append("Pass the 'database' argument: several databases are configured.\n");

@@ -14,7 +14,16 @@ import io.pgmcp.query.DatabaseRouter;
 import io.pgmcp.query.QueryPipeline;
 import io.pgmcp.query.Target;
 import io.pgmcp.resilience.Ticker;
+import io.pgmcp.llm.LlmClient;
+import io.pgmcp.llm.NotConfiguredClient;
+import io.pgmcp.llm.OpenAiClient;
+import io.pgmcp.llm.PromptBuilder;
+import io.pgmcp.llm.RetryingLlmClient;
+import io.pgmcp.query.QuestionPipeline;
+import io.pgmcp.resilience.Retry;
+import io.pgmcp.resilience.Sleeper;
 import io.pgmcp.tools.ExecuteSqlTool;
+import io.pgmcp.tools.QueryTool;
 import io.pgmcp.tools.RefreshSchemaTool;
 import io.pgmcp.tools.SchemaResources;
 import io.pgmcp.tools.ToolErrors;
@@ -23,6 +32,7 @@ import java.io.OutputStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.UUID;
 
 /**
@@ -39,6 +49,7 @@ public final class PgMcpServer implements AutoCloseable {
     private final Registry registry = new Registry();
     private final QueryPipeline pipeline;
     private final Housekeeping housekeeping;
+    private final LlmClient llm;
 
     public PgMcpServer(PgMcpConfig config, String version) {
         this.config = config;
@@ -53,6 +64,8 @@ public final class PgMcpServer implements AutoCloseable {
         }
         DatabaseRouter router = new DatabaseRouter(targets);
         this.pipeline = new QueryPipeline(router, config.server());
+        this.llm = llmClient(config);
+        registry.add(new QueryTool(new QuestionPipeline(pipeline, llm, new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET))));
         if (config.server().enableExecuteSql()) {
             registry.add(new ExecuteSqlTool(pipeline));
         }
@@ -60,6 +73,16 @@ public final class PgMcpServer implements AutoCloseable {
         registry.add(new SchemaResources(router, config.server().queryTimeout()));
         this.housekeeping = new Housekeeping(databases, config.server().cacheRefreshInterval(), config.server().queryTimeout());
         housekeeping.start();
+    }
+
+    /** The OpenAI-compatible client with retries, or one that answers "LLM not configured". */
+    private static LlmClient llmClient(PgMcpConfig config) {
+        if (!config.openai().configured()) {
+            return new NotConfiguredClient();
+        }
+        Retry retry = Retry.of("openai", config.retry().openai(), new Random(), Sleeper.system(), Ticker.system(), Retry.Listener.NONE);
+        return new RetryingLlmClient(new OpenAiClient(config.openai()), retry,
+                RetryingLlmClient.budgetFor(config.openai(), config.retry().openai()));
     }
 
     ServerInfo serverInfo() {
@@ -79,6 +102,11 @@ public final class PgMcpServer implements AutoCloseable {
     @Override
     public void close() {
         housekeeping.close();
+        try {
+            llm.close();
+        } catch (Exception e) {
+            logger.log(System.Logger.Level.DEBUG, "closing the LLM client failed: {0}", e.getMessage());
+        }
         databases.forEach(Database::close);
     }
 }

@@ -182,20 +182,14 @@ final class ColumnResolver {
         wholeRow(relation.get(), form);
     }
 
-    /** A whole-row reference reads every column of the relation. */
+    /**
+     * A whole-row reference reads every column of the relation. Refused when the table has denied
+     * columns; the message names the table, never the hidden columns (the model did not write them).
+     */
     void wholeRow(Relation relation, String form) {
-        if (relation.table().isEmpty()) {
-            return;
-        }
-        TableInfo table = relation.table().get();
-        List<String> denied = table.columns().stream()
-                .map(c -> c.name())
-                .filter(c -> !policy.columnAllowed(table.schema(), table.name(), c))
-                .toList();
-        for (String column : denied) {
-            findings.column(table.name() + "." + column, "a whole-row reference (" + form + ") to " + table.name()
-                    + " reads its denied columns", null);
-        }
+        relation.table().filter(policy::hasDeniedColumns).ifPresent(table -> findings.hiddenColumns(table.name(),
+                "a whole-row reference (" + form + ") to " + table.name() + " reads columns that may not be read; "
+                        + "name the allowed columns instead"));
     }
 
 }

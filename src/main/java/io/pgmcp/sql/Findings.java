@@ -64,10 +64,18 @@ final class Findings {
         }
     }
 
-    void selectStar(String reason) {
-        selectStar = true;
+    /**
+     * A use of a table's columns that would include denied ones the query did not name (whole-row
+     * reference, alias column list, NATURAL join): reported by table, without the hidden names.
+     */
+    void hiddenColumns(String table, String reason) {
+        columns.add(table + ".*");
         columnReasons.add(reason);
         unfilterableColumnDenials++;
+    }
+
+    void selectStar() {
+        selectStar = true;
     }
 
     void unknownColumn(String name) {
@@ -112,14 +120,17 @@ final class Findings {
         details.put("is_select_star", selectStar);
         StringBuilder message = new StringBuilder();
         if (!columns.isEmpty()) {
-            message.append("Column(s) ").append(String.join(", ", columns)).append(" may not be read or referenced anywhere in the query");
+            List<String> named = columns.stream().filter(c -> !c.endsWith(".*")).toList();
+            if (!named.isEmpty()) {
+                message.append("Column(s) ").append(String.join(", ", named)).append(" may not be read or referenced anywhere in the query");
+            }
         }
         if (!unknownColumns.isEmpty()) {
             message.append(message.isEmpty() ? "" : ". ").append("Column(s) ").append(String.join(", ", unknownColumns))
                     .append(" do not exist or are not accessible");
         }
-        for (String reason : columnReasons) {
-            message.append(message.isEmpty() ? "" : ". ").append(reason);
+        for (String reason : new LinkedHashSet<>(columnReasons)) {
+            message.append(message.isEmpty() ? "" : ". ").append(Character.toUpperCase(reason.charAt(0))).append(reason.substring(1));
         }
         message.append(". Name only the allowed columns (see the schema resource).");
         return new Verdict.Denied(Verdict.Reason.COLUMN_ACCESS_DENIED, message.toString(), details);

@@ -64,8 +64,8 @@ final class FromClause {
         if (join.isNatural()) {
             for (Relation relation : scope.relations) {
                 relation.table().filter(policy::hasDeniedColumns).ifPresent(table ->
-                        findings.column(table.name() + ".*", "a NATURAL join over " + table.name()
-                                + " compares its denied columns; join with ON instead", null));
+                        findings.hiddenColumns(table.name(), "a NATURAL join over " + table.name()
+                                + " may compare columns that may not be read; join with ON instead"));
             }
         }
         if (join.getUsingColumns() != null) {
@@ -178,8 +178,8 @@ final class FromClause {
         List<String> columns = found.columns().stream().map(ColumnInfo::name).toList();
         List<String> renamed = aliasColumns(alias);
         if (!renamed.isEmpty() && policy.hasDeniedColumns(found)) {
-            findings.column(found.name() + ".*", "an alias column list over " + found.name()
-                    + " renames its denied columns; use plain column aliases instead", null);
+            findings.hiddenColumns(found.name(), "an alias column list over " + found.name()
+                    + " renames columns that may not be read; use plain column aliases instead");
         }
         Relation relation = Relation.base(visibleName, found, alias == null, rename(columns, renamed));
         scope.relations.add(relation);

@@ -286,29 +286,25 @@ final class QueryAnalyzer {
         return name.isPresent() || isOperator(expression);
     }
 
-    /** {@code *} or {@code t.*} over relations: fine unless a catalog table has denied columns. */
+    /**
+     * {@code *} or {@code t.*} over relations: fine unless a catalog table has denied columns; the
+     * refusal names the table, not its hidden columns.
+     */
     private void star(SelectItem<?> item, List<Relation> relations) {
         List<String> deniedTables = new ArrayList<>();
-        List<String> denied = new ArrayList<>();
         for (Relation relation : relations) {
-            relation.table().ifPresent(table -> {
-                List<String> columns = table.columns().stream().map(ColumnInfo::name)
-                        .filter(c -> !policy.columnAllowed(table.schema(), table.name(), c)).toList();
-                if (!columns.isEmpty()) {
-                    deniedTables.add(table.name());
-                    columns.forEach(c -> denied.add(table.name() + "." + c));
-                }
-            });
+            relation.table().filter(policy::hasDeniedColumns).ifPresent(table -> deniedTables.add(table.name()));
         }
-        if (denied.isEmpty()) {
+        if (deniedTables.isEmpty()) {
             return;
         }
         if (stars.enabled() && relations.stream().allMatch(Relation::exact)) {
             stars.expand(item, relations, policy);
             return;
         }
-        findings.selectStar("SELECT * over " + String.join(", ", deniedTables) + " would read denied column(s) "
-                + String.join(", ", denied) + "; list the columns you need instead");
+        deniedTables.forEach(table -> findings.hiddenColumns(table, "SELECT * over " + table
+                + " would read columns that may not be read; list the columns you need (see the schema resource)"));
+        findings.selectStar();
     }
 
     private Output setOperations(SetOperationList set, Scope parent) {
@@ -348,8 +344,9 @@ final class QueryAnalyzer {
             return new Output(List.of(), false);
         }
         if (relation.get().table().map(policy::hasDeniedColumns).orElse(false)) {
-            findings.selectStar("TABLE " + relation.get().name() + " reads every column, including denied ones; "
-                    + "select the allowed columns instead");
+            findings.hiddenColumns(relation.get().name(), "TABLE " + relation.get().name()
+                    + " reads every column, including ones that may not be read; select the allowed columns instead");
+            findings.selectStar();
         }
         return new Output(relation.get().columns(), relation.get().exact());
     }

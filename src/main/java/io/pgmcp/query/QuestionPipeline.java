@@ -1,0 +1,150 @@
+package io.pgmcp.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgmcp.db.CancelSignal;
+import io.pgmcp.db.Catalog;
+import io.pgmcp.llm.ChatMessage;
+import io.pgmcp.llm.ChatRequest;
+import io.pgmcp.llm.Completion;
+import io.pgmcp.llm.LlmClient;
+import io.pgmcp.llm.LlmException;
+import io.pgmcp.llm.PromptBuilder;
+import io.pgmcp.llm.SqlReply;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The {@code query} tool's pipeline (SPEC §6.1): prompt from the policy-filtered schema → LLM →
+ * extract SQL → the same guard, EXPLAIN policy and execution as {@code execute_sql}. The model's SQL
+ * is untrusted input. PostgreSQL errors, EXPLAIN refusals and policy denials are fed back to the model
+ * for up to {@code server.max_sql_retry} more attempts; timeouts and connection failures are not
+ * retried. Optionally (and always for an empty result) the model is asked whether the rows answer
+ * the question; doubt becomes a warning, never a failure. Thread-safe.
+ */
+public final class QuestionPipeline {
+    private static final System.Logger logger = System.getLogger(QuestionPipeline.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Failures the model may be able to fix if told about them. */
+    private static final Set<ErrorCode> FIXABLE = EnumSet.of(ErrorCode.SYNTAX_ERROR, ErrorCode.UNSAFE_SQL,
+            ErrorCode.SCHEMA_ACCESS_DENIED, ErrorCode.TABLE_ACCESS_DENIED, ErrorCode.COLUMN_ACCESS_DENIED,
+            ErrorCode.QUERY_TOO_EXPENSIVE, ErrorCode.SEQ_SCAN_DENIED);
+
+    /** What the caller wants back. */
+    public enum ReturnType { SQL, RESULT, BOTH }
+
+    private final QueryPipeline pipeline;
+    private final LlmClient llm;
+    private final PromptBuilder prompts;
+
+    public QuestionPipeline(QueryPipeline pipeline, LlmClient llm, PromptBuilder prompts) {
+        this.pipeline = pipeline;
+        this.llm = llm;
+        this.prompts = prompts;
+    }
+
+    public QueryOutcome ask(String question, Optional<String> database, ReturnType returnType, Integer limit,
+                            CancelSignal cancel, QueryPipeline.Progress progress) {
+        DatabaseRouter.Resolution resolution = pipeline.router().resolve(database);
+        if (resolution.failure() != null) {
+            return resolution.failure();
+        }
+        Target target = resolution.target();
+        Optional<QueryOutcome.Failure> noCatalog = pipeline.catalogReady(target);
+        if (noCatalog.isPresent()) {
+            return noCatalog.get();
+        }
+        Catalog catalog = target.database().catalog().orElseThrow();
+        int rows = limit == null ? pipeline.server().maxResultRows() : limit;
+        List<ChatMessage> messages = new ArrayList<>();
+        messages.add(new ChatMessage("system", PromptBuilder.systemMessage(rows)));
+        messages.add(new ChatMessage("user", prompts.userMessage(target.policy().visible(catalog), question)));
+
+        int attempts = 1 + pipeline.server().maxSqlRetry();
+        QueryOutcome last = null;
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            progress.report(1, 4, attempt == 1 ? "generating SQL" : "generating SQL (attempt " + attempt + ")");
+            Completion completion;
+            try {
+                completion = llm.complete(new ChatRequest(List.copyOf(messages), true));
+            } catch (LlmException e) {
+                return openAiError(e);
+            }
+            Optional<SqlReply> reply = SqlReply.parse(completion.content());
+            messages.add(new ChatMessage("assistant", completion.content() == null ? "" : completion.content()));
+            if (reply.isEmpty()) {
+                last = new QueryOutcome.Failure(ErrorCode.OPENAI_ERROR, "The model produced no SQL.", details("attempts", attempt));
+                messages.add(new ChatMessage("user", "That was not a SQL query. Answer only with the JSON object "
+                        + "{\"sql\": \"...\", \"explanation\": \"...\"}."));
+                continue;
+            }
+            progress.report(2, 4, "checking SQL");
+            QueryOutcome outcome = pipeline.checkAndRun(target, catalog, reply.get().sql(), rows, cancel,
+                    (step, total, message) -> progress.report(3, 4, message), returnType != ReturnType.SQL);
+            if (outcome instanceof QueryOutcome.Failure failure) {
+                last = failure;
+                if (!FIXABLE.contains(failure.code())) {
+                    return failure;
+                }
+                messages.add(new ChatMessage("user", "Previous attempt failed with: " + failure.code() + ": "
+                        + failure.message() + "\nFix the SQL and answer with the JSON object again."));
+                continue;
+            }
+            QueryOutcome.Success success = (QueryOutcome.Success) outcome;
+            List<String> warnings = new ArrayList<>(success.warnings());
+            if (returnType != ReturnType.SQL) {
+                validate(question, success, warnings);
+            }
+            return new QueryOutcome.Success(success.database(), success.sql(), reply.get().explanation(),
+                    returnType == ReturnType.SQL ? Optional.empty() : success.result(), warnings, success.rewritten());
+        }
+        return last;
+    }
+
+    /** Asks the model whether the rows answer the question; a "no" is a warning, any failure is ignored. */
+    private void validate(String question, QueryOutcome.Success success, List<String> warnings) {
+        boolean empty = success.result().map(r -> r.rowCount() == 0).orElse(false);
+        if (!pipeline.server().enableResultValidation() && !empty) {
+            return;
+        }
+        String sample = success.result().map(r -> r.rows().size() > 20 ? "first 20 of " + r.rowCount() + " rows: "
+                + r.rows().toString().substring(0, Math.min(4000, r.rows().toString().length())) : r.rows().toString()).orElse("[]");
+        try {
+            Completion verdict = llm.complete(new ChatRequest(List.of(
+                    new ChatMessage("system", "You check whether a SQL result answers a question. Answer with JSON "
+                            + "{\"answers\": true|false, \"reason\": \"...\"}."),
+                    new ChatMessage("user", "Question: " + question + "\nSQL: " + success.sql() + "\nResult ("
+                            + success.result().map(r -> r.columns().toString()).orElse("[]") + "): " + sample)), true));
+            JsonNode node = JSON.readTree(verdict.content());
+            if (node.path("answers").isBoolean() && !node.path("answers").asBoolean()) {
+                warnings.add("The result may not answer the question: " + node.path("reason").asText("no reason given"));
+            } else if (empty) {
+                warnings.add("The query returned no rows.");
+            }
+        } catch (LlmException | com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
+            logger.log(System.Logger.Level.DEBUG, "result validation skipped: {0}", e.getMessage());
+            if (empty) {
+                warnings.add("The query returned no rows.");
+            }
+        }
+    }
+
+    private static QueryOutcome.Failure openAiError(LlmException e) {
+        ObjectNode details = JsonNodeFactory.instance.objectNode();
+        details.put("reason", e.kind().name().toLowerCase(java.util.Locale.ROOT));
+        e.retryAfter().ifPresent(d -> details.put("retry_after", Math.max(1, d.toSeconds())));
+        return new QueryOutcome.Failure(ErrorCode.OPENAI_ERROR, e.getMessage(), details);
+    }
+
+    private static ObjectNode details(String key, int value) {
+        ObjectNode details = JsonNodeFactory.instance.objectNode();
+        details.put(key, value);
+        return details;
+    }
+}

@@ -7,10 +7,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
@@ -18,11 +20,14 @@ import java.util.Set;
  * A schema that does not fit the character budget is cut to the tables most relevant to the question
  * — table names weigh most, then column names and comments, each matched word by word — plus their
  * foreign-key neighbours, and the prompt says that it is partial. The catalog passed in must already
- * be filtered by the access policy: nothing denied can reach the model. Pure and thread-safe.
+ * be filtered by the access policy: nothing denied can reach the model. Thread-safe; the word index
+ * of the last catalog seen is kept, so a catalog is indexed once, not per question.
  */
 public final class PromptBuilder {
     /** Default character budget of the schema part of a prompt. */
     public static final int DEFAULT_SCHEMA_BUDGET = 24_000;
+    /** Relevant tables kept before foreign-key neighbours are added; more never fit a budget. */
+    private static final int MAX_RANKED = 300;
 
     private final int schemaBudget;
 
@@ -64,7 +69,11 @@ public final class PromptBuilder {
                 return full;
             }
         }
-        List<TableInfo> chosen = relevant(visible, question);
+        List<TableInfo> relevant = relevant(visible, question);
+        // the relevant tables first, then the rest in catalog order while budget is left (never empty)
+        Set<TableInfo> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Iterable<TableInfo> chosen = () -> java.util.stream.Stream.concat(relevant.stream(), visible.relations().stream())
+                .filter(seen::add).iterator();
         List<TableInfo> fitting = new ArrayList<>();
         int used = 300;
         for (TableInfo table : chosen) {
@@ -83,56 +92,72 @@ public final class PromptBuilder {
 
     /** Tables ranked by relevance to the question, each followed by its foreign-key neighbours. */
     List<TableInfo> relevant(Catalog visible, String question) {
-        Set<String> words = words(question);
-        Map<TableInfo, Integer> scores = new HashMap<>();
-        for (TableInfo table : visible.relations()) {
-            int score = 0;
-            for (String part : words(table.name())) {
-                if (words.contains(part)) {
-                    score += 6;
-                }
-            }
-            for (ColumnInfo column : table.columns()) {
-                for (String part : words(column.name())) {
-                    if (words.contains(part)) {
-                        score += 2;
-                    }
-                }
-            }
-            if (table.comment().isPresent()) {
-                for (String part : words(table.comment().get())) {
-                    if (words.contains(part)) {
-                        score += 1;
-                    }
-                }
-            }
-            if (score > 0) {
-                scores.put(table, score);
+        Index index = index(visible);
+        // identity maps: TableInfo is a record, and hashing one hashes all its columns
+        Map<TableInfo, Integer> scores = new IdentityHashMap<>();
+        for (String word : words(question)) {
+            for (Posting posting : index.postings.getOrDefault(word, List.of())) {
+                scores.merge(posting.table(), posting.weight(), Integer::sum);
             }
         }
-        List<TableInfo> ranked = new ArrayList<>(scores.keySet());
-        ranked.sort(Comparator.comparingInt((TableInfo t) -> -scores.get(t)).thenComparing(TableInfo::qualifiedName));
+        // only the best few hundred can fit the budget: keep those, not a sort of every match
+        Comparator<TableInfo> better = Comparator.comparingInt((TableInfo t) -> -scores.get(t)).thenComparing(TableInfo::qualifiedName);
+        PriorityQueue<TableInfo> top = new PriorityQueue<>(better.reversed());
+        for (TableInfo table : scores.keySet()) {
+            top.add(table);
+            if (top.size() > MAX_RANKED) {
+                top.poll();
+            }
+        }
+        List<TableInfo> ranked = new ArrayList<>(top);
+        ranked.sort(better);
+        List<TableInfo> ordered = new ArrayList<>();
+        Set<TableInfo> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (TableInfo table : ranked) {
+            if (seen.add(table)) {
+                ordered.add(table);
+            }
+            for (ColumnInfo column : table.columns()) {
+                column.foreignKey().map(fk -> index.byName.get(target(fk))).filter(seen::add).ifPresent(ordered::add);
+            }
+            index.referencedBy.getOrDefault(table.qualifiedName(), List.of()).stream().limit(5).filter(seen::add).forEach(ordered::add);
+        }
+        return ordered;
+    }
+
+    /** A word of a table's name (weight 6), a column's name (2) or its comment (1). */
+    private record Posting(TableInfo table, int weight) {
+    }
+
+    /** Word → tables, and the foreign-key graph, of one catalog; built once per catalog instance. */
+    private record Index(Catalog catalog, Map<String, List<Posting>> postings, Map<String, TableInfo> byName,
+                         Map<String, List<TableInfo>> referencedBy) {
+    }
+
+    private volatile Index lastIndex;
+
+    private Index index(Catalog catalog) {
+        Index index = lastIndex;
+        if (index != null && index.catalog() == catalog) {
+            return index;
+        }
+        Map<String, List<Posting>> postings = new HashMap<>();
         Map<String, TableInfo> byName = new HashMap<>();
-        for (TableInfo table : visible.relations()) {
-            byName.put(table.qualifiedName(), table);
-        }
         Map<String, List<TableInfo>> referencedBy = new HashMap<>();
-        for (TableInfo table : visible.relations()) {
+        for (TableInfo table : catalog.relations()) {
+            byName.put(table.qualifiedName(), table);
+            Map<String, Integer> weights = new HashMap<>();
+            words(table.name()).forEach(w -> weights.merge(w, 6, Integer::sum));
             for (ColumnInfo column : table.columns()) {
+                words(column.name()).forEach(w -> weights.merge(w, 2, Integer::sum));
                 column.foreignKey().ifPresent(fk -> referencedBy.computeIfAbsent(target(fk), k -> new ArrayList<>()).add(table));
             }
+            table.comment().ifPresent(c -> words(c).forEach(w -> weights.merge(w, 1, Integer::sum)));
+            weights.forEach((word, weight) -> postings.computeIfAbsent(word, k -> new ArrayList<>()).add(new Posting(table, weight)));
         }
-        LinkedHashSet<TableInfo> ordered = new LinkedHashSet<>();
-        for (TableInfo table : ranked) {
-            ordered.add(table);
-            for (ColumnInfo column : table.columns()) {
-                column.foreignKey().map(fk -> byName.get(target(fk))).ifPresent(ordered::add);
-            }
-            referencedBy.getOrDefault(table.qualifiedName(), List.of()).stream().limit(5).forEach(ordered::add);
-        }
-        // the rest, in catalog order, fills what budget is left (the prompt is never empty)
-        ordered.addAll(visible.relations());
-        return new ArrayList<>(ordered);
+        index = new Index(catalog, postings, byName, referencedBy);
+        lastIndex = index;
+        return index;
     }
 
     private static String target(String foreignKey) {

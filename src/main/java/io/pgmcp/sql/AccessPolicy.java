@@ -89,6 +89,19 @@ public final class AccessPolicy {
      * is what resources, prompts and error hints are built from, so nothing denied can leak there.
      */
     public Catalog visible(Catalog catalog) {
+        Catalog[] last = lastVisible;
+        if (last != null && last[0] == catalog) {
+            return last[1];
+        }
+        Catalog filtered = filter(catalog);
+        lastVisible = new Catalog[] {catalog, filtered};
+        return filtered;
+    }
+
+    /** The catalog it was computed from, and the visible view of it (swapped as one). */
+    private volatile Catalog[] lastVisible;
+
+    private Catalog filter(Catalog catalog) {
         List<TableInfo> tables = new ArrayList<>();
         for (TableInfo table : catalog.relations()) {
             if (!tableAllowed(table.schema(), table.name())) {

@@ -140,6 +140,9 @@ public final class DemoClient {
         if (body.has("sql")) {
             System.out.println("     sql: " + body.get("sql").asText());
         }
+        if (body.has("explanation")) {
+            System.out.println("     explanation: " + body.get("explanation").asText());
+        }
         body.path("warnings").forEach(w -> System.out.println("     warning: " + w.asText()));
     }
 

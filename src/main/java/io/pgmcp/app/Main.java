@@ -9,7 +9,11 @@ import io.pgmcp.config.ConfigException;
 import io.pgmcp.config.LoadedConfig;
 import io.pgmcp.db.ConnectionProbe;
 import io.pgmcp.observability.Logging;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.io.PrintStream;
 import java.util.Map;
 
@@ -24,7 +28,13 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        int code = run(args, System.in, System.out, System.err, System.getenv());
+        // The process's own descriptors, as UTF-8 whatever the locale: stdout carries MCP (UTF-8 JSON)
+        // and must not be re-encoded; text for people goes the same way so names never turn into '?'.
+        PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+        PrintStream stderr = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        int code = run(args, new FileInputStream(FileDescriptor.in), stdout, stderr, System.getenv());
+        stdout.flush();
+        stderr.flush();
         System.exit(code);
     }
 

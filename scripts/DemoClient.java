@@ -97,6 +97,17 @@ public final class DemoClient {
         step("resources/read schema://nope (unknown resource)");
         JsonNode unknown = call("resources/read", "{\"uri\":\"schema://nope\"}");
         System.out.println("  => JSON-RPC error " + unknown.at("/error/code").asInt() + ": " + unknown.at("/error/message").asText());
+        step("A burst of calls meets the per-client rate limit (rate_limit.per_client_per_minute, 20 by default)");
+        for (int i = 1; i <= 25; i++) {
+            JsonNode burst = call("tools/call", "{\"name\":\"execute_sql\",\"arguments\":{\"sql\":\"SELECT 1 AS one\",\"database\":\"shop\"}}");
+            JsonNode body = burst.at("/result/structuredContent");
+            if (!body.path("success").asBoolean()) {
+                System.out.println("  call " + i + " of the burst => " + BOLD + body.path("error_code").asText() + RESET + ": "
+                        + body.path("error_message").asText());
+                System.out.println("     details: " + body.path("details"));
+                break;
+            }
+        }
         if (llm) {
             step("query: a question in plain language");
             show(call("tools/call", "{\"name\":\"query\",\"arguments\":{\"question\":"

@@ -20,10 +20,12 @@ import io.pgmcp.llm.OpenAiClient;
 import io.pgmcp.llm.PromptBuilder;
 import io.pgmcp.llm.RetryingLlmClient;
 import io.pgmcp.query.QuestionPipeline;
+import io.pgmcp.resilience.RateLimiter;
 import io.pgmcp.resilience.Retry;
 import io.pgmcp.resilience.Sleeper;
 import io.pgmcp.tools.ExecuteSqlTool;
 import io.pgmcp.tools.QueryTool;
+import io.pgmcp.tools.RateLimitedTool;
 import io.pgmcp.tools.RefreshSchemaTool;
 import io.pgmcp.tools.SchemaResources;
 import io.pgmcp.tools.ToolErrors;
@@ -65,11 +67,13 @@ public final class PgMcpServer implements AutoCloseable {
         DatabaseRouter router = new DatabaseRouter(targets);
         this.pipeline = new QueryPipeline(router, config.server());
         this.llm = llmClient(config);
-        registry.add(new QueryTool(new QuestionPipeline(pipeline, llm, new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET))));
+        RateLimiter limiter = new RateLimiter(config.rateLimit(), Ticker.system());
+        registry.add(new RateLimitedTool(new QueryTool(new QuestionPipeline(pipeline, llm,
+                new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET), limiter)), limiter));
         if (config.server().enableExecuteSql()) {
-            registry.add(new ExecuteSqlTool(pipeline));
+            registry.add(new RateLimitedTool(new ExecuteSqlTool(pipeline), limiter));
         }
-        registry.add(new RefreshSchemaTool(router, config.server().queryTimeout()));
+        registry.add(new RateLimitedTool(new RefreshSchemaTool(router, config.server().queryTimeout()), limiter));
         registry.add(new SchemaResources(router, config.server().queryTimeout()));
         this.housekeeping = new Housekeeping(databases, config.server().cacheRefreshInterval(), config.server().queryTimeout());
         housekeeping.start();

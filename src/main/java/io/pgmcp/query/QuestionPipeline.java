@@ -13,6 +13,8 @@ import io.pgmcp.llm.LlmClient;
 import io.pgmcp.llm.LlmException;
 import io.pgmcp.llm.PromptBuilder;
 import io.pgmcp.llm.SqlReply;
+import io.pgmcp.resilience.Admission;
+import io.pgmcp.resilience.RateLimiter;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -42,11 +44,14 @@ public final class QuestionPipeline {
     private final QueryPipeline pipeline;
     private final LlmClient llm;
     private final PromptBuilder prompts;
+    private final RateLimiter limiter;
 
-    public QuestionPipeline(QueryPipeline pipeline, LlmClient llm, PromptBuilder prompts) {
+    /** @param limiter the LLM token budgets, checked before every model call (see SPEC §9) */
+    public QuestionPipeline(QueryPipeline pipeline, LlmClient llm, PromptBuilder prompts, RateLimiter limiter) {
         this.pipeline = pipeline;
         this.llm = llm;
         this.prompts = prompts;
+        this.limiter = limiter;
     }
 
     public QueryOutcome ask(String question, Optional<String> database, ReturnType returnType, Integer limit,
@@ -72,9 +77,11 @@ public final class QuestionPipeline {
             progress.report(1, 4, attempt == 1 ? "generating SQL" : "generating SQL (attempt " + attempt + ")");
             Completion completion;
             try {
-                completion = llm.complete(new ChatRequest(List.copyOf(messages), true));
+                completion = complete(new ChatRequest(List.copyOf(messages), true), cancel);
             } catch (LlmException e) {
                 return openAiError(e);
+            } catch (TokensRefused refused) {
+                return refused.failure;
             }
             Optional<SqlReply> reply = SqlReply.parse(completion.content());
             messages.add(new ChatMessage("assistant", completion.content() == null ? "" : completion.content()));
@@ -116,22 +123,64 @@ public final class QuestionPipeline {
         String sample = success.result().map(r -> r.rows().size() > 20 ? "first 20 of " + r.rowCount() + " rows: "
                 + r.rows().toString().substring(0, Math.min(4000, r.rows().toString().length())) : r.rows().toString()).orElse("[]");
         try {
-            Completion verdict = llm.complete(new ChatRequest(List.of(
+            Completion verdict = complete(new ChatRequest(List.of(
                     new ChatMessage("system", "You check whether a SQL result answers a question. Answer with JSON "
                             + "{\"answers\": true|false, \"reason\": \"...\"}."),
                     new ChatMessage("user", "Question: " + question + "\nSQL: " + success.sql() + "\nResult ("
-                            + success.result().map(r -> r.columns().toString()).orElse("[]") + "): " + sample)), true));
+                            + success.result().map(r -> r.columns().toString()).orElse("[]") + "): " + sample)), true),
+                    CancelSignal.NONE);
             JsonNode node = JSON.readTree(verdict.content());
             if (node.path("answers").isBoolean() && !node.path("answers").asBoolean()) {
                 warnings.add("The result may not answer the question: " + node.path("reason").asText("no reason given"));
             } else if (empty) {
                 warnings.add("The query returned no rows.");
             }
-        } catch (LlmException | com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
+        } catch (LlmException | TokensRefused | com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
             logger.log(System.Logger.Level.DEBUG, "result validation skipped: {0}", e.getMessage());
             if (empty) {
                 warnings.add("The query returned no rows.");
             }
+        }
+    }
+
+    /**
+     * One model call within the token budgets: the prompt's estimated tokens are admitted first (a
+     * refusal is {@code RATE_LIMIT_EXCEEDED}), then the estimate is corrected by the usage reported.
+     */
+    private Completion complete(ChatRequest request, CancelSignal cancel) throws LlmException, TokensRefused {
+        long estimate = 0;
+        for (ChatMessage message : request.messages()) {
+            estimate += RateLimiter.estimateTokens(message.content());
+        }
+        switch (limiter.acquireTokens(estimate, cancel::onCancel)) {
+            case Admission.Granted granted -> { }
+            case Admission.Refused refused -> {
+                ObjectNode details = JsonNodeFactory.instance.objectNode();
+                refused.details().forEach(details::putPOJO);
+                throw new TokensRefused(new QueryOutcome.Failure(ErrorCode.RATE_LIMIT_EXCEEDED, refused.message(), details));
+            }
+            case Admission.Cancelled cancelled -> throw new TokensRefused(new QueryOutcome.Failure(ErrorCode.INTERNAL_ERROR,
+                    "The call was cancelled.", JsonNodeFactory.instance.objectNode()));
+        }
+        Completion completion;
+        try {
+            completion = llm.complete(request);
+        } catch (LlmException e) {
+            limiter.chargeTokens(estimate, 0);
+            throw e;
+        }
+        limiter.chargeTokens(estimate, completion.promptTokens() + completion.completionTokens());
+        return completion;
+    }
+
+    /** The token budget refused (or the call was cancelled while waiting for it). */
+    private static final class TokensRefused extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient QueryOutcome.Failure failure;
+
+        TokensRefused(QueryOutcome.Failure failure) {
+            super(failure.message(), null, false, false);
+            this.failure = failure;
         }
     }
 

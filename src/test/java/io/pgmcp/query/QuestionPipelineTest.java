@@ -13,6 +13,8 @@ import io.pgmcp.config.ConnectionTarget;
 import io.pgmcp.config.DatabaseConfig;
 import io.pgmcp.config.OnDenied;
 import io.pgmcp.config.OpenAiConfig;
+import io.pgmcp.config.RateLimitConfig;
+import io.pgmcp.config.RateLimitStrategy;
 import io.pgmcp.config.RetryConfig;
 import io.pgmcp.config.Secret;
 import io.pgmcp.config.SelectStarPolicy;
@@ -27,6 +29,7 @@ import io.pgmcp.llm.PromptBuilder;
 import io.pgmcp.llm.RetryingLlmClient;
 import io.pgmcp.llm.StubLlmServer;
 import io.pgmcp.resilience.FakeTicker;
+import io.pgmcp.resilience.RateLimiter;
 import io.pgmcp.resilience.RecordingSleeper;
 import io.pgmcp.resilience.Retry;
 import io.pgmcp.resilience.Ticker;
@@ -88,7 +91,11 @@ class QuestionPipelineTest {
     }
 
     static QuestionPipeline questions(LlmClient llm) {
-        return new QuestionPipeline(pipeline, llm, new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET));
+        return questions(llm, new RateLimiter(RateLimitConfig.defaults(), Ticker.system()));
+    }
+
+    static QuestionPipeline questions(LlmClient llm, RateLimiter limiter) {
+        return new QuestionPipeline(pipeline, llm, new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET), limiter);
     }
 
     static QueryOutcome ask(LlmClient llm, String question, QuestionPipeline.ReturnType type) {
@@ -209,6 +216,27 @@ class QuestionPipelineTest {
                     .replyJson("{\"answers\": false, \"reason\": \"no customer has country XX\"}");
             var success = assertInstanceOf(QueryOutcome.Success.class, ask(llm, "customers in XX", QuestionPipeline.ReturnType.RESULT));
             assertEquals(List.of("The result may not answer the question: no customer has country XX"), success.warnings());
+        }
+    }
+
+    @Test
+    void theTokenBudgetIsCheckedBeforeTheLlmIsCalled() throws Exception {
+        RateLimitConfig d = RateLimitConfig.defaults();
+        RateLimitConfig tight = new RateLimitConfig(true, d.requestsPerMinute(), d.requestsPerHour(), d.perClientPerMinute(),
+                d.clientIdentifier(), 50, d.tokensPerHour(), RateLimitStrategy.REJECT, d.maxQueueWait(), d.includeHeaders());
+        try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub, Duration.ofSeconds(5)))) {
+            stub.replyJson(GOOD).replyJson(GOOD);
+            QuestionPipeline limited = questions(llm, new RateLimiter(tight, new FakeTicker()));
+            // a prompt bigger than the whole budget still runs alone in an empty window (else it never could)...
+            assertInstanceOf(QueryOutcome.Success.class, limited.ask("customers per country", Optional.empty(),
+                    QuestionPipeline.ReturnType.SQL, null, CancelSignal.NONE, QueryPipeline.Progress.NONE));
+            // ...and its reported usage (49 tokens) leaves too little for the next one in the same minute
+            var failure = assertInstanceOf(QueryOutcome.Failure.class, limited.ask("customers per country", Optional.empty(),
+                    QuestionPipeline.ReturnType.SQL, null, CancelSignal.NONE, QueryPipeline.Progress.NONE));
+            assertEquals(ErrorCode.RATE_LIMIT_EXCEEDED, failure.code());
+            assertEquals("tokens_per_minute", failure.details().get("limit_type").asText());
+            assertTrue(failure.details().get("retry_after").asLong() > 0);
+            assertEquals(1, stub.requests().size(), "refused before the model was called again");
         }
     }
 

@@ -1,15 +1,15 @@
 package io.pgmcp.audit;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
@@ -20,23 +20,24 @@ import java.util.Set;
  * {@link Spool}.
  *
  * <p>A new file is created mode 0600, and missing directories above it 0700 (on file systems without
- * POSIX permissions they are just created). Each line goes out in one positioned append; with
+ * POSIX permissions they are just created). Each line goes out in one append ({@code O_APPEND}); with
  * {@code fsync} it is then forced to disk. Before each append the path is checked to still name the
  * open file: when it was deleted or replaced (an operator's logrotate), the file is opened anew, so no
  * line goes into an unlinked inode. A file that does not end in a line break (a torn line from a
  * crash or a full disk) gets one before the next line, so the torn piece stays a line of its own.
  *
+ * <p>Writes use {@link FileOutputStream}, not a {@link FileChannel}: an interrupt (a cancelled tool
+ * call) closes a channel mid-write and would lose the very event that records the call.
+ *
  * <p>Not thread-safe: the owner serialises calls (the sinks hold a lock).
  */
 final class AppendFile implements AutoCloseable {
-    private static final Set<OpenOption> APPEND =
-            Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwx------");
 
     private final Path path;
     private final boolean fsync;
-    private FileChannel channel;
+    private FileOutputStream out;
     private Object fileKey;
     private long size;
 
@@ -58,13 +59,10 @@ final class AppendFile implements AutoCloseable {
     /** Appends {@code bytes} (a whole line, its line break included) and forces it when configured. */
     void append(byte[] bytes) throws IOException {
         ensureOpen();
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
         try {
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
+            out.write(bytes);
             if (fsync) {
-                channel.force(false);
+                out.getFD().sync();
             }
         } catch (IOException e) {
             release(); // reopening repairs a torn line before the next one
@@ -75,31 +73,33 @@ final class AppendFile implements AutoCloseable {
 
     /** Forces what was written to disk. */
     void force() throws IOException {
-        if (channel != null) {
-            channel.force(false);
+        if (out != null) {
+            out.getFD().sync();
         }
     }
 
     /** Empties the file. */
     void truncate() throws IOException {
         ensureOpen();
-        channel.truncate(0);
-        if (fsync) {
-            channel.force(false);
+        try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
+            file.setLength(0);
+            if (fsync) {
+                file.getFD().sync();
+            }
         }
         size = 0;
     }
 
-    /** Closes the channel (before the file is renamed); the next call opens the path again. */
+    /** Closes the file (before it is renamed); the next call opens the path again. */
     void release() {
-        FileChannel open = channel;
-        channel = null;
+        FileOutputStream open = out;
+        out = null;
         fileKey = null;
         if (open != null) {
             try {
                 open.close();
             } catch (IOException e) {
-                // nothing is buffered in a FileChannel: a failed close loses no line
+                // nothing is buffered in a FileOutputStream: a failed close loses no line
             }
         }
     }
@@ -110,7 +110,7 @@ final class AppendFile implements AutoCloseable {
     }
 
     private void ensureOpen() throws IOException {
-        if (channel != null) {
+        if (out != null) {
             Object current = currentFileKey();
             if (current != null && (fileKey == null || fileKey.equals(current))) {
                 return;
@@ -138,15 +138,22 @@ final class AppendFile implements AutoCloseable {
                 Files.createDirectories(directory);
             }
         }
-        boolean created = !Files.exists(path);
-        FileAttribute<?>[] attributes = posix
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE_MODE)}
-                : new FileAttribute<?>[0];
-        FileChannel opened = FileChannel.open(path, APPEND, attributes);
+        boolean created = false;
+        try {
+            if (posix) {
+                Files.createFile(path, PosixFilePermissions.asFileAttribute(FILE_MODE));
+            } else {
+                Files.createFile(path);
+            }
+            created = true;
+        } catch (FileAlreadyExistsException e) {
+            // appending to the existing file, keeping whatever mode the operator gave it
+        }
+        FileOutputStream opened = new FileOutputStream(path.toFile(), true);
         try {
             fileKey = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
-            size = opened.size();
-            channel = opened;
+            size = Files.size(path);
+            out = opened;
             if (size > 0 && !endsWithLineBreak()) {
                 append(new byte[] {'\n'});
             }
@@ -161,9 +168,9 @@ final class AppendFile implements AutoCloseable {
     }
 
     private boolean endsWithLineBreak() throws IOException {
-        try (FileChannel reader = FileChannel.open(path, StandardOpenOption.READ)) {
-            ByteBuffer last = ByteBuffer.allocate(1);
-            return reader.read(last, size - 1) == 1 && last.get(0) == '\n';
+        try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "r")) {
+            file.seek(size - 1);
+            return file.read() == '\n';
         }
     }
 

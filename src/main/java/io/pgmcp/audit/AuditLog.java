@@ -51,6 +51,7 @@ public final class AuditLog implements AutoCloseable {
      */
     public static AuditLog open(AuditConfig config, SqlRedactor redactor, OutputStream stdout, OutputStream stderr,
             Ticker ticker) throws AuditException {
+        Objects.requireNonNull(redactor, "redactor");
         if (!config.enabled()) {
             return disabled();
         }
@@ -86,7 +87,18 @@ public final class AuditLog implements AutoCloseable {
         if (sink == null) {
             return;
         }
-        sink.write(redactor.isPresent() ? event.withSqlRedacted(redactor.get()) : event);
+        AuditEvent written = redactor.isPresent() ? event.withSqlRedacted(redactor.get()) : event;
+        // A cancelled call's thread arrives interrupted, and it must still be audited: an interrupted
+        // virtual thread's socket I/O closes the socket (the audit database connection). Write with
+        // the flag clear, then restore it for the caller.
+        boolean interrupted = Thread.interrupted();
+        try {
+            sink.write(written);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Pushes recorded events as far as the sink can (see {@link AuditSink#flush}); for shutdown. */

@@ -134,7 +134,7 @@ public final class DatabaseSink implements AuditSink {
                     disconnect();
                     nextAttempt = ticker.read() + retryNanos;
                     logger.log(System.Logger.Level.WARNING, "Audit insert into " + target.displayTarget() + " failed ("
-                            + describe(e) + "); spooling events to " + spool.path() + " until it works again", e);
+                            + describe(e) + "); spooling events to " + spool.path() + " until it works again");
                 }
             }
             try {

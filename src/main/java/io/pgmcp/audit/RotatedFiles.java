@@ -2,12 +2,11 @@ package io.pgmcp.audit;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.FileChannel;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.zip.GZIPOutputStream;
 
@@ -74,13 +73,14 @@ final class RotatedFiles {
         if (partial.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }
-        try (InputStream in = Files.newInputStream(source);
-                OutputStream gzip = new GZIPOutputStream(Files.newOutputStream(partial), 64 * 1024)) {
+        // streams, not channels: an interrupt of the calling thread must not abort the rotation halfway
+        try (InputStream in = new FileInputStream(source.toFile());
+                FileOutputStream file = new FileOutputStream(partial.toFile());
+                GZIPOutputStream gzip = new GZIPOutputStream(file, 64 * 1024)) {
             in.transferTo(gzip);
-        }
-        if (fsync) {
-            try (FileChannel written = FileChannel.open(partial, StandardOpenOption.WRITE)) {
-                written.force(false);
+            gzip.finish();
+            if (fsync) {
+                file.getFD().sync();
             }
         }
         Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

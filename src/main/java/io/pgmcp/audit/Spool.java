@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.BufferedReader;
+import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +57,9 @@ final class Spool implements AutoCloseable {
     <E extends Exception> int replay(int batchSize, BatchConsumer<E> consumer) throws IOException, E {
         int count = 0;
         List<String> batch = new ArrayList<>(batchSize);
-        try (BufferedReader reader = Files.newBufferedReader(file.path(), StandardCharsets.UTF_8)) {
+        // a stream, not a channel: an interrupt of the calling thread must not abort the replay
+        try (BufferedReader reader = new BufferedReader(
+                new InputStreamReader(new FileInputStream(file.path().toFile()), StandardCharsets.UTF_8))) {
             long number = 0;
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 number++;
@@ -74,7 +78,7 @@ final class Spool implements AutoCloseable {
                     batch.clear();
                 }
             }
-        } catch (NoSuchFileException e) {
+        } catch (FileNotFoundException e) {
             return 0;
         }
         if (!batch.isEmpty()) {

@@ -188,6 +188,26 @@ class FileSinkTest {
     }
 
     @Test
+    void anInterruptedWriterStillWritesAndRotatesAndKeepsItsInterrupt() throws Exception {
+        Path file = dir.resolve("audit.jsonl");
+        int lineLength = AuditEvents.executed("1").toJsonLine().length() + 1;
+        try (FileSink sink = FileSink.open(file, new RotationPolicy(lineLength, 5, true), true)) {
+            sink.write(AuditEvents.executed("1"));
+            Thread.currentThread().interrupt();
+            try {
+                sink.write(AuditEvents.executed("2")); // rotates and gzips while interrupted
+                sink.write(AuditEvents.executed("3"));
+                assertTrue(Thread.currentThread().isInterrupted());
+            } finally {
+                Thread.interrupted();
+            }
+        }
+        assertEquals(List.of("3"), requestIds(file));
+        assertEquals(List.of("2"), requestIds(dir.resolve("audit.1.jsonl.gz")));
+        assertEquals(List.of("1"), requestIds(dir.resolve("audit.2.jsonl.gz")));
+    }
+
+    @Test
     void writingAfterCloseFails() throws Exception {
         FileSink sink = FileSink.open(dir.resolve("audit.jsonl"), NO_ROTATION, false);
         sink.close();

@@ -7,13 +7,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.concurrent.locks.ReentrantLock;
-import org.postgresql.Driver;
 
 /**
  * Audit events as rows of {@code pg_mcp_audit} ({@code audit.storage: database}) in a database of
@@ -30,29 +26,26 @@ import org.postgresql.Driver;
  * <p>Exactly once: each event carries a unique {@code event_id}, which a unique index on
  * {@code (event->>'event_id')} enforces with {@code ON CONFLICT DO NOTHING}, so an insert whose
  * acknowledgement was lost, or a replay cut short by a crash before the spool was emptied, never
- * stores an event twice.
+ * stores an event twice. (When the table exists without that index and this role may not create it,
+ * or the role may not read the {@code event} column, which {@code ON CONFLICT} needs, this falls back
+ * to at-least-once, with a warning.)
  *
- * <p>Timeouts: connecting, logging in and every round trip are capped at {@value #TIMEOUT_SECONDS}
+ * <p>The table is created only when missing, so a role with just INSERT on an existing table and
+ * USAGE on its sequence is enough (add SELECT on {@code event} for exactly once). Callers should write with the thread's interrupt flag clear
+ * ({@link AuditLog} does): an interrupted virtual thread's socket I/O closes the connection.
+ *
+ * <p>Timeouts: connecting, logging in and every round trip are capped at {@value AuditTable#TIMEOUT_SECONDS}
  * s, so a dead database delays a call by at most that (a reconnect attempt that replays a long spool
  * takes longer, once). Thread-safe: one lock serialises writes.
  */
 public final class DatabaseSink implements AuditSink {
     /** How often a write may try to reach the database again while events are spooled. */
     public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(10);
-    static final int TIMEOUT_SECONDS = 5;
-    static final String TABLE = "pg_mcp_audit";
 
     private static final System.Logger logger = System.getLogger(DatabaseSink.class.getName());
     private static final int REPLAY_BATCH = 500;
-    private static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS " + TABLE
-            + " (id bigserial PRIMARY KEY, recorded_at timestamptz NOT NULL DEFAULT now(), event jsonb NOT NULL)";
-    private static final String CREATE_INDEX = "CREATE UNIQUE INDEX IF NOT EXISTS " + TABLE + "_event_id ON " + TABLE
-            + " ((event->>'event_id'))";
-    private static final String INSERT = "INSERT INTO " + TABLE + " (event) VALUES (?::jsonb)"
-            + " ON CONFLICT ((event->>'event_id')) DO NOTHING";
-
-    private final Driver driver = new Driver();
     private final ConnectionTarget target;
+    private final AuditTable table;
     private final Spool spool;
     private final Ticker ticker;
     private final long retryNanos;
@@ -64,6 +57,7 @@ public final class DatabaseSink implements AuditSink {
 
     private DatabaseSink(ConnectionTarget target, Path spoolPath, boolean fsync, Duration retryInterval, Ticker ticker) {
         this.target = Objects.requireNonNull(target, "target");
+        this.table = new AuditTable(target);
         this.spool = new Spool(spoolPath, fsync);
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         if (retryInterval.isNegative()) {
@@ -193,12 +187,13 @@ public final class DatabaseSink implements AuditSink {
         nextAttempt = ticker.read() + retryNanos;
         Connection fresh = null;
         try {
-            fresh = connect();
-            createTable(fresh);
+            fresh = table.connect();
+            String insertSql = table.prepare(fresh);
             Connection replayTo = fresh;
-            int replayed = spool.isEmpty() ? 0 : spool.replay(REPLAY_BATCH, lines -> insertAll(replayTo, lines));
+            int replayed = spool.isEmpty() ? 0
+                    : spool.replay(REPLAY_BATCH, lines -> AuditTable.insertAll(replayTo, insertSql, lines));
             spool.clear();
-            insert = fresh.prepareStatement(INSERT);
+            insert = fresh.prepareStatement(insertSql);
             connection = fresh;
             if (replayed > 0) {
                 logger.log(System.Logger.Level.INFO, "The audit database " + target.displayTarget()
@@ -209,49 +204,6 @@ public final class DatabaseSink implements AuditSink {
             closeQuietly(fresh);
             return e;
         }
-    }
-
-    private Connection connect() throws SQLException {
-        Properties properties = new Properties();
-        target.user().ifPresent(user -> properties.setProperty("user", user));
-        target.password().ifPresent(password -> properties.setProperty("password", password.reveal()));
-        properties.setProperty("ApplicationName", "pg-mcp-audit");
-        properties.setProperty("connectTimeout", Integer.toString(TIMEOUT_SECONDS));
-        properties.setProperty("loginTimeout", Integer.toString(TIMEOUT_SECONDS));
-        properties.setProperty("socketTimeout", Integer.toString(TIMEOUT_SECONDS));
-        properties.setProperty("tcpKeepAlive", "true");
-        Connection opened = driver.connect(target.jdbcUrl(), properties);
-        if (opened == null) {
-            throw new SQLException("pgjdbc does not accept the URL " + target.jdbcUrl(), "08001");
-        }
-        return opened;
-    }
-
-    private static void createTable(Connection c) throws SQLException {
-        try (Statement statement = c.createStatement()) {
-            try {
-                statement.execute(CREATE_TABLE);
-            } catch (SQLException e) {
-                // two processes creating the table at once: one loses a catalog race, the table exists now
-                if (!"23505".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState())) {
-                    throw e;
-                }
-            }
-            statement.execute(CREATE_INDEX);
-        }
-    }
-
-    private static void insertAll(Connection c, List<String> lines) throws SQLException {
-        c.setAutoCommit(false);
-        try (PreparedStatement batch = c.prepareStatement(INSERT)) {
-            for (String line : lines) {
-                batch.setString(1, line);
-                batch.addBatch();
-            }
-            batch.executeBatch();
-            c.commit();
-        }
-        c.setAutoCommit(true);
     }
 
     private void disconnect() {

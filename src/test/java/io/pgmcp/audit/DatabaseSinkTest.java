@@ -202,6 +202,27 @@ class DatabaseSinkTest {
     }
 
     @Test
+    void aRoleThatMayOnlyInsertWritesIntoATableMadeForIt() throws Exception {
+        TestDatabase database = db.get();
+        open(target(database, database.port(), database.password())).close(); // the owner creates the table
+        for (String role : List.of("databasesinktest_inserter", "databasesinktest_reader")) {
+            database.createRole(role, "writer-pw", "GRANT INSERT ON pg_mcp_audit TO " + role,
+                    "GRANT USAGE ON SEQUENCE pg_mcp_audit_id_seq TO " + role);
+        }
+        database.execute("GRANT SELECT (event) ON pg_mcp_audit TO databasesinktest_reader"); // exactly once
+        for (String role : List.of("databasesinktest_inserter", "databasesinktest_reader")) {
+            ConnectionTarget writer = new ConnectionTarget(database.host(), database.port(), database.name(),
+                    Optional.of(role), Optional.of(new Secret("writer-pw")), SslMode.DISABLE);
+            try (DatabaseSink sink = open(writer)) {
+                sink.write(AuditEvents.executed(role + "-1"));
+                assertTrue(sink.isConnected(), role);
+                sink.write(AuditEvents.executed(role + "-2"));
+            }
+            assertEquals(List.of(role + "-1", role + "-2"), stored(database, role + "-"));
+        }
+    }
+
+    @Test
     void aRefusedLoginFailsAtOpenWithoutShowingThePassword() {
         TestDatabase database = db.get();
         AuditException e = assertThrows(AuditException.class,

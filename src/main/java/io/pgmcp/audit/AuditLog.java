@@ -18,9 +18,9 @@ import java.util.Optional;
  * is returned that the audit log does not show. Thread-safe.
  */
 public final class AuditLog implements AutoCloseable {
-    private static final AuditLog DISABLED = new AuditLog(null, Optional.empty());
+    private static final AuditLog DISABLED = new AuditLog();
 
-    private final AuditSink sink;
+    private final AuditSink sink; // null when disabled
     private final Optional<SqlRedactor> redactor;
 
     /**
@@ -28,8 +28,13 @@ public final class AuditLog implements AutoCloseable {
      * @param redactor applied to every event's SQL when present ({@code audit.redact_sql})
      */
     public AuditLog(AuditSink sink, Optional<SqlRedactor> redactor) {
-        this.sink = sink;
+        this.sink = Objects.requireNonNull(sink, "sink");
         this.redactor = Objects.requireNonNull(redactor, "redactor");
+    }
+
+    private AuditLog() {
+        this.sink = null;
+        this.redactor = Optional.empty();
     }
 
     /** A log that records nothing ({@code audit.enabled: false}). */

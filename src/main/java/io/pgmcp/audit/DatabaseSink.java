@@ -31,11 +31,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * to at-least-once, with a warning.)
  *
  * <p>The table is created only when missing, so a role with just INSERT on an existing table and
- * USAGE on its sequence is enough (add SELECT on {@code event} for exactly once). Callers should write with the thread's interrupt flag clear
- * ({@link AuditLog} does): an interrupted virtual thread's socket I/O closes the connection.
+ * USAGE on its sequence is enough (add SELECT on {@code event} for exactly once). Callers should
+ * write with the thread's interrupt flag clear ({@link AuditLog} does): an interrupted virtual
+ * thread's socket I/O closes the connection.
  *
- * <p>Timeouts: connecting, logging in and every round trip are capped at {@value AuditTable#TIMEOUT_SECONDS}
- * s, so a dead database delays a call by at most that (a reconnect attempt that replays a long spool
+ * <p>Timeouts: connecting, logging in and every round trip are capped at
+ * {@value AuditTable#TIMEOUT_SECONDS} s, so a dead database delays a call by at most that (a reconnect attempt that replays a long spool
  * takes longer, once). Thread-safe: one lock serialises writes.
  */
 public final class DatabaseSink implements AuditSink {
@@ -44,6 +45,7 @@ public final class DatabaseSink implements AuditSink {
 
     private static final System.Logger logger = System.getLogger(DatabaseSink.class.getName());
     private static final int REPLAY_BATCH = 500;
+
     private final ConnectionTarget target;
     private final AuditTable table;
     private final Spool spool;
@@ -72,13 +74,19 @@ public final class DatabaseSink implements AuditSink {
      *
      * @param spoolPath where events wait while the database is unreachable
      * @throws AuditException if the database refuses the login, does not exist, or the table cannot
-     *     be created, or the spool cannot be read
+     *     be created, or the spool cannot be created or read
      */
     public static DatabaseSink open(ConnectionTarget target, Path spoolPath, boolean fsync, Duration retryInterval,
             Ticker ticker) throws AuditException {
         DatabaseSink sink = new DatabaseSink(target, spoolPath, fsync, retryInterval, ticker);
         sink.lock.lock();
         try {
+            try {
+                sink.spool.isEmpty(); // creates the spool now: an unwritable location fails at start-up
+            } catch (IOException e) {
+                sink.close();
+                throw new AuditException("Cannot create the audit spool " + sink.spool.path() + ": " + e, e);
+            }
             Exception failure = sink.reconnect();
             if (failure instanceof SQLException e && !isConnectionClass(e) || failure instanceof IOException) {
                 sink.close();

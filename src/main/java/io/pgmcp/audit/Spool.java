@@ -9,7 +9,6 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,9 +43,9 @@ final class Spool implements AutoCloseable {
         file.append((line + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
-    /** True when nothing is spooled; does not create the file. */
+    /** True when nothing is spooled; creates the (empty) file if missing. */
     boolean isEmpty() throws IOException {
-        return !Files.exists(file.path()) || file.size() == 0;
+        return file.size() == 0;
     }
 
     /**

@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pgmcp.config.AuditConfig;
+import io.pgmcp.config.AuditStorage;
 import io.pgmcp.config.ConnectionTarget;
 import io.pgmcp.config.Secret;
 import io.pgmcp.config.SslMode;
 import io.pgmcp.resilience.FakeTicker;
 import io.pgmcp.testing.PostgresDatabase;
 import io.pgmcp.testing.TestDatabase;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -220,6 +223,34 @@ class DatabaseSinkTest {
             }
             assertEquals(List.of(role + "-1", role + "-2"), stored(database, role + "-"));
         }
+    }
+
+    @Test
+    void theAuditLogBuildsTheDatabaseSinkFromConfigWithTheSpoolBesideTheAuditFile() throws Exception {
+        TestDatabase database = db.get();
+        AuditConfig config = new AuditConfig(true, AuditStorage.DATABASE, dir.resolve("state/audit.jsonl"), 100, 10,
+                true, false, true, Optional.of(target(database, database.port(), database.password())));
+        try (AuditLog log = AuditLog.open(config, sql -> "REDACTED", OutputStream.nullOutputStream(),
+                OutputStream.nullOutputStream(), ticker)) {
+            log.record(AuditEvents.executed("config-1"));
+        }
+        assertTrue(Files.exists(dir.resolve("state/audit-spool.jsonl")), "the spool is created at start-up");
+        assertFalse(Files.exists(dir.resolve("state/audit.jsonl")));
+        try (Connection c = database.connect(); ResultSet rows = c.createStatement().executeQuery(
+                "SELECT event->'query'->>'sql' FROM pg_mcp_audit WHERE event->>'request_id' = 'config-1'")) {
+            rows.next();
+            assertEquals("REDACTED", rows.getString(1));
+        }
+    }
+
+    @Test
+    void anUnwritableSpoolFailsAtOpen() throws Exception {
+        TestDatabase database = db.get();
+        Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
+        AuditException e = assertThrows(AuditException.class, () -> DatabaseSink.open(
+                target(database, database.port(), database.password()), notADirectory.resolve("audit-spool.jsonl"),
+                false, RETRY, ticker));
+        assertTrue(e.getMessage().contains("spool"), e.getMessage());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.pgmcp.app;
 
+import io.pgmcp.audit.AuditException;
+import io.pgmcp.audit.AuditLog;
 import io.pgmcp.cli.ConfigSource;
 import io.pgmcp.cli.GrantsCommand;
 import io.pgmcp.cli.Options;
@@ -9,6 +11,8 @@ import io.pgmcp.config.ConfigException;
 import io.pgmcp.config.LoadedConfig;
 import io.pgmcp.db.ConnectionProbe;
 import io.pgmcp.observability.Logging;
+import io.pgmcp.resilience.Ticker;
+import io.pgmcp.sql.LiteralRedactor;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -84,7 +88,14 @@ public final class Main {
             logger.log(System.Logger.Level.ERROR, "transport ''{0}'' is not available in this version; use stdio", transport);
             return 1;
         }
-        try (PgMcpServer server = new PgMcpServer(loaded.config(), version())) {
+        AuditLog audit;
+        try {
+            audit = AuditLog.open(loaded.config().audit(), new LiteralRedactor(), stdout, stderr, Ticker.system());
+        } catch (AuditException | RuntimeException e) {
+            logger.log(System.Logger.Level.ERROR, "cannot open the audit log ({0}): {1}", loaded.config().audit().storage(), e.getMessage());
+            return 1;
+        }
+        try (PgMcpServer server = new PgMcpServer(loaded.config(), version(), audit)) {
             server.serveStdio(stdin, stdout);
             return 0;
         } catch (RuntimeException e) {

@@ -26,6 +26,10 @@ import io.pgmcp.resilience.Sleeper;
 import io.pgmcp.tools.ExecuteSqlTool;
 import io.pgmcp.tools.QueryTool;
 import io.pgmcp.tools.RateLimitedTool;
+import io.pgmcp.tools.AuditedTool;
+import io.pgmcp.audit.AuditException;
+import io.pgmcp.audit.AuditLog;
+import io.pgmcp.mcp.Tool;
 import io.pgmcp.tools.RefreshSchemaTool;
 import io.pgmcp.tools.SchemaResources;
 import io.pgmcp.tools.ToolErrors;
@@ -52,8 +56,12 @@ public final class PgMcpServer implements AutoCloseable {
     private final QueryPipeline pipeline;
     private final Housekeeping housekeeping;
     private final LlmClient llm;
+    private final AuditLog audit;
 
-    public PgMcpServer(PgMcpConfig config, String version) {
+    /**
+     * @param audit the audit log the composition root opened from {@code audit} (closed by this server)
+     */
+    public PgMcpServer(PgMcpConfig config, String version, AuditLog audit) {
         this.config = config;
         this.version = version;
         JsonMapper json = JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
@@ -68,12 +76,17 @@ public final class PgMcpServer implements AutoCloseable {
         this.pipeline = new QueryPipeline(router, config.server());
         this.llm = llmClient(config);
         RateLimiter limiter = new RateLimiter(config.rateLimit(), Ticker.system());
-        registry.add(new RateLimitedTool(new QueryTool(new QuestionPipeline(pipeline, llm,
-                new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET), limiter)), limiter));
+        this.audit = audit;
+        // every tool: audited (one event per call, rate-limited ones included), then rate limited
+        List<Tool> tools = new ArrayList<>();
+        tools.add(new QueryTool(new QuestionPipeline(pipeline, llm, new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET), limiter)));
         if (config.server().enableExecuteSql()) {
-            registry.add(new RateLimitedTool(new ExecuteSqlTool(pipeline), limiter));
+            tools.add(new ExecuteSqlTool(pipeline));
         }
-        registry.add(new RateLimitedTool(new RefreshSchemaTool(router, config.server().queryTimeout()), limiter));
+        tools.add(new RefreshSchemaTool(router, config.server().queryTimeout()));
+        for (Tool tool : tools) {
+            registry.add(new AuditedTool(new RateLimitedTool(tool, limiter), audit));
+        }
         registry.add(new SchemaResources(router, config.server().queryTimeout()));
         this.housekeeping = new Housekeeping(databases, config.server().cacheRefreshInterval(), config.server().queryTimeout());
         housekeeping.start();
@@ -106,6 +119,12 @@ public final class PgMcpServer implements AutoCloseable {
     @Override
     public void close() {
         housekeeping.close();
+        try {
+            audit.flush();
+        } catch (AuditException e) {
+            logger.log(System.Logger.Level.WARNING, "audit flush at shutdown failed: {0}", e.getMessage());
+        }
+        audit.close();
         try {
             llm.close();
         } catch (Exception e) {

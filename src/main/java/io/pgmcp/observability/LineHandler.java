@@ -29,8 +29,8 @@ final class LineHandler extends Handler {
         }
         lock.lock();
         try {
-            stream.print(line);
-            stream.print('\n');
+            // one write per line, so another writer on the same stream (the audit sink on stderr) cannot split it
+            stream.print(line + "\n");
             stream.flush();
         } finally {
             lock.unlock();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,6 +101,36 @@ class StdioImageIT {
                     + "{\"jsonrpc\":\"2.0\",\"id\":\"b\",\"method\":\"tools/list\"}]");
             assertTrue(batch.isArray());
             assertEquals(2, batch.size(), "one response per request, none for the notification");
+            assertEquals(0, pgMcp.closeStdinAndWait());
+        }
+    }
+
+    @Test
+    void everyToolCallIsAuditedBeforeItIsAnswered() throws Exception {
+        Path auditFile = dir.resolve("state/audit.jsonl");
+        Path config = dir.resolve("audited.yaml");
+        Files.writeString(config, """
+                databases:
+                  - name: main
+                    url: postgresql://127.0.0.1:1/nowhere
+                observability:
+                  metrics:
+                    enabled: false
+                audit:
+                  file_path: %s
+                """.formatted(auditFile));
+        try (ImageProcess pgMcp = ImageProcess.start(Map.of(), "--config", config.toString())) {
+            pgMcp.request(INIT_0618);
+            JsonNode call = pgMcp.request("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
+                    + "{\"name\":\"execute_sql\",\"arguments\":{\"sql\":\"SELECT 1\"}}}");
+            assertEquals("CONNECTION_ERROR", call.at("/result/structuredContent/error_code").asText());
+            // the event is on disk as soon as the answer is: read it before the process ends
+            List<String> lines = Files.readAllLines(auditFile);
+            assertEquals(1, lines.size(), String.join("\n", lines));
+            JsonNode event = ImageProcess.JSON.readTree(lines.getFirst());
+            assertEquals("CONNECTION_ERROR", event.at("/result/error_code").asText());
+            assertEquals("SELECT 1", event.at("/query/sql").asText());
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(auditFile)));
             assertEquals(0, pgMcp.closeStdinAndWait());
         }
     }

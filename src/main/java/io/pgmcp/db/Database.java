@@ -23,11 +23,15 @@ import org.postgresql.core.Parser;
 public final class Database implements AutoCloseable {
     private static final System.Logger logger = System.getLogger(Database.class.getName());
 
+    /** How much longer than its statement timeout a call waits for an answer before it gives the link up. */
+    public static final Duration DEFAULT_NETWORK_MARGIN = Duration.ofSeconds(5);
+
     private final String name;
     private final ConnectionPool pool;
     private final CatalogLoader loader;
     private final Set<String> systemSchemas;
     private final ResultReader reader;
+    private final Duration networkMargin;
     private final AtomicReference<Catalog> catalog = new AtomicReference<>();
     private final AtomicReference<CatalogFailure> lastFailure = new AtomicReference<>();
 
@@ -39,11 +43,21 @@ public final class Database implements AutoCloseable {
      * @param systemSchemas system schemas the catalog loads too, because the access policy allows them
      */
     public Database(String name, ConnectionPool pool, CatalogLoader loader, Set<String> systemSchemas, ObjectMapper json) {
+        this(name, pool, loader, systemSchemas, json, DEFAULT_NETWORK_MARGIN);
+    }
+
+    /**
+     * @param networkMargin a call waits at most its statement timeout plus this for any answer of the
+     *                      server; then the link is taken for dead (SQLSTATE 08006) and the connection closed
+     */
+    public Database(String name, ConnectionPool pool, CatalogLoader loader, Set<String> systemSchemas, ObjectMapper json,
+                    Duration networkMargin) {
         this.name = name;
         this.pool = pool;
         this.loader = loader;
         this.systemSchemas = Set.copyOf(systemSchemas);
         this.reader = new ResultReader(json);
+        this.networkMargin = networkMargin;
     }
 
     public String name() {
@@ -67,7 +81,7 @@ public final class Database implements AutoCloseable {
      */
     public Catalog refreshCatalog(Duration timeout) throws SQLException {
         try (Lease lease = pool.acquire()) {
-            Catalog loaded = ReadOnlyTransaction.run(lease, timeout, List.of("pg_catalog"),
+            Catalog loaded = ReadOnlyTransaction.run(lease, timeout, timeout.plus(networkMargin), List.of("pg_catalog"),
                     connection -> loader.load(connection, name, systemSchemas));
             catalog.set(loaded);
             lastFailure.set(null);
@@ -91,7 +105,8 @@ public final class Database implements AutoCloseable {
     public ResultTable query(String sql, ExecutionLimits limits, CancelSignal cancel) throws SQLException {
         AtomicBoolean cancelled = new AtomicBoolean();
         try (Lease lease = pool.acquire()) {
-            return ReadOnlyTransaction.run(lease, limits.statementTimeout(), limits.searchPath(), connection -> {
+            return ReadOnlyTransaction.run(lease, limits.statementTimeout(), limits.statementTimeout().plus(networkMargin),
+                    limits.searchPath(), connection -> {
                 requireOneStatement(connection, sql);
                 try (Statement statement = connection.createStatement()) {
                     statement.setEscapeProcessing(false); // run the SQL the guard checked, not pgjdbc's {fn ...} rewrite
@@ -158,7 +173,7 @@ public final class Database implements AutoCloseable {
      */
     public <T> T inReadOnlyTransaction(Duration timeout, List<String> searchPath, ReadOnlyWork<T> work) throws SQLException {
         try (Lease lease = pool.acquire()) {
-            return ReadOnlyTransaction.run(lease, timeout, searchPath, work::run);
+            return ReadOnlyTransaction.run(lease, timeout, timeout.plus(networkMargin), searchPath, work::run);
         }
     }
 

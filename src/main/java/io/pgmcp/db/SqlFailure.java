@@ -19,6 +19,11 @@ public record SqlFailure(Kind kind, String sqlState, String message, Integer pos
         CANCELLED,
         /** The connection failed or the server is going away (class 08, 57P01–57P03, a reset socket). */
         CONNECTION,
+        /**
+         * PostgreSQL answered but refused the login: authentication (class 28), an unknown database
+         * (3D000), too many connections (53300). Not the SQL's fault, and not transient either.
+         */
+        LOGIN_REJECTED,
         /** A write was attempted in the read-only transaction (25006). */
         READ_ONLY_VIOLATION,
         /** The database role lacks a privilege (42501). */
@@ -44,6 +49,8 @@ public record SqlFailure(Kind kind, String sqlState, String message, Integer pos
         Kind kind;
         if (isConnectionClass(e)) {
             kind = Kind.CONNECTION;
+        } else if (state.startsWith("28") || state.equals("3D000") || state.equals("53300")) {
+            kind = Kind.LOGIN_REJECTED;
         } else if (state.equals("57014")) {
             kind = cancelledByClient ? Kind.CANCELLED : Kind.TIMEOUT;
         } else if (state.equals("55P03")) {

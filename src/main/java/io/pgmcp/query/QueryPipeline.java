@@ -181,6 +181,10 @@ public final class QueryPipeline {
             case CANCELLED -> new QueryOutcome.Failure(ErrorCode.INTERNAL_ERROR, "The call was cancelled.", details);
             case CONNECTION -> new QueryOutcome.Failure(ErrorCode.CONNECTION_ERROR, "Database '" + target.name()
                     + "' (" + target.config().displayTarget() + ") is unreachable: " + failure.message(), details);
+            case LOGIN_REJECTED -> new QueryOutcome.Failure(ErrorCode.CONNECTION_ERROR, "Database '" + target.name()
+                    + "' (" + target.config().displayTarget() + ") refused pg-mcp's connection (SQLSTATE " + failure.sqlState()
+                    + "): " + failure.message() + ". Check the database's connection settings in pg-mcp's configuration.",
+                    details);
             case READ_ONLY_VIOLATION -> new QueryOutcome.Failure(ErrorCode.UNSAFE_SQL,
                     "PostgreSQL refused to write: pg-mcp runs every query in a read-only transaction. " + failure.message(), details);
             case PERMISSION -> new QueryOutcome.Failure(ErrorCode.TABLE_ACCESS_DENIED,

@@ -96,6 +96,25 @@ class QueryPipelineDatabaseTest {
     }
 
     @Test
+    void rejectedLoginIsAConnectionErrorNotASyntaxError() {
+        String wrongPassword = db.get().postgresUrl(db.get().user(), "not-the-password");
+        String unknownDatabase = db.get().postgresUrl().replace("/" + db.get().name(), "/no_such_database");
+        for (String url : List.of(wrongPassword, unknownDatabase)) {
+            Target target = target(DatabaseConfig.of("main", ConnectionTarget.parse(url)));
+            try (Database database = target.database()) {
+                QueryOutcome outcome = new QueryPipeline(new DatabaseRouter(List.of(target)), SERVER)
+                        .executeSql("SELECT 1", Optional.empty(), null, CancelSignal.NONE, QueryPipeline.Progress.NONE);
+                QueryOutcome.Failure failure = assertInstanceOf(QueryOutcome.Failure.class, outcome);
+                assertEquals(ErrorCode.CONNECTION_ERROR, failure.code(), failure.message());
+                assertTrue(failure.message().startsWith("Database 'main' (" + target.config().displayTarget() + ") refused"),
+                        failure.message());
+                assertFalse((failure.message() + failure.details()).contains("not-the-password"), failure.toString());
+                assertEquals(0, database.poolStats().total(), "no slot leaked by the refused login");
+            }
+        }
+    }
+
+    @Test
     void sqlErrorIsASyntaxErrorWithSqlStateAndPosition() {
         QueryOutcome.Failure failure = failureOf("SELECT nosuchcolumn FROM t", Duration.ofSeconds(10));
         assertEquals(ErrorCode.SYNTAX_ERROR, failure.code());

@@ -120,8 +120,7 @@ public final class ConnectionPool implements AutoCloseable {
     }
 
     private PoolTimeoutException timeoutLocked() {
-        return new PoolTimeoutException("pool '" + settings.name() + "': no connection within "
-                + settings.acquireTimeout().toMillis() + " ms (" + statsLocked() + ")", null);
+        return new PoolTimeoutException(settings.name(), settings.acquireTimeout(), statsLocked());
     }
 
     private PooledConnection open() throws SQLException {

@@ -6,6 +6,7 @@ import io.pgmcp.config.ServerConfig;
 import io.pgmcp.db.CancelSignal;
 import io.pgmcp.db.Catalog;
 import io.pgmcp.db.ExecutionLimits;
+import io.pgmcp.db.PoolTimeoutException;
 import io.pgmcp.db.ResultTable;
 import io.pgmcp.db.SqlFailure;
 import io.pgmcp.sql.ExplainPolicy;
@@ -170,6 +171,12 @@ public final class QueryPipeline {
         details.put("database", target.name());
         if (!failure.sqlState().isEmpty()) {
             details.put("sqlstate", failure.sqlState());
+        }
+        if (e instanceof PoolTimeoutException busy) {
+            // every connection is lent out: the database answers, pg-mcp is at its max_pool_size
+            return new QueryOutcome.Failure(ErrorCode.CONNECTION_ERROR, String.format(Locale.ROOT,
+                    "Database '%s' is busy: all %d of its connections were in use for %.1f s (%s). Try again in a moment.",
+                    target.name(), busy.stats().total(), busy.waited().toMillis() / 1000.0, busy.stats()), details);
         }
         return switch (failure.kind()) {
             case TIMEOUT -> {

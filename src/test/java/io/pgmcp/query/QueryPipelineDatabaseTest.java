@@ -115,6 +115,25 @@ class QueryPipelineDatabaseTest {
     }
 
     @Test
+    void exhaustedPoolIsBusyNotUnreachable() throws SQLException {
+        Target target = reachable();
+        DatabaseConfig config = DatabaseConfig.of("main", ConnectionTarget.parse(db.get().postgresUrl()));
+        try (ConnectionPool pool = new ConnectionPool(PoolSettings.of("main", 0, 1).withAcquireTimeout(Duration.ofMillis(50)),
+                new PgConnectionFactory(config, SERVER.queryTimeout()), Ticker.system());
+             var held = pool.acquire()) {
+            SQLException e = assertThrows(SQLException.class, pool::acquire);
+            QueryOutcome.Failure failure = assertInstanceOf(QueryOutcome.Failure.class,
+                    new QueryPipeline(new DatabaseRouter(List.of(target)), SERVER).failure(target, e, false));
+            assertEquals(ErrorCode.CONNECTION_ERROR, failure.code());
+            assertFalse(failure.message().contains("unreachable"), failure.message());
+            assertTrue(failure.message().startsWith("Database 'main' is busy: all 1 of its connections"), failure.message());
+            assertTrue(held.connection().isValid(1));
+        } finally {
+            target.database().close();
+        }
+    }
+
+    @Test
     void sqlErrorIsASyntaxErrorWithSqlStateAndPosition() {
         QueryOutcome.Failure failure = failureOf("SELECT nosuchcolumn FROM t", Duration.ofSeconds(10));
         assertEquals(ErrorCode.SYNTAX_ERROR, failure.code());

@@ -50,7 +50,8 @@ class BlackholeTest {
                 Duration.ofSeconds(1), Duration.ofMinutes(10));
         ConnectionPool pool = new ConnectionPool(settings,
                 new PgConnectionFactory(config(), Duration.ofSeconds(30), Duration.ofSeconds(1)), Ticker.system());
-        return new Database("stall", pool, new CatalogLoader(Clock.systemUTC()), Set.of(), PoolFixture.JSON, networkMargin);
+        return new Database("stall", pool, new CatalogLoader(Clock.systemUTC()), Set.of(), PoolFixture.JSON,
+                Database.Resilience.defaults("stall").withNetworkMargin(networkMargin));
     }
 
     @Test

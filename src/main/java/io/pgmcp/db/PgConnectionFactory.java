@@ -39,6 +39,9 @@ public final class PgConnectionFactory implements ConnectionFactory {
         config.user().ifPresent(u -> props.setProperty("user", u));
         config.password().ifPresent(p -> props.setProperty("password", p.reveal()));
         props.setProperty("ApplicationName", "pg-mcp");
+        // Below 9.0 pgjdbc sets application_name with a SET after login, which the DISCARD ALL after every
+        // call resets to ''; from 9.0 on it sends it in the startup packet, where it is the reset value.
+        props.setProperty("assumeMinServerVersion", "9.0");
         props.setProperty("options", "-c default_transaction_read_only=on");
         props.setProperty("readOnly", "true");
         props.setProperty("readOnlyMode", "transaction");

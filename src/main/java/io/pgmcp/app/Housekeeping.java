@@ -47,11 +47,18 @@ final class Housekeeping implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::startDueProbes, PROBE_TICK_MILLIS, PROBE_TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** Starts, each on a virtual thread of its own, the probes that are due. */
+    /**
+     * Starts, each on a virtual thread of its own, the probes that are due. Never throws: the timer
+     * would silently stop running a task that did.
+     */
     void startDueProbes() {
         for (Database database : databases) {
-            if (database.availability().probeDue()) {
-                Thread.ofVirtual().name("pg-mcp-probe-" + database.name()).start(() -> probe(database));
+            try {
+                if (database.availability().probeDue()) {
+                    Thread.ofVirtual().name("pg-mcp-probe-" + database.name()).start(() -> probe(database));
+                }
+            } catch (RuntimeException | Error e) {
+                logger.log(System.Logger.Level.ERROR, "database ''" + database.name() + "'': cannot start a probe", e);
             }
         }
     }

@@ -110,12 +110,18 @@ public final class Availability {
     /** The state now. */
     public Health health() {
         Outage current = outage;
-        if (current == null) {
-            return new Up();
-        }
+        return current == null ? new Up() : down(current);
+    }
+
+    private Down down(Outage current) {
         long now = ticker.read();
         return new Down(current.since(), Duration.ofNanos(Math.max(0, now - current.sinceNanos())), current.lastError(),
                 Duration.ofNanos(Math.max(0, current.nextProbeAt() - now)), current.probes());
+    }
+
+    /** The current generation: it changes with every change of state. */
+    long generation() {
+        return generation;
     }
 
     /** How often the database has gone down since this object was made (for metrics). */
@@ -133,7 +139,7 @@ public final class Availability {
         long current = generation;
         Outage down = outage;
         if (down != null) {
-            throw new DatabaseDownException(database, (Down) health(), null);
+            throw new DatabaseDownException(database, down(down), null);
         }
         return current;
     }
@@ -148,6 +154,7 @@ public final class Availability {
      */
     public DatabaseDownException markDown(SQLException cause, long callGeneration) {
         SqlFailure failure = SqlFailure.of(cause, false);
+        Outage after;
         lock.lock();
         try {
             if (outage != null) {
@@ -162,14 +169,14 @@ public final class Availability {
                         + "until a probe reaches it (first in {3} ms)", database, failure.sqlState(), failure.message(),
                         Long.toString(firstProbe.toMillis()));
             } // else: up again since that call started; its failure is from before the recovery
+            after = outage;
         } finally {
             lock.unlock();
         }
-        Health now = health();
-        if (now instanceof Down down) {
-            return new DatabaseDownException(database, down, cause);
+        if (after != null) {
+            return new DatabaseDownException(database, down(after), cause);
         }
-        // a probe brought it back between our failure and now: still, this call failed
+        // up again since the call started: still, this call failed, and says why
         return new DatabaseDownException(database, new Down(clock.instant(), Duration.ZERO, failure, Duration.ZERO, 0), cause);
     }
 

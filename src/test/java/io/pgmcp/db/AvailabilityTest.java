@@ -123,6 +123,45 @@ class AvailabilityTest {
     }
 
     @Test
+    void checkRacingARecoveryThrowsOnlyDatabaseDownException() throws Exception {
+        // check() used to read the state twice; a recovery in between made it throw ClassCastException
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<Throwable> unexpected = new java.util.concurrent.atomic.AtomicReference<>();
+        // System.Logger goes to java.util.logging here: two lines per flip would be most of the work
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(Availability.class.getName());
+        java.util.logging.Level level = log.getLevel();
+        log.setLevel(java.util.logging.Level.OFF);
+        List<Thread> checkers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            checkers.add(Thread.ofPlatform().start(() -> {
+                while (!done.get()) {
+                    try {
+                        availability.check();
+                    } catch (DatabaseDownException expected) {
+                        // down at that moment
+                    } catch (Throwable t) {
+                        unexpected.compareAndSet(null, t);
+                    }
+                }
+            }));
+        }
+        try {
+            for (int flip = 0; flip < 100_000 && unexpected.get() == null; flip++) {
+                availability.markDown(refused(), availability.generation());
+                ticker.advance(Availability.MAX_PROBE_INTERVAL);
+                availability.probeSucceeded(availability.beginProbe());
+            }
+        } finally {
+            done.set(true);
+            for (Thread checker : checkers) {
+                checker.join();
+            }
+            log.setLevel(level);
+        }
+        assertEquals(null, unexpected.get(), () -> "check() threw " + unexpected.get());
+    }
+
+    @Test
     void probeScheduleFollowsRetryDatabase() {
         RetryConfig fixedHalfSecond = RetryConfig.databaseDefaults();
         ExponentialBackoff backoff = (ExponentialBackoff) Availability.probeBackoff(fixedHalfSecond, new Random(1));

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
@@ -150,9 +151,10 @@ public final class Availability {
      * "since" and takes the newer error. A call that started before the database last came back up
      * changes nothing: its failure is about a connection from before the recovery.
      *
-     * @return the exception to throw: the state now, with {@code cause} chained
+     * @return the exception to throw, the state now with {@code cause} chained; empty when the database
+     *         is up (the call's own failure is then the better answer)
      */
-    public DatabaseDownException markDown(SQLException cause, long callGeneration) {
+    public Optional<DatabaseDownException> markDown(SQLException cause, long callGeneration) {
         SqlFailure failure = SqlFailure.of(cause, false);
         Outage after;
         lock.lock();
@@ -173,11 +175,7 @@ public final class Availability {
         } finally {
             lock.unlock();
         }
-        if (after != null) {
-            return new DatabaseDownException(database, down(after), cause);
-        }
-        // up again since the call started: still, this call failed, and says why
-        return new DatabaseDownException(database, new Down(clock.instant(), Duration.ZERO, failure, Duration.ZERO, 0), cause);
+        return after == null ? Optional.empty() : Optional.of(new DatabaseDownException(database, down(after), cause));
     }
 
     /** True when the database is down and its next probe is due. */

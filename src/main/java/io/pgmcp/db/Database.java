@@ -274,13 +274,17 @@ public final class Database implements AutoCloseable {
         return SqlFailure.isRetryable(e) && !pool.isClosed();
     }
 
-    private DatabaseDownException wentDown(SQLException cause, long generation) {
-        if (cause instanceof DatabaseDownException down) {
-            return down;
+    /**
+     * Marks the database down for {@code cause}, closes the idle connections, and answers what to throw:
+     * the down state, or {@code cause} itself when the database came back since the call started.
+     */
+    private SQLException wentDown(SQLException cause, long generation) {
+        if (cause instanceof DatabaseDownException) {
+            return cause;
         }
-        DatabaseDownException down = resilience.availability().markDown(cause, generation);
+        Optional<DatabaseDownException> down = resilience.availability().markDown(cause, generation);
         pool.evictIdle();
-        return down;
+        return down.isPresent() ? down.get() : cause;
     }
 
     /**

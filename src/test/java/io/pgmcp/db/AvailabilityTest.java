@@ -45,7 +45,7 @@ class AvailabilityTest {
     void downFailsCallsAtOnceSayingSinceWhenWhyAndWhenItIsProbed() throws DatabaseDownException {
         long generation = availability.check();
         SQLException cause = refused();
-        DatabaseDownException thrown = availability.markDown(cause, generation);
+        DatabaseDownException thrown = availability.markDown(cause, generation).orElseThrow();
         assertSame(cause, thrown.getCause());
         assertEquals("08001", thrown.getSQLState());
         ticker.advance(Duration.ofMillis(200));
@@ -115,7 +115,7 @@ class AvailabilityTest {
         assertTrue(availability.isUp());
 
         availability.probeFailed(stuckProbe, refused());      // the stuck probe gives up late
-        availability.markDown(refused(), before);             // and so does a call from before the outage
+        assertTrue(availability.markDown(refused(), before).isEmpty(), "a call from before the outage fails late");
         assertTrue(availability.isUp(), "stale results do not take the database down again");
         long now = availability.check();
         availability.markDown(refused(), now);                // a failure of a call made now does

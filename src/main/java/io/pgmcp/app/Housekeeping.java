@@ -11,15 +11,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Background work for the databases: the first catalog load (retried with backoff, 1 s doubling to
- * 60 s, until the database answers), the periodic refresh every {@code cache_refresh_interval}, and
- * pool maintenance every 30 s. A single daemon timer thread only dispatches; the work runs on
- * virtual threads. Failures are logged and retried, never thrown.
+ * 60 s, until the database answers), the periodic refresh every {@code cache_refresh_interval}, pool
+ * maintenance every 30 s, and the recovery probes of databases that are down (looked for every
+ * {@value #PROBE_TICK_MILLIS} ms; when a probe is due is {@link io.pgmcp.db.Availability}'s business),
+ * after which a catalog never loaded is loaded at once. A single daemon timer thread only dispatches;
+ * the work runs on virtual threads. Failures are logged and retried, never thrown.
  */
 final class Housekeeping implements AutoCloseable {
     private static final System.Logger logger = System.getLogger(Housekeeping.class.getName());
     private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     private static final Duration MAX_RETRY = Duration.ofSeconds(60);
     private static final Duration POOL_MAINTENANCE = Duration.ofSeconds(30);
+    static final long PROBE_TICK_MILLIS = 100;
+    /** The statement timeout of a probe's {@code SELECT 1}. */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
 
     private final List<Database> databases;
     private final Duration refreshInterval;
@@ -38,6 +43,39 @@ final class Housekeeping implements AutoCloseable {
             later(Duration.ZERO, () -> load(database, FIRST_RETRY));
             timer.scheduleWithFixedDelay(() -> Thread.ofVirtual().start(database::maintainPool),
                     POOL_MAINTENANCE.toMillis(), POOL_MAINTENANCE.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        timer.scheduleWithFixedDelay(this::startDueProbes, PROBE_TICK_MILLIS, PROBE_TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Starts, each on a virtual thread of its own, the probes that are due. Never throws: the timer
+     * would silently stop running a task that did.
+     */
+    void startDueProbes() {
+        for (Database database : databases) {
+            try {
+                if (database.availability().probeDue()) {
+                    Thread.ofVirtual().name("pg-mcp-probe-" + database.name()).start(() -> probe(database));
+                }
+            } catch (RuntimeException | Error e) {
+                logger.log(System.Logger.Level.ERROR, "database ''" + database.name() + "'': cannot start a probe", e);
+            }
+        }
+    }
+
+    /** One probe; when it brings back a database whose catalog never loaded, loads it now (no new schedule). */
+    void probe(Database database) {
+        try {
+            if (database.probeIfDue(PROBE_TIMEOUT) && database.catalog().isEmpty()) {
+                var catalog = database.refreshCatalog(loadTimeout);
+                logger.log(System.Logger.Level.INFO, "database ''{0}'': schema loaded after recovery ({1} relations)",
+                        database.name(), catalog.size());
+            }
+        } catch (SQLException e) {
+            logger.log(System.Logger.Level.WARNING, "database ''{0}'': schema load after recovery failed ({1}); the scheduled "
+                    + "load will retry", database.name(), SqlFailure.of(e, false).message());
+        } catch (RuntimeException e) {
+            logger.log(System.Logger.Level.ERROR, "database ''" + database.name() + "'': probe failed unexpectedly", e);
         }
     }
 

@@ -67,9 +67,15 @@ public final class PgMcpServer implements AutoCloseable {
         JsonMapper json = JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
         CatalogLoader loader = new CatalogLoader(Clock.systemUTC());
         List<Target> targets = new ArrayList<>();
+        Random random = new Random();
         for (DatabaseConfig db : config.databases()) {
-            Target target = Target.create(db, config.server(), loader, json, Ticker.system());
-            databases.add(target.database());
+            Target created = Target.create(db, config.server(), loader, json, Ticker.system());
+            // retry.database and the recovery probe; same pool, so only this Database is used and closed
+            Database database = created.database().withResilience(Database.Resilience.of(db.name(), config.retry().database(),
+                    random, Sleeper.system(), Ticker.system(), Clock.systemUTC()));
+            Target target = new Target(created.config(), database, created.policy(), created.guard(), created.explainPolicy(),
+                    created.plans());
+            databases.add(database);
             targets.add(target);
         }
         DatabaseRouter router = new DatabaseRouter(targets);

@@ -51,7 +51,12 @@ public final class ConnectionPool implements AutoCloseable {
 
     /** Borrows a connection, waiting at most the configured acquire timeout. */
     public Lease acquire() throws SQLException {
-        return acquire(ticker.read() + settings.acquireTimeout().toNanos());
+        return acquire(acquireDeadline());
+    }
+
+    /** The deadline, on this pool's ticker, of a borrower that starts now: now plus the acquire timeout. */
+    public long acquireDeadline() {
+        return ticker.read() + settings.acquireTimeout().toNanos();
     }
 
     /**
@@ -120,8 +125,7 @@ public final class ConnectionPool implements AutoCloseable {
     }
 
     private PoolTimeoutException timeoutLocked() {
-        return new PoolTimeoutException("pool '" + settings.name() + "': no connection within "
-                + settings.acquireTimeout().toMillis() + " ms (" + statsLocked() + ")", null);
+        return new PoolTimeoutException(settings.name(), settings.acquireTimeout(), statsLocked());
     }
 
     private PooledConnection open() throws SQLException {
@@ -237,6 +241,39 @@ public final class ConnectionPool implements AutoCloseable {
                 logger.log(System.Logger.Level.DEBUG, "pool ''{0}'': cannot open a connection: {1}", settings.name(), e.getMessage());
                 return;
             }
+        }
+    }
+
+    /**
+     * Closes every idle connection now (lent ones are left alone). Used when the server was found gone:
+     * the idle connections are most likely dead too, and the next borrower should open a fresh one
+     * rather than find out by failing.
+     *
+     * @return how many were closed
+     */
+    public int evictIdle() {
+        List<PooledConnection> evicted;
+        lock.lock();
+        try {
+            evicted = new ArrayList<>(idle);
+            idle.clear();
+            total -= evicted.size();
+            for (int i = 0; i < evicted.size(); i++) {
+                signalLocked(); // each freed slot may be a waiting borrower's
+            }
+        } finally {
+            lock.unlock();
+        }
+        evicted.forEach(PooledConnection::closeQuietly);
+        return evicted.size();
+    }
+
+    public boolean isClosed() {
+        lock.lock();
+        try {
+            return closed;
+        } finally {
+            lock.unlock();
         }
     }
 

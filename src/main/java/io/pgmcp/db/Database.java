@@ -1,33 +1,61 @@
 package io.pgmcp.db;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgmcp.config.RetryConfig;
+import io.pgmcp.resilience.Retry;
+import io.pgmcp.resilience.Sleeper;
+import io.pgmcp.resilience.Ticker;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.random.RandomGenerator;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.NativeQuery;
 import org.postgresql.core.Parser;
 
 /**
  * One configured database: its pool, its current catalog (swapped atomically on refresh) and
- * read-only execution under the discipline of {@link ReadOnlyTransaction}. Thread-safe.
+ * read-only execution under the discipline of {@link ReadOnlyTransaction}, made resilient (SPEC §9):
+ *
+ * <ul>
+ * <li>A call is retried (per {@code retry.database}) when its connection broke or PostgreSQL reported a
+ *     serialization or recovery conflict — {@link SqlFailure#isRetryable} — within a budget of the
+ *     pool's acquire timeout plus the call's timeout that retries never extend; never a timeout or a
+ *     SQL error.</li>
+ * <li>When no connection can be opened, a call stalls for its whole network bound, or retries run out
+ *     on broken connections, the database is marked down ({@link Availability}) and its idle
+ *     connections closed; while it is down, calls fail at once with a {@link DatabaseDownException}.</li>
+ * <li>{@link #probeIfDue} is the recovery probe the owner runs: {@code SELECT 1} past the down check,
+ *     on a connection that then stays in the pool for the next call.</li>
+ * </ul>
+ * Thread-safe.
  */
 public final class Database implements AutoCloseable {
     private static final System.Logger logger = System.getLogger(Database.class.getName());
+
+    /** How much longer than its statement timeout a call waits for an answer before it gives the link up. */
+    public static final Duration DEFAULT_NETWORK_MARGIN = Duration.ofSeconds(5);
 
     private final String name;
     private final ConnectionPool pool;
     private final CatalogLoader loader;
     private final Set<String> systemSchemas;
+    private final ObjectMapper json;
     private final ResultReader reader;
+    private final Resilience resilience;
     private final AtomicReference<Catalog> catalog = new AtomicReference<>();
     private final AtomicReference<CatalogFailure> lastFailure = new AtomicReference<>();
 
@@ -36,18 +64,90 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * How a database's calls survive failures.
+     *
+     * @param retry         retries of broken connections and conflicts ({@code retry.database})
+     * @param availability  this database's up/down state and probe schedule
+     * @param networkMargin a call waits at most its statement timeout plus this for any answer of the
+     *                      server; then the link is taken for dead (SQLSTATE 08006) and the connection closed
+     */
+    public record Resilience(Retry retry, Availability availability, Duration networkMargin) {
+        public Resilience {
+            Objects.requireNonNull(retry, "retry");
+            Objects.requireNonNull(availability, "availability");
+            if (networkMargin == null || networkMargin.isNegative()) {
+                throw new IllegalArgumentException("networkMargin must be zero or positive, got " + networkMargin);
+            }
+        }
+
+        /** Retries and probes as {@code config} ({@code retry.database}) says, the default network margin. */
+        public static Resilience of(String database, RetryConfig config, RandomGenerator random, Sleeper sleeper, Ticker ticker,
+                                    InstantSource clock) {
+            return new Resilience(Retry.of("database '" + database + "'", config, random, sleeper, ticker, Retry.Listener.NONE),
+                    new Availability(database, Availability.probeBackoff(config, random), ticker, clock), DEFAULT_NETWORK_MARGIN);
+        }
+
+        /** {@link RetryConfig#databaseDefaults()} on the system clocks. */
+        public static Resilience defaults(String database) {
+            return of(database, RetryConfig.databaseDefaults(), new Random(), Sleeper.system(), Ticker.system(), Clock.systemUTC());
+        }
+
+        public Resilience withNetworkMargin(Duration margin) {
+            return new Resilience(retry, availability, margin);
+        }
+    }
+
+    /** As the full constructor, with {@link Resilience#defaults}. */
+    public Database(String name, ConnectionPool pool, CatalogLoader loader, Set<String> systemSchemas, ObjectMapper json) {
+        this(name, pool, loader, systemSchemas, json, Resilience.defaults(name));
+    }
+
+    /**
      * @param systemSchemas system schemas the catalog loads too, because the access policy allows them
      */
-    public Database(String name, ConnectionPool pool, CatalogLoader loader, Set<String> systemSchemas, ObjectMapper json) {
+    public Database(String name, ConnectionPool pool, CatalogLoader loader, Set<String> systemSchemas, ObjectMapper json,
+                    Resilience resilience) {
         this.name = name;
         this.pool = pool;
         this.loader = loader;
         this.systemSchemas = Set.copyOf(systemSchemas);
+        this.json = json;
         this.reader = new ResultReader(json);
+        this.resilience = Objects.requireNonNull(resilience, "resilience");
+    }
+
+    /**
+     * This database, on the same pool, with other resilience settings: for the composition root, before
+     * any call. The two share the pool, so use one of them and close only that one.
+     */
+    public Database withResilience(Resilience newResilience) {
+        return new Database(name, pool, loader, systemSchemas, json, newResilience);
     }
 
     public String name() {
         return name;
+    }
+
+    /** Whether the database is up, or since when and why it is down. */
+    public Availability.Health health() {
+        return resilience.availability().health();
+    }
+
+    public Availability availability() {
+        return resilience.availability();
+    }
+
+    /** Attempts and retries of this database's calls, for metrics. */
+    public Retry retry() {
+        return resilience.retry();
+    }
+
+    /**
+     * Throws at once while the database is down, so that callers can skip work that would be wasted
+     * (an LLM call for a query that cannot run).
+     */
+    public void checkAvailable() throws DatabaseDownException {
+        resilience.availability().check();
     }
 
     /** The catalog, once loaded; empty while the database has never been reached. */
@@ -66,9 +166,8 @@ public final class Database implements AutoCloseable {
      * @throws SQLException the load's failure
      */
     public Catalog refreshCatalog(Duration timeout) throws SQLException {
-        try (Lease lease = pool.acquire()) {
-            Catalog loaded = ReadOnlyTransaction.run(lease, timeout, List.of("pg_catalog"),
-                    connection -> loader.load(connection, name, systemSchemas));
+        try {
+            Catalog loaded = call(timeout, List.of("pg_catalog"), connection -> loader.load(connection, name, systemSchemas));
             catalog.set(loaded);
             lastFailure.set(null);
             return loaded;
@@ -90,36 +189,132 @@ public final class Database implements AutoCloseable {
      */
     public ResultTable query(String sql, ExecutionLimits limits, CancelSignal cancel) throws SQLException {
         AtomicBoolean cancelled = new AtomicBoolean();
-        try (Lease lease = pool.acquire()) {
-            return ReadOnlyTransaction.run(lease, limits.statementTimeout(), limits.searchPath(), connection -> {
-                requireOneStatement(connection, sql);
-                try (Statement statement = connection.createStatement()) {
-                    statement.setEscapeProcessing(false); // run the SQL the guard checked, not pgjdbc's {fn ...} rewrite
-                    statement.setMaxRows(limits.maxRows() + 1);
-                    statement.setFetchSize(Math.min(limits.maxRows() + 1, 1000));
-                    cancel.onCancel(() -> {
-                        cancelled.set(true);
-                        cancelQuietly(statement);
-                    });
-                    // pgjdbc ignores cancel() on a statement that is not executing yet, and the signal runs
-                    // its hook at once when the request was cancelled before we got here
-                    if (cancelled.get()) {
-                        throw new CancelledException(null);
-                    }
-                    if (!statement.execute(sql)) {
-                        throw new SQLException("the statement returned no result set", "0100C");
-                    }
-                    try (ResultSet rs = statement.getResultSet()) {
-                        return reader.read(rs, limits.maxRows(), limits.maxBytes());
-                    }
+        return call(limits.statementTimeout(), limits.searchPath(), connection -> {
+            requireOneStatement(connection, sql);
+            try (Statement statement = connection.createStatement()) {
+                statement.setEscapeProcessing(false); // run the SQL the guard checked, not pgjdbc's {fn ...} rewrite
+                statement.setMaxRows(limits.maxRows() + 1);
+                statement.setFetchSize(Math.min(limits.maxRows() + 1, 1000));
+                cancel.onCancel(() -> {
+                    cancelled.set(true);
+                    cancelQuietly(statement);
+                });
+                // pgjdbc ignores cancel() on a statement that is not executing yet, and the signal runs
+                // its hook at once when the request was cancelled before we got here
+                if (cancelled.get()) {
+                    throw new CancelledException(null);
                 }
-            });
+                if (!statement.execute(sql)) {
+                    throw new SQLException("the statement returned no result set", "0100C");
+                }
+                try (ResultSet rs = statement.getResultSet()) {
+                    return reader.read(rs, limits.maxRows(), limits.maxBytes());
+                }
+            } catch (SQLException e) {
+                if (cancelled.get() && !(e instanceof CancelledException)) {
+                    throw new CancelledException(e);
+                }
+                throw e;
+            }
+        });
+    }
+
+    /**
+     * One call: fails at once while the database is down; otherwise borrows a connection and runs
+     * {@code work} in the read-only discipline, retrying what {@link #retryable} allows within the
+     * pool's acquire timeout plus {@code timeout} (all attempts share one acquire deadline), and marks
+     * the database down when the failure says it is gone.
+     */
+    private <T> T call(Duration timeout, List<String> searchPath, ReadOnlyTransaction.Work<T> work) throws SQLException {
+        long acquireDeadline = pool.acquireDeadline();
+        Duration budget = pool.settings().acquireTimeout().plus(timeout);
+        AtomicLong generation = new AtomicLong();
+        try {
+            return resilience.retry().run(() -> {
+                generation.set(resilience.availability().check());
+                return attempt(acquireDeadline, generation.get(), timeout, searchPath, work);
+            }, this::retryable, budget);
         } catch (SQLException e) {
-            if (cancelled.get() && !(e instanceof CancelledException)) {
-                throw new CancelledException(e);
+            if (retryable(e) && SqlFailure.isConnectionClass(e) && !Thread.currentThread().isInterrupted()) {
+                // broken connections until the retries or their budget ran out: the server is not there
+                throw wentDown(e, generation.get());
             }
             throw e;
         }
+    }
+
+    private <T> T attempt(long acquireDeadline, long generation, Duration timeout, List<String> searchPath,
+                          ReadOnlyTransaction.Work<T> work) throws SQLException {
+        Lease lease;
+        try {
+            lease = pool.acquire(acquireDeadline);
+        } catch (PoolTimeoutException busy) {
+            throw busy;
+        } catch (SQLException e) {
+            if (SqlFailure.isConnectionClass(e) && !pool.isClosed() && !Thread.currentThread().isInterrupted()) {
+                throw wentDown(e, generation); // no connection can be opened: the database is down
+            }
+            throw e;
+        }
+        try (lease) {
+            return ReadOnlyTransaction.run(lease, timeout, timeout.plus(resilience.networkMargin()), searchPath, work);
+        } catch (SQLException e) {
+            if (SqlFailure.isConnectionClass(e)) {
+                if (SqlFailure.isNetworkTimeout(e)) {
+                    throw wentDown(e, generation); // silent for the call's whole bound: a stall, not worth a retry
+                }
+                // the server dropped this connection; those idle beside it most likely went with it
+                pool.evictIdle();
+            }
+            throw e;
+        }
+    }
+
+    private boolean retryable(SQLException e) {
+        return SqlFailure.isRetryable(e) && !pool.isClosed();
+    }
+
+    /**
+     * Marks the database down for {@code cause}, closes the idle connections, and answers what to throw:
+     * the down state, or {@code cause} itself when the database came back since the call started.
+     */
+    private SQLException wentDown(SQLException cause, long generation) {
+        if (cause instanceof DatabaseDownException) {
+            return cause;
+        }
+        Optional<DatabaseDownException> down = resilience.availability().markDown(cause, generation);
+        pool.evictIdle();
+        return down.isPresent() ? down.get() : cause;
+    }
+
+    /**
+     * The recovery probe: when the database is down and a probe is due, runs {@code SELECT 1} in the
+     * read-only discipline on a pooled connection (past the down check; usually a new connection, which
+     * then stays in the pool for the first call); success marks the database up.
+     *
+     * @param timeout the probe's statement timeout (its network bound adds the margin; opening a
+     *                connection is bounded by the connect timeout)
+     * @return true when the database is up afterwards
+     */
+    public boolean probeIfDue(Duration timeout) {
+        Availability availability = resilience.availability();
+        long generation = availability.beginProbe();
+        if (generation < 0) {
+            return availability.isUp();
+        }
+        try (Lease lease = pool.acquire(pool.acquireDeadline())) {
+            ReadOnlyTransaction.run(lease, timeout, timeout.plus(resilience.networkMargin()), List.of(), connection -> null);
+            availability.probeSucceeded(generation);
+        } catch (SQLException e) {
+            if (SqlFailure.isConnectionClass(e)) {
+                pool.evictIdle();
+            }
+            availability.probeFailed(generation, e);
+        } catch (RuntimeException e) {
+            logger.log(System.Logger.Level.ERROR, "database ''" + name + "'': the probe failed unexpectedly", e);
+            availability.probeFailed(generation, new SQLException("the probe failed unexpectedly: " + e, "XX000", e));
+        }
+        return availability.isUp();
     }
 
     /**
@@ -157,9 +352,7 @@ public final class Database implements AutoCloseable {
      * EXPLAIN and similar checks).
      */
     public <T> T inReadOnlyTransaction(Duration timeout, List<String> searchPath, ReadOnlyWork<T> work) throws SQLException {
-        try (Lease lease = pool.acquire()) {
-            return ReadOnlyTransaction.run(lease, timeout, searchPath, work::run);
-        }
+        return call(timeout, searchPath, work::run);
     }
 
     /**
@@ -208,8 +401,11 @@ public final class Database implements AutoCloseable {
         return pool.stats();
     }
 
+    /** Pool housekeeping ({@link ConnectionPool#maintain}); skipped while the database is down. */
     public void maintainPool() {
-        pool.maintain();
+        if (resilience.availability().isUp()) {
+            pool.maintain();
+        }
     }
 
     /** Waits up to {@code drain} for lent connections, then closes the pool. */

@@ -14,26 +14,48 @@ import org.postgresql.Driver;
  * timeouts so a dead server never hangs a call.
  */
 public final class PgConnectionFactory implements ConnectionFactory {
+    /** The connect timeout when none is given. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final int IDLE_READ_MARGIN_SECONDS = 30;
+
     private final Driver driver = new Driver();
     private final String url;
     private final Properties properties;
+    private final int idleReadTimeoutMillis;
 
     public PgConnectionFactory(DatabaseConfig config, Duration queryTimeout) {
+        this(config, queryTimeout, DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    /**
+     * @param queryTimeout   {@code server.query_timeout}: with {@value #IDLE_READ_MARGIN_SECONDS} s more, it bounds any
+     *                       wait for the server outside a call (a call sets its own bound)
+     * @param connectTimeout bounds the TCP connect and each wait of the login; with {@code sslmode=prefer} pgjdbc
+     *                       may log in twice (with SSL, then without), so opening takes at most about twice this
+     */
+    public PgConnectionFactory(DatabaseConfig config, Duration queryTimeout, Duration connectTimeout) {
         this.url = config.jdbcUrl();
         Properties props = new Properties();
         config.user().ifPresent(u -> props.setProperty("user", u));
         config.password().ifPresent(p -> props.setProperty("password", p.reveal()));
         props.setProperty("ApplicationName", "pg-mcp");
+        // Below 9.0 pgjdbc sets application_name with a SET after login, which the DISCARD ALL after every
+        // call resets to ''; from 9.0 on it sends it in the startup packet, where it is the reset value.
+        props.setProperty("assumeMinServerVersion", "9.0");
         props.setProperty("options", "-c default_transaction_read_only=on");
         props.setProperty("readOnly", "true");
         props.setProperty("readOnlyMode", "transaction");
         props.setProperty("prepareThreshold", "0");
-        props.setProperty("connectTimeout", "10");
-        props.setProperty("loginTimeout", "10");
+        int connectSeconds = (int) Math.max(1, (connectTimeout.toMillis() + 999) / 1000);
+        props.setProperty("connectTimeout", Integer.toString(connectSeconds));
+        // No loginTimeout: pgjdbc would log in on a thread of its own and, on timeout, abandon that thread
+        // blocked on its socket until the socket timeout. The socket timeout bounds each read of the login
+        // instead, on the caller's thread; once connected, the longer idle bound below replaces it.
+        props.setProperty("socketTimeout", Integer.toString(connectSeconds));
         props.setProperty("tcpKeepAlive", "true");
-        // statement_timeout ends a slow query on the server; this ends a wait on a server that is gone.
-        props.setProperty("socketTimeout", Long.toString(queryTimeout.toSeconds() + 30));
         this.properties = props;
+        // statement_timeout ends a slow query on the server; this ends a wait on a server that is gone.
+        this.idleReadTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, queryTimeout.toMillis() + IDLE_READ_MARGIN_SECONDS * 1000L);
     }
 
     @Override
@@ -41,6 +63,16 @@ public final class PgConnectionFactory implements ConnectionFactory {
         Connection connection = driver.connect(url, properties);
         if (connection == null) {
             throw new SQLException("pgjdbc does not accept the URL of this database", "08001");
+        }
+        try {
+            connection.setNetworkTimeout(Runnable::run, idleReadTimeoutMillis);
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.close();
+            } catch (SQLException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
         }
         return connection;
     }

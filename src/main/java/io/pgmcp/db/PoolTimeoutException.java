@@ -1,12 +1,31 @@
 package io.pgmcp.db;
 
 import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 
-/** No connection became available before the borrower's deadline; the message carries the pool state. */
+/**
+ * No connection became available before the borrower's deadline: every connection the pool may open
+ * was lent out. The database may be perfectly healthy, only busy. The message carries the pool state.
+ */
 public final class PoolTimeoutException extends SQLTransientConnectionException {
     private static final long serialVersionUID = 1L;
 
-    PoolTimeoutException(String message, Throwable cause) {
-        super(message, "08001", cause);
+    private final transient PoolStats stats;
+    private final Duration waited;
+
+    PoolTimeoutException(String pool, Duration waited, PoolStats stats) {
+        super("pool '" + pool + "': no connection within " + waited.toMillis() + " ms (" + stats + ")", "08001");
+        this.stats = stats;
+        this.waited = waited;
+    }
+
+    /** The pool's state when the wait ended. */
+    public PoolStats stats() {
+        return stats;
+    }
+
+    /** How long the borrower may wait in total (the pool's acquire timeout). */
+    public Duration waited() {
+        return waited;
     }
 }

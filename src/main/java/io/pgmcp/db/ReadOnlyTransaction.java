@@ -12,6 +12,10 @@ import java.util.List;
  * pinned {@code search_path}, and a first snapshot so the work cannot switch to read-write; the work; then always {@code ROLLBACK} and {@code DISCARD ALL}, so no
  * session state (GUCs, advisory locks, prepared statements, LISTEN, temp tables) outlives the call.
  * If the reset fails the lease is evicted and the connection is closed instead of reused.
+ *
+ * <p>Every wait for the server inside the transaction is bounded by a network timeout a little longer
+ * than the statement timeout: the server ends a slow statement, this ends a wait on a link that
+ * stopped carrying bytes (pgjdbc then closes the connection and throws SQLSTATE 08006).
  */
 final class ReadOnlyTransaction {
     private static final System.Logger logger = System.getLogger(ReadOnlyTransaction.class.getName());
@@ -25,9 +29,16 @@ final class ReadOnlyTransaction {
     private ReadOnlyTransaction() {
     }
 
-    static <T> T run(Lease lease, Duration statementTimeout, List<String> searchPath, Work<T> work) throws SQLException {
+    /**
+     * @param networkTimeout the longest wait for any answer of the server, for the whole transaction
+     */
+    static <T> T run(Lease lease, Duration statementTimeout, Duration networkTimeout, List<String> searchPath, Work<T> work)
+            throws SQLException {
         Connection connection = lease.connection();
+        int idleTimeout = -1;
         try {
+            idleTimeout = connection.getNetworkTimeout();
+            connection.setNetworkTimeout(Runnable::run, (int) Math.max(1, Math.min(Integer.MAX_VALUE, networkTimeout.toMillis())));
             connection.setAutoCommit(false);
             try (Statement setup = connection.createStatement()) {
                 setup.execute(setupSql(statementTimeout, searchPath));
@@ -39,7 +50,7 @@ final class ReadOnlyTransaction {
             }
             throw e;
         } finally {
-            reset(lease, connection);
+            reset(lease, connection, idleTimeout);
         }
     }
 
@@ -72,13 +83,16 @@ final class ReadOnlyTransaction {
         return '"' + name.replace("\"", "\"\"") + '"';
     }
 
-    private static void reset(Lease lease, Connection connection) {
+    private static void reset(Lease lease, Connection connection, int idleTimeout) {
         try {
             if (!connection.isClosed()) {
                 connection.rollback();
                 connection.setAutoCommit(true);
                 try (Statement discard = connection.createStatement()) {
                     discard.execute("DISCARD ALL");
+                }
+                if (idleTimeout >= 0) {
+                    connection.setNetworkTimeout(Runnable::run, idleTimeout);
                 }
                 return;
             }

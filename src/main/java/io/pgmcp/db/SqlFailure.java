@@ -1,6 +1,7 @@
 package io.pgmcp.db;
 
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.sql.SQLException;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
@@ -19,6 +20,11 @@ public record SqlFailure(Kind kind, String sqlState, String message, Integer pos
         CANCELLED,
         /** The connection failed or the server is going away (class 08, 57P01–57P03, a reset socket). */
         CONNECTION,
+        /**
+         * PostgreSQL answered but refused the login: authentication (class 28), an unknown database
+         * (3D000), too many connections (53300). Not the SQL's fault, and not transient either.
+         */
+        LOGIN_REJECTED,
         /** A write was attempted in the read-only transaction (25006). */
         READ_ONLY_VIOLATION,
         /** The database role lacks a privilege (42501). */
@@ -44,6 +50,8 @@ public record SqlFailure(Kind kind, String sqlState, String message, Integer pos
         Kind kind;
         if (isConnectionClass(e)) {
             kind = Kind.CONNECTION;
+        } else if (state.startsWith("28") || state.equals("3D000") || state.equals("53300")) {
+            kind = Kind.LOGIN_REJECTED;
         } else if (state.equals("57014")) {
             kind = cancelledByClient ? Kind.CANCELLED : Kind.TIMEOUT;
         } else if (state.equals("55P03")) {
@@ -56,6 +64,32 @@ public record SqlFailure(Kind kind, String sqlState, String message, Integer pos
             kind = Kind.QUERY;
         }
         return new SqlFailure(kind, state, message == null ? e.getClass().getSimpleName() : message, position, hint, detail);
+    }
+
+    /**
+     * Whether another attempt, on another connection, may succeed (SPEC §9): connection-class failures
+     * (class 08, 57P01–57P03, a reset socket) and serialization or recovery conflicts (40001, and 40P01,
+     * which a hot standby raises when replaying the primary's changes conflicts with a query). Never a
+     * timeout — statement (57014) or lock (55P03) timeout, or a link that stayed silent for a whole call's
+     * bound —, a cancellation, a SQL error, a refused login, a busy pool, or a database known to be down.
+     */
+    public static boolean isRetryable(SQLException e) {
+        if (e instanceof DatabaseDownException || e instanceof PoolTimeoutException || e instanceof Database.CancelledException
+                || isNetworkTimeout(e)) {
+            return false;
+        }
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        return state.equals("40001") || state.equals("40P01") || isConnectionClass(e);
+    }
+
+    /** The driver gave up waiting for the server: a read or connect timed out (a stalled link, not a refusal). */
+    public static boolean isNetworkTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Connection-class failures: SQLSTATE class 08, 57P01–57P03 (admin shutdown, crash, cannot connect now), a reset socket. */

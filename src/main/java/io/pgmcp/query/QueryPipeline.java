@@ -3,9 +3,12 @@ package io.pgmcp.query;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgmcp.config.ServerConfig;
+import io.pgmcp.db.Availability;
 import io.pgmcp.db.CancelSignal;
 import io.pgmcp.db.Catalog;
+import io.pgmcp.db.DatabaseDownException;
 import io.pgmcp.db.ExecutionLimits;
+import io.pgmcp.db.PoolTimeoutException;
 import io.pgmcp.db.ResultTable;
 import io.pgmcp.db.SqlFailure;
 import io.pgmcp.sql.ExplainPolicy;
@@ -91,8 +94,16 @@ public final class QueryPipeline {
         };
     }
 
-    /** Loads the catalog if needed; a failure when the database cannot be reached. */
+    /**
+     * A failure when the database is down (checked first, so that the {@code query} tool does not spend
+     * an LLM call on SQL that cannot run) or its catalog cannot be loaded; empty when both are fine.
+     */
     Optional<QueryOutcome.Failure> catalogReady(Target target) {
+        try {
+            target.database().checkAvailable();
+        } catch (DatabaseDownException e) {
+            return Optional.of((QueryOutcome.Failure) failure(target, e, false));
+        }
         return ensureCatalog(target);
     }
 
@@ -171,6 +182,15 @@ public final class QueryPipeline {
         if (!failure.sqlState().isEmpty()) {
             details.put("sqlstate", failure.sqlState());
         }
+        if (e instanceof DatabaseDownException down) {
+            return unavailable(target, down.down(), details);
+        }
+        if (e instanceof PoolTimeoutException busy) {
+            // every connection is lent out: the database answers, pg-mcp is at its max_pool_size
+            return new QueryOutcome.Failure(ErrorCode.CONNECTION_ERROR, String.format(Locale.ROOT,
+                    "Database '%s' is busy: all %d of its connections were in use for %.1f s (%s). Try again in a moment.",
+                    target.name(), busy.stats().total(), busy.waited().toMillis() / 1000.0, busy.stats()), details);
+        }
         return switch (failure.kind()) {
             case TIMEOUT -> {
                 details.put("timeout_seconds", server.queryTimeout().toMillis() / 1000.0);
@@ -181,6 +201,10 @@ public final class QueryPipeline {
             case CANCELLED -> new QueryOutcome.Failure(ErrorCode.INTERNAL_ERROR, "The call was cancelled.", details);
             case CONNECTION -> new QueryOutcome.Failure(ErrorCode.CONNECTION_ERROR, "Database '" + target.name()
                     + "' (" + target.config().displayTarget() + ") is unreachable: " + failure.message(), details);
+            case LOGIN_REJECTED -> new QueryOutcome.Failure(ErrorCode.CONNECTION_ERROR, "Database '" + target.name()
+                    + "' (" + target.config().displayTarget() + ") refused pg-mcp's connection (SQLSTATE " + failure.sqlState()
+                    + "): " + failure.message() + ". Check the database's connection settings in pg-mcp's configuration.",
+                    details);
             case READ_ONLY_VIOLATION -> new QueryOutcome.Failure(ErrorCode.UNSAFE_SQL,
                     "PostgreSQL refused to write: pg-mcp runs every query in a read-only transaction. " + failure.message(), details);
             case PERMISSION -> new QueryOutcome.Failure(ErrorCode.TABLE_ACCESS_DENIED,
@@ -203,6 +227,26 @@ public final class QueryPipeline {
                 yield new QueryOutcome.Failure(ErrorCode.SYNTAX_ERROR, message.toString(), details);
             }
         };
+    }
+
+    /**
+     * CONNECTION_ERROR for a database that is down: since when, the last error, when it is probed next
+     * (SPEC §9: it fails at once instead of waiting out timeouts; other databases are unaffected).
+     */
+    private static QueryOutcome.Failure unavailable(Target target, Availability.Down down, ObjectNode details) {
+        SqlFailure last = down.lastError();
+        double nextProbe = Math.ceil(down.nextProbeIn().toMillis() / 100.0) / 10.0;
+        if (!last.sqlState().isEmpty()) {
+            details.put("sqlstate", last.sqlState());
+        }
+        details.put("down_since", down.since().toString());
+        details.put("last_error", last.message());
+        details.put("next_probe_in_seconds", nextProbe);
+        return new QueryOutcome.Failure(ErrorCode.CONNECTION_ERROR, String.format(Locale.ROOT,
+                "Database '%s' (%s) is unavailable since %s (%.0f s ago): %s. pg-mcp checks it again in %.1f s; until it "
+                        + "answers, calls to it fail at once. Try again later or use another database.",
+                target.name(), target.config().displayTarget(), down.since(), Math.floor(down.downFor().toMillis() / 1000.0),
+                last.message(), nextProbe), details);
     }
 
     /** The names of the configured databases, for messages. */

@@ -1,5 +1,6 @@
 package io.pgmcp.tools;
 
+import io.pgmcp.db.Availability;
 import io.pgmcp.db.Catalog;
 import io.pgmcp.db.TableInfo;
 import io.pgmcp.llm.SchemaText;
@@ -86,6 +87,12 @@ public final class SchemaResources implements ResourceProvider {
         for (Target target : router.all()) {
             text.append("- ").append(target.name());
             Optional<Catalog> catalog = target.database().catalog();
+            if (target.database().health() instanceof Availability.Down down) {
+                String error = down.lastError().message().replaceAll("\\s+", " ");
+                text.append(" (unavailable since ").append(down.since()).append(": ")
+                        .append(error.length() > 200 ? error.substring(0, 200) + "..." : error).append(")\n");
+                continue;
+            }
             if (catalog.isEmpty()) {
                 text.append(" (unavailable: schema not loaded yet; the database could not be reached)\n");
                 continue;

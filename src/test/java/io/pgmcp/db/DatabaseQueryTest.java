@@ -138,6 +138,16 @@ class DatabaseQueryTest {
     }
 
     @Test
+    void sessionsStayNamedPgMcpAfterTheResetOfEachCall() throws SQLException {
+        String sql = "SELECT current_setting('application_name') AS name, current_setting('default_transaction_read_only') AS ro";
+        for (int call = 1; call <= 3; call++) { // the second call reuses the connection DISCARD ALL reset
+            ResultTable row = query(single, sql);
+            assertEquals("pg-mcp", row.rows().get(0).get(0).asText(), "call " + call + ": DBAs find pg-mcp in pg_stat_activity");
+            assertEquals("on", row.rows().get(0).get(1).asText(), "call " + call);
+        }
+    }
+
+    @Test
     void searchPathIsPinnedForTheCall() throws SQLException {
         ResultTable path = shared.query("SHOW search_path",
                 new ExecutionLimits(10, 1 << 20, TIMEOUT, List.of("public", "Odd \"Name\"")), CancelSignal.NONE);

@@ -96,6 +96,44 @@ class QueryPipelineDatabaseTest {
     }
 
     @Test
+    void rejectedLoginIsAConnectionErrorNotASyntaxError() {
+        String wrongPassword = db.get().postgresUrl(db.get().user(), "not-the-password");
+        String unknownDatabase = db.get().postgresUrl().replace("/" + db.get().name(), "/no_such_database");
+        for (String url : List.of(wrongPassword, unknownDatabase)) {
+            Target target = target(DatabaseConfig.of("main", ConnectionTarget.parse(url)));
+            try (Database database = target.database()) {
+                QueryOutcome outcome = new QueryPipeline(new DatabaseRouter(List.of(target)), SERVER)
+                        .executeSql("SELECT 1", Optional.empty(), null, CancelSignal.NONE, QueryPipeline.Progress.NONE);
+                QueryOutcome.Failure failure = assertInstanceOf(QueryOutcome.Failure.class, outcome);
+                assertEquals(ErrorCode.CONNECTION_ERROR, failure.code(), failure.message());
+                assertTrue(failure.message().startsWith("Database 'main' (" + target.config().displayTarget() + ") refused"),
+                        failure.message());
+                assertFalse((failure.message() + failure.details()).contains("not-the-password"), failure.toString());
+                assertEquals(0, database.poolStats().total(), "no slot leaked by the refused login");
+            }
+        }
+    }
+
+    @Test
+    void exhaustedPoolIsBusyNotUnreachable() throws SQLException {
+        Target target = reachable();
+        DatabaseConfig config = DatabaseConfig.of("main", ConnectionTarget.parse(db.get().postgresUrl()));
+        try (ConnectionPool pool = new ConnectionPool(PoolSettings.of("main", 0, 1).withAcquireTimeout(Duration.ofMillis(50)),
+                new PgConnectionFactory(config, SERVER.queryTimeout()), Ticker.system());
+             var held = pool.acquire()) {
+            SQLException e = assertThrows(SQLException.class, pool::acquire);
+            QueryOutcome.Failure failure = assertInstanceOf(QueryOutcome.Failure.class,
+                    new QueryPipeline(new DatabaseRouter(List.of(target)), SERVER).failure(target, e, false));
+            assertEquals(ErrorCode.CONNECTION_ERROR, failure.code());
+            assertFalse(failure.message().contains("unreachable"), failure.message());
+            assertTrue(failure.message().startsWith("Database 'main' is busy: all 1 of its connections"), failure.message());
+            assertTrue(held.connection().isValid(1));
+        } finally {
+            target.database().close();
+        }
+    }
+
+    @Test
     void sqlErrorIsASyntaxErrorWithSqlStateAndPosition() {
         QueryOutcome.Failure failure = failureOf("SELECT nosuchcolumn FROM t", Duration.ofSeconds(10));
         assertEquals(ErrorCode.SYNTAX_ERROR, failure.code());

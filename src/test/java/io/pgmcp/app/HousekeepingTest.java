@@ -1,0 +1,79 @@
+package io.pgmcp.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgmcp.config.ConnectionTarget;
+import io.pgmcp.config.DatabaseConfig;
+import io.pgmcp.db.Availability;
+import io.pgmcp.db.CatalogLoader;
+import io.pgmcp.db.ConnectionPool;
+import io.pgmcp.db.Database;
+import io.pgmcp.db.DatabaseDownException;
+import io.pgmcp.db.PgConnectionFactory;
+import io.pgmcp.db.PoolSettings;
+import io.pgmcp.resilience.ExponentialBackoff;
+import io.pgmcp.resilience.FakeTicker;
+import io.pgmcp.resilience.FixedBackoff;
+import io.pgmcp.resilience.RecordingSleeper;
+import io.pgmcp.resilience.Retry;
+import io.pgmcp.resilience.Ticker;
+import io.pgmcp.testing.FaultProxy;
+import io.pgmcp.testing.PostgresDatabase;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The recovery probes Housekeeping runs for databases that are down, on a fake ticker. */
+@Timeout(60)
+class HousekeepingTest {
+    @RegisterExtension
+    static final PostgresDatabase db = PostgresDatabase.withSql("CREATE TABLE t (id int)");
+
+    @Test
+    void aProbeBringsBackADatabaseThatWasDownAtStartAndLoadsItsCatalog() throws Exception {
+        FakeTicker ticker = new FakeTicker();
+        try (FaultProxy proxy = FaultProxy.to(db.get())) {
+            DatabaseConfig config = DatabaseConfig.of("late", ConnectionTarget.parse(proxy.postgresUrl(db.get())));
+            ConnectionPool pool = new ConnectionPool(PoolSettings.of("late", 0, 2),
+                    new PgConnectionFactory(config, Duration.ofSeconds(5), Duration.ofSeconds(1)), Ticker.system());
+            Database.Resilience resilience = new Database.Resilience(
+                    new Retry("late", 2, new FixedBackoff(Duration.ofMillis(500)), new RecordingSleeper(ticker), ticker, Retry.Listener.NONE),
+                    new Availability("late", new ExponentialBackoff(Duration.ofMillis(500), Availability.MAX_PROBE_INTERVAL, 2.0, 0.0,
+                            new Random()), ticker, Clock.systemUTC()),
+                    Duration.ofSeconds(1));
+            try (Database database = new Database("late", pool, new CatalogLoader(Clock.systemUTC()), Set.of(), new ObjectMapper(),
+                    resilience); Housekeeping housekeeping = new Housekeeping(List.of(database), Duration.ZERO, Duration.ofSeconds(5))) {
+                proxy.refuse(true);
+                assertThrows(DatabaseDownException.class, () -> database.refreshCatalog(Duration.ofSeconds(5)));
+
+                housekeeping.probe(database);
+                assertFalse(database.availability().isUp(), "no probe before it is due");
+                ticker.advance(Duration.ofMillis(500));
+                housekeeping.probe(database);
+                assertFalse(database.availability().isUp(), "the database still refuses");
+                assertTrue(database.catalog().isEmpty());
+
+                proxy.refuse(false);
+                ticker.advance(Duration.ofSeconds(1));
+                assertTrue(database.availability().probeDue());
+                housekeeping.startDueProbes(); // on a virtual thread of its own, as the timer does
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (database.catalog().isEmpty() && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                assertTrue(database.availability().isUp());
+                assertTrue(database.catalog().orElseThrow().table("public", "t").isPresent(), "catalog loaded after the recovery");
+                assertEquals(1, database.availability().outages());
+            }
+        }
+    }
+}

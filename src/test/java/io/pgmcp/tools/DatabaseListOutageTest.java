@@ -1,0 +1,93 @@
+package io.pgmcp.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgmcp.config.AccessPolicyConfig;
+import io.pgmcp.config.ConnectionTarget;
+import io.pgmcp.config.DatabaseConfig;
+import io.pgmcp.config.RetryConfig;
+import io.pgmcp.config.ServerConfig;
+import io.pgmcp.db.Availability;
+import io.pgmcp.db.CancelSignal;
+import io.pgmcp.db.CatalogLoader;
+import io.pgmcp.db.Database;
+import io.pgmcp.mcp.ResourceContents;
+import io.pgmcp.query.DatabaseRouter;
+import io.pgmcp.query.QueryPipeline;
+import io.pgmcp.query.Target;
+import io.pgmcp.resilience.FakeTicker;
+import io.pgmcp.resilience.RecordingSleeper;
+import io.pgmcp.resilience.Retry;
+import io.pgmcp.resilience.Ticker;
+import io.pgmcp.testing.FaultProxy;
+import io.pgmcp.testing.PostgresDatabase;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@code databases://list} says which database is unavailable, since when and why, and still counts the others. */
+@Timeout(60)
+class DatabaseListOutageTest {
+    @RegisterExtension
+    static final PostgresDatabase db = PostgresDatabase.withSql("CREATE TABLE a (id int); CREATE TABLE b (id int); CREATE VIEW v AS SELECT 1 AS x");
+
+    private static final Instant SINCE = Instant.parse("2026-09-10T11:12:13Z");
+
+    private static Target target(String name, String url, FakeTicker ticker) {
+        ServerConfig server = ServerConfig.defaults();
+        Target created = Target.create(new DatabaseConfig(name, ConnectionTarget.parse(url), 0, 1, AccessPolicyConfig.defaults()),
+                server, new CatalogLoader(Clock.systemUTC()), new ObjectMapper(), Ticker.system());
+        RetryConfig retry = RetryConfig.databaseDefaults();
+        Database database = created.database().withResilience(new Database.Resilience(
+                Retry.of(name, retry, new Random(1), new RecordingSleeper(ticker), ticker, Retry.Listener.NONE),
+                new Availability(name, Availability.probeBackoff(retry, new Random(1)), ticker, InstantSource.fixed(SINCE)),
+                Database.DEFAULT_NETWORK_MARGIN));
+        return new Target(created.config(), database, created.policy(), created.guard(), created.explainPolicy(), created.plans());
+    }
+
+    @Test
+    void listsTheDownDatabaseAsUnavailableSinceWhenAndWhy() throws Exception {
+        FakeTicker ticker = new FakeTicker();
+        try (FaultProxy proxy = FaultProxy.to(db.get())) {
+            Target flaky = target("flaky", proxy.postgresUrl(db.get()), ticker);
+            Target steady = target("steady", db.get().postgresUrl(), ticker);
+            try {
+                DatabaseRouter router = new DatabaseRouter(List.of(flaky, steady));
+                SchemaResources resources = new SchemaResources(router, Duration.ofSeconds(5));
+                flaky.database().refreshCatalog(Duration.ofSeconds(5));
+                steady.database().refreshCatalog(Duration.ofSeconds(5));
+                assertEquals("Available Databases:\n- flaky (2 tables, 1 views)\n- steady (2 tables, 1 views)\n", list(resources));
+
+                proxy.refuse(true);
+                proxy.cutAll();
+                new QueryPipeline(router, ServerConfig.defaults()).executeSql("SELECT id FROM a", Optional.of("flaky"), null,
+                        CancelSignal.NONE, QueryPipeline.Progress.NONE);
+                String list = list(resources);
+                assertTrue(list.startsWith("Available Databases:\n- flaky (unavailable since 2026-09-10T11:12:13Z: "), list);
+                assertTrue(list.endsWith(")\n- steady (2 tables, 1 views)\n"), list);
+                assertEquals(3, list.split("\n").length, "one line per database: " + list);
+
+                proxy.refuse(false);
+                ticker.advance(Availability.MAX_PROBE_INTERVAL);
+                assertTrue(flaky.database().probeIfDue(Duration.ofSeconds(5)));
+                assertEquals("Available Databases:\n- flaky (2 tables, 1 views)\n- steady (2 tables, 1 views)\n", list(resources));
+            } finally {
+                flaky.database().close();
+                steady.database().close();
+            }
+        }
+    }
+
+    private static String list(SchemaResources resources) throws Exception {
+        return resources.read("databases://list", new TestContext()).map(ResourceContents::text).orElseThrow();
+    }
+}

@@ -168,7 +168,8 @@ class DatabaseOutageTest {
         Target main = target("main", proxy.postgresUrl(db.get()));
         QueryPipeline pipeline = new QueryPipeline(new DatabaseRouter(List.of(main)), server);
         try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub))) {
-            QuestionPipeline questions = new QuestionPipeline(pipeline, llm, new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET));
+            QuestionPipeline questions = new QuestionPipeline(pipeline, llm, new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET),
+                    new io.pgmcp.resilience.RateLimiter(io.pgmcp.config.RateLimitConfig.defaults(), io.pgmcp.resilience.Ticker.system()));
             stub.replyJson(GOOD);
             assertInstanceOf(QueryOutcome.Success.class, questions.ask("customers per country", Optional.empty(),
                     QuestionPipeline.ReturnType.RESULT, null, CancelSignal.NONE, QueryPipeline.Progress.NONE));
@@ -193,7 +194,8 @@ class DatabaseOutageTest {
         try (StubLlmServer stub = StubLlmServer.start()) {
             LlmClient llm = new RetryingLlmClient(new OpenAiClient(openAi(stub)),
                     Retry.of("openai", retry, new Random(1), sleeper, ticker, Retry.Listener.NONE), Duration.ofMinutes(1));
-            QuestionPipeline questions = new QuestionPipeline(pipeline, llm, new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET));
+            QuestionPipeline questions = new QuestionPipeline(pipeline, llm, new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET),
+                    new io.pgmcp.resilience.RateLimiter(io.pgmcp.config.RateLimitConfig.defaults(), io.pgmcp.resilience.Ticker.system()));
             stub.replyStatus(500, "upstream exploded").replyStatus(500, "upstream exploded").replyStatus(500, "upstream exploded");
 
             BoundedCall.Outcome<QueryOutcome> failed = BoundedCall.run("llm-500", BOUND, () -> questions.ask("customers per country",

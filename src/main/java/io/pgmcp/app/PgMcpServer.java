@@ -69,13 +69,9 @@ public final class PgMcpServer implements AutoCloseable {
         List<Target> targets = new ArrayList<>();
         Random random = new Random();
         for (DatabaseConfig db : config.databases()) {
-            Target created = Target.create(db, config.server(), loader, json, Ticker.system());
-            // retry.database and the recovery probe; same pool, so only this Database is used and closed
-            Database database = created.database().withResilience(Database.Resilience.of(db.name(), config.retry().database(),
-                    random, Sleeper.system(), Ticker.system(), Clock.systemUTC()));
-            Target target = new Target(created.config(), database, created.policy(), created.guard(), created.explainPolicy(),
-                    created.plans());
-            databases.add(database);
+            Target target = Target.create(db, config.server(), loader, json, Ticker.system(), Database.Resilience.of(db.name(),
+                    config.retry().database(), random, Sleeper.system(), Ticker.system(), Clock.systemUTC()));
+            databases.add(target.database());
             targets.add(target);
         }
         DatabaseRouter router = new DatabaseRouter(targets);

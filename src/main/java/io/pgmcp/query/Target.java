@@ -35,10 +35,16 @@ public record Target(DatabaseConfig config, Database database, AccessPolicy poli
      * policy, guard, EXPLAIN policy and plan cache.
      */
     public static Target create(DatabaseConfig db, ServerConfig server, CatalogLoader loader, ObjectMapper json, Ticker ticker) {
+        return create(db, server, loader, json, ticker, Database.Resilience.defaults(db.name()));
+    }
+
+    /** As above, with the database's retries and availability tracking ({@code retry.database}). */
+    public static Target create(DatabaseConfig db, ServerConfig server, CatalogLoader loader, ObjectMapper json, Ticker ticker,
+                                Database.Resilience resilience) {
         AccessPolicy policy = new AccessPolicy(db.accessPolicy());
         ConnectionPool pool = new ConnectionPool(PoolSettings.of(db.name(), db.minPoolSize(), db.maxPoolSize()),
                 new PgConnectionFactory(db, server.queryTimeout()), ticker);
-        Database database = new Database(db.name(), pool, loader, systemSchemas(db), json);
+        Database database = new Database(db.name(), pool, loader, systemSchemas(db), json, resilience);
         ExplainPolicyConfig explain = db.accessPolicy().explainPolicy();
         return new Target(db, database, policy, new SqlGuard(policy, db.dbname()), new ExplainPolicy(explain),
                 new TtlCache<>(explain.cacheTtl(), explain.cacheMaxSize(), ticker));

@@ -27,6 +27,10 @@ import io.pgmcp.tools.ExecuteSqlTool;
 import io.pgmcp.tools.QueryTool;
 import io.pgmcp.tools.RateLimitedTool;
 import io.pgmcp.tools.AuditedTool;
+import io.pgmcp.tools.MeteredTool;
+import io.pgmcp.observability.Metrics;
+import io.pgmcp.observability.MetricsServer;
+import io.pgmcp.observability.PoolGauge;
 import io.pgmcp.audit.AuditException;
 import io.pgmcp.audit.AuditLog;
 import io.pgmcp.mcp.Tool;
@@ -37,6 +41,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
@@ -57,6 +62,7 @@ public final class PgMcpServer implements AutoCloseable {
     private final Housekeeping housekeeping;
     private final LlmClient llm;
     private final AuditLog audit;
+    private final MetricsServer metricsServer;
 
     /**
      * @param audit the audit log the composition root opened from {@code audit} (closed by this server)
@@ -79,7 +85,12 @@ public final class PgMcpServer implements AutoCloseable {
         this.llm = llmClient(config);
         RateLimiter limiter = new RateLimiter(config.rateLimit(), Ticker.system());
         this.audit = audit;
-        // every tool: audited (one event per call, rate-limited ones included), then rate limited
+        List<PoolGauge> pools = new ArrayList<>();
+        for (Database database : databases) {
+            pools.add(new PoolGauge(database.name(), () -> database.poolStats().total(), () -> database.poolStats().idle()));
+        }
+        Metrics metrics = new Metrics(version, pools);
+        // every tool: audited (one event per call, rate-limited ones included), metered, then rate limited
         List<Tool> tools = new ArrayList<>();
         tools.add(new QueryTool(new QuestionPipeline(pipeline, llm, new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET), limiter)));
         if (config.server().enableExecuteSql()) {
@@ -87,11 +98,13 @@ public final class PgMcpServer implements AutoCloseable {
         }
         tools.add(new RefreshSchemaTool(router, config.server().queryTimeout()));
         for (Tool tool : tools) {
-            registry.add(new AuditedTool(new RateLimitedTool(tool, limiter), audit));
+            registry.add(new AuditedTool(new MeteredTool(new RateLimitedTool(tool, limiter), metrics,
+                    new LinkedHashSet<>(pipeline.databaseNames())), audit));
         }
         registry.add(new SchemaResources(router, config.server().queryTimeout()));
         this.housekeeping = new Housekeeping(databases, config.server().cacheRefreshInterval(), config.server().queryTimeout());
         housekeeping.start();
+        this.metricsServer = MetricsServer.start(config.observability().metrics(), metrics.registry());
     }
 
     /** The OpenAI-compatible client with retries, or one that answers "LLM not configured". */
@@ -120,6 +133,7 @@ public final class PgMcpServer implements AutoCloseable {
 
     @Override
     public void close() {
+        metricsServer.close();
         housekeeping.close();
         try {
             audit.flush();

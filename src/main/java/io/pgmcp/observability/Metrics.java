@@ -1,0 +1,196 @@
+package io.pgmcp.observability;
+
+import io.pgmcp.resilience.LimitType;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Every Prometheus metric of design §5.1 (same names, labels and buckets) plus the JVM metrics, in
+ * one registry owned by this object — never the library's static default registry, so two servers
+ * (or two tests) in one JVM do not share counters.
+ *
+ * <p>Label values must be bounded: configured database names, error code names, limit types. Never
+ * SQL text, questions or client identities. Thread-safe: the recording methods may be called from
+ * any number of virtual threads at once.
+ */
+public final class Metrics {
+    private static final System.Logger logger = System.getLogger(Metrics.class.getName());
+
+    /** The status label of a successful request or LLM call. */
+    public static final String SUCCESS = "success";
+    /** The status label of a failed request or LLM call. */
+    public static final String ERROR = "error";
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+
+    private final Counter requestsTotal;
+    private final Histogram requestDuration;
+    private final Gauge requestsInFlight;
+    private final Counter sqlGenerationTotal;
+    private final Histogram sqlGenerationDuration;
+    private final Counter sqlRetriesTotal;
+    private final Histogram dbQueryDuration;
+    private final Counter openaiTokensTotal;
+    private final Counter openaiRequestsTotal;
+    private final Histogram openaiRequestDuration;
+    private final Gauge rateLimitCurrent;
+    private final Counter rateLimitExceededTotal;
+    private final Counter policyCheckTotal;
+
+    /**
+     * Registers all metrics.
+     *
+     * @param version the server version ({@code pg_mcp_service_info{version}})
+     * @param pools   one entry per database; read on every scrape
+     */
+    public Metrics(String version, List<PoolGauge> pools) {
+        Objects.requireNonNull(version, "version");
+        List<PoolGauge> gauges = List.copyOf(pools);
+
+        requestsTotal = Counter.builder().name("pg_mcp_requests_total").help("Total number of requests")
+                .labelNames("database", "status", "error_code").register(registry);
+        requestDuration = Histogram.builder().name("pg_mcp_request_duration_seconds").help("Request duration in seconds")
+                .labelNames("database").classicOnly()
+                .classicUpperBounds(0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0).register(registry);
+        requestsInFlight = Gauge.builder().name("pg_mcp_requests_in_flight").help("Number of requests currently being processed")
+                .labelNames("database").register(registry);
+
+        sqlGenerationTotal = Counter.builder().name("pg_mcp_sql_generation_total").help("Total number of SQL generation attempts")
+                .labelNames("database", "status").register(registry);
+        sqlGenerationDuration = Histogram.builder().name("pg_mcp_sql_generation_duration_seconds")
+                .help("SQL generation duration in seconds").labelNames("database").classicOnly()
+                .classicUpperBounds(0.1, 0.5, 1.0, 2.0, 5.0, 10.0).register(registry);
+        sqlRetriesTotal = Counter.builder().name("pg_mcp_sql_retries_total").help("Total number of SQL generation retries")
+                .labelNames("database", "reason").register(registry);
+
+        GaugeWithCallback.builder().name("pg_mcp_db_pool_size").help("Database connection pool size").labelNames("database")
+                .callback(callback -> gauges.forEach(pool -> read(pool, "size", () -> callback.call(pool.size().getAsInt(), pool.database()))))
+                .register(registry);
+        GaugeWithCallback.builder().name("pg_mcp_db_pool_available").help("Available connections in pool").labelNames("database")
+                .callback(callback -> gauges.forEach(pool -> read(pool, "available",
+                        () -> callback.call(pool.available().getAsInt(), pool.database()))))
+                .register(registry);
+        dbQueryDuration = Histogram.builder().name("pg_mcp_db_query_duration_seconds").help("Database query execution duration")
+                .labelNames("database").classicOnly()
+                .classicUpperBounds(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0).register(registry);
+
+        openaiTokensTotal = Counter.builder().name("pg_mcp_openai_tokens_used_total").help("Total OpenAI tokens used")
+                .labelNames("type").register(registry);
+        openaiRequestsTotal = Counter.builder().name("pg_mcp_openai_requests_total").help("Total OpenAI API requests")
+                .labelNames("status").register(registry);
+        openaiRequestDuration = Histogram.builder().name("pg_mcp_openai_request_duration_seconds").help("OpenAI API request duration")
+                .classicOnly().classicUpperBounds(0.5, 1.0, 2.0, 5.0, 10.0, 30.0).register(registry);
+
+        rateLimitCurrent = Gauge.builder().name("pg_mcp_rate_limit_current").help("Current rate limit usage")
+                .labelNames("limit_type").register(registry);
+        rateLimitExceededTotal = Counter.builder().name("pg_mcp_rate_limit_exceeded_total")
+                .help("Total number of rate limit exceeded events").labelNames("limit_type").register(registry);
+
+        policyCheckTotal = Counter.builder().name("pg_mcp_policy_check_total").help("Total number of policy checks")
+                .labelNames("check_type", "result").register(registry);
+
+        Info serviceInfo = Info.builder().name("pg_mcp_service").help("Service information").labelNames("version").register(registry);
+        serviceInfo.setLabelValues(version);
+
+        JvmMetrics.builder().register(registry);
+    }
+
+    /** A pool that cannot report (closed, failing) is left out of this scrape instead of failing it. */
+    private static void read(PoolGauge pool, String what, Runnable report) {
+        try {
+            report.run();
+        } catch (RuntimeException e) {
+            logger.log(System.Logger.Level.DEBUG, "pool {0} of database {1} could not be read: {2}", what, pool.database(), e.toString());
+        }
+    }
+
+    /** The registry to expose; owned by this object. */
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    /** A request of {@code database} started; pair with {@link #requestFinished}. */
+    public void requestStarted(String database) {
+        requestsInFlight.labelValues(database).inc();
+    }
+
+    /** A request of {@code database} that {@link #requestStarted} counted has ended. */
+    public void requestFinished(String database) {
+        requestsInFlight.labelValues(database).dec();
+    }
+
+    /**
+     * Records one finished request.
+     *
+     * @param status    {@link #SUCCESS} or {@link #ERROR}
+     * @param errorCode the error code name; null or empty for a success (recorded as "")
+     */
+    public void recordRequest(String database, String status, double durationSeconds, String errorCode) {
+        requestsTotal.labelValues(database, status, errorCode == null ? "" : errorCode).inc();
+        requestDuration.labelValues(database).observe(durationSeconds);
+    }
+
+    /** Records one SQL generation by the LLM; {@code status} is {@link #SUCCESS} or {@link #ERROR}. */
+    public void recordSqlGeneration(String database, String status, double durationSeconds) {
+        sqlGenerationTotal.labelValues(database, status).inc();
+        sqlGenerationDuration.labelValues(database).observe(durationSeconds);
+    }
+
+    /** Records one SQL generation retry; {@code reason} is a fixed word such as an error code name. */
+    public void recordSqlRetry(String database, String reason) {
+        sqlRetriesTotal.labelValues(database, reason).inc();
+    }
+
+    /** Records the execution time of one query on {@code database}. */
+    public void recordDbQuery(String database, double durationSeconds) {
+        dbQueryDuration.labelValues(database).observe(durationSeconds);
+    }
+
+    /** Records one OpenAI request with its token usage; {@code status} is {@link #SUCCESS} or {@link #ERROR}. */
+    public void recordOpenAiRequest(String status, double durationSeconds, long promptTokens, long completionTokens) {
+        openaiRequestsTotal.labelValues(status).inc();
+        openaiRequestDuration.observe(durationSeconds);
+        openaiTokensTotal.labelValues("prompt").inc(promptTokens);
+        openaiTokensTotal.labelValues("completion").inc(completionTokens);
+    }
+
+    /** Records one refusal by the rate limiter. */
+    public void recordRateLimitExceeded(LimitType limitType) {
+        rateLimitExceededTotal.labelValues(limitType.wireName()).inc();
+    }
+
+    /** Sets the current usage of one rate limit budget. */
+    public void setRateLimitCurrent(LimitType limitType, long used) {
+        rateLimitCurrent.labelValues(limitType.wireName()).set(used);
+    }
+
+    /** Records one policy check outcome. */
+    public void recordPolicyCheck(PolicyCheck check, PolicyResult result) {
+        policyCheckTotal.labelValues(check.label(), result.label()).inc();
+    }
+
+    /** The {@code check_type} label of {@code pg_mcp_policy_check_total}. */
+    public enum PolicyCheck {
+        TABLE, COLUMN, EXPLAIN;
+
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** The {@code result} label of {@code pg_mcp_policy_check_total}. */
+    public enum PolicyResult {
+        PASSED, DENIED;
+
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+}

@@ -1,0 +1,331 @@
+package io.pgmcp.observability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgmcp.config.MetricsConfig;
+import io.pgmcp.mcp.Tool;
+import io.pgmcp.mcp.ToolDefinition;
+import io.pgmcp.mcp.ToolResult;
+import io.pgmcp.observability.Metrics.PolicyCheck;
+import io.pgmcp.observability.Metrics.PolicyResult;
+import io.pgmcp.resilience.LimitType;
+import io.pgmcp.tools.MeteredTool;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class MetricsServerTest {
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    @Test
+    void scrapeShowsRecordedRequestsWithTheDesignBuckets() throws Exception {
+        Metrics metrics = new Metrics("1.2.3", List.of());
+        metrics.recordRequest("main", Metrics.SUCCESS, 0.02, null);
+        metrics.recordRequest("main", Metrics.SUCCESS, 3.0, "");
+        metrics.recordRequest("main", Metrics.ERROR, 0.2, "TABLE_ACCESS_DENIED");
+        metrics.recordPolicyCheck(PolicyCheck.TABLE, PolicyResult.DENIED);
+        metrics.recordRateLimitExceeded(LimitType.REQUESTS_PER_MINUTE);
+        try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "/metrics", metrics.registry())) {
+            Scrape scrape = scrape(server, "/metrics");
+
+            assertEquals(2.0, scrape.value("pg_mcp_requests_total", "database", "main", "error_code", "", "status", "success"));
+            assertEquals(1.0, scrape.value("pg_mcp_requests_total", "database", "main", "error_code", "TABLE_ACCESS_DENIED", "status", "error"));
+            assertEquals(3.0, scrape.value("pg_mcp_request_duration_seconds_count", "database", "main"));
+            List<String> bounds = scrape.labelValues("pg_mcp_request_duration_seconds_bucket", "le");
+            assertEquals(List.of("0.01", "0.05", "0.1", "0.25", "0.5", "1.0", "2.5", "5.0", "10.0", "+Inf"), bounds);
+            assertEquals(1.0, scrape.value("pg_mcp_request_duration_seconds_bucket", "database", "main", "le", "0.05"));
+            assertEquals(2.0, scrape.value("pg_mcp_request_duration_seconds_bucket", "database", "main", "le", "0.25"));
+            assertEquals(1.0, scrape.value("pg_mcp_policy_check_total", "check_type", "table", "result", "denied"));
+            assertEquals(1.0, scrape.value("pg_mcp_rate_limit_exceeded_total", "limit_type", "requests_per_minute"));
+            assertEquals(1.0, scrape.value("pg_mcp_service_info", "version", "1.2.3"));
+        }
+    }
+
+    @Test
+    void everyDesignMetricIsExposedWithItsBuckets() throws Exception {
+        Metrics metrics = new Metrics("dev", List.of(new PoolGauge("main", () -> 5, () -> 3)));
+        metrics.requestStarted("main");
+        metrics.recordRequest("main", Metrics.SUCCESS, 0.1, "");
+        metrics.recordSqlGeneration("main", Metrics.SUCCESS, 0.7);
+        metrics.recordSqlRetry("main", "SYNTAX_ERROR");
+        metrics.recordDbQuery("main", 0.002);
+        metrics.recordOpenAiRequest(Metrics.SUCCESS, 1.5, 100, 20);
+        metrics.setRateLimitCurrent(LimitType.REQUESTS_PER_MINUTE, 7);
+        metrics.recordRateLimitExceeded(LimitType.TOKENS_PER_MINUTE);
+        metrics.recordPolicyCheck(PolicyCheck.EXPLAIN, PolicyResult.PASSED);
+        try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "/metrics", metrics.registry())) {
+            Scrape scrape = scrape(server, "/metrics");
+
+            for (String name : List.of("pg_mcp_requests_total", "pg_mcp_request_duration_seconds_count", "pg_mcp_requests_in_flight",
+                    "pg_mcp_sql_generation_total", "pg_mcp_sql_generation_duration_seconds_count", "pg_mcp_sql_retries_total",
+                    "pg_mcp_db_pool_size", "pg_mcp_db_pool_available", "pg_mcp_db_query_duration_seconds_count",
+                    "pg_mcp_openai_tokens_used_total", "pg_mcp_openai_requests_total", "pg_mcp_openai_request_duration_seconds_count",
+                    "pg_mcp_rate_limit_current", "pg_mcp_rate_limit_exceeded_total", "pg_mcp_policy_check_total", "pg_mcp_service_info")) {
+                assertTrue(scrape.has(name), name + " is missing from\n" + scrape.text);
+            }
+            assertEquals(1.0, scrape.value("pg_mcp_requests_in_flight", "database", "main"));
+            assertEquals(1.0, scrape.value("pg_mcp_sql_retries_total", "database", "main", "reason", "SYNTAX_ERROR"));
+            assertEquals(100.0, scrape.value("pg_mcp_openai_tokens_used_total", "type", "prompt"));
+            assertEquals(20.0, scrape.value("pg_mcp_openai_tokens_used_total", "type", "completion"));
+            assertEquals(7.0, scrape.value("pg_mcp_rate_limit_current", "limit_type", "requests_per_minute"));
+            assertEquals(List.of("0.1", "0.5", "1.0", "2.0", "5.0", "10.0", "+Inf"),
+                    scrape.labelValues("pg_mcp_sql_generation_duration_seconds_bucket", "le"));
+            assertEquals(List.of("0.001", "0.005", "0.01", "0.05", "0.1", "0.5", "1.0", "5.0", "+Inf"),
+                    scrape.labelValues("pg_mcp_db_query_duration_seconds_bucket", "le"));
+            assertEquals(List.of("0.5", "1.0", "2.0", "5.0", "10.0", "30.0", "+Inf"),
+                    scrape.labelValues("pg_mcp_openai_request_duration_seconds_bucket", "le"));
+        }
+    }
+
+    @Test
+    void poolGaugesReadTheSupplierAtScrapeTime() throws Exception {
+        AtomicInteger size = new AtomicInteger(2);
+        AtomicInteger idle = new AtomicInteger(1);
+        Metrics metrics = new Metrics("dev", List.of(new PoolGauge("main", size::get, idle::get), new PoolGauge("other", () -> 10, () -> 0)));
+        try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "/metrics", metrics.registry())) {
+            Scrape first = scrape(server, "/metrics");
+            assertEquals(2.0, first.value("pg_mcp_db_pool_size", "database", "main"));
+            assertEquals(1.0, first.value("pg_mcp_db_pool_available", "database", "main"));
+            assertEquals(10.0, first.value("pg_mcp_db_pool_size", "database", "other"));
+
+            size.set(8);
+            idle.set(6);
+            Scrape second = scrape(server, "/metrics");
+            assertEquals(8.0, second.value("pg_mcp_db_pool_size", "database", "main"));
+            assertEquals(6.0, second.value("pg_mcp_db_pool_available", "database", "main"));
+        }
+    }
+
+    @Test
+    void aFailingPoolIsLeftOutOfTheScrapeInsteadOfFailingIt() throws Exception {
+        Metrics metrics = new Metrics("dev", List.of(new PoolGauge("broken", () -> {
+            throw new IllegalStateException("pool closed");
+        }, () -> 0), new PoolGauge("main", () -> 4, () -> 4)));
+        try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "/metrics", metrics.registry())) {
+            Scrape scrape = scrape(server, "/metrics");
+            assertEquals(4.0, scrape.value("pg_mcp_db_pool_size", "database", "main"));
+            assertEquals(1.0, scrape.value("pg_mcp_service_info", "version", "dev"));
+            assertFalse(scrape.text.contains("pg_mcp_db_pool_size{database=\"broken\"}"), scrape.text);
+            assertEquals(0.0, scrape.value("pg_mcp_db_pool_available", "database", "broken"));
+        }
+    }
+
+    @Test
+    void jvmMetricsAreExposed() throws Exception {
+        Metrics metrics = new Metrics("dev", List.of());
+        try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "/metrics", metrics.registry())) {
+            Scrape scrape = scrape(server, "/metrics");
+            assertTrue(scrape.has("jvm_memory_used_bytes"), scrape.text);
+            assertTrue(scrape.has("jvm_threads_current"), scrape.text);
+        }
+    }
+
+    @Test
+    void meteredToolRecordsStatusDatabaseErrorCodeAndPolicyChecks() throws Exception {
+        Metrics metrics = new Metrics("dev", List.of());
+        Tool ok = new MeteredTool(stub(args -> ToolResult.success(success("main"))), metrics, Set.of("main"));
+        Tool denied = new MeteredTool(stub(args -> ToolResult.error(failure("main", "COLUMN_ACCESS_DENIED", null))), metrics, Set.of("main"));
+        ObjectNode details = JSON.objectNode().put("limit_type", "per_client_per_minute");
+        Tool limited = new MeteredTool(stub(args -> ToolResult.error(failure(null, "RATE_LIMIT_EXCEEDED", details))), metrics, Set.of("main"));
+        Tool unknown = new MeteredTool(stub(args -> ToolResult.error(failure("secret-name", "SOMETHING_ELSE", null))), metrics, Set.of("main"));
+        ok.call(JSON.objectNode(), null);
+        ok.call(JSON.objectNode().put("database", "main"), null);
+        denied.call(JSON.objectNode(), null);
+        limited.call(JSON.objectNode().put("database", "not-configured"), null);
+        unknown.call(JSON.objectNode(), null);
+        try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "/metrics", metrics.registry())) {
+            Scrape scrape = scrape(server, "/metrics");
+            assertEquals(2.0, scrape.value("pg_mcp_requests_total", "database", "main", "error_code", "", "status", "success"));
+            assertEquals(1.0, scrape.value("pg_mcp_requests_total", "database", "main", "error_code", "COLUMN_ACCESS_DENIED", "status", "error"));
+            assertEquals(1.0, scrape.value("pg_mcp_requests_total", "database", "", "error_code", "RATE_LIMIT_EXCEEDED", "status", "error"));
+            assertEquals(1.0, scrape.value("pg_mcp_requests_total", "database", "", "error_code", "INTERNAL_ERROR", "status", "error"));
+            assertEquals(3.0, scrape.value("pg_mcp_request_duration_seconds_count", "database", "main"));
+            assertEquals(0.0, scrape.value("pg_mcp_requests_in_flight", "database", "main"));
+            assertEquals(0.0, scrape.value("pg_mcp_requests_in_flight", "database", ""));
+            assertEquals(3.0, scrape.value("pg_mcp_policy_check_total", "check_type", "table", "result", "passed"));
+            assertEquals(2.0, scrape.value("pg_mcp_policy_check_total", "check_type", "column", "result", "passed"));
+            assertEquals(1.0, scrape.value("pg_mcp_policy_check_total", "check_type", "column", "result", "denied"));
+            assertEquals(2.0, scrape.value("pg_mcp_policy_check_total", "check_type", "explain", "result", "passed"));
+            assertEquals(1.0, scrape.value("pg_mcp_rate_limit_exceeded_total", "limit_type", "per_client_per_minute"));
+            assertFalse(scrape.text.contains("secret-name"), "unconfigured database names never become label values");
+            assertFalse(scrape.text.contains("not-configured"), "unconfigured database names never become label values");
+        }
+    }
+
+    @Test
+    void meteredToolCountsAThrowingToolAsInternalErrorAndLeavesNothingInFlight() throws Exception {
+        Metrics metrics = new Metrics("dev", List.of());
+        Tool failing = new MeteredTool(stub(args -> {
+            throw new IllegalStateException("boom");
+        }), metrics, Set.of("main"));
+        try {
+            failing.call(JSON.objectNode().put("database", "main"), null);
+        } catch (IllegalStateException expected) {
+            // the session's error mapper answers it; the decorator only records
+        }
+        try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "/metrics", metrics.registry())) {
+            Scrape scrape = scrape(server, "/metrics");
+            assertEquals(1.0, scrape.value("pg_mcp_requests_total", "database", "main", "error_code", "INTERNAL_ERROR", "status", "error"));
+            assertEquals(0.0, scrape.value("pg_mcp_requests_in_flight", "database", "main"));
+        }
+    }
+
+    @Test
+    void aPortInUseIsAWarningNotAFailedStart() throws Exception {
+        Metrics metrics = new Metrics("dev", List.of());
+        List<LogRecord> records = new ArrayList<>();
+        Logger julLogger = Logger.getLogger(MetricsServer.class.getName());
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        julLogger.addHandler(handler);
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             MetricsServer server = MetricsServer.start("127.0.0.1", taken.getLocalPort(), "/metrics", metrics.registry())) {
+            assertTrue(server.port().isEmpty());
+            assertTrue(records.stream().anyMatch(r -> r.getLevel() == Level.WARNING), "a warning is logged");
+        } finally {
+            julLogger.removeHandler(handler);
+        }
+    }
+
+    @Test
+    void disabledMetricsServeNothing() {
+        Metrics metrics = new Metrics("dev", List.of());
+        try (MetricsServer server = MetricsServer.start(new MetricsConfig(false, "127.0.0.1", 9090, "/metrics"), metrics.registry())) {
+            assertTrue(server.port().isEmpty());
+        }
+    }
+
+    @Test
+    void servesOnTheConfiguredPath() throws Exception {
+        Metrics metrics = new Metrics("dev", List.of());
+        try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "/prom", metrics.registry())) {
+            assertTrue(scrape(server, "/prom").has("pg_mcp_service_info"));
+        }
+    }
+
+    private static Tool stub(ThrowingCall call) {
+        return new Tool() {
+            @Override
+            public ToolDefinition definition() {
+                return null;
+            }
+
+            @Override
+            public ToolResult call(ObjectNode arguments, io.pgmcp.mcp.RequestContext context) {
+                return call.apply(arguments);
+            }
+        };
+    }
+
+    @FunctionalInterface
+    private interface ThrowingCall extends Function<ObjectNode, ToolResult> {
+    }
+
+    private static ObjectNode success(String database) {
+        ObjectNode body = JSON.objectNode().put("success", true).put("database", database).put("sql", "SELECT 1");
+        body.putObject("result").put("row_count", 1);
+        return body;
+    }
+
+    private static ObjectNode failure(String database, String code, ObjectNode details) {
+        ObjectNode body = JSON.objectNode().put("success", false).put("error_code", code).put("error_message", "no");
+        if (database != null) {
+            body.put("database", database);
+        }
+        if (details != null) {
+            body.set("details", details);
+        }
+        return body;
+    }
+
+    private static Scrape scrape(MetricsServer server, String path) throws IOException, InterruptedException {
+        int port = server.port().orElseThrow();
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .header("Accept", "text/plain").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response.body());
+            return new Scrape(response.body());
+        }
+    }
+
+    /** The Prometheus text exposition, as series name + sorted labels to value. */
+    private record Scrape(String text, List<Map.Entry<String, Map<String, String>>> series, List<Double> values) {
+        private static final Pattern LINE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})? (\\S+)$");
+        private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+        Scrape(String text) {
+            this(text, new ArrayList<>(), new ArrayList<>());
+            for (String line : text.split("\n")) {
+                Matcher m = LINE.matcher(line);
+                if (line.startsWith("#") || !m.matches()) {
+                    continue;
+                }
+                Map<String, String> labels = new TreeMap<>();
+                if (m.group(2) != null) {
+                    Matcher l = LABEL.matcher(m.group(2));
+                    while (l.find()) {
+                        labels.put(l.group(1), l.group(2));
+                    }
+                }
+                series.add(Map.entry(m.group(1), labels));
+                values.add(Double.parseDouble(m.group(3).replace("+Inf", "Infinity")));
+            }
+        }
+
+        boolean has(String name) {
+            return series.stream().anyMatch(s -> s.getKey().equals(name));
+        }
+
+        double value(String name, String... labelPairs) {
+            Map<String, String> wanted = new TreeMap<>();
+            for (int i = 0; i < labelPairs.length; i += 2) {
+                wanted.put(labelPairs[i], labelPairs[i + 1]);
+            }
+            for (int i = 0; i < series.size(); i++) {
+                if (series.get(i).getKey().equals(name) && series.get(i).getValue().equals(wanted)) {
+                    return values.get(i);
+                }
+            }
+            throw new AssertionError(name + wanted + " is not in the scrape:\n" + text);
+        }
+
+        /** The values of {@code label} over the series named {@code name}, in order, without repeats. */
+        List<String> labelValues(String name, String label) {
+            return series.stream().filter(s -> s.getKey().equals(name)).map(s -> s.getValue().get(label)).distinct().toList();
+        }
+    }
+}

@@ -118,7 +118,8 @@ public final class ImageBuilder {
                             denied: [secrets]
                     observability:
                       metrics:
-                        enabled: false
+                        enabled: true
+                        port: 39391         # exercised so its classes are in the cache; a busy port only warns
                     audit:
                       enabled: false
                     """);

@@ -62,7 +62,9 @@ public final class PgMcpServer implements AutoCloseable {
     private final Housekeeping housekeeping;
     private final LlmClient llm;
     private final AuditLog audit;
-    private final MetricsServer metricsServer;
+    private final java.util.concurrent.atomic.AtomicReference<MetricsServer> metricsServer =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private final Thread metricsStart;
 
     /**
      * @param audit the audit log the composition root opened from {@code audit} (closed by this server)
@@ -104,7 +106,14 @@ public final class PgMcpServer implements AutoCloseable {
         registry.add(new SchemaResources(router, config.server().queryTimeout()));
         this.housekeeping = new Housekeeping(databases, config.server().cacheRefreshInterval(), config.server().queryTimeout());
         housekeeping.start();
-        this.metricsServer = MetricsServer.start(config.observability().metrics(), metrics.registry());
+        // the endpoint and the JVM metrics start in the background: a client waiting for initialize
+        // should not wait for an HTTP server and the management beans (about 90 ms)
+        this.metricsStart = Thread.ofVirtual().name("pg-mcp-metrics-start").start(() -> {
+            if (config.observability().metrics().enabled()) {
+                metrics.registerJvmMetrics();
+            }
+            metricsServer.set(MetricsServer.start(config.observability().metrics(), metrics.registry()));
+        });
     }
 
     /** The OpenAI-compatible client with retries, or one that answers "LLM not configured". */
@@ -133,7 +142,15 @@ public final class PgMcpServer implements AutoCloseable {
 
     @Override
     public void close() {
-        metricsServer.close();
+        try {
+            metricsStart.join(java.time.Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        MetricsServer server = metricsServer.get();
+        if (server != null) {
+            server.close();
+        }
         housekeeping.close();
         try {
             audit.flush();

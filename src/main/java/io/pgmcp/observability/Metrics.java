@@ -98,7 +98,13 @@ public final class Metrics {
 
         Info serviceInfo = Info.builder().name("pg_mcp_service").help("Service information").labelNames("version").register(registry);
         serviceInfo.setLabelValues(version);
+    }
 
+    /**
+     * Adds the JVM's own metrics (memory, GC, threads, ...). Separate from the constructor because it
+     * is slow (management beans): the server does it in the background, after start-up.
+     */
+    public void registerJvmMetrics() {
         JvmMetrics.builder().register(registry);
     }
 

@@ -42,6 +42,7 @@ class MetricsServerTest {
     @Test
     void scrapeShowsRecordedRequestsWithTheDesignBuckets() throws Exception {
         Metrics metrics = new Metrics("1.2.3", List.of());
+        metrics.registerJvmMetrics();
         metrics.recordRequest("main", Metrics.SUCCESS, 0.02, null);
         metrics.recordRequest("main", Metrics.SUCCESS, 3.0, "");
         metrics.recordRequest("main", Metrics.ERROR, 0.2, "TABLE_ACCESS_DENIED");
@@ -135,6 +136,7 @@ class MetricsServerTest {
     @Test
     void jvmMetricsAreExposed() throws Exception {
         Metrics metrics = new Metrics("dev", List.of());
+        metrics.registerJvmMetrics();
         try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "/metrics", metrics.registry())) {
             Scrape scrape = scrape(server, "/metrics");
             assertTrue(scrape.has("jvm_memory_used_bytes"), scrape.text);

@@ -2,7 +2,6 @@ package io.pgmcp.sql;
 
 import io.pgmcp.db.Catalog;
 import io.pgmcp.db.EnumType;
-import java.util.Locale;
 import java.util.Set;
 import net.sf.jsqlparser.statement.create.table.ColDataType;
 
@@ -48,11 +47,11 @@ final class CastTypes {
         if (parts.length == 2) {
             String schema = Names.fold(parts[0]);
             if (schema.equals("pg_catalog")) {
-                return BUILTIN.contains(name.toLowerCase(Locale.ROOT));
+                return BUILTIN.contains(name);
             }
             return isEnum(schema, name);
         }
-        if (BUILTIN.contains(name.toLowerCase(Locale.ROOT))) {
+        if (BUILTIN.contains(name)) {
             return true;
         }
         for (String schema : policy.searchPath()) {

@@ -231,7 +231,11 @@ final class ExpressionChecker {
             return;
         }
         String simple = name.getLast();
-        if (name.size() == 1 && simple.equals("array")) {
+        // ARRAY(subquery) is syntax, not a call; a quoted "array"(x) or any other shape is an ordinary
+        // function call and must pass the allowlist like every other
+        if (name.size() == 1 && simple.equals("array") && !function.getName().startsWith("\"")
+                && function.getParameters() != null && function.getParameters().size() == 1
+                && function.getParameters().get(0) instanceof Select) {
             checkParameters(function, scope);
             return;
         }

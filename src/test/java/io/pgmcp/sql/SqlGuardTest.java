@@ -122,7 +122,8 @@ class SqlGuardTest {
         "SELECT count(*) FILTER (WHERE pg_sleep(1) IS NULL) FROM orders", "SELECT id FROM orders GROUP BY GROUPING SETS ((pg_sleep(1)))",
         "SELECT id FROM orders ORDER BY pg_sleep(1)", "SELECT id FROM orders o JOIN LATERAL pg_sleep(1) s ON true",
         "SELECT (SELECT pg_sleep(1)) FROM orders", "SELECT id FROM orders WHERE id IN (SELECT txid_current())",
-        "SELECT lag(id, pg_sleep(1)::int) OVER () FROM orders", "SELECT id FROM orders HAVING max(pg_sleep(1)::text) IS NULL"})
+        "SELECT lag(id, pg_sleep(1)::int) OVER () FROM orders", "SELECT \"array\"(id) FROM orders", "SELECT array(id) FROM orders",
+        "SELECT ARRAY(SELECT pg_sleep(1))", "SELECT 'x'::\"Text\"", "SELECT id::\"INTEGER\" FROM orders", "SELECT id FROM orders HAVING max(pg_sleep(1)::text) IS NULL"})
     void unsafeSqlIsRefused(String sql) {
         assertEquals(Verdict.Reason.UNSAFE_SQL, denied(sql).reason(), sql);
     }
@@ -176,6 +177,9 @@ class SqlGuardTest {
         allowed("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT n FROM r");
         allowed("SELECT current_date, now() - interval '1 day', extract(year FROM now())");
         allowed("VALUES (1, 'a'), (2, 'b')");
+        allowed("SELECT ARRAY(SELECT id FROM orders ORDER BY id) AS ids");
+        allowed("SELECT CAST(total AS DOUBLE PRECISION), id::TEXT, id::\"int4\", created::timestamp WITH TIME ZONE "
+                + "FROM (SELECT id, total, now() AS created FROM orders) o");
         allowed("SELECT \"Id\" FROM \"Mixed\"");
     }
 }

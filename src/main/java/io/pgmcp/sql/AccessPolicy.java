@@ -27,8 +27,10 @@ public final class AccessPolicy {
 
     public AccessPolicy(AccessPolicyConfig config) {
         this.config = config;
-        this.allowedSchemas = lower(config.allowedSchemas());
-        this.allowedTables = lower(config.tables().allowed());
+        // allow lists match exactly, the way PostgreSQL folds the names as written (a schema "PUBLIC" is not
+        // public); deny lists match ignoring case, so they deny more rather than less
+        this.allowedSchemas = config.allowedSchemas().stream().map(Names::fold).collect(Collectors.toUnmodifiableSet());
+        this.allowedTables = config.tables().allowed().stream().map(AccessPolicy::foldDotted).collect(Collectors.toUnmodifiableSet());
         this.deniedTables = lower(config.tables().denied());
         this.deniedColumns = lower(config.columns().denied());
         this.deniedPatterns = config.columns().deniedPatterns().stream().map(NamePattern::of).toList();
@@ -36,6 +38,14 @@ public final class AccessPolicy {
 
     public AccessPolicyConfig config() {
         return config;
+    }
+
+    private static String foldDotted(String name) {
+        List<String> parts = new ArrayList<>();
+        for (String part : name.split("\\.")) {
+            parts.add(Names.fold(part));
+        }
+        return String.join(".", parts);
     }
 
     private static Set<String> lower(List<String> names) {
@@ -48,7 +58,7 @@ public final class AccessPolicy {
     }
 
     public boolean schemaAllowed(String schema) {
-        return allowedSchemas.contains(schema.toLowerCase(Locale.ROOT));
+        return allowedSchemas.contains(schema);
     }
 
     /** True when {@code schema.table} may be read: its schema is allowed, the whitelist (if any) names it, the blacklist does not. */
@@ -61,7 +71,7 @@ public final class AccessPolicy {
         if (deniedTables.contains(bare) || deniedTables.contains(qualified)) {
             return false;
         }
-        return allowedTables.isEmpty() || allowedTables.contains(bare) || allowedTables.contains(qualified);
+        return allowedTables.isEmpty() || allowedTables.contains(table) || allowedTables.contains(schema + "." + table);
     }
 
     /** True when the column is neither denied by name nor matched by a denied pattern. */

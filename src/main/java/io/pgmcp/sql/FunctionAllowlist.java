@@ -35,19 +35,18 @@ public final class FunctionAllowlist {
 
     /**
      * Whether a call of {@code name} (folded) with the given (folded) schema qualification is
-     * allowed. A built-in may be called bare or as {@code pg_catalog.name}; any other schema needs
+     * allowed; matching is exact on the folded names. A built-in may be called bare or as {@code pg_catalog.name}; any other schema needs
      * a configured entry.
      */
     public boolean allows(Optional<String> schema, String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
+        // names arrive folded as PostgreSQL folds them: a quoted "LOWER" is another function than lower
         if (schema.isEmpty()) {
-            return BUILTINS.containsKey(lower) || configured.contains(lower);
+            return BUILTINS.containsKey(name) || configured.contains(name);
         }
-        String qualified = schema.get().toLowerCase(Locale.ROOT) + "." + lower;
-        if (schema.get().equals("pg_catalog") && BUILTINS.containsKey(lower)) {
+        if (schema.get().equals("pg_catalog") && BUILTINS.containsKey(name)) {
             return true;
         }
-        return configured.contains(qualified);
+        return configured.contains(schema.get() + "." + name);
     }
 
     /** The category of a built-in ("aggregate", "string", ...), for messages and tests. */

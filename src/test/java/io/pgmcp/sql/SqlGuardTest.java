@@ -105,6 +105,17 @@ class SqlGuardTest {
     }
 
     @Test
+    void allowListsMatchNamesExactlyAsPostgresFoldsThem() {
+        AccessPolicy policy = new AccessPolicy(new AccessPolicyConfig(List.of("public"), new TableAccessConfig(List.of("Users", "orders"),
+                List.of()), ColumnAccessConfig.defaults(), AccessPolicyConfig.defaults().explainPolicy(), new FunctionAccessConfig(List.of())));
+        assertTrue(policy.schemaAllowed("public"));
+        assertFalse(policy.schemaAllowed("PUBLIC"), "a quoted \"PUBLIC\" is another schema");
+        assertTrue(policy.tableAllowed("public", "users"), "an unquoted Users in the config folds to users");
+        assertFalse(policy.tableAllowed("public", "Users"), "the table \"Users\" was not allowed");
+        assertTrue(policy.tableAllowed("public", "orders"));
+    }
+
+    @Test
     void unknownColumnsAreRefusedNotPassedToPostgres() {
         Verdict.Denied denied = denied("SELECT sn FROM users");
         assertEquals(Verdict.Reason.COLUMN_ACCESS_DENIED, denied.reason());
@@ -123,7 +134,7 @@ class SqlGuardTest {
         "SELECT id FROM orders ORDER BY pg_sleep(1)", "SELECT id FROM orders o JOIN LATERAL pg_sleep(1) s ON true",
         "SELECT (SELECT pg_sleep(1)) FROM orders", "SELECT id FROM orders WHERE id IN (SELECT txid_current())",
         "SELECT lag(id, pg_sleep(1)::int) OVER () FROM orders", "SELECT \"array\"(id) FROM orders", "SELECT array(id) FROM orders",
-        "SELECT ARRAY(SELECT pg_sleep(1))", "SELECT 'x'::\"Text\"", "SELECT id::\"INTEGER\" FROM orders", "SELECT id FROM orders HAVING max(pg_sleep(1)::text) IS NULL"})
+        "SELECT ARRAY(SELECT pg_sleep(1))", "SELECT 'x'::\"Text\"", "SELECT \"LOWER\"(name) FROM users", "SELECT id::\"INTEGER\" FROM orders", "SELECT id FROM orders HAVING max(pg_sleep(1)::text) IS NULL"})
     void unsafeSqlIsRefused(String sql) {
         assertEquals(Verdict.Reason.UNSAFE_SQL, denied(sql).reason(), sql);
     }
@@ -181,5 +192,6 @@ class SqlGuardTest {
         allowed("SELECT CAST(total AS DOUBLE PRECISION), id::TEXT, id::\"int4\", created::timestamp WITH TIME ZONE "
                 + "FROM (SELECT id, total, now() AS created FROM orders) o");
         allowed("SELECT \"Id\" FROM \"Mixed\"");
+        allowed("SELECT LOWER(name), \"upper\"(email), pg_catalog.length(name) FROM users");
     }
 }

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * The demo's MCP client: starts {@code bin/pg-mcp}, speaks MCP over its stdin/stdout like Claude
  * Desktop would, and prints each request with a readable answer. A single-file program; Jackson
  * comes from the image's own jars.
- * Usage: {@code java -cp IMAGE/app/pg-mcp.jar DemoClient.java IMAGE_DIR CONFIG_FILE [--llm]}.
+ * Usage: {@code java -cp IMAGE/app/pg-mcp.jar DemoClient.java IMAGE_DIR CONFIG_FILE METRICS_URL [--llm]}.
  */
 public final class DemoClient {
     private static final String BOLD = System.console() != null ? "\033[1m" : "";
@@ -48,12 +48,14 @@ public final class DemoClient {
     public static void main(String[] args) throws Exception {
         String image = args[0];
         String config = args[1];
-        boolean llm = args.length > 2 && args[2].equals("--llm");
+        String metricsUrl = args[2];
+        boolean llm = args.length > 3 && args[3].equals("--llm");
         ProcessBuilder builder = new ProcessBuilder(image + "/bin/pg-mcp", "--config", config)
                 .redirectError(ProcessBuilder.Redirect.appendTo(new java.io.File(config + ".stderr.log")));
         DemoClient client = new DemoClient(builder.start());
         try {
             client.tour(llm);
+            client.metrics(metricsUrl);
         } finally {
             client.in.close();
             client.process.waitFor(15, TimeUnit.SECONDS);
@@ -113,6 +115,31 @@ public final class DemoClient {
             show(call("tools/call", "{\"name\":\"query\",\"arguments\":{\"question\":"
                     + "\"Which 3 product categories sold the most units in 2025?\",\"database\":\"shop\",\"return_type\":\"both\"}}"));
         }
+    }
+
+    /** Scrapes the Prometheus endpoint while the session is still open and prints the lines about this tour. */
+    private void metrics(String url) throws Exception {
+        step("Prometheus metrics (" + url + "), a few of the lines a scrape returns");
+        java.net.http.HttpResponse<String> response;
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                            .timeout(java.time.Duration.ofSeconds(5)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            System.out.println("  (the metrics endpoint did not answer: " + e + ")");
+            return;
+        }
+        List<String> shown = new ArrayList<>();
+        for (String line : response.body().split("\n")) {
+            if (line.startsWith("pg_mcp_requests_total{") || line.startsWith("pg_mcp_policy_check_total{")
+                    || line.startsWith("pg_mcp_rate_limit_exceeded_total{") || line.startsWith("pg_mcp_db_pool_size{")
+                    || line.startsWith("pg_mcp_request_duration_seconds_count{")) {
+                shown.add(line);
+            }
+        }
+        shown.stream().limit(14).forEach(line -> System.out.println("  " + line));
+        System.out.println("  (" + response.body().lines().filter(l -> !l.startsWith("#")).count()
+                + " samples in all, JVM metrics included)");
     }
 
     private void sql(String title, String sql, int limit) throws Exception {

@@ -17,7 +17,8 @@ import java.util.Arrays;
 import java.util.Set;
 
 /**
- * Records the request metrics of every tool call in one place (SPEC §10): in-flight requests,
+ * Makes every tool call the root span of its trace (continuing a W3C {@code traceparent} from the
+ * request's {@code _meta}), and records the request metrics of every tool call in one place (SPEC §10): in-flight requests,
  * {@code pg_mcp_requests_total}, {@code pg_mcp_request_duration_seconds}, the policy checks the error
  * code reveals and rate limit refusals — all read from the result's body ({@code success},
  * {@code database}, {@code error_code}, {@code details.limit_type}).
@@ -29,6 +30,7 @@ import java.util.Set;
  */
 public final class MeteredTool implements Tool {
     private final Tool tool;
+    private final String name;
     private final Telemetry telemetry;
     private final Metrics metrics;
     private final Set<String> databases;
@@ -41,6 +43,7 @@ public final class MeteredTool implements Tool {
     /** As above; the call is also the root span of its trace (continuing the caller's {@code _meta.traceparent}). */
     public MeteredTool(Tool tool, Telemetry telemetry, Set<String> databases) {
         this.tool = tool;
+        this.name = tool.definition().name();
         this.telemetry = telemetry;
         this.metrics = telemetry.metrics();
         this.databases = Set.copyOf(databases);
@@ -55,7 +58,7 @@ public final class MeteredTool implements Tool {
     public ToolResult call(ObjectNode arguments, RequestContext context) throws Exception {
         String requested = known(arguments.get("database"));
         ObjectNode meta = context.meta();
-        try (Stage span = telemetry.toolCall(definition().name(), text(meta, "traceparent"), text(meta, "tracestate"))) {
+        try (Stage span = telemetry.toolCall(name, text(meta, "traceparent"), text(meta, "tracestate"))) {
             span.attribute("mcp.session.id", context.sessionId());
             long start = System.nanoTime();
             metrics.requestStarted(requested);

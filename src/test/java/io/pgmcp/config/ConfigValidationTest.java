@@ -239,7 +239,7 @@ class ConfigValidationTest {
                         + " set protocol: http/protobuf and point endpoint at the collector's OTLP/HTTP port (4318 by default,"
                         + " e.g. http://localhost:4318)",
                 errorsWith("observability: {tracing: {enabled: true, protocol: grpc}}\n"));
-        assertOnly("observability.tracing.endpoint: OTLP over grpc (the default for http://otel:4317, not on port 4318) is not"
+        assertOnly("observability.tracing.endpoint: OTLP over grpc (the default for port 4317) is not"
                         + " supported: pg-mcp exports traces over OTLP/HTTP; set protocol: http/protobuf and point endpoint at the"
                         + " collector's OTLP/HTTP port (4318 by default, e.g. http://localhost:4318)",
                 errorsWith("observability: {tracing: {enabled: true, endpoint: \"http://otel:4317\"}}\n"));

@@ -57,9 +57,9 @@ final class OtlpTracing implements Tracing {
                 .addSpanProcessor(BatchSpanProcessor.builder(exporter).build())
                 .build();
         this.tracer = provider.get("io.pgmcp", version);
-        URI where = URI.create(url);
-        logger.log(System.Logger.Level.INFO, "tracing: OTLP/HTTP to {0}://{1}:{2,number,#}{3}, sample rate {4}", where.getScheme(),
-                where.getHost(), where.getPort(), where.getPath(), config.sampleRate());
+        URI where = URI.create(url); // logged without any user info the URL may carry
+        String shown = where.getScheme() + "://" + where.getHost() + (where.getPort() > 0 ? ":" + where.getPort() : "") + where.getPath();
+        logger.log(System.Logger.Level.INFO, "tracing: OTLP/HTTP to {0}, sample rate {1}", shown, config.sampleRate());
     }
 
     /** The collector's base URL as in {@code OTEL_EXPORTER_OTLP_ENDPOINT}, plus the signal path. */

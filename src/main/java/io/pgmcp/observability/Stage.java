@@ -77,12 +77,14 @@ public final class Stage implements AutoCloseable {
         return this;
     }
 
-    /** The SQL this stage works on: its hash always, its text (cut to 500 characters) only with {@code log_sql}. */
+    /** The SQL this stage works on: on the span its hash, and its text (cut to 500 characters) only with {@code log_sql}. */
     public Stage sql(String text) {
         this.sql = Objects.requireNonNull(text, "text");
-        span.attribute("db.query.hash", sqlHash(text));
-        if (telemetry.logSql()) {
-            span.attribute("db.query.text", cut(text));
+        if (span != SpanScope.NONE) { // hashing is for the span; without tracing only a slow query needs it
+            span.attribute("db.query.hash", sqlHash(text));
+            if (telemetry.logSql()) {
+                span.attribute("db.query.text", cut(text));
+            }
         }
         return this;
     }

@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * OpenTelemetry SDK tracing exported over OTLP/HTTP (protobuf) to {@code endpoint + "/v1/traces"},
- * batched in the background, sampled by a parent-based ratio sampler. The only class that touches the
- * OpenTelemetry API: with tracing disabled it is never loaded. Thread-safe.
+ * batched in the background, sampled by a parent-based ratio sampler. The only class of pg-mcp that touches
+ * OpenTelemetry: with tracing disabled it is never loaded, and neither is the SDK. Thread-safe.
  */
 final class OtlpTracing implements Tracing {
     private static final System.Logger logger = System.getLogger(OtlpTracing.class.getName());

@@ -15,7 +15,7 @@ import java.util.Objects;
  * and closing the {@link Stage} records the metric that stage feeds, the slow-query log and the span's
  * end. Everything a stage reports goes through here, so each stage is instrumented once.
  *
- * <p>With tracing disabled no OpenTelemetry class is loaded and a stage costs two ticker reads and one
+ * <p>With tracing disabled the OpenTelemetry SDK is not loaded and a stage costs two ticker reads and one
  * small object. Thread-safe.
  */
 public final class Telemetry implements AutoCloseable {

@@ -3,7 +3,7 @@ package io.pgmcp.observability;
 import java.util.Optional;
 
 /**
- * Where spans go: nowhere ({@link #NONE}, the default — no OpenTelemetry class is loaded) or an OTLP
+ * Where spans go: nowhere ({@link #NONE}, the default — the OpenTelemetry SDK is not loaded) or an OTLP
  * collector ({@link OtlpTracing}). Thread-safe.
  */
 interface Tracing extends AutoCloseable {

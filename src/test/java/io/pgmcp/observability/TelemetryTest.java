@@ -79,6 +79,28 @@ class TelemetryTest {
     }
 
     @Test
+    void anOpenMetricsScrapeLinksAHistogramBucketToTheTraceOfASampledCall() throws Exception {
+        try (OtlpReceiver receiver = OtlpReceiver.start()) {
+            OtlpTracing tracing = new OtlpTracing(new TracingConfig(true, receiver.endpoint(), TracingProtocol.HTTP_PROTOBUF, 1.0, "t"), "1");
+            Metrics metrics = new Metrics("1", List.of());
+            Telemetry telemetry = new Telemetry(metrics, tracing, LoggingConfig.defaults(), Ticker.system());
+            try (Stage call = telemetry.toolCall("execute_sql", null, null); Stage execute = telemetry.stage(StageName.EXECUTE, "main")) {
+                call.attribute("k", 1L);
+                execute.attribute("k", 2L);
+            }
+            telemetry.close();
+            String traceId = receiver.span("execute").traceId();
+            try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "/metrics", metrics.registry());
+                 java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient()) {
+                String text = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                                + server.port().orElseThrow() + "/metrics")).header("Accept", "application/openmetrics-text").build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                assertTrue(text.lines().anyMatch(l -> l.startsWith("pg_mcp_db_query_duration_seconds_bucket") && l.contains(traceId)), text);
+            }
+        }
+    }
+
+    @Test
     void withoutTracingLinesHaveNoIdsEvenForACallerTraceparent() {
         ByteArrayOutputStream json = new ByteArrayOutputStream();
         LineHandler handler = new LineHandler(new PrintStream(json, true, StandardCharsets.UTF_8), new JsonLineFormatter());

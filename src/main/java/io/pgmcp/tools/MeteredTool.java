@@ -18,9 +18,9 @@ import java.util.Set;
 
 /**
  * Makes every tool call the root span of its trace (continuing a W3C {@code traceparent} from the
- * request's {@code _meta}), and records the request metrics of every tool call in one place (SPEC §10): in-flight requests,
- * {@code pg_mcp_requests_total}, {@code pg_mcp_request_duration_seconds}, the policy checks the error
- * code reveals and rate limit refusals — all read from the result's body ({@code success},
+ * request's {@code _meta}, failed with the call's error code), and records the request metrics of
+ * every tool call in one place (SPEC §10): in-flight requests, {@code pg_mcp_requests_total},
+ * {@code pg_mcp_request_duration_seconds}, the policy checks the error code reveals and rate limit refusals — all read from the result's body ({@code success},
  * {@code database}, {@code error_code}, {@code details.limit_type}).
  *
  * <p>Labels stay bounded: a database name the body reports that is not configured (or none) becomes
@@ -89,9 +89,6 @@ public final class MeteredTool implements Tool {
         if (!database.isEmpty()) {
             span.attribute("db.namespace", database);
         }
-        if (!body.path("success").asBoolean(false)) {
-            span.fail(errorCode(body.path("error_code").asText("")).name());
-        }
         if (body.path("success").asBoolean(false)) {
             metrics.recordRequest(database, Metrics.SUCCESS, seconds, "");
             if (body.has("result")) {
@@ -103,6 +100,7 @@ public final class MeteredTool implements Tool {
             return;
         }
         ErrorCode code = errorCode(body.path("error_code").asText(""));
+        span.fail(code.name());
         metrics.recordRequest(database, Metrics.ERROR, seconds, code.name());
         switch (code) {
             case SCHEMA_ACCESS_DENIED, TABLE_ACCESS_DENIED -> metrics.recordPolicyCheck(PolicyCheck.TABLE, PolicyResult.DENIED);

@@ -31,6 +31,7 @@ import io.pgmcp.tools.MeteredTool;
 import io.pgmcp.observability.Metrics;
 import io.pgmcp.observability.MetricsServer;
 import io.pgmcp.observability.PoolGauge;
+import io.pgmcp.observability.Telemetry;
 import io.pgmcp.audit.AuditException;
 import io.pgmcp.audit.AuditLog;
 import io.pgmcp.mcp.Tool;
@@ -65,6 +66,7 @@ public final class PgMcpServer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicReference<MetricsServer> metricsServer =
             new java.util.concurrent.atomic.AtomicReference<>();
     private final Thread metricsStart;
+    private final Telemetry telemetry;
 
     /**
      * @param audit the audit log the composition root opened from {@code audit} (closed by this server)
@@ -76,22 +78,25 @@ public final class PgMcpServer implements AutoCloseable {
         CatalogLoader loader = new CatalogLoader(Clock.systemUTC());
         List<Target> targets = new ArrayList<>();
         Random random = new Random();
+        List<PoolGauge> pools = new ArrayList<>();
+        for (DatabaseConfig db : config.databases()) {
+            int i = pools.size(); // pools are read at scrape time, when every database exists
+            pools.add(new PoolGauge(db.name(), () -> databases.get(i).poolStats().total(), () -> databases.get(i).poolStats().idle()));
+        }
+        Metrics metrics = new Metrics(version, pools);
+        this.telemetry = Telemetry.start(config.observability(), version, metrics, Ticker.system());
         for (DatabaseConfig db : config.databases()) {
             Target target = Target.create(db, config.server(), loader, json, Ticker.system(), Database.Resilience.of(db.name(),
-                    config.retry().database(), random, Sleeper.system(), Ticker.system(), Clock.systemUTC()));
+                    config.retry().database(), random, Sleeper.system(), Ticker.system(), Clock.systemUTC(),
+                    telemetry.retryListener("database")));
             databases.add(target.database());
             targets.add(target);
         }
         DatabaseRouter router = new DatabaseRouter(targets);
-        this.pipeline = new QueryPipeline(router, config.server());
-        this.llm = llmClient(config);
+        this.pipeline = new QueryPipeline(router, config.server(), telemetry);
+        this.llm = llmClient(config, telemetry);
         RateLimiter limiter = new RateLimiter(config.rateLimit(), Ticker.system());
         this.audit = audit;
-        List<PoolGauge> pools = new ArrayList<>();
-        for (Database database : databases) {
-            pools.add(new PoolGauge(database.name(), () -> database.poolStats().total(), () -> database.poolStats().idle()));
-        }
-        Metrics metrics = new Metrics(version, pools);
         // every tool: audited (one event per call, rate-limited ones included), metered, then rate limited
         List<Tool> tools = new ArrayList<>();
         tools.add(new QueryTool(new QuestionPipeline(pipeline, llm, new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET), limiter)));
@@ -100,7 +105,7 @@ public final class PgMcpServer implements AutoCloseable {
         }
         tools.add(new RefreshSchemaTool(router, config.server().queryTimeout()));
         for (Tool tool : tools) {
-            registry.add(new AuditedTool(new MeteredTool(new RateLimitedTool(tool, limiter), metrics,
+            registry.add(new AuditedTool(new MeteredTool(new RateLimitedTool(tool, limiter), telemetry,
                     new LinkedHashSet<>(pipeline.databaseNames())), audit));
         }
         registry.add(new SchemaResources(router, config.server().queryTimeout()));
@@ -117,13 +122,14 @@ public final class PgMcpServer implements AutoCloseable {
     }
 
     /** The OpenAI-compatible client with retries, or one that answers "LLM not configured". */
-    private static LlmClient llmClient(PgMcpConfig config) {
+    private static LlmClient llmClient(PgMcpConfig config, Telemetry telemetry) {
         if (!config.openai().configured()) {
             return new NotConfiguredClient();
         }
-        Retry retry = Retry.of("openai", config.retry().openai(), new Random(), Sleeper.system(), Ticker.system(), Retry.Listener.NONE);
+        Retry retry = Retry.of("openai", config.retry().openai(), new Random(), Sleeper.system(), Ticker.system(),
+                telemetry.retryListener("openai"));
         return new RetryingLlmClient(new OpenAiClient(config.openai()), retry,
-                RetryingLlmClient.budgetFor(config.openai(), config.retry().openai()));
+                RetryingLlmClient.budgetFor(config.openai(), config.retry().openai()), telemetry);
     }
 
     ServerInfo serverInfo() {
@@ -158,6 +164,7 @@ public final class PgMcpServer implements AutoCloseable {
             logger.log(System.Logger.Level.WARNING, "audit flush at shutdown failed: {0}", e.getMessage());
         }
         audit.close();
+        telemetry.close(); // exports the spans still buffered
         try {
             llm.close();
         } catch (Exception e) {

@@ -165,8 +165,15 @@ final class ConfigBinder {
                     + " (Jaeger and Zipkin ingest OTLP directly)");
         }
         String endpoint = httpUrl(n, "endpoint").orElse(d.endpoint());
-        TracingProtocol byPort = URI.create(endpoint).getPort() == 4318 ? TracingProtocol.HTTP_PROTOBUF : TracingProtocol.GRPC;
+        TracingProtocol byPort = URI.create(endpoint).getPort() == 4317 ? TracingProtocol.GRPC : TracingProtocol.HTTP_PROTOBUF;
         TracingProtocol protocol = n.choice("protocol", byPort);
+        if (enabled && protocol == TracingProtocol.GRPC) {
+            // the JDK HTTP sender speaks OTLP/HTTP only; gRPC would need OkHttp (Kotlin) or grpc-java
+            n.error(n.has("protocol") ? "protocol" : "endpoint", "OTLP over grpc"
+                    + (n.has("protocol") ? "" : " (the default for port 4317)")
+                    + " is not supported: pg-mcp exports traces over OTLP/HTTP; set protocol: http/protobuf and point"
+                    + " endpoint at the collector's OTLP/HTTP port (4318 by default, e.g. http://localhost:4318)");
+        }
         double sampleRate = n.number("sample_rate", d.sampleRate(), 0, 1);
         String serviceName = n.string("service_name", d.serviceName());
         return n.build(() -> new TracingConfig(enabled, endpoint, protocol, sampleRate, serviceName), d);

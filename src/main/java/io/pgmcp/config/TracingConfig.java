@@ -2,11 +2,15 @@ package io.pgmcp.config;
 
 import java.util.Objects;
 
-/** OpenTelemetry tracing, exported over OTLP (the only exporter) to {@code endpoint}. */
+/**
+ * OpenTelemetry tracing, exported over OTLP (the only exporter) to {@code endpoint}, the collector's
+ * base URL ({@code /v1/traces} is appended). Only {@code http/protobuf} can be enabled: the JDK HTTP
+ * sender has no gRPC.
+ */
 public record TracingConfig(boolean enabled, String endpoint, TracingProtocol protocol, double sampleRate,
         String serviceName) {
 
-    public static final String DEFAULT_ENDPOINT = "http://localhost:4317";
+    public static final String DEFAULT_ENDPOINT = "http://localhost:4318";
 
     public TracingConfig {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -21,6 +25,6 @@ public record TracingConfig(boolean enabled, String endpoint, TracingProtocol pr
     }
 
     public static TracingConfig defaults() {
-        return new TracingConfig(false, DEFAULT_ENDPOINT, TracingProtocol.GRPC, 0.1, "pg-mcp");
+        return new TracingConfig(false, DEFAULT_ENDPOINT, TracingProtocol.HTTP_PROTOBUF, 0.1, "pg-mcp");
     }
 }

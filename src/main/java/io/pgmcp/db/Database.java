@@ -83,7 +83,13 @@ public final class Database implements AutoCloseable {
         /** Retries and probes as {@code config} ({@code retry.database}) says, the default network margin. */
         public static Resilience of(String database, RetryConfig config, RandomGenerator random, Sleeper sleeper, Ticker ticker,
                                     InstantSource clock) {
-            return new Resilience(Retry.of("database '" + database + "'", config, random, sleeper, ticker, Retry.Listener.NONE),
+            return of(database, config, random, sleeper, ticker, clock, Retry.Listener.NONE);
+        }
+
+        /** As above, with a listener told about every attempt (for metrics). */
+        public static Resilience of(String database, RetryConfig config, RandomGenerator random, Sleeper sleeper, Ticker ticker,
+                                    InstantSource clock, Retry.Listener listener) {
+            return new Resilience(Retry.of("database '" + database + "'", config, random, sleeper, ticker, listener),
                     new Availability(database, Availability.probeBackoff(config, random), ticker, clock), DEFAULT_NETWORK_MARGIN);
         }
 

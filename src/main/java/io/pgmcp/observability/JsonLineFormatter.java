@@ -7,18 +7,17 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.logging.Formatter;
 import java.util.logging.LogRecord;
 
 /**
- * Formats a record as one JSON object: {@code ts, level, logger, msg, thread} and, when the record
- * carries one, {@code error} (type and message) and {@code stack}.
+ * Formats a record as one JSON object: {@code ts, level, logger, msg, thread}, inside a span
+ * {@code trace_id} and {@code span_id}, and, when the record carries one, {@code error} (type and message) and {@code stack}.
  */
-final class JsonLineFormatter extends Formatter {
+final class JsonLineFormatter extends LineFormatter {
     private final JsonFactory factory = new JsonFactory();
 
     @Override
-    public String format(LogRecord record) {
+    String format(LogRecord record, TraceIds ids) {
         StringWriter out = new StringWriter(160);
         try (JsonGenerator json = factory.createGenerator(out)) {
             json.writeStartObject();
@@ -28,6 +27,10 @@ final class JsonLineFormatter extends Formatter {
             json.writeStringField("msg", String.valueOf(formatMessage(record)));
             json.writeStringField("thread", Thread.currentThread().getName().isEmpty()
                     ? "virtual-" + Thread.currentThread().threadId() : Thread.currentThread().getName());
+            if (ids != null) {
+                json.writeStringField("trace_id", ids.traceId());
+                json.writeStringField("span_id", ids.spanId());
+            }
             Throwable error = record.getThrown();
             if (error != null) {
                 json.writeStringField("error", error.getClass().getName() + ": " + error.getMessage());

@@ -1,7 +1,9 @@
 package io.pgmcp.observability;
 
 import java.io.PrintStream;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -10,6 +12,7 @@ import java.util.logging.LogRecord;
 final class LineHandler extends Handler {
     private final PrintStream stream;
     private final ReentrantLock lock = new ReentrantLock();
+    private volatile Supplier<Optional<TraceIds>> traceIds = Optional::empty;
 
     LineHandler(PrintStream stream, Formatter formatter) {
         this.stream = stream;
@@ -23,7 +26,8 @@ final class LineHandler extends Handler {
         }
         String line;
         try {
-            line = getFormatter().format(record);
+            line = getFormatter() instanceof LineFormatter lines ? lines.format(record, traceIds.get().orElse(null))
+                    : getFormatter().format(record);
         } catch (RuntimeException e) {
             line = "{\"level\":\"ERROR\",\"logger\":\"io.pgmcp.observability\",\"msg\":\"unformattable log record\"}";
         }
@@ -35,6 +39,11 @@ final class LineHandler extends Handler {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Where the ids of the current span come from; read on the logging thread for every record. */
+    void traceIds(Supplier<Optional<TraceIds>> source) {
+        this.traceIds = source;
     }
 
     @Override

@@ -41,6 +41,18 @@ public final class Logging {
         }
     }
 
+    /**
+     * From now on, lines logged inside a span carry its {@code trace_id} and {@code span_id}
+     * ({@code logging.include_trace_id}); applies to the handler {@link #install} put on the root logger.
+     */
+    public static void traceIds(java.util.function.Supplier<java.util.Optional<TraceIds>> source) {
+        for (Handler handler : Logger.getLogger("").getHandlers()) {
+            if (handler instanceof LineHandler lines) {
+                lines.traceIds(source);
+            }
+        }
+    }
+
     /** Installs the handler at a {@link System.Logger.Level}. */
     public static void install(System.Logger.Level level, boolean json, PrintStream stream) {
         install(switch (level) {

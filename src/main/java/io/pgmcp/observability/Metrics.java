@@ -1,6 +1,7 @@
 package io.pgmcp.observability;
 
 import io.pgmcp.resilience.LimitType;
+import io.pgmcp.resilience.Retry;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -43,6 +44,8 @@ public final class Metrics {
     private final Gauge rateLimitCurrent;
     private final Counter rateLimitExceededTotal;
     private final Counter policyCheckTotal;
+    private final Histogram guardDuration;
+    private final Counter retryAttemptsTotal;
 
     /**
      * Registers all metrics.
@@ -95,6 +98,13 @@ public final class Metrics {
 
         policyCheckTotal = Counter.builder().name("pg_mcp_policy_check_total").help("Total number of policy checks")
                 .labelNames("check_type", "result").register(registry);
+
+        guardDuration = Histogram.builder().name("pg_mcp_guard_duration_seconds")
+                .help("SQL guard duration (lex, parse, access policy) in seconds").labelNames("database").classicOnly()
+                .classicUpperBounds(0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05).register(registry);
+        retryAttemptsTotal = Counter.builder().name("pg_mcp_retry_attempts_total")
+                .help("Attempts of retried operations by how they ended (success, retry, failure)")
+                .labelNames("operation", "outcome").register(registry);
 
         Info serviceInfo = Info.builder().name("pg_mcp_service").help("Service information").labelNames("version").register(registry);
         serviceInfo.setLabelValues(version);
@@ -165,6 +175,31 @@ public final class Metrics {
         openaiRequestDuration.observe(durationSeconds);
         openaiTokensTotal.labelValues("prompt").inc(promptTokens);
         openaiTokensTotal.labelValues("completion").inc(completionTokens);
+    }
+
+    /** Records the SQL guard's time for one statement of {@code database}. */
+    public void recordGuard(String database, double durationSeconds) {
+        guardDuration.labelValues(database).observe(durationSeconds);
+    }
+
+    /**
+     * A listener that counts each attempt of {@code operation} by outcome in
+     * {@code pg_mcp_retry_attempts_total}.
+     *
+     * @param operation a fixed word: "openai" or "database"
+     */
+    public Retry.Listener retryListener(String operation) {
+        Objects.requireNonNull(operation, "operation");
+        return new Retry.Listener() {
+            @Override
+            public void onRetry(int attempt, java.time.Duration delay, Exception failure) {
+            }
+
+            @Override
+            public void onAttempt(int attempt, Retry.Outcome outcome) {
+                retryAttemptsTotal.labelValues(operation, outcome.name().toLowerCase(java.util.Locale.ROOT)).inc();
+            }
+        };
     }
 
     /** Records one refusal by the rate limiter. */

@@ -11,6 +11,9 @@ import io.pgmcp.db.ExecutionLimits;
 import io.pgmcp.db.PoolTimeoutException;
 import io.pgmcp.db.ResultTable;
 import io.pgmcp.db.SqlFailure;
+import io.pgmcp.observability.Stage;
+import io.pgmcp.observability.StageName;
+import io.pgmcp.observability.Telemetry;
 import io.pgmcp.sql.ExplainPolicy;
 import io.pgmcp.sql.PlanEstimate;
 import io.pgmcp.sql.Verdict;
@@ -28,10 +31,22 @@ public final class QueryPipeline {
     private static final com.fasterxml.jackson.databind.ObjectMapper PLAN_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final DatabaseRouter router;
     private final ServerConfig server;
+    private final Telemetry telemetry;
 
+    /** A pipeline whose stages are measured into a registry nobody reads. */
     public QueryPipeline(DatabaseRouter router, ServerConfig server) {
+        this(router, server, Telemetry.discarding());
+    }
+
+    /** @param telemetry measures and traces the guard, EXPLAIN and execution stages */
+    public QueryPipeline(DatabaseRouter router, ServerConfig server, Telemetry telemetry) {
         this.router = router;
         this.server = server;
+        this.telemetry = java.util.Objects.requireNonNull(telemetry, "telemetry");
+    }
+
+    Telemetry telemetry() {
+        return telemetry;
     }
 
     public DatabaseRouter router() {
@@ -73,7 +88,7 @@ public final class QueryPipeline {
      */
     QueryOutcome checkAndRun(Target target, Catalog catalog, String sql, int limit, CancelSignal cancel, Progress progress,
                              boolean execute) {
-        Verdict verdict = target.guard().check(sql, catalog);
+        Verdict verdict = guard(target, catalog, sql);
         return switch (verdict) {
             case Verdict.Denied denied -> new QueryOutcome.Failure(ErrorCode.valueOf(denied.reason().name()),
                     denied.message(), denied.details());
@@ -92,6 +107,18 @@ public final class QueryPipeline {
                 yield execute(target, new Verdict.Allowed(allowed.sql(), allowed.rewritten(), warnings), limit, cancel);
             }
         };
+    }
+
+    private Verdict guard(Target target, Catalog catalog, String sql) {
+        try (Stage stage = telemetry.stage(StageName.GUARD, target.name()).sql(sql)) {
+            Verdict verdict = target.guard().check(sql, catalog);
+            switch (verdict) {
+                case Verdict.Allowed allowed -> stage.attribute("pg_mcp.guard.verdict", "allowed")
+                        .attribute("pg_mcp.guard.rewritten", allowed.rewritten());
+                case Verdict.Denied denied -> stage.attribute("pg_mcp.guard.verdict", "denied").fail(denied.reason().name());
+            }
+            return verdict;
+        }
     }
 
     /**
@@ -121,12 +148,23 @@ public final class QueryPipeline {
         if (!policy.config().enabled()) {
             return new Plan(null, List.of());
         }
+        try (Stage stage = telemetry.stage(StageName.EXPLAIN, target.name())) {
+            Plan plan = plan(target, sql, catalog, policy, stage);
+            if (plan.failure() != null) {
+                stage.fail(plan.failure().code().name());
+            }
+            return plan;
+        }
+    }
+
+    private Plan plan(Target target, String sql, Catalog catalog, ExplainPolicy policy, Stage stage) {
         PlanEstimate estimate = target.plans().get(sql).orElse(null);
         if (estimate == null) {
             try {
                 String json = target.database().explain(sql, policy.config().timeout(), target.policy().searchPath());
                 estimate = ExplainPolicy.estimate(PLAN_JSON.readTree(json));
                 target.plans().put(sql, estimate);
+                stage.attribute("pg_mcp.explain.cache_hit", false);
             } catch (SQLException e) {
                 SqlFailure failure = SqlFailure.of(e, false);
                 if (failure.kind() == SqlFailure.Kind.TIMEOUT) {
@@ -140,7 +178,10 @@ public final class QueryPipeline {
                 return new Plan(new QueryOutcome.Failure(ErrorCode.INTERNAL_ERROR,
                         "pg-mcp could not read PostgreSQL's plan for this query.", JsonNodeFactory.instance.objectNode()), List.of());
             }
+        } else {
+            stage.attribute("pg_mcp.explain.cache_hit", true);
         }
+        stage.attribute("pg_mcp.explain.total_cost", estimate.totalCost()).attribute("pg_mcp.explain.rows", estimate.rows());
         return switch (policy.decide(estimate, catalog, target.policy().searchPath())) {
             case ExplainPolicy.Decision.Pass pass -> new Plan(null, pass.warnings());
             case ExplainPolicy.Decision.Refuse refuse -> new Plan(new QueryOutcome.Failure(
@@ -152,12 +193,19 @@ public final class QueryPipeline {
     private QueryOutcome execute(Target target, Verdict.Allowed allowed, int limit, CancelSignal cancel) {
         ExecutionLimits limits = new ExecutionLimits(limit, server.maxResultBytes(), server.queryTimeout(),
                 target.policy().searchPath());
-        try {
-            ResultTable table = target.database().query(allowed.sql(), limits, cancel);
-            return new QueryOutcome.Success(target.name(), allowed.sql(), Optional.empty(), Optional.of(table),
-                    allowed.warnings(), allowed.rewritten());
-        } catch (SQLException e) {
-            return failure(target, e, e instanceof io.pgmcp.db.Database.CancelledException);
+        try (Stage stage = telemetry.stage(StageName.EXECUTE, target.name()).sql(allowed.sql())) {
+            try {
+                ResultTable table = target.database().query(allowed.sql(), limits, cancel);
+                stage.attribute("db.response.returned_rows", table.rowCount()).attribute("pg_mcp.truncated", table.truncated());
+                return new QueryOutcome.Success(target.name(), allowed.sql(), Optional.empty(), Optional.of(table),
+                        allowed.warnings(), allowed.rewritten());
+            } catch (SQLException e) {
+                QueryOutcome failure = failure(target, e, e instanceof io.pgmcp.db.Database.CancelledException);
+                if (failure instanceof QueryOutcome.Failure f) {
+                    stage.fail(f.code().name());
+                }
+                return failure;
+            }
         }
     }
 

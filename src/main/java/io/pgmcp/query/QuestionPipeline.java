@@ -13,6 +13,9 @@ import io.pgmcp.llm.LlmClient;
 import io.pgmcp.llm.LlmException;
 import io.pgmcp.llm.PromptBuilder;
 import io.pgmcp.llm.SqlReply;
+import io.pgmcp.observability.Stage;
+import io.pgmcp.observability.StageName;
+import io.pgmcp.observability.Telemetry;
 import io.pgmcp.resilience.Admission;
 import io.pgmcp.resilience.RateLimiter;
 import java.util.ArrayList;
@@ -45,6 +48,7 @@ public final class QuestionPipeline {
     private final LlmClient llm;
     private final PromptBuilder prompts;
     private final RateLimiter limiter;
+    private final Telemetry telemetry;
 
     /** @param limiter the LLM token budgets, checked before every model call (see SPEC §9) */
     public QuestionPipeline(QueryPipeline pipeline, LlmClient llm, PromptBuilder prompts, RateLimiter limiter) {
@@ -52,6 +56,7 @@ public final class QuestionPipeline {
         this.llm = llm;
         this.prompts = prompts;
         this.limiter = limiter;
+        this.telemetry = pipeline.telemetry();
     }
 
     public QueryOutcome ask(String question, Optional<String> database, ReturnType returnType, Integer limit,
@@ -76,17 +81,26 @@ public final class QuestionPipeline {
         for (int attempt = 1; attempt <= attempts; attempt++) {
             progress.report(1, 4, attempt == 1 ? "generating SQL" : "generating SQL (attempt " + attempt + ")");
             Completion completion;
-            try {
-                completion = complete(new ChatRequest(List.copyOf(messages), true), cancel);
-            } catch (LlmException e) {
-                return openAiError(e);
-            } catch (TokensRefused refused) {
-                return refused.failure;
+            Optional<SqlReply> reply;
+            try (Stage stage = telemetry.stage(StageName.SQL_GENERATION, target.name()).attribute("pg_mcp.attempt", attempt)) {
+                try {
+                    completion = complete(new ChatRequest(List.copyOf(messages), true), cancel);
+                } catch (LlmException e) {
+                    stage.fail(ErrorCode.OPENAI_ERROR.name());
+                    return openAiError(e);
+                } catch (TokensRefused refused) {
+                    stage.fail(refused.failure.code().name());
+                    return refused.failure;
+                }
+                reply = SqlReply.parse(completion.content());
+                if (reply.isEmpty()) {
+                    stage.fail(ErrorCode.OPENAI_ERROR.name());
+                }
             }
-            Optional<SqlReply> reply = SqlReply.parse(completion.content());
             messages.add(new ChatMessage("assistant", completion.content() == null ? "" : completion.content()));
             if (reply.isEmpty()) {
                 last = new QueryOutcome.Failure(ErrorCode.OPENAI_ERROR, "The model produced no SQL.", details("attempts", attempt));
+                retried(target, attempt, attempts, ErrorCode.OPENAI_ERROR);
                 messages.add(new ChatMessage("user", "That was not a SQL query. Answer only with the JSON object "
                         + "{\"sql\": \"...\", \"explanation\": \"...\"}."));
                 continue;
@@ -99,6 +113,7 @@ public final class QuestionPipeline {
                 if (!FIXABLE.contains(failure.code())) {
                     return failure;
                 }
+                retried(target, attempt, attempts, failure.code());
                 messages.add(new ChatMessage("user", "Previous attempt failed with: " + failure.code() + ": "
                         + failure.message() + "\nFix the SQL and answer with the JSON object again."));
                 continue;
@@ -112,6 +127,13 @@ public final class QuestionPipeline {
                     returnType == ReturnType.SQL ? Optional.empty() : success.result(), warnings, success.rewritten());
         }
         return last;
+    }
+
+    /** Counts a feedback retry ({@code pg_mcp_sql_retries_total}) when another attempt follows. */
+    private void retried(Target target, int attempt, int attempts, ErrorCode reason) {
+        if (attempt < attempts) {
+            telemetry.sqlRetry(target.name(), reason.name());
+        }
     }
 
     /** Asks the model whether the rows answer the question; a "no" is a warning, any failure is ignored. */
@@ -152,15 +174,21 @@ public final class QuestionPipeline {
         for (ChatMessage message : request.messages()) {
             estimate += RateLimiter.estimateTokens(message.content());
         }
-        switch (limiter.acquireTokens(estimate, cancel::onCancel)) {
-            case Admission.Granted granted -> { }
-            case Admission.Refused refused -> {
-                ObjectNode details = JsonNodeFactory.instance.objectNode();
-                refused.details().forEach(details::putPOJO);
-                throw new TokensRefused(new QueryOutcome.Failure(ErrorCode.RATE_LIMIT_EXCEEDED, refused.message(), details));
+        try (Stage stage = telemetry.stage(StageName.RATE_LIMIT, "").attribute("pg_mcp.rate_limit.tokens", estimate)) {
+            switch (limiter.acquireTokens(estimate, cancel::onCancel)) {
+                case Admission.Granted granted -> stage.attribute("pg_mcp.rate_limit.waited_ms", granted.waited().toMillis());
+                case Admission.Refused refused -> {
+                    ObjectNode details = JsonNodeFactory.instance.objectNode();
+                    refused.details().forEach(details::putPOJO);
+                    stage.fail(ErrorCode.RATE_LIMIT_EXCEEDED.name());
+                    throw new TokensRefused(new QueryOutcome.Failure(ErrorCode.RATE_LIMIT_EXCEEDED, refused.message(), details));
+                }
+                case Admission.Cancelled cancelled -> {
+                    stage.fail("CANCELLED");
+                    throw new TokensRefused(new QueryOutcome.Failure(ErrorCode.INTERNAL_ERROR,
+                            "The call was cancelled.", JsonNodeFactory.instance.objectNode()));
+                }
             }
-            case Admission.Cancelled cancelled -> throw new TokensRefused(new QueryOutcome.Failure(ErrorCode.INTERNAL_ERROR,
-                    "The call was cancelled.", JsonNodeFactory.instance.objectNode()));
         }
         Completion completion;
         try {

@@ -33,7 +33,17 @@ public final class Retry {
         T call() throws E;
     }
 
-    /** Told about every retry before its wait. Must be quick and must not throw. */
+    /** How one attempt ended. */
+    public enum Outcome {
+        /** It succeeded. */
+        SUCCESS,
+        /** It failed and another attempt follows. */
+        RETRY,
+        /** It failed and was the last: not retryable, out of retries or budget, interrupted, or a bug. */
+        FAILURE
+    }
+
+    /** Told about every retry before its wait, and about how every attempt ended. Must be quick and must not throw. */
     @FunctionalInterface
     public interface Listener {
         Listener NONE = (attempt, delay, failure) -> { };
@@ -44,6 +54,14 @@ public final class Retry {
          * @param failure why the attempt failed
          */
         void onRetry(int attempt, Duration delay, Exception failure);
+
+        /**
+         * Called once per attempt, when it has ended (for a {@link Outcome#RETRY} before {@link #onRetry}).
+         *
+         * @param attempt the attempt (1 for the first try)
+         */
+        default void onAttempt(int attempt, Outcome outcome) {
+        }
     }
 
     private final String name;
@@ -97,22 +115,28 @@ public final class Retry {
             logger.log(DEBUG, () -> name + ": attempt " + number + " of " + (maxRetries + 1));
             E failure;
             try {
-                return operation.call();
+                T result = operation.call();
+                listener.onAttempt(attempt, Outcome.SUCCESS);
+                return result;
             } catch (RuntimeException bug) {
+                listener.onAttempt(attempt, Outcome.FAILURE);
                 throw bug;
             } catch (Exception e) {
                 failure = checked(e);
             }
             if (!retryable.test(failure)) {
                 logger.log(DEBUG, () -> name + ": attempt " + number + " failed, not retryable: " + failure.getMessage());
+                listener.onAttempt(attempt, Outcome.FAILURE);
                 throw failure;
             }
             if (attempt > maxRetries) {
                 logger.log(INFO, () -> name + ": giving up after " + number + " attempts: " + failure.getMessage());
+                listener.onAttempt(attempt, Outcome.FAILURE);
                 throw failure;
             }
             if (Thread.currentThread().isInterrupted()) {
                 failure.addSuppressed(new InterruptedException("interrupted before retry " + attempt));
+                listener.onAttempt(attempt, Outcome.FAILURE);
                 throw failure;
             }
             Duration delay = delayAfter(attempt, failure);
@@ -120,11 +144,13 @@ public final class Retry {
             if (saturatedNanos(delay) > remaining) {
                 logger.log(INFO, () -> name + ": not retrying after attempt " + number + ", waiting " + millis(delay)
                         + " would exceed the budget of " + millis(budget) + ": " + failure.getMessage());
+                listener.onAttempt(attempt, Outcome.FAILURE);
                 throw failure;
             }
             logger.log(INFO, () -> name + ": attempt " + number + " failed, retrying in " + millis(delay) + ": "
                     + failure.getMessage());
             retries.incrementAndGet();
+            listener.onAttempt(attempt, Outcome.RETRY);
             listener.onRetry(attempt, delay, failure);
             try {
                 sleeper.sleep(delay);

@@ -9,15 +9,18 @@ import io.pgmcp.mcp.ToolResult;
 import io.pgmcp.observability.Metrics;
 import io.pgmcp.observability.Metrics.PolicyCheck;
 import io.pgmcp.observability.Metrics.PolicyResult;
+import io.pgmcp.observability.Stage;
+import io.pgmcp.observability.Telemetry;
 import io.pgmcp.query.ErrorCode;
 import io.pgmcp.resilience.LimitType;
 import java.util.Arrays;
 import java.util.Set;
 
 /**
- * Records the request metrics of every tool call in one place (SPEC §10): in-flight requests,
- * {@code pg_mcp_requests_total}, {@code pg_mcp_request_duration_seconds}, the policy checks the error
- * code reveals and rate limit refusals — all read from the result's body ({@code success},
+ * Makes every tool call the root span of its trace (continuing a W3C {@code traceparent} from the
+ * request's {@code _meta}, failed with the call's error code), and records the request metrics of
+ * every tool call in one place (SPEC §10): in-flight requests, {@code pg_mcp_requests_total},
+ * {@code pg_mcp_request_duration_seconds}, the policy checks the error code reveals and rate limit refusals — all read from the result's body ({@code success},
  * {@code database}, {@code error_code}, {@code details.limit_type}).
  *
  * <p>Labels stay bounded: a database name the body reports that is not configured (or none) becomes
@@ -27,13 +30,22 @@ import java.util.Set;
  */
 public final class MeteredTool implements Tool {
     private final Tool tool;
+    private final String name;
+    private final Telemetry telemetry;
     private final Metrics metrics;
     private final Set<String> databases;
 
     /** @param databases the configured database names: the only values of the {@code database} label besides "" */
     public MeteredTool(Tool tool, Metrics metrics, Set<String> databases) {
+        this(tool, Telemetry.metricsOnly(metrics), databases);
+    }
+
+    /** As above; the call is also the root span of its trace (continuing the caller's {@code _meta.traceparent}). */
+    public MeteredTool(Tool tool, Telemetry telemetry, Set<String> databases) {
         this.tool = tool;
-        this.metrics = metrics;
+        this.name = tool.definition().name();
+        this.telemetry = telemetry;
+        this.metrics = telemetry.metrics();
         this.databases = Set.copyOf(databases);
     }
 
@@ -45,25 +57,38 @@ public final class MeteredTool implements Tool {
     @Override
     public ToolResult call(ObjectNode arguments, RequestContext context) throws Exception {
         String requested = known(arguments.get("database"));
-        long start = System.nanoTime();
-        metrics.requestStarted(requested);
-        ToolResult result;
-        try {
-            result = tool.call(arguments, context);
-        } catch (Exception | Error e) {
+        ObjectNode meta = context.meta();
+        try (Stage span = telemetry.toolCall(name, text(meta, "traceparent"), text(meta, "tracestate"))) {
+            span.attribute("mcp.session.id", context.sessionId());
+            long start = System.nanoTime();
+            metrics.requestStarted(requested);
+            ToolResult result;
+            try {
+                result = tool.call(arguments, context);
+            } catch (Exception | Error e) {
+                double seconds = (System.nanoTime() - start) / 1e9;
+                metrics.recordRequest(requested, Metrics.ERROR, seconds, ErrorCode.INTERNAL_ERROR.name());
+                span.fail(ErrorCode.INTERNAL_ERROR.name());
+                throw e;
+            } finally {
+                metrics.requestFinished(requested);
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
-            metrics.recordRequest(requested, Metrics.ERROR, seconds, ErrorCode.INTERNAL_ERROR.name());
-            throw e;
-        } finally {
-            metrics.requestFinished(requested);
+            record(result.structuredContent(), requested, seconds, span);
+            return result;
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        record(result.structuredContent(), requested, seconds);
-        return result;
     }
 
-    private void record(ObjectNode body, String requested, double seconds) {
+    private static String text(ObjectNode meta, String key) {
+        JsonNode value = meta.get(key);
+        return value != null && value.isTextual() ? value.asText() : null;
+    }
+
+    private void record(ObjectNode body, String requested, double seconds, Stage span) {
         String database = body.has("database") ? known(body.get("database")) : requested;
+        if (!database.isEmpty()) {
+            span.attribute("db.namespace", database);
+        }
         if (body.path("success").asBoolean(false)) {
             metrics.recordRequest(database, Metrics.SUCCESS, seconds, "");
             if (body.has("result")) {
@@ -75,6 +100,7 @@ public final class MeteredTool implements Tool {
             return;
         }
         ErrorCode code = errorCode(body.path("error_code").asText(""));
+        span.fail(code.name());
         metrics.recordRequest(database, Metrics.ERROR, seconds, code.name());
         switch (code) {
             case SCHEMA_ACCESS_DENIED, TABLE_ACCESS_DENIED -> metrics.recordPolicyCheck(PolicyCheck.TABLE, PolicyResult.DENIED);

@@ -231,7 +231,7 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void tracingProtocolDefaultsToGrpcExceptOnPort4318() throws ConfigException {
+    void tracingProtocolDefaultsToHttpExceptOnPort4317() throws ConfigException {
         ConfigFixture fixture = new ConfigFixture(dir);
         String base = ConfigFixture.MINIMAL_DATABASE + "observability: {tracing: {endpoint: \"%s\"%s}}\n";
 
@@ -241,6 +241,8 @@ class ConfigLoaderTest {
                 .config().observability().tracing().protocol());
         assertEquals(TracingProtocol.GRPC, fixture.load(base.formatted("http://c:4318", ", protocol: grpc"))
                 .config().observability().tracing().protocol());
+        assertEquals(TracingProtocol.HTTP_PROTOBUF, fixture.load(base.formatted("https://otlp.example.com", ""))
+                .config().observability().tracing().protocol(), "only port 4317 means gRPC");
     }
 
     @Test

@@ -234,6 +234,23 @@ class ConfigValidationTest {
     }
 
     @Test
+    void rejectsEnabledTracingOverGrpcWhichTheJdkSenderCannotSpeak() throws ConfigException {
+        assertOnly("observability.tracing.protocol: OTLP over grpc is not supported: pg-mcp exports traces over OTLP/HTTP;"
+                        + " set protocol: http/protobuf and point endpoint at the collector's OTLP/HTTP port (4318 by default,"
+                        + " e.g. http://localhost:4318)",
+                errorsWith("observability: {tracing: {enabled: true, protocol: grpc}}\n"));
+        assertOnly("observability.tracing.endpoint: OTLP over grpc (the default for port 4317) is not"
+                        + " supported: pg-mcp exports traces over OTLP/HTTP; set protocol: http/protobuf and point endpoint at the"
+                        + " collector's OTLP/HTTP port (4318 by default, e.g. http://localhost:4318)",
+                errorsWith("observability: {tracing: {enabled: true, endpoint: \"http://otel:4317\"}}\n"));
+        assertEquals(TracingProtocol.HTTP_PROTOBUF, fixture.load(ConfigFixture.MINIMAL_DATABASE
+                + "observability: {tracing: {enabled: true, endpoint: \"http://otel:4317\", protocol: http/protobuf}}\n")
+                .config().observability().tracing().protocol(), "any port works with http/protobuf");
+        assertEquals("http://localhost:4318", fixture.load(ConfigFixture.MINIMAL_DATABASE + "observability: {tracing: {enabled: true}}\n")
+                .config().observability().tracing().endpoint(), "the default endpoint is OTLP/HTTP");
+    }
+
+    @Test
     void rejectsNonHttpUrls() {
         assertOnly("openai.base_url: must be an http:// or https:// URL with a host", errorsWith("openai: {base_url: \"ftp://x\"}\n"));
         assertOnly("observability.tracing.endpoint: must be an http:// or https:// URL with a host",

@@ -14,6 +14,7 @@ import io.pgmcp.observability.Metrics.PolicyCheck;
 import io.pgmcp.observability.Metrics.PolicyResult;
 import io.pgmcp.resilience.LimitType;
 import io.pgmcp.tools.MeteredTool;
+import io.pgmcp.tools.TestContext;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -84,7 +85,7 @@ class MetricsServerTest {
                     "pg_mcp_db_pool_size", "pg_mcp_db_pool_available", "pg_mcp_db_query_duration_seconds_count",
                     "pg_mcp_openai_tokens_used_total", "pg_mcp_openai_requests_total", "pg_mcp_openai_request_duration_seconds_count",
                     "pg_mcp_rate_limit_current", "pg_mcp_rate_limit_exceeded_total", "pg_mcp_policy_check_total", "pg_mcp_service_info")) {
-                assertTrue(scrape.has(name), name + " is missing from\n" + scrape.text);
+                assertTrue(scrape.has(name), name + " is missing from\n" + scrape.text());
             }
             assertEquals(1.0, scrape.value("pg_mcp_requests_in_flight", "database", "main"));
             assertEquals(1.0, scrape.value("pg_mcp_sql_retries_total", "database", "main", "reason", "SYNTAX_ERROR"));
@@ -128,7 +129,7 @@ class MetricsServerTest {
             Scrape scrape = scrape(server, "/metrics");
             assertEquals(4.0, scrape.value("pg_mcp_db_pool_size", "database", "main"));
             assertEquals(1.0, scrape.value("pg_mcp_service_info", "version", "dev"));
-            assertFalse(scrape.text.contains("pg_mcp_db_pool_size{database=\"broken\"}"), scrape.text);
+            assertFalse(scrape.text().contains("pg_mcp_db_pool_size{database=\"broken\"}"), scrape.text());
             assertEquals(0.0, scrape.value("pg_mcp_db_pool_available", "database", "broken"));
         }
     }
@@ -139,8 +140,8 @@ class MetricsServerTest {
         metrics.registerJvmMetrics();
         try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "/metrics", metrics.registry())) {
             Scrape scrape = scrape(server, "/metrics");
-            assertTrue(scrape.has("jvm_memory_used_bytes"), scrape.text);
-            assertTrue(scrape.has("jvm_threads_current"), scrape.text);
+            assertTrue(scrape.has("jvm_memory_used_bytes"), scrape.text());
+            assertTrue(scrape.has("jvm_threads_current"), scrape.text());
         }
     }
 
@@ -152,11 +153,11 @@ class MetricsServerTest {
         ObjectNode details = JSON.objectNode().put("limit_type", "per_client_per_minute");
         Tool limited = new MeteredTool(stub(args -> ToolResult.error(failure(null, "RATE_LIMIT_EXCEEDED", details))), metrics, Set.of("main"));
         Tool unknown = new MeteredTool(stub(args -> ToolResult.error(failure("secret-name", "SOMETHING_ELSE", null))), metrics, Set.of("main"));
-        ok.call(JSON.objectNode(), null);
-        ok.call(JSON.objectNode().put("database", "main"), null);
-        denied.call(JSON.objectNode(), null);
-        limited.call(JSON.objectNode().put("database", "not-configured"), null);
-        unknown.call(JSON.objectNode(), null);
+        ok.call(JSON.objectNode(), new TestContext());
+        ok.call(JSON.objectNode().put("database", "main"), new TestContext());
+        denied.call(JSON.objectNode(), new TestContext());
+        limited.call(JSON.objectNode().put("database", "not-configured"), new TestContext());
+        unknown.call(JSON.objectNode(), new TestContext());
         try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "/metrics", metrics.registry())) {
             Scrape scrape = scrape(server, "/metrics");
             assertEquals(2.0, scrape.value("pg_mcp_requests_total", "database", "main", "error_code", "", "status", "success"));
@@ -171,8 +172,8 @@ class MetricsServerTest {
             assertEquals(1.0, scrape.value("pg_mcp_policy_check_total", "check_type", "column", "result", "denied"));
             assertEquals(2.0, scrape.value("pg_mcp_policy_check_total", "check_type", "explain", "result", "passed"));
             assertEquals(1.0, scrape.value("pg_mcp_rate_limit_exceeded_total", "limit_type", "per_client_per_minute"));
-            assertFalse(scrape.text.contains("secret-name"), "unconfigured database names never become label values");
-            assertFalse(scrape.text.contains("not-configured"), "unconfigured database names never become label values");
+            assertFalse(scrape.text().contains("secret-name"), "unconfigured database names never become label values");
+            assertFalse(scrape.text().contains("not-configured"), "unconfigured database names never become label values");
         }
     }
 
@@ -183,7 +184,7 @@ class MetricsServerTest {
             throw new IllegalStateException("boom");
         }), metrics, Set.of("main"));
         try {
-            failing.call(JSON.objectNode().put("database", "main"), null);
+            failing.call(JSON.objectNode().put("database", "main"), new TestContext());
         } catch (IllegalStateException expected) {
             // the session's error mapper answers it; the decorator only records
         }
@@ -243,7 +244,7 @@ class MetricsServerTest {
         return new Tool() {
             @Override
             public ToolDefinition definition() {
-                return null;
+                return new ToolDefinition("stub", null, "a stub", JSON.objectNode().put("type", "object"), null, null);
             }
 
             @Override
@@ -275,59 +276,6 @@ class MetricsServerTest {
     }
 
     private static Scrape scrape(MetricsServer server, String path) throws IOException, InterruptedException {
-        int port = server.port().orElseThrow();
-        try (HttpClient client = HttpClient.newHttpClient()) {
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .header("Accept", "text/plain").build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, response.statusCode(), response.body());
-            return new Scrape(response.body());
-        }
-    }
-
-    /** The Prometheus text exposition, as series name + sorted labels to value. */
-    private record Scrape(String text, List<Map.Entry<String, Map<String, String>>> series, List<Double> values) {
-        private static final Pattern LINE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})? (\\S+)$");
-        private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
-
-        Scrape(String text) {
-            this(text, new ArrayList<>(), new ArrayList<>());
-            for (String line : text.split("\n")) {
-                Matcher m = LINE.matcher(line);
-                if (line.startsWith("#") || !m.matches()) {
-                    continue;
-                }
-                Map<String, String> labels = new TreeMap<>();
-                if (m.group(2) != null) {
-                    Matcher l = LABEL.matcher(m.group(2));
-                    while (l.find()) {
-                        labels.put(l.group(1), l.group(2));
-                    }
-                }
-                series.add(Map.entry(m.group(1), labels));
-                values.add(Double.parseDouble(m.group(3).replace("+Inf", "Infinity")));
-            }
-        }
-
-        boolean has(String name) {
-            return series.stream().anyMatch(s -> s.getKey().equals(name));
-        }
-
-        double value(String name, String... labelPairs) {
-            Map<String, String> wanted = new TreeMap<>();
-            for (int i = 0; i < labelPairs.length; i += 2) {
-                wanted.put(labelPairs[i], labelPairs[i + 1]);
-            }
-            for (int i = 0; i < series.size(); i++) {
-                if (series.get(i).getKey().equals(name) && series.get(i).getValue().equals(wanted)) {
-                    return values.get(i);
-                }
-            }
-            throw new AssertionError(name + wanted + " is not in the scrape:\n" + text);
-        }
-
-        /** The values of {@code label} over the series named {@code name}, in order, without repeats. */
-        List<String> labelValues(String name, String label) {
-            return series.stream().filter(s -> s.getKey().equals(name)).map(s -> s.getValue().get(label)).distinct().toList();
-        }
+        return Scrape.of(server, path);
     }
 }

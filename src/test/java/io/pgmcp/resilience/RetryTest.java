@@ -1,5 +1,6 @@
 package io.pgmcp.resilience;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -110,6 +111,35 @@ class RetryTest {
         assertEquals(List.of("1:100:a", "2:100:b"), retriesSeen);
         assertEquals(3, retry.attempts());
         assertEquals(2, retry.retries());
+    }
+
+    @Test
+    void theListenerHearsHowEveryAttemptEnded() {
+        List<String> outcomes = new ArrayList<>();
+        Retry.Listener counting = new Retry.Listener() {
+            @Override
+            public void onRetry(int attempt, Duration delay, Exception failure) {
+            }
+
+            @Override
+            public void onAttempt(int attempt, Retry.Outcome outcome) {
+                outcomes.add(attempt + ":" + outcome);
+            }
+        };
+        Retry retry = new Retry("test", 3, new FixedBackoff(Duration.ofSeconds(1)), sleeper, ticker, counting);
+        assertDoesNotThrow(() -> retry.run(new Script(Flaky.transientFailure("a")), Flaky::isTransient, BUDGET));
+        assertEquals(List.of("1:RETRY", "2:SUCCESS"), outcomes);
+
+        outcomes.clear();
+        assertThrows(Flaky.class, () -> retry.run(new Script(Flaky.transientFailure("a"), Flaky.permanent("b")), Flaky::isTransient, BUDGET));
+        assertEquals(List.of("1:RETRY", "2:FAILURE"), outcomes, "a failure that is not retried is the last attempt");
+
+        outcomes.clear();
+        Retry.Attempt<String, Flaky> bug = () -> {
+            throw new IllegalStateException("bug");
+        };
+        assertThrows(IllegalStateException.class, () -> retry.run(bug, Flaky::isTransient, BUDGET));
+        assertEquals(List.of("1:FAILURE"), outcomes);
     }
 
     @Test

@@ -10,8 +10,18 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A request context for calling tools directly in tests: records progress messages, never cancelled. */
-final class TestContext implements RequestContext {
+public final class TestContext implements RequestContext {
     final List<String> progress = new CopyOnWriteArrayList<>();
+    private final ObjectNode meta;
+
+    public TestContext() {
+        this(JsonNodeFactory.instance.objectNode());
+    }
+
+    /** @param meta the request's {@code params._meta} */
+    public TestContext(ObjectNode meta) {
+        this.meta = meta;
+    }
 
     @Override
     public String sessionId() {
@@ -30,7 +40,7 @@ final class TestContext implements RequestContext {
 
     @Override
     public ObjectNode meta() {
-        return JsonNodeFactory.instance.objectNode();
+        return meta.deepCopy();
     }
 
     @Override

@@ -96,6 +96,7 @@ public final class PgMcpServer implements AutoCloseable {
         this.pipeline = new QueryPipeline(router, config.server(), telemetry);
         this.llm = llmClient(config, telemetry);
         RateLimiter limiter = new RateLimiter(config.rateLimit(), Ticker.system());
+        metrics.rateLimitUsage(limiter::usage);
         this.audit = audit;
         // every tool: audited (one event per call, rate-limited ones included), metered, then rate limited
         List<Tool> tools = new ArrayList<>();

@@ -41,7 +41,7 @@ public final class Metrics {
     private final Counter openaiTokensTotal;
     private final Counter openaiRequestsTotal;
     private final Histogram openaiRequestDuration;
-    private final Gauge rateLimitCurrent;
+    private volatile java.util.function.Supplier<java.util.Map<LimitType, Long>> rateLimitUsage = java.util.Map::of;
     private final Counter rateLimitExceededTotal;
     private final Counter policyCheckTotal;
     private final Histogram guardDuration;
@@ -91,8 +91,10 @@ public final class Metrics {
         openaiRequestDuration = Histogram.builder().name("pg_mcp_openai_request_duration_seconds").help("OpenAI API request duration")
                 .classicOnly().classicUpperBounds(0.5, 1.0, 2.0, 5.0, 10.0, 30.0).register(registry);
 
-        rateLimitCurrent = Gauge.builder().name("pg_mcp_rate_limit_current").help("Current rate limit usage")
-                .labelNames("limit_type").register(registry);
+        GaugeWithCallback.builder().name("pg_mcp_rate_limit_current").help("Current rate limit usage")
+                .labelNames("limit_type")
+                .callback(callback -> rateLimitUsage.get().forEach((type, used) -> callback.call(used, type.wireName())))
+                .register(registry);
         rateLimitExceededTotal = Counter.builder().name("pg_mcp_rate_limit_exceeded_total")
                 .help("Total number of rate limit exceeded events").labelNames("limit_type").register(registry);
 
@@ -207,9 +209,12 @@ public final class Metrics {
         rateLimitExceededTotal.labelValues(limitType.wireName()).inc();
     }
 
-    /** Sets the current usage of one rate limit budget. */
-    public void setRateLimitCurrent(LimitType limitType, long used) {
-        rateLimitCurrent.labelValues(limitType.wireName()).set(used);
+    /**
+     * Where {@code pg_mcp_rate_limit_current} reads, at every scrape, what each budget has used in its
+     * current window (the rate limiter's {@code usage()}); until set, the metric has no samples.
+     */
+    public void rateLimitUsage(java.util.function.Supplier<java.util.Map<LimitType, Long>> usage) {
+        this.rateLimitUsage = java.util.Objects.requireNonNull(usage, "usage");
     }
 
     /** Records one policy check outcome. */

@@ -34,6 +34,15 @@ final class ClientWindows {
         return Optional.ofNullable(windows.get(clientId));
     }
 
+    /** The most units any client has counted in its open window (0 when none has one). */
+    long busiest(long now) {
+        long most = 0;
+        for (WindowCounter window : windows.values()) {
+            most = Math.max(most, window.used(now));
+        }
+        return most;
+    }
+
     int size() {
         return windows.size();
     }

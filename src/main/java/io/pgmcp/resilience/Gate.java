@@ -145,6 +145,25 @@ final class Gate {
         }
     }
 
+    /**
+     * Adds to {@code usage} what each shared window has counted now and, when this gate has per-client
+     * windows, the most any one client has counted in its window.
+     */
+    void usage(java.util.Map<LimitType, Long> usage) {
+        lock.lock();
+        try {
+            long now = ticker.read();
+            for (WindowCounter window : shared) {
+                usage.put(window.type(), window.used(now));
+            }
+            if (clients != null) {
+                usage.put(LimitType.PER_CLIENT_PER_MINUTE, clients.busiest(now));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     int waiting() {
         lock.lock();
         try {

@@ -105,6 +105,23 @@ public final class RateLimiter {
     }
 
     /**
+     * What every budget has used in its current window ({@code pg_mcp_rate_limit_current}): the global
+     * request and token windows, and for {@code per_client_per_minute} the busiest client's count. All
+     * zero when rate limiting is disabled. Counts nothing.
+     */
+    public java.util.Map<LimitType, Long> usage() {
+        java.util.EnumMap<LimitType, Long> usage = new java.util.EnumMap<>(LimitType.class);
+        for (LimitType type : LimitType.values()) {
+            usage.put(type, 0L);
+        }
+        if (config.enabled()) {
+            requests.usage(usage);
+            tokens.usage(usage);
+        }
+        return usage;
+    }
+
+    /**
      * The client id {@code client_identifier} picks for a request: with {@code ip} the remote address,
      * with {@code session} the MCP session, with {@code auto} the remote address on HTTP and the session
      * on stdio. Without a remote address (stdio) every mode falls back to the session.

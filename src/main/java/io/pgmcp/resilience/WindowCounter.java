@@ -60,6 +60,12 @@ final class WindowCounter {
         used = Math.max(0, used - amount);
     }
 
+    /** Units counted in the window open at {@code now} (0 when none is); may exceed the limit. */
+    long used(long now) {
+        roll(now);
+        return used;
+    }
+
     long remaining(long now) {
         roll(now);
         return Math.max(0, limit - used);

@@ -12,7 +12,11 @@ import io.pgmcp.mcp.ToolDefinition;
 import io.pgmcp.mcp.ToolResult;
 import io.pgmcp.observability.Metrics.PolicyCheck;
 import io.pgmcp.observability.Metrics.PolicyResult;
+import io.pgmcp.resilience.Admission;
+import io.pgmcp.resilience.Cancellation;
 import io.pgmcp.resilience.LimitType;
+import io.pgmcp.resilience.RateLimiter;
+import io.pgmcp.resilience.Ticker;
 import io.pgmcp.tools.MeteredTool;
 import io.pgmcp.tools.TestContext;
 import java.io.IOException;
@@ -74,7 +78,12 @@ class MetricsServerTest {
         metrics.recordSqlRetry("main", "SYNTAX_ERROR");
         metrics.recordDbQuery("main", 0.002);
         metrics.recordOpenAiRequest(Metrics.SUCCESS, 1.5, 100, 20);
-        metrics.setRateLimitCurrent(LimitType.REQUESTS_PER_MINUTE, 7);
+        RateLimiter limiter = new RateLimiter(io.pgmcp.config.RateLimitConfig.defaults(), Ticker.system());
+        for (int i = 0; i < 7; i++) {
+            assertTrue(limiter.acquireRequest(i < 5 ? "session:a" : "session:b", Cancellation.NONE) instanceof Admission.Granted);
+        }
+        limiter.chargeTokens(0, 1234);
+        metrics.rateLimitUsage(limiter::usage);
         metrics.recordRateLimitExceeded(LimitType.TOKENS_PER_MINUTE);
         metrics.recordPolicyCheck(PolicyCheck.EXPLAIN, PolicyResult.PASSED);
         try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "/metrics", metrics.registry())) {
@@ -92,6 +101,9 @@ class MetricsServerTest {
             assertEquals(100.0, scrape.value("pg_mcp_openai_tokens_used_total", "type", "prompt"));
             assertEquals(20.0, scrape.value("pg_mcp_openai_tokens_used_total", "type", "completion"));
             assertEquals(7.0, scrape.value("pg_mcp_rate_limit_current", "limit_type", "requests_per_minute"));
+            assertEquals(7.0, scrape.value("pg_mcp_rate_limit_current", "limit_type", "requests_per_hour"));
+            assertEquals(5.0, scrape.value("pg_mcp_rate_limit_current", "limit_type", "per_client_per_minute"));
+            assertEquals(1234.0, scrape.value("pg_mcp_rate_limit_current", "limit_type", "tokens_per_minute"));
             assertEquals(List.of("0.1", "0.5", "1.0", "2.0", "5.0", "10.0", "+Inf"),
                     scrape.labelValues("pg_mcp_sql_generation_duration_seconds_bucket", "le"));
             assertEquals(List.of("0.001", "0.005", "0.01", "0.05", "0.1", "0.5", "1.0", "5.0", "+Inf"),

@@ -1,10 +1,6 @@
 package io.pgmcp.audit;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -118,14 +114,9 @@ public record AuditEvent(UUID eventId, Instant timestamp, EventType eventType, S
                     Optional.ofNullable(sql).map(QueryInfo::hash));
         }
 
-        /** {@code "sha256:" + hex} of {@code sql}'s UTF-8 bytes. */
+        /** {@code "sha256:" + hex} of {@code sql}'s UTF-8 bytes: the same hash spans and slow-query lines carry. */
         public static String hash(String sql) {
-            try {
-                byte[] digest = MessageDigest.getInstance("SHA-256").digest(sql.getBytes(StandardCharsets.UTF_8));
-                return "sha256:" + HexFormat.of().formatHex(digest);
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("every JDK has SHA-256", e);
-            }
+            return io.pgmcp.observability.Stage.sqlHash(sql);
         }
     }
 

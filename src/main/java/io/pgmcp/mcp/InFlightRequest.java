@@ -28,6 +28,7 @@ final class InFlightRequest implements RequestContext {
     private final SessionState session;
     private final Outbound out;
     private final ReplySlot reply;
+    private final Peer peer;
     private final ObjectNode meta;
     private final JsonNode progressToken;
 
@@ -42,12 +43,14 @@ final class InFlightRequest implements RequestContext {
     /**
      * @param out   where the request's notifications go
      * @param reply where its answer goes
+     * @param peer  who sent it
      */
-    InFlightRequest(Inbound.Request request, SessionState session, Outbound out, ReplySlot reply) {
+    InFlightRequest(Inbound.Request request, SessionState session, Outbound out, ReplySlot reply, Peer peer) {
         this.request = request;
         this.session = session;
         this.out = out;
         this.reply = reply;
+        this.peer = Objects.requireNonNull(peer, "peer");
         JsonNode metaNode = request.params().get("_meta");
         this.meta = metaNode instanceof ObjectNode object ? object : JsonRpc.object();
         JsonNode token = meta.get("progressToken");
@@ -60,6 +63,11 @@ final class InFlightRequest implements RequestContext {
 
     ReplySlot reply() {
         return reply;
+    }
+
+    /** @return whether the request's notifications and answer go to {@code channel} */
+    boolean answersTo(MessageSink channel) {
+        return out.isFor(channel);
     }
 
     /** @return false if the request was cancelled before it started: do not run it */
@@ -137,6 +145,16 @@ final class InFlightRequest implements RequestContext {
     @Override
     public Optional<ClientInfo> clientInfo() {
         return session.handshake().flatMap(SessionState.Handshake::clientInfo);
+    }
+
+    @Override
+    public Optional<String> remoteAddress() {
+        return peer.address();
+    }
+
+    @Override
+    public Optional<String> userAgent() {
+        return peer.userAgent();
     }
 
     @Override

@@ -1,0 +1,72 @@
+package io.pgmcp.app;
+
+import java.io.PrintStream;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * SIGTERM (and SIGINT) handling: a JVM shutdown hook that stops the serving transport (calls in
+ * flight answered within {@code server.shutdown_timeout} or cancelled), closes the server (audit and
+ * traces flushed, pools closed) and ends the process with the exit code {@link Main} decided — 0 for
+ * a signal. A hook cannot call {@code System.exit} (it would wait for itself), so it halts once
+ * everything is flushed; the hook is the last thing to run either way.
+ */
+final class Termination {
+    private static final System.Logger logger = System.getLogger(Termination.class.getName());
+
+    private final AtomicReference<PgMcpServer> server = new AtomicReference<>();
+    private final AtomicBoolean installed = new AtomicBoolean();
+    private final AtomicBoolean exiting = new AtomicBoolean();
+    private final boolean install;
+    private final PrintStream stdout;
+    private final PrintStream stderr;
+    private volatile int exitCode;
+
+    private Termination(boolean install, PrintStream stdout, PrintStream stderr) {
+        this.install = install;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    /** For the real process: installs the hook when a server starts serving. */
+    static Termination forProcess(PrintStream stdout, PrintStream stderr) {
+        return new Termination(true, stdout, stderr);
+    }
+
+    /** For {@link Main#run} called in-process (tests): no hook. */
+    static Termination none() {
+        return new Termination(false, System.out, System.err);
+    }
+
+    /** {@code server} is about to serve: from now on a signal shuts it down in order. */
+    void serving(PgMcpServer serving) {
+        server.set(serving);
+        if (install && installed.compareAndSet(false, true)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(this::shutDown, "pg-mcp-shutdown"));
+        }
+    }
+
+    /** Main is about to exit with {@code code} on its own (not a signal). */
+    void exiting(int code) {
+        exitCode = code;
+        exiting.set(true);
+    }
+
+    private void shutDown() {
+        PgMcpServer serving = server.get();
+        if (serving != null) {
+            if (!exiting.get()) {
+                logger.log(System.Logger.Level.INFO, "termination signal: stopping, draining calls in flight");
+            }
+            try {
+                serving.stopServing();
+                serving.close();
+            } catch (RuntimeException e) {
+                logger.log(System.Logger.Level.ERROR, "shutdown did not complete cleanly", e);
+            }
+        }
+        stdout.flush();
+        stderr.flush();
+        Runtime.getRuntime().halt(exitCode);
+    }
+}

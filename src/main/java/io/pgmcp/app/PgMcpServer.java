@@ -199,13 +199,17 @@ public final class PgMcpServer implements AutoCloseable {
         return down;
     }
 
-    /** Releases everything once; a concurrent caller (the SIGTERM hook) waits for the first to finish. */
+    /**
+     * Stops serving (if a transport still is), then releases everything, once; a concurrent caller
+     * (the SIGTERM hook) waits for the first to finish.
+     */
     @Override
     public void close() {
         closeLock.lock();
         try {
             if (!closed) {
                 closed = true;
+                stopServing();
                 release();
             }
         } finally {

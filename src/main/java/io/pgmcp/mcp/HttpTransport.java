@@ -359,7 +359,8 @@ public final class HttpTransport {
                     () -> responseHeaders.forClient(sessionId, peer.address()));
             if (outcome == PostExchange.Outcome.CLIENT_GONE) {
                 int cancelled = session.cancelRequestsOf(channel);
-                logger.log(Level.DEBUG, () -> "Client of session " + sessionId + " went away; cancelled " + cancelled + " call(s)");
+                logger.log(Level.INFO, () -> "The client of session " + sessionId + " went away mid-call; cancelled "
+                        + cancelled + " call(s)");
             }
         }
     }

@@ -105,9 +105,15 @@ final class InFlightRequest implements RequestContext {
     }
 
     /**
-     * Cancels the request if it is still running: interrupts its thread and runs its hooks.
+     * Cancels the request if it is still running: runs its hooks, then interrupts its thread (if it is
+     * still working on this request).
      *
-     * @param hookRunner runs the hooks (on another thread, or inline when the caller may block)
+     * <p>The hooks go first because an interrupt can defeat them: a virtual thread interrupted in a
+     * socket read has its socket closed, so a JDBC connection would be dropped before the statement
+     * was cancelled — and PostgreSQL would run the statement on, not noticing the client is gone.
+     *
+     * @param hookRunner runs the hooks and then the interrupt (on another thread, or inline when the
+     *                   caller may block)
      * @return whether this call cancelled it
      */
     boolean cancel(Executor hookRunner) {
@@ -118,18 +124,32 @@ final class InFlightRequest implements RequestContext {
                 return false;
             }
             phase = Phase.CANCELLED;
-            if (thread != null) {
-                thread.interrupt();
-            }
             toRun = List.copyOf(hooks);
             hooks.clear();
+            if (toRun.isEmpty() && thread != null) {
+                thread.interrupt();
+            }
         } finally {
             lock.unlock();
         }
         if (!toRun.isEmpty()) {
-            hookRunner.execute(() -> toRun.forEach(InFlightRequest::runHook));
+            hookRunner.execute(() -> {
+                toRun.forEach(InFlightRequest::runHook);
+                interruptWorker();
+            });
         }
         return true;
+    }
+
+    private void interruptWorker() {
+        lock.lock();
+        try {
+            if (thread != null) {
+                thread.interrupt();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override

@@ -7,9 +7,10 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * SIGTERM (and SIGINT) handling: a JVM shutdown hook that stops the serving transport (calls in
  * flight answered within {@code server.shutdown_timeout} or cancelled), closes the server (audit and
- * traces flushed, pools closed) and ends the process with the exit code {@link Main} decided — 0 for
- * a signal. A hook cannot call {@code System.exit} (it would wait for itself), so it halts once
- * everything is flushed; the hook is the last thing to run either way.
+ * traces flushed, pools closed) and ends the process with exit code 0. A hook cannot call
+ * {@code System.exit} (it would wait for itself), so after a signal it halts once everything is
+ * flushed; when {@link Main} exits on its own the hook only makes sure the server is closed and the
+ * JVM exits with Main's code.
  */
 final class Termination {
     private static final System.Logger logger = System.getLogger(Termination.class.getName());
@@ -53,9 +54,11 @@ final class Termination {
     }
 
     private void shutDown() {
+        // decided once, at the start: Main may call exiting() while the hook is stopping the server
+        boolean signalled = !exiting.get();
         PgMcpServer serving = server.get();
         if (serving != null) {
-            if (!exiting.get()) {
+            if (signalled) {
                 logger.log(System.Logger.Level.INFO, "termination signal: stopping, draining calls in flight");
             }
             try {
@@ -67,6 +70,9 @@ final class Termination {
         }
         stdout.flush();
         stderr.flush();
-        Runtime.getRuntime().halt(exitCode);
+        if (signalled) {
+            // a signal: the JVM would exit with 128 + signal number; an orderly stop is a success
+            Runtime.getRuntime().halt(exitCode);
+        }
     }
 }

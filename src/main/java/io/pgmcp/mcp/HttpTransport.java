@@ -356,7 +356,7 @@ public final class HttpTransport {
             PostExchange channel = new PostExchange();
             session.handle(message, channel, peer);
             PostExchange.Outcome outcome = channel.deliver(http, streamAllowed, limits.keepAlive(),
-                    () -> responseHeaders.forClient(sessionId, peer.address()));
+                    () -> responseHeaders.forClient(sessionId, peer.address()), held::touch);
             if (outcome == PostExchange.Outcome.CLIENT_GONE) {
                 int cancelled = session.cancelRequestsOf(channel);
                 logger.log(Level.INFO, () -> "The client of session " + sessionId + " went away mid-call; cancelled "
@@ -378,7 +378,7 @@ public final class HttpTransport {
         if (session.protocolVersion().isEmpty()) {
             // initialize failed (bad params): answered, no session kept
             session.close(Duration.ZERO);
-            channel.deliver(http, false, limits.keepAlive(), Map::of);
+            channel.deliver(http, false, limits.keepAlive(), Map::of, () -> { });
             return;
         }
         if (!sessions.register(session)) {
@@ -390,7 +390,7 @@ public final class HttpTransport {
         }
         Map<String, String> headers = new java.util.LinkedHashMap<>(responseHeaders.forClient(id, peer.address()));
         headers.put("Mcp-Session-Id", id);
-        channel.deliver(http, false, limits.keepAlive(), () -> headers);
+        channel.deliver(http, false, limits.keepAlive(), () -> headers, () -> { });
     }
 
     /** @return the body as text; empty if a response (413, 400) was already sent */

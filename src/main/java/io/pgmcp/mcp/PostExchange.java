@@ -74,8 +74,11 @@ final class PostExchange implements MessageChannel {
      * @param streamAllowed whether the client accepts {@code text/event-stream}
      * @param headers       headers for the response, asked for when it starts (rate limits are then
      *                      current)
+     * @param ending        runs just before the end of the response is written (the session's last use
+     *                      is then recorded before the client can send its next request)
      */
-    Outcome deliver(HttpExchange http, boolean streamAllowed, Duration keepAlive, Supplier<Map<String, String>> headers) {
+    Outcome deliver(HttpExchange http, boolean streamAllowed, Duration keepAlive, Supplier<Map<String, String>> headers,
+                    Runnable ending) {
         OutputStream stream = null;
         try {
             while (true) {
@@ -95,6 +98,7 @@ final class PostExchange implements MessageChannel {
                         }
                     }
                     case Answer answer -> {
+                        ending.run();
                         if (stream == null) {
                             HttpReplies.json(http, 200, answer.json(), headers.get());
                             return Outcome.ANSWERED;
@@ -104,6 +108,7 @@ final class PostExchange implements MessageChannel {
                         return Outcome.STREAMED;
                     }
                     case End end -> {
+                        ending.run();
                         if (stream == null) {
                             HttpReplies.empty(http, 202, Map.of());
                         } else {

@@ -41,7 +41,7 @@ final class SessionTable {
         }
     }
 
-    /** A session held for one HTTP request; closing it marks the session used now. */
+    /** A session held for one HTTP request. */
     final class Lease implements AutoCloseable {
         private final Entry entry;
 
@@ -53,12 +53,21 @@ final class SessionTable {
             return entry.session;
         }
 
+        /** Marks the session used now: call it before the answer leaves, so the next request sees it. */
+        void touch() {
+            entry.lock.lock();
+            try {
+                entry.lastUsed = ticker.read();
+            } finally {
+                entry.lock.unlock();
+            }
+        }
+
         @Override
         public void close() {
             entry.lock.lock();
             try {
                 entry.active--;
-                entry.lastUsed = ticker.read();
             } finally {
                 entry.lock.unlock();
             }

@@ -12,10 +12,34 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** A request context for calling tools directly in tests: records progress messages, never cancelled. */
 final class TestContext implements RequestContext {
     final List<String> progress = new CopyOnWriteArrayList<>();
+    private final String sessionId;
+    private final Optional<String> remoteAddress;
+    private final Optional<String> userAgent;
+
+    TestContext() {
+        this("test", Optional.empty(), Optional.empty());
+    }
+
+    /** A request from an HTTP client. */
+    TestContext(String sessionId, Optional<String> remoteAddress, Optional<String> userAgent) {
+        this.sessionId = sessionId;
+        this.remoteAddress = remoteAddress;
+        this.userAgent = userAgent;
+    }
+
+    @Override
+    public Optional<String> remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public Optional<String> userAgent() {
+        return userAgent;
+    }
 
     @Override
     public String sessionId() {
-        return "test";
+        return sessionId;
     }
 
     @Override

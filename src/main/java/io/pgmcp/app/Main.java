@@ -9,6 +9,8 @@ import io.pgmcp.cli.UsageException;
 import io.pgmcp.cli.ValidateCommand;
 import io.pgmcp.config.ConfigException;
 import io.pgmcp.config.LoadedConfig;
+import io.pgmcp.config.PgMcpConfig;
+import io.pgmcp.config.Transport;
 import io.pgmcp.db.ConnectionProbe;
 import io.pgmcp.observability.Logging;
 import io.pgmcp.resilience.Ticker;
@@ -16,14 +18,16 @@ import io.pgmcp.sql.LiteralRedactor;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.io.PrintStream;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Entry point: parses the command line, loads the configuration and runs the server until stdin
- * closes. Exit codes: 0 success, 1 bad configuration or failed start, 2 bad command line.
+ * closes (stdio) or a termination signal arrives (either transport; see {@link Termination}). Exit codes: 0 success, 1 bad configuration or failed start, 2 bad command line.
  */
 public final class Main {
     private static final System.Logger logger = System.getLogger(Main.class.getName());
@@ -36,15 +40,22 @@ public final class Main {
         // and must not be re-encoded; text for people goes the same way so names never turn into '?'.
         PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         PrintStream stderr = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
-        int code = run(args, new FileInputStream(FileDescriptor.in), stdout, stderr, System.getenv());
+        Termination termination = Termination.forProcess(stdout, stderr);
+        int code = run(args, new FileInputStream(FileDescriptor.in), stdout, stderr, System.getenv(), termination);
         stdout.flush();
         stderr.flush();
+        termination.exiting(code);
         System.exit(code);
     }
 
-    /** Runs pg-mcp as the command line says; answers the process exit code. */
+    /** Runs pg-mcp as the command line says; answers the process exit code. No signal handling. */
     public static int run(String[] args, InputStream stdin, PrintStream stdout, PrintStream stderr,
                           Map<String, String> env) {
+        return run(args, stdin, stdout, stderr, env, Termination.none());
+    }
+
+    private static int run(String[] args, InputStream stdin, PrintStream stdout, PrintStream stderr,
+                           Map<String, String> env, Termination termination) {
         Options options;
         try {
             options = Options.parse(args);
@@ -83,20 +94,37 @@ public final class Main {
         Logging.install(logging.level(), logging.format() == io.pgmcp.config.LogFormat.JSON, stderr);
         loaded.warnings().forEach(w -> logger.log(System.Logger.Level.WARNING, "config: {0}", w));
 
-        String transport = options.transport().orElse(loaded.config().server().transport().name().toLowerCase(java.util.Locale.ROOT));
-        if (!transport.equals("stdio")) {
-            logger.log(System.Logger.Level.ERROR, "transport ''{0}'' is not available in this version; use stdio", transport);
-            return 1;
+        PgMcpConfig config = loaded.config();
+        if (options.transport().isPresent()) {
+            Transport chosen = Transport.valueOf(options.transport().get().toUpperCase(Locale.ROOT));
+            try {
+                config = config.withServer(config.server().withTransport(chosen));
+            } catch (IllegalArgumentException e) {
+                stderr.println("pg-mcp: invalid configuration with --transport " + options.transport().get() + ": " + e.getMessage());
+                return 1;
+            }
         }
         AuditLog audit;
         try {
-            audit = AuditLog.open(loaded.config().audit(), new LiteralRedactor(), stdout, stderr, Ticker.system());
+            audit = AuditLog.open(config.audit(), new LiteralRedactor(), stdout, stderr, Ticker.system());
         } catch (AuditException | RuntimeException e) {
-            logger.log(System.Logger.Level.ERROR, "cannot open the audit log ({0}): {1}", loaded.config().audit().storage(), e.getMessage());
+            logger.log(System.Logger.Level.ERROR, "cannot open the audit log ({0}): {1}", config.audit().storage(), e.getMessage());
             return 1;
         }
-        try (PgMcpServer server = new PgMcpServer(loaded.config(), version(), audit)) {
-            server.serveStdio(stdin, stdout);
+        try (PgMcpServer server = new PgMcpServer(config, version(), audit)) {
+            termination.serving(server);
+            if (config.server().transport() == Transport.HTTP) {
+                server.serveHttp();
+            } else {
+                server.serveStdio(stdin, stdout);
+            }
+            return 0;
+        } catch (IOException e) {
+            logger.log(System.Logger.Level.ERROR, "cannot start the HTTP transport on {0}:{1}: {2}",
+                    config.server().http().host(), Integer.toString(config.server().http().port()), e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return 0;
         } catch (RuntimeException e) {
             logger.log(System.Logger.Level.ERROR, "pg-mcp stopped on an unexpected error", e);

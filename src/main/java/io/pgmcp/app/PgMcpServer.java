@@ -9,6 +9,9 @@ import io.pgmcp.db.Database;
 import io.pgmcp.mcp.McpSession;
 import io.pgmcp.mcp.Registry;
 import io.pgmcp.mcp.ServerInfo;
+import io.pgmcp.mcp.HttpLimits;
+import io.pgmcp.mcp.HttpTransport;
+import io.pgmcp.mcp.ResponseHeaders;
 import io.pgmcp.mcp.StdioTransport;
 import io.pgmcp.query.DatabaseRouter;
 import io.pgmcp.query.QueryPipeline;
@@ -67,6 +70,12 @@ public final class PgMcpServer implements AutoCloseable {
             new java.util.concurrent.atomic.AtomicReference<>();
     private final Thread metricsStart;
     private final Telemetry telemetry;
+    private final RateLimiter limiter;
+    /** Stops whatever transport is serving (SIGTERM); a no-op before one started. */
+    private final java.util.concurrent.atomic.AtomicReference<Runnable> stopServing =
+            new java.util.concurrent.atomic.AtomicReference<>(() -> { });
+    private final java.util.concurrent.locks.ReentrantLock closeLock = new java.util.concurrent.locks.ReentrantLock();
+    private boolean closed; // guarded by closeLock
 
     /**
      * @param audit the audit log the composition root opened from {@code audit} (closed by this server)
@@ -97,6 +106,7 @@ public final class PgMcpServer implements AutoCloseable {
         this.llm = llmClient(config, telemetry);
         RateLimiter limiter = new RateLimiter(config.rateLimit(), Ticker.system());
         metrics.rateLimitUsage(limiter::usage);
+        this.limiter = limiter;
         this.audit = audit;
         // every tool: audited (one event per call, rate-limited ones included), metered, then rate limited
         List<Tool> tools = new ArrayList<>();
@@ -142,13 +152,79 @@ public final class PgMcpServer implements AutoCloseable {
         logger.log(System.Logger.Level.INFO, "pg-mcp {0} serving MCP on stdio ({1} database(s): {2})", version,
                 databases.size(), pipeline.databaseNames());
         StdioTransport transport = new StdioTransport(in, out);
+        stopServing.set(() -> transport.stop(config.server().shutdownTimeout()));
         transport.run(sink -> new McpSession(serverInfo(), registry, ToolErrors::fromThrowable, sink,
                 "stdio-" + UUID.randomUUID()), config.server().shutdownTimeout());
         logger.log(System.Logger.Level.INFO, "stdin closed; pg-mcp is shutting down");
     }
 
+    /**
+     * Starts the Streamable HTTP transport of {@code server.http} and returns it serving; stop it with
+     * {@link #stopServing}. Logs the endpoint's URL (never a token).
+     *
+     * @throws java.io.IOException if the address cannot be bound or the TLS keystore not read
+     */
+    public HttpTransport startHttp() throws java.io.IOException {
+        var http = config.server().http();
+        HttpTransport transport = HttpTransport.start(http, HttpLimits.of(http.maxSessions(), http.sessionIdleTimeout()),
+                (id, sink) -> new McpSession(serverInfo(), registry, ToolErrors::fromThrowable, sink, id),
+                config.rateLimit().includeHeaders() ? ResponseHeaders.rateLimits(limiter) : ResponseHeaders.NONE,
+                this::unavailableDatabases, Ticker.system());
+        stopServing.set(() -> transport.stop(config.server().shutdownTimeout()));
+        logger.log(System.Logger.Level.INFO, "pg-mcp {0} serving MCP on {1} ({2} database(s): {3}; {4})", version,
+                transport.endpoint(), databases.size(), pipeline.databaseNames(),
+                http.authTokens().isEmpty() ? "no bearer token required (loopback only)"
+                        : http.authTokens().size() + " bearer token(s) accepted");
+        return transport;
+    }
+
+    /** Serves MCP over HTTP until {@link #stopServing} is called (SIGTERM). */
+    public void serveHttp() throws java.io.IOException, InterruptedException {
+        startHttp().awaitStopped();
+        logger.log(System.Logger.Level.INFO, "HTTP transport stopped; pg-mcp is shutting down");
+    }
+
+    /**
+     * Stops the serving transport: no new calls, calls in flight answered within
+     * {@code server.shutdown_timeout} or cancelled. Returns when that is done; {@link #close} then
+     * flushes and releases everything. Safe from any thread, repeatable.
+     */
+    public void stopServing() {
+        stopServing.get().run();
+    }
+
+    /** The databases whose connections fail now, by name only (for {@code /readyz}). */
+    private List<String> unavailableDatabases() {
+        List<String> down = new ArrayList<>();
+        for (Database database : databases) {
+            try {
+                database.checkAvailable();
+            } catch (io.pgmcp.db.DatabaseDownException e) {
+                down.add(database.name());
+            }
+        }
+        return down;
+    }
+
+    /**
+     * Stops serving (if a transport still is), then releases everything, once; a concurrent caller
+     * (the SIGTERM hook) waits for the first to finish.
+     */
     @Override
     public void close() {
+        closeLock.lock();
+        try {
+            if (!closed) {
+                closed = true;
+                stopServing();
+                release();
+            }
+        } finally {
+            closeLock.unlock();
+        }
+    }
+
+    private void release() {
         try {
             metricsStart.join(java.time.Duration.ofSeconds(5));
         } catch (InterruptedException e) {

@@ -96,7 +96,9 @@ final class ConfigBinder {
         List<String> origins = n.strings("allowed_origins", List.of(), ConfigBinder::isOrigin,
                 "is not an origin (scheme://host[:port], no path)");
         Optional<TlsConfig> tls = n.has("tls") ? tls(n.child("tls")) : Optional.empty();
-        return n.build(() -> new HttpConfig(host, port, tokens, origins, tls), d);
+        int maxSessions = n.integer("max_sessions", d.maxSessions(), 1, 100_000);
+        Duration idle = n.seconds("session_idle_timeout", d.sessionIdleTimeout(), 10, 86_400);
+        return n.build(() -> new HttpConfig(host, port, tokens, origins, tls, maxSessions, idle), d);
     }
 
     private Optional<TlsConfig> tls(ConfigNode n) {

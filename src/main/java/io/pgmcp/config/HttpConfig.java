@@ -1,19 +1,31 @@
 package io.pgmcp.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The Streamable HTTP transport's listener. Binding a non-loopback address without bearer tokens
- * would hand the database to anyone who can reach the port, so that is refused here.
+ * The Streamable HTTP transport's listener and sessions. Binding a non-loopback address without bearer
+ * tokens would hand the database to anyone who can reach the port, so that is refused here. Port 0
+ * (any free port) is for tests; the config file's range is 1-65535.
+ *
+ * @param maxSessions        sessions that may exist at once
+ * @param sessionIdleTimeout a session unused for this long expires
  */
 public record HttpConfig(String host, int port, List<Secret> authTokens, List<String> allowedOrigins,
-        Optional<TlsConfig> tls) {
+        Optional<TlsConfig> tls, int maxSessions, Duration sessionIdleTimeout) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_MAX_SESSIONS = 1000;
+    public static final Duration DEFAULT_SESSION_IDLE_TIMEOUT = Duration.ofMinutes(30);
+
+    /** With the default session bounds. */
+    public HttpConfig(String host, int port, List<Secret> authTokens, List<String> allowedOrigins, Optional<TlsConfig> tls) {
+        this(host, port, authTokens, allowedOrigins, tls, DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT);
+    }
 
     public HttpConfig {
         Objects.requireNonNull(host, "host");
@@ -23,8 +35,13 @@ public record HttpConfig(String host, int port, List<Secret> authTokens, List<St
         if (host.isBlank()) {
             throw new IllegalArgumentException("host must not be blank");
         }
-        if (port < 1 || port > 65535) {
+        Objects.requireNonNull(sessionIdleTimeout, "sessionIdleTimeout");
+        if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " is outside 1-65535");
+        }
+        if (maxSessions < 1 || !sessionIdleTimeout.isPositive()) {
+            throw new IllegalArgumentException("max_sessions (" + maxSessions + ") and session_idle_timeout ("
+                    + sessionIdleTimeout + ") must be positive");
         }
         if (!isLoopback(host) && authTokens.isEmpty()) {
             throw new IllegalArgumentException("host '" + host + "' is not a loopback address and auth_tokens is"

@@ -28,6 +28,7 @@ final class InFlightRequest implements RequestContext {
     private final SessionState session;
     private final Outbound out;
     private final ReplySlot reply;
+    private final Peer peer;
     private final ObjectNode meta;
     private final JsonNode progressToken;
 
@@ -42,12 +43,14 @@ final class InFlightRequest implements RequestContext {
     /**
      * @param out   where the request's notifications go
      * @param reply where its answer goes
+     * @param peer  who sent it
      */
-    InFlightRequest(Inbound.Request request, SessionState session, Outbound out, ReplySlot reply) {
+    InFlightRequest(Inbound.Request request, SessionState session, Outbound out, ReplySlot reply, Peer peer) {
         this.request = request;
         this.session = session;
         this.out = out;
         this.reply = reply;
+        this.peer = Objects.requireNonNull(peer, "peer");
         JsonNode metaNode = request.params().get("_meta");
         this.meta = metaNode instanceof ObjectNode object ? object : JsonRpc.object();
         JsonNode token = meta.get("progressToken");
@@ -60,6 +63,11 @@ final class InFlightRequest implements RequestContext {
 
     ReplySlot reply() {
         return reply;
+    }
+
+    /** @return whether the request's notifications and answer go to {@code channel} */
+    boolean answersTo(MessageSink channel) {
+        return out.isFor(channel);
     }
 
     /** @return false if the request was cancelled before it started: do not run it */
@@ -97,9 +105,15 @@ final class InFlightRequest implements RequestContext {
     }
 
     /**
-     * Cancels the request if it is still running: interrupts its thread and runs its hooks.
+     * Cancels the request if it is still running: runs its hooks, then interrupts its thread (if it is
+     * still working on this request).
      *
-     * @param hookRunner runs the hooks (on another thread, or inline when the caller may block)
+     * <p>The hooks go first because an interrupt can defeat them: a virtual thread interrupted in a
+     * socket read has its socket closed, so a JDBC connection would be dropped before the statement
+     * was cancelled — and PostgreSQL would run the statement on, not noticing the client is gone.
+     *
+     * @param hookRunner runs the hooks and then the interrupt (on another thread, or inline when the
+     *                   caller may block)
      * @return whether this call cancelled it
      */
     boolean cancel(Executor hookRunner) {
@@ -110,18 +124,32 @@ final class InFlightRequest implements RequestContext {
                 return false;
             }
             phase = Phase.CANCELLED;
-            if (thread != null) {
-                thread.interrupt();
-            }
             toRun = List.copyOf(hooks);
             hooks.clear();
+            if (toRun.isEmpty() && thread != null) {
+                thread.interrupt();
+            }
         } finally {
             lock.unlock();
         }
         if (!toRun.isEmpty()) {
-            hookRunner.execute(() -> toRun.forEach(InFlightRequest::runHook));
+            hookRunner.execute(() -> {
+                toRun.forEach(InFlightRequest::runHook);
+                interruptWorker();
+            });
         }
         return true;
+    }
+
+    private void interruptWorker() {
+        lock.lock();
+        try {
+            if (thread != null) {
+                thread.interrupt();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -137,6 +165,16 @@ final class InFlightRequest implements RequestContext {
     @Override
     public Optional<ClientInfo> clientInfo() {
         return session.handshake().flatMap(SessionState.Handshake::clientInfo);
+    }
+
+    @Override
+    public Optional<String> remoteAddress() {
+        return peer.address();
+    }
+
+    @Override
+    public Optional<String> userAgent() {
+        return peer.userAgent();
     }
 
     @Override

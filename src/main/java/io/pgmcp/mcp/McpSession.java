@@ -47,6 +47,9 @@ public final class McpSession {
             .put("error_code", "INTERNAL_ERROR")
             .put("error_message", "Internal error");
 
+    /** How long {@link #close} waits for cancelled requests to unwind. */
+    static final Duration CANCEL_GRACE = Duration.ofSeconds(2);
+
     private final SessionState state;
     private final ServerMethods methods;
     private final MessageSink sink;
@@ -125,40 +128,82 @@ public final class McpSession {
             logger.log(Level.DEBUG, () -> "Session " + sessionId() + " is closing; message dropped");
             return;
         }
-        Outbound target = replyTo == sink ? out : new Outbound(replyTo);
-        JsonNode node;
+        handle(parse(message), replyTo, Peer.NONE);
+    }
+
+    /** @return the parsed message, or {@code null} if it is not JSON (answered with {@code -32700}) */
+    static JsonNode parse(String message) {
         try {
-            node = JsonRpc.parse(message);
+            JsonNode node = JsonRpc.parse(message);
+            return node.isMissingNode() ? null : node;
         } catch (JsonProcessingException e) {
             logger.log(Level.DEBUG, () -> "Unparseable message: " + e.getOriginalMessage());
-            node = null;
-        }
-        if (node == null || node.isMissingNode()) {
-            target.send(JsonRpc.parseError("Parse error"));
-        } else if (node.isArray()) {
-            handleBatch((ArrayNode) node, target);
-        } else {
-            dispatch(Inbound.classify(node), ReplySlot.direct(target), target, false);
+            return null;
         }
     }
 
-    private void handleBatch(ArrayNode batch, Outbound target) {
+    /**
+     * Handles one parsed message (or {@code null} for one that did not parse) for a transport with a
+     * channel per message: the message's answer and its requests' notifications go to
+     * {@code replyTo}, and if that is a {@link MessageChannel} it learns the end of the message —
+     * an answer, or that none will come (also when the session is closing).
+     *
+     * @param peer who sent it, for {@link RequestContext#remoteAddress()} and
+     *             {@link RequestContext#userAgent()}
+     */
+    void handle(JsonNode node, MessageSink replyTo, Peer peer) {
+        Outbound target = replyTo == sink ? out : new Outbound(replyTo);
+        if (closing) {
+            logger.log(Level.DEBUG, () -> "Session " + sessionId() + " is closing; message dropped");
+            target.unanswered();
+            return;
+        }
+        if (node == null) {
+            target.answer(JsonRpc.parseError("Parse error"));
+        } else if (node.isArray()) {
+            handleBatch((ArrayNode) node, target, peer);
+        } else {
+            dispatch(Inbound.classify(node), ReplySlot.direct(target), target, false, peer);
+        }
+    }
+
+    /**
+     * Cancels the requests in flight whose answers go to {@code channel} (its client went away), as
+     * {@code notifications/cancelled} would: their statements are cancelled and they are not answered.
+     *
+     * @return how many requests were cancelled
+     */
+    int cancelRequestsOf(MessageSink channel) {
+        int cancelled = 0;
+        for (InFlightRequest request : List.copyOf(inFlight.values())) {
+            if (request.answersTo(channel) && request.cancel(hooks -> Thread.ofVirtual().name("mcp-cancel").start(hooks))) {
+                cancelled++;
+            }
+        }
+        return cancelled;
+    }
+
+    private void handleBatch(ArrayNode batch, Outbound target, Peer peer) {
         Optional<ProtocolVersion> version = state.protocolVersion();
         String refusal = version.isEmpty() ? "Batches are not supported before initialize"
                 : !version.get().supportsBatches()
                 ? "Batches are not supported in protocol version " + version.get().wireName()
                 : batch.isEmpty() ? "Invalid Request: empty batch" : null;
         if (refusal != null) {
-            target.send(JsonRpc.error(null, JsonRpcException.invalidRequest(refusal)));
+            target.answer(JsonRpc.error(null, JsonRpcException.invalidRequest(refusal)));
             return;
         }
         List<Inbound> members = new ArrayList<>(batch.size());
         batch.forEach(member -> members.add(Inbound.classify(member)));
         // Slots are counted before anything runs: the array leaves when the last answered member is done.
-        ReplySlot.Batch replies = new ReplySlot.Batch((int) members.stream().filter(McpSession::isAnswered).count(), target);
+        int answered = (int) members.stream().filter(McpSession::isAnswered).count();
+        ReplySlot.Batch replies = new ReplySlot.Batch(answered, target);
         int slot = 0;
         for (Inbound member : members) {
-            dispatch(member, isAnswered(member) ? replies.slot(slot++) : null, target, true);
+            dispatch(member, isAnswered(member) ? replies.slot(slot++) : null, target, true, peer);
+        }
+        if (answered == 0) {
+            target.unanswered();
         }
     }
 
@@ -166,12 +211,23 @@ public final class McpSession {
         return message instanceof Inbound.Request || message instanceof Inbound.Invalid;
     }
 
-    private void dispatch(Inbound message, ReplySlot reply, Outbound target, boolean inBatch) {
+    /** @param reply null for a batch member that is not answered (a notification or response) */
+    private void dispatch(Inbound message, ReplySlot reply, Outbound target, boolean inBatch, Peer peer) {
         switch (message) {
             case Inbound.Invalid invalid -> reply.respond(JsonRpc.error(invalid.id(), invalid.error()));
-            case Inbound.Ignored ignored -> logger.log(Level.DEBUG, () -> "Ignored: " + ignored.why());
-            case Inbound.Notification notification -> onNotification(notification);
-            case Inbound.Request request -> onRequest(request, reply, target, inBatch);
+            case Inbound.Ignored ignored -> {
+                logger.log(Level.DEBUG, () -> "Ignored: " + ignored.why());
+                if (reply != null) {
+                    reply.drop();
+                }
+            }
+            case Inbound.Notification notification -> {
+                onNotification(notification);
+                if (reply != null) {
+                    reply.drop();
+                }
+            }
+            case Inbound.Request request -> onRequest(request, reply, target, inBatch, peer);
         }
     }
 
@@ -198,7 +254,7 @@ public final class McpSession {
         }
     }
 
-    private void onRequest(Inbound.Request request, ReplySlot reply, Outbound target, boolean inBatch) {
+    private void onRequest(Inbound.Request request, ReplySlot reply, Outbound target, boolean inBatch, Peer peer) {
         if ("initialize".equals(request.method())) {
             reply.respond(inBatch
                     ? JsonRpc.error(request.idNode(), JsonRpcException.invalidRequest("Invalid Request: initialize must not be part of a batch"))
@@ -210,7 +266,7 @@ public final class McpSession {
                     JsonRpcException.invalidRequest("Server not initialized: send initialize first")));
             return;
         }
-        InFlightRequest inflight = new InFlightRequest(request, state, target, reply);
+        InFlightRequest inflight = new InFlightRequest(request, state, target, reply, peer);
         if (inFlight.putIfAbsent(request.id(), inflight) != null) {
             reply.respond(JsonRpc.error(request.idNode(), JsonRpcException.invalidRequest("Duplicate request id")));
             return;
@@ -286,13 +342,35 @@ public final class McpSession {
             if (!drained) {
                 List<InFlightRequest> remaining = List.copyOf(inFlight.values());
                 remaining.forEach(request -> request.cancel(Runnable::run));
-                logger.log(Level.WARNING, () -> "Session " + sessionId() + ": cancelled " + remaining.size()
-                        + " request(s) still running after the drain of " + drain.toMillis() + " ms");
+                if (!remaining.isEmpty()) {
+                    logger.log(Level.WARNING, () -> "Session " + sessionId() + ": cancelled " + remaining.size()
+                            + " request(s) still running after the drain of " + drain.toMillis() + " ms");
+                }
                 executor.shutdownNow();
+                awaitCancelled();
             }
             closed = true;
         } finally {
             closeLock.unlock();
+        }
+    }
+
+    /**
+     * Gives cancelled requests a moment to unwind (their statements are cancelled, their audit events
+     * written) before the caller goes on to close what they use; bounded, so a request that ignores
+     * its interrupt cannot hold the shutdown.
+     */
+    private void awaitCancelled() {
+        if (Thread.currentThread().isInterrupted()) {
+            return;
+        }
+        try {
+            if (!executor.awaitTermination(CANCEL_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                logger.log(Level.WARNING, () -> "Session " + sessionId() + ": cancelled requests still running after "
+                        + CANCEL_GRACE.toMillis() + " ms; closing anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

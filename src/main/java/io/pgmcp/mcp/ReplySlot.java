@@ -22,11 +22,12 @@ interface ReplySlot {
         return new ReplySlot() {
             @Override
             public void respond(ObjectNode response) {
-                out.send(response);
+                out.answer(response);
             }
 
             @Override
             public void drop() {
+                out.unanswered();
             }
         };
     }
@@ -71,7 +72,9 @@ interface ReplySlot {
                 }
             }
             if (!array.isEmpty()) {
-                out.send(array);
+                out.answer(array);
+            } else {
+                out.unanswered();
             }
         }
     }

@@ -21,6 +21,16 @@ public interface RequestContext {
     /** @return what the client said about itself in {@code initialize}, if anything */
     Optional<ClientInfo> clientInfo();
 
+    /** @return the client's IP address on HTTP; empty on stdio */
+    default Optional<String> remoteAddress() {
+        return Optional.empty();
+    }
+
+    /** @return the HTTP {@code User-Agent} the request came with; empty on stdio or when absent */
+    default Optional<String> userAgent() {
+        return Optional.empty();
+    }
+
     /** @return a copy of the request's {@code params._meta} (an empty object if there was none) */
     ObjectNode meta();
 

@@ -38,6 +38,7 @@ public final class StdioTransport {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean outputBroken = new AtomicBoolean();
     private volatile McpSession session;
+    private volatile boolean stopped;
 
     /** @throws IllegalArgumentException if {@code maxLineBytes} is not positive */
     public StdioTransport(InputStream in, OutputStream out, int maxLineBytes) {
@@ -71,7 +72,7 @@ public final class StdioTransport {
         session = served;
         LineReader reader = new LineReader(in, maxLineBytes);
         try {
-            while (!outputBroken.get()) {
+            while (!outputBroken.get() && !stopped) {
                 LineReader.Result next = reader.next();
                 if (next instanceof LineReader.End) {
                     break;
@@ -84,6 +85,20 @@ public final class StdioTransport {
         } finally {
             served.close(drain);
             writer.flush();
+        }
+    }
+
+    /**
+     * Stops serving (SIGTERM): the session stops taking messages, its requests in flight are answered
+     * within {@code drain} or cancelled, and this returns when that is done. {@link #run} returns at
+     * its next line or end of input; a read blocked on the input is not interrupted (the process is
+     * expected to exit). Safe from any thread; repeatable.
+     */
+    public void stop(Duration drain) {
+        stopped = true;
+        McpSession current = session;
+        if (current != null) {
+            current.close(drain);
         }
     }
 

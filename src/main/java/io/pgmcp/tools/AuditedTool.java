@@ -68,11 +68,14 @@ public final class AuditedTool implements Tool {
                 : POLICY.contains(code) ? EventType.POLICY_VIOLATION
                 : PLAN.contains(code) ? EventType.QUERY_DENIED
                 : EventType.QUERY_EXECUTED;
-        String userAgent = context.clientInfo().map(c -> c.name() + "/" + c.version()).orElse(null);
+        // the HTTP User-Agent when there is one, else what the client called itself in initialize
+        String userAgent = context.userAgent()
+                .or(() -> context.clientInfo().map(c -> c.version() == null ? c.name() : c.name() + "/" + c.version()))
+                .orElse(null);
         AuditEvent.Builder event = AuditEvent.builder(type, UUID.randomUUID().toString())
                 .sessionId(context.sessionId())
                 .tool(definition().name())
-                .client(AuditEvent.ClientInfo.of(null, userAgent, context.sessionId()))
+                .client(AuditEvent.ClientInfo.of(context.remoteAddress().orElse(null), userAgent, context.sessionId()))
                 .database(text(body, "database") != null ? text(body, "database") : text(arguments, "database"));
         String sql = text(body, "sql") != null ? text(body, "sql") : text(arguments, "sql");
         String question = text(arguments, "question");

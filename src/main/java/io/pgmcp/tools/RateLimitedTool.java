@@ -12,7 +12,8 @@ import io.pgmcp.resilience.RateLimiter;
 
 /**
  * Puts every call of a tool through the request rate limits (SPEC §9) before the tool runs: one place
- * for all tools. A refusal is {@code RATE_LIMIT_EXCEEDED} with {@code details {limit_type, limit,
+ * for all tools. The client is the session, or on HTTP the remote address, as {@code client_identifier}
+ * says. A refusal is {@code RATE_LIMIT_EXCEEDED} with {@code details {limit_type, limit,
  * remaining, retry_after}}; a call cancelled while it queued is answered with nothing (the session
  * drops the answer of a cancelled request).
  */
@@ -32,7 +33,7 @@ public final class RateLimitedTool implements Tool {
 
     @Override
     public ToolResult call(ObjectNode arguments, RequestContext context) throws Exception {
-        Admission admission = limiter.acquireRequest(limiter.clientKey(context.sessionId(), null), context::onCancel);
+        Admission admission = limiter.acquireRequest(limiter.clientKey(context.sessionId(), context.remoteAddress().orElse(null)), context::onCancel);
         return switch (admission) {
             case Admission.Granted granted -> tool.call(arguments, context);
             case Admission.Refused refused -> refusal(refused);

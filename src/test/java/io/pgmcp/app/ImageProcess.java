@@ -31,6 +31,7 @@ final class ImageProcess implements AutoCloseable {
     private final BlockingQueue<String> stdout = new LinkedBlockingQueue<>();
     private final List<String> allStdout = new CopyOnWriteArrayList<>();
     private final List<String> stderr = new CopyOnWriteArrayList<>();
+    private final BlockingQueue<String> stderrQueue = new LinkedBlockingQueue<>();
     private final List<Thread> pumps = new CopyOnWriteArrayList<>();
 
     private ImageProcess(Process process) {
@@ -77,6 +78,7 @@ final class ImageProcess implements AutoCloseable {
                         allStdout.add(line);
                     } else {
                         stderr.add(line);
+                        stderrQueue.add(line);
                     }
                 }
             } catch (IOException e) {
@@ -113,6 +115,24 @@ final class ImageProcess implements AutoCloseable {
         }
         joinPumps();
         return process.exitValue();
+    }
+
+    /** The first stderr line (from now on) containing {@code text}; fails after a timeout. */
+    String awaitStderr(String text) throws InterruptedException {
+        long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            String line = stderrQueue.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (line != null && line.contains(text)) {
+                return line;
+            }
+        }
+        throw new AssertionError("no stderr line with '" + text + "' within " + READ_TIMEOUT + "; stderr:\n" + String.join("\n", stderr));
+    }
+
+    /** Sends SIGTERM and waits for the process to exit; answers its exit code. */
+    int terminateAndWait() throws InterruptedException {
+        process.destroy();
+        return waitFor();
     }
 
     int waitFor() throws InterruptedException {

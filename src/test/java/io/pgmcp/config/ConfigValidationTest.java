@@ -216,6 +216,19 @@ class ConfigValidationTest {
     }
 
     @Test
+    void bindsHttpSessionBoundsAndRejectsOutOfRange() throws ConfigException {
+        HttpConfig http = fixture.load(ConfigFixture.MINIMAL_DATABASE
+                + "server: {http: {max_sessions: 12, session_idle_timeout: 90}}\n").config().server().http();
+        assertEquals(12, http.maxSessions());
+        assertEquals(java.time.Duration.ofSeconds(90), http.sessionIdleTimeout());
+        HttpConfig defaults = fixture.load(ConfigFixture.MINIMAL_DATABASE).config().server().http();
+        assertEquals(HttpConfig.DEFAULT_MAX_SESSIONS, defaults.maxSessions());
+        assertEquals(HttpConfig.DEFAULT_SESSION_IDLE_TIMEOUT, defaults.sessionIdleTimeout());
+        assertTrue(errorsWith("server: {http: {max_sessions: 0}}\n").getFirst().startsWith("server.http.max_sessions"));
+        assertTrue(errorsWith("server: {http: {session_idle_timeout: 5}}\n").getFirst().startsWith("server.http.session_idle_timeout"));
+    }
+
+    @Test
     void rejectsOtlpMetricsExporterPointingAtTheCollector() {
         List<String> errors = errorsWith("observability: {metrics: {exporter: otlp}}\n");
 

@@ -94,4 +94,16 @@ class AuditedToolTest {
             assertFalse(line.contains("null"), "no null fields: " + line);
         }
     }
+
+    @Test
+    void anHttpCallsEventCarriesTheClientsAddressUserAgentAndSession() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AuditLog audit = new AuditLog(new StreamSink(out, "test"), Optional.empty());
+        Tool tool = new AuditedTool(new ScriptedTool(List.of(json("{\"success\":true,\"result\":{\"row_count\":0}}"))), audit);
+        tool.call(json("{\"sql\":\"SELECT 1\"}"), new TestContext("sess-9", Optional.of("192.0.2.4"), Optional.of("claude-code/2.0")));
+        JsonNode client = JSON.readTree(out.toString(StandardCharsets.UTF_8).strip()).get("client_info");
+        assertEquals("192.0.2.4", client.get("ip").asText());
+        assertEquals("claude-code/2.0", client.get("user_agent").asText());
+        assertEquals("sess-9", client.get("session_id").asText());
+    }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgmcp.config.ClientIdentifier;
 import io.pgmcp.config.RateLimitConfig;
 import io.pgmcp.config.RateLimitStrategy;
 import io.pgmcp.mcp.RequestContext;
@@ -16,6 +17,7 @@ import io.pgmcp.mcp.ToolResult;
 import io.pgmcp.resilience.FakeTicker;
 import io.pgmcp.resilience.RateLimiter;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -59,5 +61,22 @@ class RateLimitedToolTest {
         assertEquals(2, tool.calls.get(), "the refused call never reached the tool");
         ticker.advance(Duration.ofSeconds(61));
         assertFalse(limited.call(args, new TestContext()).isError(), "a new window admits again");
+    }
+
+    @Test
+    void httpClientsAreKeyedByAddressOrSessionAsClientIdentifierSays() throws Exception {
+        RateLimitConfig d = RateLimitConfig.defaults();
+        ObjectNode args = JsonNodeFactory.instance.objectNode();
+        for (ClientIdentifier identifier : ClientIdentifier.values()) {
+            RateLimitConfig config = new RateLimitConfig(true, 100, 1000, 1, identifier, d.tokensPerMinute(), d.tokensPerHour(),
+                    RateLimitStrategy.REJECT, d.maxQueueWait(), d.includeHeaders());
+            RateLimitedTool limited = new RateLimitedTool(new CountingTool(), new RateLimiter(config, new FakeTicker()));
+            assertFalse(limited.call(args, new TestContext("s1", Optional.of("10.0.0.7"), Optional.empty())).isError());
+            boolean sameAddressOtherSession = limited.call(args, new TestContext("s2", Optional.of("10.0.0.7"), Optional.empty())).isError();
+            assertEquals(identifier != ClientIdentifier.SESSION, sameAddressOtherSession,
+                    identifier + ": one address, two sessions");
+            assertFalse(limited.call(args, new TestContext("s3", Optional.of("10.0.0.8"), Optional.empty())).isError(),
+                    identifier + ": another address and session");
+        }
     }
 }

@@ -13,6 +13,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class TestContext implements RequestContext {
     final List<String> progress = new CopyOnWriteArrayList<>();
     private final ObjectNode meta;
+    private final String sessionId;
+    private final Optional<String> remoteAddress;
+    private final Optional<String> userAgent;
 
     public TestContext() {
         this(JsonNodeFactory.instance.objectNode());
@@ -20,12 +23,34 @@ public final class TestContext implements RequestContext {
 
     /** @param meta the request's {@code params._meta} */
     public TestContext(ObjectNode meta) {
+        this(meta, "test", Optional.empty(), Optional.empty());
+    }
+
+    /** A request from an HTTP client. */
+    TestContext(String sessionId, Optional<String> remoteAddress, Optional<String> userAgent) {
+        this(JsonNodeFactory.instance.objectNode(), sessionId, remoteAddress, userAgent);
+    }
+
+    private TestContext(ObjectNode meta, String sessionId, Optional<String> remoteAddress, Optional<String> userAgent) {
         this.meta = meta;
+        this.sessionId = sessionId;
+        this.remoteAddress = remoteAddress;
+        this.userAgent = userAgent;
+    }
+
+    @Override
+    public Optional<String> remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public Optional<String> userAgent() {
+        return userAgent;
     }
 
     @Override
     public String sessionId() {
-        return "test";
+        return sessionId;
     }
 
     @Override

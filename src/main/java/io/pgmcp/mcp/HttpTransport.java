@@ -1,0 +1,435 @@
+package io.pgmcp.mcp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import io.pgmcp.config.HttpConfig;
+import io.pgmcp.config.Secret;
+import io.pgmcp.config.TlsConfig;
+import io.pgmcp.resilience.Ticker;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+
+/**
+ * MCP over Streamable HTTP (protocol revisions 2025-03-26 to 2025-11-25) on the JDK's
+ * {@link HttpServer}, one virtual thread per exchange: the endpoint {@code /mcp}, and
+ * {@code /healthz} and {@code /readyz} for operations.
+ *
+ * <p><b>{@code /mcp}.</b> Every request passes the {@link OriginPolicy} (403) and, when tokens are
+ * configured, {@link BearerTokens} (401 with {@code WWW-Authenticate: Bearer}); an
+ * {@code MCP-Protocol-Version} header naming a revision we do not speak is 400. A POST carries one
+ * JSON-RPC message (a batch too, on 2025-03-26), at most {@code maxBodyBytes} (413). An
+ * {@code initialize} without {@code Mcp-Session-Id} creates a session and answers with its id;
+ * every other message needs the id (400 without, 404 for an unknown or expired session). A message
+ * with requests is answered as described in {@link PostExchange}; one without (notifications,
+ * responses) with 202. GET is 405: the server never sends messages of its own accord. DELETE ends the
+ * session, cancelling its calls in flight.
+ *
+ * <p><b>Sessions</b> are one {@link McpSession} each, the same as on stdio, held in a
+ * {@link SessionTable}: bounded in number (503 for one more), expiring when idle (swept every
+ * minute or sooner). A client that disconnects while its call runs is noticed when the event
+ * stream's keep-alive cannot be written, and the call is cancelled (only for clients that accept
+ * event streams; a JSON-only client's call runs to its end).
+ *
+ * <p><b>Operations.</b> {@code GET /healthz} is 200 while the process serves; {@code GET /readyz}
+ * is 200 when every database is reachable and 503 naming those that are not. Neither needs a token
+ * (load balancers call them); both pass the Host and Origin checks. {@link #stop} stops accepting
+ * (503 to anything new), drains the calls in flight for up to the given bound, cancels the rest and
+ * closes the listener. Thread-safe.
+ */
+public final class HttpTransport {
+
+    private static final System.Logger logger = System.getLogger(HttpTransport.class.getName());
+
+    /** The MCP endpoint's path. */
+    public static final String ENDPOINT = "/mcp";
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final boolean tls;
+    private final HttpLimits limits;
+    private final BiFunction<String, MessageSink, McpSession> sessionFactory;
+    private final ResponseHeaders responseHeaders;
+    private final Readiness readiness;
+    private final BearerTokens tokens;
+    private final OriginPolicy origins;
+    private final SessionTable sessions;
+    private final Thread sweeper;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private HttpTransport(HttpServer server, ExecutorService executor, boolean tls, HttpConfig config, HttpLimits limits,
+                          BiFunction<String, MessageSink, McpSession> sessionFactory, ResponseHeaders responseHeaders,
+                          Readiness readiness, Ticker ticker) {
+        this.server = server;
+        this.executor = executor;
+        this.tls = tls;
+        this.limits = limits;
+        this.sessionFactory = sessionFactory;
+        this.responseHeaders = responseHeaders;
+        this.readiness = readiness;
+        this.tokens = new BearerTokens(config.authTokens());
+        this.origins = new OriginPolicy(config, server.getAddress().getPort());
+        this.sessions = new SessionTable(limits.maxSessions(), limits.sessionIdleTimeout(), ticker, Duration.ZERO);
+        Duration sweepEvery = limits.sessionIdleTimeout().dividedBy(2).compareTo(Duration.ofMinutes(1)) < 0
+                ? limits.sessionIdleTimeout().dividedBy(2) : Duration.ofMinutes(1);
+        this.sweeper = Thread.ofVirtual().name("mcp-http-sweeper").unstarted(() -> sweepEvery(sweepEvery));
+    }
+
+    /**
+     * Binds {@code config.host():config.port()} (port 0: any free port), with TLS when
+     * {@code config.tls()} is given, and starts serving.
+     *
+     * @param sessionFactory builds a session from its id and its sink for server-initiated messages
+     * @throws IOException if the address cannot be bound or the keystore cannot be read (the message
+     *                     says which, without the password)
+     */
+    public static HttpTransport start(HttpConfig config, HttpLimits limits,
+                                      BiFunction<String, MessageSink, McpSession> sessionFactory,
+                                      ResponseHeaders responseHeaders, Readiness readiness, Ticker ticker) throws IOException {
+        Objects.requireNonNull(sessionFactory, "sessionFactory");
+        Objects.requireNonNull(responseHeaders, "responseHeaders");
+        Objects.requireNonNull(readiness, "readiness");
+        Objects.requireNonNull(ticker, "ticker");
+        InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
+        if (address.isUnresolved()) {
+            throw new IOException("cannot resolve server.http.host '" + config.host() + "'");
+        }
+        HttpServer server;
+        if (config.tls().isPresent()) {
+            SSLContext context = sslContext(config.tls().get());
+            HttpsServer https = HttpsServer.create(address, 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(context));
+            server = https;
+        } else {
+            server = HttpServer.create(address, 0);
+        }
+        ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("mcp-http-", 0).factory());
+        server.setExecutor(executor);
+        HttpTransport transport = new HttpTransport(server, executor, config.tls().isPresent(), config, limits,
+                sessionFactory, responseHeaders, readiness, ticker);
+        server.createContext("/", transport::serve);
+        server.start();
+        transport.sweeper.start();
+        return transport;
+    }
+
+    private static SSLContext sslContext(TlsConfig tls) throws IOException {
+        char[] password = tls.password().map(Secret::reveal).orElse("").toCharArray();
+        try {
+            KeyStore keyStore = KeyStore.getInstance(tls.keystore().toFile(), password);
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(keyStore, password);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IOException("cannot load the TLS keystore " + tls.keystore() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** @return the bound address (the real port when 0 was configured) */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    /** @return the MCP endpoint's URL, e.g. {@code http://127.0.0.1:8080/mcp} */
+    public URI endpoint() {
+        InetSocketAddress bound = address();
+        String host = bound.getAddress().getHostAddress();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return URI.create((tls ? "https" : "http") + "://" + host + ":" + bound.getPort() + ENDPOINT);
+    }
+
+    /** @return the number of live sessions */
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    /** Removes sessions idle for longer than the idle timeout now; the sweeper does this periodically. */
+    public int expireIdleSessions() {
+        return sessions.sweep();
+    }
+
+    /** Blocks until {@link #stop} has finished. */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    /**
+     * Stops: refuses new requests with 503, lets calls in flight finish for up to {@code drain},
+     * cancels the rest, then closes the listener. Idempotent; a second caller returns at once.
+     */
+    public void stop(Duration drain) {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        logger.log(Level.INFO, () -> "HTTP transport stopping: draining " + sessions.size() + " session(s) for up to "
+                + drain.toMillis() + " ms");
+        sweeper.interrupt();
+        sessions.closeAll(drain);
+        server.stop(1);
+        executor.shutdownNow();
+        stopped.countDown();
+    }
+
+    private void sweepEvery(Duration interval) {
+        while (!stopping.get()) {
+            try {
+                Thread.sleep(interval);
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                sessions.sweep();
+            } catch (RuntimeException e) {
+                logger.log(Level.ERROR, "Sweeping idle HTTP sessions failed; trying again later", e);
+            }
+        }
+    }
+
+    /** The top of every exchange. */
+    private void serve(HttpExchange http) {
+        try (http) {
+            route(http);
+        } catch (IOException e) {
+            logger.log(Level.DEBUG, () -> "HTTP exchange ended early: " + e.getMessage());
+        } catch (RuntimeException e) {
+            logger.log(Level.ERROR, "Unexpected failure serving " + http.getRequestMethod() + " "
+                    + http.getRequestURI().getPath(), e);
+            try {
+                HttpReplies.error(http, 500, JsonRpcException.INTERNAL_ERROR, "Internal error", Map.of());
+            } catch (IOException | RuntimeException ignored) {
+                // the response was already under way; the client sees a broken one
+            }
+        }
+    }
+
+    private void route(HttpExchange http) throws IOException {
+        Headers request = http.getRequestHeaders();
+        if (stopping.get()) {
+            HttpReplies.error(http, 503, -32000, "Server is shutting down", Map.of("Connection", "close"));
+            return;
+        }
+        if (!origins.allowsHost(request.getFirst("Host"))) {
+            HttpReplies.error(http, 403, -32000, "Forbidden: Host header does not name this server", Map.of());
+            return;
+        }
+        if (!origins.allowsOrigin(request.getFirst("Origin"))) {
+            HttpReplies.error(http, 403, -32000, "Forbidden: Origin not allowed (server.http.allowed_origins)", Map.of());
+            return;
+        }
+        String path = http.getRequestURI().getPath();
+        switch (path) {
+            case "/healthz" -> health(http, false);
+            case "/readyz" -> health(http, true);
+            case ENDPOINT -> mcp(http);
+            default -> HttpReplies.error(http, 404, -32000, "Not found: the MCP endpoint is " + ENDPOINT, Map.of());
+        }
+    }
+
+    private void health(HttpExchange http, boolean ready) throws IOException {
+        if (!http.getRequestMethod().equals("GET") && !http.getRequestMethod().equals("HEAD")) {
+            HttpReplies.error(http, 405, -32000, "Method not allowed", Map.of("Allow", "GET, HEAD"));
+            return;
+        }
+        if (!ready) {
+            HttpReplies.json(http, 200, "{\"status\":\"ok\"}", Map.of());
+            return;
+        }
+        List<String> down = readiness.unavailable();
+        if (down.isEmpty()) {
+            HttpReplies.json(http, 200, "{\"status\":\"ready\"}", Map.of());
+            return;
+        }
+        ObjectNode body = JsonRpc.object().put("status", "unavailable");
+        down.forEach(body.putArray("unavailable_databases")::add);
+        HttpReplies.json(http, 503, JsonRpc.write(body), Map.of());
+    }
+
+    private void mcp(HttpExchange http) throws IOException {
+        Headers request = http.getRequestHeaders();
+        if (!tokens.isOpen()) {
+            String authorization = request.getFirst("Authorization");
+            Optional<String> tokenId = tokens.verify(authorization);
+            if (tokenId.isEmpty()) {
+                String challenge = authorization == null ? "Bearer realm=\"pg-mcp\""
+                        : "Bearer realm=\"pg-mcp\", error=\"invalid_token\"";
+                HttpReplies.error(http, 401, -32000, authorization == null ? "Unauthorized: bearer token required"
+                        : "Unauthorized: invalid bearer token", Map.of("WWW-Authenticate", challenge));
+                return;
+            }
+        }
+        String version = request.getFirst("MCP-Protocol-Version");
+        if (version != null && ProtocolVersion.fromWireName(version.strip()).isEmpty()) {
+            HttpReplies.error(http, 400, -32000, "Bad Request: unsupported MCP-Protocol-Version '"
+                    + JsonRpc.abbreviate(version) + "' (supported: " + supportedVersions() + ")", Map.of());
+            return;
+        }
+        switch (http.getRequestMethod()) {
+            case "POST" -> post(http);
+            case "DELETE" -> delete(http);
+            default -> HttpReplies.error(http, 405, -32000, "Method not allowed: POST a JSON-RPC message or DELETE the session",
+                    Map.of("Allow", "POST, DELETE"));
+        }
+    }
+
+    private static String supportedVersions() {
+        return String.join(", ", java.util.Arrays.stream(ProtocolVersion.values()).map(ProtocolVersion::wireName).toList());
+    }
+
+    private void delete(HttpExchange http) throws IOException {
+        String id = http.getRequestHeaders().getFirst("Mcp-Session-Id");
+        if (id == null) {
+            HttpReplies.error(http, 400, -32000, "Bad Request: Mcp-Session-Id header required", Map.of());
+        } else if (sessions.remove(id)) {
+            HttpReplies.empty(http, 204, Map.of());
+        } else {
+            HttpReplies.error(http, 404, -32001, "Session not found (unknown, expired or ended)", Map.of());
+        }
+    }
+
+    private void post(HttpExchange http) throws IOException {
+        Headers request = http.getRequestHeaders();
+        String contentType = request.getFirst("Content-Type");
+        if (contentType != null && !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            HttpReplies.error(http, 415, -32000, "Unsupported Media Type: POST application/json", Map.of());
+            return;
+        }
+        String accept = request.getFirst("Accept") == null ? "" : String.join(",", request.get("Accept")).toLowerCase(Locale.ROOT);
+        boolean streamAllowed = accept.contains("text/event-stream");
+        Optional<String> body = readBody(http);
+        if (body.isEmpty()) {
+            return;
+        }
+        JsonNode message = McpSession.parse(body.get());
+        if (message == null) {
+            HttpReplies.json(http, 400, JsonRpc.write(JsonRpc.parseError("Parse error")), Map.of());
+            return;
+        }
+        Peer peer = new Peer(Optional.of(http.getRemoteAddress().getAddress().getHostAddress()),
+                Optional.ofNullable(request.getFirst("User-Agent")));
+        String sessionId = request.getFirst("Mcp-Session-Id");
+        if (sessionId == null && isInitialize(message)) {
+            initialize(http, (ObjectNode) message, peer);
+            return;
+        }
+        if (sessionId == null) {
+            HttpReplies.error(http, 400, -32000, "Bad Request: Mcp-Session-Id header required (send initialize first)", Map.of());
+            return;
+        }
+        Optional<SessionTable.Lease> lease = sessions.acquire(sessionId);
+        if (lease.isEmpty()) {
+            HttpReplies.error(http, 404, -32001, "Session not found (unknown, expired or ended): initialize a new one", Map.of());
+            return;
+        }
+        try (SessionTable.Lease held = lease.get()) {
+            McpSession session = held.session();
+            PostExchange channel = new PostExchange();
+            session.handle(message, channel, peer);
+            PostExchange.Outcome outcome = channel.deliver(http, streamAllowed, limits.keepAlive(),
+                    () -> responseHeaders.forClient(sessionId, peer.address()), held::touch);
+            if (outcome == PostExchange.Outcome.CLIENT_GONE) {
+                int cancelled = session.cancelRequestsOf(channel);
+                logger.log(Level.INFO, () -> "The client of session " + sessionId + " went away mid-call; cancelled "
+                        + cancelled + " call(s)");
+            }
+        }
+    }
+
+    private static boolean isInitialize(JsonNode message) {
+        return message.isObject() && "initialize".equals(message.path("method").asText(null)) && message.has("id");
+    }
+
+    private void initialize(HttpExchange http, ObjectNode message, Peer peer) throws IOException {
+        String id = sessions.newId();
+        PostExchange channel = new PostExchange();
+        McpSession session = sessionFactory.apply(id, json -> logger.log(Level.DEBUG,
+                () -> "Session " + id + ": a server-initiated message has no stream to go to; dropped"));
+        session.handle(message, channel, peer);
+        if (session.protocolVersion().isEmpty()) {
+            // initialize failed (bad params): answered, no session kept
+            session.close(Duration.ZERO);
+            channel.deliver(http, false, limits.keepAlive(), Map::of, () -> { });
+            return;
+        }
+        if (!sessions.register(session)) {
+            session.close(Duration.ZERO);
+            logger.log(Level.WARNING, () -> "HTTP session limit reached (" + limits.maxSessions() + "); initialize refused");
+            HttpReplies.json(http, 503, HttpReplies.errorFor(message, -32000, "Too many sessions (server.http.max_sessions = "
+                    + limits.maxSessions() + "); end unused sessions with DELETE or retry later"), Map.of("Retry-After", "60"));
+            return;
+        }
+        Map<String, String> headers = new java.util.LinkedHashMap<>(responseHeaders.forClient(id, peer.address()));
+        headers.put("Mcp-Session-Id", id);
+        channel.deliver(http, false, limits.keepAlive(), () -> headers, () -> { });
+    }
+
+    /** @return the body as text; empty if a response (413, 400) was already sent */
+    private Optional<String> readBody(HttpExchange http) throws IOException {
+        String length = http.getRequestHeaders().getFirst("Content-Length");
+        long declared = -1;
+        if (length != null) {
+            try {
+                declared = Long.parseLong(length.strip());
+            } catch (NumberFormatException e) {
+                HttpReplies.error(http, 400, -32000, "Bad Request: malformed Content-Length", Map.of("Connection", "close"));
+                return Optional.empty();
+            }
+        }
+        if (declared > limits.maxBodyBytes()) {
+            tooLarge(http);
+            return Optional.empty();
+        }
+        byte[] bytes;
+        try (InputStream in = http.getRequestBody()) {
+            bytes = in.readNBytes(limits.maxBodyBytes() + 1);
+        }
+        if (bytes.length > limits.maxBodyBytes()) {
+            tooLarge(http);
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString());
+        } catch (CharacterCodingException e) {
+            HttpReplies.json(http, 400, JsonRpc.write(JsonRpc.parseError("Parse error: message is not valid UTF-8")), Map.of());
+            return Optional.empty();
+        }
+    }
+
+    private void tooLarge(HttpExchange http) throws IOException {
+        HttpReplies.error(http, 413, -32000, "Payload Too Large: a message may have at most " + limits.maxBodyBytes() + " bytes",
+                Map.of("Connection", "close"));
+    }
+}

@@ -131,7 +131,9 @@ final class ImageProcess implements AutoCloseable {
 
     /** Sends SIGTERM and waits for the process to exit; answers its exit code. */
     int terminateAndWait() throws InterruptedException {
-        process.destroy();
+        // SIGTERM through the handle: Process.destroy() also closes our ends of the pipes, which would
+        // lose whatever the process writes while it shuts down
+        process.toHandle().destroy();
         return waitFor();
     }
 

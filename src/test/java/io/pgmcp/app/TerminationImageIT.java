@@ -67,6 +67,8 @@ class TerminationImageIT {
                     + "\"arguments\":{\"sql\":\"SELECT pg_sleep(120) AS " + marker + "\"}}}");
             assertTrue(awaitStatements(watcher, marker, 1), "the statement runs");
             assertEquals(0, pgMcp.terminateAndWait(), "SIGTERM is an orderly shutdown");
+            // logged by pg-mcp's shutdown hook while the JDK's own hook runs: ShutdownSafeLogManager keeps the handler
+            pgMcp.awaitStderr("termination signal: stopping");
             assertTrue(awaitStatements(watcher, marker, 0), "the statement was cancelled, not left running");
             assertAudited(marker);
         }
@@ -97,6 +99,8 @@ class TerminationImageIT {
             Thread call = Thread.ofVirtual().start(() -> client.call(2, "execute_sql", "{\"sql\":\"SELECT pg_sleep(120) AS " + marker + "\"}"));
             assertTrue(awaitStatements(watcher, marker, 1), "the statement runs");
             assertEquals(0, pgMcp.terminateAndWait(), "SIGTERM is an orderly shutdown");
+            // logged by pg-mcp's shutdown hook while the JDK's own hook runs: ShutdownSafeLogManager keeps the handler
+            pgMcp.awaitStderr("termination signal: stopping");
             assertTrue(call.join(Duration.ofSeconds(30)), "the call's request ended");
             assertTrue(awaitStatements(watcher, marker, 0), "the statement was cancelled");
             assertAudited(marker);

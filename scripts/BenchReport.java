@@ -168,9 +168,13 @@ public final class BenchReport {
                     });
         }
         // observability overhead
-        one("overhead", "`execute_sql` over stdio, observability off (overhead baseline, 5 servers interleaved)", "reported", "ms",
+        one("overhead", "`execute_sql` over stdio, observability off (overhead baseline; 6 servers interleaved)", "reported", "ms",
                 variant("off"), m -> new Measured(values("p50", m.path("p50").asDouble(), "p99", m.path("p99").asDouble()),
                         String.format(Locale.ROOT, "p50 %.3f ms, p99 %.2f ms", m.path("p50").asDouble(), m.path("p99").asDouble()), null));
+        one("overhead", "noise floor: a second server with everything off (A/A)", "reported", "µs", variant("off2"), m -> new Measured(
+                values("added_us", m.path("added_us").asDouble(), "added_pct", m.path("added_pct").asDouble()), String.format(Locale.ROOT,
+                        "%+.0f µs (%+.1f %%; fifths %+.0f .. %+.0f µs)", m.path("added_us").asDouble(), m.path("added_pct").asDouble(),
+                        m.path("added_us_min_fifth").asDouble(), m.path("added_us_max_fifth").asDouble()), null));
         for (String[] v : new String[][] {{"metrics", "metrics on"}, {"tracing", "tracing on, sample_rate 1.0 (OTLP http/protobuf)"},
                 {"audit", "audit on (file)"}, {"all", "metrics + tracing + audit"}}) {
             String name = "added per call: " + v[1];
@@ -186,8 +190,10 @@ public final class BenchReport {
                 double us = m.path("added_us").asDouble();
                 double pct = m.path("added_pct").asDouble();
                 return new Measured(values("added_us", us, "added_pct", pct, "p50_ms", m.path("p50").asDouble(), "baseline_p50_ms",
-                        m.path("baseline_p50").asDouble()), String.format(Locale.ROOT, "%+.0f µs (%+.1f %% of p50 %.3f ms)", us, pct,
-                        m.path("baseline_p50").asDouble()), pct < 10);
+                        m.path("baseline_p50").asDouble(), "added_us_min_fifth", m.path("added_us_min_fifth").asDouble(),
+                        "added_us_max_fifth", m.path("added_us_max_fifth").asDouble()), String.format(Locale.ROOT,
+                        "%+.0f µs (%+.1f %% of p50 %.3f ms; fifths %+.0f .. %+.0f µs)", us, pct, m.path("baseline_p50").asDouble(),
+                        m.path("added_us_min_fifth").asDouble(), m.path("added_us_max_fifth").asDouble()), pct < 10);
             });
         }
     }

@@ -34,7 +34,9 @@ import java.util.stream.Stream;
  * HttpServer answering 200 to POST /v1/traces), audit on (a file in a temp directory), and all three —
  * and receive the same fixed, EXPLAIN-cached query in turn, in blocks of {@link #BLOCK} calls, one call
  * at a time, so that load on the shared host falls on all of them alike. Reports each variant's p50 and
- * p99 and the added µs per call and % of the baseline p50 (target: under 10 %).
+ * p99 and the added µs per call and % of the baseline p50 (target: under 10 %). A sixth server with the
+ * baseline's config (A/A) shows the noise floor, and every difference is also given per fifth of the
+ * run (its range: how much it moves while the run goes on).
  *
  * <p>Every variant is checked for doing its work: the metrics endpoint must answer with
  * {@code pg_mcp_requests_total}, the sink must receive spans, the audit file must hold a line per call.
@@ -79,6 +81,8 @@ public final class OverheadBench {
 
         Map<String, Variant> variants = new LinkedHashMap<>();
         variants.put("off", new Variant("everything off (baseline)", base + "observability:\n" + metricsOff + auditOff));
+        variants.put("off2", new Variant("everything off, a second server (A/A: the noise floor)",
+                base + "observability:\n" + metricsOff + auditOff));
         variants.put("metrics", new Variant("metrics on", base + "observability:\n" + metrics(metricsPort) + auditOff));
         variants.put("tracing", new Variant("tracing on, sample_rate 1.0", base + "observability:\n" + metricsOff + tracingOn + auditOff));
         variants.put("audit", new Variant("audit on (file)", base + "observability:\n" + metricsOff + auditOn));
@@ -138,8 +142,8 @@ public final class OverheadBench {
         checkAudit(all, auditDir.resolve("all-audit.jsonl"), expectedCalls);
 
         double baseP50 = pct(baseline.millis, 50);
-        System.out.printf(Locale.ROOT, "%-58s %8s %8s %10s %8s%n", "measure (" + calls + " calls each, interleaved, fixed SQL)",
-                "p50 ms", "p99 ms", "added us", "% of p50");
+        System.out.printf(Locale.ROOT, "%-58s %8s %8s %10s %8s  %s%n", "measure (" + calls + " calls each, interleaved, fixed SQL)",
+                "p50 ms", "p99 ms", "added us", "% of p50", "range over 5 fifths, us");
         List<String> jsons = new ArrayList<>();
         for (Map.Entry<String, Variant> e : variants.entrySet()) {
             Variant v = e.getValue();
@@ -153,19 +157,35 @@ public final class OverheadBench {
             double p50 = pct(v.millis, 50);
             double addedUs = (p50 - baseP50) * 1000;
             double addedPct = 100 * (p50 - baseP50) / baseP50;
+            double[] range = fifths(v.millis, baseline.millis);
             if (v == baseline) {
                 System.out.printf(Locale.ROOT, "%-58s %8.3f %8.3f %10s %8s%n", v.name, p50, pct(v.millis, 99), "-", "-");
             } else {
-                System.out.printf(Locale.ROOT, "%-58s %8.3f %8.3f %+10.1f %+7.1f%%%n", v.name, p50, pct(v.millis, 99), addedUs, addedPct);
+                System.out.printf(Locale.ROOT, "%-58s %8.3f %8.3f %+10.1f %+7.1f%%  %+.0f .. %+.0f%n", v.name, p50, pct(v.millis, 99),
+                        addedUs, addedPct, range[0], range[1]);
             }
             jsons.add(String.format(Locale.ROOT, "{\"measure\":\"overhead_execute_sql\",\"variant\":\"%s\",\"name\":\"%s\","
                     + "\"available\":true,\"calls\":%d,\"p50\":%.3f,\"p99\":%.3f,\"baseline_p50\":%.3f,\"added_us\":%.1f,"
-                    + "\"added_pct\":%.1f,\"check\":\"%s\"}", key, jsonEscape(v.name), calls, p50, pct(v.millis, 99), baseP50, addedUs,
-                    addedPct, jsonEscape(v.check == null ? "" : v.check)));
+                    + "\"added_pct\":%.1f,\"added_us_min_fifth\":%.1f,\"added_us_max_fifth\":%.1f,\"check\":\"%s\"}", key,
+                    jsonEscape(v.name), calls, p50, pct(v.millis, 99), baseP50, addedUs, addedPct, range[0], range[1],
+                    jsonEscape(v.check == null ? "" : v.check)));
         }
         System.out.printf(Locale.ROOT, "target: added cost under 10 %% of the baseline p50 (issue #7); OTLP sink received %d export(s), %d bytes%n",
                 spans, sink.bytes.get());
         jsons.forEach(System.out::println);
+    }
+
+    /** min and max over the five fifths of the run of (p50 of v - p50 of the baseline), in µs. */
+    private static double[] fifths(double[] v, double[] baseline) {
+        double min = Double.MAX_VALUE;
+        double max = -Double.MAX_VALUE;
+        int n = v.length / 5;
+        for (int f = 0; f < 5 && n > 0; f++) {
+            double d = (pct(Arrays.copyOfRange(v, f * n, (f + 1) * n), 50) - pct(Arrays.copyOfRange(baseline, f * n, (f + 1) * n), 50)) * 1000;
+            min = Math.min(min, d);
+            max = Math.max(max, d);
+        }
+        return n > 0 ? new double[] {min, max} : new double[] {0, 0};
     }
 
     private static String metrics(int port) {

@@ -234,8 +234,8 @@ public final class HttpBench {
 
     /** Calls until {@code end}; each sample is {start, end, ok(1)/failed(0)} in nanoseconds. */
     private long[][] loop(String session, int rowId, long start, long end) {
-        while (System.nanoTime() < start) {
-            Thread.onSpinWait();
+        for (long wait = start - System.nanoTime(); wait > 0; wait = start - System.nanoTime()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(wait);
         }
         List<long[]> samples = new ArrayList<>();
         String marker = "item " + rowId + "\"";

@@ -100,21 +100,27 @@ public final class OverheadBench {
         if (baseline.client == null) {
             throw new IllegalStateException("the baseline pg-mcp did not start: " + baseline.reason);
         }
-        List<Variant> running = variants.values().stream().filter(v -> v.client != null).toList();
+        List<Variant> running = new ArrayList<>(variants.values().stream().filter(v -> v.client != null).toList());
         for (Variant v : running) {
             v.millis = new double[calls];
         }
 
-        // interleaved: every variant gets BLOCK calls in turn
+        // interleaved: every variant gets BLOCK calls in turn; one that fails leaves the rotation (the baseline may not)
         int total = warmup + calls;
         for (int done = 0; done < total; done += BLOCK) {
-            for (Variant v : running) {
+            for (Variant v : List.copyOf(running)) {
                 for (int i = done; i < Math.min(total, done + BLOCK); i++) {
                     long start = System.nanoTime();
                     String answer = v.client.call("tools/call", PARAMS);
                     long end = System.nanoTime();
-                    if (answer.contains("\"isError\":true") || !answer.contains("\"success\":true")) {
-                        throw new IllegalStateException(v.name + ": call " + i + " failed: " + abbreviate(answer));
+                    if (answer == null || answer.contains("\"isError\":true") || !answer.contains("\"success\":true")) {
+                        String why = "call " + i + " failed: " + (answer == null ? "pg-mcp exited" : abbreviate(answer));
+                        if (v == baseline) {
+                            throw new IllegalStateException(v.name + ": " + why);
+                        }
+                        v.unavailable(why);
+                        running.remove(v);
+                        break;
                     }
                     if (i >= warmup) {
                         v.millis[i - warmup] = (end - start) / 1e6;
@@ -126,16 +132,18 @@ public final class OverheadBench {
         // checks that need the process alive, then an orderly stop (flushes audit and traces)
         checkMetrics(variants.get("metrics"), metricsPort);
         checkMetrics(all, allMetricsPort);
-        for (Variant v : running) {
-            v.client.close();
+        for (Variant v : variants.values()) {
+            if (v.client != null) {
+                v.client.close();
+            }
         }
         sink.stop();
         allSink.stop();
         long spans = sink.requests.get();
-        if (tracing.client != null && spans == 0) {
+        if (tracing.reason == null && spans == 0) {
             tracing.unavailable("the config is accepted, but no export reached the OTLP sink during " + expectedCalls
                     + " sampled calls and shutdown (this build has no tracing exporter?)");
-        } else if (tracing.client != null) {
+        } else if (tracing.reason == null) {
             tracing.check = "OTLP sink: " + spans + " export(s), " + sink.bytes.get() + " bytes";
         }
         if (allWithTracing && allSink.requests.get() == 0) {
@@ -203,7 +211,7 @@ public final class OverheadBench {
     }
 
     private static void checkMetrics(Variant v, int port) throws Exception {
-        if (v.client == null) {
+        if (v.client == null || v.reason != null) {
             return;
         }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -274,8 +282,9 @@ public final class OverheadBench {
             stdio.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n");
             String check = stdio.call("tools/call", PARAMS);
             if (check == null || !check.contains("\"success\":true")) {
-                throw new IllegalStateException(name + ": execute_sql failed: " + (check == null ? "pg-mcp exited" : abbreviate(check))
-                        + " (log: " + stderrLog + ")");
+                reason = "execute_sql failed: " + (check == null ? "pg-mcp exited" : abbreviate(check)) + " (log: " + stderrLog + ")";
+                stdio.close();
+                return;
             }
             client = stdio;
         }
@@ -322,7 +331,11 @@ public final class OverheadBench {
         }
 
         void close() throws Exception {
-            in.close();
+            try {
+                in.close();
+            } catch (IOException alreadyGone) {
+                // the process exited: nothing to tell it
+            }
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroy();
                 process.waitFor(10, TimeUnit.SECONDS);

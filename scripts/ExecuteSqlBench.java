@@ -21,7 +21,11 @@ import java.util.function.IntFunction;
  * <li>a different literal every call: every call runs EXPLAIN (the uncached path);</li>
  * <li>the same SQL over one raw pgjdbc connection ({@code Statement.executeQuery}): the floor.</li>
  * </ul>
- * Usage: {@code java -cp "IMAGE/app/*" ExecuteSqlBench.java IMAGE_DIR CONFIG JDBC_URL USER [CALLS] [WARMUP]}.
+ * Also the memory of the pg-mcp process (VmRSS of {@code /proc/PID/status}; the launcher execs the
+ * JVM): idle, after initialize and a second's rest before the first tool call, and after exactly
+ * RSS_CALLS {@code tools/call execute_sql} (the calls above, topped up with the fixed query when they
+ * are fewer; no faults).
+ * Usage: {@code java -cp "IMAGE/app/*" ExecuteSqlBench.java IMAGE_DIR CONFIG JDBC_URL USER [CALLS] [WARMUP] [RSS_CALLS]}.
  */
 public final class ExecuteSqlBench {
     private static final String SQL = "SELECT id, name, price FROM items WHERE id = ";
@@ -32,6 +36,9 @@ public final class ExecuteSqlBench {
     private final OutputStream in;
     private final BufferedReader out;
     private int nextId = 1;
+    private int toolCalls;
+    private int rssAfter = 10_000;
+    private long rssAfterKb = -1;
 
     private ExecuteSqlBench(Process process) {
         this.process = process;
@@ -46,16 +53,19 @@ public final class ExecuteSqlBench {
         String user = args[3];
         int calls = args.length > 4 ? Integer.parseInt(args[4]) : 5_000;
         int warmup = args.length > 5 ? Integer.parseInt(args[5]) : 2_000;
+        int rssCalls = args.length > 6 ? Integer.parseInt(args[6]) : 10_000;
 
         File stderrLog = new File(config + ".stderr.log");
         ProcessBuilder builder = new ProcessBuilder(image + "/bin/pg-mcp", "--config", config)
                 .redirectError(ProcessBuilder.Redirect.appendTo(stderrLog));
         builder.environment().keySet().removeIf(k -> k.startsWith("PG_MCP_"));
         ExecuteSqlBench client = new ExecuteSqlBench(builder.start());
+        client.rssAfter = rssCalls;
         double[] fixed;
         double[] varying;
+        long rssIdleKb;
         try {
-            client.handshake();
+            rssIdleKb = client.handshake();
             IntFunction<String> fixedSql = i -> SQL + FIXED_ID;
             IntFunction<String> varyingSql = i -> SQL + (1 + (int) ((i * 7919L) % ROWS));
             client.run(fixedSql, warmup, false);
@@ -64,6 +74,9 @@ public final class ExecuteSqlBench {
             IntFunction<String> varyingWarm = i -> SQL + (ROWS + 1 + i) + " - 0";
             client.run(varyingWarm, Math.min(warmup, 500), false);
             varying = client.run(varyingSql, calls, true);
+            if (client.toolCalls < rssCalls) {
+                client.run(fixedSql, rssCalls - client.toolCalls, false);
+            }
         } catch (Exception | AssertionError e) {
             System.err.println("execute_sql bench failed: " + e.getMessage() + " (pg-mcp's log: " + stderrLog + ")");
             throw e;
@@ -91,19 +104,36 @@ public final class ExecuteSqlBench {
         json("raw_pgjdbc_statement_ms", raw, ",\"sql\":\"" + SQL + FIXED_ID + "\"");
         System.out.printf(Locale.ROOT, "{\"measure\":\"execute_sql_overhead_over_raw_pgjdbc_ms\",\"p50\":%.3f,\"p99\":%.3f}%n",
                 overhead, pct(fixed, 99) - pct(raw, 99));
+        System.out.printf(Locale.ROOT, "%-52s %7.1f MB idle (target <= 100), %.1f MB after %,d execute_sql calls (target <= 150)%n",
+                "pg-mcp RSS (VmRSS)", rssIdleKb / 1024.0, client.rssAfterKb / 1024.0, rssCalls);
+        System.out.printf(Locale.ROOT, "{\"measure\":\"rss_mb\",\"idle\":%.1f,\"after_calls\":%.1f,\"calls\":%d,"
+                + "\"target_idle\":100,\"target_after_calls\":150}%n", rssIdleKb / 1024.0, client.rssAfterKb / 1024.0, rssCalls);
     }
 
-    private void handshake() throws Exception {
+    /** initialize, a second's rest, the idle RSS (returned, in kB), then one checked call. */
+    private long handshake() throws Exception {
         String init = call("initialize", "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
                 + "\"clientInfo\":{\"name\":\"pg-mcp-bench\",\"version\":\"1\"}}");
         if (!init.contains("\"protocolVersion\"")) {
             throw new IllegalStateException("unexpected initialize answer: " + init);
         }
         send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n");
+        Thread.sleep(1_000); // start-up work in the background (schema load) settles
+        long idleKb = rssKb(process.pid());
         String check = call("tools/call", params(SQL + FIXED_ID));
         if (!check.contains("\"success\":true") || !check.contains("\"row_count\":1")) {
             throw new IllegalStateException("execute_sql did not return the row: " + abbreviate(check));
         }
+        return idleKb;
+    }
+
+    private static long rssKb(long pid) throws java.io.IOException {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no VmRSS for pid " + pid);
     }
 
     /** Times {@code count} sequential calls in milliseconds (or just runs them). Every answer must be a success. */
@@ -117,6 +147,9 @@ public final class ExecuteSqlBench {
             if (answer.contains("\"isError\":true") || !answer.contains("\"success\":true")) {
                 throw new IllegalStateException("call " + i + " failed: " + abbreviate(answer));
             }
+            if (toolCalls == rssAfter) {
+                rssAfterKb = rssKb(process.pid()); // after the timed interval
+            }
             if (timed) {
                 millis[i] = (end - start) / 1e6;
             }
@@ -129,6 +162,14 @@ public final class ExecuteSqlBench {
     }
 
     private String call(String method, String params) throws Exception {
+        String answer = exchange(method, params);
+        if (method.equals("tools/call")) {
+            toolCalls++;
+        }
+        return answer;
+    }
+
+    private String exchange(String method, String params) throws Exception {
         int id = nextId++;
         send("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + params + "}\n");
         String idField = "\"id\":" + id + ",";

@@ -59,6 +59,22 @@ final class AppendFile implements AutoCloseable {
     /** Appends {@code bytes} (a whole line, its line break included) and forces it when configured. */
     void append(byte[] bytes) throws IOException {
         ensureOpen();
+        write(bytes);
+    }
+
+    /**
+     * Like {@link #append}, for a caller that has just called {@link #size} (which checked that the path
+     * still names the open file) and done nothing since but perhaps {@link #release}: saves a second
+     * look at the file system per line.
+     */
+    void appendAfterSize(byte[] bytes) throws IOException {
+        if (out == null) {
+            open();
+        }
+        write(bytes);
+    }
+
+    private void write(byte[] bytes) throws IOException {
         try {
             out.write(bytes);
             if (fsync) {

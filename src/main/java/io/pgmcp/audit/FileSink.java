@@ -68,7 +68,7 @@ public final class FileSink implements AuditSink {
             if (size > 0 && size + line.length > rotation.maxBytes()) {
                 rotate(size);
             }
-            file.append(line);
+            file.appendAfterSize(line);
         } catch (IOException e) {
             throw new AuditException("Cannot write to the audit file " + file.path() + ": " + e, e);
         } finally {

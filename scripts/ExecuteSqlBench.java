@@ -52,7 +52,7 @@ public final class ExecuteSqlBench {
         String jdbcUrl = args[2];
         String user = args[3];
         int calls = args.length > 4 ? Integer.parseInt(args[4]) : 5_000;
-        int warmup = args.length > 5 ? Integer.parseInt(args[5]) : 2_000;
+        int warmup = args.length > 5 ? Integer.parseInt(args[5]) : 15_000;
         int rssCalls = args.length > 6 ? Integer.parseInt(args[6]) : 10_000;
 
         File stderrLog = new File(config + ".stderr.log");

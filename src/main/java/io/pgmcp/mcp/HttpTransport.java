@@ -277,6 +277,7 @@ public final class HttpTransport {
 
     private void mcp(HttpExchange http) throws IOException {
         Headers request = http.getRequestHeaders();
+        String owner = "";
         if (!tokens.isOpen()) {
             String authorization = request.getFirst("Authorization");
             Optional<String> tokenId = tokens.verify(authorization);
@@ -287,6 +288,7 @@ public final class HttpTransport {
                         : "Unauthorized: invalid bearer token", Map.of("WWW-Authenticate", challenge));
                 return;
             }
+            owner = tokenId.get();
         }
         String version = request.getFirst("MCP-Protocol-Version");
         if (version != null && ProtocolVersion.fromWireName(version.strip()).isEmpty()) {
@@ -295,8 +297,8 @@ public final class HttpTransport {
             return;
         }
         switch (http.getRequestMethod()) {
-            case "POST" -> post(http);
-            case "DELETE" -> delete(http);
+            case "POST" -> post(http, owner);
+            case "DELETE" -> delete(http, owner);
             default -> HttpReplies.error(http, 405, -32000, "Method not allowed: POST a JSON-RPC message or DELETE the session",
                     Map.of("Allow", "POST, DELETE"));
         }
@@ -306,18 +308,19 @@ public final class HttpTransport {
         return String.join(", ", java.util.Arrays.stream(ProtocolVersion.values()).map(ProtocolVersion::wireName).toList());
     }
 
-    private void delete(HttpExchange http) throws IOException {
+    /** @param owner the bearer token's id ("" without tokens): a session answers only to its creator */
+    private void delete(HttpExchange http, String owner) throws IOException {
         String id = http.getRequestHeaders().getFirst("Mcp-Session-Id");
         if (id == null) {
             HttpReplies.error(http, 400, -32000, "Bad Request: Mcp-Session-Id header required", Map.of());
-        } else if (sessions.remove(id)) {
+        } else if (sessions.remove(id, owner)) {
             HttpReplies.empty(http, 204, Map.of());
         } else {
             HttpReplies.error(http, 404, -32001, "Session not found (unknown, expired or ended)", Map.of());
         }
     }
 
-    private void post(HttpExchange http) throws IOException {
+    private void post(HttpExchange http, String owner) throws IOException {
         Headers request = http.getRequestHeaders();
         String contentType = request.getFirst("Content-Type");
         if (contentType != null && !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
@@ -339,14 +342,14 @@ public final class HttpTransport {
                 Optional.ofNullable(request.getFirst("User-Agent")));
         String sessionId = request.getFirst("Mcp-Session-Id");
         if (sessionId == null && isInitialize(message)) {
-            initialize(http, (ObjectNode) message, peer);
+            initialize(http, (ObjectNode) message, peer, owner);
             return;
         }
         if (sessionId == null) {
             HttpReplies.error(http, 400, -32000, "Bad Request: Mcp-Session-Id header required (send initialize first)", Map.of());
             return;
         }
-        Optional<SessionTable.Lease> lease = sessions.acquire(sessionId);
+        Optional<SessionTable.Lease> lease = sessions.acquire(sessionId, owner);
         if (lease.isEmpty()) {
             HttpReplies.error(http, 404, -32001, "Session not found (unknown, expired or ended): initialize a new one", Map.of());
             return;
@@ -369,7 +372,7 @@ public final class HttpTransport {
         return message.isObject() && "initialize".equals(message.path("method").asText(null)) && message.has("id");
     }
 
-    private void initialize(HttpExchange http, ObjectNode message, Peer peer) throws IOException {
+    private void initialize(HttpExchange http, ObjectNode message, Peer peer, String owner) throws IOException {
         String id = sessions.newId();
         PostExchange channel = new PostExchange();
         McpSession session = sessionFactory.apply(id, json -> logger.log(Level.DEBUG,
@@ -381,7 +384,7 @@ public final class HttpTransport {
             channel.deliver(http, false, limits.keepAlive(), Map::of, () -> { });
             return;
         }
-        if (!sessions.register(session)) {
+        if (!sessions.register(session, owner)) {
             session.close(Duration.ZERO);
             logger.log(Level.WARNING, () -> "HTTP session limit reached (" + limits.maxSessions() + "); initialize refused");
             HttpReplies.json(http, 503, HttpReplies.errorFor(message, -32000, "Too many sessions (server.http.max_sessions = "

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -30,13 +31,15 @@ final class SessionTable {
     /** One session and its use. */
     private static final class Entry {
         final McpSession session;
+        final String owner;
         final ReentrantLock lock = new ReentrantLock();
         int active; // guarded by lock
         long lastUsed; // guarded by lock
         boolean gone; // guarded by lock
 
-        Entry(McpSession session, long now) {
+        Entry(McpSession session, String owner, long now) {
             this.session = session;
+            this.owner = owner;
             this.lastUsed = now;
         }
     }
@@ -100,9 +103,11 @@ final class SessionTable {
     /**
      * Adds an initialized session, sweeping expired ones first if the table is full.
      *
+     * @param owner who created it (the bearer token's id, or "" without tokens): only the same owner
+     *              may use or end it — a session id alone is not a credential
      * @return false if the table is full (the caller closes the session)
      */
-    boolean register(McpSession session) {
+    boolean register(McpSession session, String owner) {
         registerLock.lock();
         try {
             if (sessions.size() >= maxSessions) {
@@ -111,17 +116,20 @@ final class SessionTable {
             if (sessions.size() >= maxSessions) {
                 return false;
             }
-            sessions.put(session.sessionId(), new Entry(session, ticker.read()));
+            sessions.put(session.sessionId(), new Entry(session, Objects.requireNonNull(owner, "owner"), ticker.read()));
             return true;
         } finally {
             registerLock.unlock();
         }
     }
 
-    /** @return the live session with this id, held until the lease is closed; empty if unknown or expired */
-    Optional<Lease> acquire(String id) {
+    /**
+     * @return the live session with this id, held until the lease is closed; empty if unknown, expired
+     *     or created by another owner (indistinguishable from unknown)
+     */
+    Optional<Lease> acquire(String id, String owner) {
         Entry entry = sessions.get(id);
-        if (entry == null) {
+        if (entry == null || !entry.owner.equals(owner)) {
             return Optional.empty();
         }
         entry.lock.lock();
@@ -143,11 +151,11 @@ final class SessionTable {
     /**
      * Removes and closes the session (DELETE), cancelling its calls in flight.
      *
-     * @return false if there was no such session
+     * @return false if there was no such session (or another owner's)
      */
-    boolean remove(String id) {
+    boolean remove(String id, String owner) {
         Entry entry = sessions.get(id);
-        if (entry == null) {
+        if (entry == null || !entry.owner.equals(owner)) {
             return false;
         }
         entry.lock.lock();

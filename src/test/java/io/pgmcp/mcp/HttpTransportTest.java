@@ -254,6 +254,14 @@ class HttpTransportTest {
         HttpTestClient noToken = new HttpTestClient(transport.endpoint());
         assertEquals(200, noToken.send(HttpRequest.newBuilder(transport.endpoint().resolve("/healthz")).GET()).status(),
                 "health needs no token");
+        // a session answers only to the token that created it: another team member's valid token with a
+        // stolen session id sees "not found", and cannot end it either
+        HttpTestClient other = new HttpTestClient(transport.endpoint()).header("Authorization", "Bearer first-token")
+                .header("Mcp-Session-Id", good.sessionId()).header("MCP-Protocol-Version", "2025-06-18");
+        assertEquals(404, other.call(2, "echo", "{\"text\":\"hijack\"}").status());
+        assertEquals(404, other.delete().status());
+        assertEquals(200, good.call(3, "echo", "{\"text\":\"still mine\"}").status());
+        assertEquals(204, good.delete().status());
         assertNotEquals(BearerTokens.idOf("first-token"), BearerTokens.idOf("second-token"));
         assertEquals(8, BearerTokens.idOf("first-token").length());
     }

@@ -15,6 +15,7 @@ import io.pgmcp.mcp.HttpTestClient;
 import io.pgmcp.mcp.HttpTransport;
 import io.pgmcp.resilience.Ticker;
 import io.pgmcp.sql.LiteralRedactor;
+import io.pgmcp.testing.ActiveStatements;
 import io.pgmcp.testing.PostgresDatabase;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -25,8 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -129,11 +128,11 @@ class HttpServerTest {
                             + "MCP-Protocol-Version: 2025-06-18\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length
                             + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
                     out.flush();
-                    assertTrue(awaitStatements(watcher, marker, 1), "the statement runs");
+                    assertTrue(ActiveStatements.await(watcher, marker, 1), "the statement runs");
                     BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
                     assertEquals("HTTP/1.1 200 OK", in.readLine(), "the silent call turned into an event stream");
                 }
-                assertTrue(awaitStatements(watcher, marker, 0), "the client went away: its statement was cancelled");
+                assertTrue(ActiveStatements.await(watcher, marker, 0), "the client went away: its statement was cancelled");
             }
             assertEquals(200, client.post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}").status());
             server.stopServing();
@@ -167,25 +166,5 @@ class HttpServerTest {
             assertEquals(200, client.send(HttpRequest.newBuilder(transport.endpoint().resolve("/healthz")).GET()).status());
             server.stopServing();
         }
-    }
-
-    /** Waits (bounded; the database does the waiting) until {@code count} statements carry {@code marker}. */
-    private static boolean awaitStatements(Connection watcher, String marker, int count) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        try (PreparedStatement running = watcher.prepareStatement(
-                "SELECT count(*) FROM pg_stat_activity WHERE query LIKE ? AND state = 'active' AND pid <> pg_backend_pid()");
-             PreparedStatement pause = watcher.prepareStatement("SELECT pg_sleep(0.05)")) {
-            running.setString(1, "%" + marker + "%");
-            while (System.nanoTime() < deadline) {
-                try (ResultSet rs = running.executeQuery()) {
-                    rs.next();
-                    if (rs.getInt(1) == count) {
-                        return true;
-                    }
-                }
-                pause.execute();
-            }
-        }
-        return false;
     }
 }

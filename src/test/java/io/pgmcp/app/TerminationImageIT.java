@@ -6,14 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgmcp.mcp.HttpTestClient;
+import io.pgmcp.testing.ActiveStatements;
 import io.pgmcp.testing.PostgresDatabase;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -65,11 +64,11 @@ class TerminationImageIT {
                     + "\"capabilities\":{},\"clientInfo\":{\"name\":\"it\",\"version\":\"1\"}}}");
             pgMcp.send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"execute_sql\","
                     + "\"arguments\":{\"sql\":\"SELECT pg_sleep(120) AS " + marker + "\"}}}");
-            assertTrue(awaitStatements(watcher, marker, 1), "the statement runs");
+            assertTrue(ActiveStatements.await(watcher, marker, 1), "the statement runs");
             assertEquals(0, pgMcp.terminateAndWait(), "SIGTERM is an orderly shutdown");
             // logged by pg-mcp's shutdown hook while the JDK's own hook runs: ShutdownSafeLogManager keeps the handler
             pgMcp.awaitStderr("termination signal: stopping");
-            assertTrue(awaitStatements(watcher, marker, 0), "the statement was cancelled, not left running");
+            assertTrue(ActiveStatements.await(watcher, marker, 0), "the statement was cancelled, not left running");
             assertAudited(marker);
         }
     }
@@ -97,12 +96,12 @@ class TerminationImageIT {
             client.initialize();
             assertEquals(200, client.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}").status());
             Thread call = Thread.ofVirtual().start(() -> client.call(2, "execute_sql", "{\"sql\":\"SELECT pg_sleep(120) AS " + marker + "\"}"));
-            assertTrue(awaitStatements(watcher, marker, 1), "the statement runs");
+            assertTrue(ActiveStatements.await(watcher, marker, 1), "the statement runs");
             assertEquals(0, pgMcp.terminateAndWait(), "SIGTERM is an orderly shutdown");
             // logged by pg-mcp's shutdown hook while the JDK's own hook runs: ShutdownSafeLogManager keeps the handler
             pgMcp.awaitStderr("termination signal: stopping");
             assertTrue(call.join(Duration.ofSeconds(30)), "the call's request ended");
-            assertTrue(awaitStatements(watcher, marker, 0), "the statement was cancelled");
+            assertTrue(ActiveStatements.await(watcher, marker, 0), "the statement was cancelled");
             assertAudited(marker);
             String log = String.join("\n", pgMcp.stderrLines());
             assertFalse(log.contains("it-token-123"), "tokens are never logged");
@@ -114,25 +113,5 @@ class TerminationImageIT {
         assertEquals(1, events.size(), String.join("\n", events));
         JsonNode event = HttpTestClient.JSON.readTree(events.getFirst());
         assertTrue(event.at("/query/sql").asText().contains(marker), event.toString());
-    }
-
-    /** Waits (bounded; the database does the waiting) until {@code count} active statements carry {@code marker}. */
-    static boolean awaitStatements(Connection watcher, String marker, int count) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        try (PreparedStatement running = watcher.prepareStatement("SELECT count(*) FROM pg_stat_activity"
-                + " WHERE query LIKE ? AND state = 'active' AND pid <> pg_backend_pid()");
-             PreparedStatement pause = watcher.prepareStatement("SELECT pg_sleep(0.05)")) {
-            running.setString(1, "%" + marker + "%");
-            while (System.nanoTime() < deadline) {
-                try (ResultSet rs = running.executeQuery()) {
-                    rs.next();
-                    if (rs.getInt(1) == count) {
-                        return true;
-                    }
-                }
-                pause.execute();
-            }
-        }
-        return false;
     }
 }

@@ -133,11 +133,12 @@ public final class DemoClient {
         for (String line : response.body().split("\n")) {
             if (line.startsWith("pg_mcp_requests_total{") || line.startsWith("pg_mcp_policy_check_total{")
                     || line.startsWith("pg_mcp_rate_limit_exceeded_total{") || line.startsWith("pg_mcp_db_pool_size{")
-                    || line.startsWith("pg_mcp_request_duration_seconds_count{")) {
+                    || line.startsWith("pg_mcp_request_duration_seconds_count{") || line.startsWith("pg_mcp_rate_limit_current{")
+                    || line.startsWith("pg_mcp_guard_duration_seconds_count{") || line.startsWith("pg_mcp_db_query_duration_seconds_count{")) {
                 shown.add(line);
             }
         }
-        shown.stream().limit(14).forEach(line -> System.out.println("  " + line));
+        shown.stream().limit(40).forEach(line -> System.out.println("  " + line));
         System.out.println("  (" + response.body().lines().filter(l -> !l.startsWith("#")).count()
                 + " samples in all, JVM metrics included)");
     }

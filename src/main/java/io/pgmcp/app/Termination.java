@@ -36,7 +36,9 @@ final class Termination {
 
     /** For {@link Main#run} called in-process (tests): no hook. */
     static Termination none() {
-        return new Termination(false, System.out, System.err);
+        // never installed, so it never flushes anything: no stream of the test JVM is touched
+        PrintStream nowhere = new PrintStream(java.io.OutputStream.nullOutputStream());
+        return new Termination(false, nowhere, nowhere);
     }
 
     /** {@code server} is about to serve: from now on a signal shuts it down in order. */

@@ -93,6 +93,14 @@ final class ConfigBinder {
         String host = n.string("host", d.host());
         int port = n.integer("port", d.port(), 1, 65535);
         List<Secret> tokens = n.secrets("auth_tokens");
+        for (int i = 0; i < tokens.size(); i++) {
+            String token = tokens.get(i).reveal();
+            if (token.length() < HttpConfig.MIN_TOKEN_CHARS || token.chars().anyMatch(Character::isWhitespace)) {
+                // never echo the token: say only what is wrong with it
+                n.error("auth_tokens[" + i + "]", "a bearer token needs at least " + HttpConfig.MIN_TOKEN_CHARS
+                        + " characters and no spaces (" + token.length() + " given); make one with `openssl rand -base64 32`");
+            }
+        }
         List<String> origins = n.strings("allowed_origins", List.of(), ConfigBinder::isOrigin,
                 "is not an origin (scheme://host[:port], no path)");
         Optional<TlsConfig> tls = n.has("tls") ? tls(n.child("tls")) : Optional.empty();

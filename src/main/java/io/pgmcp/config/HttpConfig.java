@@ -18,6 +18,11 @@ public record HttpConfig(String host, int port, List<Secret> authTokens, List<St
         Optional<TlsConfig> tls, int maxSessions, Duration sessionIdleTimeout) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
+    /**
+     * The shortest bearer token a config file may give: a short token can be guessed by trying, and
+     * tokens are all that stands between the network and the database (the binder checks it).
+     */
+    public static final int MIN_TOKEN_CHARS = 16;
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_SESSIONS = 1000;
     public static final Duration DEFAULT_SESSION_IDLE_TIMEOUT = Duration.ofMinutes(30);

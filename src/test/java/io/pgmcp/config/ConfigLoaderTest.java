@@ -196,7 +196,7 @@ class ConfigLoaderTest {
                   cache_refresh_interval: 0
                   enable_execute_sql: false
                   transport: http
-                  http: {host: 0.0.0.0, port: 9000, auth_tokens: [t1], allowed_origins: ["https://app.example.com"]}
+                  http: {host: 0.0.0.0, port: 9000, auth_tokens: [t1-0123456789abcdef], allowed_origins: ["https://app.example.com"]}
                   shutdown_timeout: 300
                 rate_limit: {enabled: false, client_identifier: ip, strategy: queue, tokens_per_hour: 5000000000}
                 observability:
@@ -220,7 +220,7 @@ class ConfigLoaderTest {
         assertEquals(Duration.ZERO, config.server().cacheRefreshInterval());
         assertEquals(Duration.ofMillis(100), config.server().queryTimeout());
         assertEquals("0.0.0.0", config.server().http().host());
-        assertEquals("t1", config.server().http().authTokens().getFirst().reveal());
+        assertEquals("t1-0123456789abcdef", config.server().http().authTokens().getFirst().reveal());
         assertEquals(5_000_000_000L, config.rateLimit().tokensPerHour());
         assertEquals(TracingProtocol.HTTP_PROTOBUF, config.observability().tracing().protocol());
         assertEquals(System.Logger.Level.WARNING, config.observability().logging().level());

@@ -216,6 +216,19 @@ class ConfigValidationTest {
     }
 
     @Test
+    void rejectsGuessableBearerTokensWithoutEchoingThem() throws ConfigException {
+        List<String> errors = errorsWith("server: {http: {auth_tokens: [\"short-tok\", \"has a space in it here\"]}}\n");
+
+        assertEquals(List.of(
+                "server.http.auth_tokens[0]: a bearer token needs at least 16 characters and no spaces (9 given); make one with `openssl rand -base64 32`",
+                "server.http.auth_tokens[1]: a bearer token needs at least 16 characters and no spaces (22 given); make one with `openssl rand -base64 32`"),
+                errors);
+        assertEquals("0123456789abcdef", fixture.load(ConfigFixture.MINIMAL_DATABASE
+                + "server: {http: {auth_tokens: [\"0123456789abcdef\"]}}\n").config().server().http().authTokens().getFirst().reveal(),
+                "16 characters are enough");
+    }
+
+    @Test
     void bindsHttpSessionBoundsAndRejectsOutOfRange() throws ConfigException {
         HttpConfig http = fixture.load(ConfigFixture.MINIMAL_DATABASE
                 + "server: {http: {max_sessions: 12, session_idle_timeout: 90}}\n").config().server().http();

@@ -134,7 +134,7 @@ class VariableExpansionTest {
 
     @Test
     void expandsInsideListsAndLeavesKeysAlone() throws ConfigException {
-        PgMcpConfig config = withEnv(Map.of("T", "orders", "TOKEN", "tok"))
+        PgMcpConfig config = withEnv(Map.of("T", "orders", "TOKEN", "tok-0123456789abcdef"))
                 .load("""
                         databases: [{host: h, dbname: d, access_policy: {tables: {allowed: ["${T}", "public.${T}_2024"]}}}]
                         server: {http: {auth_tokens: ["${TOKEN}"]}}
@@ -142,7 +142,7 @@ class VariableExpansionTest {
 
         assertEquals(List.of("orders", "public.orders_2024"),
                 config.databases().getFirst().accessPolicy().tables().allowed());
-        assertEquals("tok", config.server().http().authTokens().getFirst().reveal());
+        assertEquals("tok-0123456789abcdef", config.server().http().authTokens().getFirst().reveal());
     }
 
     @Test

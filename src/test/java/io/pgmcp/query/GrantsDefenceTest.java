@@ -48,7 +48,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GrantsDefenceTest {
     @RegisterExtension
-    static final PostgresDatabase db = PostgresDatabase.withScripts("../shared/testdata/guard-schema.sql");
+    static final PostgresDatabase db = PostgresDatabase.withScripts(GuardCorpus.SCHEMA);
 
     private static final String ROLE = "grantsdefence_reader";
     private static final String PASSWORD = "grants-defence-pw";

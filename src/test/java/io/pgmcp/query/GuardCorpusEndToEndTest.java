@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GuardCorpusEndToEndTest {
     @RegisterExtension
-    static final PostgresDatabase db = PostgresDatabase.withScripts("../shared/testdata/guard-schema.sql");
+    static final PostgresDatabase db = PostgresDatabase.withScripts(GuardCorpus.SCHEMA);
 
     private static final String FINGERPRINT = """
             SELECT concat_ws(' | ',

@@ -4,15 +4,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** The shared SQL-guard corpus ({@code ../shared/testdata/sql-guard-corpus.jsonl}), one case per line. */
+/**
+ * The SQL-guard corpus, one case per line, with its schema and policy: this project's own test
+ * resources under {@code src/test/resources/io/pgmcp/guard/} (kept and grown here; nothing is read
+ * from outside the repository).
+ */
 public record GuardCorpus(String id, String sql, String category, boolean allow, String why) {
-    public static final Path DIRECTORY = Path.of("../shared/testdata");
+    /** Classpath location of the corpus's schema script, for {@code PostgresDatabase.withScripts}. */
+    public static final String SCHEMA = "io/pgmcp/guard/guard-schema.sql";
+    /** The directory holding the corpus, its schema and its policy (a directory of the test classpath). */
+    public static final Path DIRECTORY = directory();
     /** Valid PostgreSQL that parsers often mishandle: refusing them is tolerated (counted as over-blocking). */
     public static final Set<String> TOLERATED = Set.of("OK32", "OK33");
 
@@ -32,6 +41,18 @@ public record GuardCorpus(String id, String sql, String category, boolean allow,
             throw new UncheckedIOException(e);
         }
         return cases;
+    }
+
+    private static Path directory() {
+        URL url = GuardCorpus.class.getResource("/io/pgmcp/guard/sql-guard-corpus.jsonl");
+        if (url == null) {
+            throw new IllegalStateException("io/pgmcp/guard/sql-guard-corpus.jsonl is not on the test classpath");
+        }
+        try {
+            return Path.of(url.toURI()).getParent();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("bad corpus location " + url, e);
+        }
     }
 
     @Override

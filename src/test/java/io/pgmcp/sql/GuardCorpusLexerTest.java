@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -21,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The {@code evasion} and {@code multi_statement} entries of the guard corpus
- * ({@code testdata/sql-guard-corpus.jsonl}): the lexer either rejects them or produces a skeleton in
+ * ({@code src/test/resources/io/pgmcp/guard/sql-guard-corpus.jsonl}): the lexer either rejects them or produces a skeleton in
  * which the real structure is plain to the parser. Most evasions are rejected later (by the parser
  * allowlist or the access policy); what the lexer owes them is an honest skeleton.
  */
@@ -89,11 +88,10 @@ class GuardCorpusLexerTest {
                 Lexer.analyse("SELECT * FROM Public.User_Credentials").tokens().stream().map(Token::value).toList());
     }
 
-    /** Keeps the table above in step with the shared corpus when the corpus file is present. */
+    /** Keeps the table above in step with the project's guard corpus. */
     @Test
     void everyEvasionAndMultiStatementEntryIsCovered() throws IOException {
-        Path corpus = Path.of(System.getProperty("pgmcp.guard.corpus", "/work/shared/testdata/sql-guard-corpus.jsonl"));
-        Assumptions.assumeTrue(Files.isReadable(corpus), "corpus file not present: " + corpus);
+        Path corpus = GuardCorpus.DIRECTORY.resolve("sql-guard-corpus.jsonl");
         Map<String, String> covered = corpus()
                 .collect(Collectors.toMap(a -> (String) a.get()[0], a -> (String) a.get()[1], (a, b) -> a));
         ObjectMapper json = new ObjectMapper();

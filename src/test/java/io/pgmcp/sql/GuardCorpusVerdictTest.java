@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GuardCorpusVerdictTest {
     @RegisterExtension
-    static final PostgresDatabase db = PostgresDatabase.withScripts("../shared/testdata/guard-schema.sql");
+    static final PostgresDatabase db = PostgresDatabase.withScripts(GuardCorpus.SCHEMA);
 
     static SqlGuard guard;
     static Catalog catalog;

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <pre>{@code
  * @RegisterExtension
- * static final PostgresDatabase db = PostgresDatabase.withScripts("../shared/testdata/guard-schema.sql");
+ * static final PostgresDatabase db = PostgresDatabase.withScripts(GuardCorpus.SCHEMA);
  *
  * @Test void readsUsers() throws SQLException {
  *     try (Connection c = db.get().connect()) { ... }

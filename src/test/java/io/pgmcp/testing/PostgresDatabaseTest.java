@@ -17,7 +17,7 @@ class PostgresDatabaseTest {
 
     @RegisterExtension
     static final PostgresDatabase db = PostgresDatabase
-            .withScripts("../shared/testdata/guard-schema.sql", "io/pgmcp/testing/sample-setup.sql")
+            .withScripts("io/pgmcp/guard/guard-schema.sql", "io/pgmcp/testing/sample-setup.sql")
             .andSql("CREATE TABLE public.inline_too(id int)");
 
     @Test

@@ -31,7 +31,7 @@ public record SetupScript(String location, String sql) {
     /**
      * Reads a script from the test classpath (e.g. {@code io/pgmcp/guard/schema.sql}), else from a
      * file path, relative paths resolving against the working directory (the project directory
-     * under Maven, so {@code ../shared/testdata/guard-schema.sql} works).
+     * under Maven).
      *
      * @throws IllegalArgumentException if it is neither, naming where it looked
      * @throws UncheckedIOException if it exists but cannot be read

@@ -7,7 +7,7 @@
  * <pre>{@code
  * class CatalogTest {
  *     @RegisterExtension
- *     static final PostgresDatabase db = PostgresDatabase.withScripts("../shared/testdata/guard-schema.sql");
+ *     static final PostgresDatabase db = PostgresDatabase.withScripts(GuardCorpus.SCHEMA);
  *
  *     @Test
  *     void readsTables() throws SQLException {

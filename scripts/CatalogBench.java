@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Catalog load time (SPEC §12): creates one database per size with that many tables (5 columns of
+ * Catalog load time: creates one database per size with that many tables (5 columns of
  * mixed types, a primary key, a foreign key on every 5th table, comments on every 3rd), then times
  * {@code CatalogLoader.load} in a read-only transaction: 1 warm-up run, then RUNS timed runs.
  * Usage: {@code java -cp "IMAGE/app/*" CatalogBench.java HOST PORT USER [RUNS] [SIZE...]}.

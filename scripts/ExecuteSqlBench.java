@@ -13,11 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
 /**
- * {@code execute_sql} round trip over stdio (SPEC §12): starts the real {@code bin/pg-mcp} with the
+ * {@code execute_sql} round trip over stdio: starts the real {@code bin/pg-mcp} with the
  * given config, initializes, warms up, then times sequential {@code tools/call execute_sql} requests
  * of a small indexed query (write the request, read the answer line). Three rows:
  * <ul>
- * <li>the same SQL text every call: the EXPLAIN verdict is cached (the measure SPEC §12 targets);</li>
+ * <li>the same SQL text every call: the EXPLAIN verdict is cached (the measure the targets are for);</li>
  * <li>a different literal every call: every call runs EXPLAIN (the uncached path);</li>
  * <li>the same SQL over one raw pgjdbc connection ({@code Statement.executeQuery}): the floor.</li>
  * </ul>
@@ -97,7 +97,7 @@ public final class ExecuteSqlBench {
         double overhead = pct(fixed, 50) - pct(raw, 50);
         System.out.printf(Locale.ROOT, "%-52s %7.3f   (p99 overhead %.3f ms)%n", "pg-mcp overhead (fixed p50 - raw p50)",
                 overhead, pct(fixed, 99) - pct(raw, 99));
-        System.out.printf(Locale.ROOT, "%-52s p50 %s 1.0 ms, p99 %s 3 ms (SPEC §12 targets, fixed SQL)%n", "target",
+        System.out.printf(Locale.ROOT, "%-52s p50 %s 1.0 ms, p99 %s 3 ms (targets, fixed SQL)%n", "target",
                 pct(fixed, 50) <= 1.0 ? "<=" : "> ", pct(fixed, 99) <= 3.0 ? "<=" : "> ");
         json("execute_sql_stdio_cached_ms", fixed, ",\"sql\":\"" + SQL + FIXED_ID + "\",\"target_p50\":1.0,\"target_p99\":3.0");
         json("execute_sql_stdio_varying_literal_ms", varying, ",\"sql\":\"" + SQL + "<k>\"");

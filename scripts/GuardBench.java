@@ -23,7 +23,7 @@ import java.util.Set;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 
 /**
- * The SQL guard, warm (SPEC §12): {@code SqlGuard.check(sql, catalog)} (lexer + JSQLParser +
+ * The SQL guard, warm: {@code SqlGuard.check(sql, catalog)} (lexer + JSQLParser +
  * policy analysis) over the corpus's allowed queries, round-robin, under the corpus's own policy
  * and schema. Also times the stages: our lexer alone ({@code Lexer.analyse}) and lexer + JSQLParser
  * (parsing the skeleton the way the guard does, without its watchdog); the policy analysis is the
@@ -105,7 +105,7 @@ public final class GuardBench {
         row("  stage: Lexer.analyse + JSQLParser parse", parseMicros);
         System.out.printf(Locale.ROOT, "%-50s %8.1f   (mean: check - lexer+parse)%n", "  stage: policy analysis (by difference)",
                 mean(fullMicros) - mean(parseMicros));
-        System.out.printf(Locale.ROOT, "%-50s p50 %s 100 us, p99 %s 1000 us (SPEC §12 targets)%n", "target",
+        System.out.printf(Locale.ROOT, "%-50s p50 %s 100 us, p99 %s 1000 us (targets)%n", "target",
                 pct(fullMicros, 50) <= 100 ? "<=" : "> ", pct(fullMicros, 99) <= 1000 ? "<=" : "> ");
         if (!refused.isEmpty()) {
             System.out.println("(not measured, refused by the guard as tolerated over-blocking: " + String.join(", ", refused) + ")");

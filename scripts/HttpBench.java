@@ -24,7 +24,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code execute_sql} over the MCP Streamable HTTP transport (SPEC §12, issue #8): starts the real
+ * {@code execute_sql} over the MCP Streamable HTTP transport: starts the real
  * {@code bin/pg-mcp} with {@code server.transport: http} on a free loopback port (rate limiting, audit
  * and metrics off), then for each client count opens that many sessions (POST /mcp {@code initialize}
  * → {@code Mcp-Session-Id}, POST {@code notifications/initialized} → 202) and lets every client call
@@ -111,7 +111,7 @@ public final class HttpBench {
             for (int clients : clientCounts) {
                 jsons.add(bench.level(clients, seconds, warmup));
             }
-            System.out.println("target: throughput reported, no errors (SPEC §12)");
+            System.out.println("target: throughput reported, no errors");
             if (!bench.errors.isEmpty()) {
                 System.out.println("errors by kind: " + new TreeMap<>(bench.errors));
             }

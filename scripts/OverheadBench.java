@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The added cost of observability per {@code execute_sql} call over stdio (issue #7 item 6): five
+ * The added cost of observability per {@code execute_sql} call over stdio: five
  * pg-mcp processes run side by side on the same database — everything off (the baseline), metrics on
  * (a free loopback port), tracing on at sample_rate 1.0 (OTLP http/protobuf to an in-bench sink: a JDK
  * HttpServer answering 200 to POST /v1/traces), audit on (a file in a temp directory), and all three —
@@ -183,7 +183,7 @@ public final class OverheadBench {
                     jsonEscape(v.name), calls, p50, pct(v.millis, 99), baseP50, addedUs, addedPct, range[0], range[1],
                     jsonEscape(v.check == null ? "" : v.check)));
         }
-        System.out.printf(Locale.ROOT, "target: added cost under 10 %% of the baseline p50 (issue #7); OTLP sinks received %d + %d export(s)%n",
+        System.out.printf(Locale.ROOT, "target: added cost under 10 %% of the baseline p50; OTLP sinks received %d + %d export(s)%n",
                 spans, allSink.requests.get());
         jsons.forEach(System.out::println);
     }

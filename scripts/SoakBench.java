@@ -29,7 +29,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Soak (SPEC §9, §12; a benchmark, not a test): the real {@code bin/pg-mcp} over stdio, pointed at a
+ * Soak (resilience under faults; a benchmark, not a test): the real {@code bin/pg-mcp} over stdio, pointed at a
  * small TCP proxy in front of PostgreSQL, answers {@code CALLS} mixed {@code execute_sql} calls (point
  * lookups, ranges, aggregates, and denied ones: a denied column, a write, a division by zero) while
  * about 1 % of the calls get an injected fault: every proxied connection is cut just before or just

@@ -15,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 
 /**
- * Whether one database can be reached, as its calls and its recovery probe have found (SPEC §9).
+ * Whether one database can be reached, as its calls and its recovery probe have found.
  *
  * <p>A database is UP until {@link Database} reports a connection-class failure with
  * {@link #markDown}; then it is DOWN, and every call fails at once ({@link #check} throws a

@@ -28,7 +28,7 @@ import org.postgresql.core.Parser;
 
 /**
  * One configured database: its pool, its current catalog (swapped atomically on refresh) and
- * read-only execution under the discipline of {@link ReadOnlyTransaction}, made resilient (SPEC §9):
+ * read-only execution under the discipline of {@link ReadOnlyTransaction}, made resilient:
  *
  * <ul>
  * <li>A call is retried (per {@code retry.database}) when its connection broke or PostgreSQL reported a

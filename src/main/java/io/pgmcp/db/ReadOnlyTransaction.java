@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The execution discipline of SPEC §8 around any work on a borrowed connection: {@code BEGIN}, then
+ * The read-only execution discipline around any work on a borrowed connection: {@code BEGIN}, then
  * {@code SET TRANSACTION READ ONLY} and {@code SET LOCAL} statement, lock and idle timeouts and a
  * pinned {@code search_path}, and a first snapshot so the work cannot switch to read-write; the work; then always {@code ROLLBACK} and {@code DISCARD ALL}, so no
  * session state (GUCs, advisory locks, prepared statements, LISTEN, temp tables) outlives the call.

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the configured database role may do beyond reading (SPEC §7.5): a superuser, an owner of
+ * What the configured database role may do beyond reading: a superuser, an owner of
  * objects in the allowed schemas, a role with write or CREATE privileges, or a member of the
  * file-reading/program-running/signalling roles is more powerful than pg-mcp needs. Read-only queries.
  */

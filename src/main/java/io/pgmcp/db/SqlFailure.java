@@ -67,7 +67,7 @@ public record SqlFailure(Kind kind, String sqlState, String message, Integer pos
     }
 
     /**
-     * Whether another attempt, on another connection, may succeed (SPEC §9): connection-class failures
+     * Whether another attempt, on another connection, may succeed: connection-class failures
      * (class 08, 57P01–57P03, a reset socket) and serialization or recovery conflicts (40001, and 40P01,
      * which a hot standby raises when replaying the primary's changes conflicts with a query). Never a
      * timeout — statement (57014) or lock (55P03) timeout, or a link that stayed silent for a whole call's

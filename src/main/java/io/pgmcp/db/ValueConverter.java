@@ -25,7 +25,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 
 /**
- * Turns a PostgreSQL value into JSON by the rules of SPEC §4.2: integers and numerics as JSON numbers
+ * Turns a PostgreSQL value into the JSON of a tool result: integers and numerics as JSON numbers
  * without loss, NaN and infinities as strings, booleans, ISO-8601 date/time strings, json/jsonb
  * embedded, arrays as arrays, bytea as {@code \x} hex, everything else as PostgreSQL's text form,
  * NULL as null. Stateless and thread-safe.

@@ -1,7 +1,7 @@
 package io.pgmcp.llm;
 
 /**
- * A chat-completions model (SPEC §6.3). The real one is {@link OpenAiClient}, usually wrapped in a
+ * A chat-completions model. The real one is {@link OpenAiClient}, usually wrapped in a
  * {@link RetryingLlmClient}; {@link NotConfiguredClient} stands in when no LLM is configured, and
  * tests use lambdas. Implementations are thread-safe.
  */

@@ -16,7 +16,7 @@ import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
- * Builds what the model is told (SPEC §6.2): the rules, the policy-filtered schema and the question.
+ * Builds what the model is told: the rules, the policy-filtered schema and the question.
  * A schema that does not fit the character budget is cut to the tables most relevant to the question
  * — table names weigh most, then column names and comments, each matched word by word — plus their
  * foreign-key neighbours, and the prompt says that it is partial. The catalog passed in must already

@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Retries another client's rate limits, server errors, timeouts and connection failures (SPEC §9),
+ * Retries another client's rate limits, server errors, timeouts and connection failures,
  * never bad requests, rejected keys or unusable answers. A rate limit's {@code Retry-After} replaces
  * the backoff delay. Each call has its own budget: no retry starts a wait that would end after it.
  * Thread-safe when the wrapped client is.

@@ -11,7 +11,7 @@ import java.util.Locale;
 
 /**
  * Renders a (policy-filtered) catalog as the schema text the LLM and the {@code schema://} resource
- * see (SPEC §6.2): per table a {@code ### schema.table} heading, its comment, {@code Columns:} and
+ * see: per table a {@code ### schema.table} heading, its comment, {@code Columns:} and
  * {@code Indexes:}; then views and custom types. Pure and thread-safe.
  */
 public final class SchemaText {

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Every Prometheus metric of design §5.1 (same names, labels and buckets) plus the JVM metrics, in
+ * Every Prometheus metric of pg-mcp (with its labels and buckets) plus the JVM metrics, in
  * one registry owned by this object — never the library's static default registry, so two servers
  * (or two tests) in one JVM do not share counters.
  *

@@ -9,7 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The Prometheus scrape endpoint {@code http://host:port/path} (SPEC §10). Metrics are an aid, not a
+ * The Prometheus scrape endpoint {@code http://host:port/path}. Metrics are an aid, not a
  * duty: when the port is taken or the host cannot be bound, start-up logs a warning and pg-mcp keeps
  * serving MCP without an endpoint. Scrapes run on virtual threads. {@link #close()} stops the
  * endpoint; it is safe to call more than once.

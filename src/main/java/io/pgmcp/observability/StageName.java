@@ -1,7 +1,7 @@
 package io.pgmcp.observability;
 
 /**
- * The instrumented stages of a tool call (SPEC §10): each is one span, named {@link #spanName()}, and
+ * The instrumented stages of a tool call: each is one span, named {@link #spanName()}, and
  * {@link Telemetry} knows which metric each one feeds.
  */
 public enum StageName {

@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The one instrumentation point of a call's stages (SPEC §10): {@link #stage} opens a span and a timer,
+ * The one instrumentation point of a call's stages: {@link #stage} opens a span and a timer,
  * and closing the {@link Stage} records the metric that stage feeds, the slow-query log and the span's
  * end. Everything a stage reports goes through here, so each stage is instrumented once.
  *

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Picks the database a call is about (SPEC §4.2): the named one, or the only one when exactly one is
+ * Picks the database a call is about: the named one, or the only one when exactly one is
  * configured; an unknown name is {@code UNKNOWN_DATABASE} and an omitted name among several is
  * {@code AMBIGUOUS_QUERY}, both listing the databases. Immutable.
  */

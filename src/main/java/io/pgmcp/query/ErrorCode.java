@@ -1,6 +1,6 @@
 package io.pgmcp.query;
 
-/** The error codes of SPEC §4.2, the {@code error_code} of a failed tool call. */
+/** The {@code error_code} of a failed tool call (docs/errors.md: when, and with which details). */
 public enum ErrorCode {
     VALIDATION_ERROR,
     UNKNOWN_DATABASE,

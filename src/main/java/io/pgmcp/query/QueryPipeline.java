@@ -23,7 +23,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The path every SQL takes, whoever wrote it (SPEC §6.1): resolve the database → make sure its
+ * The path every SQL takes, whoever wrote it: resolve the database → make sure its
  * catalog is loaded → guard → EXPLAIN policy → execute read-only with limits → a {@link QueryOutcome}. PostgreSQL
  * errors become failures a model can act on. Thread-safe; one instance serves all calls.
  */
@@ -142,7 +142,7 @@ public final class QueryPipeline {
     private record Plan(QueryOutcome.Failure failure, List<String> warnings) {
     }
 
-    /** Runs the EXPLAIN policy (SPEC §7.4), using the cached estimate for the same SQL when there is one. */
+    /** Runs the EXPLAIN policy, using the cached estimate for the same SQL when there is one. */
     private Plan plan(Target target, String sql, Catalog catalog) {
         ExplainPolicy policy = target.explainPolicy();
         if (!policy.config().enabled()) {
@@ -222,7 +222,7 @@ public final class QueryPipeline {
         }
     }
 
-    /** Maps a PostgreSQL or pool error onto the error codes of SPEC §4.2. */
+    /** Maps a PostgreSQL or pool error onto an {@link ErrorCode}. */
     QueryOutcome failure(Target target, SQLException e, boolean cancelledByClient) {
         SqlFailure failure = SqlFailure.of(e, cancelledByClient);
         ObjectNode details = JsonNodeFactory.instance.objectNode();
@@ -279,7 +279,7 @@ public final class QueryPipeline {
 
     /**
      * CONNECTION_ERROR for a database that is down: since when, the last error, when it is probed next
-     * (SPEC §9: it fails at once instead of waiting out timeouts; other databases are unaffected).
+     * (it fails at once instead of waiting out timeouts; other databases are unaffected).
      */
     private static QueryOutcome.Failure unavailable(Target target, Availability.Down down, ObjectNode details) {
         SqlFailure last = down.lastError();

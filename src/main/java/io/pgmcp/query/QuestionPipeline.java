@@ -25,7 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The {@code query} tool's pipeline (SPEC §6.1): prompt from the policy-filtered schema → LLM →
+ * The {@code query} tool's pipeline: prompt from the policy-filtered schema → LLM →
  * extract SQL → the same guard, EXPLAIN policy and execution as {@code execute_sql}. The model's SQL
  * is untrusted input. PostgreSQL errors, EXPLAIN refusals and policy denials are fed back to the model
  * for up to {@code server.max_sql_retry} more attempts; timeouts and connection failures are not
@@ -50,7 +50,7 @@ public final class QuestionPipeline {
     private final RateLimiter limiter;
     private final Telemetry telemetry;
 
-    /** @param limiter the LLM token budgets, checked before every model call (see SPEC §9) */
+    /** @param limiter the LLM token budgets, checked before every model call */
     public QuestionPipeline(QueryPipeline pipeline, LlmClient llm, PromptBuilder prompts, RateLimiter limiter) {
         this.pipeline = pipeline;
         this.llm = llm;

@@ -10,7 +10,7 @@ import java.util.random.RandomGenerator;
  */
 public sealed interface Backoff permits ExponentialBackoff, FixedBackoff, FibonacciBackoff {
 
-    /** The share of an exponential delay the jitter may add or remove (SPEC §9: ±25 %). */
+    /** The share of an exponential delay the jitter may add or remove (±25 %). */
     double DEFAULT_JITTER = 0.25;
 
     /**

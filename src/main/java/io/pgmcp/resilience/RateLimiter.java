@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The request and LLM-token budgets of design §4.1, enforced before the work they pay for.
+ * The request and LLM-token budgets ({@code rate_limit}), enforced before the work they pay for.
  *
  * <p><b>Budgets.</b> Each is a fixed window (see {@link WindowCounter}): "{@code N} per minute" means
  * at most {@code N} admissions in each one-minute window, a window opening with the first admission

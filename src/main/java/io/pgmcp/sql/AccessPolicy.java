@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * One database's access policy (SPEC §7.3) in the form the guard and the schema views use: which
+ * One database's {@code access_policy} in the form the guard and the schema views use: which
  * schemas, tables and columns may be seen at all. Names from the config match case-insensitively
  * (denying more, never less); a table entry is {@code table} (any allowed schema) or
  * {@code schema.table}; a column entry {@code table.column} or {@code schema.table.column}; a

@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The EXPLAIN policy (SPEC §7.4): too many estimated rows is {@code QUERY_TOO_EXPENSIVE}; a Seq Scan
+ * The EXPLAIN policy: too many estimated rows is {@code QUERY_TOO_EXPENSIVE}; a Seq Scan
  * of a table the catalog estimates above {@code large_table_threshold} is {@code SEQ_SCAN_DENIED};
  * a cost above {@code max_estimated_cost} is only a warning. Pure; thread-safe.
  */

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The SQL that makes the database role itself enforce a policy (SPEC §5, §7.5): a login role with
+ * The SQL that makes the database role itself enforce a policy: a login role with
  * USAGE on the allowed schemas, SELECT on the allowed tables, column-level SELECT where columns are
  * denied, no grant at all on denied tables, and role defaults that keep every session read-only and
  * bounded. This is the real security boundary; pg-mcp's guard is the layer in front of it.

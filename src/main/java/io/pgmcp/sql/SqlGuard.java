@@ -15,7 +15,7 @@ import net.sf.jsqlparser.statement.select.Select;
 import net.sf.jsqlparser.statement.select.SelectItem;
 
 /**
- * The SQL guard of one database (SPEC §7): our PostgreSQL-faithful lexer first (one statement, no
+ * The SQL guard of one database: our PostgreSQL-faithful lexer first (one statement, no
  * lexical tricks; the normalised text is what runs), then JSQLParser on a skeleton whose literals
  * are placeholders, then a default-deny analysis of the whole tree against the catalog, the access
  * policy and the function allowlist. Anything unknown, unparsed or unexpected is a refusal.

@@ -25,7 +25,7 @@ public sealed interface Verdict {
     record Denied(Reason reason, String message, ObjectNode details) implements Verdict {
     }
 
-    /** Why SQL was refused; maps one to one onto the error codes of SPEC §4.2. */
+    /** Why SQL was refused; maps one to one onto the {@code error_code}s of the same names. */
     enum Reason {
         UNSAFE_SQL, SCHEMA_ACCESS_DENIED, TABLE_ACCESS_DENIED, COLUMN_ACCESS_DENIED
     }

@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Writes exactly one audit event per tool call (SPEC §10), whatever the outcome — success, refusal,
+ * Writes exactly one audit event per tool call, whatever the outcome — success, refusal,
  * invalid arguments, rate limit — and writes it before the result goes back to the session, so an
  * answered call is always in the audit log. If the event cannot be written the call answers
  * {@code INTERNAL_ERROR} instead of its result: no unaudited answer leaves the server.

@@ -19,7 +19,7 @@ import java.util.Set;
 /**
  * Makes every tool call the root span of its trace (continuing a W3C {@code traceparent} from the
  * request's {@code _meta}, failed with the call's error code), and records the request metrics of
- * every tool call in one place (SPEC §10): in-flight requests, {@code pg_mcp_requests_total},
+ * every tool call in one place: in-flight requests, {@code pg_mcp_requests_total},
  * {@code pg_mcp_request_duration_seconds}, the policy checks the error code reveals and rate limit refusals — all read from the result's body ({@code success},
  * {@code database}, {@code error_code}, {@code details.limit_type}).
  *

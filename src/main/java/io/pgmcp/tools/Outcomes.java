@@ -8,7 +8,7 @@ import io.pgmcp.query.ErrorCode;
 import io.pgmcp.query.QueryOutcome;
 import java.util.List;
 
-/** Shapes a {@link QueryOutcome} into the response body of SPEC §4.2. */
+/** Shapes a {@link QueryOutcome} into a tool's response body (a success, or {@link ToolErrors#failure}). */
 final class Outcomes {
 
     private Outcomes() {

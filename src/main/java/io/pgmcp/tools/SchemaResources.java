@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The resources of SPEC §4.3: {@code databases://list} and {@code schema://{database}}, both showing
+ * The two resources: {@code databases://list} and {@code schema://{database}}, both showing
  * only what each database's access policy lets be seen.
  */
 public final class SchemaResources implements ResourceProvider {

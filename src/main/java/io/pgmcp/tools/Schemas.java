@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** The JSON Schemas the tools declare: inputs per tool, and the one output shape of SPEC §4.2. */
+/** The JSON Schemas the tools declare: inputs per tool, and the one output shape all tools share. */
 final class Schemas {
     private static final ObjectMapper JSON = new ObjectMapper();
 

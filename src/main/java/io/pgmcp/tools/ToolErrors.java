@@ -6,7 +6,7 @@ import io.pgmcp.mcp.ToolResult;
 
 /**
  * The product's failure body, {@code {"success":false,"error_code","error_message","details"}}
- * (SPEC §4.2), and the one mapping from an unexpected Throwable to it.
+ * (the codes: {@link io.pgmcp.query.ErrorCode}), and the one mapping from an unexpected Throwable to it.
  */
 public final class ToolErrors {
     private static final System.Logger logger = System.getLogger(ToolErrors.class.getName());

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SPEC section 10: an event written before the response survives kill -9 right after it. */
+/** An audit event written before the response survives kill -9 right after it. */
 class KillAfterWriteTest {
     @TempDir
     Path dir;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
-    /** The design document's appendix A, verbatim. */
+    /** A complete example configuration (the shape conf/config.example.yaml documents), verbatim. */
     static final String APPENDIX_A = """
             # config.yaml
 

@@ -11,7 +11,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A catalog of a thousand tables loads in one pass; the time is printed (SPEC §12 benchmarks it), not asserted. */
+/** A catalog of a thousand tables loads in one pass; the time is printed (scripts/bench measures it), not asserted. */
 class CatalogScaleTest {
     @RegisterExtension
     static final PostgresDatabase db = PostgresDatabase.withSql("""

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** PostgreSQL values come back as the JSON of SPEC §4.2, exactly. */
+/** PostgreSQL values come back as the documented JSON of a tool result, exactly. */
 class QueryValuesTest {
     @RegisterExtension
     static final PostgresDatabase db = PostgresDatabase.withSql("""

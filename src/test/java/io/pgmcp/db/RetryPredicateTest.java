@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
-/** Which database failures are worth another attempt (SPEC §9): broken connections and conflicts, never timeouts or SQL errors. */
+/** Which database failures are worth another attempt: broken connections and conflicts, never timeouts or SQL errors. */
 class RetryPredicateTest {
 
     @ParameterizedTest

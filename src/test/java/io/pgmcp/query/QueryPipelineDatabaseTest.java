@@ -36,7 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The pipeline over a real database: the catalog loads on first use, and every kind of database
- * failure becomes the error code of SPEC §4.2.
+ * failure becomes its documented error code.
  */
 class QueryPipelineDatabaseTest {
     @RegisterExtension

@@ -5,7 +5,7 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
- * Where the test PostgreSQL comes from, decided by {@link #choose} in the order of SPEC section 11:
+ * Where the test PostgreSQL comes from, decided by {@link #choose} in this order:
  * {@code PG_MCP_TEST_URL}, local server binaries, Testcontainers, or nothing (with a message that
  * says what to install).
  */

@@ -24,8 +24,8 @@ import org.testcontainers.DockerClientFactory;
 /**
  * The PostgreSQL server tests run against: provisions it and creates databases and roles on it.
  *
- * <p>{@link #shared()} provisions one server per JVM, lazily and once, in the order of SPEC section
- * 11: {@code PG_MCP_TEST_URL}; else a throwaway cluster from local binaries ({@link LocalCluster});
+ * <p>{@link #shared()} provisions one server per JVM, lazily and once, in this order:
+ * {@code PG_MCP_TEST_URL}; else a throwaway cluster from local binaries ({@link LocalCluster});
  * else Testcontainers {@code postgres:16}; else it throws, saying what to install. A failed
  * provisioning is remembered: later calls throw at once instead of trying again.
  *

@@ -1,5 +1,5 @@
 /**
- * Real PostgreSQL for tests (SPEC section 11). One server per test JVM, {@link
+ * Real PostgreSQL for tests. One server per test JVM, {@link
  * io.pgmcp.testing.TestPostgres#shared()}, from {@code PG_MCP_TEST_URL}, else local server binaries
  * (a throwaway cluster, run as {@code postgres} when the build runs as root), else Testcontainers
  * {@code postgres:16}; and one database per test class, copied from an empty template:

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgmcp.db.Catalog;
+import io.pgmcp.db.CatalogIndex;
 import io.pgmcp.db.ColumnInfo;
 import io.pgmcp.db.RelationKind;
 import io.pgmcp.db.TableInfo;
@@ -60,7 +61,7 @@ class PromptBuilderTest {
 
     @Test
     void wordsMatchPluralsAndSnakeCase() {
-        assertTrue(PromptBuilder.words("order_items").containsAll(Set.of("order", "items", "item")));
-        assertTrue(PromptBuilder.words("Which categories?").contains("category"));
+        assertTrue(CatalogIndex.words("order_items").containsAll(Set.of("order", "items", "item")));
+        assertTrue(CatalogIndex.words("Which categories?").contains("category"));
     }
 }

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -67,9 +71,10 @@ final class ServerMethods {
             case "ping" -> JsonRpc.object();
             case "tools/list" -> toolsList();
             case "tools/call" -> toolsCall(params, context);
-            case "resources/list" -> resourcesList();
+            case "resources/list" -> resourcesList(params);
             case "resources/templates/list" -> templatesList();
             case "resources/read" -> resourcesRead(params, context);
+            case "completion/complete" -> complete(params, context);
             case "logging/setLevel" -> setLevel(params);
             default -> throw new JsonRpcException(JsonRpcException.METHOD_NOT_FOUND,
                     "Method not found: " + JsonRpc.abbreviate(method));
@@ -146,11 +151,19 @@ final class ServerMethods {
         return McpSession.genericToolError();
     }
 
-    private ObjectNode resourcesList() {
+    /** One page of every provider's resources, in order; {@code nextCursor} while more follow. */
+    private ObjectNode resourcesList(ObjectNode params) throws JsonRpcException {
+        List<ResourceDefinition> all = new ArrayList<>();
+        for (ResourceProvider provider : registry.resourceProviders()) {
+            all.addAll(provider.resources());
+        }
+        int from = ListCursor.decode("resources/list", params.get("cursor"), all.size());
+        int to = Math.min(all.size(), from + registry.pageSize());
         ObjectNode result = JsonRpc.object();
         ArrayNode resources = result.putArray("resources");
-        for (ResourceProvider provider : registry.resourceProviders()) {
-            provider.resources().forEach(resource -> resources.add(WireFormat.resource(resource)));
+        all.subList(from, to).forEach(resource -> resources.add(WireFormat.resource(resource)));
+        if (to < all.size()) {
+            result.put("nextCursor", ListCursor.encode("resources/list", to));
         }
         return result;
     }
@@ -181,6 +194,46 @@ final class ServerMethods {
         data.put("uri", uri.textValue());
         throw new JsonRpcException(JsonRpcException.RESOURCE_NOT_FOUND,
                 "Resource not found: " + JsonRpc.abbreviate(uri.textValue()), data);
+    }
+
+    /**
+     * Completes an argument of a resource template. Prompts have no arguments to complete: this server
+     * has none.
+     */
+    private ObjectNode complete(ObjectNode params, InFlightRequest context) throws Exception {
+        JsonNode ref = params.get("ref");
+        if (ref == null || !ref.isObject() || !ref.path("type").isTextual()) {
+            throw JsonRpcException.invalidParams("Invalid params: ref must be an object with a type");
+        }
+        String type = ref.get("type").textValue();
+        if (type.equals("ref/prompt")) {
+            throw JsonRpcException.invalidParams("Invalid params: unknown prompt "
+                    + JsonRpc.abbreviate(ref.path("name").asText("")) + " (this server has no prompts)");
+        }
+        if (!type.equals("ref/resource") || !ref.path("uri").isTextual()) {
+            throw JsonRpcException.invalidParams("Invalid params: ref must be {\"type\":\"ref/resource\",\"uri\":...}");
+        }
+        JsonNode argument = params.get("argument");
+        if (argument == null || !argument.isObject() || !argument.path("name").isTextual() || !argument.path("value").isTextual()) {
+            throw JsonRpcException.invalidParams("Invalid params: argument must be an object with string name and value");
+        }
+        Map<String, String> filled = new HashMap<>();
+        JsonNode arguments = params.path("context").path("arguments");
+        arguments.properties().forEach(e -> {
+            if (e.getValue().isTextual()) {
+                filled.put(e.getKey(), e.getValue().textValue());
+            }
+        });
+        CompletionRequest request = new CompletionRequest(ref.get("uri").textValue(), argument.get("name").textValue(),
+                argument.get("value").textValue(), filled);
+        for (ResourceProvider provider : registry.resourceProviders()) {
+            Optional<Completion> completion = provider.complete(request, context);
+            if (completion != null && completion.isPresent()) {
+                return WireFormat.completion(completion.get());
+            }
+        }
+        throw JsonRpcException.invalidParams("Invalid params: no argument " + JsonRpc.abbreviate(request.argument())
+                + " to complete in resource template " + JsonRpc.abbreviate(request.uriTemplate()));
     }
 
     private ObjectNode setLevel(ObjectNode params) throws JsonRpcException {

@@ -14,11 +14,12 @@ final class WireFormat {
         ObjectNode capabilities = result.putObject("capabilities");
         capabilities.putObject("tools").put("listChanged", false);
         capabilities.putObject("resources");
+        capabilities.putObject("completions");
         capabilities.putObject("logging");
         ObjectNode serverInfo = result.putObject("serverInfo");
         serverInfo.put("name", server.name());
         serverInfo.put("version", server.version());
-        putIfPresent(result, "instructions", server.instructions());
+        putIfPresent(result, "instructions", server.instructions().get());
         return result;
     }
 
@@ -67,6 +68,15 @@ final class WireFormat {
         putIfPresent(template, "description", definition.description());
         putIfPresent(template, "mimeType", definition.mimeType());
         return template;
+    }
+
+    static ObjectNode completion(Completion completion) {
+        ObjectNode result = JsonRpc.object();
+        ObjectNode wire = result.putObject("completion");
+        completion.values().forEach(wire.putArray("values")::add);
+        wire.put("total", completion.total());
+        wire.put("hasMore", completion.hasMore());
+        return result;
     }
 
     static ObjectNode contents(ResourceContents contents) {

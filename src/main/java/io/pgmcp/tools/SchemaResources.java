@@ -3,7 +3,6 @@ package io.pgmcp.tools;
 import io.pgmcp.db.Availability;
 import io.pgmcp.db.Catalog;
 import io.pgmcp.db.TableInfo;
-import io.pgmcp.llm.SchemaText;
 import io.pgmcp.mcp.JsonRpcException;
 import io.pgmcp.mcp.RequestContext;
 import io.pgmcp.mcp.ResourceContents;
@@ -20,18 +19,24 @@ import java.util.Optional;
 
 /**
  * The two resources: {@code databases://list} and {@code schema://{database}}, both showing
- * only what each database's access policy lets be seen.
+ * only what each database's access policy lets be seen. A schema too large for one resource
+ * is shown as an overview ({@link SchemaOverview}).
  */
 public final class SchemaResources implements ResourceProvider {
     static final String LIST_URI = "databases://list";
     static final String SCHEMA_PREFIX = "schema://";
 
     private final DatabaseRouter router;
-    private final Duration loadTimeout;
+    private final VisibleSchemas schemas;
 
     public SchemaResources(DatabaseRouter router, Duration loadTimeout) {
-        this.router = router;
-        this.loadTimeout = loadTimeout;
+        this(new VisibleSchemas(router, loadTimeout));
+    }
+
+    /** Shares the visible schemas (and their rendering) with the discovery tools. */
+    public SchemaResources(VisibleSchemas schemas) {
+        this.router = schemas.router();
+        this.schemas = schemas;
     }
 
     @Override
@@ -41,7 +46,8 @@ public final class SchemaResources implements ResourceProvider {
                 "The configured databases with their table and view counts", "text/plain"));
         for (String name : router.names()) {
             list.add(new ResourceDefinition(SCHEMA_PREFIX + name, "schema-" + name, "Schema of " + name,
-                    "Tables, columns, types, keys and indexes of database '" + name + "' that the access policy allows", "text/plain"));
+                    "Tables, columns, types, keys and indexes of database '" + name + "' that the access policy allows "
+                            + "(names only when the schema is large)", "text/plain"));
         }
         return list;
     }
@@ -49,7 +55,8 @@ public final class SchemaResources implements ResourceProvider {
     @Override
     public List<ResourceTemplateDefinition> templates() {
         return List.of(new ResourceTemplateDefinition(SCHEMA_PREFIX + "{database}", "schema", "Database schema",
-                "Tables, columns, types, keys and indexes of a database that the access policy allows", "text/plain"));
+                "Tables, columns, types, keys and indexes of a database that the access policy allows "
+                        + "(names only when the schema is large)", "text/plain"));
     }
 
     @Override
@@ -65,21 +72,16 @@ public final class SchemaResources implements ResourceProvider {
         if (resolution.target() == null) {
             return Optional.empty();
         }
-        Catalog catalog = visibleCatalog(resolution.target());
-        return Optional.of(new ResourceContents(uri, "text/plain", SchemaText.render(catalog)));
+        return Optional.of(new ResourceContents(uri, "text/plain", SchemaOverview.text(visibleSchema(resolution.target()))));
     }
 
-    private Catalog visibleCatalog(Target target) throws JsonRpcException {
-        Optional<Catalog> catalog = target.database().catalog();
-        if (catalog.isEmpty()) {
-            try {
-                catalog = Optional.of(target.database().refreshCatalog(loadTimeout));
-            } catch (SQLException e) {
-                throw new JsonRpcException(JsonRpcException.INTERNAL_ERROR, "Database '" + target.name()
-                        + "' is unavailable (" + target.config().displayTarget() + "): its schema could not be loaded");
-            }
+    private VisibleSchemas.VisibleSchema visibleSchema(Target target) throws JsonRpcException {
+        try {
+            return schemas.load(target);
+        } catch (SQLException e) {
+            throw new JsonRpcException(JsonRpcException.INTERNAL_ERROR, "Database '" + target.name()
+                    + "' is unavailable (" + target.config().displayTarget() + "): its schema could not be loaded");
         }
-        return target.policy().visible(catalog.get());
     }
 
     private String databaseList() {

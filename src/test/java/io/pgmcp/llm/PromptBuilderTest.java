@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgmcp.db.Catalog;
-import io.pgmcp.db.CatalogIndex;
 import io.pgmcp.db.ColumnInfo;
 import io.pgmcp.db.RelationKind;
 import io.pgmcp.db.TableInfo;
@@ -57,11 +56,5 @@ class PromptBuilderTest {
         assertTrue(schema.contains("### public.customers"), "its foreign-key target (holds region)");
         assertTrue(schema.contains("### public.payments"), "a table referencing it");
         assertTrue(schema.indexOf("### public.invoices") < schema.indexOf("### public.table_0"), "relevant tables come first");
-    }
-
-    @Test
-    void wordsMatchPluralsAndSnakeCase() {
-        assertTrue(CatalogIndex.words("order_items").containsAll(Set.of("order", "items", "item")));
-        assertTrue(CatalogIndex.words("Which categories?").contains("category"));
     }
 }

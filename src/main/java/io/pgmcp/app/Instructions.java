@@ -9,12 +9,12 @@ final class Instructions {
     private Instructions() {
     }
 
-    static String text(PgMcpConfig config, List<String> databases) {
+    /** @param schemaGuide step 1: how to learn each database's schema ({@link SchemaGuide}) */
+    static String text(PgMcpConfig config, List<String> databases, String schemaGuide) {
         StringBuilder text = new StringBuilder(600);
         text.append("pg-mcp answers questions about PostgreSQL databases, read-only. Databases: ")
                 .append(String.join(", ", databases)).append(".\n");
-        text.append("1. Read the resource schema://<database> first: it lists the tables, columns, keys and indexes "
-                + "you may use (databases://list lists the databases). Anything not listed is not accessible.\n");
+        text.append(schemaGuide);
         text.append(config.openai().configured()
                 ? "2. Use query with a question in plain language; a language model writes the SQL and pg-mcp checks it.\n"
                 : "2. The query tool needs an LLM (openai.api_key or openai.base_url) and is not configured here.\n");

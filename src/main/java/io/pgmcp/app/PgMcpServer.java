@@ -40,6 +40,11 @@ import io.pgmcp.audit.AuditLog;
 import io.pgmcp.mcp.Tool;
 import io.pgmcp.tools.RefreshSchemaTool;
 import io.pgmcp.tools.SchemaResources;
+import io.pgmcp.tools.DescribeTableTool;
+import io.pgmcp.tools.ListTablesTool;
+import io.pgmcp.tools.SearchSchemaTool;
+import io.pgmcp.tools.TableResources;
+import io.pgmcp.tools.VisibleSchemas;
 import io.pgmcp.tools.ToolErrors;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -71,6 +76,7 @@ public final class PgMcpServer implements AutoCloseable {
     private final Thread metricsStart;
     private final Telemetry telemetry;
     private final RateLimiter limiter;
+    private final VisibleSchemas schemas;
     /** Stops whatever transport is serving (SIGTERM); a no-op before one started. */
     private final java.util.concurrent.atomic.AtomicReference<Runnable> stopServing =
             new java.util.concurrent.atomic.AtomicReference<>(() -> { });
@@ -114,12 +120,17 @@ public final class PgMcpServer implements AutoCloseable {
         if (config.server().enableExecuteSql()) {
             tools.add(new ExecuteSqlTool(pipeline));
         }
+        this.schemas = new VisibleSchemas(router, config.server().queryTimeout());
+        tools.add(new SearchSchemaTool(schemas));
+        tools.add(new DescribeTableTool(schemas));
+        tools.add(new ListTablesTool(schemas));
         tools.add(new RefreshSchemaTool(router, config.server().queryTimeout()));
         for (Tool tool : tools) {
             registry.add(new AuditedTool(new MeteredTool(new RateLimitedTool(tool, limiter), telemetry,
                     new LinkedHashSet<>(pipeline.databaseNames())), audit));
         }
-        registry.add(new SchemaResources(router, config.server().queryTimeout()));
+        registry.add(new SchemaResources(schemas));
+        registry.add(new TableResources(schemas));
         this.housekeeping = new Housekeeping(databases, config.server().cacheRefreshInterval(), config.server().queryTimeout());
         housekeeping.start();
         // the endpoint and the JVM metrics start in the background: a client waiting for initialize
@@ -144,7 +155,9 @@ public final class PgMcpServer implements AutoCloseable {
     }
 
     ServerInfo serverInfo() {
-        return new ServerInfo("pg-mcp", version, Instructions.text(config, pipeline.databaseNames()));
+        // asked at each initialize: by then the catalogs loading in the background may be known
+        return new ServerInfo("pg-mcp", version, () -> Instructions.text(config, pipeline.databaseNames(),
+                SchemaGuide.text(schemas.sizes())));
     }
 
     /** Serves one MCP session on stdin/stdout until stdin ends; then drains in-flight calls. */

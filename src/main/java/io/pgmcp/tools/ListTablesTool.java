@@ -64,13 +64,13 @@ public final class ListTablesTool implements Tool {
         if (patternText.isPresent()) {
             TablePattern.Either parsed = TablePattern.parse(patternText.get());
             if (parsed.problem() != null) {
-                args.problems().add(parsed.problem());
+                args.problem(parsed.problem());
             }
             pattern = Optional.ofNullable(parsed.pattern());
         }
         Optional<PageCursor> cursor = cursorText.flatMap(PageCursor::decode);
         if (cursorText.isPresent() && cursor.isEmpty()) {
-            args.problems().add("'cursor' is not a next_cursor that list_tables returned; call again without it to start over");
+            args.problem("'cursor' is not a next_cursor that list_tables returned; call again without it to start over");
         }
         if (!args.problems().isEmpty()) {
             return Outcomes.validationError(args.problems());

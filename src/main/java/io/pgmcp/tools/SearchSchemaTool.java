@@ -62,7 +62,7 @@ public final class SearchSchemaTool implements Tool {
         Optional<String> database = args.string("database", false, 1, 63);
         Optional<Integer> limit = args.integer("limit", 1, MAX_LIMIT);
         if (query.isPresent() && CatalogIndex.words(query.get()).isEmpty()) {
-            args.problems().add("'query' has no word to search for (words are letters or digits, at least 2 characters)");
+            args.problem("'query' has no word to search for (words are letters or digits, at least 2 characters)");
         }
         if (!args.problems().isEmpty()) {
             return Outcomes.validationError(args.problems());

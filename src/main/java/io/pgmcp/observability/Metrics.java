@@ -115,9 +115,19 @@ public final class Metrics {
                 .register(registry);
         rateLimitExceededTotal = Counter.builder().name("pg_mcp_rate_limit_exceeded_total")
                 .help("Total number of rate limit exceeded events").labelNames("limit_type").register(registry);
+        // every series of a bounded label set exists from the start at 0: increase() and rate() see the
+        // first refusal instead of a series that appears already at 1
+        for (LimitType type : LimitType.values()) {
+            rateLimitExceededTotal.initLabelValues(type.wireName());
+        }
 
         policyCheckTotal = Counter.builder().name("pg_mcp_policy_check_total").help("Total number of policy checks")
                 .labelNames("check_type", "result").register(registry);
+        for (PolicyCheck check : PolicyCheck.values()) {
+            for (PolicyResult result : PolicyResult.values()) {
+                policyCheckTotal.initLabelValues(check.label(), result.label());
+            }
+        }
 
         guardDuration = Histogram.builder().name("pg_mcp_guard_duration_seconds")
                 .help("SQL guard duration (lex, parse, access policy) in seconds").labelNames("database").classicOnly()

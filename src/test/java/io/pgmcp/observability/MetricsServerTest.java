@@ -190,6 +190,19 @@ class MetricsServerTest {
     }
 
     @Test
+    void refusalCountersStartAtZeroForEveryLabelValue() throws Exception {
+        Scrape scrape = Scrape.of(new Metrics("dev", List.of()));
+        for (LimitType type : LimitType.values()) {
+            assertEquals(0.0, scrape.value("pg_mcp_rate_limit_exceeded_total", "limit_type", type.wireName()));
+        }
+        for (String check : List.of("table", "column", "explain")) {
+            for (String result : List.of("passed", "denied")) {
+                assertEquals(0.0, scrape.value("pg_mcp_policy_check_total", "check_type", check, "result", result));
+            }
+        }
+    }
+
+    @Test
     void jvmMetricsAreExposed() throws Exception {
         Metrics metrics = new Metrics("dev", List.of());
         metrics.registerJvmMetrics();

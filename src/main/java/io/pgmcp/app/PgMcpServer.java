@@ -31,6 +31,7 @@ import io.pgmcp.tools.QueryTool;
 import io.pgmcp.tools.RateLimitedTool;
 import io.pgmcp.tools.AuditedTool;
 import io.pgmcp.tools.MeteredTool;
+import io.pgmcp.observability.AvailabilityGauge;
 import io.pgmcp.observability.Metrics;
 import io.pgmcp.observability.MetricsServer;
 import io.pgmcp.observability.PoolGauge;
@@ -101,6 +102,8 @@ public final class PgMcpServer implements AutoCloseable {
             databases.add(target.database());
             targets.add(target);
         }
+        metrics.availability(databases.stream().map(d -> new AvailabilityGauge(d.name(), d.availability()::isUp,
+                d.availability()::outages)).toList());
         DatabaseRouter router = new DatabaseRouter(targets);
         this.pipeline = new QueryPipeline(router, config.server(), telemetry);
         this.llm = llmClient(config, telemetry);
@@ -108,6 +111,9 @@ public final class PgMcpServer implements AutoCloseable {
         metrics.rateLimitUsage(limiter::usage);
         this.limiter = limiter;
         this.audit = audit;
+        if (audit.isEnabled()) {
+            metrics.auditWriteFailures(config.audit().storage().name().toLowerCase(java.util.Locale.ROOT), audit::writeFailures);
+        }
         // every tool: audited (one event per call, rate-limited ones included), metered, then rate limited
         List<Tool> tools = new ArrayList<>();
         tools.add(new QueryTool(new QuestionPipeline(pipeline, llm, new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET), limiter)));

@@ -31,7 +31,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -143,6 +145,60 @@ class MetricsServerTest {
             assertEquals(1.0, scrape.value("pg_mcp_service_info", "version", "dev"));
             assertFalse(scrape.text().contains("pg_mcp_db_pool_size{database=\"broken\"}"), scrape.text());
             assertEquals(0.0, scrape.value("pg_mcp_db_pool_available", "database", "broken"));
+        }
+    }
+
+    @Test
+    void databaseUpAndOutagesReadTheAvailabilityAtScrapeTime() throws Exception {
+        AtomicBoolean up = new AtomicBoolean(true);
+        AtomicLong outages = new AtomicLong();
+        Metrics metrics = new Metrics("dev", List.of());
+        metrics.availability(List.of(new AvailabilityGauge("main", up::get, outages::get),
+                new AvailabilityGauge("archive", () -> false, () -> 3)));
+        try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "/metrics", metrics.registry())) {
+            Scrape first = scrape(server, "/metrics");
+            assertEquals(1.0, first.value("pg_mcp_database_up", "database", "main"));
+            assertEquals(0.0, first.value("pg_mcp_database_outages_total", "database", "main"));
+            assertEquals(0.0, first.value("pg_mcp_database_up", "database", "archive"));
+            assertEquals(3.0, first.value("pg_mcp_database_outages_total", "database", "archive"));
+
+            up.set(false);
+            outages.incrementAndGet();
+            Scrape second = scrape(server, "/metrics");
+            assertEquals(0.0, second.value("pg_mcp_database_up", "database", "main"));
+            assertEquals(1.0, second.value("pg_mcp_database_outages_total", "database", "main"));
+            assertTrue(second.text().contains("# TYPE pg_mcp_database_up gauge"), second.text());
+            assertTrue(second.text().contains("# TYPE pg_mcp_database_outages_total counter"), second.text());
+        }
+    }
+
+    @Test
+    void auditWriteFailuresAreReadAtScrapeTimeAndAbsentWithoutAnAuditLog() throws Exception {
+        Metrics withoutAudit = new Metrics("dev", List.of());
+        assertFalse(Scrape.of(withoutAudit).has("pg_mcp_audit_write_failures_total"), "no audit log, no samples");
+
+        AtomicLong failures = new AtomicLong();
+        Metrics metrics = new Metrics("dev", List.of());
+        metrics.auditWriteFailures("file", failures::get);
+        try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "/metrics", metrics.registry())) {
+            assertEquals(0.0, scrape(server, "/metrics").value("pg_mcp_audit_write_failures_total", "storage", "file"));
+            failures.addAndGet(2);
+            Scrape scrape = scrape(server, "/metrics");
+            assertEquals(2.0, scrape.value("pg_mcp_audit_write_failures_total", "storage", "file"));
+            assertTrue(scrape.text().contains("# TYPE pg_mcp_audit_write_failures_total counter"), scrape.text());
+        }
+    }
+
+    @Test
+    void refusalCountersStartAtZeroForEveryLabelValue() throws Exception {
+        Scrape scrape = Scrape.of(new Metrics("dev", List.of()));
+        for (LimitType type : LimitType.values()) {
+            assertEquals(0.0, scrape.value("pg_mcp_rate_limit_exceeded_total", "limit_type", type.wireName()));
+        }
+        for (String check : List.of("table", "column", "explain")) {
+            for (String result : List.of("passed", "denied")) {
+                assertEquals(0.0, scrape.value("pg_mcp_policy_check_total", "check_type", check, "result", result));
+            }
         }
     }
 

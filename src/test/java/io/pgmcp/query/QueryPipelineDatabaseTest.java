@@ -40,7 +40,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class QueryPipelineDatabaseTest {
     @RegisterExtension
-    static final PostgresDatabase db = PostgresDatabase.withSql("CREATE TABLE t (id int PRIMARY KEY)");
+    static final PostgresDatabase db = PostgresDatabase.withSql("CREATE TABLE t (id int PRIMARY KEY)", """
+            CREATE FUNCTION raise_state(state text) RETURNS int LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'raised %', state USING ERRCODE = state; END $$""");
 
     private static final ServerConfig SERVER = ServerConfig.defaults();
 
@@ -141,6 +143,29 @@ class QueryPipelineDatabaseTest {
         assertEquals(8, failure.details().get("position").asInt());
         assertTrue(failure.message().contains("SQLSTATE 42703") && failure.message().contains("at character 8"),
                 failure.message());
+    }
+
+    @Test
+    void divisionByZeroInvalidInputAndDatetimeOutOfRangeAreDataErrorsNotSyntaxErrors() {
+        for (String[] c : new String[][] {{"SELECT 1 / 0", "22012"},
+                {"SELECT 'abc'::int", "22P02"}, {"SELECT make_date(2024, 13, 1)", "22008"}}) {
+            QueryOutcome.Failure failure = failureOf(c[0], Duration.ofSeconds(10));
+            assertEquals(ErrorCode.DATA_ERROR, failure.code(), c[0] + ": " + failure.message());
+            assertEquals(c[1], failure.details().get("sqlstate").asText());
+            assertTrue(failure.message().startsWith("PostgreSQL could not compute the result (SQLSTATE " + c[1] + "): "),
+                    failure.message());
+        }
+    }
+
+    @Test
+    void outOfMemoryAndProgramLimitsAreResourceErrorsNotSyntaxErrors() {
+        for (String state : List.of("53200", "53100", "54001")) {
+            QueryOutcome.Failure failure = failureOf("SELECT raise_state('" + state + "')", Duration.ofSeconds(10));
+            assertEquals(ErrorCode.RESOURCE_ERROR, failure.code(), state + ": " + failure.message());
+            assertEquals(state, failure.details().get("sqlstate").asText());
+            assertTrue(failure.message().contains("raised " + state) && failure.message().contains("Make the query smaller"),
+                    failure.message());
+        }
     }
 
     @Test

@@ -130,9 +130,9 @@ class ToolsTest {
     }
 
     @Test
-    void postgresErrorsCarrySqlstateAndTimeoutsAreNamed() throws Exception {
+    void divisionByZeroIsADataErrorWithSqlstateAndTimeoutsAreNamed() throws Exception {
         JsonNode division = call(executeSql, "{\"sql\":\"SELECT 1 / (id - id) FROM products\"}");
-        assertEquals("SYNTAX_ERROR", division.get("error_code").asText());
+        assertEquals("DATA_ERROR", division.get("error_code").asText());
         assertEquals("22012", division.at("/details/sqlstate").asText());
         JsonNode slow = call(executeSql, "{\"sql\":\"WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r\"}");
         assertEquals("EXECUTION_TIMEOUT", slow.get("error_code").asText());

@@ -391,7 +391,8 @@ public final class Database implements AutoCloseable {
         try {
             return call(timeout, List.of(), connection -> ParseOnly.grammar(connection, statement));
         } catch (SQLException e) {
-            return new GrammarCheck.Unanswered(SqlFailure.of(e, false));
+            SqlFailure failure = SqlFailure.of(e, false);
+            return new GrammarCheck.Unanswered(failure.kind() + " " + failure.sqlState() + ": " + failure.message());
         }
     }
 

@@ -28,7 +28,11 @@ public sealed interface GrammarCheck {
         }
     }
 
-    /** PostgreSQL could not be asked (down, busy, timed out, or some other failure). */
-    record Unanswered(SqlFailure failure) implements GrammarCheck {
+    /**
+     * PostgreSQL could not be asked (no database, down, busy, timed out, or some other failure).
+     *
+     * @param reason why, for logs; never for the model
+     */
+    record Unanswered(String reason) implements GrammarCheck {
     }
 }

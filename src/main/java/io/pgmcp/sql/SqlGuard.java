@@ -18,25 +18,35 @@ import net.sf.jsqlparser.statement.select.SelectItem;
  * The SQL guard of one database (SPEC §7): our PostgreSQL-faithful lexer first (one statement, no
  * lexical tricks; the normalised text is what runs), then JSQLParser on a skeleton whose literals
  * are placeholders, then a default-deny analysis of the whole tree against the catalog, the access
- * policy and the function allowlist. Anything unknown, unparsed or unexpected is a refusal.
+ * policy and the function allowlist. Anything unknown, unparsed or unexpected is a refusal; for SQL
+ * JSQLParser cannot read, PostgreSQL's grammar says why ({@link UnreadableStatement}).
  * Stateless between calls and thread-safe.
  */
 public final class SqlGuard implements Guard {
     private static final Duration PARSE_TIMEOUT = Duration.ofSeconds(2);
     private static final int MAX_LISTED_TABLES = 60;
+    private static final String COULD_NOT_REWRITE = "pg-mcp could not rewrite this query safely; list the columns explicitly";
 
     private final AccessPolicy policy;
     private final FunctionAllowlist functions;
     private final String databaseName;
+    private final PostgresGrammar grammar;
     private final SqlParser parser = new SqlParser(PARSE_TIMEOUT);
+
+    /** A guard that cannot ask PostgreSQL's grammar: SQL its parser cannot read is refused with a message of its own. */
+    public SqlGuard(AccessPolicy policy, String databaseName) {
+        this(policy, databaseName, PostgresGrammar.UNAVAILABLE);
+    }
 
     /**
      * @param databaseName the PostgreSQL database name ({@code dbname}), for {@code db.schema.table} references
+     * @param grammar      asked why SQL the parser cannot read is wrong (see {@link UnreadableStatement})
      */
-    public SqlGuard(AccessPolicy policy, String databaseName) {
+    public SqlGuard(AccessPolicy policy, String databaseName, PostgresGrammar grammar) {
         this.policy = policy;
         this.functions = new FunctionAllowlist(policy.config().functions().allowed());
         this.databaseName = databaseName;
+        this.grammar = grammar;
     }
 
     @Override
@@ -57,11 +67,16 @@ public final class SqlGuard implements Guard {
         try {
             statement = parser.parse(lexed.skeletonSql());
         } catch (SqlParser.Failure e) {
-            return unsafe(e.getMessage());
+            if (e.timedOut) {
+                return unsafe(e.getMessage());
+            }
+            if (!mayRewrite) {
+                return unsafe(COULD_NOT_REWRITE);
+            }
+            return new UnreadableStatement(lexed).refusal(grammar);
         }
         if (!(statement instanceof Select select)) {
-            return unsafe("only a read-only SELECT (or WITH ... SELECT, VALUES, TABLE) is allowed, not "
-                    + StatementKinds.describe(statement));
+            return unsafe(UnreadableStatement.ONLY_QUERIES + ", not " + StatementKinds.describe(statement));
         }
         Findings findings = new Findings();
         StarRewrite stars = new StarRewrite(mayRewrite && policy.config().columns().selectStarPolicy() == SelectStarPolicy.EXPAND_SAFE);
@@ -114,7 +129,7 @@ public final class SqlGuard implements Guard {
         try {
             sql = restoreLiterals(skeleton, lexed);
         } catch (LexerException | IllegalStateException e) {
-            return unsafe("pg-mcp could not rewrite this query safely; list the columns explicitly");
+            return unsafe(COULD_NOT_REWRITE);
         }
         Verdict again = check(sql, catalog, false);
         return switch (again) {

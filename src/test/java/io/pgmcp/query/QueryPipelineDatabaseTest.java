@@ -168,6 +168,52 @@ class QueryPipelineDatabaseTest {
         }
     }
 
+    private static QueryOutcome.Failure executeSql(String sql) {
+        Target target = reachable();
+        try {
+            return assertInstanceOf(QueryOutcome.Failure.class, new QueryPipeline(new DatabaseRouter(List.of(target)), SERVER)
+                    .executeSql(sql, Optional.empty(), null, CancelSignal.NONE, QueryPipeline.Progress.NONE), sql);
+        } finally {
+            target.database().close();
+        }
+    }
+
+    @Test
+    void misspeltKeywordIsASyntaxErrorInPostgresqlsWordsNotTheParserLibrarys() {
+        QueryOutcome.Failure selec = executeSql("SELEC id FROM t");
+        assertEquals(ErrorCode.SYNTAX_ERROR, selec.code(), selec.message());
+        assertEquals("PostgreSQL rejected the SQL (SQLSTATE 42601): syntax error at or near \"SELEC\" at character 1 (line 1, "
+                + "column 1). Correct the SQL (PostgreSQL dialect, one read-only query).", selec.message());
+        assertEquals(1, selec.details().get("position").asInt());
+        QueryOutcome.Failure end = executeSql("SELECT id FROM t WHERE id = 1 AND");
+        assertEquals(ErrorCode.SYNTAX_ERROR, end.code(), end.message());
+        assertTrue(end.message().contains("syntax error at end of input at character 34 (line 1, column 34)"), end.message());
+        QueryOutcome.Failure lines = executeSql("SELECT id\nFROM t\nWHERE id IN (1,,2)");
+        assertEquals(ErrorCode.SYNTAX_ERROR, lines.code(), lines.message());
+        assertTrue(lines.message().contains("syntax error at or near \",\" at character 33 (line 3, column 16)"), lines.message());
+        for (QueryOutcome.Failure failure : List.of(selec, end, lines)) {
+            assertFalse(failure.message().contains("Encountered") || failure.message().contains("lexical state"), failure.message());
+        }
+    }
+
+    @Test
+    void validPostgresqlThePgMcpParserCannotReadIsUnsafeSqlWithoutLibraryInternals() {
+        QueryOutcome.Failure failure = executeSql("SELECT id FROM t GROUP BY DISTINCT id");
+        assertEquals(ErrorCode.UNSAFE_SQL, failure.code(), failure.message());
+        assertTrue(failure.message().startsWith("pg-mcp cannot analyse this construct yet"), failure.message());
+        assertEquals(ErrorCode.UNSAFE_SQL, executeSql("VACUUM t").code());
+    }
+
+    @Test
+    void nameErrorsBehindASyntaxErrorAreNotLookedUp() {
+        // were the statement analysed, PostgreSQL would answer 42P01 or "more expressions than target columns" (an
+        // oracle for what exists); only its grammar is consulted, so both read the same as any other unreadable SQL
+        QueryOutcome.Failure missing = executeSql("SELECT id FROM nosuch_table GROUP BY DISTINCT id");
+        QueryOutcome.Failure existing = executeSql("SELECT id FROM t GROUP BY DISTINCT id");
+        assertEquals(existing.code(), missing.code());
+        assertEquals(existing.message(), missing.message());
+    }
+
     @Test
     void statementTimeoutIsAnExecutionTimeout() {
         QueryOutcome.Failure failure = failureOf("SELECT pg_sleep(5)", Duration.ofMillis(200));

@@ -135,6 +135,18 @@ class QuestionPipelineTest {
     }
 
     @Test
+    void syntaxErrorsAreFedBackInPostgresqlsWordsNotTheParserLibrarys() throws Exception {
+        try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub, Duration.ofSeconds(5)))) {
+            stub.replyJson("{\"sql\": \"SELEC country FROM customers\"}").replyJson(GOOD);
+            assertInstanceOf(QueryOutcome.Success.class, ask(llm, "customers per country", QuestionPipeline.ReturnType.RESULT));
+            String feedback = stub.request(1).rawBody();
+            assertTrue(feedback.contains("Previous attempt failed with: SYNTAX_ERROR: PostgreSQL rejected the SQL (SQLSTATE 42601): "
+                    + "syntax error at or near \\\"SELEC\\\" at character 1 (line 1, column 1)"), feedback);
+            assertFalse(feedback.contains("Encountered") || feedback.contains("lexical state"), feedback);
+        }
+    }
+
+    @Test
     void maliciousSqlIsRefusedEveryTimeAndNothingChanges() throws Exception {
         List<String> attacks = List.of("SELECT 1; DROP TABLE orders", "SELECT pg_read_file('/etc/passwd')",
                 "WITH d AS (DELETE FROM orders RETURNING id) SELECT count(*) FROM d", "SELECT row_to_json(c) FROM customers c",

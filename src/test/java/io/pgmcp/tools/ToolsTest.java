@@ -140,6 +140,19 @@ class ToolsTest {
     }
 
     @Test
+    void misspeltKeywordIsASyntaxErrorWithPostgresqlsWordsAndPosition() throws Exception {
+        JsonNode body = call(executeSql, "{\"sql\":\"SELECT id,\\n  name\\nFROM products\\nWHERE id = 1 AND\"}");
+        assertEquals("SYNTAX_ERROR", body.get("error_code").asText(), body.toString());
+        String message = body.get("error_message").asText();
+        assertTrue(message.contains("syntax error at end of input") && message.contains("(line 4, column 17)"), message);
+        assertEquals("42601", body.at("/details/sqlstate").asText());
+        assertEquals(49, body.at("/details/position").asInt());
+        assertEquals(4, body.at("/details/line").asInt());
+        assertEquals(17, body.at("/details/column").asInt());
+        assertFalse(message.contains("Encountered") || message.contains("<EOF>"), message);
+    }
+
+    @Test
     void deniedItemsAreNamed() throws Exception {
         JsonNode column = call(executeSql, "{\"sql\":\"SELECT name, ssn FROM customers\"}");
         assertEquals("COLUMN_ACCESS_DENIED", column.get("error_code").asText());

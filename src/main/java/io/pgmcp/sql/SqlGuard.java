@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgmcp.config.OnDenied;
 import io.pgmcp.config.SelectStarPolicy;
 import io.pgmcp.db.Catalog;
-import io.pgmcp.db.TableInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +23,6 @@ import net.sf.jsqlparser.statement.select.SelectItem;
  */
 public final class SqlGuard implements Guard {
     private static final Duration PARSE_TIMEOUT = Duration.ofSeconds(2);
-    private static final int MAX_LISTED_TABLES = 60;
     private static final String COULD_NOT_REWRITE = "pg-mcp could not rewrite this query safely; list the columns explicitly";
 
     private final AccessPolicy policy;
@@ -103,7 +101,8 @@ public final class SqlGuard implements Guard {
                 owner.remove(index);
                 dropped.add(item.toString());
             }
-            warnings.add("Removed denied column(s) from the select list (on_denied: filter): " + String.join(", ", dropped));
+            warnings.add("Removed column(s) that do not exist or may not be read from the select list (on_denied: filter): "
+                    + String.join(", ", dropped));
         }
         if (stars.any()) {
             if (!stars.apply()) {
@@ -155,18 +154,9 @@ public final class SqlGuard implements Guard {
         return sql.append(skeleton, copied, skeleton.length()).toString();
     }
 
+    /** The tables the caller may read, as refusals list them. */
     private List<String> visibleTables(Catalog catalog) {
-        List<String> names = new ArrayList<>();
-        for (TableInfo table : catalog.relations()) {
-            if (policy.tableAllowed(table.schema(), table.name())) {
-                names.add(table.schema().equals("public") ? table.name() : table.qualifiedName());
-                if (names.size() == MAX_LISTED_TABLES) {
-                    names.add("...");
-                    break;
-                }
-            }
-        }
-        return names;
+        return catalog.relations().stream().filter(t -> policy.tableAllowed(t.schema(), t.name())).map(FromClause::display).toList();
     }
 
     private static Verdict.Denied unsafe(String message) {

@@ -153,10 +153,29 @@ class ToolsTest {
     }
 
     @Test
+    void misspeltNamesGetTheNearestVisibleNamesAndHiddenOnesReadAsMissing() throws Exception {
+        JsonNode column = call(executeSql, "{\"sql\":\"SELECT nme FROM customers\"}");
+        assertEquals("COLUMN_ACCESS_DENIED", column.get("error_code").asText());
+        assertTrue(column.get("error_message").asText().startsWith("Column nme does not exist or may not be read; did you mean name?"),
+                column.toString());
+        assertEquals("[\"name\"]", column.at("/details/suggestions/nme").toString());
+        JsonNode table = call(executeSql, "{\"sql\":\"SELECT id FROM prodcts\"}");
+        assertEquals("Table prodcts does not exist or may not be read; did you mean products?", table.get("error_message").asText());
+        JsonNode near = call(executeSql, "{\"sql\":\"SELECT ssm FROM customers\"}");
+        assertFalse(near.toString().contains("ssn"), near.toString());
+        JsonNode hidden = call(executeSql, "{\"sql\":\"SELECT ssn FROM customers\"}");
+        JsonNode missing = call(executeSql, "{\"sql\":\"SELECT nosuch FROM customers\"}");
+        assertEquals(missing.toString(), hidden.toString().replace("ssn", "nosuch"));
+        JsonNode deniedTable = call(executeSql, "{\"sql\":\"SELECT id FROM secrets\"}");
+        JsonNode missingTable = call(executeSql, "{\"sql\":\"SELECT id FROM nosuchs\"}");
+        assertEquals(missingTable.toString(), deniedTable.toString().replace("secrets", "nosuchs"));
+    }
+
+    @Test
     void deniedItemsAreNamed() throws Exception {
         JsonNode column = call(executeSql, "{\"sql\":\"SELECT name, ssn FROM customers\"}");
         assertEquals("COLUMN_ACCESS_DENIED", column.get("error_code").asText());
-        assertEquals("[\"customers.ssn\"]", column.at("/details/denied_columns").toString());
+        assertEquals("[\"ssn\"]", column.at("/details/denied_columns").toString(), "as written: no sign of which table has it");
         JsonNode star = call(executeSql, "{\"sql\":\"SELECT * FROM customers\"}");
         assertTrue(star.at("/details/is_select_star").asBoolean());
         JsonNode table = call(executeSql, "{\"sql\":\"SELECT value FROM secrets\"}");

@@ -380,6 +380,22 @@ public final class Database implements AutoCloseable {
         });
     }
 
+    /**
+     * PostgreSQL's grammar on one statement, asked in a way that cannot run it (see {@link ParseOnly}):
+     * in the read-only discipline with {@code timeout} as statement timeout and an empty search path.
+     * Never throws: when PostgreSQL cannot be asked (down, busy, timed out...) the answer says so.
+     *
+     * @param statement one statement (the guard's lexer accepted it as exactly one)
+     */
+    public GrammarCheck checkGrammar(String statement, Duration timeout) {
+        try {
+            return call(timeout, List.of(), connection -> ParseOnly.grammar(connection, statement));
+        } catch (SQLException e) {
+            SqlFailure failure = SqlFailure.of(e, false);
+            return new GrammarCheck.Unanswered(failure.kind() + " " + failure.sqlState() + ": " + failure.message());
+        }
+    }
+
     /** Work inside {@link #inReadOnlyTransaction}. */
     @FunctionalInterface
     public interface ReadOnlyWork<T> {

@@ -253,7 +253,7 @@ final class QueryAnalyzer {
         if (expression instanceof AllTableColumns tableColumns) {
             Optional<Relation> relation = expressions.findRelation(Names.foldAll(ExpressionChecker.tableParts(tableColumns.getTable())), scope);
             if (relation.isEmpty()) {
-                findings.unknownColumn(tableColumns.getTable().getFullyQualifiedName() + ".*");
+                findings.column(tableColumns.getTable().getFullyQualifiedName() + ".*");
                 return false;
             }
             star(item, List.of(relation.get()));

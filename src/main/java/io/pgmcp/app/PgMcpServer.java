@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.pgmcp.config.DatabaseConfig;
 import io.pgmcp.config.PgMcpConfig;
 import io.pgmcp.config.Transport;
+import io.pgmcp.db.Catalog;
 import io.pgmcp.db.CatalogLoader;
 import io.pgmcp.db.Database;
 import io.pgmcp.mcp.McpSession;
@@ -39,6 +40,7 @@ import io.pgmcp.observability.Telemetry;
 import io.pgmcp.audit.AuditException;
 import io.pgmcp.audit.AuditLog;
 import io.pgmcp.mcp.Tool;
+import io.pgmcp.sql.RoleAgreement;
 import io.pgmcp.tools.RefreshSchemaTool;
 import io.pgmcp.tools.SchemaResources;
 import io.pgmcp.tools.ToolErrors;
@@ -48,6 +50,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 
@@ -123,7 +126,9 @@ public final class PgMcpServer implements AutoCloseable {
         register(new RefreshSchemaTool(router, config.server().queryTimeout()), config.rateLimit().limitsRequests(transport, false),
                 limiter, audit);
         registry.add(new SchemaResources(router, config.server().queryTimeout()));
-        this.housekeeping = new Housekeeping(databases, config.server().cacheRefreshInterval(), config.server().queryTimeout());
+        this.housekeeping = new Housekeeping(databases, config.server().cacheRefreshInterval(), config.server().queryTimeout(),
+                database -> router.all().stream().filter(t -> t.database() == database).findFirst()
+                        .ifPresent(target -> warnWhereTheRoleDisagrees(target, config.server().queryTimeout())));
         housekeeping.start();
         // the endpoint and the JVM metrics start in the background: a client waiting for initialize
         // should not wait for an HTTP server and the management beans (about 90 ms)
@@ -133,6 +138,26 @@ public final class PgMcpServer implements AutoCloseable {
             }
             metricsServer.set(MetricsServer.start(config.observability().metrics(), transport, metrics.registry()));
         });
+    }
+
+    /**
+     * Logs, once the catalog is loaded, what the login role can read that the policy denies and the
+     * deny entries that name nothing ({@link RoleAgreement}): the role is the boundary that holds when
+     * the guard does not.
+     */
+    private static void warnWhereTheRoleDisagrees(Target target, java.time.Duration timeout) {
+        Optional<Catalog> catalog = target.database().catalog();
+        if (catalog.isEmpty()) {
+            return;
+        }
+        try {
+            for (String warning : RoleAgreement.warnings(target.config(), catalog.get(), target.database().roleAccess(timeout))) {
+                logger.log(System.Logger.Level.WARNING, "database ''{0}'': {1}", target.name(), warning);
+            }
+        } catch (java.sql.SQLException e) {
+            logger.log(System.Logger.Level.WARNING, "database ''{0}'': could not check what its role can read ({1})", target.name(),
+                    io.pgmcp.db.SqlFailure.of(e, false).message());
+        }
     }
 
     private void register(Tool tool, boolean requestLimited, RateLimiter limiter, AuditLog audit) {

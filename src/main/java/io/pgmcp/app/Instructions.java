@@ -17,7 +17,9 @@ final class Instructions {
                 + "you may use (databases://list lists the databases). Anything not listed is not accessible.\n");
         text.append(config.openai().configured()
                 ? "2. Use query with a question in plain language; a language model writes the SQL and pg-mcp checks it.\n"
-                : "2. The query tool needs an LLM (openai.api_key or openai.base_url) and is not configured here.\n");
+                : "2. The query tool (questions in plain language) is not offered: it needs an LLM. To enable it, set "
+                + "openai.api_key (environment: PG_MCP_OPENAI_API_KEY or OPENAI_API_KEY) or, for a local OpenAI-compatible "
+                + "server, openai.base_url (PG_MCP_OPENAI_BASE_URL), and restart pg-mcp.\n");
         if (config.server().enableExecuteSql()) {
             text.append("3. Use execute_sql with one read-only SELECT in PostgreSQL dialect. Name the columns you need "
                     + "(no SELECT *), filter on indexed columns, aggregate in SQL, and add LIMIT for large results.\n");

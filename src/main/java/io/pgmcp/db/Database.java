@@ -183,6 +183,11 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** What the login role can read, as PostgreSQL decides it (see {@link RoleCheck#access}). */
+    public RoleAccess roleAccess(Duration timeout) throws SQLException {
+        return call(timeout, List.of("pg_catalog"), RoleCheck::access);
+    }
+
     /**
      * Runs one query in a read-only transaction and reads at most {@code limits.maxRows()} rows.
      * The SQL must already have passed the guard; as a second line of defence, SQL holding more than one

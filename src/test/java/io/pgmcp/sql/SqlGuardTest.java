@@ -134,7 +134,8 @@ class SqlGuardTest {
         "SELECT id FROM orders ORDER BY pg_sleep(1)", "SELECT id FROM orders o JOIN LATERAL pg_sleep(1) s ON true",
         "SELECT (SELECT pg_sleep(1)) FROM orders", "SELECT id FROM orders WHERE id IN (SELECT txid_current())",
         "SELECT lag(id, pg_sleep(1)::int) OVER () FROM orders", "SELECT \"array\"(id) FROM orders", "SELECT array(id) FROM orders",
-        "SELECT ARRAY(SELECT pg_sleep(1))", "SELECT 'x'::\"Text\"", "SELECT \"LOWER\"(name) FROM users", "SELECT id::\"INTEGER\" FROM orders", "SELECT id FROM orders HAVING max(pg_sleep(1)::text) IS NULL"})
+        "SELECT ARRAY(SELECT pg_sleep(1))", "SELECT 'x'::\"Text\"", "SELECT \"LOWER\"(name) FROM users", "SELECT id::\"INTEGER\" FROM orders", "SELECT id FROM orders HAVING max(pg_sleep(1)::text) IS NULL",
+        "SELECT lower(name)(ssn) FROM users", "SELECT lower(name USING ssn) FROM users", "SELECT count(UNIQUE name) FROM users"})
     void unsafeSqlIsRefused(String sql) {
         assertEquals(Verdict.Reason.UNSAFE_SQL, denied(sql).reason(), sql);
     }

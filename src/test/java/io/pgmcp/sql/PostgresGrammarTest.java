@@ -175,6 +175,45 @@ class PostgresGrammarTest {
                 + "SEARCH DEPTH FIRST BY id SET ord SELECT id FROM t", Verdict.Reason.COLUMN_ACCESS_DENIED);
     }
 
+    // ---- operators JSQLParser cannot read ----------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "SELECT id FROM orders WHERE to_jsonb(status) @? '$.a'",
+        "SELECT id FROM orders WHERE to_jsonb(total) @@ '$ > 10'",
+        "SELECT id FROM orders WHERE status ^@ 'pa' AND to_jsonb(status) @? '$' = true",
+        "SELECT 1 OPERATOR(pg_catalog.+) 2",
+        "SELECT id OPERATOR(pg_catalog.*) 2 AS twice FROM orders",
+        "SELECT to_jsonb(o) #- '{status}' FROM orders o",
+        "SELECT status ~~ 'p%', status !~~* 'P%' FROM orders"})
+    void builtInOperatorsJsqlParserCannotReadAreUnderstood(String sql) {
+        Verdict.Allowed allowed = allowed(sql);
+        assertEquals(sql, allowed.sql(), "the operators run as written");
+    }
+
+    @Test
+    void operandsOfUnreadableOperatorsAreStillChecked() {
+        denied("SELECT id FROM users WHERE to_jsonb(ssn) @? '$.a'", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT id FROM users WHERE name @? ssn::jsonpath", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT 1 OPERATOR(pg_catalog.+) length(ssn) FROM users", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT to_jsonb(u) #- '{ssn}' FROM users u", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT id FROM orders WHERE to_jsonb(status) @? pg_sleep(1)::text::jsonpath", Verdict.Reason.UNSAFE_SQL);
+        // an operator from another schema can run any function: still refused
+        denied("SELECT 1 OPERATOR(public.+) 2", Verdict.Reason.UNSAFE_SQL);
+        denied("SELECT 1 OPERATOR(pg_catalog.===) 2", Verdict.Reason.UNSAFE_SQL);
+        denied("SELECT 1 === 2", Verdict.Reason.UNSAFE_SQL);
+    }
+
+    @Test
+    void rewrittenQueriesKeepOperatorsJsqlParserCannotRead() {
+        SqlGuard expand = guard(OnDenied.REJECT, SelectStarPolicy.EXPAND_SAFE);
+        Verdict.Allowed allowed = allowed(expand,
+                "SELECT * FROM users WHERE to_jsonb(name) @? '$' AND id | 1 > 0 AND id OPERATOR(pg_catalog.+) 1 > 0");
+        assertTrue(allowed.rewritten());
+        assertEquals("SELECT users.id, users.name, users.email FROM users WHERE to_jsonb(name) @? '$' AND id | 1 > 0 "
+                + "AND id OPERATOR(pg_catalog.+) 1 > 0", allowed.sql());
+    }
+
     // ---- ROWS FROM ---------------------------------------------------------------------------
 
     @Test
@@ -194,5 +233,23 @@ class PostgresGrammarTest {
         Verdict.Allowed allowed = allowed(filter, "SELECT id, (ssn) FROM users");
         assertEquals("SELECT id FROM users", allowed.sql());
         assertInstanceOf(Verdict.Denied.class, filter.check("SELECT id, (ssn || '') FROM users", CATALOG), "an expression is not filtered");
+    }
+
+    @Test
+    void tableStatementIsSelectStar() {
+        SqlGuard expand = guard(OnDenied.REJECT, SelectStarPolicy.EXPAND_SAFE);
+        Verdict.Allowed rewritten = allowed(expand, "TABLE users");
+        assertTrue(rewritten.rewritten());
+        assertEquals("SELECT users.id, users.name, users.email FROM users", rewritten.sql());
+        assertEquals("SELECT u.id FROM (SELECT users.id, users.name, users.email FROM users) u",
+                allowed(expand, "SELECT u.id FROM (TABLE users) u").sql());
+        Verdict.Denied refused = denied("TABLE users", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        assertFalse(refused.message().contains("ssn"), "a refusal never names the hidden columns: " + refused.message());
+        assertEquals("SELECT * FROM orders ORDER BY id LIMIT 2", allowed("TABLE orders ORDER BY id LIMIT 2").sql());
+        allowed("TABLE orders UNION ALL TABLE orders");
+        allowed("SELECT count(*) FROM (TABLE orders) o WHERE o.total > 1");
+        denied("SELECT id FROM orders WHERE id IN (SELECT id FROM (TABLE users) u WHERE u.ssn > '')", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        // a column may be called "table" after a dot or AS: that is no TABLE statement
+        allowed("SELECT 1 AS table");
     }
 }

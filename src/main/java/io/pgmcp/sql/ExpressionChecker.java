@@ -274,7 +274,8 @@ final class ExpressionChecker {
         }
         Optional<String> schema = name.size() >= 2 ? Optional.of(name.get(name.size() - 2)) : Optional.empty();
         if (name.size() > 2 || !functions.allows(schema, simple)) {
-            findings.function(String.join(".", name));
+            boolean builtin = name.size() <= 2 && schema.map("pg_catalog"::equals).orElse(true);
+            findings.function(String.join(".", name), builtin ? FunctionAllowlist.exclusion(simple) : Optional.empty());
         }
         if (function.getKeep() != null || function.getHavingClause() != null || function.getLimit() != null
                 || function.getOnOverflowTruncate() != null || function.getNullHandling() != null) {
@@ -369,7 +370,7 @@ final class ExpressionChecker {
     private void analytic(AnalyticExpression analytic, Scope scope) {
         String name = Names.fold(analytic.getName());
         if (!functions.allows(Optional.empty(), name)) {
-            findings.function(name);
+            findings.function(name, FunctionAllowlist.exclusion(name));
         }
         if (analytic.getKeep() != null || analytic.getHavingClause() != null || analytic.getLimit() != null
                 || analytic.getNullHandling() != null || analytic.getOnOverflowTruncate() != null) {

@@ -225,6 +225,25 @@ class PostgresGrammarTest {
         denied("SELECT g.nosuch FROM ROWS FROM (generate_series(1, 3)) AS g(x)", Verdict.Reason.COLUMN_ACCESS_DENIED);
     }
 
+    // ---- session facts and function-style casts ---------------------------------------------
+
+    @Test
+    void sessionFactsAndFunctionStyleCastsAreAllowed() {
+        allowed("SELECT version(), current_database(), current_schema(), current_schemas(false)");
+        allowed("SELECT date(created_at), text(id), int4(total), int8(id), float8(total), bool(status), timestamptz(created_at) FROM orders");
+        allowed("SELECT pg_catalog.date(created_at) FROM orders");
+    }
+
+    @Test
+    void functionStyleCastsStillCheckTheirArgument() {
+        denied("SELECT text(ssn) FROM users", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT text(u) FROM users u", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT int4(u.*) FROM users u", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT date(pg_sleep(1)::text)", Verdict.Reason.UNSAFE_SQL);
+        denied("SELECT regclass('users')", Verdict.Reason.UNSAFE_SQL);
+        denied("SELECT current_setting('data_directory')", Verdict.Reason.UNSAFE_SQL);
+    }
+
     // ---- on_denied: filter, select_star_policy: expand_safe ---------------------------------
 
     @Test

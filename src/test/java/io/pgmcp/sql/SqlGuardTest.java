@@ -128,7 +128,7 @@ class SqlGuardTest {
         "SELECT lo_import('/etc/passwd')", "SELECT txid_current()", "SELECT pg_notify('a', 'b')", "SELECT query_to_xml('select 1', true, false, '')",
         "SELECT id FROM users FOR UPDATE", "SELECT id INTO t FROM users", "WITH d AS (DELETE FROM orders RETURNING id) SELECT id FROM d",
         "SELECT 1; SELECT 2", "DELETE FROM orders", "SELECT $1", "SELECT id FROM users WHERE id = 1 /* unterminated",
-        "SELECT int4(id) FROM users", "SELECT null::users", "SELECT id FROM orders o WINDOW w AS (ORDER BY pg_sleep(1))",
+        "SELECT int4pl(id, 1) FROM users", "SELECT null::users", "SELECT id FROM orders o WINDOW w AS (ORDER BY pg_sleep(1))",
         "SELECT id FROM orders TABLESAMPLE SYSTEM (10) REPEATABLE (pg_advisory_lock(1))", "SELECT id FROM orders LIMIT pg_sleep(1)::int",
         "SELECT count(*) FILTER (WHERE pg_sleep(1) IS NULL) FROM orders", "SELECT id FROM orders GROUP BY GROUPING SETS ((pg_sleep(1)))",
         "SELECT id FROM orders ORDER BY pg_sleep(1)", "SELECT id FROM orders o JOIN LATERAL pg_sleep(1) s ON true",

@@ -113,6 +113,10 @@ public final class SqlGuard implements Guard {
         String sql;
         try {
             sql = restoreLiterals(skeleton, lexed);
+            if (!operators(sql).equals(operators(lexed.executableSql()))) {
+                // a placeholder came back in another place than it was written: the rewrite would change the query
+                throw new IllegalStateException("operators moved in the rewritten query");
+            }
         } catch (LexerException | IllegalStateException e) {
             return unsafe("pg-mcp could not rewrite this query safely; list the columns explicitly");
         }
@@ -121,6 +125,17 @@ public final class SqlGuard implements Guard {
             case Verdict.Allowed allowed -> new Verdict.Allowed(allowed.sql(), true, warnings);
             case Verdict.Denied denied -> denied;
         };
+    }
+
+    /** The operators of a query in order, without {@code *} (a rewrite expands or drops select-list stars). */
+    private static List<String> operators(String sql) throws LexerException {
+        List<String> operators = new ArrayList<>();
+        for (Token token : Lexer.tokenize(sql)) {
+            if (token.kind() == TokenKind.OPERATOR && !token.text().equals("*")) {
+                operators.add(token.text());
+            }
+        }
+        return operators;
     }
 
     /**

@@ -362,16 +362,17 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * {@code EXPLAIN (VERBOSE, FORMAT JSON)} of a query the guard has allowed, in the same read-only
-     * discipline; answers the plan JSON text. VERBOSE gives each scan's schema: a view may read a
-     * table of the same name in another schema.
+     * {@code EXPLAIN (FORMAT JSON)} of a query the guard has allowed, in the same read-only
+     * discipline; answers the plan JSON text. Not VERBOSE: it would print every target list with the
+     * constants the planner folded, so a query about to be refused could still make PostgreSQL send
+     * (and pg-mcp hold) a plan as large as its biggest value.
      */
     public String explain(String sql, Duration timeout, List<String> searchPath) throws SQLException {
         return inReadOnlyTransaction(timeout, searchPath, connection -> {
             requireOneStatement(connection, sql);
             try (Statement statement = connection.createStatement()) {
                 statement.setEscapeProcessing(false);
-                try (ResultSet rs = statement.executeQuery("EXPLAIN (VERBOSE, FORMAT JSON) " + sql)) {
+                try (ResultSet rs = statement.executeQuery("EXPLAIN (FORMAT JSON) " + sql)) {
                     if (!rs.next()) {
                         throw new SQLException("EXPLAIN returned no plan", "XX000");
                     }

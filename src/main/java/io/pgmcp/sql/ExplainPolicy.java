@@ -136,8 +136,9 @@ public final class ExplainPolicy {
     }
 
     /**
-     * The catalog table a plan reads: by schema when the plan gives it, else the largest of that name
-     * in any schema (a view may read a table outside the search path; the largest errs towards refusing).
+     * The catalog table a plan reads: by schema when the plan gives it (EXPLAIN VERBOSE), else the
+     * largest of that name in any schema — a view may read a table outside the search path, and the
+     * largest errs towards refusing; when it is one the caller cannot see, the refusal names none.
      */
     private static Optional<TableInfo> table(Catalog catalog, TableReads.Relation relation) {
         if (relation.schema() != null) {

@@ -10,7 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What PostgreSQL's planner estimated for a query, read from {@code EXPLAIN (VERBOSE, FORMAT JSON)}:
+ * What PostgreSQL's planner estimated for a query, read from {@code EXPLAIN (FORMAT JSON)}:
  * the top node's rows and cost and the plan tree with the fields the cost policy judges. Immutable
  * (cached per SQL text); the verdict is computed from it with the catalog of the moment.
  *

@@ -368,7 +368,9 @@ public final class Database implements AutoCloseable {
 
     /**
      * {@code EXPLAIN (FORMAT JSON)} of a query the guard has allowed, in the same read-only
-     * discipline; answers the plan JSON text.
+     * discipline; answers the plan JSON text. Not VERBOSE: it would print every target list with the
+     * constants the planner folded, so a query about to be refused could still make PostgreSQL send
+     * (and pg-mcp hold) a plan as large as its biggest value.
      */
     public String explain(String sql, Duration timeout, List<String> searchPath) throws SQLException {
         return inReadOnlyTransaction(timeout, searchPath, connection -> {

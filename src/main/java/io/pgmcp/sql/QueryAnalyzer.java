@@ -220,7 +220,7 @@ final class QueryAnalyzer {
         for (Column column : listed) {
             String name = Names.fold(column.getColumnName());
             if (column.getTable() != null || !own.contains(name)) {
-                findings.unknownColumn(Names.display(name) + " (SEARCH and CYCLE name columns of their own query)");
+                findings.column(Names.display(name) + " (SEARCH and CYCLE name columns of their own query)");
             }
         }
     }

@@ -67,7 +67,8 @@ public final class SchemaResources implements ResourceProvider {
             return Optional.empty();
         }
         Catalog catalog = visibleCatalog(resolution.target());
-        return Optional.of(new ResourceContents(uri, "text/plain", SchemaText.render(catalog)));
+        return Optional.of(new ResourceContents(uri, "text/plain",
+                SchemaText.render(catalog, resolution.target().explainPolicy().config().largeTableLimit())));
     }
 
     private Catalog visibleCatalog(Target target) throws JsonRpcException {

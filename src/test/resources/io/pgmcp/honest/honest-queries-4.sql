@@ -163,7 +163,7 @@ SELECT c.full_name, count(v.id) AS views FROM customers c JOIN page_views v ON v
 -- H377 large: EXISTS probe into the large table by index
 SELECT c.id FROM customers c WHERE c.id < 30 AND EXISTS (SELECT 1 FROM page_views v WHERE v.customer_id = c.id AND v.url = '/checkout') ORDER BY c.id
 -- H378 large: lateral latest view per customer
-SELECT c.id, last.viewed_at FROM customers c CROSS JOIN LATERAL (SELECT viewed_at FROM page_views v WHERE v.customer_id = c.id ORDER BY viewed_at DESC LIMIT 1) last WHERE c.id <= 10 ORDER BY c.id
+SELECT c.id, last.viewed_at FROM customers c CROSS JOIN LATERAL (SELECT viewed_at FROM page_views v WHERE v.customer_id = c.id ORDER BY viewed_at DESC LIMIT 1) last WHERE c.id <= 5 ORDER BY c.id
 -- H379 large: FETCH FIRST on the large table
 SELECT id, device FROM page_views ORDER BY id FETCH FIRST 3 ROWS ONLY
 -- H380 large: referrer breakdown over one hour

@@ -12,6 +12,7 @@ import io.pgmcp.config.LoadedConfig;
 import io.pgmcp.config.PgMcpConfig;
 import io.pgmcp.config.Transport;
 import io.pgmcp.db.ConnectionProbe;
+import io.pgmcp.sql.RoleAgreement;
 import io.pgmcp.observability.Logging;
 import io.pgmcp.resilience.Ticker;
 import io.pgmcp.sql.LiteralRedactor;
@@ -78,7 +79,8 @@ public final class Main {
             return new GrantsCommand(source, options.printGrants().get()).run(stdout, stderr);
         }
         if (options.validateConfig()) {
-            return new ValidateCommand(source, options.checkConnections() ? ConnectionProbe::check : null).run(stdout);
+            return new ValidateCommand(source, options.checkConnections()
+                    ? config -> ConnectionProbe.check(config, RoleAgreement::warnings) : null).run(stdout);
         }
 
         Logging.install(System.Logger.Level.INFO, true, stderr);

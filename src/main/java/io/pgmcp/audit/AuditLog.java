@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The audit log as the tools see it: {@link #record} applies {@code redact_sql} and hands the event
@@ -22,6 +23,7 @@ public final class AuditLog implements AutoCloseable {
 
     private final AuditSink sink; // null when disabled
     private final Optional<SqlRedactor> redactor;
+    private final AtomicLong writeFailures = new AtomicLong();
 
     /**
      * @param sink     where events go; this log closes it
@@ -92,18 +94,34 @@ public final class AuditLog implements AutoCloseable {
         if (sink == null) {
             return;
         }
-        AuditEvent written = redactor.isPresent() ? event.withSqlRedacted(redactor.get()) : event;
+        try {
+            write(redactor.isPresent() ? event.withSqlRedacted(redactor.get()) : event);
+        } catch (AuditException | RuntimeException e) {
+            writeFailures.incrementAndGet();
+            throw e;
+        }
+    }
+
+    private void write(AuditEvent event) throws AuditException {
         // A cancelled call's thread arrives interrupted, and it must still be audited: an interrupted
         // virtual thread's socket I/O closes the socket (the audit database connection). Write with
         // the flag clear, then restore it for the caller.
         boolean interrupted = Thread.interrupted();
         try {
-            sink.write(written);
+            sink.write(event);
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * How many events {@link #record} could not record (it threw) since this log was opened, for
+     * metrics and alerts. 0 for a disabled log.
+     */
+    public long writeFailures() {
+        return writeFailures.get();
     }
 
     /** Pushes recorded events as far as the sink can (see {@link AuditSink#flush}); for shutdown. */

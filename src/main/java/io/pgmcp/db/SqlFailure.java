@@ -29,7 +29,17 @@ public record SqlFailure(Kind kind, String sqlState, String message, Integer pos
         READ_ONLY_VIOLATION,
         /** The database role lacks a privilege (42501). */
         PERMISSION,
-        /** Anything else PostgreSQL rejected: syntax, unknown names, bad casts, division by zero... */
+        /**
+         * The SQL is well-formed but a value broke it (class 22, data exception): division by zero,
+         * invalid input syntax for a type, a datetime or number out of range.
+         */
+        DATA,
+        /**
+         * The server ran out of a resource or hit a limit (class 53 insufficient resources, except the
+         * login's 53300; class 54 program limit exceeded): out of memory, disk full, stack depth.
+         */
+        RESOURCES,
+        /** Anything else PostgreSQL rejected: syntax, unknown names, wrong types... */
         QUERY
     }
 
@@ -60,6 +70,10 @@ public record SqlFailure(Kind kind, String sqlState, String message, Integer pos
             kind = Kind.READ_ONLY_VIOLATION;
         } else if (state.equals("42501")) {
             kind = Kind.PERMISSION;
+        } else if (state.startsWith("22")) {
+            kind = Kind.DATA;
+        } else if (state.startsWith("53") || state.startsWith("54")) {
+            kind = Kind.RESOURCES;
         } else {
             kind = Kind.QUERY;
         }

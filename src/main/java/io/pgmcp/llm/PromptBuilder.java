@@ -7,6 +7,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
@@ -45,20 +49,35 @@ public final class PromptBuilder {
                 conditional); no administrative or system functions.
                 - Qualify column names with table aliases whenever more than one table is involved.
                 - For questions that could return many rows, add ORDER BY and LIMIT %d or less; prefer aggregates.
-                - Filter large tables on indexed columns.
+                - A table marked large may only be read in part: filter it on a column it lists under "filter through an \
+                index on", or add a LIMIT (ORDER BY, if any, on such a column). Never sort, group or count all its rows.
                 Answer with a JSON object: {"sql": "<the query>", "explanation": "<one sentence on what it computes>"}.
                 """.formatted(rowLimit);
     }
 
     /** The user message: the schema (whole, or the relevant part) and the question. */
     public String userMessage(Catalog visible, String question) {
-        return "Schema:\n" + schema(visible, question) + "\nQuestion: " + question.strip();
+        return userMessage(visible, OptionalLong.empty(), question);
+    }
+
+    /**
+     * The user message: the schema (whole, or the relevant part) and the question.
+     *
+     * @param largeTableThreshold tables estimated above it are marked large in the schema; empty marks none
+     */
+    public String userMessage(Catalog visible, OptionalLong largeTableThreshold, String question) {
+        return "Schema:\n" + schema(visible, largeTableThreshold, question) + "\nQuestion: " + question.strip();
+    }
+
+    /** The schema text for the question, no table marked large. */
+    public String schema(Catalog visible, String question) {
+        return schema(visible, OptionalLong.empty(), question);
     }
 
     /** The schema text for the question: everything if it fits, else the most relevant tables. */
-    public String schema(Catalog visible, String question) {
+    public String schema(Catalog visible, OptionalLong largeTableThreshold, String question) {
         if (visible.size() <= 300) {
-            String full = SchemaText.render(visible);
+            String full = SchemaText.render(visible, largeTableThreshold);
             if (full.length() <= schemaBudget) {
                 return full;
             }
@@ -74,14 +93,14 @@ public final class PromptBuilder {
             if (used > schemaBudget - 100) {
                 break;
             }
-            int size = SchemaText.render(visible, List.of(table), false).length();
+            int size = SchemaText.render(visible, List.of(table), false, largeTableThreshold).length();
             if (used + size > schemaBudget) {
                 continue;
             }
             fitting.add(table);
             used += size;
         }
-        return SchemaText.render(visible, fitting, true);
+        return SchemaText.render(visible, fitting, true, largeTableThreshold);
     }
 
     /** Tables ranked by relevance to the question, each followed by its foreign-key neighbours. */

@@ -3,6 +3,7 @@ package io.pgmcp.observability;
 import io.pgmcp.resilience.LimitType;
 import io.pgmcp.resilience.Retry;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -11,9 +12,11 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
- * Every Prometheus metric of pg-mcp (with its labels and buckets) plus the JVM metrics, in
+ * Every Prometheus metric of pg-mcp (with its labels and buckets), database availability and audit
+ * write failures (for the alerts of {@code conf/prometheus-alerts.yaml}) plus the JVM metrics, in
  * one registry owned by this object — never the library's static default registry, so two servers
  * (or two tests) in one JVM do not share counters.
  *
@@ -46,6 +49,12 @@ public final class Metrics {
     private final Counter policyCheckTotal;
     private final Histogram guardDuration;
     private final Counter retryAttemptsTotal;
+    private volatile List<AvailabilityGauge> availability = List.of();
+    private volatile AuditFailures auditFailures; // null: no audit log, no samples
+
+    /** What {@code pg_mcp_audit_write_failures_total} reads at scrape time. */
+    private record AuditFailures(String storage, LongSupplier count) {
+    }
 
     /**
      * Registers all metrics.
@@ -80,6 +89,15 @@ public final class Metrics {
                 .callback(callback -> gauges.forEach(pool -> read(pool, "available",
                         () -> callback.call(pool.available().getAsInt(), pool.database()))))
                 .register(registry);
+        GaugeWithCallback.builder().name("pg_mcp_database_up")
+                .help("Whether the database is reachable, as pg-mcp's calls and recovery probes found it (1 up, 0 down)")
+                .labelNames("database")
+                .callback(callback -> availability.forEach(db -> callback.call(db.up().getAsBoolean() ? 1 : 0, db.database())))
+                .register(registry);
+        CounterWithCallback.builder().name("pg_mcp_database_outages_total")
+                .help("Times the database went down (a call or schema load could not connect) since start-up").labelNames("database")
+                .callback(callback -> availability.forEach(db -> callback.call(db.outages().getAsLong(), db.database())))
+                .register(registry);
         dbQueryDuration = Histogram.builder().name("pg_mcp_db_query_duration_seconds").help("Database query execution duration")
                 .labelNames("database").classicOnly()
                 .classicUpperBounds(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0).register(registry);
@@ -97,9 +115,19 @@ public final class Metrics {
                 .register(registry);
         rateLimitExceededTotal = Counter.builder().name("pg_mcp_rate_limit_exceeded_total")
                 .help("Total number of rate limit exceeded events").labelNames("limit_type").register(registry);
+        // every series of a bounded label set exists from the start at 0: increase() and rate() see the
+        // first refusal instead of a series that appears already at 1
+        for (LimitType type : LimitType.values()) {
+            rateLimitExceededTotal.initLabelValues(type.wireName());
+        }
 
         policyCheckTotal = Counter.builder().name("pg_mcp_policy_check_total").help("Total number of policy checks")
                 .labelNames("check_type", "result").register(registry);
+        for (PolicyCheck check : PolicyCheck.values()) {
+            for (PolicyResult result : PolicyResult.values()) {
+                policyCheckTotal.initLabelValues(check.label(), result.label());
+            }
+        }
 
         guardDuration = Histogram.builder().name("pg_mcp_guard_duration_seconds")
                 .help("SQL guard duration (lex, parse, access policy) in seconds").labelNames("database").classicOnly()
@@ -107,6 +135,17 @@ public final class Metrics {
         retryAttemptsTotal = Counter.builder().name("pg_mcp_retry_attempts_total")
                 .help("Attempts of retried operations by how they ended (success, retry, failure)")
                 .labelNames("operation", "outcome").register(registry);
+
+        CounterWithCallback.builder().name("pg_mcp_audit_write_failures_total")
+                .help("Audit events that could not be written (each such call was answered with an error instead of its result)")
+                .labelNames("storage")
+                .callback(callback -> {
+                    AuditFailures failures = auditFailures;
+                    if (failures != null) {
+                        callback.call(failures.count().getAsLong(), failures.storage());
+                    }
+                })
+                .register(registry);
 
         Info serviceInfo = Info.builder().name("pg_mcp_service").help("Service information").labelNames("version").register(registry);
         serviceInfo.setLabelValues(version);
@@ -215,6 +254,24 @@ public final class Metrics {
      */
     public void rateLimitUsage(java.util.function.Supplier<java.util.Map<LimitType, Long>> usage) {
         this.rateLimitUsage = java.util.Objects.requireNonNull(usage, "usage");
+    }
+
+    /**
+     * Where {@code pg_mcp_database_up} and {@code pg_mcp_database_outages_total} read, at every scrape,
+     * each database's availability; until set, those metrics have no samples.
+     */
+    public void availability(List<AvailabilityGauge> databases) {
+        this.availability = List.copyOf(databases);
+    }
+
+    /**
+     * Where {@code pg_mcp_audit_write_failures_total{storage}} reads, at every scrape, how many audit
+     * events could not be written (the audit log's count); until set (no audit log), it has no samples.
+     *
+     * @param storage a fixed word: the configured {@code audit.storage} ("file", "database", ...)
+     */
+    public void auditWriteFailures(String storage, LongSupplier failures) {
+        this.auditFailures = new AuditFailures(Objects.requireNonNull(storage, "storage"), Objects.requireNonNull(failures, "failures"));
     }
 
     /** Records one policy check outcome. */

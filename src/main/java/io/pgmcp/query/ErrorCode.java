@@ -12,6 +12,10 @@ public enum ErrorCode {
     QUERY_TOO_EXPENSIVE,
     SEQ_SCAN_DENIED,
     SYNTAX_ERROR,
+    /** PostgreSQL could not compute a value (SQLSTATE class 22): division by zero, invalid input, out of range. */
+    DATA_ERROR,
+    /** PostgreSQL ran out of resources or hit a limit (SQLSTATE classes 53 and 54). */
+    RESOURCE_ERROR,
     EXECUTION_TIMEOUT,
     CONNECTION_ERROR,
     OPENAI_ERROR,

@@ -182,7 +182,7 @@ public final class QueryPipeline {
             stage.attribute("pg_mcp.explain.cache_hit", true);
         }
         stage.attribute("pg_mcp.explain.total_cost", estimate.totalCost()).attribute("pg_mcp.explain.rows", estimate.rows());
-        return switch (policy.decide(estimate, catalog, target.policy().searchPath())) {
+        return switch (policy.decide(estimate, catalog, target.policy())) {
             case ExplainPolicy.Decision.Pass pass -> new Plan(null, pass.warnings());
             case ExplainPolicy.Decision.Refuse refuse -> new Plan(new QueryOutcome.Failure(
                     refuse.seqScan() ? ErrorCode.SEQ_SCAN_DENIED : ErrorCode.QUERY_TOO_EXPENSIVE, refuse.message(),
@@ -257,24 +257,37 @@ public final class QueryPipeline {
                     "PostgreSQL refused to write: pg-mcp runs every query in a read-only transaction. " + failure.message(), details);
             case PERMISSION -> new QueryOutcome.Failure(ErrorCode.TABLE_ACCESS_DENIED,
                     "The database role may not read this: " + failure.message(), details);
-            case QUERY -> {
-                if (failure.position() != null) {
-                    details.put("position", failure.position());
-                }
-                if (failure.hint() != null) {
-                    details.put("hint", failure.hint());
-                }
-                StringBuilder message = new StringBuilder("PostgreSQL rejected the SQL (SQLSTATE ")
-                        .append(failure.sqlState()).append("): ").append(failure.message());
-                if (failure.position() != null) {
-                    message.append(" at character ").append(failure.position());
-                }
-                if (failure.hint() != null) {
-                    message.append(". Hint: ").append(failure.hint());
-                }
-                yield new QueryOutcome.Failure(ErrorCode.SYNTAX_ERROR, message.toString(), details);
-            }
+            case DATA -> rejected(ErrorCode.DATA_ERROR, "PostgreSQL could not compute the result", failure, details,
+                    "Guard the expression against such values (e.g. NULLIF for a divisor, a CASE before a cast) or filter them out.");
+            case RESOURCES -> rejected(ErrorCode.RESOURCE_ERROR, "PostgreSQL ran out of resources or hit a limit", failure, details,
+                    "Make the query smaller: fewer rows or columns, less nesting, aggregate, or add a LIMIT.");
+            case QUERY -> rejected(ErrorCode.SYNTAX_ERROR, "PostgreSQL rejected the SQL", failure, details, null);
         };
+    }
+
+    /**
+     * A failure for an error PostgreSQL raised on the SQL itself: {@code what} (SQLSTATE ...): its message, the
+     * character position and hint it gave, and {@code advice} for the model when there is one.
+     */
+    private static QueryOutcome.Failure rejected(ErrorCode code, String what, SqlFailure failure, ObjectNode details, String advice) {
+        if (failure.position() != null) {
+            details.put("position", failure.position());
+        }
+        if (failure.hint() != null) {
+            details.put("hint", failure.hint());
+        }
+        StringBuilder message = new StringBuilder(what).append(" (SQLSTATE ").append(failure.sqlState()).append("): ")
+                .append(failure.message());
+        if (failure.position() != null) {
+            message.append(" at character ").append(failure.position());
+        }
+        if (failure.hint() != null) {
+            message.append(". Hint: ").append(failure.hint());
+        }
+        if (advice != null) {
+            message.append(". ").append(advice);
+        }
+        return new QueryOutcome.Failure(code, message.toString(), details);
     }
 
     /**

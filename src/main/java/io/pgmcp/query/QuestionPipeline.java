@@ -27,9 +27,9 @@ import java.util.Set;
 /**
  * The {@code query} tool's pipeline: prompt from the policy-filtered schema → LLM →
  * extract SQL → the same guard, EXPLAIN policy and execution as {@code execute_sql}. The model's SQL
- * is untrusted input. PostgreSQL errors, EXPLAIN refusals and policy denials are fed back to the model
- * for up to {@code server.max_sql_retry} more attempts; timeouts and connection failures are not
- * retried. Optionally (and always for an empty result) the model is asked whether the rows answer
+ * is untrusted input. PostgreSQL's syntax and data errors, EXPLAIN refusals and policy denials are fed
+ * back to the model, in the words the tool's caller would see, for up to {@code server.max_sql_retry}
+ * more attempts; timeouts, resource errors and connection failures are not retried. Optionally (and always for an empty result) the model is asked whether the rows answer
  * the question; doubt becomes a warning, never a failure. Thread-safe.
  */
 public final class QuestionPipeline {
@@ -37,7 +37,7 @@ public final class QuestionPipeline {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Failures the model may be able to fix if told about them. */
-    private static final Set<ErrorCode> FIXABLE = EnumSet.of(ErrorCode.SYNTAX_ERROR, ErrorCode.UNSAFE_SQL,
+    private static final Set<ErrorCode> FIXABLE = EnumSet.of(ErrorCode.SYNTAX_ERROR, ErrorCode.DATA_ERROR, ErrorCode.UNSAFE_SQL,
             ErrorCode.SCHEMA_ACCESS_DENIED, ErrorCode.TABLE_ACCESS_DENIED, ErrorCode.COLUMN_ACCESS_DENIED,
             ErrorCode.QUERY_TOO_EXPENSIVE, ErrorCode.SEQ_SCAN_DENIED);
 
@@ -74,7 +74,8 @@ public final class QuestionPipeline {
         int rows = limit == null ? pipeline.server().maxResultRows() : limit;
         List<ChatMessage> messages = new ArrayList<>();
         messages.add(new ChatMessage("system", PromptBuilder.systemMessage(rows)));
-        messages.add(new ChatMessage("user", prompts.userMessage(target.policy().visible(catalog), question)));
+        messages.add(new ChatMessage("user", prompts.userMessage(target.policy().visible(catalog),
+                target.explainPolicy().config().largeTableLimit(), question)));
 
         int attempts = 1 + pipeline.server().maxSqlRetry();
         QueryOutcome last = null;

@@ -10,6 +10,7 @@ import io.pgmcp.db.Database;
 import io.pgmcp.db.PgConnectionFactory;
 import io.pgmcp.db.PoolSettings;
 import io.pgmcp.resilience.Ticker;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -26,6 +27,9 @@ import io.pgmcp.sql.SqlGuard;
  */
 public record Target(DatabaseConfig config, Database database, AccessPolicy policy, Guard guard,
                      ExplainPolicy explainPolicy, TtlCache<String, PlanEstimate> plans) {
+    /** The statement timeout of asking PostgreSQL's grammar about SQL the guard's parser cannot read. */
+    static final Duration GRAMMAR_CHECK_TIMEOUT = Duration.ofSeconds(2);
+
     public String name() {
         return config.name();
     }
@@ -46,7 +50,8 @@ public record Target(DatabaseConfig config, Database database, AccessPolicy poli
                 new PgConnectionFactory(db, server.queryTimeout()), ticker);
         Database database = new Database(db.name(), pool, loader, systemSchemas(db), json, resilience);
         ExplainPolicyConfig explain = db.accessPolicy().explainPolicy();
-        return new Target(db, database, policy, new SqlGuard(policy, db.dbname()), new ExplainPolicy(explain),
+        SqlGuard guard = new SqlGuard(policy, db.dbname(), statement -> database.checkGrammar(statement, GRAMMAR_CHECK_TIMEOUT));
+        return new Target(db, database, policy, guard, new ExplainPolicy(explain),
                 new TtlCache<>(explain.cacheTtl(), explain.cacheMaxSize(), ticker));
     }
 

@@ -1,6 +1,6 @@
 package io.pgmcp.sql;
 
-import io.pgmcp.db.TableInfo;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -10,8 +10,8 @@ import net.sf.jsqlparser.statement.select.SelectItem;
 /**
  * Resolves column and whole-row references against the {@link Scope} chain the way PostgreSQL does
  * (innermost level first; ORDER BY sees output names first, GROUP BY input columns first; a column
- * name wins over a table name) and reports denied columns, whole-row references to tables with
- * denied columns, and names that cannot be resolved.
+ * name wins over a table name) and reports columns that cannot be resolved or may not be read (alike,
+ * as written, with the nearest allowed names) and whole-row references to tables with denied columns.
  */
 final class ColumnResolver {
 
@@ -52,7 +52,7 @@ final class ColumnResolver {
     }
 
     static List<String> tableParts(net.sf.jsqlparser.schema.Table table) {
-        java.util.ArrayList<String> parts = new java.util.ArrayList<>(3);
+        ArrayList<String> parts = new ArrayList<>(3);
         if (table.getDatabaseName() != null) {
             parts.add(table.getDatabaseName());
         }
@@ -71,20 +71,24 @@ final class ColumnResolver {
         }
         for (Scope level = scope; level != null; level = level.parent) {
             boolean found = false;
+            boolean readable = true;
             boolean inexact = false;
             for (Relation relation : level.relations) {
                 if (relation.hasColumn(name)) {
                     found = true;
-                    use(relation, name, item);
+                    readable &= readable(relation, name);
                 } else if (!relation.exact()) {
                     inexact = true;
                 }
             }
             if (found) {
+                if (!readable) {
+                    missing(Names.display(name), name, relationsInScope(scope), item);
+                }
                 return;
             }
             if (inexact) {
-                findings.unknownColumn(name + " (qualify it with its table alias)");
+                findings.column(name + " (qualify it with its table alias)");
                 return;
             }
             Optional<Relation> whole = level.relation(name);
@@ -99,21 +103,43 @@ final class ColumnResolver {
         if (VALUE_KEYWORDS.contains(name) && !column.getColumnName().startsWith("\"")) {
             return;
         }
-        findings.unknownColumn(Names.display(name));
+        missing(Names.display(name), name, relationsInScope(scope), item);
     }
 
     private void qualifiedColumn(Column column, List<String> qualifier, String name, Scope scope, SelectItem<?> item) {
         Optional<Relation> relation = findRelation(qualifier, scope);
         if (relation.isEmpty()) {
-            findings.unknownColumn(String.join(".", qualifier) + "." + name);
+            findings.column(String.join(".", qualifier.stream().map(Names::display).toList()) + "." + Names.display(name));
             return;
         }
         Relation r = relation.get();
-        if (r.hasColumn(name)) {
-            use(r, name, item);
-        } else if (r.exact()) {
-            findings.unknownColumn(Names.display(r.name()) + "." + Names.display(name));
+        String written = Names.display(r.name()) + "." + Names.display(name);
+        if (r.hasColumn(name) ? !readable(r, name) : r.exact()) {
+            missing(written, name, List.of(r), item);
         }
+    }
+
+    /**
+     * A column that does not exist or may not be read — the two are reported alike, with the nearest
+     * allowed columns of {@code relations} (catalog tables only: a derived relation's names may have
+     * come from a {@code *} over hidden columns).
+     */
+    private void missing(String written, String name, List<Relation> relations, SelectItem<?> item) {
+        List<String> allowed = new ArrayList<>();
+        for (Relation relation : relations) {
+            relation.table().ifPresent(table -> relation.columns().stream()
+                    .filter(visible -> policy.columnAllowed(table.schema(), table.name(), relation.catalogColumn(visible)))
+                    .forEach(allowed::add));
+        }
+        findings.column(written, NearestNames.of(name, allowed).stream().map(Names::display).toList(), item);
+    }
+
+    private static List<Relation> relationsInScope(Scope scope) {
+        List<Relation> relations = new ArrayList<>();
+        for (Scope level = scope; level != null; level = level.parent) {
+            relations.addAll(level.relations);
+        }
+        return relations;
     }
 
     /** The relation a qualifier names: {@code alias}, {@code schema.table} or {@code db.schema.table}. */
@@ -137,16 +163,10 @@ final class ColumnResolver {
         return Optional.empty();
     }
 
-    /** A reference to a column of a relation: denied columns of catalog tables are reported. */
-    private void use(Relation relation, String visibleName, SelectItem<?> item) {
-        if (relation.table().isEmpty()) {
-            return;
-        }
-        TableInfo table = relation.table().get();
-        String column = relation.catalogColumn(visibleName);
-        if (!policy.columnAllowed(table.schema(), table.name(), column)) {
-            findings.column(table.name() + "." + column, null, item);
-        }
+    /** Whether a column of a relation may be read: any column of a derived relation, the allowed ones of a catalog table. */
+    private boolean readable(Relation relation, String visibleName) {
+        return relation.table().map(table -> policy.columnAllowed(table.schema(), table.name(), relation.catalogColumn(visibleName)))
+                .orElse(true);
     }
 
     boolean resolvesToRelationOnly(String name, Scope scope) {
@@ -167,7 +187,7 @@ final class ColumnResolver {
         List<String> qualifier = Names.foldAll(tableParts(table));
         Optional<Relation> relation = qualifier.isEmpty() ? Optional.empty() : findRelation(qualifier, scope);
         if (relation.isEmpty()) {
-            findings.unknownColumn(table.getFullyQualifiedName() + ".*");
+            findings.column(table.getFullyQualifiedName() + ".*");
             return;
         }
         wholeRow(relation.get(), form);
@@ -176,7 +196,7 @@ final class ColumnResolver {
     void wholeRow(String bareName, Scope scope, String form) {
         Optional<Relation> relation = findRelation(List.of(Names.fold(bareName)), scope);
         if (relation.isEmpty()) {
-            findings.unknownColumn(bareName);
+            findings.column(bareName);
             return;
         }
         wholeRow(relation.get(), form);

@@ -4,59 +4,79 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import net.sf.jsqlparser.statement.select.SelectItem;
 
 /**
  * What the analysis found wrong with a query, collected (not thrown) so that one answer names every
- * denied item. Turned into a {@link Verdict.Denied} with the most serious reason first: unsafe SQL,
+ * refused item. Turned into a {@link Verdict.Denied} with the most serious reason first: unsafe SQL,
  * then schemas, tables, columns.
+ *
+ * <p>A table or column that does not exist and one that may not be read are recorded and reported
+ * alike — named as the query wrote them, with the same words and the same nearest visible names —
+ * so that no answer tells a hidden name from a missing one.
  */
 final class Findings {
+    /** Tables listed in a refusal at most, when some refused name has no near visible name. */
+    static final int MAX_LISTED_TABLES = 20;
+
     private final List<String> unsafe = new ArrayList<>();
     private String unsafeFunction;
     private final Set<String> schemas = new LinkedHashSet<>();
-    private final Set<String> tables = new LinkedHashSet<>();
-    private final Set<String> unknownTables = new LinkedHashSet<>();
-    private final Set<String> columns = new LinkedHashSet<>();
-    private final Set<String> unknownColumns = new LinkedHashSet<>();
+    /** Tables that do not exist or may not be read, as written, and the nearest visible tables. */
+    private final Map<String, List<String>> tables = new LinkedHashMap<>();
+    /** Columns that do not exist or may not be read, as written, and the nearest visible columns. */
+    private final Map<String, List<String>> columns = new LinkedHashMap<>();
+    /** Tables whose hidden columns a whole-row use would read ({@code table.*}). */
+    private final Set<String> hiddenColumns = new LinkedHashSet<>();
     private final List<String> columnReasons = new ArrayList<>();
     private boolean selectStar;
-    /** Select items that are nothing but a denied column: {@code on_denied: filter} may drop them. */
+    /** Select items that are nothing but a refused column: {@code on_denied: filter} may drop them. */
     final List<SelectItem<?>> filterable = new ArrayList<>();
-    /** Denied column uses that are not filterable select items. */
+    /** Refused column uses that are not filterable select items. */
     int unfilterableColumnDenials;
 
     void unsafe(String message) {
         unsafe.add(message);
     }
 
-    void function(String name) {
+    /** A call of a function that is not allowed; {@code why} is the reason when it is a refused built-in. */
+    void function(String name, Optional<FunctionAllowlist.Exclusion> why) {
         if (unsafeFunction == null) {
             unsafeFunction = name;
         }
-        unsafe.add("function " + name + "() is not allowed (it is not on the list of side-effect-free functions)");
+        unsafe.add("function " + name + "() is not allowed (" + why.map(e -> e.category().replace('_', ' ') + ": " + e.reason())
+                .orElse("it is not on the list of side-effect-free functions") + ")");
     }
 
     void schema(String schema) {
         schemas.add(schema);
     }
 
-    void table(String qualifiedName) {
-        tables.add(qualifiedName);
+    /**
+     * A table that does not exist or may not be read.
+     *
+     * @param written     the name as the query wrote it
+     * @param suggestions the nearest tables the caller may read
+     */
+    void table(String written, List<String> suggestions) {
+        tables.putIfAbsent(written, List.copyOf(suggestions));
     }
 
-    void unknownTable(String name) {
-        unknownTables.add(name);
-    }
-
-    void column(String qualifiedColumn, String reason, SelectItem<?> filterableItem) {
-        columns.add(qualifiedColumn);
-        if (reason != null) {
-            columnReasons.add(reason);
-        }
+    /**
+     * A column that does not exist or may not be read.
+     *
+     * @param written        the name as the query wrote it ({@code name} or {@code relation.name})
+     * @param suggestions    the nearest columns the caller may read, of the relations it could have meant
+     * @param filterableItem the select item that is nothing but this column, or null
+     */
+    void column(String written, List<String> suggestions, SelectItem<?> filterableItem) {
+        columns.merge(written, List.copyOf(suggestions), (a, b) -> a.isEmpty() ? b : a);
         if (filterableItem != null) {
             filterable.add(filterableItem);
         } else {
@@ -64,12 +84,17 @@ final class Findings {
         }
     }
 
+    /** A column reference that resolves to nothing, with nothing to suggest. */
+    void column(String written) {
+        column(written, List.of(), null);
+    }
+
     /**
      * A use of a table's columns that would include denied ones the query did not name (whole-row
      * reference, alias column list, NATURAL join): reported by table, without the hidden names.
      */
     void hiddenColumns(String table, String reason) {
-        columns.add(table + ".*");
+        hiddenColumns.add(table + ".*");
         columnReasons.add(reason);
         unfilterableColumnDenials++;
     }
@@ -78,20 +103,20 @@ final class Findings {
         selectStar = true;
     }
 
-    void unknownColumn(String name) {
-        unknownColumns.add(name);
-    }
-
     boolean any() {
-        return !unsafe.isEmpty() || !schemas.isEmpty() || !tables.isEmpty() || !unknownTables.isEmpty()
-                || !columns.isEmpty() || !unknownColumns.isEmpty() || selectStar;
+        return !unsafe.isEmpty() || !schemas.isEmpty() || !tables.isEmpty() || !columns.isEmpty() || !hiddenColumns.isEmpty()
+                || selectStar;
     }
 
     boolean onlyColumnDenials() {
-        return unsafe.isEmpty() && schemas.isEmpty() && tables.isEmpty() && unknownTables.isEmpty() && unknownColumns.isEmpty();
+        return unsafe.isEmpty() && schemas.isEmpty() && tables.isEmpty();
     }
 
-    /** The verdict for these findings; call only when {@link #any()}. */
+    /**
+     * The verdict for these findings; call only when {@link #any()}.
+     *
+     * @param visibleTables the tables the caller may read, as a model should write them
+     */
     Verdict.Denied verdict(List<String> visibleTables) {
         ObjectNode details = JsonNodeFactory.instance.objectNode();
         if (!unsafe.isEmpty()) {
@@ -106,34 +131,51 @@ final class Findings {
             return new Verdict.Denied(Verdict.Reason.SCHEMA_ACCESS_DENIED, "Access to schema(s) " + String.join(", ", schemas)
                     + " is not allowed. Use only the tables listed in the schema resource.", details);
         }
-        if (!tables.isEmpty() || !unknownTables.isEmpty()) {
-            Set<String> all = new LinkedHashSet<>(tables);
-            all.addAll(unknownTables);
-            array(details, "denied_tables", all);
-            array(details, "available_tables", visibleTables);
-            return new Verdict.Denied(Verdict.Reason.TABLE_ACCESS_DENIED, "Table(s) " + String.join(", ", all)
-                    + " do not exist or may not be read. Available tables: " + String.join(", ", visibleTables) + ".", details);
+        if (!tables.isEmpty()) {
+            array(details, "denied_tables", tables.keySet());
+            List<String> sentences = missing("Table", tables, details);
+            if (tables.values().stream().anyMatch(List::isEmpty)) {
+                List<String> listed = visibleTables.subList(0, Math.min(MAX_LISTED_TABLES, visibleTables.size()));
+                array(details, "available_tables", listed);
+                int more = visibleTables.size() - listed.size();
+                sentences.add(visibleTables.isEmpty() ? "No table may be read."
+                        : "Available tables: " + String.join(", ", listed)
+                        + (more > 0 ? ", and " + more + " more (see the schema resource)." : "."));
+            }
+            return new Verdict.Denied(Verdict.Reason.TABLE_ACCESS_DENIED, String.join(" ", sentences), details);
         }
-        Set<String> all = new LinkedHashSet<>(columns);
-        all.addAll(unknownColumns);
+        Set<String> all = new LinkedHashSet<>(columns.keySet());
+        all.addAll(hiddenColumns);
         array(details, "denied_columns", all);
         details.put("is_select_star", selectStar);
-        StringBuilder message = new StringBuilder();
-        if (!columns.isEmpty()) {
-            List<String> named = columns.stream().filter(c -> !c.endsWith(".*")).toList();
-            if (!named.isEmpty()) {
-                message.append("Column(s) ").append(String.join(", ", named)).append(" may not be read or referenced anywhere in the query");
-            }
-        }
-        if (!unknownColumns.isEmpty()) {
-            message.append(message.isEmpty() ? "" : ". ").append("Column(s) ").append(String.join(", ", unknownColumns))
-                    .append(" do not exist or are not accessible");
-        }
+        List<String> sentences = missing("Column", columns, details);
         for (String reason : new LinkedHashSet<>(columnReasons)) {
-            message.append(message.isEmpty() ? "" : ". ").append(Character.toUpperCase(reason.charAt(0))).append(reason.substring(1));
+            sentences.add(Character.toUpperCase(reason.charAt(0)) + reason.substring(1) + ".");
         }
-        message.append(". Name only the allowed columns (see the schema resource).");
-        return new Verdict.Denied(Verdict.Reason.COLUMN_ACCESS_DENIED, message.toString(), details);
+        sentences.add("Name only the allowed columns (see the schema resource).");
+        return new Verdict.Denied(Verdict.Reason.COLUMN_ACCESS_DENIED, String.join(" ", sentences), details);
+    }
+
+    /** One sentence per name, "Column x does not exist or may not be read; did you mean y?", and {@code details.suggestions}. */
+    private static List<String> missing(String kind, Map<String, List<String>> names, ObjectNode details) {
+        List<String> sentences = new ArrayList<>();
+        ObjectNode suggestions = JsonNodeFactory.instance.objectNode();
+        names.forEach((name, nearest) -> {
+            StringBuilder sentence = new StringBuilder(kind).append(' ').append(name).append(" does not exist or may not be read");
+            if (nearest.isEmpty()) {
+                sentence.append('.');
+            } else {
+                String alternatives = nearest.size() == 1 ? nearest.getFirst()
+                        : String.join(", ", nearest.subList(0, nearest.size() - 1)) + " or " + nearest.getLast();
+                sentence.append("; did you mean ").append(alternatives).append('?');
+                array(suggestions, name, nearest);
+            }
+            sentences.add(sentence.toString());
+        });
+        if (!suggestions.isEmpty()) {
+            details.set("suggestions", suggestions);
+        }
+        return sentences;
     }
 
     private static void array(ObjectNode details, String name, Iterable<String> values) {

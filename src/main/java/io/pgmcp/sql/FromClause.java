@@ -72,19 +72,28 @@ final class FromClause {
             for (Column column : join.getUsingColumns()) {
                 String name = Names.fold(column.getColumnName());
                 boolean found = false;
+                boolean readable = true;
+                List<String> allowed = new ArrayList<>();
                 for (Relation relation : scope.relations) {
-                    if (relation.hasColumn(name)) {
-                        found = true;
-                        relation.table().ifPresent(table -> {
-                            String catalogName = relation.catalogColumn(name);
-                            if (!policy.columnAllowed(table.schema(), table.name(), catalogName)) {
-                                findings.column(table.name() + "." + catalogName, "USING (" + name + ") compares a denied column", null);
-                            }
-                        });
+                    if (relation.table().isEmpty()) {
+                        found |= relation.hasColumn(name);
+                        continue;
+                    }
+                    TableInfo table = relation.table().get();
+                    for (String visible : relation.columns()) {
+                        boolean may = policy.columnAllowed(table.schema(), table.name(), relation.catalogColumn(visible));
+                        if (may) {
+                            allowed.add(visible);
+                        }
+                        if (visible.equals(name)) {
+                            found = true;
+                            readable &= may;
+                        }
                     }
                 }
-                if (!found && added.stream().allMatch(Relation::exact)) {
-                    findings.unknownColumn(name);
+                // a denied column and a missing one read alike (no oracle for hidden names)
+                if (!readable || !found && added.stream().allMatch(Relation::exact)) {
+                    findings.column(Names.display(name), NearestNames.of(name, allowed).stream().map(Names::display).toList(), null);
                 }
             }
         }
@@ -145,6 +154,7 @@ final class FromClause {
             findings.unsafe("cross-database reference " + table.getFullyQualifiedName());
             return Optional.empty();
         }
+        String written = schema == null ? Names.display(name) : Names.display(schema) + "." + Names.display(name);
         if (schema == null) {
             Optional<Relation> cte = scope.cte(name);
             if (cte.isPresent()) {
@@ -154,8 +164,7 @@ final class FromClause {
             }
             schema = resolveSchema(name);
             if (schema == null) {
-                findings.unknownTable(Names.display(name));
-                scope.relations.add(Relation.derived(visibleName, List.of(), false));
+                missing(written, name, visibleName, scope);
                 return Optional.empty();
             }
         }
@@ -166,12 +175,7 @@ final class FromClause {
         }
         Optional<TableInfo> info = catalog.table(schema, name);
         if (info.isEmpty() || !policy.tableAllowed(schema, name)) {
-            if (info.isEmpty()) {
-                findings.unknownTable(Names.display(schema) + "." + Names.display(name));
-            } else {
-                findings.table(Names.display(schema) + "." + Names.display(name));
-            }
-            scope.relations.add(Relation.derived(visibleName, List.of(), false));
+            missing(written, name, visibleName, scope);
             return Optional.empty();
         }
         TableInfo found = info.get();
@@ -184,6 +188,22 @@ final class FromClause {
         Relation relation = Relation.base(visibleName, found, alias == null, rename(columns, renamed));
         scope.relations.add(relation);
         return Optional.of(relation);
+    }
+
+    /**
+     * A table that does not exist or may not be read: reported as written, with the nearest tables the
+     * caller may read (the same for both, so that the answer is no oracle for hidden tables).
+     */
+    private void missing(String written, String name, String visibleName, Scope scope) {
+        List<TableInfo> visible = catalog.relations().stream().filter(t -> policy.tableAllowed(t.schema(), t.name())).toList();
+        findings.table(written, NearestNames.of(name, visible, TableInfo::name).stream().map(FromClause::display).toList());
+        scope.relations.add(Relation.derived(visibleName, List.of(), false));
+    }
+
+    /** A visible table as a model should write it: bare in {@code public}, else schema-qualified. */
+    static String display(TableInfo table) {
+        return table.schema().equals("public") ? Names.display(table.name())
+                : Names.display(table.schema()) + "." + Names.display(table.name());
     }
 
     /** The schema an unqualified relation name resolves to: pg_catalog first, then the pinned path. */
@@ -205,22 +225,43 @@ final class FromClause {
         scope.relations.add(Relation.derived(name, rename(output.names(), aliasColumns(alias)), output.exact()));
     }
 
+    /**
+     * A function in FROM, or {@code ROWS FROM (f(...), g(...))}: every function is checked; the
+     * relation's columns are the functions' columns side by side (a scalar function's column is named
+     * after the alias when it stands alone, else after the function), then {@code ordinality}.
+     */
     private void tableFunction(TableFunction tableFunction, Scope scope) {
-        Function function = tableFunction.getFunction();
-        expressions.check(function, scope, ExpressionChecker.Place.OTHER);
-        String functionName = Names.fold(function.getMultipartName().getLast());
+        if (tableFunction.getSampleClause() != null || (tableFunction.getPrefix() != null
+                && !tableFunction.getPrefix().equalsIgnoreCase("LATERAL"))) {
+            findings.unsafe("a clause on a function in FROM that is not PostgreSQL syntax");
+        }
+        List<Function> functions = tableFunction.isRowsFrom() ? tableFunction.getRowsFromFunctions()
+                : java.util.Collections.singletonList(tableFunction.getFunction());
+        if (functions == null || functions.isEmpty() || functions.contains(null)) {
+            findings.unsafe("a function in FROM without a function");
+            return;
+        }
         Alias alias = tableFunction.getAlias();
-        String name = alias == null ? functionName : Names.fold(alias.getName());
+        boolean alone = functions.size() == 1;
+        String name = alias != null ? Names.fold(alias.getName())
+                : alone ? Names.fold(functions.getFirst().getMultipartName().getLast()) : "";
         List<String> declared = aliasColumns(alias);
-        List<String> columns;
+        List<String> columns = new ArrayList<>();
         boolean exact = true;
-        if (NAMED_OUTPUTS.containsKey(functionName)) {
-            columns = NAMED_OUTPUTS.get(functionName);
-        } else if (SCALAR_SRFS.contains(functionName) && !(functionName.equals("unnest") && function.getParameters() != null
-                && function.getParameters().size() > 1)) {
-            columns = List.of(name);
-        } else {
-            columns = List.of();
+        for (Function function : functions) {
+            expressions.check(function, scope, ExpressionChecker.Place.OTHER);
+            String functionName = Names.fold(function.getMultipartName().getLast());
+            if (NAMED_OUTPUTS.containsKey(functionName)) {
+                columns.addAll(NAMED_OUTPUTS.get(functionName));
+            } else if (SCALAR_SRFS.contains(functionName) && !(functionName.equals("unnest") && function.getParameters() != null
+                    && function.getParameters().size() > 1)) {
+                columns.add(alone ? name : functionName);
+            } else {
+                exact = false;
+            }
+        }
+        if (!exact) {
+            columns = new ArrayList<>();
             exact = !declared.isEmpty();
         }
         columns = new ArrayList<>(rename(columns, declared));

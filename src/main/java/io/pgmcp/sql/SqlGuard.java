@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgmcp.config.OnDenied;
 import io.pgmcp.config.SelectStarPolicy;
 import io.pgmcp.db.Catalog;
-import io.pgmcp.db.TableInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,25 +17,34 @@ import net.sf.jsqlparser.statement.select.SelectItem;
  * The SQL guard of one database: our PostgreSQL-faithful lexer first (one statement, no
  * lexical tricks; the normalised text is what runs), then JSQLParser on a skeleton whose literals
  * are placeholders, then a default-deny analysis of the whole tree against the catalog, the access
- * policy and the function allowlist. Anything unknown, unparsed or unexpected is a refusal.
+ * policy and the function allowlist. Anything unknown, unparsed or unexpected is a refusal; for SQL
+ * JSQLParser cannot read, PostgreSQL's grammar says why ({@link UnreadableStatement}).
  * Stateless between calls and thread-safe.
  */
 public final class SqlGuard implements Guard {
     private static final Duration PARSE_TIMEOUT = Duration.ofSeconds(2);
-    private static final int MAX_LISTED_TABLES = 60;
+    private static final String COULD_NOT_REWRITE = "pg-mcp could not rewrite this query safely; list the columns explicitly";
 
     private final AccessPolicy policy;
     private final FunctionAllowlist functions;
     private final String databaseName;
+    private final PostgresGrammar grammar;
     private final SqlParser parser = new SqlParser(PARSE_TIMEOUT);
+
+    /** A guard that cannot ask PostgreSQL's grammar: SQL its parser cannot read is refused with a message of its own. */
+    public SqlGuard(AccessPolicy policy, String databaseName) {
+        this(policy, databaseName, PostgresGrammar.UNAVAILABLE);
+    }
 
     /**
      * @param databaseName the PostgreSQL database name ({@code dbname}), for {@code db.schema.table} references
+     * @param grammar      asked why SQL the parser cannot read is wrong (see {@link UnreadableStatement})
      */
-    public SqlGuard(AccessPolicy policy, String databaseName) {
+    public SqlGuard(AccessPolicy policy, String databaseName, PostgresGrammar grammar) {
         this.policy = policy;
         this.functions = new FunctionAllowlist(policy.config().functions().allowed());
         this.databaseName = databaseName;
+        this.grammar = grammar;
     }
 
     @Override
@@ -57,11 +65,16 @@ public final class SqlGuard implements Guard {
         try {
             statement = parser.parse(lexed.skeletonSql());
         } catch (SqlParser.Failure e) {
-            return unsafe(e.getMessage());
+            if (e.timedOut) {
+                return unsafe(e.getMessage());
+            }
+            if (!mayRewrite) {
+                return unsafe(COULD_NOT_REWRITE);
+            }
+            return new UnreadableStatement(lexed).refusal(grammar);
         }
         if (!(statement instanceof Select select)) {
-            return unsafe("only a read-only SELECT (or WITH ... SELECT, VALUES, TABLE) is allowed, not "
-                    + StatementKinds.describe(statement));
+            return unsafe(UnreadableStatement.ONLY_QUERIES + ", not " + StatementKinds.describe(statement));
         }
         Findings findings = new Findings();
         StarRewrite stars = new StarRewrite(mayRewrite && policy.config().columns().selectStarPolicy() == SelectStarPolicy.EXPAND_SAFE);
@@ -88,7 +101,8 @@ public final class SqlGuard implements Guard {
                 owner.remove(index);
                 dropped.add(item.toString());
             }
-            warnings.add("Removed denied column(s) from the select list (on_denied: filter): " + String.join(", ", dropped));
+            warnings.add("Removed column(s) that do not exist or may not be read from the select list (on_denied: filter): "
+                    + String.join(", ", dropped));
         }
         if (stars.any()) {
             if (!stars.apply()) {
@@ -113,8 +127,12 @@ public final class SqlGuard implements Guard {
         String sql;
         try {
             sql = restoreLiterals(skeleton, lexed);
+            if (!operators(sql).equals(operators(lexed.executableSql()))) {
+                // a placeholder came back in another place than it was written: the rewrite would change the query
+                throw new IllegalStateException("operators moved in the rewritten query");
+            }
         } catch (LexerException | IllegalStateException e) {
-            return unsafe("pg-mcp could not rewrite this query safely; list the columns explicitly");
+            return unsafe(COULD_NOT_REWRITE);
         }
         Verdict again = check(sql, catalog, false);
         return switch (again) {
@@ -123,35 +141,55 @@ public final class SqlGuard implements Guard {
         };
     }
 
+    /** The operators of a query in order, without {@code *} (a rewrite expands or drops select-list stars). */
+    private static List<String> operators(String sql) throws LexerException {
+        List<String> operators = new ArrayList<>();
+        for (Token token : Lexer.tokenize(sql)) {
+            if (token.kind() == TokenKind.OPERATOR && !token.text().equals("*")) {
+                operators.add(token.text());
+            }
+        }
+        return operators;
+    }
+
+    /**
+     * The deparsed skeleton with the literals, and the operators the skeleton spelled as
+     * {@link ParserSpelling#PLACEHOLDER}, put back. JSQLParser prints every operator where it was
+     * written, so the n-th {@code |} of the deparsed text is the n-th of the skeleton; a different count
+     * means the tree was changed in a way this cannot follow, and the rewrite is given up.
+     */
     private static String restoreLiterals(String skeleton, LexedStatement lexed) throws LexerException {
         StringBuilder sql = new StringBuilder(skeleton.length() + 64);
         int copied = 0;
+        int operators = 0;
         for (Token token : Lexer.tokenize(skeleton)) {
-            if (token.kind() != TokenKind.STRING) {
+            String text;
+            if (token.kind() == TokenKind.STRING) {
+                OptionalInt index = LexedStatement.placeholderIndex(token.value());
+                if (index.isEmpty() || index.getAsInt() >= lexed.literalCount()) {
+                    throw new IllegalStateException("unexpected literal in the rewritten query");
+                }
+                text = lexed.literal(index.getAsInt());
+            } else if (token.kind() == TokenKind.OPERATOR && token.text().equals(ParserSpelling.PLACEHOLDER)) {
+                if (operators >= lexed.operatorCount()) {
+                    throw new IllegalStateException("unexpected operator in the rewritten query");
+                }
+                text = lexed.operatorText(operators++);
+            } else {
                 continue;
             }
-            OptionalInt index = LexedStatement.placeholderIndex(token.value());
-            if (index.isEmpty() || index.getAsInt() >= lexed.literalCount()) {
-                throw new IllegalStateException("unexpected literal in the rewritten query");
-            }
-            sql.append(skeleton, copied, token.start()).append(lexed.literal(index.getAsInt()));
+            sql.append(skeleton, copied, token.start()).append(text);
             copied = token.end();
+        }
+        if (operators != lexed.operatorCount()) {
+            throw new IllegalStateException("an operator went missing in the rewritten query");
         }
         return sql.append(skeleton, copied, skeleton.length()).toString();
     }
 
+    /** The tables the caller may read, as refusals list them. */
     private List<String> visibleTables(Catalog catalog) {
-        List<String> names = new ArrayList<>();
-        for (TableInfo table : catalog.relations()) {
-            if (policy.tableAllowed(table.schema(), table.name())) {
-                names.add(table.schema().equals("public") ? table.name() : table.qualifiedName());
-                if (names.size() == MAX_LISTED_TABLES) {
-                    names.add("...");
-                    break;
-                }
-            }
-        }
-        return names;
+        return catalog.relations().stream().filter(t -> policy.tableAllowed(t.schema(), t.name())).map(FromClause::display).toList();
     }
 
     private static Verdict.Denied unsafe(String message) {

@@ -26,7 +26,7 @@ final class SqlParser {
     }
 
     /**
-     * The parsed statement; throws {@link Failure} with a message for the model. JSQLParser's simple
+     * The parsed statement; throws {@link Failure} (whose message never quotes JSQLParser). JSQLParser's simple
      * mode is tried first (about a fifth faster); only what it cannot read goes to the complex mode.
      */
     Statement parse(String sql) throws Failure {
@@ -53,8 +53,8 @@ final class SqlParser {
             if (parser.interrupted) {
                 throw new Failure("the query took too long to analyse (over " + timeout.toMillis() + " ms); simplify it", true);
             }
-            String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("").strip();
-            throw new Failure("pg-mcp could not parse this SQL (" + message + "); write one plain PostgreSQL SELECT", false);
+            // JSQLParser's message (token kinds, lexical states) means nothing to a model; SqlGuard asks PostgreSQL why
+            throw new Failure("pg-mcp could not parse this SQL", false);
         } finally {
             watchdog.cancel(false);
         }

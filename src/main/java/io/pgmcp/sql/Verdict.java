@@ -25,8 +25,11 @@ public sealed interface Verdict {
     record Denied(Reason reason, String message, ObjectNode details) implements Verdict {
     }
 
-    /** Why SQL was refused; maps one to one onto the {@code error_code}s of the same names. */
+    /**
+     * Why SQL was refused; maps one to one onto the {@code error_code}s of the same names.
+     * {@code SYNTAX_ERROR}: PostgreSQL's own grammar rejects the text.
+     */
     enum Reason {
-        UNSAFE_SQL, SCHEMA_ACCESS_DENIED, TABLE_ACCESS_DENIED, COLUMN_ACCESS_DENIED
+        UNSAFE_SQL, SYNTAX_ERROR, SCHEMA_ACCESS_DENIED, TABLE_ACCESS_DENIED, COLUMN_ACCESS_DENIED
     }
 }

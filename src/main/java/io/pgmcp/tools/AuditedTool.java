@@ -102,7 +102,7 @@ public final class AuditedTool implements Tool {
             case "COLUMN_ACCESS_DENIED" -> new AuditEvent.PolicyChecks(CheckOutcome.PASSED, CheckOutcome.DENIED, CheckOutcome.SKIPPED);
             case "QUERY_TOO_EXPENSIVE", "SEQ_SCAN_DENIED" ->
                     new AuditEvent.PolicyChecks(CheckOutcome.PASSED, CheckOutcome.PASSED, CheckOutcome.DENIED);
-            case "SYNTAX_ERROR", "EXECUTION_TIMEOUT" -> new AuditEvent.PolicyChecks(CheckOutcome.PASSED, CheckOutcome.PASSED, CheckOutcome.PASSED);
+            case "SYNTAX_ERROR", "DATA_ERROR", "RESOURCE_ERROR", "EXECUTION_TIMEOUT" -> new AuditEvent.PolicyChecks(CheckOutcome.PASSED, CheckOutcome.PASSED, CheckOutcome.PASSED);
             default -> AuditEvent.PolicyChecks.ALL_SKIPPED;
         };
     }

@@ -71,7 +71,7 @@ public final class DescribeTableTool implements Tool {
         ObjectNode details = JsonNodeFactory.instance.objectNode();
         details.put("database", schema.database());
         details.put("table", Answers.clip(written, 300));
-        nearest.forEach(details.putArray("nearest_tables")::add);
+        nearest.forEach(details.putArray("suggestions")::add);
         return ToolErrors.failure(ErrorCode.TABLE_ACCESS_DENIED.name(), "Table or view '" + Answers.clip(written, 300)
                 + "' does not exist in database '" + schema.database() + "' or may not be read."
                 + (nearest.isEmpty() ? "" : " Nearest visible names: " + String.join(", ", nearest) + ".")

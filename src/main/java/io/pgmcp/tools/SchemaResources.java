@@ -2,6 +2,7 @@ package io.pgmcp.tools;
 
 import io.pgmcp.db.Availability;
 import io.pgmcp.db.Catalog;
+import io.pgmcp.db.Database;
 import io.pgmcp.db.TableInfo;
 import io.pgmcp.mcp.JsonRpcException;
 import io.pgmcp.mcp.RequestContext;
@@ -84,19 +85,29 @@ public final class SchemaResources implements ResourceProvider {
         }
     }
 
+    /**
+     * One line per database: its table and view counts once its schema is loaded; "loading" while the
+     * first load runs and no connection has failed; "unavailable" only after one did.
+     */
     private String databaseList() {
         StringBuilder text = new StringBuilder("Available Databases:\n");
         for (Target target : router.all()) {
             text.append("- ").append(target.name());
             Optional<Catalog> catalog = target.database().catalog();
             if (target.database().health() instanceof Availability.Down down) {
-                String error = down.lastError().message().replaceAll("\\s+", " ");
-                text.append(" (unavailable since ").append(down.since()).append(": ")
-                        .append(error.length() > 200 ? error.substring(0, 200) + "..." : error).append(")\n");
+                text.append(" (unavailable since ").append(down.since()).append(": ").append(brief(down.lastError().message()))
+                        .append(")\n");
                 continue;
             }
             if (catalog.isEmpty()) {
-                text.append(" (unavailable: schema not loaded yet; the database could not be reached)\n");
+                // no connection has failed: the first schema load is still running (or about to run)
+                Optional<Database.CatalogFailure> failure = target.database().lastCatalogFailure();
+                if (failure.isEmpty()) {
+                    text.append(" (loading: its schema is being read; read this resource again in a few seconds)\n");
+                } else {
+                    text.append(" (unavailable: its schema could not be loaded: ").append(brief(failure.get().failure().message()))
+                            .append("; retrying)\n");
+                }
                 continue;
             }
             List<TableInfo> relations = target.policy().visible(catalog.get()).relations();
@@ -104,5 +115,10 @@ public final class SchemaResources implements ResourceProvider {
             text.append(" (").append(relations.size() - views).append(" tables, ").append(views).append(" views)\n");
         }
         return text.toString();
+    }
+
+    private static String brief(String message) {
+        String error = message.replaceAll("\\s+", " ");
+        return error.length() > 200 ? error.substring(0, 200) + "..." : error;
     }
 }

@@ -70,7 +70,7 @@ public final class TableResources implements ResourceProvider {
         if (table.isEmpty()) {
             List<String> nearest = TableNames.nearest(schema.index(), written.get());
             ObjectNode data = JsonNodeFactory.instance.objectNode().put("uri", uri);
-            nearest.forEach(data.putArray("nearest_tables")::add);
+            nearest.forEach(data.putArray("suggestions")::add);
             throw new JsonRpcException(JsonRpcException.RESOURCE_NOT_FOUND, "Resource not found: table or view '"
                     + Answers.clip(written.get(), 300) + "' does not exist in database '" + schema.database()
                     + "' or may not be read" + (nearest.isEmpty() ? "" : "; nearest visible names: " + String.join(", ", nearest)), data);

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -176,7 +177,7 @@ public final class VisibleSchemas {
         public Optional<String> completeText() {
             Optional<String> text = completeText;
             if (text == null) {
-                String full = SchemaText.render(catalog);
+                String full = SchemaText.render(catalog, target.config().accessPolicy().explainPolicy().largeTableLimit());
                 int bytes = full.getBytes(StandardCharsets.UTF_8).length;
                 fullTextLength = full.length();
                 text = bytes <= RESOURCE_LIMIT ? Optional.of(full) : Optional.empty();
@@ -193,8 +194,8 @@ public final class VisibleSchemas {
 
         /** Whether the cost policy refuses sequential scans of {@code table} (row estimate over the threshold). */
         public boolean isLarge(TableInfo table) {
-            var explain = target.config().accessPolicy().explainPolicy();
-            return explain.enabled() && explain.denySeqScanOnLargeTables() && table.rowEstimate() > explain.largeTableThreshold();
+            OptionalLong limit = target.config().accessPolicy().explainPolicy().largeTableLimit();
+            return limit.isPresent() && table.rowEstimate() > limit.getAsLong();
         }
     }
 }

@@ -2,6 +2,7 @@ package io.pgmcp.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,6 +72,44 @@ class AuditLogTest {
         assertEquals("out", AuditEvents.parse(stdout.toString(StandardCharsets.UTF_8)).get("request_id").asText());
         assertEquals("err", AuditEvents.parse(stderr.toString(StandardCharsets.UTF_8)).get("request_id").asText());
         assertFalse(Files.exists(dir.resolve("pg-mcp")), "no file for stream storage");
+    }
+
+    @Test
+    void countsEveryEventItCouldNotRecord() throws Exception {
+        AtomicBoolean failing = new AtomicBoolean();
+        AuditSink sink = new AuditSink() {
+            @Override
+            public void write(AuditEvent event) throws AuditException {
+                if (failing.get()) {
+                    throw new AuditException("disk full");
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (AuditLog log = new AuditLog(sink, Optional.empty())) {
+            log.record(AuditEvents.executed("1"));
+            assertEquals(0, log.writeFailures());
+            failing.set(true);
+            assertThrows(AuditException.class, () -> log.record(AuditEvents.executed("2")));
+            assertThrows(AuditException.class, () -> log.record(AuditEvents.executed("3")));
+            assertEquals(2, log.writeFailures());
+            failing.set(false);
+            log.record(AuditEvents.executed("4"));
+            assertEquals(2, log.writeFailures(), "a later success does not reset the count");
+        }
+        try (AuditLog log = new AuditLog(sink, Optional.of(sql -> {
+            throw new IllegalStateException("redactor bug");
+        }))) {
+            assertThrows(IllegalStateException.class, () -> log.record(AuditEvents.executed("5")));
+            assertEquals(1, log.writeFailures(), "an event that could not be redacted is not recorded either");
+        }
     }
 
     @Test

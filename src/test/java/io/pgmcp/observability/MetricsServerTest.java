@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgmcp.config.MetricsConfig;
+import io.pgmcp.config.Transport;
 import io.pgmcp.mcp.Tool;
 import io.pgmcp.mcp.ToolDefinition;
 import io.pgmcp.mcp.ToolResult;
@@ -29,9 +30,12 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -147,6 +151,60 @@ class MetricsServerTest {
     }
 
     @Test
+    void databaseUpAndOutagesReadTheAvailabilityAtScrapeTime() throws Exception {
+        AtomicBoolean up = new AtomicBoolean(true);
+        AtomicLong outages = new AtomicLong();
+        Metrics metrics = new Metrics("dev", List.of());
+        metrics.availability(List.of(new AvailabilityGauge("main", up::get, outages::get),
+                new AvailabilityGauge("archive", () -> false, () -> 3)));
+        try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "/metrics", metrics.registry())) {
+            Scrape first = scrape(server, "/metrics");
+            assertEquals(1.0, first.value("pg_mcp_database_up", "database", "main"));
+            assertEquals(0.0, first.value("pg_mcp_database_outages_total", "database", "main"));
+            assertEquals(0.0, first.value("pg_mcp_database_up", "database", "archive"));
+            assertEquals(3.0, first.value("pg_mcp_database_outages_total", "database", "archive"));
+
+            up.set(false);
+            outages.incrementAndGet();
+            Scrape second = scrape(server, "/metrics");
+            assertEquals(0.0, second.value("pg_mcp_database_up", "database", "main"));
+            assertEquals(1.0, second.value("pg_mcp_database_outages_total", "database", "main"));
+            assertTrue(second.text().contains("# TYPE pg_mcp_database_up gauge"), second.text());
+            assertTrue(second.text().contains("# TYPE pg_mcp_database_outages_total counter"), second.text());
+        }
+    }
+
+    @Test
+    void auditWriteFailuresAreReadAtScrapeTimeAndAbsentWithoutAnAuditLog() throws Exception {
+        Metrics withoutAudit = new Metrics("dev", List.of());
+        assertFalse(Scrape.of(withoutAudit).has("pg_mcp_audit_write_failures_total"), "no audit log, no samples");
+
+        AtomicLong failures = new AtomicLong();
+        Metrics metrics = new Metrics("dev", List.of());
+        metrics.auditWriteFailures("file", failures::get);
+        try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "/metrics", metrics.registry())) {
+            assertEquals(0.0, scrape(server, "/metrics").value("pg_mcp_audit_write_failures_total", "storage", "file"));
+            failures.addAndGet(2);
+            Scrape scrape = scrape(server, "/metrics");
+            assertEquals(2.0, scrape.value("pg_mcp_audit_write_failures_total", "storage", "file"));
+            assertTrue(scrape.text().contains("# TYPE pg_mcp_audit_write_failures_total counter"), scrape.text());
+        }
+    }
+
+    @Test
+    void refusalCountersStartAtZeroForEveryLabelValue() throws Exception {
+        Scrape scrape = Scrape.of(new Metrics("dev", List.of()));
+        for (LimitType type : LimitType.values()) {
+            assertEquals(0.0, scrape.value("pg_mcp_rate_limit_exceeded_total", "limit_type", type.wireName()));
+        }
+        for (String check : List.of("table", "column", "explain")) {
+            for (String result : List.of("passed", "denied")) {
+                assertEquals(0.0, scrape.value("pg_mcp_policy_check_total", "check_type", check, "result", result));
+            }
+        }
+    }
+
+    @Test
     void jvmMetricsAreExposed() throws Exception {
         Metrics metrics = new Metrics("dev", List.of());
         metrics.registerJvmMetrics();
@@ -239,8 +297,50 @@ class MetricsServerTest {
     @Test
     void disabledMetricsServeNothing() {
         Metrics metrics = new Metrics("dev", List.of());
-        try (MetricsServer server = MetricsServer.start(new MetricsConfig(false, "127.0.0.1", 9090, "/metrics"), metrics.registry())) {
+        try (MetricsServer server = MetricsServer.start(new MetricsConfig(Optional.of(false), "127.0.0.1", 9090, "/metrics"),
+                Transport.HTTP, metrics.registry())) {
             assertTrue(server.port().isEmpty());
+        }
+    }
+
+    @Test
+    void stdioServesNoMetricsByDefaultAndLogsWhereItBindsWhenEnabled() throws Exception {
+        Metrics metrics = new Metrics("dev", List.of());
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        List<LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Logger julLogger = Logger.getLogger(MetricsServer.class.getName());
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        julLogger.addHandler(handler);
+        try {
+            MetricsConfig unset = new MetricsConfig(Optional.empty(), "127.0.0.1", port, "/metrics");
+            try (MetricsServer server = MetricsServer.start(unset, Transport.STDIO, metrics.registry())) {
+                assertTrue(server.port().isEmpty(), "stdio binds no port unless told to");
+            }
+            try (MetricsServer server = MetricsServer.start(new MetricsConfig(Optional.of(true), "127.0.0.1", port, "/metrics"),
+                    Transport.STDIO, metrics.registry())) {
+                assertEquals(Optional.of(port), server.port());
+                String where = "http://127.0.0.1:" + port + "/metrics";
+                assertTrue(records.stream().anyMatch(r -> java.text.MessageFormat.format(r.getMessage(), r.getParameters())
+                        .contains(where)), "the log says where the endpoint bound");
+            }
+        } finally {
+            julLogger.removeHandler(handler);
         }
     }
 

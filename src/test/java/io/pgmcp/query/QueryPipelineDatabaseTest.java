@@ -40,7 +40,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class QueryPipelineDatabaseTest {
     @RegisterExtension
-    static final PostgresDatabase db = PostgresDatabase.withSql("CREATE TABLE t (id int PRIMARY KEY)");
+    static final PostgresDatabase db = PostgresDatabase.withSql("CREATE TABLE t (id int PRIMARY KEY)", """
+            CREATE FUNCTION raise_state(state text) RETURNS int LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'raised %', state USING ERRCODE = state; END $$""");
 
     private static final ServerConfig SERVER = ServerConfig.defaults();
 
@@ -141,6 +143,75 @@ class QueryPipelineDatabaseTest {
         assertEquals(8, failure.details().get("position").asInt());
         assertTrue(failure.message().contains("SQLSTATE 42703") && failure.message().contains("at character 8"),
                 failure.message());
+    }
+
+    @Test
+    void divisionByZeroInvalidInputAndDatetimeOutOfRangeAreDataErrorsNotSyntaxErrors() {
+        for (String[] c : new String[][] {{"SELECT 1 / 0", "22012"},
+                {"SELECT 'abc'::int", "22P02"}, {"SELECT make_date(2024, 13, 1)", "22008"}}) {
+            QueryOutcome.Failure failure = failureOf(c[0], Duration.ofSeconds(10));
+            assertEquals(ErrorCode.DATA_ERROR, failure.code(), c[0] + ": " + failure.message());
+            assertEquals(c[1], failure.details().get("sqlstate").asText());
+            assertTrue(failure.message().startsWith("PostgreSQL could not compute the result (SQLSTATE " + c[1] + "): "),
+                    failure.message());
+        }
+    }
+
+    @Test
+    void outOfMemoryAndProgramLimitsAreResourceErrorsNotSyntaxErrors() {
+        for (String state : List.of("53200", "53100", "54001")) {
+            QueryOutcome.Failure failure = failureOf("SELECT raise_state('" + state + "')", Duration.ofSeconds(10));
+            assertEquals(ErrorCode.RESOURCE_ERROR, failure.code(), state + ": " + failure.message());
+            assertEquals(state, failure.details().get("sqlstate").asText());
+            assertTrue(failure.message().contains("raised " + state) && failure.message().contains("Make the query smaller"),
+                    failure.message());
+        }
+    }
+
+    private static QueryOutcome.Failure executeSql(String sql) {
+        Target target = reachable();
+        try {
+            return assertInstanceOf(QueryOutcome.Failure.class, new QueryPipeline(new DatabaseRouter(List.of(target)), SERVER)
+                    .executeSql(sql, Optional.empty(), null, CancelSignal.NONE, QueryPipeline.Progress.NONE), sql);
+        } finally {
+            target.database().close();
+        }
+    }
+
+    @Test
+    void misspeltKeywordIsASyntaxErrorInPostgresqlsWordsNotTheParserLibrarys() {
+        QueryOutcome.Failure selec = executeSql("SELEC id FROM t");
+        assertEquals(ErrorCode.SYNTAX_ERROR, selec.code(), selec.message());
+        assertEquals("PostgreSQL rejected the SQL (SQLSTATE 42601): syntax error at or near \"SELEC\" at character 1 (line 1, "
+                + "column 1). Correct the SQL (PostgreSQL dialect, one read-only query).", selec.message());
+        assertEquals(1, selec.details().get("position").asInt());
+        QueryOutcome.Failure end = executeSql("SELECT id FROM t WHERE id = 1 AND");
+        assertEquals(ErrorCode.SYNTAX_ERROR, end.code(), end.message());
+        assertTrue(end.message().contains("syntax error at end of input at character 34 (line 1, column 34)"), end.message());
+        QueryOutcome.Failure lines = executeSql("SELECT id\nFROM t\nWHERE id IN (1,,2)");
+        assertEquals(ErrorCode.SYNTAX_ERROR, lines.code(), lines.message());
+        assertTrue(lines.message().contains("syntax error at or near \",\" at character 33 (line 3, column 16)"), lines.message());
+        for (QueryOutcome.Failure failure : List.of(selec, end, lines)) {
+            assertFalse(failure.message().contains("Encountered") || failure.message().contains("lexical state"), failure.message());
+        }
+    }
+
+    @Test
+    void validPostgresqlThePgMcpParserCannotReadIsUnsafeSqlWithoutLibraryInternals() {
+        QueryOutcome.Failure failure = executeSql("SELECT id FROM t GROUP BY DISTINCT id");
+        assertEquals(ErrorCode.UNSAFE_SQL, failure.code(), failure.message());
+        assertTrue(failure.message().startsWith("pg-mcp cannot analyse this construct yet"), failure.message());
+        assertEquals(ErrorCode.UNSAFE_SQL, executeSql("VACUUM t").code());
+    }
+
+    @Test
+    void nameErrorsBehindASyntaxErrorAreNotLookedUp() {
+        // were the statement analysed, PostgreSQL would answer 42P01 or "more expressions than target columns" (an
+        // oracle for what exists); only its grammar is consulted, so both read the same as any other unreadable SQL
+        QueryOutcome.Failure missing = executeSql("SELECT id FROM nosuch_table GROUP BY DISTINCT id");
+        QueryOutcome.Failure existing = executeSql("SELECT id FROM t GROUP BY DISTINCT id");
+        assertEquals(existing.code(), missing.code());
+        assertEquals(existing.message(), missing.message());
     }
 
     @Test

@@ -128,8 +128,21 @@ class QuestionPipelineTest {
                     .replyJson(GOOD);
             assertInstanceOf(QueryOutcome.Success.class, ask(llm, "customers per country", QuestionPipeline.ReturnType.RESULT));
             assertEquals(3, stub.requests().size());
-            assertTrue(stub.request(1).rawBody().contains("Previous attempt failed with: SYNTAX_ERROR"), stub.request(1).rawBody());
+            assertTrue(stub.request(1).rawBody().contains("Previous attempt failed with: DATA_ERROR: PostgreSQL could not compute the result (SQLSTATE 22012): division by zero"),
+                    stub.request(1).rawBody());
             assertTrue(stub.request(2).rawBody().contains("COLUMN_ACCESS_DENIED"), stub.request(2).rawBody());
+        }
+    }
+
+    @Test
+    void syntaxErrorsAreFedBackInPostgresqlsWordsNotTheParserLibrarys() throws Exception {
+        try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub, Duration.ofSeconds(5)))) {
+            stub.replyJson("{\"sql\": \"SELEC country FROM customers\"}").replyJson(GOOD);
+            assertInstanceOf(QueryOutcome.Success.class, ask(llm, "customers per country", QuestionPipeline.ReturnType.RESULT));
+            String feedback = stub.request(1).rawBody();
+            assertTrue(feedback.contains("Previous attempt failed with: SYNTAX_ERROR: PostgreSQL rejected the SQL (SQLSTATE 42601): "
+                    + "syntax error at or near \\\"SELEC\\\" at character 1 (line 1, column 1)"), feedback);
+            assertFalse(feedback.contains("Encountered") || feedback.contains("lexical state"), feedback);
         }
     }
 
@@ -223,7 +236,7 @@ class QuestionPipelineTest {
     void theTokenBudgetIsCheckedBeforeTheLlmIsCalled() throws Exception {
         RateLimitConfig d = RateLimitConfig.defaults();
         RateLimitConfig tight = new RateLimitConfig(true, d.requestsPerMinute(), d.requestsPerHour(), d.perClientPerMinute(),
-                d.clientIdentifier(), 50, d.tokensPerHour(), RateLimitStrategy.REJECT, d.maxQueueWait(), d.includeHeaders());
+                d.clientIdentifier(), 50, d.tokensPerHour(), RateLimitStrategy.REJECT, d.maxQueueWait(), d.includeHeaders(), false);
         try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub, Duration.ofSeconds(5)))) {
             stub.replyJson(GOOD).replyJson(GOOD);
             QuestionPipeline limited = questions(llm, new RateLimiter(tight, new FakeTicker()));

@@ -192,10 +192,10 @@ class DiscoveryToolsTest {
             JsonNode missing = call(describe, "{\"table\":\"" + pair.getValue() + "\"}");
             assertEquals("TABLE_ACCESS_DENIED", hidden.get("error_code").asText());
             assertEquals(missing.toString().replace(pair.getValue(), "NAME"), hidden.toString().replace(pair.getKey(), "NAME"));
-            assertTrue(hidden.at("/details/nearest_tables").size() <= 3);
+            assertTrue(hidden.at("/details/suggestions").size() <= 3);
         }
         JsonNode typo = call(describe, "{\"table\":\"invoice_paymnts\"}");
-        assertEquals("public.invoice_payments", typo.at("/details/nearest_tables/0").asText(), typo.toString());
+        assertEquals("public.invoice_payments", typo.at("/details/suggestions/0").asText(), typo.toString());
         assertTrue(typo.get("error_message").asText().contains("Nearest visible names: public.invoice_payments"), typo.toString());
         assertNothingHidden(typo.toString());
         assertEquals("VALIDATION_ERROR", call(describe, "{\"table\":\"\"}").get("error_code").asText());

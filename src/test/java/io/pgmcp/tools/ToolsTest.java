@@ -130,9 +130,9 @@ class ToolsTest {
     }
 
     @Test
-    void postgresErrorsCarrySqlstateAndTimeoutsAreNamed() throws Exception {
+    void divisionByZeroIsADataErrorWithSqlstateAndTimeoutsAreNamed() throws Exception {
         JsonNode division = call(executeSql, "{\"sql\":\"SELECT 1 / (id - id) FROM products\"}");
-        assertEquals("SYNTAX_ERROR", division.get("error_code").asText());
+        assertEquals("DATA_ERROR", division.get("error_code").asText());
         assertEquals("22012", division.at("/details/sqlstate").asText());
         JsonNode slow = call(executeSql, "{\"sql\":\"WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r\"}");
         assertEquals("EXECUTION_TIMEOUT", slow.get("error_code").asText());
@@ -140,10 +140,42 @@ class ToolsTest {
     }
 
     @Test
+    void misspeltKeywordIsASyntaxErrorWithPostgresqlsWordsAndPosition() throws Exception {
+        JsonNode body = call(executeSql, "{\"sql\":\"SELECT id,\\n  name\\nFROM products\\nWHERE id = 1 AND\"}");
+        assertEquals("SYNTAX_ERROR", body.get("error_code").asText(), body.toString());
+        String message = body.get("error_message").asText();
+        assertTrue(message.contains("syntax error at end of input") && message.contains("(line 4, column 17)"), message);
+        assertEquals("42601", body.at("/details/sqlstate").asText());
+        assertEquals(49, body.at("/details/position").asInt());
+        assertEquals(4, body.at("/details/line").asInt());
+        assertEquals(17, body.at("/details/column").asInt());
+        assertFalse(message.contains("Encountered") || message.contains("<EOF>"), message);
+    }
+
+    @Test
+    void misspeltNamesGetTheNearestVisibleNamesAndHiddenOnesReadAsMissing() throws Exception {
+        JsonNode column = call(executeSql, "{\"sql\":\"SELECT nme FROM customers\"}");
+        assertEquals("COLUMN_ACCESS_DENIED", column.get("error_code").asText());
+        assertTrue(column.get("error_message").asText().startsWith("Column nme does not exist or may not be read; did you mean name?"),
+                column.toString());
+        assertEquals("[\"name\"]", column.at("/details/suggestions/nme").toString());
+        JsonNode table = call(executeSql, "{\"sql\":\"SELECT id FROM prodcts\"}");
+        assertEquals("Table prodcts does not exist or may not be read; did you mean products?", table.get("error_message").asText());
+        JsonNode near = call(executeSql, "{\"sql\":\"SELECT ssm FROM customers\"}");
+        assertFalse(near.toString().contains("ssn"), near.toString());
+        JsonNode hidden = call(executeSql, "{\"sql\":\"SELECT ssn FROM customers\"}");
+        JsonNode missing = call(executeSql, "{\"sql\":\"SELECT nosuch FROM customers\"}");
+        assertEquals(missing.toString(), hidden.toString().replace("ssn", "nosuch"));
+        JsonNode deniedTable = call(executeSql, "{\"sql\":\"SELECT id FROM secrets\"}");
+        JsonNode missingTable = call(executeSql, "{\"sql\":\"SELECT id FROM nosuchs\"}");
+        assertEquals(missingTable.toString(), deniedTable.toString().replace("secrets", "nosuchs"));
+    }
+
+    @Test
     void deniedItemsAreNamed() throws Exception {
         JsonNode column = call(executeSql, "{\"sql\":\"SELECT name, ssn FROM customers\"}");
         assertEquals("COLUMN_ACCESS_DENIED", column.get("error_code").asText());
-        assertEquals("[\"customers.ssn\"]", column.at("/details/denied_columns").toString());
+        assertEquals("[\"ssn\"]", column.at("/details/denied_columns").toString(), "as written: no sign of which table has it");
         JsonNode star = call(executeSql, "{\"sql\":\"SELECT * FROM customers\"}");
         assertTrue(star.at("/details/is_select_star").asBoolean());
         JsonNode table = call(executeSql, "{\"sql\":\"SELECT value FROM secrets\"}");

@@ -44,7 +44,8 @@ public record Options(Optional<Path> config, Optional<String> transport, boolean
                                      denies, and when a deny entry names nothing
               --print-grants [DB]    print the SQL for a least-privilege role matching DB's access
                                      policy (from the configuration alone; safe to run twice), then exit
-              --version              print the version and exit
+              --version              print the version, the git commit and the JDK it was built
+                                     with, then exit
               -h, --help             print this help and exit
 
             Exit codes: 0 success, 1 invalid configuration or failed start, 2 bad command line.

@@ -24,7 +24,8 @@ final class EnvironmentConfig {
             + " PG_MCP_DATABASE_URL (or PG_MCP_DATABASE_HOST and PG_MCP_DATABASE_DBNAME)";
 
     private static final String PREFIX = "PG_MCP_";
-    private static final Set<String> NOT_OURS = Set.of("PG_MCP_CONFIG", "PG_MCP_TEST_URL");
+    /** Read by others: the config path (by Main), JVM options (by the launchers), the tests' server. */
+    private static final Set<String> NOT_OURS = Set.of("PG_MCP_CONFIG", "PG_MCP_JAVA_OPTS", "PG_MCP_TEST_URL");
     /** Variable prefix to the section its keys belong in (dotted: nested mappings). */
     private static final Map<String, String> SECTIONS = Map.of(
             "PG_MCP_DATABASE_", "databases[0]",

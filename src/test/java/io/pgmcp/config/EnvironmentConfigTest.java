@@ -114,6 +114,8 @@ class EnvironmentConfigTest {
         env.put("PG_MCP_CONFIG", "");
         env.put("PG_MCP_TEST_URL", "postgresql://x/y");
         env.put("PGHOST", "ignored");
+        // the launchers pass it to the JVM: an environment-only configuration must not refuse it
+        env.put("PG_MCP_JAVA_OPTS", "-Xmx256m");
 
         List<String> errors = errors(env);
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgmcp.llm.StubLlmServer;
 import io.pgmcp.observability.OtlpReceiver;
+import io.pgmcp.testing.ChildJvm;
 import io.pgmcp.testing.PostgresDatabase;
 import io.pgmcp.testing.TestDatabase;
 import java.io.BufferedReader;
@@ -84,8 +85,7 @@ class SecretsNeverLeakTest {
                     """.formatted(database.host(), database.port(), database.name(), stub.baseUrl(), metricsPort,
                     receiver.endpoint(), audit));
 
-            ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-cp",
-                    System.getProperty("java.class.path"), Main.class.getName(), "--config", config.toString())
+            ProcessBuilder builder = new ProcessBuilder(ChildJvm.command(Main.class, "--config", config.toString()))
                     .redirectError(stderr.toFile());
             Map<String, String> env = builder.environment();
             String home = env.get("HOME");

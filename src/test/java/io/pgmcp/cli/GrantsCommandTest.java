@@ -1,0 +1,102 @@
+package io.pgmcp.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pgmcp.testing.PostgresDatabase;
+import io.pgmcp.testing.TestDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code --print-grants [DB]}: which database it reads, what it prints, and how it fails. */
+class GrantsCommandTest {
+    @RegisterExtension
+    static final PostgresDatabase db = PostgresDatabase.withSql("""
+            CREATE TABLE users (id int PRIMARY KEY, name text, ssn text);
+            CREATE TABLE payroll (id int PRIMARY KEY, amount numeric);
+            """);
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int printGrants(String database, String yaml) throws IOException {
+        Path file = Files.writeString(dir.resolve("config.yaml"), yaml);
+        Options options = new Options(Optional.of(file), Optional.empty(), false, false, Optional.of(database), false, false);
+        return new GrantsCommand(new ConfigSource(options, Map.of()), database)
+                .run(new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8));
+    }
+
+    private static String database(String name, String url) {
+        return """
+                  - name: %s
+                    url: "%s"
+                    access_policy:
+                      tables: {denied: [payroll]}
+                      columns: {denied: [users.ssn]}
+                """.formatted(name, url);
+    }
+
+    @Test
+    void theOnlyDatabaseNeedsNoNameAndGetsColumnLevelGrantsForItsPolicy() throws IOException {
+        TestDatabase database = db.get();
+        assertEquals(0, printGrants("", "databases:\n" + database("main", database.postgresUrl())), err.toString(UTF_8));
+        String sql = out.toString(UTF_8);
+        assertTrue(sql.contains("GRANT CONNECT ON DATABASE " + database.name() + " TO "), sql);
+        assertTrue(sql.contains("-- users: columns ssn are denied\nGRANT SELECT (id, name) ON public.users TO "), sql);
+        assertTrue(sql.contains("-- payroll: denied by the policy, no grant"), sql);
+        assertFalse(sql.contains("ON public.payroll"), sql);
+        assertEquals("", err.toString(UTF_8));
+    }
+
+    @Test
+    void withSeveralDatabasesTheNamedOneIsRead() throws IOException {
+        String yaml = "databases:\n" + database("offline", "postgresql://reader@127.0.0.1:1/nothing")
+                + database("main", db.get().postgresUrl());
+        assertEquals(0, printGrants("main", yaml), err.toString(UTF_8));
+        assertTrue(out.toString(UTF_8).startsWith("-- Least-privilege role for pg-mcp database 'main'"), out.toString(UTF_8));
+    }
+
+    @Test
+    void anUnknownOrMissingNameListsTheConfiguredDatabases() throws IOException {
+        String yaml = "databases:\n" + database("main", db.get().postgresUrl()) + database("reports", db.get().postgresUrl());
+        assertEquals(1, printGrants("", yaml));
+        assertEquals("pg-mcp: --print-grants needs one of the configured databases: [main, reports]", err.toString(UTF_8).strip());
+        assertEquals("", out.toString(UTF_8));
+    }
+
+    @Test
+    void aDatabaseThatCannotBeReachedExitsOneNamingItsTargetButNotThePassword() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        assertEquals(1, printGrants("", "databases:\n" + database("main", "postgresql://reader:Unreach4ble-pw@127.0.0.1:"
+                + closedPort + "/shop")));
+        String message = err.toString(UTF_8);
+        assertTrue(message.startsWith("pg-mcp: cannot read the schema of main (127.0.0.1:" + closedPort + "/shop): "), message);
+        assertFalse(message.contains("Unreach4ble-pw"), message);
+        assertEquals("", out.toString(UTF_8));
+    }
+
+    @Test
+    void anInvalidConfigurationPrintsEveryErrorAndExitsOne() throws IOException {
+        assertEquals(1, printGrants("", "databases: []\nserver: {transport: pigeon}\n"));
+        String errors = err.toString(UTF_8);
+        assertTrue(errors.lines().count() >= 2 && errors.lines().allMatch(l -> l.startsWith("ERROR: ")), errors);
+    }
+}

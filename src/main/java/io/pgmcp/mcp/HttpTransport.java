@@ -80,6 +80,8 @@ public final class HttpTransport {
     private final BearerTokens tokens;
     private final OriginPolicy origins;
     private final SessionTable sessions;
+    /** The one-message sessions of stateless requests being served, for {@link #stop} to drain. */
+    private final java.util.Set<McpSession> statelessInFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Thread sweeper;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -195,7 +197,17 @@ public final class HttpTransport {
         logger.log(Level.INFO, () -> "HTTP transport stopping: draining " + sessions.size() + " session(s) for up to "
                 + drain.toMillis() + " ms");
         sweeper.interrupt();
+        List<Thread> statelessClosers = statelessInFlight.stream()
+                .map(session -> Thread.ofVirtual().name("mcp-http-close").start(() -> session.close(drain))).toList();
         sessions.closeAll(drain);
+        for (Thread closer : statelessClosers) {
+            try {
+                closer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         server.stop(1);
         executor.shutdownNow();
         stopped.countDown();
@@ -291,7 +303,7 @@ public final class HttpTransport {
             owner = tokenId.get();
         }
         String version = request.getFirst("MCP-Protocol-Version");
-        if (version != null && ProtocolVersion.fromWireName(version.strip()).isEmpty()) {
+        if (version != null && !http.getRequestMethod().equals("POST") && ProtocolVersion.fromWireName(version.strip()).isEmpty()) {
             HttpReplies.error(http, 400, -32000, "Bad Request: unsupported MCP-Protocol-Version '"
                     + JsonRpc.abbreviate(version) + "' (supported: " + supportedVersions() + ")", Map.of());
             return;
@@ -340,6 +352,19 @@ public final class HttpTransport {
         }
         Peer peer = new Peer(Optional.of(http.getRemoteAddress().getAddress().getHostAddress()),
                 Optional.ofNullable(request.getFirst("User-Agent")));
+        MirroredHeaders mirrored = MirroredHeaders.of(request.getFirst("MCP-Protocol-Version"),
+                request.getFirst("Mcp-Method"), request.getFirst("Mcp-Name"));
+        if (isModern(message, mirrored, request.getFirst("Mcp-Session-Id") != null)) {
+            // Body first: a modern request is served statelessly whatever Mcp-Session-Id it carries.
+            serveModern(http, message, peer, owner, streamAllowed, mirrored);
+            return;
+        }
+        String headerVersion = mirrored.protocolVersion();
+        if (headerVersion != null && ProtocolVersion.fromWireName(headerVersion).isEmpty()) {
+            HttpReplies.json(http, 400, JsonRpc.write(JsonRpc.error(message.isObject() && RequestId.isValid(message.get("id"))
+                    ? message.get("id") : null, JsonRpcException.unsupportedVersion(headerVersion))), Map.of());
+            return;
+        }
         String sessionId = request.getFirst("Mcp-Session-Id");
         if (sessionId == null && isInitialize(message)) {
             initialize(http, (ObjectNode) message, peer, owner);
@@ -357,7 +382,7 @@ public final class HttpTransport {
         try (SessionTable.Lease held = lease.get()) {
             McpSession session = held.session();
             PostExchange channel = new PostExchange();
-            session.handle(message, channel, peer);
+            session.handle(message, channel, peer, MirroredHeaders.NONE);
             PostExchange.Outcome outcome = channel.deliver(http, streamAllowed, limits.keepAlive(),
                     () -> responseHeaders.forClient(sessionId, peer.address()), held::touch);
             if (outcome == PostExchange.Outcome.CLIENT_GONE) {
@@ -365,6 +390,60 @@ public final class HttpTransport {
                 logger.log(Level.INFO, () -> "The client of session " + sessionId + " went away mid-call; cancelled "
                         + cancelled + " call(s)");
             }
+        }
+    }
+
+    /**
+     * A POST is modern when its body is a request or notification whose {@code _meta} names a
+     * revision, or when its {@code MCP-Protocol-Version} header names a modern revision (then a
+     * missing envelope is refused, never served as legacy), or when it is a {@code server/discover}
+     * outside a session.
+     */
+    private boolean isModern(JsonNode message, MirroredHeaders mirrored, boolean inSession) {
+        if (mirrored.claimsModern()) {
+            return true;
+        }
+        if (!message.isObject()) {
+            return false;
+        }
+        boolean discover = "server/discover".equals(message.path("method").asText(null)) && !inSession;
+        return discover || message.get("params") instanceof ObjectNode params && RequestEnvelope.claimsVersion(params);
+    }
+
+    /**
+     * Serves one stateless request: a session of one message, built and closed around it, so that
+     * nothing of it outlives the POST and any instance behind a balancer can answer the next one.
+     * Requests in flight are tracked for {@link #stop}.
+     */
+    private void serveModern(HttpExchange http, JsonNode message, Peer peer, String owner, boolean streamAllowed,
+                             MirroredHeaders mirrored) throws IOException {
+        if (!message.isObject()) {
+            HttpReplies.json(http, 400, JsonRpc.write(JsonRpc.error(null, JsonRpcException.invalidRequest(
+                    "Invalid Request: protocol revision 2026-07-28 has no batches"))), Map.of());
+            return;
+        }
+        // No session: the caller is who its credentials say (its token), or where it comes from.
+        String caller = "stateless-" + (owner.isEmpty() ? "ip:" + peer.address().orElse("unknown") : "token:" + owner);
+        McpSession session = sessionFactory.apply(caller, json -> logger.log(Level.DEBUG,
+                () -> "A stateless request has no stream for a server-initiated message; dropped"));
+        statelessInFlight.add(session);
+        try {
+            if (stopping.get()) {
+                HttpReplies.error(http, 503, -32000, "Server is shutting down", Map.of("Connection", "close"));
+                return;
+            }
+            PostExchange channel = new PostExchange();
+            session.handle(message, channel, peer, mirrored);
+            PostExchange.Outcome outcome = channel.deliver(http, streamAllowed, limits.keepAlive(),
+                    () -> responseHeaders.forClient(caller, peer.address()), () -> { });
+            if (outcome == PostExchange.Outcome.CLIENT_GONE) {
+                int cancelled = session.cancelRequestsOf(channel);
+                logger.log(Level.INFO, () -> "A stateless client (" + caller + ") went away mid-call; cancelled "
+                        + cancelled + " call(s)");
+            }
+        } finally {
+            statelessInFlight.remove(session);
+            session.close(limits.keepAlive());
         }
     }
 
@@ -377,7 +456,7 @@ public final class HttpTransport {
         PostExchange channel = new PostExchange();
         McpSession session = sessionFactory.apply(id, json -> logger.log(Level.DEBUG,
                 () -> "Session " + id + ": a server-initiated message has no stream to go to; dropped"));
-        session.handle(message, channel, peer);
+        session.handle(message, channel, peer, MirroredHeaders.NONE);
         if (session.protocolVersion().isEmpty()) {
             // initialize failed (bad params): answered, no session kept
             session.close(Duration.ZERO);

@@ -98,7 +98,8 @@ public final class HttpTransport {
         this.readiness = readiness;
         this.tokens = new BearerTokens(config.authTokens());
         this.origins = new OriginPolicy(config, server.getAddress().getPort());
-        this.sessions = new SessionTable(limits.maxSessions(), limits.sessionIdleTimeout(), ticker, Duration.ZERO);
+        this.sessions = new SessionTable(limits.maxSessions(), limits.maxSessionsPerClient(), limits.sessionIdleTimeout(),
+                ticker, Duration.ZERO);
         Duration sweepEvery = limits.sessionIdleTimeout().dividedBy(2).compareTo(Duration.ofMinutes(1)) < 0
                 ? limits.sessionIdleTimeout().dividedBy(2) : Duration.ofMinutes(1);
         this.sweeper = Thread.ofVirtual().name("mcp-http-sweeper").unstarted(() -> sweepEvery(sweepEvery));
@@ -119,6 +120,7 @@ public final class HttpTransport {
         Objects.requireNonNull(responseHeaders, "responseHeaders");
         Objects.requireNonNull(readiness, "readiness");
         Objects.requireNonNull(ticker, "ticker");
+        boundRequestReadTime(limits.requestReadTimeout());
         InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
         if (address.isUnresolved()) {
             throw new IOException("cannot resolve server.http.host '" + config.host() + "'");
@@ -153,6 +155,27 @@ public final class HttpTransport {
             return context;
         } catch (GeneralSecurityException | IOException e) {
             throw new IOException("cannot load the TLS keystore " + tls.keystore() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The JDK server's property that bounds how long reading a request may take (whole seconds). */
+    static final String MAX_REQUEST_TIME_PROPERTY = "sun.net.httpserver.maxReqTime";
+
+    /**
+     * Bounds how long a connection may take to deliver a whole request. The JDK server waits forever by
+     * default, so a client that opens connections and sends half a request (a half-open socket) holds
+     * each one — a file descriptor and a thread — until it goes away. The server reads the property once
+     * per JVM, when it is first used: the first transport's value holds for all (a different later one
+     * is logged), and a value given with {@code -D} wins.
+     */
+    private static void boundRequestReadTime(Duration timeout) {
+        String wanted = Long.toString(timeout.toSeconds());
+        String current = System.getProperty(MAX_REQUEST_TIME_PROPERTY);
+        if (current == null) {
+            System.setProperty(MAX_REQUEST_TIME_PROPERTY, wanted);
+        } else if (!current.equals(wanted)) {
+            logger.log(Level.WARNING, () -> MAX_REQUEST_TIME_PROPERTY + " is already " + current
+                    + " s in this JVM; server.http.request_read_timeout (" + wanted + " s) does not change it");
         }
     }
 
@@ -463,11 +486,20 @@ public final class HttpTransport {
             channel.deliver(http, false, limits.keepAlive(), Map::of, () -> { });
             return;
         }
-        if (!sessions.register(session, owner)) {
+        // The per-client bound counts a token's sessions wherever they come from; without tokens, an address's.
+        String client = owner.isEmpty() ? "ip:" + peer.address().orElse("unknown") : "token:" + owner;
+        SessionTable.Admission admission = sessions.register(session, owner, client);
+        if (admission != SessionTable.Admission.ADMITTED) {
             session.close(Duration.ZERO);
-            logger.log(Level.WARNING, () -> "HTTP session limit reached (" + limits.maxSessions() + "); initialize refused");
-            HttpReplies.json(http, 503, HttpReplies.errorFor(message, -32000, "Too many sessions (server.http.max_sessions = "
-                    + limits.maxSessions() + "); end unused sessions with DELETE or retry later"), Map.of("Retry-After", "60"));
+            boolean capped = admission == SessionTable.Admission.CLIENT_AT_CAP;
+            logger.log(Level.WARNING, () -> capped
+                    ? "HTTP client " + client + " holds its most sessions (" + limits.maxSessionsPerClient() + "); initialize refused"
+                    : "HTTP session limit reached (" + limits.maxSessions() + ", none idle to shed); initialize refused");
+            HttpReplies.json(http, capped ? 429 : 503, HttpReplies.errorFor(message, -32000, capped
+                    ? "Too many sessions for this client (server.http.max_sessions_per_client = " + limits.maxSessionsPerClient()
+                            + "); end unused sessions with DELETE or retry later"
+                    : "Too many sessions (server.http.max_sessions = " + limits.maxSessions()
+                            + "); end unused sessions with DELETE or retry later"), Map.of("Retry-After", capped ? "10" : "60"));
             return;
         }
         Map<String, String> headers = new java.util.LinkedHashMap<>(responseHeaders.forClient(id, peer.address()));

@@ -423,11 +423,11 @@ public final class HttpTransport {
      * outside a session.
      */
     private boolean isModern(JsonNode message, MirroredHeaders mirrored, boolean inSession) {
-        if (mirrored.claimsModern()) {
+        if (mirrored.claimsModern() && !isInitialize(message)) {
             return true;
         }
-        if (!message.isObject()) {
-            return false;
+        if (!message.isObject() || isInitialize(message)) {
+            return false; // initialize is the 2025 handshake, whatever the headers say
         }
         boolean discover = "server/discover".equals(message.path("method").asText(null)) && !inSession;
         return discover || message.get("params") instanceof ObjectNode params && RequestEnvelope.claimsVersion(params);

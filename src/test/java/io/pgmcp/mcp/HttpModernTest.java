@@ -231,5 +231,12 @@ class HttpModernTest {
         assertEquals(-32601, discover.message().at("/error/code").asInt(), "inside a 2025 session it stays unknown");
         assertEquals(1, transport.sessionCount());
         assertEquals(204, legacy.delete().status());
+        HttpTestClient.Reply initializeWithModernHeader = legacy.send(HttpRequest.newBuilder(transport.endpoint())
+                .header("MCP-Protocol-Version", "2026-07-28").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\","
+                                + "\"capabilities\":{},\"clientInfo\":{\"name\":\"x\"}}}")));
+        assertEquals(200, initializeWithModernHeader.status(), "initialize is the 2025 handshake whatever the headers say");
+        assertEquals("2025-11-25", initializeWithModernHeader.message().at("/result/protocolVersion").asText());
+        assertEquals(1, transport.sessionCount());
     }
 }

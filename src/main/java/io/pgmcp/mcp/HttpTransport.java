@@ -37,25 +37,31 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
- * MCP over Streamable HTTP (protocol revisions 2025-03-26 to 2025-11-25) on the JDK's
- * {@link HttpServer}, one virtual thread per exchange: the endpoint {@code /mcp}, and
+ * MCP over Streamable HTTP, both eras (2026-07-28 stateless, 2025-03-26 to 2025-11-25 with sessions),
+ * on the JDK's {@link HttpServer}, one virtual thread per exchange: the endpoint {@code /mcp}, and
  * {@code /healthz} and {@code /readyz} for operations.
  *
  * <p><b>{@code /mcp}.</b> Every request passes the {@link OriginPolicy} (403) and, when tokens are
- * configured, {@link BearerTokens} (401 with {@code WWW-Authenticate: Bearer}); an
- * {@code MCP-Protocol-Version} header naming a revision we do not speak is 400. A POST carries one
- * JSON-RPC message (a batch too, on 2025-03-26), at most {@code maxBodyBytes} (413). An
- * {@code initialize} without {@code Mcp-Session-Id} creates a session and answers with its id;
- * every other message needs the id (400 without, 404 for an unknown or expired session). A message
- * with requests is answered as described in {@link PostExchange}; one without (notifications,
- * responses) with 202. GET is 405: the server never sends messages of its own accord. DELETE ends the
- * session, cancelling its calls in flight.
+ * configured, {@link BearerTokens} (401 with {@code WWW-Authenticate: Bearer}). A POST carries one
+ * JSON-RPC message (a batch too, on 2025-03-26), at most {@code maxBodyBytes} (413). A message with
+ * requests is answered as described in {@link PostExchange}; one without (notifications, responses)
+ * with 202. GET is 405: the server never sends messages of its own accord.
  *
- * <p><b>Sessions</b> are one {@link McpSession} each, the same as on stdio, held in a
- * {@link SessionTable}: bounded in number (503 for one more), expiring when idle (swept every
- * minute or sooner). A client that disconnects while its call runs is noticed when the event
- * stream's keep-alive cannot be written, and the call is cancelled (only for clients that accept
- * event streams; a JSON-only client's call runs to its end).
+ * <p><b>2026-07-28.</b> A POST whose body's {@code _meta} names a revision, or whose
+ * {@code MCP-Protocol-Version} names a modern one, is served by a session of that one message, built
+ * and closed around it: nothing outlives the POST, so any instance behind a balancer can answer the
+ * next. Its mirrored headers are checked against the body ({@link MirroredHeaders}); a refusal before
+ * it runs is 400 or 404 with the JSON-RPC error. No {@code Mcp-Session-Id} is minted or needed.
+ *
+ * <p><b>2025 sessions</b> are one {@link McpSession} each, the same as on stdio, held in a
+ * {@link SessionTable}: an {@code initialize} without {@code Mcp-Session-Id} creates one and answers
+ * with its id; every other message needs the id (400 without, 404 for an unknown, expired or shed
+ * session); DELETE ends it, cancelling its calls in flight; an unknown {@code MCP-Protocol-Version} is
+ * 400. Sessions are bounded overall (503) and per client (429), shed when half-open or idle under
+ * pressure, and expire when idle (swept every minute or sooner). A client that disconnects while its
+ * call runs is noticed when the event stream's keep-alive cannot be written, and the call is cancelled
+ * (only for clients that accept event streams; a JSON-only client's call runs to its end). Below HTTP,
+ * the JDK server closes a connection that has not sent a whole request within the read timeout.
  *
  * <p><b>Operations.</b> {@code GET /healthz} is 200 while the process serves; {@code GET /readyz}
  * is 200 when every database is reachable and 503 naming those that are not. Neither needs a token

@@ -196,6 +196,62 @@ public final class BenchReport {
                         m.path("added_us_min_fifth").asDouble(), m.path("added_us_max_fifth").asDouble()), pct < 10);
             });
         }
+        // peers: rows only when the measure ran (it is not part of "all": it needs Node and the npm registry)
+        if (exits.containsKey("peers")) {
+            peers();
+        }
+    }
+
+    /** pg-mcp's ratio to server-postgres per peer measure, with every server's own figure (dbhub's for information). */
+    private void peers() {
+        Optional<JsonNode> refused = find(measure("peers"));
+        if (refused.isPresent() && !refused.get().path("available").asBoolean(true)) {
+            unavailable("peers", "pg-mcp against server-postgres and dbhub (stdio, interleaved)", "p50, p99 ≤ 0.6×; cold start, RSS ≤ 1.0×",
+                    "ratio", refused.get().path("reason").asText());
+            return;
+        }
+        List<JsonNode> ratios = lines.stream().filter(measure("peer_ratio")).toList();
+        if (ratios.isEmpty()) {
+            one("peers", "pg-mcp against server-postgres and dbhub (stdio, interleaved)", "p50, p99 ≤ 0.6×; cold start, RSS ≤ 1.0×", "ratio",
+                    measure("peer_ratio"), m -> null);
+            return;
+        }
+        List<JsonNode> servers = lines.stream().filter(measure("peer_server")).toList();
+        for (JsonNode r : ratios) {
+            String metric = r.path("metric").asText();
+            String name = "pg-mcp / server-postgres: " + r.path("label").asText();
+            String target = String.format(Locale.ROOT, "≤ %.1f×", r.path("target").asDouble());
+            if (r.path("status").asText().equals("failed")) {
+                ObjectNode row = rows.addObject();
+                row.put("measure", name).put("bench", "peers").put("unit", "ratio").put("target", target).put("status", "failed");
+                row.putNull("values");
+                row.put("text", "failed (" + r.path("reason").asText() + ")");
+                row.putNull("met");
+                continue;
+            }
+            ObjectNode values = values("ratio", r.path("ratio").asDouble());
+            List<String> figures = new ArrayList<>();
+            for (JsonNode server : servers) {
+                String key = server.path("server").asText();
+                if (server.path("status").asText().equals("measured")) {
+                    double v = server.path(metric).asDouble();
+                    values.put(key.replace('-', '_'), v);
+                    figures.add(String.format(Locale.ROOT, v >= 10 ? "%s %.0f" : "%s %.2f", key, v));
+                } else {
+                    figures.add(key + " failed");
+                }
+            }
+            one("peers", name, target, "ratio", m -> m == r, m -> new Measured(values, String.format(Locale.ROOT, "%.2f× (%s)",
+                    m.path("ratio").asDouble(), String.join(", ", figures)), m.path("met").asBoolean()));
+        }
+        servers.stream().filter(s -> s.path("status").asText().equals("failed")).forEach(s -> {
+            ObjectNode row = rows.addObject();
+            row.put("measure", "peer server " + s.path("server").asText() + " " + s.path("version").asText()).put("bench", "peers")
+                    .put("unit", "").put("target", "runs").put("status", "failed");
+            row.putNull("values");
+            row.put("text", "failed (" + s.path("reason").asText() + ")");
+            row.putNull("met");
+        });
     }
 
     private record Measured(ObjectNode values, String text, Boolean met) {

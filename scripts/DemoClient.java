@@ -99,7 +99,8 @@ public final class DemoClient {
         step("resources/read schema://nope (unknown resource)");
         JsonNode unknown = call("resources/read", "{\"uri\":\"schema://nope\"}");
         System.out.println("  => JSON-RPC error " + unknown.at("/error/code").asInt() + ": " + unknown.at("/error/message").asText());
-        step("A burst of calls meets the per-client rate limit (rate_limit.per_client_per_minute, 20 by default)");
+        step("A burst of calls meets the per-client rate limit (rate_limit.per_client_per_minute, 20 by default; on stdio"
+                + " execute_sql counts only with rate_limit.stdio_all_tools, set in this demo)");
         for (int i = 1; i <= 25; i++) {
             JsonNode burst = call("tools/call", "{\"name\":\"execute_sql\",\"arguments\":{\"sql\":\"SELECT 1 AS one\",\"database\":\"shop\"}}");
             JsonNode body = burst.at("/result/structuredContent");

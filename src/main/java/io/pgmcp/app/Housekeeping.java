@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,8 @@ final class Housekeeping implements AutoCloseable {
     private final List<Database> databases;
     private final Duration refreshInterval;
     private final Duration loadTimeout;
+    private final Consumer<Database> firstLoaded;
+    private final Set<Database> loaded = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("pg-mcp-housekeeping").factory());
     /** The catalog loads under way, for {@link #close} to interrupt. */
@@ -40,9 +43,28 @@ final class Housekeeping implements AutoCloseable {
     private volatile boolean closed;
 
     Housekeeping(List<Database> databases, Duration refreshInterval, Duration loadTimeout) {
+        this(databases, refreshInterval, loadTimeout, database -> { });
+    }
+
+    /**
+     * @param firstLoaded run once per database, on the loading thread, after the first catalog load
+     *                    that housekeeping completes (the start-up check of its role against its policy)
+     */
+    Housekeeping(List<Database> databases, Duration refreshInterval, Duration loadTimeout, Consumer<Database> firstLoaded) {
         this.databases = databases;
         this.refreshInterval = refreshInterval;
         this.loadTimeout = loadTimeout;
+        this.firstLoaded = firstLoaded;
+    }
+
+    private void loadedOnce(Database database) {
+        if (loaded.add(database)) {
+            try {
+                firstLoaded.accept(database);
+            } catch (RuntimeException e) {
+                logger.log(System.Logger.Level.ERROR, "database ''" + database.name() + "'': the check after the first schema load failed", e);
+            }
+        }
     }
 
     void start() {
@@ -77,6 +99,7 @@ final class Housekeeping implements AutoCloseable {
                 var catalog = database.refreshCatalog(loadTimeout);
                 logger.log(System.Logger.Level.INFO, "database ''{0}'': schema loaded after recovery ({1} relations)",
                         database.name(), catalog.size());
+                loadedOnce(database);
             }
         } catch (SQLException e) {
             logger.log(System.Logger.Level.WARNING, "database ''{0}'': schema load after recovery failed ({1}); the scheduled "
@@ -90,6 +113,7 @@ final class Housekeeping implements AutoCloseable {
         try {
             var catalog = database.refreshCatalog(loadTimeout);
             logger.log(System.Logger.Level.INFO, "database ''{0}'': schema loaded ({1} relations)", database.name(), catalog.size());
+            loadedOnce(database);
             if (!refreshInterval.isZero()) {
                 later(refreshInterval, () -> load(database, FIRST_RETRY));
             }

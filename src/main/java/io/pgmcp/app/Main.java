@@ -12,6 +12,7 @@ import io.pgmcp.config.LoadedConfig;
 import io.pgmcp.config.PgMcpConfig;
 import io.pgmcp.config.Transport;
 import io.pgmcp.db.ConnectionProbe;
+import io.pgmcp.sql.RoleAgreement;
 import io.pgmcp.observability.Logging;
 import io.pgmcp.resilience.Ticker;
 import io.pgmcp.sql.LiteralRedactor;
@@ -69,8 +70,9 @@ public final class Main {
             stdout.print(Options.USAGE);
             return 0;
         }
+        BuildInfo build = BuildInfo.load();
         if (options.version()) {
-            stdout.println("pg-mcp " + version());
+            stdout.println(build.versionLine());
             return 0;
         }
         ConfigSource source = new ConfigSource(options, env);
@@ -78,7 +80,8 @@ public final class Main {
             return new GrantsCommand(source, options.printGrants().get()).run(stdout, stderr);
         }
         if (options.validateConfig()) {
-            return new ValidateCommand(source, options.checkConnections() ? ConnectionProbe::check : null).run(stdout);
+            return new ValidateCommand(source, options.checkConnections()
+                    ? config -> ConnectionProbe.check(config, RoleAgreement::warnings) : null).run(stdout);
         }
 
         Logging.install(System.Logger.Level.INFO, true, stderr);
@@ -111,7 +114,7 @@ public final class Main {
             logger.log(System.Logger.Level.ERROR, "cannot open the audit log ({0}): {1}", config.audit().storage(), e.getMessage());
             return 1;
         }
-        try (PgMcpServer server = new PgMcpServer(config, version(), audit)) {
+        try (PgMcpServer server = new PgMcpServer(config, build.version(), audit)) {
             termination.serving(server);
             if (config.server().transport() == Transport.HTTP) {
                 server.serveHttp();
@@ -130,11 +133,5 @@ public final class Main {
             logger.log(System.Logger.Level.ERROR, "pg-mcp stopped on an unexpected error", e);
             return 1;
         }
-    }
-
-    /** The version from the jar manifest, or "dev" when running from classes. */
-    public static String version() {
-        String v = Main.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.pgmcp.config.DatabaseConfig;
 import io.pgmcp.config.PgMcpConfig;
+import io.pgmcp.config.Transport;
+import io.pgmcp.db.Catalog;
 import io.pgmcp.db.CatalogLoader;
 import io.pgmcp.db.Database;
 import io.pgmcp.mcp.CacheHints;
@@ -40,8 +42,14 @@ import io.pgmcp.observability.Telemetry;
 import io.pgmcp.audit.AuditException;
 import io.pgmcp.audit.AuditLog;
 import io.pgmcp.mcp.Tool;
+import io.pgmcp.sql.RoleAgreement;
 import io.pgmcp.tools.RefreshSchemaTool;
 import io.pgmcp.tools.SchemaResources;
+import io.pgmcp.tools.DescribeTableTool;
+import io.pgmcp.tools.ListTablesTool;
+import io.pgmcp.tools.SearchSchemaTool;
+import io.pgmcp.tools.TableResources;
+import io.pgmcp.tools.VisibleSchemas;
 import io.pgmcp.tools.ToolErrors;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -49,6 +57,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 
@@ -73,6 +82,7 @@ public final class PgMcpServer implements AutoCloseable {
     private final Thread metricsStart;
     private final Telemetry telemetry;
     private final RateLimiter limiter;
+    private final VisibleSchemas schemas;
     /** Stops whatever transport is serving (SIGTERM); a no-op before one started. */
     private final java.util.concurrent.atomic.AtomicReference<Runnable> stopServing =
             new java.util.concurrent.atomic.AtomicReference<>(() -> { });
@@ -116,27 +126,67 @@ public final class PgMcpServer implements AutoCloseable {
             metrics.auditWriteFailures(config.audit().storage().name().toLowerCase(java.util.Locale.ROOT), audit::writeFailures);
         }
         // every tool: audited (one event per call, rate-limited ones included), metered, then rate limited
-        List<Tool> tools = new ArrayList<>();
-        tools.add(new QueryTool(new QuestionPipeline(pipeline, llm, new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET), limiter)));
+        // where the request budgets apply to it (RateLimitConfig#limitsRequests). Without an LLM the
+        // query tool is not offered at all: every call would fail; the instructions say how to enable it.
+        Transport transport = config.server().transport();
+        if (config.openai().configured()) {
+            Tool query = new QueryTool(new QuestionPipeline(pipeline, llm, new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET), limiter));
+            register(query, config.rateLimit().limitsRequests(transport, true), limiter, audit);
+        }
         if (config.server().enableExecuteSql()) {
-            tools.add(new ExecuteSqlTool(pipeline));
+            register(new ExecuteSqlTool(pipeline), config.rateLimit().limitsRequests(transport, false), limiter, audit);
         }
-        tools.add(new RefreshSchemaTool(router, config.server().queryTimeout()));
-        for (Tool tool : tools) {
-            registry.add(new AuditedTool(new MeteredTool(new RateLimitedTool(tool, limiter), telemetry,
-                    new LinkedHashSet<>(pipeline.databaseNames())), audit));
+        this.schemas = new VisibleSchemas(router, config.server().queryTimeout());
+        for (Tool tool : List.of(new SearchSchemaTool(schemas), new DescribeTableTool(schemas), new ListTablesTool(schemas),
+                new RefreshSchemaTool(router, config.server().queryTimeout()))) {
+            register(tool, config.rateLimit().limitsRequests(transport, false), limiter, audit);
         }
-        registry.add(new SchemaResources(router, config.server().queryTimeout()));
-        this.housekeeping = new Housekeeping(databases, config.server().cacheRefreshInterval(), config.server().queryTimeout());
+        registry.add(new SchemaResources(schemas));
+        registry.add(new TableResources(schemas));
+        this.housekeeping = new Housekeeping(databases, config.server().cacheRefreshInterval(), config.server().queryTimeout(),
+                database -> router.all().stream().filter(t -> t.database() == database).findFirst()
+                        .ifPresent(target -> warnWhereTheRoleDisagrees(target, config.server().queryTimeout())));
         housekeeping.start();
         // the endpoint and the JVM metrics start in the background: a client waiting for initialize
         // should not wait for an HTTP server and the management beans (about 90 ms)
         this.metricsStart = Thread.ofVirtual().name("pg-mcp-metrics-start").start(() -> {
-            if (config.observability().metrics().enabled()) {
+            if (config.observability().metrics().enabledFor(transport)) {
                 metrics.registerJvmMetrics();
             }
-            metricsServer.set(MetricsServer.start(config.observability().metrics(), metrics.registry()));
+            metricsServer.set(MetricsServer.start(config.observability().metrics(), transport, metrics.registry()));
         });
+    }
+
+    /**
+     * Logs, once the catalog is loaded, what the login role can read that the policy denies and the
+     * deny entries that name nothing ({@link RoleAgreement}): the role is the boundary that holds when
+     * the guard does not.
+     */
+    private static void warnWhereTheRoleDisagrees(Target target, java.time.Duration timeout) {
+        Optional<Catalog> catalog = target.database().catalog();
+        if (catalog.isEmpty()) {
+            return;
+        }
+        try {
+            for (String warning : RoleAgreement.warnings(target.config(), catalog.get(), target.database().roleAccess(timeout))) {
+                logger.log(System.Logger.Level.WARNING, "database ''{0}'': {1}", target.name(), warning);
+            }
+        } catch (java.sql.SQLException e) {
+            logger.log(System.Logger.Level.WARNING, "database ''{0}'': could not check what its role can read ({1})", target.name(),
+                    io.pgmcp.db.SqlFailure.of(e, false).message());
+        }
+    }
+
+    private void register(Tool tool, boolean requestLimited, RateLimiter limiter, AuditLog audit) {
+        Tool limited = requestLimited ? new RateLimitedTool(tool, limiter) : tool;
+        registry.add(new AuditedTool(new MeteredTool(limited, telemetry, new LinkedHashSet<>(pipeline.databaseNames())), audit));
+    }
+
+    /** The port the metrics endpoint is served on, empty when it is not served; waits for its start. */
+    java.util.Optional<Integer> metricsPort() throws InterruptedException {
+        metricsStart.join();
+        MetricsServer server = metricsServer.get();
+        return server == null ? java.util.Optional.empty() : server.port();
     }
 
     /** The OpenAI-compatible client with retries, or one that answers "LLM not configured". */
@@ -151,7 +201,9 @@ public final class PgMcpServer implements AutoCloseable {
     }
 
     ServerInfo serverInfo() {
-        return new ServerInfo("pg-mcp", version, Instructions.text(config, pipeline.databaseNames()));
+        // asked at each initialize: by then the catalogs loading in the background may be known
+        return new ServerInfo("pg-mcp", version, () -> Instructions.text(config, pipeline.databaseNames(),
+                SchemaGuide.text(schemas.sizes())));
     }
 
     /**
@@ -183,6 +235,10 @@ public final class PgMcpServer implements AutoCloseable {
      * @throws java.io.IOException if the address cannot be bound or the TLS keystore not read
      */
     public HttpTransport startHttp() throws java.io.IOException {
+        if (config.server().transport() != Transport.HTTP) {
+            // the tools were wrapped for stdio (fewer request limits): never serve them to a network
+            throw new IllegalStateException("startHttp needs a configuration with server.transport http");
+        }
         var http = config.server().http();
         ServerInfo server = serverInfo();
         // With tokens callers are told apart: what the databases show goes to private caches only.

@@ -40,10 +40,12 @@ public record Options(Optional<Path> config, Optional<String> transport, boolean
               --validate-config      print every configuration error and warning, then exit
                                      (0 when valid, 1 otherwise)
               --check-connections    with --validate-config: also connect to every database and warn
-                                     when its role can do more than read
+                                     when its role can do more than read, or read what the policy
+                                     denies, and when a deny entry names nothing
               --print-grants [DB]    print the SQL for a least-privilege role matching DB's access
-                                     policy (connects to read the schema), then exit
-              --version              print the version and exit
+                                     policy (from the configuration alone; safe to run twice), then exit
+              --version              print the version, the git commit and the JDK it was built
+                                     with, then exit
               -h, --help             print this help and exit
 
             Exit codes: 0 success, 1 invalid configuration or failed start, 2 bad command line.

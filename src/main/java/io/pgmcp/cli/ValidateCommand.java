@@ -49,7 +49,7 @@ public final class ValidateCommand {
         PgMcpConfig config = loaded.config();
         List<String> warnings = new ArrayList<>(loaded.warnings());
         List<String> errors = new ArrayList<>();
-        metricsPortWarning(config.observability().metrics()).ifPresent(warnings::add);
+        metricsPortWarning(config.observability().metrics(), config.server().transport()).ifPresent(warnings::add);
         if (connectionCheck != null) {
             ConnectionProbe.Report report = connectionCheck.apply(config);
             errors.addAll(report.errors());
@@ -67,8 +67,8 @@ public final class ValidateCommand {
         return 0;
     }
 
-    private static java.util.Optional<String> metricsPortWarning(MetricsConfig metrics) {
-        if (!metrics.enabled()) {
+    private static java.util.Optional<String> metricsPortWarning(MetricsConfig metrics, io.pgmcp.config.Transport transport) {
+        if (!metrics.enabledFor(transport)) {
             return java.util.Optional.empty();
         }
         try (ServerSocket socket = new ServerSocket()) {

@@ -143,8 +143,9 @@ final class ConfigBinder {
         RateLimitStrategy strategy = n.choice("strategy", d.strategy());
         Duration maxQueueWait = n.seconds("max_queue_wait", d.maxQueueWait(), 0, 600);
         boolean includeHeaders = n.bool("include_headers", d.includeHeaders());
+        boolean stdioAllTools = n.bool("stdio_all_tools", d.stdioAllTools());
         return n.build(() -> new RateLimitConfig(enabled, perMinute, perHour, perClient, clientIdentifier, tokensPerMinute,
-                tokensPerHour, strategy, maxQueueWait, includeHeaders), d);
+                tokensPerHour, strategy, maxQueueWait, includeHeaders, stdioAllTools), d);
     }
 
     private ObservabilityConfig observability(ConfigNode n) {
@@ -153,7 +154,8 @@ final class ConfigBinder {
 
     private MetricsConfig metrics(ConfigNode n) {
         MetricsConfig d = MetricsConfig.defaults();
-        boolean enabled = n.bool("enabled", d.enabled());
+        // unset stays unset: its default depends on the transport, which --transport may still change
+        Optional<Boolean> enabled = n.has("enabled") ? Optional.of(n.bool("enabled", false)) : Optional.empty();
         String exporter = n.string("exporter", "prometheus");
         if (exporter.equalsIgnoreCase("otlp")) {
             n.error("exporter", "\"otlp\" is not supported: metrics are exported in Prometheus format only; to get them"

@@ -62,8 +62,9 @@ public final class ConfigLoader {
     /**
      * Env-only, single-database mode: one database from {@code PG_MCP_DATABASE_URL} or
      * {@code PG_MCP_DATABASE_{NAME,HOST,PORT,DBNAME,USER,PASSWORD,SSL_MODE}}, the LLM from
-     * {@code PG_MCP_OPENAI_*} (or {@code OPENAI_API_KEY}), server keys from {@code PG_MCP_SERVER_<KEY>};
-     * everything else at its default.
+     * {@code PG_MCP_OPENAI_*} (or {@code OPENAI_API_KEY}), server keys from {@code PG_MCP_SERVER_<KEY>},
+     * rate limits from {@code PG_MCP_RATE_LIMIT_<KEY>}, the metrics endpoint from
+     * {@code PG_MCP_METRICS_<KEY>}; everything else at its default.
      *
      * @throws ConfigException listing every problem, or saying there is no configuration at all
      */

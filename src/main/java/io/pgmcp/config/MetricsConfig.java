@@ -1,10 +1,18 @@
 package io.pgmcp.config;
 
 import java.util.Objects;
+import java.util.Optional;
 
-/** The Prometheus scrape endpoint ({@code http://host:port/path}); Prometheus is the only exporter. */
-public record MetricsConfig(boolean enabled, String host, int port, String path) {
+/**
+ * The Prometheus scrape endpoint ({@code http://host:port/path}); Prometheus is the only exporter.
+ *
+ * @param enabled whether to serve it; empty when not configured, which means on for the HTTP
+ *                transport (one long-lived server) and off for stdio (one process per desktop
+ *                client: every one of them would try to bind the same port) — see {@link #enabledFor}
+ */
+public record MetricsConfig(Optional<Boolean> enabled, String host, int port, String path) {
     public MetricsConfig {
+        Objects.requireNonNull(enabled, "enabled");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(path, "path");
         if (host.isBlank() || !path.startsWith("/")) {
@@ -15,7 +23,12 @@ public record MetricsConfig(boolean enabled, String host, int port, String path)
         }
     }
 
+    /** Whether the endpoint is served with {@code transport}: as configured, else only for HTTP. */
+    public boolean enabledFor(Transport transport) {
+        return enabled.orElse(transport == Transport.HTTP);
+    }
+
     public static MetricsConfig defaults() {
-        return new MetricsConfig(true, "127.0.0.1", 9090, "/metrics");
+        return new MetricsConfig(Optional.empty(), "127.0.0.1", 9090, "/metrics");
     }
 }

@@ -31,8 +31,13 @@ public final class CatalogLoader {
     private static final String SCHEMAS = "SELECT n.nspname FROM pg_namespace n WHERE " + SYSTEM_SCHEMA_FILTER
             + " ORDER BY 1";
 
+    // reltuples is -1 until a table is first vacuumed or analyzed, and it lags a load until the next
+    // ANALYZE; the statistics' live tuples count a load at once (no lock taken, unlike pg_relation_size)
     private static final String RELATIONS = """
-            SELECT c.oid, n.nspname, c.relname, c.relkind, c.reltuples, obj_description(c.oid, 'pg_class')
+            SELECT c.oid, n.nspname, c.relname, c.relkind,
+                   CASE WHEN c.relkind IN ('r', 'm') AND pg_stat_get_live_tuples(c.oid) > greatest(c.reltuples, 0)
+                        THEN pg_stat_get_live_tuples(c.oid)::float8 ELSE c.reltuples END,
+                   obj_description(c.oid, 'pg_class')
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND\s""" + SYSTEM_SCHEMA_FILTER;
 

@@ -4,13 +4,16 @@ import io.pgmcp.config.DatabaseConfig;
 import io.pgmcp.config.PgMcpConfig;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code --validate-config --check-connections}: connects to each configured database once; a
  * database that cannot be reached is an error, a role with more power than reading needs is a
- * warning (see {@link RoleCheck}). Never includes a password.
+ * warning (see {@link RoleCheck}), and so is whatever the {@link PolicyCheck} finds comparing the
+ * database's catalog and what its role can read with the access policy. Never includes a password.
  */
 public final class ConnectionProbe {
 
@@ -18,17 +21,29 @@ public final class ConnectionProbe {
     public record Report(List<String> errors, List<String> warnings) {
     }
 
+    /** Compares one database's policy with its catalog and what its role can read (the layer above owns the policy). */
+    @FunctionalInterface
+    public interface PolicyCheck {
+        /** @return warnings, each without the database's name */
+        List<String> warnings(DatabaseConfig db, Catalog catalog, RoleAccess access);
+    }
+
     private ConnectionProbe() {
     }
 
-    public static Report check(PgMcpConfig config) {
+    public static Report check(PgMcpConfig config, PolicyCheck policyCheck) {
         List<String> errors = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         for (DatabaseConfig db : config.databases()) {
+            String fix = "; pg-mcp needs only SELECT on what the policy allows (run --print-grants " + db.name()
+                    + " for a least-privilege role)";
             try (Connection connection = new PgConnectionFactory(db, config.server().queryTimeout()).open()) {
                 for (String warning : RoleCheck.warnings(connection, db.accessPolicy().allowedSchemas())) {
-                    warnings.add("databases." + db.name() + ": " + warning + "; pg-mcp needs only SELECT (run --print-grants "
-                            + db.name() + " for a least-privilege role)");
+                    warnings.add("databases." + db.name() + ": " + warning + fix);
+                }
+                Catalog catalog = new CatalogLoader(Clock.systemUTC()).load(connection, db.name(), Set.of());
+                for (String warning : policyCheck.warnings(db, catalog, RoleCheck.access(connection))) {
+                    warnings.add("databases." + db.name() + ": " + warning);
                 }
             } catch (SQLException e) {
                 SqlFailure failure = SqlFailure.of(e, false);

@@ -183,6 +183,11 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** What the login role can read, as PostgreSQL decides it (see {@link RoleCheck#access}). */
+    public RoleAccess roleAccess(Duration timeout) throws SQLException {
+        return call(timeout, List.of("pg_catalog"), RoleCheck::access);
+    }
+
     /**
      * Runs one query in a read-only transaction and reads at most {@code limits.maxRows()} rows.
      * The SQL must already have passed the guard; as a second line of defence, SQL holding more than one
@@ -363,7 +368,9 @@ public final class Database implements AutoCloseable {
 
     /**
      * {@code EXPLAIN (FORMAT JSON)} of a query the guard has allowed, in the same read-only
-     * discipline; answers the plan JSON text.
+     * discipline; answers the plan JSON text. Not VERBOSE: it would print every target list with the
+     * constants the planner folded, so a query about to be refused could still make PostgreSQL send
+     * (and pg-mcp hold) a plan as large as its biggest value.
      */
     public String explain(String sql, Duration timeout, List<String> searchPath) throws SQLException {
         return inReadOnlyTransaction(timeout, searchPath, connection -> {

@@ -34,7 +34,7 @@ final class ResultReader {
         boolean[] arrays = new boolean[count];
         for (int i = 1; i <= count; i++) {
             columns.add(meta.getColumnLabel(i));
-            types.add(meta.getColumnTypeName(i));
+            types.add(ValueConverter.typeName(meta, i));
             arrays[i - 1] = meta.getColumnType(i) == Types.ARRAY;
         }
         ArrayNode rows = JsonNodeFactory.instance.arrayNode();

@@ -6,7 +6,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * What the configured database role may do beyond reading: a superuser, an owner of
@@ -28,7 +31,36 @@ public final class RoleCheck {
                   AND pg_has_role(r.oid, m.oid, 'MEMBER'))
             FROM pg_roles r WHERE r.rolname = current_user""";
 
+    /**
+     * Relations the current role can read, and of those the columns it cannot: has_schema_privilege
+     * and has_any_column_privilege / has_column_privilege count grants to PUBLIC and to roles the role
+     * inherits from, as PostgreSQL would when the role queries.
+     */
+    private static final String ACCESS = """
+            SELECT n.nspname, c.relname,
+                   ARRAY(SELECT a.attname::text FROM pg_attribute a
+                         WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+                           AND NOT has_column_privilege(c.oid, a.attnum, 'SELECT'))
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')
+              AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp_)'
+              AND has_schema_privilege(n.oid, 'USAGE') AND has_any_column_privilege(c.oid, 'SELECT')""";
+
     private RoleCheck() {
+    }
+
+    /** What the connected role can read outside the system schemas (see {@link RoleAccess}). */
+    public static RoleAccess access(Connection connection) throws SQLException {
+        Map<RoleAccess.Relation, Set<String>> readable = new HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement(ACCESS); ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                Array unreadable = rs.getArray(3);
+                Set<String> columns = Set.of((String[]) unreadable.getArray());
+                unreadable.free();
+                readable.put(new RoleAccess.Relation(rs.getString(1), rs.getString(2)), columns);
+            }
+        }
+        return new RoleAccess(readable);
     }
 
     /** One warning per excess power of the connected role; empty for a least-privilege role. */

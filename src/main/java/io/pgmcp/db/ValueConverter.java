@@ -97,6 +97,23 @@ final class ValueConverter {
     }
 
     /**
+     * The name of the type of column {@code index}'s values. pgjdbc's {@code getColumnTypeName} names an
+     * integer column with a sequence default (serial, identity) after that default: "serial",
+     * "bigserial", "smallserial". The value is an int4, int8 or int2 all the same, and
+     * {@link java.sql.Types} tells which: pgjdbc maps SMALLINT from int2 only, INTEGER from int4 only,
+     * and BIGINT from int8 and oid.
+     */
+    static String typeName(ResultSetMetaData meta, int index) throws SQLException {
+        String reported = meta.getColumnTypeName(index);
+        return switch (meta.getColumnType(index)) {
+            case Types.SMALLINT -> "int2";
+            case Types.INTEGER -> "int4";
+            case Types.BIGINT -> reported.equals("oid") ? "oid" : "int8";
+            default -> reported;
+        };
+    }
+
+    /**
      * Formats with the ISO formatters rather than {@code toString()}, which drops zero seconds
      * ({@code 13:45} for {@code 13:45:00}).
      */
@@ -161,7 +178,7 @@ final class ValueConverter {
         }
         try (ResultSet elements = array.getResultSet()) {
             ResultSetMetaData meta = elements.getMetaData();
-            String elementType = meta.getColumnTypeName(2);
+            String elementType = typeName(meta, 2);
             boolean nested = meta.getColumnType(2) == Types.ARRAY;
             ArrayNode node = NODES.arrayNode();
             while (elements.next()) {

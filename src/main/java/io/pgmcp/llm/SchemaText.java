@@ -8,27 +8,47 @@ import io.pgmcp.db.TableInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 
 /**
  * Renders a (policy-filtered) catalog as the schema text the LLM and the {@code schema://} resource
  * see: per table a {@code ### schema.table} heading, its comment, {@code Columns:} and
- * {@code Indexes:}; then views and custom types. Pure and thread-safe.
+ * {@code Indexes:}; then views and custom types. Given the EXPLAIN policy's large-table threshold, the
+ * heading of a table estimated above it says so, with the columns it can be filtered on through an
+ * index: {@code ### public.orders  (large: ~200,000 rows; filter through an index on: id, customer_id)}.
+ * Pure and thread-safe.
  */
 public final class SchemaText {
 
     private SchemaText() {
     }
 
-    /** The whole catalog. */
+    /** The whole catalog, no table marked large. */
     public static String render(Catalog catalog) {
-        return render(catalog, catalog.relations(), false);
+        return render(catalog, OptionalLong.empty());
+    }
+
+    /**
+     * The whole catalog.
+     *
+     * @param largeTableThreshold tables estimated above it are marked large; empty marks none
+     */
+    public static String render(Catalog catalog, OptionalLong largeTableThreshold) {
+        return render(catalog, catalog.relations(), false, largeTableThreshold);
+    }
+
+    /** As {@link #render(Catalog, List, boolean, OptionalLong)}, no table marked large. */
+    public static String render(Catalog catalog, List<TableInfo> relations, boolean partial) {
+        return render(catalog, relations, partial, OptionalLong.empty());
     }
 
     /**
      * The given relations only; {@code partial} adds a note that other tables exist (for large
      * catalogs, where the prompt holds the tables relevant to the question).
+     *
+     * @param largeTableThreshold tables estimated above it are marked large; empty marks none
      */
-    public static String render(Catalog catalog, List<TableInfo> relations, boolean partial) {
+    public static String render(Catalog catalog, List<TableInfo> relations, boolean partial, OptionalLong largeTableThreshold) {
         StringBuilder text = new StringBuilder(256 + relations.size() * 200);
         text.append("Database: ").append(catalog.database()).append('\n');
         if (partial) {
@@ -44,14 +64,14 @@ public final class SchemaText {
                 continue;
             }
             anyTable = true;
-            relation(text, table);
+            relation(text, table, largeTableThreshold);
         }
         if (!anyTable) {
             text.append("\n(no tables visible)\n");
         }
         if (!views.isEmpty()) {
             text.append("\n## Views\n");
-            views.forEach(v -> relation(text, v));
+            views.forEach(v -> relation(text, v, largeTableThreshold)); // a materialized view can be large
         }
         if (!catalog.enums().isEmpty()) {
             text.append("\n## Custom types\n");
@@ -63,7 +83,7 @@ public final class SchemaText {
         return text.toString();
     }
 
-    private static void relation(StringBuilder text, TableInfo table) {
+    private static void relation(StringBuilder text, TableInfo table, OptionalLong largeTableThreshold) {
         text.append("\n### ").append(table.qualifiedName());
         switch (table.kind()) {
             case VIEW -> text.append(" (view)");
@@ -72,9 +92,16 @@ public final class SchemaText {
             case PARTITIONED_TABLE -> text.append(" (partitioned table)");
             default -> { }
         }
+        boolean large = largeTableThreshold.isPresent() && table.rowEstimate() > largeTableThreshold.getAsLong();
+        if (large) {
+            List<String> indexed = table.indexedColumns();
+            text.append(String.format(Locale.ROOT, "  (large: ~%,.0f rows; ", table.rowEstimate()))
+                    .append(indexed.isEmpty() ? "no index to filter on: use a LIMIT" : "filter through an index on: "
+                            + String.join(", ", indexed)).append(')');
+        }
         text.append('\n');
         table.comment().ifPresent(c -> text.append(c.strip()).append('\n'));
-        if (table.rowEstimate() >= 0) {
+        if (table.rowEstimate() >= 0 && !large) {
             text.append("Estimated rows: ").append(String.format(Locale.ROOT, "%.0f", table.rowEstimate())).append('\n');
         }
         text.append("Columns:\n");

@@ -20,8 +20,33 @@ public final class Registry {
                             List<ResourceProvider> providers) {
     }
 
+    /** Resources per {@code resources/list} page, unless a registry is built with another size. */
+    public static final int DEFAULT_PAGE_SIZE = 100;
+
     private final Object writeLock = new Object();
     private volatile Snapshot snapshot = new Snapshot(Map.of(), List.of(), List.of());
+    private final int pageSize;
+
+    /** A registry whose {@code resources/list} pages hold {@link #DEFAULT_PAGE_SIZE} resources. */
+    public Registry() {
+        this(DEFAULT_PAGE_SIZE);
+    }
+
+    /**
+     * @param pageSize resources per {@code resources/list} page
+     * @throws IllegalArgumentException if {@code pageSize} is not positive
+     */
+    public Registry(int pageSize) {
+        if (pageSize < 1) {
+            throw new IllegalArgumentException("page size must be at least 1, not " + pageSize);
+        }
+        this.pageSize = pageSize;
+    }
+
+    /** @return how many resources one {@code resources/list} page holds */
+    public int pageSize() {
+        return pageSize;
+    }
 
     /**
      * Adds a tool.

@@ -26,4 +26,16 @@ public interface ResourceProvider {
      * @throws Exception        on any other failure; the client gets a generic {@code -32603}
      */
     Optional<ResourceContents> read(String uri, RequestContext context) throws Exception;
+
+    /**
+     * Suggests values for an argument of one of this provider's templates ({@code completion/complete}
+     * with a {@code ref/resource}). The default knows no template.
+     *
+     * @return the suggestions, or empty when this provider does not own {@code request.uriTemplate()}
+     *         or it has no such argument; if no provider answers, the client gets {@code -32602}
+     * @throws Exception on any failure; the client gets a generic {@code -32603}
+     */
+    default Optional<Completion> complete(CompletionRequest request, RequestContext context) throws Exception {
+        return Optional.empty();
+    }
 }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,9 +92,10 @@ final class ServerMethods {
                 new Route("server/discover", Eras.MODERN, null, Caching.SERVER, (params, request) -> discover()),
                 new Route("tools/list", Eras.BOTH, null, Caching.SERVER, (params, request) -> toolsList()),
                 new Route("tools/call", Eras.BOTH, "name", Caching.NONE, this::toolsCall),
-                new Route("resources/list", Eras.BOTH, null, Caching.CATALOG, (params, request) -> resourcesList()),
+                new Route("resources/list", Eras.BOTH, null, Caching.CATALOG, (params, request) -> resourcesList(params)),
                 new Route("resources/templates/list", Eras.BOTH, null, Caching.CATALOG, (params, request) -> templatesList()),
-                new Route("resources/read", Eras.BOTH, "uri", Caching.CATALOG, this::resourcesRead));
+                new Route("resources/read", Eras.BOTH, "uri", Caching.CATALOG, this::resourcesRead),
+                new Route("completion/complete", Eras.BOTH, null, Caching.NONE, this::complete));
     }
 
     private static Map<String, Route> routes(Route... routes) {
@@ -257,11 +260,19 @@ final class ServerMethods {
         return McpSession.genericToolError();
     }
 
-    private ObjectNode resourcesList() {
+    /** One page of every provider's resources, in order; {@code nextCursor} while more follow. */
+    private ObjectNode resourcesList(ObjectNode params) throws JsonRpcException {
+        List<ResourceDefinition> all = new ArrayList<>();
+        for (ResourceProvider provider : registry.resourceProviders()) {
+            all.addAll(provider.resources());
+        }
+        int from = ListCursor.decode("resources/list", params.get("cursor"), all.size());
+        int to = Math.min(all.size(), from + registry.pageSize());
         ObjectNode result = JsonRpc.object();
         ArrayNode resources = result.putArray("resources");
-        for (ResourceProvider provider : registry.resourceProviders()) {
-            provider.resources().forEach(resource -> resources.add(WireFormat.resource(resource)));
+        all.subList(from, to).forEach(resource -> resources.add(WireFormat.resource(resource)));
+        if (to < all.size()) {
+            result.put("nextCursor", ListCursor.encode("resources/list", to));
         }
         return result;
     }
@@ -281,7 +292,16 @@ final class ServerMethods {
             throw JsonRpcException.invalidParams("Invalid params: uri must be a string");
         }
         for (ResourceProvider provider : registry.resourceProviders()) {
-            Optional<ResourceContents> contents = provider.read(uri.textValue(), context);
+            Optional<ResourceContents> contents;
+            try {
+                contents = provider.read(uri.textValue(), context);
+            } catch (JsonRpcException e) {
+                // a provider's own "not found" (a table that does not exist or may not be read) follows the era's code too
+                if (e.code() == JsonRpcException.RESOURCE_NOT_FOUND && context.isModern()) {
+                    throw new JsonRpcException(JsonRpcException.INVALID_PARAMS, e.getMessage(), e.data());
+                }
+                throw e;
+            }
             if (contents != null && contents.isPresent()) {
                 ObjectNode result = JsonRpc.object();
                 result.putArray("contents").add(WireFormat.contents(contents.get()));
@@ -293,6 +313,46 @@ final class ServerMethods {
         // 2026-07-28 made an unknown resource invalid params; 2025 clients still get their -32002.
         throw new JsonRpcException(context.isModern() ? JsonRpcException.INVALID_PARAMS : JsonRpcException.RESOURCE_NOT_FOUND,
                 "Resource not found: " + JsonRpc.abbreviate(uri.textValue()), data);
+    }
+
+    /**
+     * Completes an argument of a resource template. Prompts have no arguments to complete: this server
+     * has none.
+     */
+    private ObjectNode complete(ObjectNode params, InFlightRequest context) throws Exception {
+        JsonNode ref = params.get("ref");
+        if (ref == null || !ref.isObject() || !ref.path("type").isTextual()) {
+            throw JsonRpcException.invalidParams("Invalid params: ref must be an object with a type");
+        }
+        String type = ref.get("type").textValue();
+        if (type.equals("ref/prompt")) {
+            throw JsonRpcException.invalidParams("Invalid params: unknown prompt "
+                    + JsonRpc.abbreviate(ref.path("name").asText("")) + " (this server has no prompts)");
+        }
+        if (!type.equals("ref/resource") || !ref.path("uri").isTextual()) {
+            throw JsonRpcException.invalidParams("Invalid params: ref must be {\"type\":\"ref/resource\",\"uri\":...}");
+        }
+        JsonNode argument = params.get("argument");
+        if (argument == null || !argument.isObject() || !argument.path("name").isTextual() || !argument.path("value").isTextual()) {
+            throw JsonRpcException.invalidParams("Invalid params: argument must be an object with string name and value");
+        }
+        Map<String, String> filled = new HashMap<>();
+        JsonNode arguments = params.path("context").path("arguments");
+        arguments.properties().forEach(e -> {
+            if (e.getValue().isTextual()) {
+                filled.put(e.getKey(), e.getValue().textValue());
+            }
+        });
+        CompletionRequest request = new CompletionRequest(ref.get("uri").textValue(), argument.get("name").textValue(),
+                argument.get("value").textValue(), filled);
+        for (ResourceProvider provider : registry.resourceProviders()) {
+            Optional<Completion> completion = provider.complete(request, context);
+            if (completion != null && completion.isPresent()) {
+                return WireFormat.completion(completion.get());
+            }
+        }
+        throw JsonRpcException.invalidParams("Invalid params: no argument " + JsonRpc.abbreviate(request.argument())
+                + " to complete in resource template " + JsonRpc.abbreviate(request.uriTemplate()));
     }
 
     private ObjectNode setLevel(ObjectNode params) throws JsonRpcException {

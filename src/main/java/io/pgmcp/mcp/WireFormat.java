@@ -13,7 +13,7 @@ final class WireFormat {
         result.put("protocolVersion", version.wireName());
         result.set("capabilities", capabilities());
         result.set("serverInfo", implementation(server));
-        putIfPresent(result, "instructions", server.instructions());
+        putIfPresent(result, "instructions", server.instructions().get());
         return result;
     }
 
@@ -26,7 +26,7 @@ final class WireFormat {
         ObjectNode result = JsonRpc.object();
         ProtocolVersion.wireNamesNewestFirst().forEach(result.putArray("supportedVersions")::add);
         result.set("capabilities", capabilities());
-        putIfPresent(result, "instructions", server.instructions());
+        putIfPresent(result, "instructions", server.instructions().get());
         return result;
     }
 
@@ -35,6 +35,7 @@ final class WireFormat {
         ObjectNode capabilities = JsonRpc.object();
         capabilities.putObject("tools").put("listChanged", false);
         capabilities.putObject("resources");
+        capabilities.putObject("completions");
         capabilities.putObject("logging");
         return capabilities;
     }
@@ -98,6 +99,15 @@ final class WireFormat {
         putIfPresent(template, "description", definition.description());
         putIfPresent(template, "mimeType", definition.mimeType());
         return template;
+    }
+
+    static ObjectNode completion(Completion completion) {
+        ObjectNode result = JsonRpc.object();
+        ObjectNode wire = result.putObject("completion");
+        completion.values().forEach(wire.putArray("values")::add);
+        wire.put("total", completion.total());
+        wire.put("hasMore", completion.hasMore());
+        return result;
     }
 
     static ObjectNode contents(ResourceContents contents) {

@@ -1,6 +1,7 @@
 package io.pgmcp.observability;
 
 import io.pgmcp.config.MetricsConfig;
+import io.pgmcp.config.Transport;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -24,12 +25,16 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     /**
-     * Starts the endpoint {@code config} describes, or returns one that serves nothing when metrics
-     * are disabled or the address cannot be bound (the latter logged as a warning).
+     * Starts the endpoint {@code config} describes for a server on {@code transport}, or returns one
+     * that serves nothing when metrics are off for it (see {@link MetricsConfig#enabledFor}) or the
+     * address cannot be bound (the latter logged as a warning). Where it bound is logged.
      */
-    public static MetricsServer start(MetricsConfig config, PrometheusRegistry registry) {
-        if (!config.enabled()) {
-            logger.log(System.Logger.Level.INFO, "metrics are disabled (observability.metrics.enabled is false)");
+    public static MetricsServer start(MetricsConfig config, Transport transport, PrometheusRegistry registry) {
+        if (!config.enabledFor(transport)) {
+            logger.log(System.Logger.Level.INFO, config.enabled().isPresent()
+                    ? "metrics endpoint off (observability.metrics.enabled is false)"
+                    : "metrics endpoint off: the stdio transport serves one desktop client, and each client's process would"
+                    + " bind the same port; set observability.metrics.enabled: true (or PG_MCP_METRICS_ENABLED=true) to serve it");
             return new MetricsServer(null);
         }
         return start(config.host(), config.port(), config.path(), registry);

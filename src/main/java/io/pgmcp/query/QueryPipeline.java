@@ -182,7 +182,7 @@ public final class QueryPipeline {
             stage.attribute("pg_mcp.explain.cache_hit", true);
         }
         stage.attribute("pg_mcp.explain.total_cost", estimate.totalCost()).attribute("pg_mcp.explain.rows", estimate.rows());
-        return switch (policy.decide(estimate, catalog, target.policy().searchPath())) {
+        return switch (policy.decide(estimate, catalog, target.policy())) {
             case ExplainPolicy.Decision.Pass pass -> new Plan(null, pass.warnings());
             case ExplainPolicy.Decision.Refuse refuse -> new Plan(new QueryOutcome.Failure(
                     refuse.seqScan() ? ErrorCode.SEQ_SCAN_DENIED : ErrorCode.QUERY_TOO_EXPENSIVE, refuse.message(),

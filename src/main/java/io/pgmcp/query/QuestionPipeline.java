@@ -74,7 +74,8 @@ public final class QuestionPipeline {
         int rows = limit == null ? pipeline.server().maxResultRows() : limit;
         List<ChatMessage> messages = new ArrayList<>();
         messages.add(new ChatMessage("system", PromptBuilder.systemMessage(rows)));
-        messages.add(new ChatMessage("user", prompts.userMessage(target.policy().visible(catalog), question)));
+        messages.add(new ChatMessage("user", prompts.userMessage(target.policy().visible(catalog),
+                target.explainPolicy().config().largeTableLimit(), question)));
 
         int attempts = 1 + pipeline.server().maxSqlRetry();
         QueryOutcome last = null;

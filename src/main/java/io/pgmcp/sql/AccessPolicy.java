@@ -52,6 +52,31 @@ public final class AccessPolicy {
         return names.stream().map(n -> n.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
     }
 
+    /** {@code allowed_schemas} as matched: folded as PostgreSQL folds them. */
+    Set<String> allowedSchemaNames() {
+        return allowedSchemas;
+    }
+
+    /** {@code tables.allowed} as matched: each dotted part folded as PostgreSQL folds it (for the grants script). */
+    Set<String> allowedTableNames() {
+        return allowedTables;
+    }
+
+    /** {@code tables.denied} as matched: lower case, {@code table} or {@code schema.table}. */
+    Set<String> deniedTableNames() {
+        return deniedTables;
+    }
+
+    /** {@code columns.denied} as matched: lower case, {@code table.column} or {@code schema.table.column}. */
+    Set<String> deniedColumnNames() {
+        return deniedColumns;
+    }
+
+    /** {@code columns.denied_patterns}. */
+    List<NamePattern> deniedColumnPatterns() {
+        return deniedPatterns;
+    }
+
     /** The schemas in the order of {@code allowed_schemas}: the pinned search_path. */
     public List<String> searchPath() {
         return config.allowedSchemas();

@@ -7,14 +7,27 @@ import io.pgmcp.config.ExplainPolicyConfig;
 import io.pgmcp.db.Catalog;
 import io.pgmcp.db.TableInfo;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The EXPLAIN policy: too many estimated rows is {@code QUERY_TOO_EXPENSIVE}; a Seq Scan
- * of a table the catalog estimates above {@code large_table_threshold} is {@code SEQ_SCAN_DENIED};
- * a cost above {@code max_estimated_cost} is only a warning. Pure; thread-safe.
+ * The EXPLAIN policy, judging the work a plan does rather than its shape:
+ *
+ * <ul>
+ *   <li>more than {@code max_estimated_rows} estimated result rows is {@code QUERY_TOO_EXPENSIVE};</li>
+ *   <li>with {@code deny_seq_scan_on_large_tables}, a plan estimated to read more than
+ *       {@code large_table_threshold} rows from one large table — a table estimated above
+ *       {@code large_table_threshold} rows — is {@code SEQ_SCAN_DENIED}, whatever the access path
+ *       (rows read: see {@link TableReads});</li>
+ *   <li>a cost above {@code max_estimated_cost} is only a warning.</li>
+ * </ul>
+ *
+ * A refusal says what to change in the query and which key an operator would change. It names a
+ * table, and the indexed columns to filter on, only as the access policy lets them be seen; a table
+ * the caller cannot see (under a view) is "a large table behind this query", without its size. Pure;
+ * thread-safe.
  */
 public final class ExplainPolicy {
 
@@ -29,6 +42,10 @@ public final class ExplainPolicy {
         }
     }
 
+    private static final String OPERATOR_HINT = " An operator can raise explain_policy.large_table_threshold or set "
+            + "explain_policy.deny_seq_scan_on_large_tables: false.";
+    private static final String LIMIT_HINT = "add a LIMIT (with ORDER BY, if any, on an indexed column)";
+
     private final ExplainPolicyConfig config;
 
     public ExplainPolicy(ExplainPolicyConfig config) {
@@ -39,50 +56,40 @@ public final class ExplainPolicy {
         return config;
     }
 
-    /** Reads the estimate out of {@code EXPLAIN (FORMAT JSON)} output. */
+    /**
+     * Reads the estimate out of {@code EXPLAIN (FORMAT JSON)} output.
+     *
+     * @throws IllegalArgumentException when the output holds no plan
+     */
     public static PlanEstimate estimate(JsonNode explain) {
-        JsonNode plan = explain.path(0).path("Plan");
-        if (plan.isMissingNode()) {
-            throw new IllegalArgumentException("EXPLAIN output without a Plan");
-        }
-        List<PlanEstimate.SeqScan> scans = new ArrayList<>();
-        collectSeqScans(plan, scans);
-        return new PlanEstimate(plan.path("Plan Rows").asDouble(), plan.path("Total Cost").asDouble(), scans);
+        return PlanEstimate.of(explain);
     }
 
-    private static void collectSeqScans(JsonNode node, List<PlanEstimate.SeqScan> scans) {
-        if ("Seq Scan".equals(node.path("Node Type").asText()) && node.hasNonNull("Relation Name")) {
-            scans.add(new PlanEstimate.SeqScan(node.path("Schema").asText(null), node.get("Relation Name").asText()));
-        }
-        for (JsonNode child : node.path("Plans")) {
-            collectSeqScans(child, scans);
-        }
-    }
-
-    public Decision decide(PlanEstimate estimate, Catalog catalog, List<String> searchPath) {
+    /**
+     * The verdict on a plan.
+     *
+     * @param catalog the database's whole catalog (table sizes; views may read tables the caller cannot see)
+     * @param access  the access policy: what a refusal may name
+     */
+    public Decision decide(PlanEstimate estimate, Catalog catalog, AccessPolicy access) {
         ObjectNode details = JsonNodeFactory.instance.objectNode();
         details.put("estimated_rows", estimate.rows());
-        details.put("estimated_cost", estimate.totalCost());
         if (estimate.rows() > config.maxEstimatedRows()) {
+            details.put("estimated_cost", estimate.totalCost());
             details.put("max_estimated_rows", config.maxEstimatedRows());
             return new Decision.Refuse(false, String.format(Locale.ROOT,
-                    "The planner estimates %.0f rows, more than the limit of %d. Filter (WHERE on indexed columns), "
-                            + "aggregate, or add a LIMIT.", estimate.rows(), config.maxEstimatedRows()), details);
+                    "The planner estimates %,.0f result rows, more than the limit of %,d (explain_policy.max_estimated_rows). "
+                            + "Filter (WHERE on indexed columns), aggregate, or add a LIMIT.", estimate.rows(),
+                    config.maxEstimatedRows()), details);
         }
         if (config.denySeqScanOnLargeTables()) {
-            for (PlanEstimate.SeqScan scan : estimate.seqScans()) {
-                Optional<TableInfo> table = find(scan, catalog, searchPath);
-                double tableRows = table.map(TableInfo::rowEstimate).orElse(0.0);
-                if (tableRows > config.largeTableThreshold()) {
-                    details.put("table", table.get().name());
-                    details.put("table_estimated_rows", tableRows);
-                    details.put("large_table_threshold", config.largeTableThreshold());
-                    List<String> indexed = table.get().indexes().stream().map(i -> String.join(", ", i.columns())).distinct().toList();
-                    return new Decision.Refuse(true, String.format(Locale.ROOT,
-                            "The plan reads all of %s (about %.0f rows, over the large-table threshold of %d) with a sequential "
-                                    + "scan. Filter on an indexed column%s, or aggregate a smaller range.", table.get().name(), tableRows,
-                            config.largeTableThreshold(), indexed.isEmpty() ? "" : " (" + String.join("; ", indexed) + ")"), details);
-                }
+            long threshold = config.largeTableThreshold();
+            Optional<TableReads.Read> worst = TableReads.of(estimate.plan(), r -> table(catalog, r).map(TableInfo::rowEstimate)
+                            .orElse(0.0)).stream()
+                    .filter(read -> read.tableRows() > threshold && read.rows() > threshold)
+                    .max(Comparator.comparingDouble(TableReads.Read::rows));
+            if (worst.isPresent()) {
+                return refuseLargeRead(worst.get(), estimate, catalog, access, details);
             }
         }
         List<String> warnings = new ArrayList<>();
@@ -93,18 +100,51 @@ public final class ExplainPolicy {
         return new Decision.Pass(warnings);
     }
 
-    /** The catalog table of a Seq Scan: by schema when given, else the largest of that name on the path. */
-    private static Optional<TableInfo> find(PlanEstimate.SeqScan scan, Catalog catalog, List<String> searchPath) {
-        if (scan.schema() != null) {
-            return catalog.table(scan.schema(), scan.relation());
+    private Decision refuseLargeRead(TableReads.Read read, PlanEstimate estimate, Catalog catalog, AccessPolicy access,
+                                     ObjectNode details) {
+        long threshold = config.largeTableThreshold();
+        details.put("large_table_threshold", threshold);
+        Optional<TableInfo> visible = table(catalog, read.relation())
+                .flatMap(t -> access.visible(catalog).table(t.schema(), t.name()));
+        if (visible.isEmpty()) {
+            // a table behind a view the caller may not see: neither its name nor its size
+            return new Decision.Refuse(true, String.format(Locale.ROOT,
+                    "The plan reads more than %,d rows of a large table behind this query, the most it may read from a large "
+                            + "table (explain_policy.large_table_threshold). Filter on indexed columns, or %s.%s", threshold,
+                    LIMIT_HINT, OPERATOR_HINT), details);
         }
-        Optional<TableInfo> largest = Optional.empty();
-        for (String schema : searchPath) {
-            Optional<TableInfo> table = catalog.table(schema, scan.relation());
-            if (table.isPresent() && (largest.isEmpty() || table.get().rowEstimate() > largest.get().rowEstimate())) {
-                largest = table;
-            }
+        TableInfo table = visible.get();
+        List<String> indexed = table.indexedColumns();
+        details.put("estimated_cost", estimate.totalCost());
+        details.put("estimated_rows_read", Math.round(read.rows()));
+        details.put("table", table.qualifiedName());
+        details.put("table_estimated_rows", Math.round(read.tableRows()));
+        indexed.forEach(details.putArray("indexed_columns")::add);
+        String change;
+        if (indexed.isEmpty()) {
+            change = "It has no index on a column you may read: add a LIMIT without ORDER BY.";
+        } else if (read.walked()) {
+            change = "Filter on an indexed column you may read (" + String.join(", ", indexed) + "), or " + LIMIT_HINT + ".";
+        } else {
+            change = "Narrow the range of the indexed filter, filter on a more selective indexed column you may read ("
+                    + String.join(", ", indexed) + "), or " + LIMIT_HINT + ".";
         }
-        return largest;
+        return new Decision.Refuse(true, String.format(Locale.ROOT,
+                "The plan reads about %,d rows of %s, a large table (about %,d rows); at most %,d rows may be read from a "
+                        + "large table (explain_policy.large_table_threshold). %s%s", Math.round(read.rows()),
+                table.qualifiedName(), Math.round(read.tableRows()), threshold, change, OPERATOR_HINT), details);
+    }
+
+    /**
+     * The catalog table a plan reads: by schema when the plan gives it (EXPLAIN VERBOSE), else the
+     * largest of that name in any schema — a view may read a table outside the search path, and the
+     * largest errs towards refusing; when it is one the caller cannot see, the refusal names none.
+     */
+    private static Optional<TableInfo> table(Catalog catalog, TableReads.Relation relation) {
+        if (relation.schema() != null) {
+            return catalog.table(relation.schema(), relation.name());
+        }
+        return catalog.relations().stream().filter(t -> t.name().equals(relation.name()))
+                .max(Comparator.comparingDouble(TableInfo::rowEstimate));
     }
 }

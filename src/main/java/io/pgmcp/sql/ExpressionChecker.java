@@ -13,6 +13,7 @@ import net.sf.jsqlparser.expression.CaseExpression;
 import net.sf.jsqlparser.expression.CastExpression;
 import net.sf.jsqlparser.expression.CollateExpression;
 import net.sf.jsqlparser.expression.DateTimeLiteralExpression;
+import net.sf.jsqlparser.expression.DateUnitExpression;
 import net.sf.jsqlparser.expression.DoubleValue;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.ExtractExpression;
@@ -36,6 +37,9 @@ import net.sf.jsqlparser.expression.WindowDefinition;
 import net.sf.jsqlparser.expression.WindowElement;
 import net.sf.jsqlparser.expression.WindowOffset;
 import net.sf.jsqlparser.expression.operators.relational.Between;
+import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
+import net.sf.jsqlparser.expression.operators.conditional.OrExpression;
+import net.sf.jsqlparser.expression.operators.conditional.XorExpression;
 import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.expression.operators.relational.InExpression;
@@ -118,6 +122,7 @@ final class ExpressionChecker {
             case TimeKeyExpression v -> { }
             case AllValue v -> { }
             case Column column -> columns.column(column, scope, place, item);
+            case DateUnitExpression unit -> columns.column(dateUnitColumn(unit), scope, place, item);
             case AllTableColumns all -> columns.wholeRow(all.getTable(), scope, "t.*");
             case AllColumns all -> findings.unsafe("* is only allowed as a select-list item");
             case Function function -> function(function, scope);
@@ -133,16 +138,32 @@ final class ExpressionChecker {
             }
             case LikeExpression like -> {
                 check(like.getLeftExpression(), scope, Place.OTHER);
-                check(like.getRightExpression(), scope, Place.OTHER);
+                comparedOperand(like.getRightExpression(), scope);
                 check(like.getEscape(), scope, Place.OTHER);
+            }
+            case AndExpression and -> {
+                check(and.getLeftExpression(), scope, Place.OTHER);
+                check(and.getRightExpression(), scope, Place.OTHER);
+            }
+            case OrExpression or -> {
+                check(or.getLeftExpression(), scope, Place.OTHER);
+                check(or.getRightExpression(), scope, Place.OTHER);
+            }
+            case XorExpression xor -> {
+                check(xor.getLeftExpression(), scope, Place.OTHER);
+                check(xor.getRightExpression(), scope, Place.OTHER);
             }
             case BinaryExpression binary -> {
                 check(binary.getLeftExpression(), scope, Place.OTHER);
-                check(binary.getRightExpression(), scope, Place.OTHER);
+                comparedOperand(binary.getRightExpression(), scope);
             }
             case NotExpression not -> check(not.getExpression(), scope, Place.OTHER);
             case SignedExpression signed -> check(signed.getExpression(), scope, Place.OTHER);
             case RowConstructor<?> row -> checkAll(row, scope, Place.OTHER);
+            // PostgreSQL drops the parentheses of (x): it is x, in the same place (an output name in ORDER BY,
+            // a select item on_denied: filter may drop)
+            case ExpressionList<?> list when list.size() == 1 && !(list instanceof RowConstructor<?>) ->
+                    check(list.getFirst(), scope, place, item);
             case ExpressionList<?> list -> checkAll(list, scope, Place.OTHER);
             case Between between -> {
                 check(between.getLeftExpression(), scope, Place.OTHER);
@@ -206,11 +227,13 @@ final class ExpressionChecker {
             }
             case RowGetExpression rowGet -> {
                 // (x).field: when x is a table alias this reads a column of a whole row
-                if (rowGet.getExpression() instanceof Column c && c.getTable() == null
+                Expression target = rowGet.getExpression() instanceof DateUnitExpression unit ? dateUnitColumn(unit)
+                        : rowGet.getExpression();
+                if (target instanceof Column c && c.getTable() == null
                         && columns.resolvesToRelationOnly(Names.fold(c.getColumnName()), scope)) {
                     columns.wholeRow(c.getColumnName(), scope, "(t).column");
                 } else {
-                    check(rowGet.getExpression(), scope, Place.OTHER);
+                    check(target, scope, Place.OTHER);
                 }
             }
             case OverlapsCondition overlaps -> {
@@ -231,6 +254,16 @@ final class ExpressionChecker {
             return;
         }
         String simple = name.getLast();
+        if (function.getChainedParameters() != null || (function.getKeywordArguments() != null && !function.getKeywordArguments().isEmpty())
+                || function.getExtraKeyword() != null || function.isUnique() || function.isEscaped() || function.isIgnoreNullsOutside()) {
+            findings.unsafe("unsupported syntax in call of " + simple + "()");
+            return;
+        }
+        // ROW(...) and GROUPING(...) are syntax in PostgreSQL (reserved words), not calls: check what they hold
+        if (isKeywordCall(function, "row") || isKeywordCall(function, "grouping")) {
+            checkParameters(function, scope);
+            return;
+        }
         // ARRAY(subquery) is syntax, not a call; a quoted "array"(x) or any other shape is an ordinary
         // function call and must pass the allowlist like every other
         if (name.size() == 1 && simple.equals("array") && !function.getName().startsWith("\"")
@@ -241,7 +274,8 @@ final class ExpressionChecker {
         }
         Optional<String> schema = name.size() >= 2 ? Optional.of(name.get(name.size() - 2)) : Optional.empty();
         if (name.size() > 2 || !functions.allows(schema, simple)) {
-            findings.function(String.join(".", name));
+            boolean builtin = name.size() <= 2 && schema.map("pg_catalog"::equals).orElse(true);
+            findings.function(String.join(".", name), builtin ? FunctionAllowlist.exclusion(simple) : Optional.empty());
         }
         if (function.getKeep() != null || function.getHavingClause() != null || function.getLimit() != null
                 || function.getOnOverflowTruncate() != null || function.getNullHandling() != null) {
@@ -252,6 +286,64 @@ final class ExpressionChecker {
         if (function.getAttribute() instanceof Expression attribute) {
             check(attribute, scope, Place.OTHER);
         }
+    }
+
+    /**
+     * A call spelled as PostgreSQL's keyword syntax {@code word(...)}: one unquoted, unqualified name and
+     * nothing but plain arguments. A quoted {@code "row"(x)} or {@code pg_catalog.grouping(x)} is an
+     * ordinary function call and goes through the allowlist.
+     */
+    static boolean isKeywordCall(Function function, String word) {
+        return function.getMultipartName().size() == 1 && function.getName().equalsIgnoreCase(word)
+                && !function.isDistinct() && !function.isAllColumns() && !function.isUnique() && !function.isEscaped()
+                && function.getOrderByElements() == null && function.getNamedParameters() == null
+                && function.getKeep() == null && function.getHavingClause() == null && function.getLimit() == null
+                && function.getOnOverflowTruncate() == null && function.getNullHandling() == null
+                && function.getAttribute() == null && function.getChainedParameters() == null
+                && (function.getKeywordArguments() == null || function.getKeywordArguments().isEmpty())
+                && function.getExtraKeyword() == null;
+    }
+
+    /**
+     * The right operand of an operator: {@code x op ANY (array)}, {@code SOME} and {@code ALL} are read by
+     * JSQLParser as a call of a function any(); in PostgreSQL they are reserved words and this is the
+     * comparison of x with each element of the array, which is what gets checked.
+     */
+    private void comparedOperand(Expression right, Scope scope) {
+        if (right instanceof Function quantifier && quantifier.getParameters() != null && quantifier.getParameters().size() == 1
+                && (isKeywordCall(quantifier, "any") || isKeywordCall(quantifier, "some") || isKeywordCall(quantifier, "all"))) {
+            check(quantifier.getParameters().getFirst(), scope, Place.OTHER);
+            return;
+        }
+        check(right, scope, Place.OTHER);
+    }
+
+    /**
+     * JSQLParser reads a bare {@code year}, {@code month}, {@code day}, {@code hour}, {@code minute} or
+     * {@code second} as a date unit; in an expression PostgreSQL reads it as a column reference.
+     */
+    static Column dateUnitColumn(DateUnitExpression unit) {
+        return new Column(unit.getType().name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /**
+     * One element of GROUP BY or of a GROUPING SETS list: {@code ROLLUP (...)} and {@code CUBE (...)}
+     * (JSQLParser reads them as calls) group by what they list, each item an expression or a
+     * parenthesised list of expressions; everything else is an ordinary grouping expression.
+     */
+    void groupingElement(Expression element, Scope scope) {
+        if (element instanceof Function set && set.getParameters() != null
+                && (isKeywordCall(set, "rollup") || isKeywordCall(set, "cube"))) {
+            for (Expression item : set.getParameters()) {
+                if (item instanceof ExpressionList<?> list && !(item instanceof RowConstructor<?>)) {
+                    checkAll(list, scope, Place.GROUP_BY);
+                } else {
+                    check(item, scope, Place.GROUP_BY);
+                }
+            }
+            return;
+        }
+        check(element, scope, Place.GROUP_BY);
     }
 
     private void checkParameters(Function function, Scope scope) {
@@ -278,7 +370,7 @@ final class ExpressionChecker {
     private void analytic(AnalyticExpression analytic, Scope scope) {
         String name = Names.fold(analytic.getName());
         if (!functions.allows(Optional.empty(), name)) {
-            findings.function(name);
+            findings.function(name, FunctionAllowlist.exclusion(name));
         }
         if (analytic.getKeep() != null || analytic.getHavingClause() != null || analytic.getLimit() != null
                 || analytic.getNullHandling() != null || analytic.getOnOverflowTruncate() != null) {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import net.sf.jsqlparser.statement.select.SelectItem;
 
@@ -44,11 +45,13 @@ final class Findings {
         unsafe.add(message);
     }
 
-    void function(String name) {
+    /** A call of a function that is not allowed; {@code why} is the reason when it is a refused built-in. */
+    void function(String name, Optional<FunctionAllowlist.Exclusion> why) {
         if (unsafeFunction == null) {
             unsafeFunction = name;
         }
-        unsafe.add("function " + name + "() is not allowed (it is not on the list of side-effect-free functions)");
+        unsafe.add("function " + name + "() is not allowed (" + why.map(e -> e.category().replace('_', ' ') + ": " + e.reason())
+                .orElse("it is not on the list of side-effect-free functions") + ")");
     }
 
     void schema(String schema) {

@@ -225,22 +225,43 @@ final class FromClause {
         scope.relations.add(Relation.derived(name, rename(output.names(), aliasColumns(alias)), output.exact()));
     }
 
+    /**
+     * A function in FROM, or {@code ROWS FROM (f(...), g(...))}: every function is checked; the
+     * relation's columns are the functions' columns side by side (a scalar function's column is named
+     * after the alias when it stands alone, else after the function), then {@code ordinality}.
+     */
     private void tableFunction(TableFunction tableFunction, Scope scope) {
-        Function function = tableFunction.getFunction();
-        expressions.check(function, scope, ExpressionChecker.Place.OTHER);
-        String functionName = Names.fold(function.getMultipartName().getLast());
+        if (tableFunction.getSampleClause() != null || (tableFunction.getPrefix() != null
+                && !tableFunction.getPrefix().equalsIgnoreCase("LATERAL"))) {
+            findings.unsafe("a clause on a function in FROM that is not PostgreSQL syntax");
+        }
+        List<Function> functions = tableFunction.isRowsFrom() ? tableFunction.getRowsFromFunctions()
+                : java.util.Collections.singletonList(tableFunction.getFunction());
+        if (functions == null || functions.isEmpty() || functions.contains(null)) {
+            findings.unsafe("a function in FROM without a function");
+            return;
+        }
         Alias alias = tableFunction.getAlias();
-        String name = alias == null ? functionName : Names.fold(alias.getName());
+        boolean alone = functions.size() == 1;
+        String name = alias != null ? Names.fold(alias.getName())
+                : alone ? Names.fold(functions.getFirst().getMultipartName().getLast()) : "";
         List<String> declared = aliasColumns(alias);
-        List<String> columns;
+        List<String> columns = new ArrayList<>();
         boolean exact = true;
-        if (NAMED_OUTPUTS.containsKey(functionName)) {
-            columns = NAMED_OUTPUTS.get(functionName);
-        } else if (SCALAR_SRFS.contains(functionName) && !(functionName.equals("unnest") && function.getParameters() != null
-                && function.getParameters().size() > 1)) {
-            columns = List.of(name);
-        } else {
-            columns = List.of();
+        for (Function function : functions) {
+            expressions.check(function, scope, ExpressionChecker.Place.OTHER);
+            String functionName = Names.fold(function.getMultipartName().getLast());
+            if (NAMED_OUTPUTS.containsKey(functionName)) {
+                columns.addAll(NAMED_OUTPUTS.get(functionName));
+            } else if (SCALAR_SRFS.contains(functionName) && !(functionName.equals("unnest") && function.getParameters() != null
+                    && function.getParameters().size() > 1)) {
+                columns.add(alone ? name : functionName);
+            } else {
+                exact = false;
+            }
+        }
+        if (!exact) {
+            columns = new ArrayList<>();
             exact = !declared.isEmpty();
         }
         columns = new ArrayList<>(rename(columns, declared));

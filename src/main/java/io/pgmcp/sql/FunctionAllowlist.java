@@ -18,10 +18,28 @@ import java.util.stream.Collectors;
  * The functions a query may call: the reviewed built-ins of {@code functions.txt} (side-effect-free
  * aggregates, window, math, string, regex, date/time, JSON, array, conditional and set-returning
  * functions; one name per line with its category) plus a database's {@code functions.allowed}.
- * Everything else is refused — an unknown function is a rejection, never a pass. Immutable.
+ * Everything else is refused — an unknown function is a rejection, never a pass; for PostgreSQL's
+ * own functions {@code functions-excluded.txt} says why ({@link #exclusion}). Immutable.
  */
 public final class FunctionAllowlist {
     private static final Map<String, String> BUILTINS = load();
+    private static final List<Exclusion> EXCLUSIONS = loadExclusions();
+
+    /** Why a built-in is refused: an entry of {@code functions-excluded.txt}. */
+    public record Exclusion(NamePattern name, String category, String reason) {
+        static final Set<String> CATEGORIES = Set.of("side_effect", "file_access", "dynamic_sql", "server_state",
+                "information_leak", "resource", "internal");
+
+        public Exclusion {
+            if (!CATEGORIES.contains(category)) {
+                throw new IllegalStateException("functions-excluded.txt: unknown category '" + category + "' for " + name.glob());
+            }
+        }
+
+        boolean isPattern() {
+            return name.glob().contains("*");
+        }
+    }
 
     private final Set<String> configured;
 
@@ -58,27 +76,65 @@ public final class FunctionAllowlist {
         return BUILTINS.keySet();
     }
 
-    private static Map<String, String> load() {
-        Map<String, String> names = new HashMap<>();
-        try (InputStream in = FunctionAllowlist.class.getResourceAsStream("functions.txt")) {
+    /**
+     * Why PostgreSQL's built-in function {@code name} is refused: its exact entry in
+     * {@code functions-excluded.txt}, else the first pattern that matches; empty when none does.
+     */
+    public static Optional<Exclusion> exclusion(String name) {
+        for (Exclusion exclusion : EXCLUSIONS) {
+            if (!exclusion.isPattern() && exclusion.name().matches(name)) {
+                return Optional.of(exclusion);
+            }
+        }
+        return EXCLUSIONS.stream().filter(e -> e.isPattern() && e.name().matches(name)).findFirst();
+    }
+
+    /** Every entry of {@code functions-excluded.txt}, in file order. */
+    public static List<Exclusion> exclusions() {
+        return EXCLUSIONS;
+    }
+
+    private static List<Exclusion> loadExclusions() {
+        List<Exclusion> exclusions = new java.util.ArrayList<>();
+        for (String line : lines("functions-excluded.txt")) {
+            String[] parts = line.split("\\s+", 3);
+            if (parts.length != 3) {
+                throw new IllegalStateException("functions-excluded.txt: expected 'name category reason', got: " + line);
+            }
+            exclusions.add(new Exclusion(NamePattern.of(parts[0]), parts[1], parts[2]));
+        }
+        return List.copyOf(exclusions);
+    }
+
+    /** The non-blank, non-comment lines of a resource of this package, stripped. */
+    private static List<String> lines(String resource) {
+        List<String> lines = new java.util.ArrayList<>();
+        try (InputStream in = FunctionAllowlist.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("functions.txt is missing from the jar");
+                throw new IllegalStateException(resource + " is missing from the jar");
             }
             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             String line;
             while ((line = reader.readLine()) != null) {
                 line = line.strip();
-                if (line.isEmpty() || line.startsWith("#")) {
-                    continue;
+                if (!line.isEmpty() && !line.startsWith("#")) {
+                    lines.add(line);
                 }
-                String[] parts = line.split("\\s+");
-                if (parts.length != 2) {
-                    throw new IllegalStateException("functions.txt: expected 'name category', got: " + line);
-                }
-                names.put(parts[0].toLowerCase(Locale.ROOT), parts[1]);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        return lines;
+    }
+
+    private static Map<String, String> load() {
+        Map<String, String> names = new HashMap<>();
+        for (String line : lines("functions.txt")) {
+            String[] parts = line.split("\\s+");
+            if (parts.length != 2) {
+                throw new IllegalStateException("functions.txt: expected 'name category', got: " + line);
+            }
+            names.put(parts[0].toLowerCase(Locale.ROOT), parts[1]);
         }
         return Map.copyOf(names);
     }

@@ -17,7 +17,8 @@ import java.util.OptionalInt;
  * {@code N} (PostgreSQL types it as {@code character}, and dropping or casting it would change
  * typing or precedence); {@code U&"..."} and unquoted names containing non-ASCII characters or
  * {@code $} become plain {@code "..."} quoted identifiers of the same (folded) name; bit strings are
- * re-emitted as {@code B'...'}/{@code X'...'}. Everything else is the source text. With
+ * re-emitted as {@code B'...'}/{@code X'...'}; {@code TABLE name} opening a query is written out as
+ * {@code SELECT * FROM name} (see {@link ParserSpelling}). Everything else is the source text. With
  * {@code standard_conforming_strings = on}, PostgreSQL reads it exactly as it reads the source, and it
  * holds none of the constructs client-side lexers get wrong: no comments, no {@code E''} strings
  * (a backslash is always an ordinary character), no dollar quotes, no Unicode escapes, no control
@@ -27,7 +28,9 @@ import java.util.OptionalInt;
  * (0-based, in order) replaced by the placeholder {@code 's<n>'} ({@code N's<n>'} for national
  * literals). Because every literal is replaced, a string value {@code s<n>} in the parsed skeleton
  * is always placeholder {@code n}; {@link #literal(int)} gives back its executable text. Literal
- * contents can therefore never influence how the parser reads the structure.
+ * contents can therefore never influence how the parser reads the structure. Built-in operators JSQLParser
+ * cannot read (and {@code OPERATOR(pg_catalog.op)}) are the binary operator {@code |} there, with
+ * spaces around it; {@link #operatorText(int)} gives back what each {@code |} of the skeleton stands for.
  *
  * <p>Immutable and thread-safe.
  */
@@ -38,15 +41,17 @@ public final class LexedStatement {
     private final List<Token> tokens;
     private final List<Token> literals;
     private final List<String> literalTexts;
+    private final List<String> operatorTexts;
     private final String executableSql;
     private final String skeletonSql;
 
     private LexedStatement(String sourceSql, List<Token> tokens, List<Token> literals, List<String> literalTexts,
-            String executableSql, String skeletonSql) {
+            List<String> operatorTexts, String executableSql, String skeletonSql) {
         this.sourceSql = sourceSql;
         this.tokens = List.copyOf(tokens);
         this.literals = List.copyOf(literals);
         this.literalTexts = List.copyOf(literalTexts);
+        this.operatorTexts = List.copyOf(operatorTexts);
         this.executableSql = executableSql;
         this.skeletonSql = skeletonSql;
     }
@@ -77,10 +82,7 @@ public final class LexedStatement {
 
     private static LexedStatement render(String source, List<Token> all) throws LexerException {
         List<Token> code = new ArrayList<>(all.size());
-        List<Token> literals = new ArrayList<>();
-        List<String> literalTexts = new ArrayList<>();
-        StringBuilder executable = new StringBuilder(source.length() + 16);
-        StringBuilder skeleton = new StringBuilder(source.length() + 16);
+        List<String> gaps = new ArrayList<>(all.size());
         int cursor = -1;
         int gapStart = -1;
         boolean gapHasComment = false;
@@ -94,28 +96,13 @@ public final class LexedStatement {
                 gapHasComment = true;
                 continue;
             }
-            String text = executableText(t);
-            String skeletonText = text;
-            if (t.kind() == TokenKind.STRING) {
-                skeletonText = (t.quoting() == Quoting.NATIONAL ? "N'" : "'") + placeholderValue(literals.size()) + "'";
-                literals.add(t);
-                literalTexts.add(text);
+            if (code.isEmpty()) {
+                gaps.add("");
+            } else if (gapHasComment) {
+                gaps.add(gapHasNewline ? "\n" : " "); // "-/**/-" must not become the comment "--"
+            } else {
+                gaps.add(source.substring(gapStart, t.start()));
             }
-            if (!code.isEmpty()) {
-                String gap;
-                if (gapHasComment) {
-                    gap = gapHasNewline ? "\n" : " "; // "-/**/-" must not become the comment "--"
-                } else {
-                    gap = source.substring(gapStart, t.start());
-                    if (gap.isEmpty() && mayJoin(executable.charAt(executable.length() - 1), text.charAt(0))) {
-                        gap = " "; // e.g. U&"a"U&"b" must not become "a""b"
-                    }
-                }
-                executable.append(gap);
-                skeleton.append(gap);
-            }
-            executable.append(text);
-            skeleton.append(skeletonText);
             code.add(t);
             gapStart = t.end();
             gapHasComment = false;
@@ -124,7 +111,47 @@ public final class LexedStatement {
         if (code.isEmpty()) {
             throw new LexerException("empty statement: there is no SQL before the ';'", 0);
         }
-        return new LexedStatement(source, code, literals, literalTexts, executable.toString(), skeleton.toString());
+        List<Token> literals = new ArrayList<>();
+        List<String> literalTexts = new ArrayList<>();
+        List<String> operatorTexts = new ArrayList<>();
+        StringBuilder executable = new StringBuilder(source.length() + 16);
+        StringBuilder skeleton = new StringBuilder(source.length() + 16);
+        int hiddenUntil = -1; // tokens of an OPERATOR(...) call that the skeleton spells as one placeholder
+        for (int i = 0; i < code.size(); i++) {
+            Token t = code.get(i);
+            boolean insideCall = i <= hiddenUntil;
+            String text = executableText(t);
+            String skeletonText = text;
+            if (t.kind() == TokenKind.STRING) {
+                skeletonText = (t.quoting() == Quoting.NATIONAL ? "N'" : "'") + placeholderValue(literals.size()) + "'";
+                literals.add(t);
+                literalTexts.add(text);
+            } else if (ParserSpelling.isTableQuery(code, i)) {
+                text = "SELECT * FROM";
+                skeletonText = text;
+            } else if (!insideCall && ParserSpelling.operatorCallLength(code, i) > 0) {
+                hiddenUntil = i + ParserSpelling.operatorCallLength(code, i) - 1;
+                StringBuilder call = new StringBuilder(text);
+                for (int j = i + 1; j <= hiddenUntil; j++) {
+                    call.append(gaps.get(j)).append(executableText(code.get(j)));
+                }
+                operatorTexts.add(call.toString());
+                skeletonText = " " + ParserSpelling.PLACEHOLDER + " ";
+            } else if (!insideCall && (ParserSpelling.isHiddenOperator(t) || t.kind() == TokenKind.OPERATOR
+                    && t.text().equals(ParserSpelling.PLACEHOLDER))) {
+                operatorTexts.add(text);
+                skeletonText = " " + ParserSpelling.PLACEHOLDER + " ";
+            }
+            String gap = gaps.get(i);
+            if (i > 0 && gap.isEmpty() && mayJoin(executable.charAt(executable.length() - 1), text.charAt(0))) {
+                gap = " "; // e.g. U&"a"U&"b" must not become "a""b"
+            }
+            executable.append(gap).append(text);
+            if (!insideCall) {
+                skeleton.append(gap).append(skeletonText); // inside OPERATOR(...) the placeholder stands for all of it
+            }
+        }
+        return new LexedStatement(source, code, literals, literalTexts, operatorTexts, executable.toString(), skeleton.toString());
     }
 
     /**
@@ -231,6 +258,22 @@ public final class LexedStatement {
      */
     public String literal(int n) {
         return literalTexts.get(n);
+    }
+
+    /** Number of {@link ParserSpelling#PLACEHOLDER} operators in the skeleton (written ones included). */
+    public int operatorCount() {
+        return operatorTexts.size();
+    }
+
+    /**
+     * The executable text of the {@code n}-th {@link ParserSpelling#PLACEHOLDER} operator of the skeleton:
+     * {@code |} where the query wrote {@code |}, else the operator it stands for, e.g. {@code @?} or
+     * {@code OPERATOR(pg_catalog.+)}.
+     *
+     * @throws IndexOutOfBoundsException if there is no such operator
+     */
+    public String operatorText(int n) {
+        return operatorTexts.get(n);
     }
 
     /**

@@ -11,6 +11,7 @@ import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.AnalyticExpression;
 import net.sf.jsqlparser.expression.CaseExpression;
 import net.sf.jsqlparser.expression.ArrayConstructor;
+import net.sf.jsqlparser.expression.DateUnitExpression;
 import net.sf.jsqlparser.expression.ExtractExpression;
 import net.sf.jsqlparser.expression.RowConstructor;
 import net.sf.jsqlparser.expression.RowGetExpression;
@@ -31,7 +32,9 @@ import net.sf.jsqlparser.statement.select.SelectItem;
 import net.sf.jsqlparser.statement.select.SetOperationList;
 import net.sf.jsqlparser.statement.select.TableStatement;
 import net.sf.jsqlparser.statement.select.Values;
+import net.sf.jsqlparser.statement.select.WithCycleClause;
 import net.sf.jsqlparser.statement.select.WithItem;
+import net.sf.jsqlparser.statement.select.WithSearchClause;
 
 /**
  * Walks a parsed query, clause by clause, default-deny: every relation is resolved against the
@@ -160,6 +163,9 @@ final class QueryAnalyzer {
             scope.ctes.put(name, Relation.derived(name, List.of(), false));
             return;
         }
+        if (with.getWithFunctionDeclaration() != null) {
+            findings.unsafe("WITH FUNCTION is not PostgreSQL syntax");
+        }
         List<String> declared = new ArrayList<>();
         if (with.getWithItemList() != null) {
             for (SelectItem<?> item : with.getWithItemList()) {
@@ -174,8 +180,49 @@ final class QueryAnalyzer {
             scope.ctes.put(name, Relation.derived(name, names, !names.isEmpty()));
         }
         Output output = select(with.getSelect().getSelect(), scope, false);
-        List<String> columns = FromClause.rename(output.names(), declared);
+        List<String> columns = new ArrayList<>(FromClause.rename(output.names(), declared));
+        searchAndCycle(with, columns);
         scope.ctes.put(name, Relation.derived(name, columns, output.exact()));
+    }
+
+    /**
+     * {@code SEARCH ... BY cols SET seq} and {@code CYCLE cols SET mark [TO v DEFAULT d] USING path}: the
+     * listed columns must be the CTE's own; the clauses add their {@code seq}, {@code mark} and
+     * {@code path} columns, in that order, after the CTE's columns (PostgreSQL's rewriteSearchAndCycle).
+     */
+    private void searchAndCycle(WithItem<?> with, List<String> columns) {
+        List<String> own = List.copyOf(columns);
+        WithSearchClause search = with.getSearchClause();
+        if (search != null) {
+            cteColumns(search.getSearchColumns(), own);
+            columns.add(Names.fold(search.getSequenceColumnName()));
+        }
+        WithCycleClause cycle = with.getCycleClause();
+        if (cycle != null) {
+            cteColumns(cycle.getCycleColumns(), own);
+            Scope constants = new Scope(null);
+            expressions.check(cycle.getMarkValue(), constants, ExpressionChecker.Place.OTHER);
+            expressions.check(cycle.getMarkDefault(), constants, ExpressionChecker.Place.OTHER);
+            columns.add(Names.fold(cycle.getMarkColumnName()));
+            columns.add(Names.fold(cycle.getPathColumnName()));
+        }
+        if (columns.stream().anyMatch(java.util.Objects::isNull)) {
+            findings.unsafe("a SEARCH or CYCLE clause without its column names");
+        }
+    }
+
+    /** The columns a SEARCH or CYCLE clause lists; unknown ones (or ones of an inexact CTE) are refused. */
+    private void cteColumns(List<Column> listed, List<String> own) {
+        if (listed == null || listed.isEmpty()) {
+            findings.unsafe("a SEARCH or CYCLE clause without columns");
+            return;
+        }
+        for (Column column : listed) {
+            String name = Names.fold(column.getColumnName());
+            if (column.getTable() != null || !own.contains(name)) {
+                findings.column(Names.display(name) + " (SEARCH and CYCLE name columns of their own query)");
+            }
+        }
     }
 
     /** The output names of a recursive CTE's non-recursive arm, worked out without reporting anything. */
@@ -216,12 +263,14 @@ final class QueryAnalyzer {
             }
             if (groupBy.getGroupByExpressionList() != null) {
                 for (Object e : groupBy.getGroupByExpressionList()) {
-                    expressions.check((Expression) e, scope, ExpressionChecker.Place.GROUP_BY);
+                    expressions.groupingElement((Expression) e, scope);
                 }
             }
             if (groupBy.getGroupingSets() != null) {
                 for (ExpressionList<Expression> set : groupBy.getGroupingSets()) {
-                    expressions.checkAll(set, scope, ExpressionChecker.Place.GROUP_BY);
+                    for (Expression e : set) {
+                        expressions.groupingElement(e, scope);
+                    }
                 }
             }
         }
@@ -275,7 +324,7 @@ final class QueryAnalyzer {
             }
             return exact;
         }
-        boolean bareColumn = top && expression instanceof Column;
+        boolean bareColumn = top && isBareColumn(expression);
         expressions.check(expression, scope, ExpressionChecker.Place.SELECT, bareColumn ? item : null);
         if (item.getAlias() != null) {
             names.add(Names.fold(item.getAlias().getName()));
@@ -351,10 +400,22 @@ final class QueryAnalyzer {
         return new Output(relation.get().columns(), relation.get().exact());
     }
 
+    /** A column reference alone, perhaps in parentheses (which PostgreSQL drops). */
+    private static boolean isBareColumn(Expression expression) {
+        return switch (expression) {
+            case Column c -> true;
+            case DateUnitExpression d -> true;
+            case RowConstructor<?> r -> false;
+            case ExpressionList<?> list when list.size() == 1 -> isBareColumn(list.getFirst());
+            default -> false;
+        };
+    }
+
     /** PostgreSQL's name for an unaliased select item (FigureColname), when it has one. */
     static Optional<String> outputName(Expression expression) {
         return switch (expression) {
             case Column column -> Optional.of(Names.fold(column.getColumnName()));
+            case DateUnitExpression unit -> Optional.of(ExpressionChecker.dateUnitColumn(unit).getColumnName());
             case Function function -> Optional.of(Names.fold(function.getMultipartName().getLast()));
             case AnalyticExpression analytic -> Optional.of(Names.fold(analytic.getName()));
             case CastExpression cast -> outputName(cast.getLeftExpression()).or(() -> Optional.of(

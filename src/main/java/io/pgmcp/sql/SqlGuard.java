@@ -127,6 +127,10 @@ public final class SqlGuard implements Guard {
         String sql;
         try {
             sql = restoreLiterals(skeleton, lexed);
+            if (!operators(sql).equals(operators(lexed.executableSql()))) {
+                // a placeholder came back in another place than it was written: the rewrite would change the query
+                throw new IllegalStateException("operators moved in the rewritten query");
+            }
         } catch (LexerException | IllegalStateException e) {
             return unsafe(COULD_NOT_REWRITE);
         }
@@ -137,19 +141,48 @@ public final class SqlGuard implements Guard {
         };
     }
 
+    /** The operators of a query in order, without {@code *} (a rewrite expands or drops select-list stars). */
+    private static List<String> operators(String sql) throws LexerException {
+        List<String> operators = new ArrayList<>();
+        for (Token token : Lexer.tokenize(sql)) {
+            if (token.kind() == TokenKind.OPERATOR && !token.text().equals("*")) {
+                operators.add(token.text());
+            }
+        }
+        return operators;
+    }
+
+    /**
+     * The deparsed skeleton with the literals, and the operators the skeleton spelled as
+     * {@link ParserSpelling#PLACEHOLDER}, put back. JSQLParser prints every operator where it was
+     * written, so the n-th {@code |} of the deparsed text is the n-th of the skeleton; a different count
+     * means the tree was changed in a way this cannot follow, and the rewrite is given up.
+     */
     private static String restoreLiterals(String skeleton, LexedStatement lexed) throws LexerException {
         StringBuilder sql = new StringBuilder(skeleton.length() + 64);
         int copied = 0;
+        int operators = 0;
         for (Token token : Lexer.tokenize(skeleton)) {
-            if (token.kind() != TokenKind.STRING) {
+            String text;
+            if (token.kind() == TokenKind.STRING) {
+                OptionalInt index = LexedStatement.placeholderIndex(token.value());
+                if (index.isEmpty() || index.getAsInt() >= lexed.literalCount()) {
+                    throw new IllegalStateException("unexpected literal in the rewritten query");
+                }
+                text = lexed.literal(index.getAsInt());
+            } else if (token.kind() == TokenKind.OPERATOR && token.text().equals(ParserSpelling.PLACEHOLDER)) {
+                if (operators >= lexed.operatorCount()) {
+                    throw new IllegalStateException("unexpected operator in the rewritten query");
+                }
+                text = lexed.operatorText(operators++);
+            } else {
                 continue;
             }
-            OptionalInt index = LexedStatement.placeholderIndex(token.value());
-            if (index.isEmpty() || index.getAsInt() >= lexed.literalCount()) {
-                throw new IllegalStateException("unexpected literal in the rewritten query");
-            }
-            sql.append(skeleton, copied, token.start()).append(lexed.literal(index.getAsInt()));
+            sql.append(skeleton, copied, token.start()).append(text);
             copied = token.end();
+        }
+        if (operators != lexed.operatorCount()) {
+            throw new IllegalStateException("an operator went missing in the rewritten query");
         }
         return sql.append(skeleton, copied, skeleton.length()).toString();
     }

@@ -78,6 +78,11 @@ final class Arguments {
         return value;
     }
 
+    /** Adds a problem a tool found itself (e.g. a value the schema allows but the tool cannot use). */
+    void problem(String message) {
+        problems.add(message);
+    }
+
     List<String> problems() {
         return problems;
     }

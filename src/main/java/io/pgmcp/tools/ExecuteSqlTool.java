@@ -26,8 +26,8 @@ public final class ExecuteSqlTool implements Tool {
         this.definition = new ToolDefinition("execute_sql", "Run a read-only SQL query",
                 "Runs one read-only SQL query (SELECT, WITH ... SELECT, VALUES, TABLE) in PostgreSQL dialect and returns "
                         + "the rows. The SQL is checked first: one statement only, no writes, no locking, only side-effect-free "
-                        + "functions, and only the schemas, tables and columns the access policy allows (read the schema:// "
-                        + "resource to see them). Name columns explicitly instead of SELECT *. Results are capped by 'limit'. "
+                        + "functions, and only the schemas, tables and columns the access policy allows (search_schema and "
+                        + "describe_table show them). Name columns explicitly instead of SELECT *. Results are capped by 'limit'. "
                         + "On failure the error_message says what to fix.",
                 Schemas.parse("""
                         {"type":"object",

@@ -12,7 +12,8 @@ import io.pgmcp.resilience.RateLimiter;
 
 /**
  * Puts every call of a tool through the request rate limits before the tool runs: one place
- * for all tools. The client is the session, or on HTTP the remote address, as {@code client_identifier}
+ * for all tools the limits apply to (which those are is {@code RateLimitConfig#limitsRequests}; the
+ * composition root wraps only them). The client is the session, or on HTTP the remote address, as {@code client_identifier}
  * says. A refusal is {@code RATE_LIMIT_EXCEEDED} with {@code details {limit_type, limit,
  * remaining, retry_after}}; a call cancelled while it queued is answered with nothing (the session
  * drops the answer of a cancelled request).

@@ -2,8 +2,8 @@ package io.pgmcp.tools;
 
 import io.pgmcp.db.Availability;
 import io.pgmcp.db.Catalog;
+import io.pgmcp.db.Database;
 import io.pgmcp.db.TableInfo;
-import io.pgmcp.llm.SchemaText;
 import io.pgmcp.mcp.JsonRpcException;
 import io.pgmcp.mcp.RequestContext;
 import io.pgmcp.mcp.ResourceContents;
@@ -20,18 +20,24 @@ import java.util.Optional;
 
 /**
  * The two resources: {@code databases://list} and {@code schema://{database}}, both showing
- * only what each database's access policy lets be seen.
+ * only what each database's access policy lets be seen. A schema too large for one resource
+ * is shown as an overview ({@link SchemaOverview}).
  */
 public final class SchemaResources implements ResourceProvider {
     static final String LIST_URI = "databases://list";
     static final String SCHEMA_PREFIX = "schema://";
 
     private final DatabaseRouter router;
-    private final Duration loadTimeout;
+    private final VisibleSchemas schemas;
 
     public SchemaResources(DatabaseRouter router, Duration loadTimeout) {
-        this.router = router;
-        this.loadTimeout = loadTimeout;
+        this(new VisibleSchemas(router, loadTimeout));
+    }
+
+    /** Shares the visible schemas (and their rendering) with the discovery tools. */
+    public SchemaResources(VisibleSchemas schemas) {
+        this.router = schemas.router();
+        this.schemas = schemas;
     }
 
     @Override
@@ -41,7 +47,8 @@ public final class SchemaResources implements ResourceProvider {
                 "The configured databases with their table and view counts", "text/plain"));
         for (String name : router.names()) {
             list.add(new ResourceDefinition(SCHEMA_PREFIX + name, "schema-" + name, "Schema of " + name,
-                    "Tables, columns, types, keys and indexes of database '" + name + "' that the access policy allows", "text/plain"));
+                    "Tables, columns, types, keys and indexes of database '" + name + "' that the access policy allows "
+                            + "(names only when the schema is large)", "text/plain"));
         }
         return list;
     }
@@ -49,7 +56,8 @@ public final class SchemaResources implements ResourceProvider {
     @Override
     public List<ResourceTemplateDefinition> templates() {
         return List.of(new ResourceTemplateDefinition(SCHEMA_PREFIX + "{database}", "schema", "Database schema",
-                "Tables, columns, types, keys and indexes of a database that the access policy allows", "text/plain"));
+                "Tables, columns, types, keys and indexes of a database that the access policy allows "
+                        + "(names only when the schema is large)", "text/plain"));
     }
 
     @Override
@@ -65,36 +73,41 @@ public final class SchemaResources implements ResourceProvider {
         if (resolution.target() == null) {
             return Optional.empty();
         }
-        Catalog catalog = visibleCatalog(resolution.target());
-        return Optional.of(new ResourceContents(uri, "text/plain", SchemaText.render(catalog)));
+        return Optional.of(new ResourceContents(uri, "text/plain", SchemaOverview.text(visibleSchema(resolution.target()))));
     }
 
-    private Catalog visibleCatalog(Target target) throws JsonRpcException {
-        Optional<Catalog> catalog = target.database().catalog();
-        if (catalog.isEmpty()) {
-            try {
-                catalog = Optional.of(target.database().refreshCatalog(loadTimeout));
-            } catch (SQLException e) {
-                throw new JsonRpcException(JsonRpcException.INTERNAL_ERROR, "Database '" + target.name()
-                        + "' is unavailable (" + target.config().displayTarget() + "): its schema could not be loaded");
-            }
+    private VisibleSchemas.VisibleSchema visibleSchema(Target target) throws JsonRpcException {
+        try {
+            return schemas.load(target);
+        } catch (SQLException e) {
+            throw new JsonRpcException(JsonRpcException.INTERNAL_ERROR, "Database '" + target.name()
+                    + "' is unavailable (" + target.config().displayTarget() + "): its schema could not be loaded");
         }
-        return target.policy().visible(catalog.get());
     }
 
+    /**
+     * One line per database: its table and view counts once its schema is loaded; "loading" while the
+     * first load runs and no connection has failed; "unavailable" only after one did.
+     */
     private String databaseList() {
         StringBuilder text = new StringBuilder("Available Databases:\n");
         for (Target target : router.all()) {
             text.append("- ").append(target.name());
             Optional<Catalog> catalog = target.database().catalog();
             if (target.database().health() instanceof Availability.Down down) {
-                String error = down.lastError().message().replaceAll("\\s+", " ");
-                text.append(" (unavailable since ").append(down.since()).append(": ")
-                        .append(error.length() > 200 ? error.substring(0, 200) + "..." : error).append(")\n");
+                text.append(" (unavailable since ").append(down.since()).append(": ").append(brief(down.lastError().message()))
+                        .append(")\n");
                 continue;
             }
             if (catalog.isEmpty()) {
-                text.append(" (unavailable: schema not loaded yet; the database could not be reached)\n");
+                // no connection has failed: the first schema load is still running (or about to run)
+                Optional<Database.CatalogFailure> failure = target.database().lastCatalogFailure();
+                if (failure.isEmpty()) {
+                    text.append(" (loading: its schema is being read; read this resource again in a few seconds)\n");
+                } else {
+                    text.append(" (unavailable: its schema could not be loaded: ").append(brief(failure.get().failure().message()))
+                            .append("; retrying)\n");
+                }
                 continue;
             }
             List<TableInfo> relations = target.policy().visible(catalog.get()).relations();
@@ -102,5 +115,10 @@ public final class SchemaResources implements ResourceProvider {
             text.append(" (").append(relations.size() - views).append(" tables, ").append(views).append(" views)\n");
         }
         return text.toString();
+    }
+
+    private static String brief(String message) {
+        String error = message.replaceAll("\\s+", " ");
+        return error.length() > 200 ? error.substring(0, 200) + "..." : error;
     }
 }

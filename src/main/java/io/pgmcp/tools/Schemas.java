@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** The JSON Schemas the tools declare: inputs per tool, and the one output shape all tools share. */
+/**
+ * The JSON Schemas the tools declare: inputs per tool, the output shape the query tools share, and the
+ * outputs of the schema discovery tools (each also allows the failure body).
+ */
 final class Schemas {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -43,5 +46,51 @@ final class Schemas {
                    "error_message":{"type":"string"},
                    "details":{"type":"object"}},
                  "required":["success"]}""");
+    }
+
+    /** A discovery tool's output: its success members, plus the failure body's. */
+    private static ObjectNode discovery(String properties) {
+        return parse("""
+                {"type":"object",
+                 "properties":{
+                   "success":{"type":"boolean"},
+                   "database":{"type":"string"},
+                   %s,
+                   "error_code":{"type":"string"},
+                   "error_message":{"type":"string"},
+                   "details":{"type":"object"}},
+                 "required":["success"]}""".formatted(properties));
+    }
+
+    static ObjectNode searchOutput() {
+        return discovery("""
+                "total_matches":{"type":"integer"},
+                "tables":{"type":"array","items":{"type":"object","properties":{
+                  "table":{"type":"string"},"kind":{"type":"string"},"rows":{"type":"integer"},"large":{"type":"boolean"},
+                  "comment":{"type":"string"},"columns":{"type":"string"}}}},
+                "truncated":{"type":"boolean"},
+                "note":{"type":"string"}""");
+    }
+
+    static ObjectNode describeOutput() {
+        return discovery("""
+                "table":{"type":"string"},"kind":{"type":"string"},"comment":{"type":"string"},
+                "row_estimate":{"type":"integer"},"large":{"type":"boolean"},
+                "columns":{"type":"array","items":{"type":"object"}},
+                "primary_key":{"type":"array","items":{"type":"string"}},
+                "foreign_keys":{"type":"array","items":{"type":"object"}},
+                "referenced_by":{"type":"array","items":{"type":"object"}},
+                "indexes":{"type":"array","items":{"type":"object"}},
+                "truncated":{"type":"boolean"},
+                "note":{"type":"string"}""");
+    }
+
+    static ObjectNode listOutput() {
+        return discovery("""
+                "total":{"type":"integer"},
+                "tables":{"type":"array","items":{"type":"object","properties":{
+                  "table":{"type":"string"},"kind":{"type":"string"},"rows":{"type":"integer"},"comment":{"type":"string"}}}},
+                "next_cursor":{"type":"string"},
+                "note":{"type":"string"}""");
     }
 }

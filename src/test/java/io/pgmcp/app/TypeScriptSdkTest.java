@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TypeScriptSdkTest {
 
     @RegisterExtension
-    static final PostgresDatabase db = PostgresDatabase.withSql("CREATE TABLE t (id int)");
+    static final PostgresDatabase db = PostgresDatabase.withSql("CREATE TABLE t (id int)",
+            "CREATE TABLE invoice_payments (id int PRIMARY KEY, amount numeric(12,2) NOT NULL, paid_at timestamptz)");
 
     @TempDir
     Path dir;
@@ -112,6 +113,12 @@ class TypeScriptSdkTest {
             JsonNode summary = HttpTestClient.JSON.readTree(out.lines().reduce((a, b) -> b).orElseThrow());
             assertEquals("pg-mcp", summary.get("server").asText());
             assertTrue(summary.get("tools").toString().contains("execute_sql"), summary.toString());
+            assertTrue(summary.get("tools").toString().contains("search_schema"), summary.toString());
+            assertEquals("public.invoice_payments", summary.at("/search/tables/0/table").asText(), summary.toString());
+            assertEquals("[\"id\",\"amount\",\"paid_at\"]",
+                    HttpTestClient.JSON.valueToTree(summary.at("/describe/columns").findValuesAsText("name")).toString());
+            assertEquals("[\"public.invoice_payments\"]", summary.at("/completion/values").toString());
+            assertEquals("TABLE_ACCESS_DENIED", summary.at("/missing/error_code").asText(), summary.toString());
             assertFalse(summary.get("isError").asBoolean(), summary.toString());
             assertEquals("[[42]]", summary.at("/structuredContent/result/rows").toString());
             assertTrue(summary.get("terminated").asBoolean(), "the session was ended with DELETE");

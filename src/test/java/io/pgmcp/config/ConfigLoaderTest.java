@@ -134,7 +134,9 @@ class ConfigLoaderTest {
         assertEquals(20, rate.perClientPerMinute());
         assertEquals(ClientIdentifier.AUTO, rate.clientIdentifier());
         assertEquals(RateLimitStrategy.REJECT, rate.strategy());
-        assertEquals(ObservabilityConfig.defaults(), config.observability());
+        ObservabilityConfig d = ObservabilityConfig.defaults();
+        assertEquals(new ObservabilityConfig(new MetricsConfig(Optional.of(true), d.metrics().host(), d.metrics().port(),
+                d.metrics().path()), d.tracing(), d.logging()), config.observability(), "appendix A sets metrics.enabled: true");
         assertEquals(RetrySettings.defaults(), config.retry());
         assertEquals(AuditStorage.FILE, config.audit().storage());
         assertEquals(100, config.audit().maxSizeMb());
@@ -228,6 +230,34 @@ class ConfigLoaderTest {
         assertEquals(BackoffStrategyType.FIBONACCI, config.retry().openai().backoffStrategy());
         assertEquals(Duration.ofMillis(1), config.retry().openai().initialDelay());
         assertEquals("h:5432/audit", config.audit().database().orElseThrow().displayTarget());
+    }
+
+    @Test
+    void metricsAreServedByDefaultOnlyWithTheHttpTransport() throws ConfigException {
+        ConfigFixture fixture = new ConfigFixture(dir);
+        MetricsConfig unset = fixture.load(ConfigFixture.MINIMAL_DATABASE).config().observability().metrics();
+        assertEquals(Optional.empty(), unset.enabled());
+        assertFalse(unset.enabledFor(Transport.STDIO), "one process per desktop client must not each bind 9090");
+        assertTrue(unset.enabledFor(Transport.HTTP));
+
+        MetricsConfig on = fixture.load(ConfigFixture.MINIMAL_DATABASE + "observability: {metrics: {enabled: true}}\n")
+                .config().observability().metrics();
+        assertTrue(on.enabledFor(Transport.STDIO));
+        MetricsConfig off = fixture.load(ConfigFixture.MINIMAL_DATABASE + "observability: {metrics: {enabled: false}}\n")
+                .config().observability().metrics();
+        assertFalse(off.enabledFor(Transport.HTTP));
+    }
+
+    @Test
+    void requestLimitsCoverStdioSqlOnlyWhenAsked() throws ConfigException {
+        RateLimitConfig defaults = RateLimitConfig.defaults();
+        assertFalse(defaults.limitsRequests(Transport.STDIO, false), "stdio execute_sql is not request-limited by default");
+        assertTrue(defaults.limitsRequests(Transport.STDIO, true), "query pays for an LLM: always limited");
+        assertTrue(defaults.limitsRequests(Transport.HTTP, false), "every HTTP call is limited");
+
+        RateLimitConfig all = new ConfigFixture(dir).load(ConfigFixture.MINIMAL_DATABASE + "rate_limit: {stdio_all_tools: true}\n")
+                .config().rateLimit();
+        assertTrue(all.limitsRequests(Transport.STDIO, false));
     }
 
     @Test

@@ -110,16 +110,58 @@ class EnvironmentConfigTest {
     @Test
     void rejectsUnknownPgMcpVariables() {
         Map<String, String> env = new HashMap<>(Map.of("PG_MCP_DATABASE_URL", "postgresql://h/d",
-                "PG_MCP_RATE_LIMIT_ENABLED", "false", "PG_MCP_SERVER_MAX_ROWS", "5"));
+                "PG_MCP_AUDIT_ENABLED", "false", "PG_MCP_SERVER_MAX_ROWS", "5"));
         env.put("PG_MCP_CONFIG", "");
         env.put("PG_MCP_TEST_URL", "postgresql://x/y");
         env.put("PGHOST", "ignored");
+        // the launchers pass it to the JVM: an environment-only configuration must not refuse it
+        env.put("PG_MCP_JAVA_OPTS", "-Xmx256m");
 
         List<String> errors = errors(env);
 
         assertEquals(2, errors.size(), errors.toString());
-        assertTrue(errors.get(0).startsWith("PG_MCP_RATE_LIMIT_ENABLED: unknown environment variable"), errors.get(0));
+        assertTrue(errors.get(0).startsWith("PG_MCP_AUDIT_ENABLED: unknown environment variable"), errors.get(0));
         assertEquals("PG_MCP_SERVER_MAX_ROWS (server.max_rows): unknown key", errors.get(1));
+    }
+
+    @Test
+    void readsRateLimitVariables() throws ConfigException {
+        PgMcpConfig config = load(Map.of(
+                "PG_MCP_DATABASE_URL", "postgresql://h/d",
+                "PG_MCP_RATE_LIMIT_PER_CLIENT_PER_MINUTE", "120",
+                "PG_MCP_RATE_LIMIT_REQUESTS_PER_HOUR", "5000",
+                "PG_MCP_RATE_LIMIT_TOKENS_PER_MINUTE", "2000",
+                "PG_MCP_RATE_LIMIT_STRATEGY", "queue",
+                "PG_MCP_RATE_LIMIT_STDIO_ALL_TOOLS", "true"));
+
+        RateLimitConfig limits = config.rateLimit();
+        assertEquals(120, limits.perClientPerMinute());
+        assertEquals(5000, limits.requestsPerHour());
+        assertEquals(2000, limits.tokensPerMinute());
+        assertEquals(RateLimitStrategy.QUEUE, limits.strategy());
+        assertTrue(limits.stdioAllTools());
+        assertEquals(RateLimitConfig.defaults().requestsPerMinute(), limits.requestsPerMinute());
+        assertFalse(load(Map.of("PG_MCP_DATABASE_URL", "postgresql://h/d", "PG_MCP_RATE_LIMIT_ENABLED", "false"))
+                .rateLimit().enabled());
+    }
+
+    @Test
+    void namesTheRateLimitVariableInErrors() {
+        assertEquals(List.of("PG_MCP_RATE_LIMIT_PER_CLIENT (rate_limit.per_client): unknown key",
+                        "PG_MCP_RATE_LIMIT_PER_CLIENT_PER_MINUTE (rate_limit.per_client_per_minute): 0 is below the minimum 1"),
+                errors(Map.of("PG_MCP_DATABASE_URL", "postgresql://h/d", "PG_MCP_RATE_LIMIT_PER_CLIENT_PER_MINUTE", "0",
+                        "PG_MCP_RATE_LIMIT_PER_CLIENT", "5")).stream().sorted().toList());
+    }
+
+    @Test
+    void readsMetricsVariables() throws ConfigException {
+        PgMcpConfig config = load(Map.of("PG_MCP_DATABASE_URL", "postgresql://h/d", "PG_MCP_METRICS_ENABLED", "true",
+                "PG_MCP_METRICS_PORT", "9464"));
+
+        assertEquals(Optional.of(true), config.observability().metrics().enabled());
+        assertTrue(config.observability().metrics().enabledFor(Transport.STDIO));
+        assertEquals(9464, config.observability().metrics().port());
+        assertEquals(Optional.empty(), load(Map.of("PG_MCP_DATABASE_URL", "postgresql://h/d")).observability().metrics().enabled());
     }
 
     @Test

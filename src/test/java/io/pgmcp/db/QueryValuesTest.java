@@ -20,6 +20,9 @@ class QueryValuesTest {
             CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
             CREATE SCHEMA other;
             CREATE TYPE other.status AS ENUM ('open', 'closed');
+            CREATE TABLE counters (a serial, b bigserial, c smallserial, d int GENERATED ALWAYS AS IDENTITY, e int4);
+            SELECT setval('counters_a_seq', 40), setval('counters_b_seq', 9000000000);
+            INSERT INTO counters (e) VALUES (7);
             """);
 
     private static Database database;
@@ -164,6 +167,14 @@ class QueryValuesTest {
         List<String> result = value("ARRAY['open', 'closed']::other.status[]");
         assertEquals("[\"open\",\"closed\"]", result.get(0), "column type " + result.get(1));
         assertEquals(List.of("\"open\"", "\"other\".\"status\""), value("'open'::other.status"));
+    }
+
+    @Test
+    void serialColumnsAreNumbersOfTheirRealType() throws Exception {
+        // pgjdbc's getColumnTypeName says "serial", "bigserial" and "smallserial" for these columns
+        ResultTable table = query("SELECT a, b, c, d, e, a + 1 AS next_a FROM counters");
+        assertEquals(List.of("int4", "int8", "int2", "int4", "int4", "int4"), table.columnTypes());
+        assertEquals("[[41,9000000001,1,1,7,42]]", json(table.rows()));
     }
 
     @Test

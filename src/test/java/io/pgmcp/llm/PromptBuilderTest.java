@@ -57,10 +57,4 @@ class PromptBuilderTest {
         assertTrue(schema.contains("### public.payments"), "a table referencing it");
         assertTrue(schema.indexOf("### public.invoices") < schema.indexOf("### public.table_0"), "relevant tables come first");
     }
-
-    @Test
-    void wordsMatchPluralsAndSnakeCase() {
-        assertTrue(PromptBuilder.words("order_items").containsAll(Set.of("order", "items", "item")));
-        assertTrue(PromptBuilder.words("Which categories?").contains("category"));
-    }
 }

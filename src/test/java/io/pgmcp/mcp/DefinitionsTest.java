@@ -99,8 +99,8 @@ class DefinitionsTest {
 
     @Test
     void valueRecordsRejectMissingRequiredFields() {
-        assertThrows(IllegalArgumentException.class, () -> new ServerInfo(" ", "1", null));
-        assertThrows(IllegalArgumentException.class, () -> new ServerInfo("pg-mcp", null, null));
+        assertThrows(IllegalArgumentException.class, () -> new ServerInfo(" ", "1", (String) null));
+        assertThrows(IllegalArgumentException.class, () -> new ServerInfo("pg-mcp", null, (String) null));
         assertThrows(IllegalArgumentException.class, () -> new ToolResult(null, false));
         assertThrows(IllegalArgumentException.class, () -> new ResourceDefinition("", "n", null, null, null));
         assertThrows(IllegalArgumentException.class, () -> new ResourceDefinition("a://b", null, null, null, null));

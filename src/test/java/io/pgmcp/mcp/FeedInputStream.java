@@ -8,7 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /** An input stream a test feeds chunk by chunk; {@link #end()} makes it reach end of input. */
-final class FeedInputStream extends InputStream {
+public final class FeedInputStream extends InputStream {
 
     private static final byte[] END = new byte[0];
 
@@ -18,7 +18,7 @@ final class FeedInputStream extends InputStream {
     private int position;
     private boolean ended;
 
-    void feed(String text) {
+    public void feed(String text) {
         feed(text.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -26,7 +26,7 @@ final class FeedInputStream extends InputStream {
         chunks.add(bytes.clone());
     }
 
-    void end() {
+    public void end() {
         chunks.add(END);
     }
 

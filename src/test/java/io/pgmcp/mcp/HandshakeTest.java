@@ -40,16 +40,31 @@ class HandshakeTest {
     void initializeResultHasCapabilitiesServerInfoAndInstructions() {
         try (TestClient client = new TestClient(new Registry())) {
             JsonNode result = result(client.initialize());
-            assertEquals(json("{\"tools\":{\"listChanged\":false},\"resources\":{},\"logging\":{}}"), result.get("capabilities"));
+            assertEquals(json("{\"tools\":{\"listChanged\":false},\"resources\":{},\"completions\":{},\"logging\":{}}"), result.get("capabilities"));
             assertEquals(json("{\"name\":\"pg-mcp\",\"version\":\"1.2.3\"}"), result.get("serverInfo"));
             assertEquals("Use execute_sql for SQL.", result.get("instructions").asText());
         }
     }
 
     @Test
+    void instructionsAreAskedForAtEachInitialize() {
+        var said = new java.util.concurrent.atomic.AtomicInteger();
+        ServerInfo server = new ServerInfo("pg-mcp", "1", () -> "call " + said.incrementAndGet());
+        for (int session = 1; session <= 2; session++) {
+            var queue = new java.util.concurrent.LinkedBlockingQueue<String>();
+            var mcp = new McpSession(server, new Registry(), McpSession.genericToolErrorMapper(), queue::add, "s" + session);
+            try (TestClient client = new TestClient(mcp::handle, queue)) {
+                assertEquals("call " + session, result(client.initialize()).get("instructions").asText());
+            } finally {
+                mcp.close(TestClient.TIMEOUT);
+            }
+        }
+    }
+
+    @Test
     void instructionsAreOmittedWhenAbsent() {
         var queue = new java.util.concurrent.LinkedBlockingQueue<String>();
-        var session = new McpSession(new ServerInfo("pg-mcp", "1", null), new Registry(),
+        var session = new McpSession(new ServerInfo("pg-mcp", "1", (String) null), new Registry(),
                 McpSession.genericToolErrorMapper(), queue::add, "s");
         try (TestClient client = new TestClient(session::handle, queue)) {
             JsonNode result = result(client.initialize());

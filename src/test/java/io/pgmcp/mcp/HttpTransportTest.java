@@ -374,7 +374,7 @@ class HttpTransportTest {
     @Test
     void rateLimitHeadersFollowTheClientsBudget() throws Exception {
         RateLimitConfig config = new RateLimitConfig(true, 100, 1000, 2, ClientIdentifier.SESSION, 100_000, 1_000_000,
-                RateLimitStrategy.REJECT, Duration.ZERO, true);
+                RateLimitStrategy.REJECT, Duration.ZERO, true, false);
         FakeTicker ticker = new FakeTicker();
         RateLimiter limiter = new RateLimiter(config, ticker);
         registry.add(new TestTool("limited", (arguments, context) -> {

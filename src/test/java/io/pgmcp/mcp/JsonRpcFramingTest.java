@@ -248,7 +248,7 @@ class JsonRpcFramingTest {
                 }))
                 .add(provider);
         var queue = new java.util.concurrent.LinkedBlockingQueue<String>();
-        var session = new McpSession(new ServerInfo("pg-mcp", "1", null), registry,
+        var session = new McpSession(new ServerInfo("pg-mcp", "1", (String) null), registry,
                 McpSession.genericToolErrorMapper(), queue::add, "s");
         try (TestClient client = new TestClient(session::handle, queue)) {
             client.initialize("2025-03-26");

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Collects what a transport writes, line by line, and checks that every flush ends on a line
  * boundary. Can be told to fail, like a pipe whose reader went away.
  */
-final class LineOutputStream extends OutputStream {
+public final class LineOutputStream extends OutputStream {
 
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
@@ -22,7 +22,7 @@ final class LineOutputStream extends OutputStream {
     private final AtomicInteger concurrentWriters = new AtomicInteger();
     private final AtomicBoolean overlapped = new AtomicBoolean();
 
-    BlockingQueue<String> lines() {
+    public BlockingQueue<String> lines() {
         return lines;
     }
 

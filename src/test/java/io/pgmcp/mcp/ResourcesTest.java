@@ -5,6 +5,7 @@ import static io.pgmcp.mcp.TestClient.json;
 import static io.pgmcp.mcp.TestClient.result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
@@ -45,11 +46,52 @@ class ResourcesTest {
     void resourcesListSpansProvidersInOrder() {
         try (TestClient client = new TestClient(registry())) {
             client.initialize();
-            JsonNode resources = result(client.call("resources/list", "{\"cursor\":\"x\"}")).get("resources");
+            JsonNode resources = result(client.call("resources/list", "{}")).get("resources");
             assertEquals(2, resources.size());
             assertEquals(json("{\"uri\":\"databases://list\",\"name\":\"databases\",\"title\":\"Databases\","
                     + "\"description\":\"All databases\",\"mimeType\":\"text/plain\"}"), resources.get(0));
             assertEquals(json("{\"uri\":\"other://one\",\"name\":\"one\"}"), resources.get(1));
+        }
+    }
+
+    @Test
+    void resourcesListIsPagedWithAnOpaqueCursor() {
+        List<ResourceDefinition> five = java.util.stream.IntStream.range(0, 5)
+                .mapToObj(i -> new ResourceDefinition("r://" + i, "r" + i, null, null, null)).toList();
+        Registry small = new Registry(2).add(new FixedProvider(five.subList(0, 3), List.of(), Map.of()))
+                .add(new FixedProvider(five.subList(3, 5), List.of(), Map.of()));
+        try (TestClient client = new TestClient(small)) {
+            client.initialize();
+            List<String> uris = new java.util.ArrayList<>();
+            JsonNode page = result(client.call("resources/list", null));
+            int pages = 1;
+            while (true) {
+                page.get("resources").forEach(r -> uris.add(r.get("uri").asText()));
+                assertTrue(page.get("resources").size() <= 2, page::toString);
+                if (!page.has("nextCursor")) {
+                    break;
+                }
+                page = result(client.call("resources/list", "{\"cursor\":\"" + page.get("nextCursor").asText() + "\"}"));
+                pages++;
+            }
+            assertEquals(List.of("r://0", "r://1", "r://2", "r://3", "r://4"), uris);
+            assertEquals(3, pages);
+        }
+    }
+
+    @Test
+    void aCursorTheServerDidNotIssueIs32602() {
+        try (TestClient client = new TestClient(new Registry(1).add(new FixedProvider(List.of(
+                new ResourceDefinition("r://0", "r0", null, null, null), new ResourceDefinition("r://1", "r1", null, null, null)),
+                List.of(), Map.of())))) {
+            client.initialize();
+            String cursor = result(client.call("resources/list", "{}")).get("nextCursor").asText();
+            assertEquals("r://1", result(client.call("resources/list", "{\"cursor\":\"" + cursor + "\"}")).at("/resources/0/uri").asText());
+            String elsewhere = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("tools/list:1".getBytes());
+            String beyond = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("resources/list:9".getBytes());
+            for (String bad : List.of("\"x\"", "\"\"", "5", "\"" + elsewhere + "\"", "\"" + beyond + "\"", "\"!!\"")) {
+                assertError(client.call("resources/list", "{\"cursor\":" + bad + "}"), -32602);
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgmcp.config.MetricsConfig;
+import io.pgmcp.config.Transport;
 import io.pgmcp.mcp.Tool;
 import io.pgmcp.mcp.ToolDefinition;
 import io.pgmcp.mcp.ToolResult;
@@ -29,6 +30,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -295,8 +297,50 @@ class MetricsServerTest {
     @Test
     void disabledMetricsServeNothing() {
         Metrics metrics = new Metrics("dev", List.of());
-        try (MetricsServer server = MetricsServer.start(new MetricsConfig(false, "127.0.0.1", 9090, "/metrics"), metrics.registry())) {
+        try (MetricsServer server = MetricsServer.start(new MetricsConfig(Optional.of(false), "127.0.0.1", 9090, "/metrics"),
+                Transport.HTTP, metrics.registry())) {
             assertTrue(server.port().isEmpty());
+        }
+    }
+
+    @Test
+    void stdioServesNoMetricsByDefaultAndLogsWhereItBindsWhenEnabled() throws Exception {
+        Metrics metrics = new Metrics("dev", List.of());
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        List<LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Logger julLogger = Logger.getLogger(MetricsServer.class.getName());
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        julLogger.addHandler(handler);
+        try {
+            MetricsConfig unset = new MetricsConfig(Optional.empty(), "127.0.0.1", port, "/metrics");
+            try (MetricsServer server = MetricsServer.start(unset, Transport.STDIO, metrics.registry())) {
+                assertTrue(server.port().isEmpty(), "stdio binds no port unless told to");
+            }
+            try (MetricsServer server = MetricsServer.start(new MetricsConfig(Optional.of(true), "127.0.0.1", port, "/metrics"),
+                    Transport.STDIO, metrics.registry())) {
+                assertEquals(Optional.of(port), server.port());
+                String where = "http://127.0.0.1:" + port + "/metrics";
+                assertTrue(records.stream().anyMatch(r -> java.text.MessageFormat.format(r.getMessage(), r.getParameters())
+                        .contains(where)), "the log says where the endpoint bound");
+            }
+        } finally {
+            julLogger.removeHandler(handler);
         }
     }
 

@@ -236,7 +236,7 @@ class QuestionPipelineTest {
     void theTokenBudgetIsCheckedBeforeTheLlmIsCalled() throws Exception {
         RateLimitConfig d = RateLimitConfig.defaults();
         RateLimitConfig tight = new RateLimitConfig(true, d.requestsPerMinute(), d.requestsPerHour(), d.perClientPerMinute(),
-                d.clientIdentifier(), 50, d.tokensPerHour(), RateLimitStrategy.REJECT, d.maxQueueWait(), d.includeHeaders());
+                d.clientIdentifier(), 50, d.tokensPerHour(), RateLimitStrategy.REJECT, d.maxQueueWait(), d.includeHeaders(), false);
         try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub, Duration.ofSeconds(5)))) {
             stub.replyJson(GOOD).replyJson(GOOD);
             QuestionPipeline limited = questions(llm, new RateLimiter(tight, new FakeTicker()));

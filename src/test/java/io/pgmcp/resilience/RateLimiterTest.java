@@ -25,7 +25,7 @@ class RateLimiterTest {
 
     static RateLimitConfig config(int perMinute, int perHour, int perClient, long tokensPerMinute, long tokensPerHour) {
         return new RateLimitConfig(true, perMinute, perHour, perClient, ClientIdentifier.AUTO, tokensPerMinute,
-                tokensPerHour, RateLimitStrategy.REJECT, Duration.ofSeconds(30), true);
+                tokensPerHour, RateLimitStrategy.REJECT, Duration.ofSeconds(30), true, false);
     }
 
     private RateLimiter limiter(int perMinute, int perHour, int perClient) {
@@ -154,7 +154,7 @@ class RateLimiterTest {
     @Test
     void aDisabledLimiterAdmitsEverythingAndReportsNoStatus() {
         RateLimiter limiter = new RateLimiter(new RateLimitConfig(false, 1, 1, 1, ClientIdentifier.AUTO, 1, 1,
-                RateLimitStrategy.QUEUE, Duration.ofSeconds(30), true), ticker);
+                RateLimitStrategy.QUEUE, Duration.ofSeconds(30), true, false), ticker);
         for (int i = 0; i < 1000; i++) {
             granted(limiter.acquireRequest("c" + i % 3, Cancellation.NONE));
             granted(limiter.acquireTokens(1_000_000, Cancellation.NONE));
@@ -243,7 +243,7 @@ class RateLimiterTest {
     void theClientKeyFollowsClientIdentifier() {
         for (ClientIdentifier mode : ClientIdentifier.values()) {
             RateLimiter limiter = new RateLimiter(new RateLimitConfig(true, 1, 1, 1, mode, 1, 1, RateLimitStrategy.REJECT,
-                    Duration.ofSeconds(30), true), ticker);
+                    Duration.ofSeconds(30), true, false), ticker);
             String http = limiter.clientKey("s1", "10.0.0.7");
             assertEquals(mode == ClientIdentifier.SESSION ? "session:s1" : "ip:10.0.0.7", http, mode.name());
             assertEquals("session:s1", limiter.clientKey("s1", null), mode.name());

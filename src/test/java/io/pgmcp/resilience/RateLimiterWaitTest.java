@@ -44,7 +44,7 @@ class RateLimiterWaitTest {
     private RateLimiter limiter(RateLimitStrategy strategy, int perMinute, int perClient, long tokensPerMinute,
             Duration maxWait) {
         return new RateLimiter(new RateLimitConfig(true, perMinute, 1000, perClient, ClientIdentifier.AUTO,
-                tokensPerMinute, 1_000_000, strategy, maxWait, true), ticker);
+                tokensPerMinute, 1_000_000, strategy, maxWait, true, false), ticker);
     }
 
     private Future<Admission> inThread(Callable<Admission> call) {
@@ -162,7 +162,7 @@ class RateLimiterWaitTest {
     @Test
     void aCancelledWaiterLeavesAtOnceAndConsumesNothing() throws Exception {
         RateLimiter limiter = new RateLimiter(new RateLimitConfig(true, 1, 3, 100, ClientIdentifier.AUTO, 1000,
-                1_000_000, RateLimitStrategy.QUEUE, Duration.ofMinutes(10), true), ticker);
+                1_000_000, RateLimitStrategy.QUEUE, Duration.ofMinutes(10), true, false), ticker);
         assertInstanceOf(Admission.Granted.class, limiter.acquireRequest("a", Cancellation.NONE));
         ManualCancellation cancellation = new ManualCancellation();
         Future<Admission> cancelled = inThread(() -> limiter.acquireRequest("b", cancellation));
@@ -253,7 +253,7 @@ class RateLimiterWaitTest {
     @Test
     void onTheRealClockAWaiterWakesItselfWhenMaxQueueWaitRunsOut() throws Exception {
         RateLimiter limiter = new RateLimiter(new RateLimitConfig(true, 100, 1000, 100, ClientIdentifier.AUTO, 10,
-                1000, RateLimitStrategy.QUEUE, Duration.ofMillis(20), true), Ticker.system());
+                1000, RateLimitStrategy.QUEUE, Duration.ofMillis(20), true, false), Ticker.system());
         assertInstanceOf(Admission.Granted.class, limiter.acquireTokens(10, Cancellation.NONE));
         Admission.Refused refused = assertInstanceOf(Admission.Refused.class,
                 outcome(inThread(() -> limiter.acquireTokens(1, Cancellation.NONE))));

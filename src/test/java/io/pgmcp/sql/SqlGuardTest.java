@@ -128,13 +128,14 @@ class SqlGuardTest {
         "SELECT lo_import('/etc/passwd')", "SELECT txid_current()", "SELECT pg_notify('a', 'b')", "SELECT query_to_xml('select 1', true, false, '')",
         "SELECT id FROM users FOR UPDATE", "SELECT id INTO t FROM users", "WITH d AS (DELETE FROM orders RETURNING id) SELECT id FROM d",
         "SELECT 1; SELECT 2", "DELETE FROM orders", "SELECT $1", "SELECT id FROM users WHERE id = 1 /* unterminated",
-        "SELECT int4(id) FROM users", "SELECT null::users", "SELECT id FROM orders o WINDOW w AS (ORDER BY pg_sleep(1))",
+        "SELECT int4pl(id, 1) FROM users", "SELECT null::users", "SELECT id FROM orders o WINDOW w AS (ORDER BY pg_sleep(1))",
         "SELECT id FROM orders TABLESAMPLE SYSTEM (10) REPEATABLE (pg_advisory_lock(1))", "SELECT id FROM orders LIMIT pg_sleep(1)::int",
         "SELECT count(*) FILTER (WHERE pg_sleep(1) IS NULL) FROM orders", "SELECT id FROM orders GROUP BY GROUPING SETS ((pg_sleep(1)))",
         "SELECT id FROM orders ORDER BY pg_sleep(1)", "SELECT id FROM orders o JOIN LATERAL pg_sleep(1) s ON true",
         "SELECT (SELECT pg_sleep(1)) FROM orders", "SELECT id FROM orders WHERE id IN (SELECT txid_current())",
         "SELECT lag(id, pg_sleep(1)::int) OVER () FROM orders", "SELECT \"array\"(id) FROM orders", "SELECT array(id) FROM orders",
-        "SELECT ARRAY(SELECT pg_sleep(1))", "SELECT 'x'::\"Text\"", "SELECT \"LOWER\"(name) FROM users", "SELECT id::\"INTEGER\" FROM orders", "SELECT id FROM orders HAVING max(pg_sleep(1)::text) IS NULL"})
+        "SELECT ARRAY(SELECT pg_sleep(1))", "SELECT 'x'::\"Text\"", "SELECT \"LOWER\"(name) FROM users", "SELECT id::\"INTEGER\" FROM orders", "SELECT id FROM orders HAVING max(pg_sleep(1)::text) IS NULL",
+        "SELECT lower(name)(ssn) FROM users", "SELECT lower(name USING ssn) FROM users", "SELECT count(UNIQUE name) FROM users"})
     void unsafeSqlIsRefused(String sql) {
         assertEquals(Verdict.Reason.UNSAFE_SQL, denied(sql).reason(), sql);
     }

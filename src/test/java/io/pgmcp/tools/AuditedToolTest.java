@@ -61,7 +61,7 @@ class AuditedToolTest {
         AuditLog audit = new AuditLog(new StreamSink(out, "test"), Optional.empty());
         RateLimitConfig d = RateLimitConfig.defaults();
         RateLimiter limiter = new RateLimiter(new RateLimitConfig(true, 100, 1000, 3, d.clientIdentifier(), d.tokensPerMinute(),
-                d.tokensPerHour(), RateLimitStrategy.REJECT, d.maxQueueWait(), d.includeHeaders()), new FakeTicker());
+                d.tokensPerHour(), RateLimitStrategy.REJECT, d.maxQueueWait(), d.includeHeaders(), false), new FakeTicker());
         Tool tool = new AuditedTool(new RateLimitedTool(new ScriptedTool(List.of(
                 json("{\"success\":true,\"database\":\"main\",\"result\":{\"columns\":[],\"column_types\":[],\"rows\":[[1]],\"row_count\":1,\"truncated\":false}}"),
                 json("{\"success\":false,\"error_code\":\"COLUMN_ACCESS_DENIED\",\"error_message\":\"Column(s) users.ssn may not be read\"}"),

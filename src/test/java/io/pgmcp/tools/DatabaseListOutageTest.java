@@ -1,6 +1,8 @@
 package io.pgmcp.tools;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,6 +26,7 @@ import io.pgmcp.resilience.Ticker;
 import io.pgmcp.testing.FaultProxy;
 import io.pgmcp.testing.PostgresDatabase;
 import java.time.Clock;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -83,6 +86,63 @@ class DatabaseListOutageTest {
             } finally {
                 flaky.database().close();
                 steady.database().close();
+            }
+        }
+    }
+
+    @Test
+    void listsAReachableDatabaseAsLoadingWhileItsSchemaLoads() throws Exception {
+        FakeTicker ticker = new FakeTicker();
+        try (FaultProxy proxy = FaultProxy.to(db.get())) {
+            Target slow = target("slow", proxy.postgresUrl(db.get()), ticker);
+            try {
+                SchemaResources resources = new SchemaResources(new DatabaseRouter(List.of(slow)), Duration.ofSeconds(30));
+                assertEquals("Available Databases:\n- slow (loading: its schema is being read; read this resource again in a few"
+                        + " seconds)\n", list(resources), "before the first load starts");
+
+                proxy.latency(Duration.ofMillis(50)); // each of the load's many round trips now takes 100 ms
+                Thread load = Thread.ofVirtual().start(() -> {
+                    try {
+                        slow.database().refreshCatalog(Duration.ofSeconds(30));
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                Thread.sleep(100);
+                String during = list(resources);
+                assertTrue(load.isAlive(), "the load is still running");
+                assertTrue(during.contains("- slow (loading: "), during);
+                assertFalse(during.contains("unavailable"), during);
+
+                load.join(Duration.ofSeconds(30));
+                assertEquals("Available Databases:\n- slow (2 tables, 1 views)\n", list(resources));
+            } finally {
+                slow.database().close();
+            }
+        }
+    }
+
+    @Test
+    void listsADatabaseAsUnavailableOnlyAfterItsConnectionFailed() throws Exception {
+        FakeTicker ticker = new FakeTicker();
+        try (FaultProxy proxy = FaultProxy.to(db.get())) {
+            proxy.refuse(true);
+            Target unreachable = target("unreachable", proxy.postgresUrl(db.get()), ticker);
+            Target rejected = target("rejected", db.get().postgresUrl("no_such_login_role", "wrong"), ticker);
+            try {
+                SchemaResources resources = new SchemaResources(new DatabaseRouter(List.of(unreachable, rejected)),
+                        Duration.ofSeconds(5));
+                assertThrows(SQLException.class, () -> unreachable.database().refreshCatalog(Duration.ofSeconds(5)));
+                assertThrows(SQLException.class, () -> rejected.database().refreshCatalog(Duration.ofSeconds(5)));
+
+                String list = list(resources);
+                assertTrue(list.contains("- unreachable (unavailable since 2026-09-10T11:12:13Z: "), list);
+                assertTrue(list.contains("- rejected (unavailable: its schema could not be loaded: "), list);
+                assertTrue(list.contains("no_such_login_role"), "the login failure says why: " + list);
+                assertFalse(list.contains("loading"), list);
+            } finally {
+                unreachable.database().close();
+                rejected.database().close();
             }
         }
     }

@@ -42,7 +42,7 @@ class RateLimitedToolTest {
     void aClientOverItsLimitIsToldHowLongToWaitAndTheToolDoesNotRun() throws Exception {
         RateLimitConfig d = RateLimitConfig.defaults();
         RateLimitConfig config = new RateLimitConfig(true, 100, 1000, 2, d.clientIdentifier(), d.tokensPerMinute(), d.tokensPerHour(),
-                RateLimitStrategy.REJECT, d.maxQueueWait(), d.includeHeaders());
+                RateLimitStrategy.REJECT, d.maxQueueWait(), d.includeHeaders(), false);
         FakeTicker ticker = new FakeTicker();
         CountingTool tool = new CountingTool();
         RateLimitedTool limited = new RateLimitedTool(tool, new RateLimiter(config, ticker));
@@ -69,7 +69,7 @@ class RateLimitedToolTest {
         ObjectNode args = JsonNodeFactory.instance.objectNode();
         for (ClientIdentifier identifier : ClientIdentifier.values()) {
             RateLimitConfig config = new RateLimitConfig(true, 100, 1000, 1, identifier, d.tokensPerMinute(), d.tokensPerHour(),
-                    RateLimitStrategy.REJECT, d.maxQueueWait(), d.includeHeaders());
+                    RateLimitStrategy.REJECT, d.maxQueueWait(), d.includeHeaders(), false);
             RateLimitedTool limited = new RateLimitedTool(new CountingTool(), new RateLimiter(config, new FakeTicker()));
             assertFalse(limited.call(args, new TestContext("s1", Optional.of("10.0.0.7"), Optional.empty())).isError());
             boolean sameAddressOtherSession = limited.call(args, new TestContext("s2", Optional.of("10.0.0.7"), Optional.empty())).isError();

@@ -1,0 +1,96 @@
+package io.pgmcp.sql;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Where the statement has to be spelled differently for JSQLParser to read it as PostgreSQL does.
+ *
+ * <p>{@code TABLE name} at the start of a query is PostgreSQL's shorthand for {@code SELECT * FROM
+ * name}; it is written out in both the executable text and the skeleton, so that what runs is what
+ * was analysed (including the {@code SELECT *} rules and their rewrite).
+ *
+ * <p>Built-in binary operators that JSQLParser cannot read, or splits in two ({@code @?}, {@code ^@},
+ * {@code #-}, {@code ~~}, ...), and the {@code OPERATOR(pg_catalog.op)} form of any built-in binary
+ * operator are {@link #PLACEHOLDER} in the skeleton only: one binary operator in place of another,
+ * with the same operands, which the analysis checks like any other. The executable text keeps the
+ * operator as written, and a rewrite puts it back ({@link LexedStatement#operatorText}). Operators
+ * of other schemas ({@code OPERATOR(public.+)}) and names that are no built-in operator are left as
+ * they are, so JSQLParser fails on them and the query is refused: a user-defined operator can run any
+ * function. Stateless.
+ */
+final class ParserSpelling {
+    /** The binary operator the skeleton uses for an operator JSQLParser cannot read. */
+    static final String PLACEHOLDER = "|";
+
+    /**
+     * PostgreSQL 15's binary operators in {@code pg_catalog} that JSQLParser 5.4 does not read as one
+     * operator (ParserSpellingTest checks this against JSQLParser, FunctionCatalogTest against the real catalog).
+     */
+    static final Set<String> HIDDEN_OPERATORS = Set.of("!~~", "!~~*", "#", "##", "#-", "&<", "&<|", "&>", "*<", "*<=",
+            "*<>", "*=", "*>", "*>=", "-|-", "<<=", "<<|", "<^", ">>=", ">^", "?#", "?-", "?-|", "?||", "@?", "@@@", "^@",
+            "|&>", "|>>", "~<=~", "~<~", "~=", "~>=~", "~>~", "~~", "~~*");
+
+    /** Every binary operator name in PostgreSQL 15's {@code pg_catalog}: what {@code OPERATOR(pg_catalog.op)} may name. */
+    static final Set<String> BUILTIN_BINARY_OPERATORS = Set.of("!~", "!~*", "!~~", "!~~*", "#", "##", "#-", "#>", "#>>",
+            "%", "&", "&&", "&<", "&<|", "&>", "*", "*<", "*<=", "*<>", "*=", "*>", "*>=", "+", "-", "->", "->>", "-|-",
+            "/", "<", "<->", "<<", "<<=", "<<|", "<=", "<>", "<@", "<^", "=", ">", ">=", ">>", ">>=", ">^", "?", "?#",
+            "?&", "?-", "?-|", "?|", "?||", "@>", "@?", "@@", "@@@", "^", "^@", "|", "|&>", "|>>", "||", "~", "~*",
+            "~<=~", "~<~", "~=", "~>=~", "~>~", "~~", "~~*");
+
+    private ParserSpelling() {
+    }
+
+    /** True when {@code code[i]} is {@code TABLE} opening a query ({@code TABLE name}, {@code (TABLE name)}, {@code UNION TABLE name}). */
+    static boolean isTableQuery(List<Token> code, int i) {
+        Token t = code.get(i);
+        if (!t.isWord("table") || i + 1 >= code.size()) {
+            return false;
+        }
+        TokenKind next = code.get(i + 1).kind();
+        if (next != TokenKind.IDENTIFIER && next != TokenKind.QUOTED_IDENTIFIER) {
+            return false;
+        }
+        if (i == 0) {
+            return true;
+        }
+        Token before = code.get(i - 1);
+        if (before.isPunctuation("(") || before.isPunctuation(")")) {
+            return true; // (TABLE x) is a subquery; after ")" only WITH ... AS (...) TABLE x is PostgreSQL
+        }
+        if (isSetOperation(before)) {
+            return true;
+        }
+        return (before.isWord("all") || before.isWord("distinct")) && i >= 2 && isSetOperation(code.get(i - 2));
+    }
+
+    private static boolean isSetOperation(Token t) {
+        return t.isWord("union") || t.isWord("intersect") || t.isWord("except");
+    }
+
+    /**
+     * The number of tokens of {@code OPERATOR(op)} or {@code OPERATOR(pg_catalog.op)} starting at
+     * {@code code[i]} naming a built-in binary operator, else 0.
+     */
+    static int operatorCallLength(List<Token> code, int i) {
+        if (!code.get(i).isWord("operator") || i + 3 >= code.size() || !code.get(i + 1).isPunctuation("(")) {
+            return 0;
+        }
+        int op = i + 2;
+        if (isPgCatalog(code.get(op)) && i + 5 < code.size() && code.get(op + 1).isPunctuation(".")) {
+            op += 2;
+        }
+        Token operator = code.get(op);
+        boolean builtin = operator.kind() == TokenKind.OPERATOR && BUILTIN_BINARY_OPERATORS.contains(operator.text());
+        return builtin && code.get(op + 1).isPunctuation(")") ? op + 2 - i : 0;
+    }
+
+    private static boolean isPgCatalog(Token t) {
+        return (t.kind() == TokenKind.IDENTIFIER || t.kind() == TokenKind.QUOTED_IDENTIFIER) && t.value().equals("pg_catalog");
+    }
+
+    /** True for an operator token the skeleton spells as {@link #PLACEHOLDER}. */
+    static boolean isHiddenOperator(Token t) {
+        return t.kind() == TokenKind.OPERATOR && HIDDEN_OPERATORS.contains(t.text());
+    }
+}

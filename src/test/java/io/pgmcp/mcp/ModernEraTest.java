@@ -58,7 +58,12 @@ class ModernEraTest {
                 }
 
                 @Override
-                public Optional<ResourceContents> read(String uri, RequestContext context) {
+                public Optional<ResourceContents> read(String uri, RequestContext context) throws JsonRpcException {
+                    if (uri.equals("schema://main/missing")) {
+                        // as TableResources answers a table that does not exist or may not be read
+                        throw new JsonRpcException(JsonRpcException.RESOURCE_NOT_FOUND, "Resource not found: table 'missing'",
+                                TestClient.JSON.createObjectNode().put("uri", uri));
+                    }
                     return uri.equals("databases://list")
                             ? Optional.of(new ResourceContents(uri, "text/plain", "main")) : Optional.empty();
                 }
@@ -76,7 +81,7 @@ class ModernEraTest {
             assertEquals("complete", result.get("resultType").asText());
             assertEquals("2026-07-28", result.at("/supportedVersions/0").asText());
             assertTrue(result.get("supportedVersions").toString().contains("2025-11-25"), result::toString);
-            assertEquals(json("{\"tools\":{\"listChanged\":false},\"resources\":{},\"logging\":{}}"), result.get("capabilities"));
+            assertEquals(json("{\"tools\":{\"listChanged\":false},\"resources\":{},\"completions\":{},\"logging\":{}}"), result.get("capabilities"));
             assertEquals("Use execute_sql for SQL.", result.get("instructions").asText());
             assertEquals(json("{\"name\":\"pg-mcp\",\"version\":\"1.2.3\"}"),
                     result.at("/_meta/io.modelcontextprotocol~1serverInfo"));
@@ -184,6 +189,17 @@ class ModernEraTest {
             assertEquals("nowhere://x", modern.at("/error/data/uri").asText());
             client.initialize();
             assertError(client.call("resources/read", "{\"uri\":\"nowhere://x\"}"), -32002);
+        }
+    }
+
+    @Test
+    void aProvidersOwnNotFoundFollowsTheEraToo() {
+        try (TestClient client = new TestClient(registry)) {
+            JsonNode modern = client.call("resources/read", modern("\"uri\":\"schema://main/missing\""));
+            assertError(modern, -32602);
+            assertEquals("schema://main/missing", modern.at("/error/data/uri").asText());
+            client.initialize();
+            assertError(client.call("resources/read", "{\"uri\":\"schema://main/missing\"}"), -32002);
         }
     }
 

@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * maintenance every 30 s, and the recovery probes of databases that are down (looked for every
  * {@value #PROBE_TICK_MILLIS} ms; when a probe is due is {@link io.pgmcp.db.Availability}'s business),
  * after which a catalog never loaded is loaded at once. A single daemon timer thread only dispatches;
- * the work runs on virtual threads. Failures are logged and retried, never thrown.
+ * the work runs on virtual threads. Failures are logged and retried, never thrown. {@link #close}
+ * interrupts catalog loads under way: a process told to stop (a client's probe process, a rolling
+ * deploy) must not wait for a schema query, whose connection the databases' close would wait for.
  */
 final class Housekeeping implements AutoCloseable {
     private static final System.Logger logger = System.getLogger(Housekeeping.class.getName());
@@ -36,6 +38,9 @@ final class Housekeeping implements AutoCloseable {
     private final Set<Database> loaded = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("pg-mcp-housekeeping").factory());
+    /** The catalog loads under way, for {@link #close} to interrupt. */
+    private final Set<Thread> loading = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     Housekeeping(List<Database> databases, Duration refreshInterval, Duration loadTimeout) {
         this(databases, refreshInterval, loadTimeout, database -> { });
@@ -113,6 +118,10 @@ final class Housekeeping implements AutoCloseable {
                 later(refreshInterval, () -> load(database, FIRST_RETRY));
             }
         } catch (SQLException e) {
+            if (closed) {
+                logger.log(System.Logger.Level.DEBUG, "database ''{0}'': schema load stopped by shutdown", database.name());
+                return;
+            }
             boolean hadCatalog = database.catalog().isPresent();
             logger.log(System.Logger.Level.WARNING, "database ''{0}'': schema {1} failed ({2}); retrying in {3} s",
                     database.name(), hadCatalog ? "refresh" : "load", SqlFailure.of(e, false).message(), retryIn.toSeconds());
@@ -126,12 +135,27 @@ final class Housekeeping implements AutoCloseable {
 
     private void later(Duration delay, Runnable task) {
         if (!timer.isShutdown()) {
-            timer.schedule(() -> Thread.ofVirtual().name("pg-mcp-catalog").start(task), delay.toMillis(), TimeUnit.MILLISECONDS);
+            timer.schedule(() -> Thread.ofVirtual().name("pg-mcp-catalog").start(() -> tracked(task)),
+                    delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void tracked(Runnable task) {
+        Thread current = Thread.currentThread();
+        loading.add(current);
+        try {
+            if (!closed) {
+                task.run();
+            }
+        } finally {
+            loading.remove(current);
         }
     }
 
     @Override
     public void close() {
+        closed = true;
         timer.shutdownNow();
+        loading.forEach(Thread::interrupt);
     }
 }

@@ -8,6 +8,7 @@ import io.pgmcp.config.Transport;
 import io.pgmcp.db.Catalog;
 import io.pgmcp.db.CatalogLoader;
 import io.pgmcp.db.Database;
+import io.pgmcp.mcp.CacheHints;
 import io.pgmcp.mcp.McpSession;
 import io.pgmcp.mcp.Registry;
 import io.pgmcp.mcp.ServerInfo;
@@ -205,13 +206,24 @@ public final class PgMcpServer implements AutoCloseable {
                 SchemaGuide.text(schemas.sizes())));
     }
 
+    /**
+     * The caching hints of modern results: the server's own lists for five minutes; what the databases
+     * show for the schema cache's refresh interval (or five minutes when it never refreshes), private
+     * when {@code callersToldApart}.
+     */
+    private CacheHints cacheHints(boolean callersToldApart) {
+        java.time.Duration refresh = config.server().cacheRefreshInterval();
+        java.time.Duration catalog = refresh.isZero() || refresh.isNegative() ? java.time.Duration.ofMinutes(5) : refresh;
+        return new CacheHints(java.time.Duration.ofMinutes(5), catalog, callersToldApart);
+    }
+
     /** Serves one MCP session on stdin/stdout until stdin ends; then drains in-flight calls. */
     public void serveStdio(InputStream in, OutputStream out) {
         logger.log(System.Logger.Level.INFO, "pg-mcp {0} serving MCP on stdio ({1} database(s): {2})", version,
                 databases.size(), pipeline.databaseNames());
         StdioTransport transport = new StdioTransport(in, out);
         stopServing.set(() -> transport.stop(config.server().shutdownTimeout()));
-        transport.run(sink -> new McpSession(serverInfo(), registry, ToolErrors::fromThrowable, sink,
+        transport.run(sink -> new McpSession(serverInfo(), registry, ToolErrors::fromThrowable, cacheHints(false), sink,
                 "stdio-" + UUID.randomUUID()), config.server().shutdownTimeout());
         logger.log(System.Logger.Level.INFO, "stdin closed; pg-mcp is shutting down");
     }
@@ -228,8 +240,12 @@ public final class PgMcpServer implements AutoCloseable {
             throw new IllegalStateException("startHttp needs a configuration with server.transport http");
         }
         var http = config.server().http();
-        HttpTransport transport = HttpTransport.start(http, HttpLimits.of(http.maxSessions(), http.sessionIdleTimeout()),
-                (id, sink) -> new McpSession(serverInfo(), registry, ToolErrors::fromThrowable, sink, id),
+        ServerInfo server = serverInfo();
+        // With tokens callers are told apart: what the databases show goes to private caches only.
+        CacheHints hints = cacheHints(!http.authTokens().isEmpty());
+        HttpTransport transport = HttpTransport.start(http, HttpLimits.of(http.maxSessions(), http.maxSessionsPerClient(),
+                        http.sessionIdleTimeout(), http.requestReadTimeout()),
+                (id, sink) -> new McpSession(server, registry, ToolErrors::fromThrowable, hints, sink, id),
                 config.rateLimit().includeHeaders() ? ResponseHeaders.rateLimits(limiter) : ResponseHeaders.NONE,
                 this::unavailableDatabases, Ticker.system());
         stopServing.set(() -> transport.stop(config.server().shutdownTimeout()));

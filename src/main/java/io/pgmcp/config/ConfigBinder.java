@@ -105,8 +105,14 @@ final class ConfigBinder {
                 "is not an origin (scheme://host[:port], no path)");
         Optional<TlsConfig> tls = n.has("tls") ? tls(n.child("tls")) : Optional.empty();
         int maxSessions = n.integer("max_sessions", d.maxSessions(), 1, 100_000);
+        int perClient = n.integer("max_sessions_per_client", HttpConfig.defaultPerClient(maxSessions), 1, 100_000);
+        if (maxSessions > 1 && perClient >= maxSessions) {
+            n.error("max_sessions_per_client", "must be below max_sessions (" + maxSessions + ") so that one client at"
+                    + " its cap leaves room for others; got " + perClient);
+        }
         Duration idle = n.seconds("session_idle_timeout", d.sessionIdleTimeout(), 10, 86_400);
-        return n.build(() -> new HttpConfig(host, port, tokens, origins, tls, maxSessions, idle), d);
+        Duration readTimeout = n.seconds("request_read_timeout", d.requestReadTimeout(), 1, 3_600);
+        return n.build(() -> new HttpConfig(host, port, tokens, origins, tls, maxSessions, perClient, idle, readTimeout), d);
     }
 
     private Optional<TlsConfig> tls(ConfigNode n) {

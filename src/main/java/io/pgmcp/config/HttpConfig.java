@@ -11,11 +11,16 @@ import java.util.Optional;
  * tokens would hand the database to anyone who can reach the port, so that is refused here. Port 0
  * (any free port) is for tests; the config file's range is 1-65535.
  *
- * @param maxSessions        sessions that may exist at once
- * @param sessionIdleTimeout a session unused for this long expires
+ * @param maxSessions          2025-era sessions that may exist at once
+ * @param maxSessionsPerClient of them, how many one client (bearer token; address without tokens) may
+ *                             hold; fewer than {@code maxSessions} (when that is above 1), so one client
+ *                             at its cap always leaves room for another
+ * @param sessionIdleTimeout   a session unused for this long expires
+ * @param requestReadTimeout   a connection that has not delivered a whole request within this is closed
  */
 public record HttpConfig(String host, int port, List<Secret> authTokens, List<String> allowedOrigins,
-        Optional<TlsConfig> tls, int maxSessions, Duration sessionIdleTimeout) {
+        Optional<TlsConfig> tls, int maxSessions, int maxSessionsPerClient, Duration sessionIdleTimeout,
+        Duration requestReadTimeout) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     /**
@@ -26,10 +31,24 @@ public record HttpConfig(String host, int port, List<Secret> authTokens, List<St
     public static final int DEFAULT_PORT = 8080;
     public static final int DEFAULT_MAX_SESSIONS = 1000;
     public static final Duration DEFAULT_SESSION_IDLE_TIMEOUT = Duration.ofMinutes(30);
+    public static final int DEFAULT_MAX_SESSIONS_PER_CLIENT = 100;
+    public static final Duration DEFAULT_REQUEST_READ_TIMEOUT = Duration.ofSeconds(30);
 
     /** With the default session bounds. */
     public HttpConfig(String host, int port, List<Secret> authTokens, List<String> allowedOrigins, Optional<TlsConfig> tls) {
         this(host, port, authTokens, allowedOrigins, tls, DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT);
+    }
+
+    /** With the default per-client bound for {@code maxSessions} and the default request read timeout. */
+    public HttpConfig(String host, int port, List<Secret> authTokens, List<String> allowedOrigins, Optional<TlsConfig> tls,
+                      int maxSessions, Duration sessionIdleTimeout) {
+        this(host, port, authTokens, allowedOrigins, tls, maxSessions, defaultPerClient(maxSessions), sessionIdleTimeout,
+                DEFAULT_REQUEST_READ_TIMEOUT);
+    }
+
+    /** @return {@value #DEFAULT_MAX_SESSIONS_PER_CLIENT}, or half of {@code maxSessions} when that is less */
+    public static int defaultPerClient(int maxSessions) {
+        return Math.max(1, Math.min(DEFAULT_MAX_SESSIONS_PER_CLIENT, maxSessions / 2));
     }
 
     public HttpConfig {
@@ -44,9 +63,18 @@ public record HttpConfig(String host, int port, List<Secret> authTokens, List<St
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " is outside 1-65535");
         }
+        Objects.requireNonNull(requestReadTimeout, "requestReadTimeout");
         if (maxSessions < 1 || !sessionIdleTimeout.isPositive()) {
             throw new IllegalArgumentException("max_sessions (" + maxSessions + ") and session_idle_timeout ("
                     + sessionIdleTimeout + ") must be positive");
+        }
+        if (maxSessionsPerClient < 1 || maxSessionsPerClient > maxSessions || maxSessions > 1 && maxSessionsPerClient == maxSessions) {
+            throw new IllegalArgumentException("max_sessions_per_client (" + maxSessionsPerClient
+                    + ") must be at least 1 and below max_sessions (" + maxSessions
+                    + "), so that one client at its cap leaves room for others");
+        }
+        if (requestReadTimeout.toSeconds() < 1) {
+            throw new IllegalArgumentException("request_read_timeout (" + requestReadTimeout + ") must be at least 1 s");
         }
         if (!isLoopback(host) && authTokens.isEmpty()) {
             throw new IllegalArgumentException("host '" + host + "' is not a loopback address and auth_tokens is"

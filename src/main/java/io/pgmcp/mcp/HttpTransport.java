@@ -37,25 +37,31 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
- * MCP over Streamable HTTP (protocol revisions 2025-03-26 to 2025-11-25) on the JDK's
- * {@link HttpServer}, one virtual thread per exchange: the endpoint {@code /mcp}, and
+ * MCP over Streamable HTTP, both eras (2026-07-28 stateless, 2025-03-26 to 2025-11-25 with sessions),
+ * on the JDK's {@link HttpServer}, one virtual thread per exchange: the endpoint {@code /mcp}, and
  * {@code /healthz} and {@code /readyz} for operations.
  *
  * <p><b>{@code /mcp}.</b> Every request passes the {@link OriginPolicy} (403) and, when tokens are
- * configured, {@link BearerTokens} (401 with {@code WWW-Authenticate: Bearer}); an
- * {@code MCP-Protocol-Version} header naming a revision we do not speak is 400. A POST carries one
- * JSON-RPC message (a batch too, on 2025-03-26), at most {@code maxBodyBytes} (413). An
- * {@code initialize} without {@code Mcp-Session-Id} creates a session and answers with its id;
- * every other message needs the id (400 without, 404 for an unknown or expired session). A message
- * with requests is answered as described in {@link PostExchange}; one without (notifications,
- * responses) with 202. GET is 405: the server never sends messages of its own accord. DELETE ends the
- * session, cancelling its calls in flight.
+ * configured, {@link BearerTokens} (401 with {@code WWW-Authenticate: Bearer}). A POST carries one
+ * JSON-RPC message (a batch too, on 2025-03-26), at most {@code maxBodyBytes} (413). A message with
+ * requests is answered as described in {@link PostExchange}; one without (notifications, responses)
+ * with 202. GET is 405: the server never sends messages of its own accord.
  *
- * <p><b>Sessions</b> are one {@link McpSession} each, the same as on stdio, held in a
- * {@link SessionTable}: bounded in number (503 for one more), expiring when idle (swept every
- * minute or sooner). A client that disconnects while its call runs is noticed when the event
- * stream's keep-alive cannot be written, and the call is cancelled (only for clients that accept
- * event streams; a JSON-only client's call runs to its end).
+ * <p><b>2026-07-28.</b> A POST whose body's {@code _meta} names a revision, or whose
+ * {@code MCP-Protocol-Version} names a modern one, is served by a session of that one message, built
+ * and closed around it: nothing outlives the POST, so any instance behind a balancer can answer the
+ * next. Its mirrored headers are checked against the body ({@link MirroredHeaders}); a refusal before
+ * it runs is 400 or 404 with the JSON-RPC error. No {@code Mcp-Session-Id} is minted or needed.
+ *
+ * <p><b>2025 sessions</b> are one {@link McpSession} each, the same as on stdio, held in a
+ * {@link SessionTable}: an {@code initialize} without {@code Mcp-Session-Id} creates one and answers
+ * with its id; every other message needs the id (400 without, 404 for an unknown, expired or shed
+ * session); DELETE ends it, cancelling its calls in flight; an unknown {@code MCP-Protocol-Version} is
+ * 400. Sessions are bounded overall (503) and per client (429), shed when half-open or idle under
+ * pressure, and expire when idle (swept every minute or sooner). A client that disconnects while its
+ * call runs is noticed when the event stream's keep-alive cannot be written, and the call is cancelled
+ * (only for clients that accept event streams; a JSON-only client's call runs to its end). Below HTTP,
+ * the JDK server closes a connection that has not sent a whole request within the read timeout.
  *
  * <p><b>Operations.</b> {@code GET /healthz} is 200 while the process serves; {@code GET /readyz}
  * is 200 when every database is reachable and 503 naming those that are not. Neither needs a token
@@ -80,6 +86,8 @@ public final class HttpTransport {
     private final BearerTokens tokens;
     private final OriginPolicy origins;
     private final SessionTable sessions;
+    /** The one-message sessions of stateless requests being served, for {@link #stop} to drain. */
+    private final java.util.Set<McpSession> statelessInFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Thread sweeper;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -96,7 +104,8 @@ public final class HttpTransport {
         this.readiness = readiness;
         this.tokens = new BearerTokens(config.authTokens());
         this.origins = new OriginPolicy(config, server.getAddress().getPort());
-        this.sessions = new SessionTable(limits.maxSessions(), limits.sessionIdleTimeout(), ticker, Duration.ZERO);
+        this.sessions = new SessionTable(limits.maxSessions(), limits.maxSessionsPerClient(), limits.sessionIdleTimeout(),
+                ticker, Duration.ZERO);
         Duration sweepEvery = limits.sessionIdleTimeout().dividedBy(2).compareTo(Duration.ofMinutes(1)) < 0
                 ? limits.sessionIdleTimeout().dividedBy(2) : Duration.ofMinutes(1);
         this.sweeper = Thread.ofVirtual().name("mcp-http-sweeper").unstarted(() -> sweepEvery(sweepEvery));
@@ -117,6 +126,7 @@ public final class HttpTransport {
         Objects.requireNonNull(responseHeaders, "responseHeaders");
         Objects.requireNonNull(readiness, "readiness");
         Objects.requireNonNull(ticker, "ticker");
+        boundRequestReadTime(limits.requestReadTimeout());
         InetSocketAddress address = new InetSocketAddress(config.host(), config.port());
         if (address.isUnresolved()) {
             throw new IOException("cannot resolve server.http.host '" + config.host() + "'");
@@ -151,6 +161,27 @@ public final class HttpTransport {
             return context;
         } catch (GeneralSecurityException | IOException e) {
             throw new IOException("cannot load the TLS keystore " + tls.keystore() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The JDK server's property that bounds how long reading a request may take (whole seconds). */
+    static final String MAX_REQUEST_TIME_PROPERTY = "sun.net.httpserver.maxReqTime";
+
+    /**
+     * Bounds how long a connection may take to deliver a whole request. The JDK server waits forever by
+     * default, so a client that opens connections and sends half a request (a half-open socket) holds
+     * each one — a file descriptor and a thread — until it goes away. The server reads the property once
+     * per JVM, when it is first used: the first transport's value holds for all (a different later one
+     * is logged), and a value given with {@code -D} wins.
+     */
+    private static void boundRequestReadTime(Duration timeout) {
+        String wanted = Long.toString(timeout.toSeconds());
+        String current = System.getProperty(MAX_REQUEST_TIME_PROPERTY);
+        if (current == null) {
+            System.setProperty(MAX_REQUEST_TIME_PROPERTY, wanted);
+        } else if (!current.equals(wanted)) {
+            logger.log(Level.WARNING, () -> MAX_REQUEST_TIME_PROPERTY + " is already " + current
+                    + " s in this JVM; server.http.request_read_timeout (" + wanted + " s) does not change it");
         }
     }
 
@@ -195,7 +226,17 @@ public final class HttpTransport {
         logger.log(Level.INFO, () -> "HTTP transport stopping: draining " + sessions.size() + " session(s) for up to "
                 + drain.toMillis() + " ms");
         sweeper.interrupt();
+        List<Thread> statelessClosers = statelessInFlight.stream()
+                .map(session -> Thread.ofVirtual().name("mcp-http-close").start(() -> session.close(drain))).toList();
         sessions.closeAll(drain);
+        for (Thread closer : statelessClosers) {
+            try {
+                closer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         server.stop(1);
         executor.shutdownNow();
         stopped.countDown();
@@ -291,7 +332,7 @@ public final class HttpTransport {
             owner = tokenId.get();
         }
         String version = request.getFirst("MCP-Protocol-Version");
-        if (version != null && ProtocolVersion.fromWireName(version.strip()).isEmpty()) {
+        if (version != null && !http.getRequestMethod().equals("POST") && ProtocolVersion.fromWireName(version.strip()).isEmpty()) {
             HttpReplies.error(http, 400, -32000, "Bad Request: unsupported MCP-Protocol-Version '"
                     + JsonRpc.abbreviate(version) + "' (supported: " + supportedVersions() + ")", Map.of());
             return;
@@ -340,6 +381,19 @@ public final class HttpTransport {
         }
         Peer peer = new Peer(Optional.of(http.getRemoteAddress().getAddress().getHostAddress()),
                 Optional.ofNullable(request.getFirst("User-Agent")));
+        MirroredHeaders mirrored = MirroredHeaders.of(request.getFirst("MCP-Protocol-Version"),
+                request.getFirst("Mcp-Method"), request.getFirst("Mcp-Name"));
+        if (isModern(message, mirrored, request.getFirst("Mcp-Session-Id") != null)) {
+            // Body first: a modern request is served statelessly whatever Mcp-Session-Id it carries.
+            serveModern(http, message, peer, owner, streamAllowed, mirrored);
+            return;
+        }
+        String headerVersion = mirrored.protocolVersion();
+        if (headerVersion != null && ProtocolVersion.fromWireName(headerVersion).isEmpty()) {
+            HttpReplies.json(http, 400, JsonRpc.write(JsonRpc.error(message.isObject() && RequestId.isValid(message.get("id"))
+                    ? message.get("id") : null, JsonRpcException.unsupportedVersion(headerVersion))), Map.of());
+            return;
+        }
         String sessionId = request.getFirst("Mcp-Session-Id");
         if (sessionId == null && isInitialize(message)) {
             initialize(http, (ObjectNode) message, peer, owner);
@@ -357,7 +411,7 @@ public final class HttpTransport {
         try (SessionTable.Lease held = lease.get()) {
             McpSession session = held.session();
             PostExchange channel = new PostExchange();
-            session.handle(message, channel, peer);
+            session.handle(message, channel, peer, MirroredHeaders.NONE);
             PostExchange.Outcome outcome = channel.deliver(http, streamAllowed, limits.keepAlive(),
                     () -> responseHeaders.forClient(sessionId, peer.address()), held::touch);
             if (outcome == PostExchange.Outcome.CLIENT_GONE) {
@@ -365,6 +419,60 @@ public final class HttpTransport {
                 logger.log(Level.INFO, () -> "The client of session " + sessionId + " went away mid-call; cancelled "
                         + cancelled + " call(s)");
             }
+        }
+    }
+
+    /**
+     * A POST is modern when its body is a request or notification whose {@code _meta} names a
+     * revision, or when its {@code MCP-Protocol-Version} header names a modern revision (then a
+     * missing envelope is refused, never served as legacy), or when it is a {@code server/discover}
+     * outside a session.
+     */
+    private boolean isModern(JsonNode message, MirroredHeaders mirrored, boolean inSession) {
+        if (mirrored.claimsModern() && !isInitialize(message)) {
+            return true;
+        }
+        if (!message.isObject() || isInitialize(message)) {
+            return false; // initialize is the 2025 handshake, whatever the headers say
+        }
+        boolean discover = "server/discover".equals(message.path("method").asText(null)) && !inSession;
+        return discover || message.get("params") instanceof ObjectNode params && RequestEnvelope.claimsVersion(params);
+    }
+
+    /**
+     * Serves one stateless request: a session of one message, built and closed around it, so that
+     * nothing of it outlives the POST and any instance behind a balancer can answer the next one.
+     * Requests in flight are tracked for {@link #stop}.
+     */
+    private void serveModern(HttpExchange http, JsonNode message, Peer peer, String owner, boolean streamAllowed,
+                             MirroredHeaders mirrored) throws IOException {
+        if (!message.isObject()) {
+            HttpReplies.json(http, 400, JsonRpc.write(JsonRpc.error(null, JsonRpcException.invalidRequest(
+                    "Invalid Request: protocol revision 2026-07-28 has no batches"))), Map.of());
+            return;
+        }
+        // No session: the caller is who its credentials say (its token), or where it comes from.
+        String caller = "stateless-" + (owner.isEmpty() ? "ip:" + peer.address().orElse("unknown") : "token:" + owner);
+        McpSession session = sessionFactory.apply(caller, json -> logger.log(Level.DEBUG,
+                () -> "A stateless request has no stream for a server-initiated message; dropped"));
+        statelessInFlight.add(session);
+        try {
+            if (stopping.get()) {
+                HttpReplies.error(http, 503, -32000, "Server is shutting down", Map.of("Connection", "close"));
+                return;
+            }
+            PostExchange channel = new PostExchange();
+            session.handle(message, channel, peer, mirrored);
+            PostExchange.Outcome outcome = channel.deliver(http, streamAllowed, limits.keepAlive(),
+                    () -> responseHeaders.forClient(caller, peer.address()), () -> { });
+            if (outcome == PostExchange.Outcome.CLIENT_GONE) {
+                int cancelled = session.cancelRequestsOf(channel);
+                logger.log(Level.INFO, () -> "A stateless client (" + caller + ") went away mid-call; cancelled "
+                        + cancelled + " call(s)");
+            }
+        } finally {
+            statelessInFlight.remove(session);
+            session.close(limits.keepAlive());
         }
     }
 
@@ -377,18 +485,27 @@ public final class HttpTransport {
         PostExchange channel = new PostExchange();
         McpSession session = sessionFactory.apply(id, json -> logger.log(Level.DEBUG,
                 () -> "Session " + id + ": a server-initiated message has no stream to go to; dropped"));
-        session.handle(message, channel, peer);
+        session.handle(message, channel, peer, MirroredHeaders.NONE);
         if (session.protocolVersion().isEmpty()) {
             // initialize failed (bad params): answered, no session kept
             session.close(Duration.ZERO);
             channel.deliver(http, false, limits.keepAlive(), Map::of, () -> { });
             return;
         }
-        if (!sessions.register(session, owner)) {
+        // The per-client bound counts a token's sessions wherever they come from; without tokens, an address's.
+        String client = owner.isEmpty() ? "ip:" + peer.address().orElse("unknown") : "token:" + owner;
+        SessionTable.Admission admission = sessions.register(session, owner, client);
+        if (admission != SessionTable.Admission.ADMITTED) {
             session.close(Duration.ZERO);
-            logger.log(Level.WARNING, () -> "HTTP session limit reached (" + limits.maxSessions() + "); initialize refused");
-            HttpReplies.json(http, 503, HttpReplies.errorFor(message, -32000, "Too many sessions (server.http.max_sessions = "
-                    + limits.maxSessions() + "); end unused sessions with DELETE or retry later"), Map.of("Retry-After", "60"));
+            boolean capped = admission == SessionTable.Admission.CLIENT_AT_CAP;
+            logger.log(Level.WARNING, () -> capped
+                    ? "HTTP client " + client + " holds its most sessions (" + limits.maxSessionsPerClient() + "); initialize refused"
+                    : "HTTP session limit reached (" + limits.maxSessions() + ", none idle to shed); initialize refused");
+            HttpReplies.json(http, capped ? 429 : 503, HttpReplies.errorFor(message, -32000, capped
+                    ? "Too many sessions for this client (server.http.max_sessions_per_client = " + limits.maxSessionsPerClient()
+                            + "); end unused sessions with DELETE or retry later"
+                    : "Too many sessions (server.http.max_sessions = " + limits.maxSessions()
+                            + "); end unused sessions with DELETE or retry later"), Map.of("Retry-After", capped ? "10" : "60"));
             return;
         }
         Map<String, String> headers = new java.util.LinkedHashMap<>(responseHeaders.forClient(id, peer.address()));

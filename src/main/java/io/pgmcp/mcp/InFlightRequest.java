@@ -29,6 +29,7 @@ final class InFlightRequest implements RequestContext {
     private final Outbound out;
     private final ReplySlot reply;
     private final Peer peer;
+    private final RequestEnvelope envelope; // null for a request of an initialized (legacy) session
     private final ObjectNode meta;
     private final JsonNode progressToken;
 
@@ -43,14 +44,18 @@ final class InFlightRequest implements RequestContext {
     /**
      * @param out   where the request's notifications go
      * @param reply where its answer goes
-     * @param peer  who sent it
+     * @param peer     who sent it
+     * @param envelope what a modern request says about itself; null for a request of an initialized
+     *                 (legacy) session, which the session's handshake describes
      */
-    InFlightRequest(Inbound.Request request, SessionState session, Outbound out, ReplySlot reply, Peer peer) {
+    InFlightRequest(Inbound.Request request, SessionState session, Outbound out, ReplySlot reply, Peer peer,
+                    RequestEnvelope envelope) {
         this.request = request;
         this.session = session;
         this.out = out;
         this.reply = reply;
         this.peer = Objects.requireNonNull(peer, "peer");
+        this.envelope = envelope;
         JsonNode metaNode = request.params().get("_meta");
         this.meta = metaNode instanceof ObjectNode object ? object : JsonRpc.object();
         JsonNode token = meta.get("progressToken");
@@ -157,14 +162,20 @@ final class InFlightRequest implements RequestContext {
         return session.sessionId();
     }
 
+    /** @return whether this is a stateless (2026-07-28 and later) request */
+    boolean isModern() {
+        return envelope != null;
+    }
+
     @Override
     public String protocolVersion() {
-        return session.protocolVersion().orElse(ProtocolVersion.LATEST).wireName();
+        return envelope != null ? envelope.version().wireName()
+                : session.protocolVersion().orElse(ProtocolVersion.LATEST).wireName();
     }
 
     @Override
     public Optional<ClientInfo> clientInfo() {
-        return session.handshake().flatMap(SessionState.Handshake::clientInfo);
+        return envelope != null ? envelope.clientInfo() : session.handshake().flatMap(SessionState.Handshake::clientInfo);
     }
 
     @Override
@@ -213,7 +224,9 @@ final class InFlightRequest implements RequestContext {
     public void log(LogLevel level, String loggerName, String message) {
         Objects.requireNonNull(level, "level");
         Objects.requireNonNull(message, "message");
-        if (phase != Phase.RUNNING || level.compareTo(session.logLevel()) < 0) {
+        // A modern request asks for log messages in its own _meta; without a level it gets none.
+        LogLevel threshold = envelope != null ? envelope.logLevel().orElse(null) : session.logLevel();
+        if (phase != Phase.RUNNING || threshold == null || level.compareTo(threshold) < 0) {
             return;
         }
         ObjectNode params = JsonRpc.object();

@@ -24,12 +24,23 @@ import java.util.function.Function;
  * each request on its own thread, tracks requests in flight for cancellation, and sends responses
  * and notifications through a {@link MessageSink}.
  *
- * <p><b>Lifecycle.</b> Before {@code initialize} has been answered, only {@code initialize} and
- * {@code ping} are served; every other request gets {@code -32600} "Server not initialized: send
- * initialize first", and batches are refused. {@code initialize} itself is handled on the calling
- * thread, so the negotiated version is settled before the next message is looked at; every other
- * request runs on the executor. {@code notifications/initialized} is accepted but not required:
- * the session is operational as soon as {@code initialize} is answered.
+ * <p><b>Two eras.</b> A request whose {@code params._meta} names a protocol revision
+ * ({@code io.modelcontextprotocol/protocolVersion}, 2026-07-28 and later) is served statelessly: its
+ * revision, client capabilities, client info and log level come from its own {@code _meta}
+ * ({@link RequestEnvelope}), nothing from earlier requests, and it needs no handshake. It is checked
+ * before it runs — revision ({@code -32022}), mirrored HTTP headers ({@code -32020}), envelope
+ * ({@code -32602}), method ({@code -32601}), client capabilities ({@code -32021}) — and such a
+ * rejection tells an HTTP channel its status (404 for an unknown method, else 400); its result carries
+ * {@code resultType}, the server's identity in {@code _meta} and, for lists and reads, caching hints.
+ * Every other request belongs to the legacy (2025) era and its session.
+ *
+ * <p><b>Legacy lifecycle.</b> Before {@code initialize} has been answered, only {@code initialize}
+ * and {@code ping} are served; every other legacy request gets {@code -32600} "Server not
+ * initialized: send initialize first", and batches are refused. {@code initialize} itself is handled
+ * on the calling thread, so the negotiated version is settled before the next message is looked at;
+ * every other request runs on the executor. {@code notifications/initialized} is accepted but not
+ * required: the session is operational as soon as {@code initialize} is answered. Modern requests are
+ * served before, during and after a legacy session alike.
  *
  * <p><b>Thread-safety.</b> All methods are thread-safe. A transport normally calls {@link #handle}
  * from one reader thread, in arrival order; responses may leave in any order.
@@ -61,30 +72,44 @@ public final class McpSession {
     private boolean closed; // guarded by closeLock
 
     /**
-     * @param server          what to say in {@code initialize}
+     * @param server          what to say in {@code initialize}, {@code server/discover} and modern results' {@code _meta}
      * @param registry        the tools and resources to serve
      * @param toolErrorMapper turns anything a tool throws into an error result; should log what it
      *                        does not show, and must not put internals on the wire
+     * @param cacheHints      the caching hints of modern list and read results
      * @param sink            the transport's single writer
      * @param executor        runs requests, one task each; owned (shut down) by the session
      * @param sessionId       identifies the connection in logs and {@link RequestContext#sessionId()}
      */
     public McpSession(ServerInfo server, Registry registry, Function<Throwable, ToolResult> toolErrorMapper,
-                      MessageSink sink, ExecutorService executor, String sessionId) {
+                      CacheHints cacheHints, MessageSink sink, ExecutorService executor, String sessionId) {
         this.state = new SessionState(Objects.requireNonNull(sessionId, "sessionId"));
         this.methods = new ServerMethods(Objects.requireNonNull(server, "server"),
                 Objects.requireNonNull(registry, "registry"),
-                Objects.requireNonNull(toolErrorMapper, "toolErrorMapper"), state);
+                Objects.requireNonNull(toolErrorMapper, "toolErrorMapper"), state,
+                Objects.requireNonNull(cacheHints, "cacheHints"));
         this.sink = Objects.requireNonNull(sink, "sink");
         this.out = new Outbound(sink);
         this.executor = Objects.requireNonNull(executor, "executor");
     }
 
+    /** With {@link CacheHints#DEFAULT}. */
+    public McpSession(ServerInfo server, Registry registry, Function<Throwable, ToolResult> toolErrorMapper,
+                      MessageSink sink, ExecutorService executor, String sessionId) {
+        this(server, registry, toolErrorMapper, CacheHints.DEFAULT, sink, executor, sessionId);
+    }
+
     /** Like the full constructor, running each request on a new virtual thread. */
     public McpSession(ServerInfo server, Registry registry, Function<Throwable, ToolResult> toolErrorMapper,
-                      MessageSink sink, String sessionId) {
-        this(server, registry, toolErrorMapper, sink,
+                      CacheHints cacheHints, MessageSink sink, String sessionId) {
+        this(server, registry, toolErrorMapper, cacheHints, sink,
                 Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("mcp-request-", 0).factory()), sessionId);
+    }
+
+    /** With {@link CacheHints#DEFAULT}, running each request on a new virtual thread. */
+    public McpSession(ServerInfo server, Registry registry, Function<Throwable, ToolResult> toolErrorMapper,
+                      MessageSink sink, String sessionId) {
+        this(server, registry, toolErrorMapper, CacheHints.DEFAULT, sink, sessionId);
     }
 
     /**
@@ -128,7 +153,7 @@ public final class McpSession {
             logger.log(Level.DEBUG, () -> "Session " + sessionId() + " is closing; message dropped");
             return;
         }
-        handle(parse(message), replyTo, Peer.NONE);
+        handle(parse(message), replyTo, Peer.NONE, MirroredHeaders.NONE);
     }
 
     /** @return the parsed message, or {@code null} if it is not JSON (answered with {@code -32700}) */
@@ -148,10 +173,12 @@ public final class McpSession {
      * {@code replyTo}, and if that is a {@link MessageChannel} it learns the end of the message —
      * an answer, or that none will come (also when the session is closing).
      *
-     * @param peer who sent it, for {@link RequestContext#remoteAddress()} and
-     *             {@link RequestContext#userAgent()}
+     * @param peer    who sent it, for {@link RequestContext#remoteAddress()} and
+     *                {@link RequestContext#userAgent()}
+     * @param headers the HTTP headers a modern request mirrors from its body, checked against it;
+     *                {@link MirroredHeaders#NONE} on stdio and for legacy sessions
      */
-    void handle(JsonNode node, MessageSink replyTo, Peer peer) {
+    void handle(JsonNode node, MessageSink replyTo, Peer peer, MirroredHeaders headers) {
         Outbound target = replyTo == sink ? out : new Outbound(replyTo);
         if (closing) {
             logger.log(Level.DEBUG, () -> "Session " + sessionId() + " is closing; message dropped");
@@ -163,7 +190,7 @@ public final class McpSession {
         } else if (node.isArray()) {
             handleBatch((ArrayNode) node, target, peer);
         } else {
-            dispatch(Inbound.classify(node), ReplySlot.direct(target), target, false, peer);
+            dispatch(Inbound.classify(node), ReplySlot.direct(target), target, false, peer, headers);
         }
     }
 
@@ -200,7 +227,7 @@ public final class McpSession {
         ReplySlot.Batch replies = new ReplySlot.Batch(answered, target);
         int slot = 0;
         for (Inbound member : members) {
-            dispatch(member, isAnswered(member) ? replies.slot(slot++) : null, target, true, peer);
+            dispatch(member, isAnswered(member) ? replies.slot(slot++) : null, target, true, peer, MirroredHeaders.NONE);
         }
         if (answered == 0) {
             target.unanswered();
@@ -212,7 +239,8 @@ public final class McpSession {
     }
 
     /** @param reply null for a batch member that is not answered (a notification or response) */
-    private void dispatch(Inbound message, ReplySlot reply, Outbound target, boolean inBatch, Peer peer) {
+    private void dispatch(Inbound message, ReplySlot reply, Outbound target, boolean inBatch, Peer peer,
+                          MirroredHeaders headers) {
         switch (message) {
             case Inbound.Invalid invalid -> reply.respond(JsonRpc.error(invalid.id(), invalid.error()));
             case Inbound.Ignored ignored -> {
@@ -227,7 +255,7 @@ public final class McpSession {
                     reply.drop();
                 }
             }
-            case Inbound.Request request -> onRequest(request, reply, target, inBatch, peer);
+            case Inbound.Request request -> onRequest(request, reply, target, inBatch, peer, headers);
         }
     }
 
@@ -254,19 +282,33 @@ public final class McpSession {
         }
     }
 
-    private void onRequest(Inbound.Request request, ReplySlot reply, Outbound target, boolean inBatch, Peer peer) {
+    private void onRequest(Inbound.Request request, ReplySlot reply, Outbound target, boolean inBatch, Peer peer,
+                           MirroredHeaders headers) {
         if ("initialize".equals(request.method())) {
             reply.respond(inBatch
                     ? JsonRpc.error(request.idNode(), JsonRpcException.invalidRequest("Invalid Request: initialize must not be part of a batch"))
                     : initialize(request));
             return;
         }
-        if (state.handshake().isEmpty() && !"ping".equals(request.method())) {
+        RequestEnvelope envelope = null;
+        if (isModern(request, headers)) {
+            try {
+                if (inBatch) {
+                    throw JsonRpcException.invalidRequest("Invalid Request: protocol revision 2026-07-28 has no batches");
+                }
+                envelope = admitModern(request, headers);
+            } catch (JsonRpcException e) {
+                // Refused before it ran: on HTTP the status says so (the spec's 400 / 404), not only the body.
+                reply.respond(JsonRpc.error(request.idNode(), e),
+                        e.code() == JsonRpcException.METHOD_NOT_FOUND ? 404 : 400);
+                return;
+            }
+        } else if (state.handshake().isEmpty() && !"ping".equals(request.method())) {
             reply.respond(JsonRpc.error(request.idNode(),
                     JsonRpcException.invalidRequest("Server not initialized: send initialize first")));
             return;
         }
-        InFlightRequest inflight = new InFlightRequest(request, state, target, reply, peer);
+        InFlightRequest inflight = new InFlightRequest(request, state, target, reply, peer, envelope);
         if (inFlight.putIfAbsent(request.id(), inflight) != null) {
             reply.respond(JsonRpc.error(request.idNode(), JsonRpcException.invalidRequest("Duplicate request id")));
             return;
@@ -280,6 +322,28 @@ public final class McpSession {
             reply.drop();
             logger.log(Level.DEBUG, () -> "Session " + sessionId() + " is closing; " + inflight + " dropped");
         }
+    }
+
+    /**
+     * A request is modern when its {@code _meta} names a revision, when its HTTP header names a modern
+     * one (a missing envelope is then an error, not a fall back to the legacy era), or when its method
+     * exists only in the modern era ({@code server/discover}) and no handshake happened (so the answer
+     * names the missing envelope; inside a legacy session the method is not found).
+     */
+    private boolean isModern(Inbound.Request request, MirroredHeaders headers) {
+        return RequestEnvelope.claimsVersion(request.params()) || headers.claimsModern()
+                || methods.isModernOnly(request.method()) && state.handshake().isEmpty();
+    }
+
+    /** The checks of a modern request before it runs, in the order the spec and its SDKs answer them. */
+    private RequestEnvelope admitModern(Inbound.Request request, MirroredHeaders headers) throws JsonRpcException {
+        ObjectNode params = request.params();
+        ProtocolVersion version = RequestEnvelope.requestedVersion(params);
+        headers.verify(request.method(), params, version, methods.nameField(request.method()));
+        RequestEnvelope envelope = RequestEnvelope.of(params, version);
+        ServerMethods.Route route = methods.route(request.method(), true);
+        envelope.require(route.requires());
+        return envelope;
     }
 
     private ObjectNode initialize(Inbound.Request request) {

@@ -14,6 +14,14 @@ interface MessageChannel extends MessageSink {
     void answer(String compactJson);
 
     /**
+     * Like {@link #answer(String)}, with the HTTP status to answer with when the channel has one and
+     * the answer is the first thing to leave (a modern request refused before it ran gets 400 or 404).
+     */
+    default void answer(String compactJson, int httpStatus) {
+        answer(compactJson);
+    }
+
+    /**
      * The message gets no answer: it held only notifications or responses, or its requests were
      * cancelled (by the client, or by the session closing).
      */

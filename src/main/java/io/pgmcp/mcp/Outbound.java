@@ -40,13 +40,18 @@ final class Outbound {
 
     /** Sends the final answer to an inbound message. */
     void answer(JsonNode message) {
+        answer(message, 200);
+    }
+
+    /** Sends the final answer to an inbound message, with the HTTP status a channel per message uses. */
+    void answer(JsonNode message, int httpStatus) {
         if (!(sink instanceof MessageChannel channel)) {
             send(message);
             return;
         }
         String line = JsonRpc.write(message);
         try {
-            channel.answer(line);
+            channel.answer(line, httpStatus);
         } catch (RuntimeException e) {
             logger.log(Level.DEBUG, "Answer dropped: the channel failed", e);
         }

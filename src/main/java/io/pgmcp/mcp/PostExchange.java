@@ -38,7 +38,7 @@ final class PostExchange implements MessageChannel {
     private record Notice(String json) implements Event {
     }
 
-    private record Answer(String json) implements Event {
+    private record Answer(String json, int status) implements Event {
     }
 
     private record End() implements Event {
@@ -55,7 +55,12 @@ final class PostExchange implements MessageChannel {
 
     @Override
     public void answer(String compactJson) {
-        events.add(new Answer(compactJson));
+        events.add(new Answer(compactJson, 200));
+    }
+
+    @Override
+    public void answer(String compactJson, int httpStatus) {
+        events.add(new Answer(compactJson, httpStatus));
     }
 
     @Override
@@ -100,7 +105,7 @@ final class PostExchange implements MessageChannel {
                     case Answer answer -> {
                         ending.run();
                         if (stream == null) {
-                            HttpReplies.json(http, 200, answer.json(), headers.get());
+                            HttpReplies.json(http, answer.status(), answer.json(), headers.get());
                             return Outcome.ANSWERED;
                         }
                         write(stream, sseEvent(answer.json()));
@@ -129,6 +134,8 @@ final class PostExchange implements MessageChannel {
     private static OutputStream startStream(HttpExchange http, Supplier<Map<String, String>> headers) throws IOException {
         http.getResponseHeaders().set("Content-Type", "text/event-stream");
         http.getResponseHeaders().set("Cache-Control", "no-cache");
+        // A reverse proxy (nginx) must not buffer the stream: progress and keep-alives go out as they happen.
+        http.getResponseHeaders().set("X-Accel-Buffering", "no");
         headers.get().forEach(http.getResponseHeaders()::set);
         http.sendResponseHeaders(200, 0);
         return http.getResponseBody();

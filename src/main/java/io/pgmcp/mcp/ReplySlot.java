@@ -14,6 +14,14 @@ interface ReplySlot {
 
     void respond(ObjectNode response);
 
+    /**
+     * Responds to a message refused before it ran; a transport with a status per message (HTTP)
+     * answers with {@code httpStatus}, others ignore it.
+     */
+    default void respond(ObjectNode response, int httpStatus) {
+        respond(response);
+    }
+
     /** The message gets no answer (it was cancelled). */
     void drop();
 
@@ -23,6 +31,11 @@ interface ReplySlot {
             @Override
             public void respond(ObjectNode response) {
                 out.answer(response);
+            }
+
+            @Override
+            public void respond(ObjectNode response, int httpStatus) {
+                out.answer(response, httpStatus);
             }
 
             @Override

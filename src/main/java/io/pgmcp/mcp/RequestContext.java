@@ -12,13 +12,17 @@ import java.util.Optional;
  */
 public interface RequestContext {
 
-    /** @return the id of the session (client connection) the request arrived on */
+    /**
+     * @return the id of the session (client connection) the request arrived on; for a stateless
+     *     (2026-07-28) request on HTTP, which has no session, an id of the caller: its bearer token's id,
+     *     or its address without tokens
+     */
     String sessionId();
 
-    /** @return the negotiated protocol version, e.g. {@code "2025-06-18"} */
+    /** @return the request's protocol version: the one {@code initialize} negotiated, or the one its {@code _meta} names */
     String protocolVersion();
 
-    /** @return what the client said about itself in {@code initialize}, if anything */
+    /** @return what the client said about itself in {@code initialize} or in the request's {@code _meta}, if anything */
     Optional<ClientInfo> clientInfo();
 
     /** @return the client's IP address on HTTP; empty on stdio */
@@ -47,7 +51,8 @@ public interface RequestContext {
 
     /**
      * Sends {@code notifications/message} if {@code level} is at or above the session's level
-     * (set by {@code logging/setLevel}; {@code warning} by default).
+     * (set by {@code logging/setLevel}; {@code warning} by default) or, for a stateless request, the
+     * level its {@code _meta} asks for (none without one).
      *
      * @param logger  the logger name, or {@code null}
      * @param message the text; never null

@@ -7,6 +7,7 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,8 +15,10 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The MCP methods this server implements, from decoded params to a result object. Stateless apart
- * from the shared {@link SessionState}; thread-safe.
+ * The MCP methods this server implements, from decoded params to a result object, for both eras: one
+ * {@link Route} per method says in which era it is served, which body field an HTTP {@code Mcp-Name}
+ * header mirrors, and how its modern result may be cached. Stateless apart from the shared
+ * {@link SessionState}; thread-safe.
  */
 final class ServerMethods {
 
@@ -24,17 +27,85 @@ final class ServerMethods {
     private static final String LEVELS = Arrays.stream(LogLevel.values())
             .map(LogLevel::wireName).collect(Collectors.joining(", "));
 
+    /** The protocol eras a method is served in. */
+    enum Eras {
+        /** only in an {@code initialize}d session (2025 revisions) */ LEGACY,
+        /** only as a stateless request with a {@code _meta} envelope (2026-07-28 on) */ MODERN,
+        /** in both */ BOTH;
+
+        boolean legacy() {
+            return this != MODERN;
+        }
+
+        boolean modern() {
+            return this != LEGACY;
+        }
+    }
+
+    /** The caching hints a modern result of a method carries (see {@link CacheHints}). */
+    enum Caching {
+        /** none: the result is not cacheable */ NONE,
+        /** what the server is: public, {@link CacheHints#serverTtl} */ SERVER,
+        /** what the databases hold: {@link CacheHints#catalogTtl}, private where callers are told apart */ CATALOG
+    }
+
+    /** Runs one method. */
+    @FunctionalInterface
+    interface Handler {
+        ObjectNode handle(ObjectNode params, InFlightRequest request) throws Exception;
+    }
+
+    /**
+     * One method this server answers.
+     *
+     * @param nameField the params field an HTTP {@code Mcp-Name} header must mirror, or null
+     * @param requires  client capabilities a modern request must declare (else {@code -32021})
+     */
+    record Route(String method, Eras eras, String nameField, Caching caching, List<String> requires, Handler handler) {
+        Route {
+            requires = List.copyOf(requires);
+        }
+
+        Route(String method, Eras eras, String nameField, Caching caching, Handler handler) {
+            this(method, eras, nameField, caching, List.of(), handler);
+        }
+    }
+
     private final ServerInfo server;
     private final Registry registry;
     private final Function<Throwable, ToolResult> toolErrorMapper;
     private final SessionState state;
+    private final CacheHints cacheHints;
+    private final Map<String, Route> routes;
 
     ServerMethods(ServerInfo server, Registry registry, Function<Throwable, ToolResult> toolErrorMapper,
-                  SessionState state) {
+                  SessionState state, CacheHints cacheHints) {
         this.server = server;
         this.registry = registry;
         this.toolErrorMapper = toolErrorMapper;
         this.state = state;
+        this.cacheHints = cacheHints;
+        // A new method is one line here.
+        this.routes = routes(
+                new Route("ping", Eras.LEGACY, null, Caching.NONE, (params, request) -> JsonRpc.object()),
+                new Route("logging/setLevel", Eras.LEGACY, null, Caching.NONE, (params, request) -> setLevel(params)),
+                new Route("server/discover", Eras.MODERN, null, Caching.SERVER, (params, request) -> discover()),
+                new Route("tools/list", Eras.BOTH, null, Caching.SERVER, (params, request) -> toolsList()),
+                new Route("tools/call", Eras.BOTH, "name", Caching.NONE, this::toolsCall),
+                new Route("resources/list", Eras.BOTH, null, Caching.CATALOG, (params, request) -> resourcesList(params)),
+                new Route("resources/templates/list", Eras.BOTH, null, Caching.CATALOG, (params, request) -> templatesList()),
+                new Route("resources/read", Eras.BOTH, "uri", Caching.CATALOG, this::resourcesRead),
+                new Route("completion/complete", Eras.BOTH, null, Caching.NONE, this::complete));
+    }
+
+    private static Map<String, Route> routes(Route... routes) {
+        Map<String, Route> byMethod = new LinkedHashMap<>();
+        for (Route route : routes) {
+            if (byMethod.put(route.method(), route) != null) {
+                throw new IllegalStateException("two routes for " + route.method());
+            }
+        }
+        return Map.copyOf(byMethod);
     }
 
     /**
@@ -51,7 +122,9 @@ final class ServerMethods {
         if (requested == null || !requested.isTextual()) {
             throw JsonRpcException.invalidParams("Invalid params: protocolVersion must be a string");
         }
-        ProtocolVersion version = ProtocolVersion.fromWireName(requested.textValue()).orElse(ProtocolVersion.LATEST);
+        // A modern revision has no handshake: a client asking initialize for one gets the newest that has.
+        ProtocolVersion version = ProtocolVersion.fromWireName(requested.textValue())
+                .filter(v -> !v.isModern()).orElse(ProtocolVersion.LATEST);
         if (!state.initialize(new SessionState.Handshake(version, clientInfo(params.get("clientInfo"))))) {
             throw JsonRpcException.invalidRequest("Invalid Request: the session is already initialized");
         }
@@ -61,24 +134,60 @@ final class ServerMethods {
     }
 
     /**
-     * Runs any method but {@code initialize}.
+     * @return the method's route if it is served in the given era
+     * @throws JsonRpcException {@code -32601} if it is not
+     */
+    Route route(String method, boolean modern) throws JsonRpcException {
+        Route route = routes.get(method);
+        if (route == null || !(modern ? route.eras().modern() : route.eras().legacy())) {
+            throw new JsonRpcException(JsonRpcException.METHOD_NOT_FOUND, "Method not found: " + JsonRpc.abbreviate(method)
+                    + (route != null ? modern ? " (not part of protocol revision 2026-07-28 and later)"
+                    : " (protocol revision 2026-07-28 and later only: send the _meta envelope)" : ""));
+        }
+        return route;
+    }
+
+    /** @return whether {@code method} is served only to modern requests (such as {@code server/discover}) */
+    boolean isModernOnly(String method) {
+        Route route = routes.get(method);
+        return route != null && route.eras() == Eras.MODERN;
+    }
+
+    /** @return the params field an HTTP {@code Mcp-Name} header mirrors for {@code method}, or null */
+    String nameField(String method) {
+        Route route = routes.get(method);
+        return route == null ? null : route.nameField();
+    }
+
+    /**
+     * Runs any method but {@code initialize}; a modern request's result gets {@code resultType}, the
+     * server's identity in {@code _meta}, and the route's caching hints.
      *
      * @throws JsonRpcException the error to answer with
      * @throws Exception        from a resource provider; the session answers {@code -32603}
      */
     ObjectNode call(String method, ObjectNode params, InFlightRequest context) throws Exception {
-        return switch (method) {
-            case "ping" -> JsonRpc.object();
-            case "tools/list" -> toolsList();
-            case "tools/call" -> toolsCall(params, context);
-            case "resources/list" -> resourcesList(params);
-            case "resources/templates/list" -> templatesList();
-            case "resources/read" -> resourcesRead(params, context);
-            case "completion/complete" -> complete(params, context);
-            case "logging/setLevel" -> setLevel(params);
-            default -> throw new JsonRpcException(JsonRpcException.METHOD_NOT_FOUND,
-                    "Method not found: " + JsonRpc.abbreviate(method));
-        };
+        Route route = route(method, context.isModern());
+        ObjectNode result = route.handler().handle(params, context);
+        return context.isModern() ? modernResult(route, result) : result;
+    }
+
+    private ObjectNode modernResult(Route route, ObjectNode result) {
+        result.put("resultType", "complete");
+        switch (route.caching()) {
+            case NONE -> {
+            }
+            case SERVER -> WireFormat.putCacheHints(result, cacheHints.serverTtl(), false);
+            case CATALOG -> WireFormat.putCacheHints(result, cacheHints.catalogTtl(), cacheHints.catalogPrivate());
+        }
+        JsonNode meta = result.get("_meta");
+        ObjectNode resultMeta = meta instanceof ObjectNode object ? object : result.putObject("_meta");
+        resultMeta.set(RequestEnvelope.SERVER_INFO_KEY, WireFormat.implementation(server));
+        return result;
+    }
+
+    private ObjectNode discover() {
+        return WireFormat.discoverResult(server);
     }
 
     private static Optional<ClientInfo> clientInfo(JsonNode info) {
@@ -90,7 +199,7 @@ final class ServerMethods {
                 version != null && version.isTextual() ? version.textValue() : null));
     }
 
-    /** Everything fits in one page; a {@code cursor} is accepted and ignored. */
+    /** Everything fits in one page, in registration order; a {@code cursor} is accepted and ignored. */
     private ObjectNode toolsList() {
         ObjectNode result = JsonRpc.object();
         ArrayNode tools = result.putArray("tools");
@@ -183,7 +292,16 @@ final class ServerMethods {
             throw JsonRpcException.invalidParams("Invalid params: uri must be a string");
         }
         for (ResourceProvider provider : registry.resourceProviders()) {
-            Optional<ResourceContents> contents = provider.read(uri.textValue(), context);
+            Optional<ResourceContents> contents;
+            try {
+                contents = provider.read(uri.textValue(), context);
+            } catch (JsonRpcException e) {
+                // a provider's own "not found" (a table that does not exist or may not be read) follows the era's code too
+                if (e.code() == JsonRpcException.RESOURCE_NOT_FOUND && context.isModern()) {
+                    throw new JsonRpcException(JsonRpcException.INVALID_PARAMS, e.getMessage(), e.data());
+                }
+                throw e;
+            }
             if (contents != null && contents.isPresent()) {
                 ObjectNode result = JsonRpc.object();
                 result.putArray("contents").add(WireFormat.contents(contents.get()));
@@ -192,7 +310,8 @@ final class ServerMethods {
         }
         ObjectNode data = JsonRpc.object();
         data.put("uri", uri.textValue());
-        throw new JsonRpcException(JsonRpcException.RESOURCE_NOT_FOUND,
+        // 2026-07-28 made an unknown resource invalid params; 2025 clients still get their -32002.
+        throw new JsonRpcException(context.isModern() ? JsonRpcException.INVALID_PARAMS : JsonRpcException.RESOURCE_NOT_FOUND,
                 "Resource not found: " + JsonRpc.abbreviate(uri.textValue()), data);
     }
 

@@ -11,16 +11,47 @@ final class WireFormat {
     static ObjectNode initializeResult(ProtocolVersion version, ServerInfo server) {
         ObjectNode result = JsonRpc.object();
         result.put("protocolVersion", version.wireName());
-        ObjectNode capabilities = result.putObject("capabilities");
+        result.set("capabilities", capabilities());
+        result.set("serverInfo", implementation(server));
+        putIfPresent(result, "instructions", server.instructions().get());
+        return result;
+    }
+
+    /**
+     * The {@code server/discover} result without the parts every modern result gets
+     * ({@code resultType}, caching hints, {@code _meta} serverInfo): the revisions we speak, newest
+     * first, the capabilities (as {@code initialize} has them) and the instructions.
+     */
+    static ObjectNode discoverResult(ServerInfo server) {
+        ObjectNode result = JsonRpc.object();
+        ProtocolVersion.wireNamesNewestFirst().forEach(result.putArray("supportedVersions")::add);
+        result.set("capabilities", capabilities());
+        putIfPresent(result, "instructions", server.instructions().get());
+        return result;
+    }
+
+    /** What the server offers, the same in both eras. */
+    static ObjectNode capabilities() {
+        ObjectNode capabilities = JsonRpc.object();
         capabilities.putObject("tools").put("listChanged", false);
         capabilities.putObject("resources");
         capabilities.putObject("completions");
         capabilities.putObject("logging");
-        ObjectNode serverInfo = result.putObject("serverInfo");
-        serverInfo.put("name", server.name());
-        serverInfo.put("version", server.version());
-        putIfPresent(result, "instructions", server.instructions().get());
-        return result;
+        return capabilities;
+    }
+
+    /** An MCP {@code Implementation}: the server's name and version. */
+    static ObjectNode implementation(ServerInfo server) {
+        ObjectNode implementation = JsonRpc.object();
+        implementation.put("name", server.name());
+        implementation.put("version", server.version());
+        return implementation;
+    }
+
+    /** Adds {@code ttlMs} (whole milliseconds) and {@code cacheScope} to a cacheable result. */
+    static void putCacheHints(ObjectNode result, java.time.Duration ttl, boolean privateScope) {
+        result.put("ttlMs", ttl.toMillis());
+        result.put("cacheScope", privateScope ? "private" : "public");
     }
 
     static ObjectNode tool(ToolDefinition definition) {

@@ -76,4 +76,31 @@ class HousekeepingTest {
             }
         }
     }
+
+    /**
+     * A process told to stop right after it started (a client's short-lived probe process, a rolling
+     * deploy) must not wait for its first schema query: the databases' close waited for that query's
+     * connection, which made such a process take up to a second longer to exit.
+     */
+    @Test
+    void closeDoesNotWaitForACatalogLoadUnderWay() throws Exception {
+        try (FaultProxy proxy = FaultProxy.to(db.get())) {
+            DatabaseConfig config = DatabaseConfig.of("slow", ConnectionTarget.parse(proxy.postgresUrl(db.get())));
+            ConnectionPool pool = new ConnectionPool(PoolSettings.of("slow", 0, 2),
+                    new PgConnectionFactory(config, Duration.ofSeconds(30), Duration.ofSeconds(30)), Ticker.system());
+            Database.Resilience resilience = Database.Resilience.defaults("slow");
+            Database database = new Database("slow", pool, new CatalogLoader(Clock.systemUTC()), Set.of(), new ObjectMapper(),
+                    resilience);
+            Housekeeping housekeeping = new Housekeeping(List.of(database), Duration.ZERO, Duration.ofSeconds(30));
+            proxy.latency(Duration.ofSeconds(2)); // every round trip of the load now takes seconds
+            housekeeping.start();
+            Thread.sleep(500); // the first load is under way
+            long started = System.nanoTime();
+            housekeeping.close();
+            database.close();
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertTrue(took.compareTo(Duration.ofSeconds(2)) < 0, "closing took " + took.toMillis() + " ms");
+            assertTrue(database.catalog().isEmpty(), "the load was stopped, not finished");
+        }
+    }
 }

@@ -242,6 +242,25 @@ class ConfigValidationTest {
     }
 
     @Test
+    void bindsPerClientSessionBoundAndRequestReadTimeout() throws ConfigException {
+        HttpConfig http = fixture.load(ConfigFixture.MINIMAL_DATABASE
+                + "server: {http: {max_sessions: 50, max_sessions_per_client: 7, request_read_timeout: 12}}\n").config().server().http();
+        assertEquals(7, http.maxSessionsPerClient());
+        assertEquals(java.time.Duration.ofSeconds(12), http.requestReadTimeout());
+        HttpConfig defaults = fixture.load(ConfigFixture.MINIMAL_DATABASE).config().server().http();
+        assertEquals(100, defaults.maxSessionsPerClient());
+        assertEquals(java.time.Duration.ofSeconds(30), defaults.requestReadTimeout());
+        assertEquals(10, fixture.load(ConfigFixture.MINIMAL_DATABASE + "server: {http: {max_sessions: 20}}\n")
+                .config().server().http().maxSessionsPerClient(), "half of a small table by default");
+        List<String> equal = errorsWith("server: {http: {max_sessions: 10, max_sessions_per_client: 10}}\n");
+        assertTrue(equal.getFirst().startsWith("server.http.max_sessions_per_client") && equal.getFirst().contains("below max_sessions"),
+                equal::toString);
+        assertTrue(errorsWith("server: {http: {max_sessions_per_client: 0}}\n").getFirst()
+                .startsWith("server.http.max_sessions_per_client"));
+        assertTrue(errorsWith("server: {http: {request_read_timeout: 0}}\n").getFirst().startsWith("server.http.request_read_timeout"));
+    }
+
+    @Test
     void rejectsOtlpMetricsExporterPointingAtTheCollector() {
         List<String> errors = errorsWith("observability: {metrics: {exporter: otlp}}\n");
 

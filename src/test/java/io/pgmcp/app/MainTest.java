@@ -50,10 +50,11 @@ class MainTest {
     }
 
     @Test
-    void versionIsDevWhenRunFromClassesRatherThanTheJar() {
+    void versionPrintsTheBuildsRecordOnStdoutAndExitsZero() {
         assertEquals(0, run("--version"));
-        assertEquals("pg-mcp dev", out.toString(UTF_8).strip());
-        assertEquals("dev", Main.version());
+        assertEquals(BuildInfo.load().versionLine(), out.toString(UTF_8).strip());
+        assertTrue(out.toString(UTF_8).startsWith("pg-mcp "), out.toString(UTF_8));
+        assertEquals("", err.toString(UTF_8));
     }
 
     @Test

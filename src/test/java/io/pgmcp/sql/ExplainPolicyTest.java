@@ -105,6 +105,23 @@ class ExplainPolicyTest {
     }
 
     @Test
+    void explainOutputWithoutAPlanIsRefusedNotGuessed() {
+        for (String json : List.of("[]", "[{}]", "[{\"Plan\":\"Seq Scan\"}]", "{\"Plan\":{}}")) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> plan(json), json);
+            assertEquals("EXPLAIN output without a Plan", e.getMessage());
+        }
+    }
+
+    @Test
+    void hashedSubplansAreFoundInListsOfConditionsToo() throws Exception {
+        PlanEstimate estimate = plan("""
+                [{"Plan":{"Node Type":"Result","Plan Rows":1,"Total Cost":1,
+                  "Output":["(hashed SubPlan 2)", "x"],"One-Time Filter":"(hashed SubPlan 3)"}}]""");
+        assertEquals(Set.of("SubPlan 2", "SubPlan 3"), estimate.plan().hashedSubplans());
+    }
+
+    @Test
     void tooManyRowsIsTooExpensive() throws Exception {
         var refuse = assertInstanceOf(ExplainPolicy.Decision.Refuse.class,
                 decide("[{\"Plan\":{\"Node Type\":\"Result\",\"Plan Rows\":1e11,\"Total Cost\":1}}]"));

@@ -145,9 +145,12 @@ class ExplainPolicyDatabaseTest {
 
     @Test
     void countOfALargeTableIsRefusedBeforeAndAfterVacuumAnalyze() {
-        // once VACUUM has set the visibility map, walking an index beats walking the (wide) heap: the verdict stays
+        // once VACUUM has set the visibility map, walking an index usually beats walking the (wide) heap — but the
+        // planner may still pick the Seq Scan on a busy machine (pinned with both shapes in ExplainPolicyTest): the
+        // verdict must stay whatever the shape
         assertTrue(plansBefore.get(COUNT).contains("\"Seq Scan\""), plansBefore.get(COUNT));
-        assertTrue(plansAfter.get(COUNT).contains("\"Index Only Scan\""), plansAfter.get(COUNT));
+        assertTrue(plansAfter.get(COUNT).contains("\"Index Only Scan\"") || plansAfter.get(COUNT).contains("\"Seq Scan\""),
+                plansAfter.get(COUNT));
         for (QueryOutcome.Failure failure : refusedBeforeAndAfter(COUNT)) {
             assertEquals("public.big", failure.details().get("table").asText());
             assertTrue(failure.details().get("estimated_rows_read").asDouble() > 100_000, failure.details().toString());

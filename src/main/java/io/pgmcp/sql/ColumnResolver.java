@@ -65,6 +65,11 @@ final class ColumnResolver {
         return parts;
     }
 
+    /**
+     * A bare name, resolved as PostgreSQL's transformColumnRef does: a column of the innermost level that
+     * has one (in GROUP BY, this level's output name comes right after this level's columns); only when
+     * no level has such a column, the whole row of the innermost relation of that name.
+     */
     private void bareColumn(Column column, String name, Scope scope, ExpressionChecker.Place place, SelectItem<?> item) {
         if (place == ExpressionChecker.Place.ORDER_BY && scope.outputNames.contains(name)) {
             return;
@@ -91,13 +96,18 @@ final class ColumnResolver {
                 findings.column(name + " (qualify it with its table alias)");
                 return;
             }
-            Optional<Relation> whole = level.relation(name);
-            if (whole.isPresent() && column.getArrayConstructor() == null) {
-                wholeRow(whole.get(), "a bare table name");
-                return;
-            }
             if (place == ExpressionChecker.Place.GROUP_BY && level == scope && scope.outputNames.contains(name)) {
                 return;
+            }
+        }
+        for (Scope level = scope; level != null; level = level.parent) {
+            Optional<Relation> whole = level.relation(name);
+            if (whole.isPresent()) {
+                if (column.getArrayConstructor() == null) {
+                    wholeRow(whole.get(), "a bare table name");
+                    return;
+                }
+                break; // a whole row cannot be subscripted
             }
         }
         if (VALUE_KEYWORDS.contains(name) && !column.getColumnName().startsWith("\"")) {
@@ -169,6 +179,7 @@ final class ColumnResolver {
                 .orElse(true);
     }
 
+    /** Whether a bare name reads a whole row: no level has a column of that name, and some level a relation. */
     boolean resolvesToRelationOnly(String name, Scope scope) {
         for (Scope level = scope; level != null; level = level.parent) {
             for (Relation relation : level.relations) {
@@ -176,6 +187,8 @@ final class ColumnResolver {
                     return false;
                 }
             }
+        }
+        for (Scope level = scope; level != null; level = level.parent) {
             if (level.relation(name).isPresent()) {
                 return true;
             }

@@ -82,6 +82,23 @@ class SqlGuardTest {
         denied("SELECT name AS ssn FROM users GROUP BY ssn");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"SELECT (SELECT ssn FROM orders ssn LIMIT 1) FROM users",
+        "SELECT (SELECT count(ssn) FROM orders ssn) FROM users", "SELECT (SELECT (ssn).id FROM orders ssn LIMIT 1) FROM users",
+        "SELECT (SELECT 1 FROM orders ssn ORDER BY ssn LIMIT 1) FROM users"})
+    void aColumnOfAnEnclosingQueryWinsOverATableAliasOfTheSubquery(String sql) {
+        // PostgreSQL looks for a column of that name in every enclosing level before it reads a bare name as a
+        // whole row: here ssn is users.ssn, not the row of orders
+        assertEquals(Verdict.Reason.COLUMN_ACCESS_DENIED, denied(sql).reason(), sql);
+    }
+
+    @Test
+    void aBareTableNameIsAWholeRowOnlyWhenNoLevelHasSuchAColumn() {
+        allowed("SELECT (SELECT count(o) FROM orders o) FROM users");
+        allowed("SELECT name AS users FROM users GROUP BY users"); // GROUP BY: an output name before a whole row
+        denied("SELECT (SELECT count(u) FROM orders o) FROM users u");
+    }
+
     @Test
     void cteShadowsATableOfTheSameName() {
         allowed("WITH users AS (SELECT 1 AS ssn) SELECT ssn FROM users");

@@ -68,18 +68,23 @@ final class ColumnResolver {
     /**
      * A bare name, resolved as PostgreSQL's transformColumnRef does: a column of the innermost level that
      * has one (in GROUP BY, this level's output name comes right after this level's columns); only when
-     * no level has such a column, the whole row of the innermost relation of that name.
+     * no level has such a column, the whole row of the innermost relation of that name. A
+     * {@linkplain Relation#guessed() guessed} column may not be there: the name is then resolved on as if
+     * it were not, and accepted if that finds nothing (both readings are checked).
      */
     private void bareColumn(Column column, String name, Scope scope, ExpressionChecker.Place place, SelectItem<?> item) {
         if (place == ExpressionChecker.Place.ORDER_BY && scope.outputNames.contains(name)) {
             return;
         }
+        boolean guessed = false;
         for (Scope level = scope; level != null; level = level.parent) {
             boolean found = false;
             boolean readable = true;
             boolean inexact = false;
             for (Relation relation : level.relations) {
-                if (relation.hasColumn(name)) {
+                if (relation.hasColumn(name) && relation.guessed()) {
+                    guessed = true;
+                } else if (relation.hasColumn(name)) {
                     found = true;
                     readable &= readable(relation, name);
                 } else if (!relation.exact()) {
@@ -110,6 +115,9 @@ final class ColumnResolver {
                 break; // a whole row cannot be subscripted
             }
         }
+        if (guessed) {
+            return;
+        }
         if (VALUE_KEYWORDS.contains(name) && !column.getColumnName().startsWith("\"")) {
             return;
         }
@@ -124,6 +132,12 @@ final class ColumnResolver {
         }
         Relation r = relation.get();
         String written = Names.display(r.name()) + "." + Names.display(name);
+        if (r.guessed()) {
+            // on a row without that column, PostgreSQL reads u.c as the call c(u) (functional notation)
+            findings.column(written + " (the function may return a row without that column; write " + Names.display(name)
+                    + " alone, or name the column in an alias list: AS " + Names.display(r.name()) + "(c))");
+            return;
+        }
         if (r.hasColumn(name) ? !readable(r, name) : r.exact()) {
             missing(written, name, List.of(r), item);
         }

@@ -306,8 +306,7 @@ final class QueryAnalyzer {
                 return false;
             }
             star(item, List.of(relation.get()));
-            names.addAll(relation.get().columns());
-            return relation.get().exact();
+            return starNames(List.of(relation.get()), names);
         }
         if (expression instanceof AllColumns all) {
             if (all.getExceptColumns() != null || all.getReplaceExpressions() != null) {
@@ -317,12 +316,7 @@ final class QueryAnalyzer {
                 findings.unsafe("SELECT * without FROM");
             }
             star(item, scope.relations);
-            boolean exact = true;
-            for (Relation relation : scope.relations) {
-                names.addAll(relation.columns());
-                exact &= relation.exact();
-            }
-            return exact;
+            return starNames(scope.relations, names);
         }
         boolean bareColumn = top && isBareColumn(expression);
         expressions.check(expression, scope, ExpressionChecker.Place.SELECT, bareColumn ? item : null);
@@ -333,6 +327,23 @@ final class QueryAnalyzer {
         Optional<String> name = outputName(expression);
         names.add(name.orElse("?column?"));
         return name.isPresent() || isOperator(expression);
+    }
+
+    /**
+     * The output names of {@code *} over relations; answers whether they are exact. A guessed relation's
+     * columns may be a row's, whose names are unknown: it adds none, and makes the names inexact.
+     */
+    private static boolean starNames(List<Relation> relations, List<String> names) {
+        boolean exact = true;
+        for (Relation relation : relations) {
+            if (relation.guessed()) {
+                exact = false;
+            } else {
+                names.addAll(relation.columns());
+                exact &= relation.exact();
+            }
+        }
+        return exact;
     }
 
     /**
@@ -347,7 +358,7 @@ final class QueryAnalyzer {
         if (deniedTables.isEmpty()) {
             return;
         }
-        if (stars.enabled() && relations.stream().allMatch(Relation::exact)) {
+        if (stars.enabled() && relations.stream().allMatch(r -> r.exact() && !r.guessed())) {
             stars.expand(item, relations, policy);
             return;
         }

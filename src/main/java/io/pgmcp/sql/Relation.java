@@ -14,18 +14,26 @@ import java.util.Optional;
  * @param columns   the column names references may use, in order (renamed by an alias column list)
  * @param exact     false when the derived relation's column names could not be worked out for
  *                  certain; unqualified names then cannot be resolved past it
+ * @param guessed   true when PostgreSQL may not have these columns at all: a polymorphic function in
+ *                  FROM ({@code unnest(x) AS u}) yields the column {@code u} unless x holds rows, whose
+ *                  columns it yields instead; a name found only here is also resolved past it
  */
-record Relation(String name, Optional<TableInfo> table, boolean qualified, List<String> columns, boolean exact) {
+record Relation(String name, Optional<TableInfo> table, boolean qualified, List<String> columns, boolean exact,
+                boolean guessed) {
     Relation {
         columns = List.copyOf(columns);
     }
 
     static Relation base(String name, TableInfo table, boolean qualified, List<String> columns) {
-        return new Relation(name, Optional.of(table), qualified, columns, true);
+        return new Relation(name, Optional.of(table), qualified, columns, true, false);
     }
 
     static Relation derived(String name, List<String> columns, boolean exact) {
-        return new Relation(name, Optional.empty(), false, columns, exact);
+        return new Relation(name, Optional.empty(), false, columns, exact, false);
+    }
+
+    static Relation guessed(String name, List<String> columns) {
+        return new Relation(name, Optional.empty(), false, columns, true, true);
     }
 
     boolean hasColumn(String column) {

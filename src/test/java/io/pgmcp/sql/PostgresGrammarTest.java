@@ -271,4 +271,36 @@ class PostgresGrammarTest {
         // a column may be called "table" after a dot or AS: that is no TABLE statement
         allowed("SELECT 1 AS table");
     }
+
+    // ---- a function in FROM names its column ------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "SELECT o.id, m[1] AS word FROM orders o, LATERAL regexp_matches(o.status, '(pa|pe)', 'g') AS m ORDER BY o.id",
+        "SELECT o.id, m.m FROM orders o, regexp_matches(o.status, 'p') AS m",
+        "SELECT id, ts_rank(to_tsvector(status), query) AS rank FROM orders, to_tsquery('english', 'paid') query "
+                + "WHERE to_tsvector(status) @@ query ORDER BY rank DESC",
+        "SELECT upper FROM upper('a')", "SELECT t FROM upper('a') AS t",
+        "SELECT d, d.d FROM date_trunc('day', now()) AS d", "SELECT x FROM now() AS n(x)",
+        "SELECT g, ordinality FROM generate_series(1, 3) WITH ORDINALITY AS g"})
+    void aFunctionOfABaseTypeInFromYieldsOneColumnNamedAfterItsAlias(String sql) {
+        allowed(sql);
+    }
+
+    @Test
+    void aFunctionInFromStillChecksItsArgumentsAndItsName() {
+        denied("SELECT m[1] FROM users u, LATERAL regexp_matches(u.ssn, '1') AS m", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT q FROM to_tsquery(pg_sleep(1)::text) q", Verdict.Reason.UNSAFE_SQL);
+        denied("SELECT q FROM pg_sleep(1) q", Verdict.Reason.UNSAFE_SQL);
+        // the alias is the column, not a way to the columns of other tables
+        denied("SELECT q.ssn FROM users, to_tsquery('a') q", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT ssn FROM users, to_tsquery('a') ssn", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        // a function that is not PostgreSQL's own may return anything: its columns are not guessed
+        SqlGuard configured = new SqlGuard(new AccessPolicy(new AccessPolicyConfig(List.of("public"),
+                new TableAccessConfig(List.of(), List.of()), new ColumnAccessConfig(List.of("users.ssn"), List.of(),
+                OnDenied.REJECT, SelectStarPolicy.REJECT), AccessPolicyConfig.defaults().explainPolicy(),
+                new FunctionAccessConfig(List.of("public.report")))), "appdb");
+        assertInstanceOf(Verdict.Denied.class, configured.check("SELECT (SELECT r FROM public.report() r) FROM users", CATALOG));
+        assertInstanceOf(Verdict.Allowed.class, configured.check("SELECT r.x FROM public.report() AS r(x)", CATALOG));
+    }
 }

@@ -99,6 +99,27 @@ class SqlGuardTest {
         denied("SELECT (SELECT count(u) FROM orders o) FROM users u");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"SELECT (SELECT ssn FROM unnest(to_tsvector('a b')) AS ssn LIMIT 1) FROM users",
+        "SELECT (SELECT ssn FROM unnest(ARRAY(SELECT o FROM orders o)) AS ssn LIMIT 1) FROM users",
+        "SELECT (SELECT ssn[1] FROM unnest(ARRAY(SELECT o FROM orders o)) AS ssn LIMIT 1) FROM users",
+        "SELECT (SELECT ssn FROM coalesce((SELECT o FROM orders o LIMIT 1)) AS ssn) FROM users"})
+    void aPolymorphicFunctionInFromMayReturnARowWithoutTheColumnItsAliasNames(String sql) {
+        // unnest(tsvector) yields (lexeme, positions, weights) and unnest(array of rows) the rows' columns: then
+        // PostgreSQL reads ssn as users.ssn, not as the function's column
+        assertEquals(Verdict.Reason.COLUMN_ACCESS_DENIED, denied(sql).reason(), sql);
+    }
+
+    @Test
+    void aColumnAFunctionMayNotHaveIsNeitherQualifiedNorExpandedAsCertain() {
+        allowed("SELECT t, upper(t) FROM orders o, unnest(ARRAY[o.status]) AS t");
+        allowed("SELECT u.x FROM unnest(ARRAY[1, 2]) AS u(x)");
+        // u.u on a row without a column u is PostgreSQL's functional notation u(u): a call of whatever function u is
+        assertEquals(Verdict.Reason.COLUMN_ACCESS_DENIED, denied("SELECT u.u FROM unnest(ARRAY[1, 2]) AS u").reason());
+        assertEquals(Verdict.Reason.COLUMN_ACCESS_DENIED,
+                denied("SELECT (SELECT ssn FROM (SELECT * FROM unnest(ARRAY[1]) AS ssn) s) FROM users").reason());
+    }
+
     @Test
     void cteShadowsATableOfTheSameName() {
         allowed("WITH users AS (SELECT 1 AS ssn) SELECT ssn FROM users");

@@ -31,6 +31,7 @@ import java.util.OptionalInt;
  * contents can therefore never influence how the parser reads the structure. Built-in operators JSQLParser
  * cannot read (and {@code OPERATOR(pg_catalog.op)}) are the binary operator {@code |} there, with
  * spaces around it; {@link #operatorText(int)} gives back what each {@code |} of the skeleton stands for.
+ * An empty select list is {@link ParserSpelling#EMPTY_SELECT_LIST} there.
  *
  * <p>Immutable and thread-safe.
  */
@@ -149,6 +150,9 @@ public final class LexedStatement {
             executable.append(gap).append(text);
             if (!insideCall) {
                 skeleton.append(gap).append(skeletonText); // inside OPERATOR(...) the placeholder stands for all of it
+                if (ParserSpelling.opensEmptySelectList(code, i)) {
+                    skeleton.append(' ').append(ParserSpelling.EMPTY_SELECT_LIST);
+                }
             }
         }
         return new LexedStatement(source, code, literals, literalTexts, operatorTexts, executable.toString(), skeleton.toString());

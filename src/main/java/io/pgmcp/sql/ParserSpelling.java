@@ -6,6 +6,8 @@ import java.util.Set;
 /**
  * Where the statement has to be spelled differently for JSQLParser to read it as PostgreSQL does.
  *
+ * <p>An empty select list ({@code SELECT FROM t}) is {@link #EMPTY_SELECT_LIST} in the skeleton only.
+ *
  * <p>{@code TABLE name} at the start of a query is PostgreSQL's shorthand for {@code SELECT * FROM
  * name}; it is written out in both the executable text and the skeleton, so that what runs is what
  * was analysed (including the {@code SELECT *} rules and their rewrite).
@@ -38,7 +40,37 @@ final class ParserSpelling {
             "?&", "?-", "?-|", "?|", "?||", "@>", "@?", "@@", "@@@", "^", "^@", "|", "|&>", "|>>", "||", "~", "~*",
             "~<=~", "~<~", "~=", "~>=~", "~>~", "~~", "~~*");
 
+    /**
+     * The select-list item the skeleton writes where a query has none ({@code SELECT FROM t}, valid
+     * PostgreSQL that JSQLParser cannot read): a backtick-quoted name, which JSQLParser reads as a column
+     * and no query can hold (the lexer refuses backticks). The analysis reads it as no column at all.
+     */
+    static final String EMPTY_SELECT_LIST = "`pg-mcp: no columns`";
+
+    /** The reserved words that end a select list: right after SELECT, the list is empty. */
+    private static final Set<String> AFTER_SELECT_LIST = Set.of("from", "where", "group", "having", "window", "union",
+            "intersect", "except", "order", "limit", "offset", "fetch", "for", "into");
+
     private ParserSpelling() {
+    }
+
+    /**
+     * True when {@code code[i]} is {@code SELECT} (or the {@code ALL} of {@code SELECT ALL}) and the
+     * select list after it is empty: the statement ends, or a {@code )} or a reserved word that ends the
+     * select list follows. Reserved words cannot be column names, so this is exactly where PostgreSQL
+     * reads an empty select list.
+     */
+    static boolean opensEmptySelectList(List<Token> code, int i) {
+        Token t = code.get(i);
+        boolean select = t.isWord("select") || t.isWord("all") && i > 0 && code.get(i - 1).isWord("select");
+        if (!select) {
+            return false;
+        }
+        if (i + 1 == code.size()) {
+            return true;
+        }
+        Token next = code.get(i + 1);
+        return next.isPunctuation(")") || next.kind() == TokenKind.IDENTIFIER && AFTER_SELECT_LIST.contains(next.value());
     }
 
     /** True when {@code code[i]} is {@code TABLE} opening a query ({@code TABLE name}, {@code (TABLE name)}, {@code UNION TABLE name}). */

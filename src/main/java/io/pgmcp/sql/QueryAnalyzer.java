@@ -237,6 +237,10 @@ final class QueryAnalyzer {
     // ---- query levels ---------------------------------------------------------------------
 
     private Output plain(PlainSelect plain, Scope parent, boolean top) {
+        if (isEmptySelectList(plain.getSelectItems())) {
+            // SELECT FROM t: no column; a rewrite deparses the query without the skeleton's stand-in
+            plain.getSelectItems().clear();
+        }
         Scope scope = new Scope(parent);
         if (plain.getFromItem() != null) {
             fromClause.from(plain.getFromItem(), scope, parent);
@@ -409,6 +413,12 @@ final class QueryAnalyzer {
             findings.selectStar();
         }
         return new Output(relation.get().columns(), relation.get().exact());
+    }
+
+    /** The skeleton's stand-in for an empty select list ({@link ParserSpelling#EMPTY_SELECT_LIST}). */
+    private static boolean isEmptySelectList(List<SelectItem<?>> items) {
+        return items.size() == 1 && items.getFirst().getAlias() == null && items.getFirst().getExpression() instanceof Column column
+                && column.getTable() == null && column.getColumnName().equals(ParserSpelling.EMPTY_SELECT_LIST);
     }
 
     /** A column reference alone, perhaps in parentheses (which PostgreSQL drops). */

@@ -303,4 +303,40 @@ class PostgresGrammarTest {
         assertInstanceOf(Verdict.Denied.class, configured.check("SELECT (SELECT r FROM public.report() r) FROM users", CATALOG));
         assertInstanceOf(Verdict.Allowed.class, configured.check("SELECT r.x FROM public.report() AS r(x)", CATALOG));
     }
+
+    // ---- SELECT FROM: an empty select list --------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "SELECT u.id FROM users u WHERE NOT EXISTS (SELECT FROM orders o WHERE o.user_id = u.id AND o.status <> 'paid')",
+        "SELECT FROM orders", "SELECT ALL FROM orders WHERE id > 1", "SELECT", "SELECT WHERE true",
+        "SELECT FROM orders UNION ALL SELECT FROM orders", "SELECT count(*) FROM (SELECT FROM orders GROUP BY status) s",
+        "SELECT EXISTS (SELECT FROM orders LIMIT 1)", "SELECT id FROM orders o WHERE EXISTS (SELECT)"})
+    void anEmptySelectListIsRead(String sql) {
+        Verdict.Allowed allowed = allowed(sql);
+        assertEquals(sql, allowed.sql(), "the query runs as written");
+    }
+
+    @Test
+    void anEmptySelectListStillChecksTheRestOfItsQuery() {
+        denied("SELECT FROM users WHERE ssn = '1'", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT id FROM orders o WHERE EXISTS (SELECT FROM users u WHERE u.ssn = o.status)", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT FROM orders WHERE pg_sleep(1) IS NULL", Verdict.Reason.UNSAFE_SQL);
+        denied("SELECT FROM orders ORDER BY pg_sleep(1)", Verdict.Reason.UNSAFE_SQL);
+        // the subquery has no column at all: nothing of it can be named
+        denied("SELECT s.id FROM (SELECT FROM orders) s", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT (SELECT ssn FROM (SELECT FROM orders) s) FROM users", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        // the stand-in of the skeleton cannot be written: backticks are refused
+        denied("SELECT `pg-mcp: no columns` FROM orders", Verdict.Reason.UNSAFE_SQL);
+        denied("SELECT DISTINCT FROM orders", Verdict.Reason.UNSAFE_SQL);
+    }
+
+    @Test
+    void aRewriteKeepsAnEmptySelectListEmpty() {
+        SqlGuard expand = guard(OnDenied.REJECT, SelectStarPolicy.EXPAND_SAFE);
+        Verdict.Allowed allowed = allowed(expand, "SELECT * FROM users u WHERE EXISTS (SELECT FROM orders o WHERE o.user_id = u.id)");
+        assertTrue(allowed.rewritten());
+        assertEquals("SELECT u.id, u.name, u.email FROM users u WHERE EXISTS (SELECT  FROM orders o WHERE o.user_id = u.id)",
+                allowed.sql());
+    }
 }

@@ -31,7 +31,8 @@ import java.util.OptionalInt;
  * contents can therefore never influence how the parser reads the structure. Built-in operators JSQLParser
  * cannot read (and {@code OPERATOR(pg_catalog.op)}) are the binary operator {@code |} there, with
  * spaces around it; {@link #operatorText(int)} gives back what each {@code |} of the skeleton stands for.
- * An empty select list is {@link ParserSpelling#EMPTY_SELECT_LIST} there.
+ * An empty select list is {@link ParserSpelling#EMPTY_SELECT_LIST} there, and {@code GROUP BY DISTINCT} or
+ * {@code GROUP BY ALL} is a plain {@code GROUP BY} (the same grouping expressions; see {@link #hasGroupByDistinct()}).
  *
  * <p>Immutable and thread-safe.
  */
@@ -45,9 +46,10 @@ public final class LexedStatement {
     private final List<String> operatorTexts;
     private final String executableSql;
     private final String skeletonSql;
+    private final boolean groupByDistinct;
 
     private LexedStatement(String sourceSql, List<Token> tokens, List<Token> literals, List<String> literalTexts,
-            List<String> operatorTexts, String executableSql, String skeletonSql) {
+            List<String> operatorTexts, String executableSql, String skeletonSql, boolean groupByDistinct) {
         this.sourceSql = sourceSql;
         this.tokens = List.copyOf(tokens);
         this.literals = List.copyOf(literals);
@@ -55,6 +57,7 @@ public final class LexedStatement {
         this.operatorTexts = List.copyOf(operatorTexts);
         this.executableSql = executableSql;
         this.skeletonSql = skeletonSql;
+        this.groupByDistinct = groupByDistinct;
     }
 
     /** Builds the statement from the complete token list of {@code source}, comments included. */
@@ -118,6 +121,7 @@ public final class LexedStatement {
         StringBuilder executable = new StringBuilder(source.length() + 16);
         StringBuilder skeleton = new StringBuilder(source.length() + 16);
         int hiddenUntil = -1; // tokens of an OPERATOR(...) call that the skeleton spells as one placeholder
+        boolean groupByDistinct = false;
         for (int i = 0; i < code.size(); i++) {
             Token t = code.get(i);
             boolean insideCall = i <= hiddenUntil;
@@ -127,6 +131,9 @@ public final class LexedStatement {
                 skeletonText = (t.quoting() == Quoting.NATIONAL ? "N'" : "'") + placeholderValue(literals.size()) + "'";
                 literals.add(t);
                 literalTexts.add(text);
+            } else if (ParserSpelling.isGroupByQuantifier(code, i)) {
+                groupByDistinct |= t.isWord("distinct");
+                skeletonText = "";
             } else if (ParserSpelling.isTableQuery(code, i)) {
                 text = "SELECT * FROM";
                 skeletonText = text;
@@ -155,7 +162,8 @@ public final class LexedStatement {
                 }
             }
         }
-        return new LexedStatement(source, code, literals, literalTexts, operatorTexts, executable.toString(), skeleton.toString());
+        return new LexedStatement(source, code, literals, literalTexts, operatorTexts, executable.toString(), skeleton.toString(),
+                groupByDistinct);
     }
 
     /**
@@ -243,6 +251,14 @@ public final class LexedStatement {
     /** The text to parse, with literals replaced by placeholders; see the class description. */
     public String skeletonSql() {
         return skeletonSql;
+    }
+
+    /**
+     * True when a {@code GROUP BY DISTINCT} (which drops repeated grouping sets) is written: the skeleton,
+     * and so a deparsed rewrite of it, has a plain {@code GROUP BY} there.
+     */
+    public boolean hasGroupByDistinct() {
+        return groupByDistinct;
     }
 
     /** The statement's tokens without comments and without the trailing {@code ;}, in source order. */

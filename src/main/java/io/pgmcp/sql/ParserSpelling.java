@@ -6,7 +6,8 @@ import java.util.Set;
 /**
  * Where the statement has to be spelled differently for JSQLParser to read it as PostgreSQL does.
  *
- * <p>An empty select list ({@code SELECT FROM t}) is {@link #EMPTY_SELECT_LIST} in the skeleton only.
+ * <p>An empty select list ({@code SELECT FROM t}) is {@link #EMPTY_SELECT_LIST} in the skeleton only, and
+ * the {@code DISTINCT} or {@code ALL} of {@code GROUP BY DISTINCT} is left out of it.
  *
  * <p>{@code TABLE name} at the start of a query is PostgreSQL's shorthand for {@code SELECT * FROM
  * name}; it is written out in both the executable text and the skeleton, so that what runs is what
@@ -94,6 +95,16 @@ final class ParserSpelling {
             return true;
         }
         return (before.isWord("all") || before.isWord("distinct")) && i >= 2 && isSetOperation(code.get(i - 2));
+    }
+
+    /**
+     * True when {@code code[i]} is the {@code DISTINCT} or {@code ALL} of {@code GROUP BY DISTINCT} /
+     * {@code GROUP BY ALL} (PostgreSQL 14+), which JSQLParser cannot read: the skeleton leaves it out. The
+     * grouping expressions, all the analysis needs, are the same; DISTINCT only drops repeated grouping sets.
+     */
+    static boolean isGroupByQuantifier(List<Token> code, int i) {
+        Token t = code.get(i);
+        return (t.isWord("distinct") || t.isWord("all")) && i >= 2 && code.get(i - 1).isWord("by") && code.get(i - 2).isWord("group");
     }
 
     private static boolean isSetOperation(Token t) {

@@ -123,6 +123,9 @@ public final class SqlGuard implements Guard {
 
     /** Deparses the rewritten tree, puts the literals back, and checks the result again (without rewriting). */
     private Verdict rewritten(Select select, LexedStatement lexed, Catalog catalog, List<String> warnings) {
+        if (lexed.hasGroupByDistinct()) {
+            return unsafe(COULD_NOT_REWRITE); // the deparsed skeleton would group by every repeated grouping set
+        }
         String skeleton = select.toString();
         String sql;
         try {

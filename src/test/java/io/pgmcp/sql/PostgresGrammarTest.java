@@ -339,4 +339,28 @@ class PostgresGrammarTest {
         assertEquals("SELECT u.id, u.name, u.email FROM users u WHERE EXISTS (SELECT  FROM orders o WHERE o.user_id = u.id)",
                 allowed.sql());
     }
+
+    // ---- GROUP BY DISTINCT / ALL ---------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "SELECT status, user_id, count(*) FROM orders GROUP BY DISTINCT ROLLUP (status, user_id), ROLLUP (status) ORDER BY 1 NULLS LAST",
+        "SELECT status, count(*) FROM orders GROUP BY ALL status",
+        "SELECT status FROM orders GROUP BY DISTINCT CUBE (status), ROLLUP (status, user_id)",
+        "SELECT (SELECT count(*) FROM orders i GROUP BY DISTINCT i.status LIMIT 1) FROM orders"})
+    void groupByDistinctAndAllAreRead(String sql) {
+        assertEquals(sql, allowed(sql).sql(), "the query runs as written");
+    }
+
+    @Test
+    void groupByDistinctStillChecksWhatItGroupsBy() {
+        denied("SELECT count(*) FROM users GROUP BY DISTINCT ROLLUP (name, ssn)", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT count(*) FROM users GROUP BY ALL ssn", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT count(*) FROM orders GROUP BY DISTINCT CUBE (status, pg_sleep(1)::text)", Verdict.Reason.UNSAFE_SQL);
+        // a rewrite would deparse a plain GROUP BY: not done
+        SqlGuard expand = guard(OnDenied.REJECT, SelectStarPolicy.EXPAND_SAFE);
+        assertInstanceOf(Verdict.Denied.class, expand.check("SELECT * FROM users WHERE id IN (SELECT user_id FROM orders "
+                + "GROUP BY DISTINCT user_id, ROLLUP (user_id))", CATALOG));
+        allowed(expand, "SELECT * FROM users WHERE id IN (SELECT user_id FROM orders GROUP BY ALL user_id)");
+    }
 }

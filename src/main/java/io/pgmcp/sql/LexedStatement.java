@@ -31,7 +31,8 @@ import java.util.OptionalInt;
  * contents can therefore never influence how the parser reads the structure. Built-in operators JSQLParser
  * cannot read (and {@code OPERATOR(pg_catalog.op)}) are the binary operator {@code |} there, with
  * spaces around it; {@link #operatorText(int)} gives back what each {@code |} of the skeleton stands for.
- * An empty select list is {@link ParserSpelling#EMPTY_SELECT_LIST} there, and {@code GROUP BY DISTINCT} or
+ * A name JSQLParser would read as a keyword is quoted there (the same name to PostgreSQL), an empty select
+ * list is {@link ParserSpelling#EMPTY_SELECT_LIST}, and {@code GROUP BY DISTINCT} or
  * {@code GROUP BY ALL} is a plain {@code GROUP BY} (the same grouping expressions; see {@link #hasGroupByDistinct()}).
  *
  * <p>Immutable and thread-safe.
@@ -131,6 +132,8 @@ public final class LexedStatement {
                 skeletonText = (t.quoting() == Quoting.NATIONAL ? "N'" : "'") + placeholderValue(literals.size()) + "'";
                 literals.add(t);
                 literalTexts.add(text);
+            } else if (ParserSpelling.isNameJsqlParserReadsAsKeyword(code, i)) {
+                skeletonText = quote(t.value(), '"');
             } else if (ParserSpelling.isGroupByQuantifier(code, i)) {
                 groupByDistinct |= t.isWord("distinct");
                 skeletonText = "";

@@ -6,7 +6,8 @@ import java.util.Set;
 /**
  * Where the statement has to be spelled differently for JSQLParser to read it as PostgreSQL does.
  *
- * <p>An empty select list ({@code SELECT FROM t}) is {@link #EMPTY_SELECT_LIST} in the skeleton only, and
+ * <p>Names JSQLParser would read as keywords ({@link #isNameJsqlParserReadsAsKeyword}) are quoted in the
+ * skeleton. An empty select list ({@code SELECT FROM t}) is {@link #EMPTY_SELECT_LIST} in the skeleton only, and
  * the {@code DISTINCT} or {@code ALL} of {@code GROUP BY DISTINCT} is left out of it.
  *
  * <p>{@code TABLE name} at the start of a query is PostgreSQL's shorthand for {@code SELECT * FROM
@@ -52,7 +53,51 @@ final class ParserSpelling {
     private static final Set<String> AFTER_SELECT_LIST = Set.of("from", "where", "group", "having", "window", "union",
             "intersect", "except", "order", "limit", "offset", "fetch", "for", "into");
 
+    /**
+     * Words JSQLParser 5.4 reads as its keywords but PostgreSQL 15 reads as names wherever a query can hold
+     * them: no PostgreSQL keyword ({@code sample}), or an unreserved one used only outside queries (COPY,
+     * CREATE, FETCH, triggers). The skeleton quotes them everywhere.
+     */
+    static final Set<String> NAMES_EVERYWHERE = Set.of("sample", "csv", "enum", "force", "import", "prior", "returns",
+            "statement");
+
+    /**
+     * Words JSQLParser 5.4 cannot read as a column alias after {@code AS} or as a name next to a dot, where
+     * PostgreSQL reads any word as a name (ColLabel, attr_name; before a dot, a qualifier). The skeleton
+     * quotes them there (JsqlParserBehaviourTest pins the list).
+     */
+    static final Set<String> NAMES_AFTER_AS_OR_DOT = Set.of("and", "as", "between", "both", "check", "constraint", "cross",
+            "csv", "current", "distinct", "else", "except", "exists", "false", "fetch", "for", "force", "foreign", "from", "full",
+            "having", "ilike", "import", "inner", "intersect", "into", "is", "join", "lateral", "like", "natural", "not",
+            "null", "only", "or", "outer", "prior", "returning", "returns", "sample", "select", "statement", "tablesample",
+            "trailing", "true", "unbounded", "union", "unique", "unknown", "using", "when", "where", "window", "with",
+            "xmlserialize");
+
     private ParserSpelling() {
+    }
+
+    /**
+     * True when the unquoted word {@code code[i]} is a name to PostgreSQL that JSQLParser would read as a
+     * keyword: the skeleton writes it as the quoted identifier of the same (folded) name. After {@code AS},
+     * {@code NOT} is the {@code AS NOT MATERIALIZED} of a CTE; every other word there is an alias or, in
+     * {@code CAST(x AS t)}, a type name, and no word of the list is a type that quoting would change.
+     */
+    static boolean isNameJsqlParserReadsAsKeyword(List<Token> code, int i) {
+        Token t = code.get(i);
+        if (t.kind() != TokenKind.IDENTIFIER) {
+            return false;
+        }
+        if (NAMES_EVERYWHERE.contains(t.value())) {
+            return true;
+        }
+        if (!NAMES_AFTER_AS_OR_DOT.contains(t.value())) {
+            return false;
+        }
+        if (i + 1 < code.size() && code.get(i + 1).isPunctuation(".")) {
+            return true; // a word before a dot can only be the first part of a qualified name
+        }
+        Token before = i == 0 ? null : code.get(i - 1);
+        return before != null && (before.isPunctuation(".") || before.isWord("as") && !t.isWord("not"));
     }
 
     /**

@@ -363,4 +363,31 @@ class PostgresGrammarTest {
                 + "GROUP BY DISTINCT user_id, ROLLUP (user_id))", CATALOG));
         allowed(expand, "SELECT * FROM users WHERE id IN (SELECT user_id FROM orders GROUP BY ALL user_id)");
     }
+
+    // ---- names JSQLParser reads as keywords ---------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "SELECT status, jsonb_agg(jsonb_build_object('id', id) ORDER BY id) FILTER (WHERE id < 40) AS sample FROM orders GROUP BY status",
+        "SELECT 1 AS current, 2 AS unknown, 3 AS Statement, 4 AS returns, 5 AS from, 6 AS unbounded",
+        "SELECT current.id, sample.status FROM orders AS current JOIN orders sample ON sample.id = current.id",
+        "SELECT sample FROM (SELECT id AS sample FROM orders) s ORDER BY sample",
+        "SELECT returns, s.statement FROM (SELECT 1 AS returns, 2 AS statement) s",
+        "SELECT count(*) AS all, max(id) AS window FROM orders"})
+    void wordsJsqlParserReadsAsKeywordsAreNamesWherePostgresReadsNames(String sql) {
+        assertEquals(sql, allowed(sql).sql(), "the query runs as written");
+    }
+
+    @Test
+    void namesJsqlParserReadsAsKeywordsAreStillChecked() {
+        denied("SELECT ssn AS sample FROM users", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT current.ssn FROM users AS current", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT sample.password_hash FROM users sample", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT returns FROM orders", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT pg_sleep(1) AS current", Verdict.Reason.UNSAFE_SQL);
+        denied("SELECT sample(1)", Verdict.Reason.UNSAFE_SQL);
+        denied("SELECT u.id FROM users u WHERE u.ssn = (SELECT 's' AS sample)", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        // AS NOT MATERIALIZED stays the keyword, and the CTE is checked
+        denied("WITH x AS NOT MATERIALIZED (SELECT ssn FROM users) SELECT * FROM x", Verdict.Reason.COLUMN_ACCESS_DENIED);
+    }
 }

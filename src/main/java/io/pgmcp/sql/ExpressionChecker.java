@@ -24,7 +24,9 @@ import net.sf.jsqlparser.expression.JsonExpression;
 import net.sf.jsqlparser.expression.LongValue;
 import net.sf.jsqlparser.expression.NotExpression;
 import net.sf.jsqlparser.expression.NullValue;
+import net.sf.jsqlparser.expression.OracleNamedFunctionParameter;
 import net.sf.jsqlparser.expression.OverlapsCondition;
+import net.sf.jsqlparser.expression.PostgresNamedFunctionParameter;
 import net.sf.jsqlparser.expression.RowConstructor;
 import net.sf.jsqlparser.expression.RowGetExpression;
 import net.sf.jsqlparser.expression.SignedExpression;
@@ -348,8 +350,9 @@ final class ExpressionChecker {
 
     private void checkParameters(Function function, Scope scope) {
         if (function.getParameters() != null) {
-            for (Expression parameter : function.getParameters()) {
-                if (parameter instanceof AllColumns star && !(star instanceof AllTableColumns)
+            for (Expression written : function.getParameters()) {
+                Expression parameter = namedArgumentValue(written);
+                if (written instanceof AllColumns star && !(star instanceof AllTableColumns)
                         && function.getParameters().size() == 1 && Names.fold(function.getName()).equals("count")) {
                     continue; // count(*) reads no column
                 }
@@ -365,6 +368,19 @@ final class ExpressionChecker {
         if (named != null) {
             checkAll(named, scope, Place.OTHER);
         }
+    }
+
+    /**
+     * The value of a named argument, {@code name => value} or {@code name := value} (PostgreSQL's named
+     * notation; the name picks a parameter of the function, which the allowlist has already judged by
+     * its name); any other argument as it is.
+     */
+    private static Expression namedArgumentValue(Expression argument) {
+        return switch (argument) {
+            case OracleNamedFunctionParameter named -> named.getExpression();
+            case PostgresNamedFunctionParameter named -> named.getExpression();
+            default -> argument;
+        };
     }
 
     private void analytic(AnalyticExpression analytic, Scope scope) {

@@ -390,4 +390,26 @@ class PostgresGrammarTest {
         // AS NOT MATERIALIZED stays the keyword, and the CTE is checked
         denied("WITH x AS NOT MATERIALIZED (SELECT ssn FROM users) SELECT * FROM x", Verdict.Reason.COLUMN_ACCESS_DENIED);
     }
+
+    // ---- named arguments ----------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "SELECT make_date(2026, 2, 28) + 1 AS next_day, make_interval(days => 10, hours => 5) AS span, "
+                + "make_timestamp(2026, 3, 1, 12, 30, 0) AS ts",
+        "SELECT make_interval(days := 2)", "SELECT make_interval(0, 0, 0, days => id) FROM orders",
+        "SELECT jsonb_path_query_array(to_jsonb(o), '$.id', silent => true) FROM orders o"})
+    void namedArgumentsAreRead(String sql) {
+        assertEquals(sql, allowed(sql).sql(), "the query runs as written");
+    }
+
+    @Test
+    void namedArgumentsAreCheckedLikeAnyOther() {
+        denied("SELECT make_interval(days => length(ssn)) FROM users", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT make_interval(days := length(ssn)) FROM users", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT to_json(r => u) FROM users u", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT make_interval(days => pg_sleep(1)::int)", Verdict.Reason.UNSAFE_SQL);
+        denied("SELECT pg_sleep(seconds => 1)", Verdict.Reason.UNSAFE_SQL);
+        denied("SELECT count(x => *) FROM orders", Verdict.Reason.UNSAFE_SQL);
+    }
 }

@@ -1,8 +1,10 @@
 package io.pgmcp.sql;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * Exactly one lexed SQL statement, in the two normalised forms the guard needs.
@@ -30,7 +32,8 @@ import java.util.OptionalInt;
  * is always placeholder {@code n}; {@link #literal(int)} gives back its executable text. Literal
  * contents can therefore never influence how the parser reads the structure. Built-in operators JSQLParser
  * cannot read (and {@code OPERATOR(pg_catalog.op)}) are the binary operator {@code |} there, with
- * spaces around it; {@link #operatorText(int)} gives back what each {@code |} of the skeleton stands for.
+ * spaces around it, prefix ones {@code 0 |} ({@link #operatorIsPrefix}); {@link #operatorText(int)} gives
+ * back what each {@code |} of the skeleton stands for.
  * A name JSQLParser would read as a keyword is quoted there (the same name to PostgreSQL), an empty select
  * list is {@link ParserSpelling#EMPTY_SELECT_LIST}, and {@code GROUP BY DISTINCT} or
  * {@code GROUP BY ALL} is a plain {@code GROUP BY} (the same grouping expressions; see {@link #hasGroupByDistinct()}).
@@ -45,17 +48,20 @@ public final class LexedStatement {
     private final List<Token> literals;
     private final List<String> literalTexts;
     private final List<String> operatorTexts;
+    private final Set<Integer> prefixOperators;
     private final String executableSql;
     private final String skeletonSql;
     private final boolean groupByDistinct;
 
     private LexedStatement(String sourceSql, List<Token> tokens, List<Token> literals, List<String> literalTexts,
-            List<String> operatorTexts, String executableSql, String skeletonSql, boolean groupByDistinct) {
+            List<String> operatorTexts, Set<Integer> prefixOperators, String executableSql, String skeletonSql,
+            boolean groupByDistinct) {
         this.sourceSql = sourceSql;
         this.tokens = List.copyOf(tokens);
         this.literals = List.copyOf(literals);
         this.literalTexts = List.copyOf(literalTexts);
         this.operatorTexts = List.copyOf(operatorTexts);
+        this.prefixOperators = Set.copyOf(prefixOperators);
         this.executableSql = executableSql;
         this.skeletonSql = skeletonSql;
         this.groupByDistinct = groupByDistinct;
@@ -119,6 +125,7 @@ public final class LexedStatement {
         List<Token> literals = new ArrayList<>();
         List<String> literalTexts = new ArrayList<>();
         List<String> operatorTexts = new ArrayList<>();
+        Set<Integer> prefixOperators = new HashSet<>();
         StringBuilder executable = new StringBuilder(source.length() + 16);
         StringBuilder skeleton = new StringBuilder(source.length() + 16);
         int hiddenUntil = -1; // tokens of an OPERATOR(...) call that the skeleton spells as one placeholder
@@ -146,12 +153,12 @@ public final class LexedStatement {
                 for (int j = i + 1; j <= hiddenUntil; j++) {
                     call.append(gaps.get(j)).append(executableText(code.get(j)));
                 }
+                skeletonText = placeholder(ParserSpelling.isPrefixOperator(code, i), operatorTexts.size(), prefixOperators);
                 operatorTexts.add(call.toString());
-                skeletonText = " " + ParserSpelling.PLACEHOLDER + " ";
-            } else if (!insideCall && (ParserSpelling.isHiddenOperator(t) || t.kind() == TokenKind.OPERATOR
-                    && t.text().equals(ParserSpelling.PLACEHOLDER))) {
+            } else if (!insideCall && (ParserSpelling.isHiddenOperator(t) || ParserSpelling.isPrefixOperator(code, i)
+                    || t.kind() == TokenKind.OPERATOR && t.text().equals(ParserSpelling.PLACEHOLDER))) {
+                skeletonText = placeholder(ParserSpelling.isPrefixOperator(code, i), operatorTexts.size(), prefixOperators);
                 operatorTexts.add(text);
-                skeletonText = " " + ParserSpelling.PLACEHOLDER + " ";
             }
             String gap = gaps.get(i);
             if (i > 0 && gap.isEmpty() && mayJoin(executable.charAt(executable.length() - 1), text.charAt(0))) {
@@ -165,8 +172,17 @@ public final class LexedStatement {
                 }
             }
         }
-        return new LexedStatement(source, code, literals, literalTexts, operatorTexts, executable.toString(), skeleton.toString(),
-                groupByDistinct);
+        return new LexedStatement(source, code, literals, literalTexts, operatorTexts, prefixOperators, executable.toString(),
+                skeleton.toString(), groupByDistinct);
+    }
+
+    /** The skeleton text of placeholder {@code n}: the binary placeholder, over a dummy left operand for a prefix operator. */
+    private static String placeholder(boolean prefix, int n, Set<Integer> prefixOperators) {
+        if (prefix) {
+            prefixOperators.add(n);
+            return " " + ParserSpelling.PREFIX_PLACEHOLDER + " ";
+        }
+        return " " + ParserSpelling.PLACEHOLDER + " ";
     }
 
     /**
@@ -297,6 +313,14 @@ public final class LexedStatement {
      */
     public String operatorText(int n) {
         return operatorTexts.get(n);
+    }
+
+    /**
+     * True when the {@code n}-th {@link ParserSpelling#PLACEHOLDER} of the skeleton stands for a prefix
+     * operator: it is the placeholder of {@link ParserSpelling#PREFIX_PLACEHOLDER}, after a dummy {@code 0}.
+     */
+    public boolean operatorIsPrefix(int n) {
+        return prefixOperators.contains(n);
     }
 
     /**

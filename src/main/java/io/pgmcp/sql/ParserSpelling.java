@@ -21,7 +21,9 @@ import java.util.Set;
  * operator as written, and a rewrite puts it back ({@link LexedStatement#operatorText}). Operators
  * of other schemas ({@code OPERATOR(public.+)}) and names that are no built-in operator are left as
  * they are, so JSQLParser fails on them and the query is refused: a user-defined operator can run any
- * function. Stateless.
+ * function. Built-in prefix operators JSQLParser cannot read ({@code !! tsq}, {@code |/ x}, {@code @ -5},
+ * {@code OPERATOR(pg_catalog.-) 5}) are {@link #PREFIX_PLACEHOLDER}: the placeholder over a dummy {@code 0}
+ * and the operand, which the analysis checks; a rewrite puts the operator back and drops the {@code 0}. Stateless.
  */
 final class ParserSpelling {
     /** The binary operator the skeleton uses for an operator JSQLParser cannot read. */
@@ -41,6 +43,21 @@ final class ParserSpelling {
             "/", "<", "<->", "<<", "<<=", "<<|", "<=", "<>", "<@", "<^", "=", ">", ">=", ">>", ">>=", ">^", "?", "?#",
             "?&", "?-", "?-|", "?|", "?||", "@>", "@?", "@@", "@@@", "^", "^@", "|", "|&>", "|>>", "||", "~", "~*",
             "~<=~", "~<~", "~=", "~>=~", "~>~", "~~", "~~*");
+
+    /**
+     * Every prefix operator name in PostgreSQL 15's {@code pg_catalog} (FunctionCatalogTest checks it).
+     * JSQLParser reads {@code + - ~} before an operand; the others it cannot read there.
+     */
+    static final Set<String> BUILTIN_PREFIX_OPERATORS = Set.of("!!", "#", "+", "-", "?-", "?|", "@", "@-@", "@@", "|/",
+            "||/", "~");
+
+    /** Where the skeleton has a prefix operator JSQLParser cannot read: a binary placeholder over a dummy left operand. */
+    static final String PREFIX_PLACEHOLDER = "0 " + PLACEHOLDER;
+
+    /** Reserved words (and {@code BY}) after which an operand starts, never ends. */
+    private static final Set<String> BEFORE_OPERAND = Set.of("select", "where", "and", "or", "not", "when", "then", "else",
+            "case", "on", "having", "distinct", "all", "between", "symmetric", "asymmetric", "like", "ilike", "escape", "to",
+            "from", "limit", "offset", "returning", "for", "by");
 
     /**
      * The select-list item the skeleton writes where a query has none ({@code SELECT FROM t}, valid
@@ -158,19 +175,70 @@ final class ParserSpelling {
 
     /**
      * The number of tokens of {@code OPERATOR(op)} or {@code OPERATOR(pg_catalog.op)} starting at
-     * {@code code[i]} naming a built-in binary operator, else 0.
+     * {@code code[i]} naming a built-in operator (a prefix one where an operand starts, else a binary
+     * one), else 0.
      */
     static int operatorCallLength(List<Token> code, int i) {
-        if (!code.get(i).isWord("operator") || i + 3 >= code.size() || !code.get(i + 1).isPunctuation("(")) {
+        int op = operatorCallOperator(code, i);
+        if (op < 0) {
             return 0;
+        }
+        String name = code.get(op).text();
+        boolean builtin = startsOperand(code, i) ? BUILTIN_PREFIX_OPERATORS.contains(name) : BUILTIN_BINARY_OPERATORS.contains(name);
+        return builtin ? op + 2 - i : 0;
+    }
+
+    /** The index of the operator token of an {@code OPERATOR([pg_catalog.]op)} starting at {@code code[i]}, else -1. */
+    private static int operatorCallOperator(List<Token> code, int i) {
+        if (!code.get(i).isWord("operator") || i + 3 >= code.size() || !code.get(i + 1).isPunctuation("(")) {
+            return -1;
         }
         int op = i + 2;
         if (isPgCatalog(code.get(op)) && i + 5 < code.size() && code.get(op + 1).isPunctuation(".")) {
             op += 2;
         }
-        Token operator = code.get(op);
-        boolean builtin = operator.kind() == TokenKind.OPERATOR && BUILTIN_BINARY_OPERATORS.contains(operator.text());
-        return builtin && code.get(op + 1).isPunctuation(")") ? op + 2 - i : 0;
+        return code.get(op).kind() == TokenKind.OPERATOR && code.get(op + 1).isPunctuation(")") ? op : -1;
+    }
+
+    /**
+     * True when the built-in operator at {@code code[i]} (a token, or an {@code OPERATOR(...)} call
+     * {@link #operatorCallLength} accepts) is a prefix operator the skeleton spells as
+     * {@link #PREFIX_PLACEHOLDER}: one that is only prefix ({@code !! @ |/ ...}) wherever it stands; one
+     * that is also binary where an operand starts; {@code + - ~} written as such JSQLParser reads itself.
+     * A misjudged binary operator leaves {@code x 0 | y}, which JSQLParser refuses; a misjudged prefix one
+     * an operator without its left operand, refused alike.
+     */
+    static boolean isPrefixOperator(List<Token> code, int i) {
+        Token t = code.get(i);
+        String name;
+        if (operatorCallLength(code, i) > 0) {
+            name = code.get(operatorCallOperator(code, i)).text();
+        } else if (t.kind() == TokenKind.OPERATOR && !isInsideOperatorCall(code, i)) {
+            name = t.text();
+            if (name.equals("+") || name.equals("-") || name.equals("~")) {
+                return false;
+            }
+        } else {
+            return false;
+        }
+        return BUILTIN_PREFIX_OPERATORS.contains(name) && (!BUILTIN_BINARY_OPERATORS.contains(name) || startsOperand(code, i));
+    }
+
+    /** True for the operator token named in an {@code OPERATOR([schema.]op)} call. */
+    private static boolean isInsideOperatorCall(List<Token> code, int i) {
+        return i >= 2 && operatorCallOperator(code, i - 2) == i || i >= 4 && code.get(i - 1).isPunctuation(".")
+                && code.get(i - 3).isPunctuation("(") && code.get(i - 4).isWord("operator");
+    }
+
+    /** True when an operand starts at {@code code[i]}: nothing before it, or a bracket, comma, operator or keyword that must be followed by one. */
+    private static boolean startsOperand(List<Token> code, int i) {
+        if (i == 0) {
+            return true;
+        }
+        Token before = code.get(i - 1);
+        return before.kind() == TokenKind.OPERATOR || before.isPunctuation("(") || before.isPunctuation("[")
+                || before.isPunctuation(",") || before.isPunctuation("=>") || before.isPunctuation(":=")
+                || before.kind() == TokenKind.IDENTIFIER && BEFORE_OPERAND.contains(before.value());
     }
 
     private static boolean isPgCatalog(Token t) {

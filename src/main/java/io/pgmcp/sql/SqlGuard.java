@@ -157,7 +157,7 @@ public final class SqlGuard implements Guard {
 
     /**
      * The deparsed skeleton with the literals, and the operators the skeleton spelled as
-     * {@link ParserSpelling#PLACEHOLDER}, put back. JSQLParser prints every operator where it was
+     * {@link ParserSpelling#PLACEHOLDER} (without the dummy {@code 0} of a prefix one), put back. JSQLParser prints every operator where it was
      * written, so the n-th {@code |} of the deparsed text is the n-th of the skeleton; a different count
      * means the tree was changed in a way this cannot follow, and the rewrite is given up.
      */
@@ -165,7 +165,10 @@ public final class SqlGuard implements Guard {
         StringBuilder sql = new StringBuilder(skeleton.length() + 64);
         int copied = 0;
         int operators = 0;
+        Token previous = null;
         for (Token token : Lexer.tokenize(skeleton)) {
+            Token before = previous;
+            previous = token;
             String text;
             if (token.kind() == TokenKind.STRING) {
                 OptionalInt index = LexedStatement.placeholderIndex(token.value());
@@ -176,6 +179,15 @@ public final class SqlGuard implements Guard {
             } else if (token.kind() == TokenKind.OPERATOR && token.text().equals(ParserSpelling.PLACEHOLDER)) {
                 if (operators >= lexed.operatorCount()) {
                     throw new IllegalStateException("unexpected operator in the rewritten query");
+                }
+                if (lexed.operatorIsPrefix(operators)) {
+                    // a prefix operator: the dummy 0 before its placeholder goes
+                    if (before == null || before.kind() != TokenKind.NUMBER || !before.text().equals("0") || before.start() < copied) {
+                        throw new IllegalStateException("a prefix operator lost its place in the rewritten query");
+                    }
+                    sql.append(skeleton, copied, before.start()).append(lexed.operatorText(operators++));
+                    copied = token.end();
+                    continue;
                 }
                 text = lexed.operatorText(operators++);
             } else {

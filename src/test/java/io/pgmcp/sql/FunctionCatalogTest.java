@@ -103,9 +103,11 @@ class FunctionCatalogTest {
     }
 
     @Test
-    void theSkeletonsOperatorListIsPostgresBinaryOperators() throws SQLException {
+    void theSkeletonsOperatorListsArePostgresOperators() throws SQLException {
         Set<String> binary = names("SELECT DISTINCT oprname FROM pg_operator WHERE oprnamespace = 'pg_catalog'::regnamespace AND oprleft <> 0");
         assertEquals(binary, new TreeSet<>(ParserSpelling.BUILTIN_BINARY_OPERATORS));
+        Set<String> prefix = names("SELECT DISTINCT oprname FROM pg_operator WHERE oprnamespace = 'pg_catalog'::regnamespace AND oprleft = 0");
+        assertEquals(prefix, new TreeSet<>(ParserSpelling.BUILTIN_PREFIX_OPERATORS));
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import net.sf.jsqlparser.expression.BinaryExpression;
@@ -47,7 +48,12 @@ class ParserSpellingTest {
         "SELECT 1 OPERATOR(+) 2;SELECT 1 | 2",
         "SELECT 1 OPERATOR(public.+) 2;SELECT 1 OPERATOR(public.+) 2",
         "SELECT 1 OPERATOR(pg_catalog.===) 2;SELECT 1 OPERATOR(pg_catalog.===) 2",
-        "SELECT 1 === 2;SELECT 1 === 2"})
+        "SELECT 1 === 2;SELECT 1 === 2",
+        "SELECT !! q, |/ 25, ||/ 8, @ -5, @-@ p FROM t;SELECT 0 | q, 0 | 25, 0 | 8, 0 | -5, 0 | p FROM t",
+        "SELECT a # b, # p, (# p), a @@ b, @@ b FROM t;SELECT a | b, 0 | p, ( 0 | p), a @@ b, 0 | b FROM t",
+        "SELECT - 5, ~ 5, + 5, OPERATOR(pg_catalog.-) 5, 1 OPERATOR(pg_catalog.-) 5;SELECT - 5, ~ 5, + 5, 0 | 5, 1 | 5",
+        "SELECT 1 WHERE NOT @ x = ANY(a) AND b ?| c;SELECT 1 WHERE NOT 0 | x = ANY(a) AND b ?| c",
+        "SELECT OPERATOR(pg_catalog.*) 5, a OPERATOR(pg_catalog.!!) b;SELECT OPERATOR(pg_catalog.*) 5, a OPERATOR(pg_catalog.!!) b"})
     void operatorsJsqlParserCannotReadArePlaceholdersInTheSkeletonOnly(String sql, String skeleton) throws LexerException {
         LexedStatement lexed = Lexer.analyse(sql);
         assertEquals(skeleton, lexed.skeletonSql().replaceAll(" +", " "));
@@ -61,6 +67,11 @@ class ParserSpellingTest {
         assertEquals("|", lexed.operatorText(0));
         assertEquals("@?", lexed.operatorText(1));
         assertEquals("OPERATOR( pg_catalog . + )", lexed.operatorText(2));
+        LexedStatement prefix = Lexer.analyse("SELECT !! a | OPERATOR(pg_catalog.-) b");
+        assertEquals(List.of("!!", "|", "OPERATOR(pg_catalog.-)"), List.of(prefix.operatorText(0), prefix.operatorText(1),
+                prefix.operatorText(2)));
+        assertEquals(List.of(true, false, true), List.of(prefix.operatorIsPrefix(0), prefix.operatorIsPrefix(1),
+                prefix.operatorIsPrefix(2)));
     }
 
     @ParameterizedTest

@@ -412,4 +412,41 @@ class PostgresGrammarTest {
         denied("SELECT pg_sleep(seconds => 1)", Verdict.Reason.UNSAFE_SQL);
         denied("SELECT count(x => *) FROM orders", Verdict.Reason.UNSAFE_SQL);
     }
+
+    // ---- prefix operators ----------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "SELECT count(*) FROM orders WHERE to_tsvector(status) @@ (to_tsquery('english', 'home') && !! to_tsquery('english', 'quiet'))",
+        "SELECT |/ 25 AS root, ||/ 27, @ -5, OPERATOR(pg_catalog.-) 5, 2 OPERATOR(pg_catalog.-) 1, - 5, ~ 5",
+        "SELECT id FROM orders WHERE @ total > 1 AND !! 'a'::tsquery IS NOT NULL ORDER BY @ total",
+        "SELECT @@ '((0,0),(1,1))'::box, # '((0,0),(1,1),(2,0))'::polygon, @-@ '[(0,0),(3,4)]'::lseg",
+        "SELECT to_jsonb(status) ?| ARRAY['a'], to_tsvector(status) @@ 'a'::tsquery FROM orders",
+        "SELECT CASE WHEN @ total > 1 THEN |/ total END FROM orders WHERE total BETWEEN @ -1 AND @ 1"})
+    void prefixOperatorsAreRead(String sql) {
+        assertEquals(sql, allowed(sql).sql(), "the operators run as written");
+    }
+
+    @Test
+    void operandsOfPrefixOperatorsAreStillChecked() {
+        denied("SELECT @ length(ssn) FROM users", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT id FROM users WHERE !! ssn::tsquery IS NULL", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT OPERATOR(pg_catalog.-) length(ssn) FROM users", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT # u FROM users u", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT |/ pg_sleep(1)::text::float8", Verdict.Reason.UNSAFE_SQL);
+        // operators outside pg_catalog, and operators PostgreSQL has no prefix form of, stay refused
+        denied("SELECT OPERATOR(public.-) 5", Verdict.Reason.UNSAFE_SQL);
+        denied("SELECT OPERATOR(pg_catalog.*) 5", Verdict.Reason.UNSAFE_SQL);
+        denied("SELECT 1 !! 5", Verdict.Reason.UNSAFE_SQL);
+    }
+
+    @Test
+    void rewrittenQueriesKeepPrefixOperators() {
+        SqlGuard expand = guard(OnDenied.REJECT, SelectStarPolicy.EXPAND_SAFE);
+        Verdict.Allowed allowed = allowed(expand,
+                "SELECT * FROM users WHERE @ id > 0 AND |/ id > 1 AND OPERATOR(pg_catalog.-) id < 0 AND id | 1 > 0");
+        assertTrue(allowed.rewritten());
+        assertEquals("SELECT users.id, users.name, users.email FROM users WHERE @ id > 0 AND |/ id > 1 "
+                + "AND OPERATOR(pg_catalog.-) id < 0 AND id | 1 > 0", allowed.sql());
+    }
 }

@@ -133,6 +133,11 @@ public final class LexedStatement {
         for (int i = 0; i < code.size(); i++) {
             Token t = code.get(i);
             boolean insideCall = i <= hiddenUntil;
+            if (ParserSpelling.isUserOperator(code, i)) {
+                throw new LexerException("operator " + t.text() + " at offset " + t.start() + " is not one of PostgreSQL's "
+                        + "built-in operators where it stands (an operator of another schema can run any function); "
+                        + "separate operators with spaces, e.g. a % -b", t.start());
+            }
             String text = executableText(t);
             String skeletonText = text;
             if (t.kind() == TokenKind.STRING) {

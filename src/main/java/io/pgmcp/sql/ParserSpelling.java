@@ -21,7 +21,8 @@ import java.util.Set;
  * operator as written, and a rewrite puts it back ({@link LexedStatement#operatorText}). Operators
  * of other schemas ({@code OPERATOR(public.+)}) and names that are no built-in operator are left as
  * they are, so JSQLParser fails on them and the query is refused: a user-defined operator can run any
- * function. Built-in prefix operators JSQLParser cannot read ({@code !! tsq}, {@code |/ x}, {@code @ -5},
+ * function, and so is any operator token that names no built-in operator ({@link #isUserOperator}).
+ * Built-in prefix operators JSQLParser cannot read ({@code !! tsq}, {@code |/ x}, {@code @ -5},
  * {@code OPERATOR(pg_catalog.-) 5}) are {@link #PREFIX_PLACEHOLDER}: the placeholder over a dummy {@code 0}
  * and the operand, which the analysis checks; a rewrite puts the operator back and drops the {@code 0}. Stateless.
  */
@@ -228,6 +229,26 @@ final class ParserSpelling {
     private static boolean isInsideOperatorCall(List<Token> code, int i) {
         return i >= 2 && operatorCallOperator(code, i - 2) == i || i >= 4 && code.get(i - 1).isPunctuation(".")
                 && code.get(i - 3).isPunctuation("(") && code.get(i - 4).isWord("operator");
+    }
+
+    /**
+     * True when the operator token {@code code[i]} is no operator of {@code pg_catalog} where it stands:
+     * no built-in name ({@code %-}, {@code <=>}, {@code !}: PostgreSQL's lexer reads such a run as one
+     * operator, which only a user-defined operator, running any function, can be; JSQLParser may read it
+     * as two), or a binary-only name where an operand starts (a prefix operator of that name is
+     * user-defined). {@code *} there is the star, and {@code !=} is PostgreSQL's spelling of {@code <>}.
+     */
+    static boolean isUserOperator(List<Token> code, int i) {
+        Token t = code.get(i);
+        if (t.kind() != TokenKind.OPERATOR) {
+            return false;
+        }
+        String name = t.text();
+        if (!BUILTIN_BINARY_OPERATORS.contains(name) && !BUILTIN_PREFIX_OPERATORS.contains(name) && !name.equals("!=")) {
+            return true;
+        }
+        return !name.equals("*") && !isInsideOperatorCall(code, i) && startsOperand(code, i)
+                && !BUILTIN_PREFIX_OPERATORS.contains(name);
     }
 
     /** True when an operand starts at {@code code[i]}: nothing before it, or a bracket, comma, operator or keyword that must be followed by one. */

@@ -120,6 +120,60 @@ class SqlGuardTest {
                 denied("SELECT (SELECT ssn FROM (SELECT * FROM unnest(ARRAY[1]) AS ssn) s) FROM users").reason());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"SELECT id %- 1 FROM orders", "SELECT id #! 1 FROM orders", "SELECT ! id FROM orders",
+        "SELECT !!! 5", "SELECT id <=> 1 FROM orders", "SELECT id ^= 1 FROM orders", "SELECT id &&- 1 FROM orders",
+        "SELECT % id FROM orders", "SELECT id FROM orders WHERE <> 5", "SELECT id FROM orders WHERE id = % 5",
+        "SELECT 1 OPERATOR(pg_catalog.%-) 2"})
+    void operatorsThatAreNoBuiltInOperatorAreRefused(String sql) {
+        // PostgreSQL reads %- as one operator, which only a user-defined operator (any function) can be;
+        // JSQLParser read it as % and a negation, and the guard let it run
+        Verdict.Denied denied = denied(sql);
+        assertEquals(Verdict.Reason.UNSAFE_SQL, denied.reason(), sql);
+    }
+
+    @Test
+    void everyOperatorTheGuardLetsRunIsBuiltIn() {
+        String chars = "~!@#^&|?+-*/%<>=";
+        List<String> passed = new java.util.ArrayList<>();
+        for (int a = 0; a < chars.length(); a++) {
+            for (int b = -1; b < chars.length(); b++) {
+                for (int c = -1; c < chars.length(); c++) {
+                    String op = "" + chars.charAt(a) + (b < 0 ? "" : chars.charAt(b)) + (b < 0 || c < 0 ? "" : chars.charAt(c));
+                    for (String sql : List.of("SELECT id " + op + " 2 FROM orders", "SELECT " + op + " id FROM orders",
+                            "SELECT id FROM orders WHERE id = " + op + " 2")) {
+                        if (GUARD.check(sql, CATALOG) instanceof Verdict.Allowed && !onlyBuiltInOperators(sql)) {
+                            passed.add(sql);
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), passed, "queries with an operator of no built-in name and arity that the guard allowed");
+    }
+
+    /** Whether every operator token of sql is a built-in operator where it stands (after SELECT, = or another operator: prefix). */
+    private static boolean onlyBuiltInOperators(String sql) {
+        List<Token> tokens;
+        try {
+            tokens = Lexer.tokenize(sql);
+        } catch (LexerException e) {
+            return true;
+        }
+        for (int i = 0; i < tokens.size(); i++) {
+            Token t = tokens.get(i);
+            if (t.kind() != TokenKind.OPERATOR || t.text().equals("*") && tokens.get(i - 1).isWord("select")) {
+                continue;
+            }
+            boolean prefix = tokens.get(i - 1).kind() == TokenKind.OPERATOR || tokens.get(i - 1).isWord("select");
+            Set<String> builtIn = prefix ? ParserSpelling.BUILTIN_PREFIX_OPERATORS : ParserSpelling.BUILTIN_BINARY_OPERATORS;
+            if (!builtIn.contains(t.text()) && !(t.text().equals("!=") && !prefix)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Test
     void cteShadowsATableOfTheSameName() {
         allowed("WITH users AS (SELECT 1 AS ssn) SELECT ssn FROM users");

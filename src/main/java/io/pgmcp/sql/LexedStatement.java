@@ -35,7 +35,7 @@ import java.util.Set;
  * spaces around it, prefix ones {@code 0 |} ({@link #operatorIsPrefix}); {@link #operatorText(int)} gives
  * back what each {@code |} of the skeleton stands for.
  * A name JSQLParser would read as a keyword is quoted there (the same name to PostgreSQL), an empty select
- * list is {@link ParserSpelling#EMPTY_SELECT_LIST}, and {@code GROUP BY DISTINCT} or
+ * list is {@link ParserSpelling#EMPTY_SELECT_LIST}, a typed literal ({@code text 'x'}) is {@code CAST('s<n>' AS text)}, and {@code GROUP BY DISTINCT} or
  * {@code GROUP BY ALL} is a plain {@code GROUP BY} (the same grouping expressions; see {@link #hasGroupByDistinct()}).
  *
  * <p>Immutable and thread-safe.
@@ -128,7 +128,7 @@ public final class LexedStatement {
         Set<Integer> prefixOperators = new HashSet<>();
         StringBuilder executable = new StringBuilder(source.length() + 16);
         StringBuilder skeleton = new StringBuilder(source.length() + 16);
-        int hiddenUntil = -1; // tokens of an OPERATOR(...) call that the skeleton spells as one placeholder
+        int hiddenUntil = -1; // tokens of an OPERATOR(...) call or a typed literal that the skeleton spells as a whole
         boolean groupByDistinct = false;
         for (int i = 0; i < code.size(); i++) {
             Token t = code.get(i);
@@ -144,6 +144,15 @@ public final class LexedStatement {
                 skeletonText = (t.quoting() == Quoting.NATIONAL ? "N'" : "'") + placeholderValue(literals.size()) + "'";
                 literals.add(t);
                 literalTexts.add(text);
+            } else if (!insideCall && ParserSpelling.typedLiteralLength(code, i) > 0) {
+                // type 'string' is CAST('string' AS type); the literal itself is recorded when the loop reaches it
+                int literal = i + ParserSpelling.typedLiteralLength(code, i);
+                StringBuilder type = new StringBuilder(text);
+                for (int j = i + 1; j < literal; j++) {
+                    type.append(gaps.get(j)).append(executableText(code.get(j)));
+                }
+                skeletonText = "CAST('" + placeholderValue(literals.size()) + "' AS " + type + ")";
+                hiddenUntil = literal;
             } else if (ParserSpelling.isNameJsqlParserReadsAsKeyword(code, i)) {
                 skeletonText = quote(t.value(), '"');
             } else if (ParserSpelling.isGroupByQuantifier(code, i)) {

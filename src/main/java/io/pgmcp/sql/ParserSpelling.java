@@ -6,7 +6,8 @@ import java.util.Set;
 /**
  * Where the statement has to be spelled differently for JSQLParser to read it as PostgreSQL does.
  *
- * <p>Names JSQLParser would read as keywords ({@link #isNameJsqlParserReadsAsKeyword}) are quoted in the
+ * <p>A typed literal ({@code text 'x'}) is the cast it means in the skeleton ({@link #typedLiteralLength}).
+ * Names JSQLParser would read as keywords ({@link #isNameJsqlParserReadsAsKeyword}) are quoted in the
  * skeleton. An empty select list ({@code SELECT FROM t}) is {@link #EMPTY_SELECT_LIST} in the skeleton only, and
  * the {@code DISTINCT} or {@code ALL} of {@code GROUP BY DISTINCT} is left out of it.
  *
@@ -158,6 +159,69 @@ final class ParserSpelling {
             return true;
         }
         return (before.isWord("all") || before.isWord("distinct")) && i >= 2 && isSetOperation(code.get(i - 2));
+    }
+
+    /**
+     * The number of tokens of a type name starting at {@code code[i]} that a character string literal
+     * directly follows — PostgreSQL's typed literal {@code type 'string'}, which is exactly
+     * {@code CAST('string' AS type)} — else 0. Only the built-in types a query may cast to
+     * ({@link CastTypes}), bare or {@code pg_catalog.}-qualified, with a type modifier
+     * ({@code varchar(3) 'abc'}, {@code timestamp(0) with time zone '...'}); not {@code interval}, whose
+     * literal takes trailing units and which JSQLParser reads itself. The skeleton spells it as the cast.
+     */
+    static int typedLiteralLength(List<Token> code, int i) {
+        int start = i;
+        if (isPgCatalog(code.get(i)) && i + 2 < code.size()
+                && code.get(i + 1).isPunctuation(".")) {
+            start = i + 2;
+        }
+        int words = 0;
+        while (start + words < code.size() && words < 4 && code.get(start + words).kind() == TokenKind.IDENTIFIER) {
+            words++;
+        }
+        for (int n = words; n >= 1; n--) {
+            StringBuilder name = new StringBuilder();
+            for (int w = 0; w < n; w++) {
+                name.append(w == 0 ? "" : " ").append(code.get(start + w).value());
+            }
+            String type = name.toString();
+            if (!CastTypes.isBuiltin(type) || type.equals("interval") || type.equals("unknown") || start > i && n > 1) {
+                continue;
+            }
+            int end = skipTypeModifier(code, start + n);
+            if ((type.equals("time") || type.equals("timestamp")) && end > start + n) {
+                end = skipTimeZone(code, end);
+            }
+            if (end < code.size() && code.get(end).kind() == TokenKind.STRING && code.get(end).quoting() != Quoting.NATIONAL) {
+                return end - i;
+            }
+        }
+        return 0;
+    }
+
+    /** Past {@code (n [, n ...])} at {@code code[at]}, if there is one. */
+    private static int skipTypeModifier(List<Token> code, int at) {
+        if (at >= code.size() || !code.get(at).isPunctuation("(")) {
+            return at;
+        }
+        int p = at + 1;
+        while (p + 1 < code.size() && code.get(p).kind() == TokenKind.NUMBER) {
+            if (code.get(p + 1).isPunctuation(")")) {
+                return p + 2;
+            }
+            if (!code.get(p + 1).isPunctuation(",")) {
+                break;
+            }
+            p += 2;
+        }
+        return at;
+    }
+
+    /** Past {@code with time zone} or {@code without time zone} at {@code code[at]}, if it is there. */
+    private static int skipTimeZone(List<Token> code, int at) {
+        boolean zone = at + 2 < code.size() && (code.get(at).isWord("with") || code.get(at).isWord("without"))
+                && code.get(at + 1).isWord("time") && code.get(at + 2).isWord("zone");
+        return zone ? at + 3 : at;
     }
 
     /**

@@ -13,6 +13,7 @@ import net.sf.jsqlparser.expression.CaseExpression;
 import net.sf.jsqlparser.expression.ArrayConstructor;
 import net.sf.jsqlparser.expression.DateUnitExpression;
 import net.sf.jsqlparser.expression.ExtractExpression;
+import net.sf.jsqlparser.expression.IntervalExpression;
 import net.sf.jsqlparser.expression.RowConstructor;
 import net.sf.jsqlparser.expression.RowGetExpression;
 import net.sf.jsqlparser.expression.TimeKeyExpression;
@@ -439,8 +440,8 @@ final class QueryAnalyzer {
             case DateUnitExpression unit -> Optional.of(ExpressionChecker.dateUnitColumn(unit).getColumnName());
             case Function function -> Optional.of(Names.fold(function.getMultipartName().getLast()));
             case AnalyticExpression analytic -> Optional.of(Names.fold(analytic.getName()));
-            case CastExpression cast -> outputName(cast.getLeftExpression()).or(() -> Optional.of(
-                    Names.fold(cast.getColDataType().getDataType().replaceAll("\\s*\\(.*", "").replaceAll(".*\\.", ""))));
+            case CastExpression cast -> outputName(cast.getLeftExpression()).or(() -> Optional.of(CastTypes.outputName(cast.getColDataType())));
+            case IntervalExpression interval when interval.isUsingIntervalKeyword() -> Optional.of("interval");
             case CaseExpression c -> Optional.of("case");
             case ArrayConstructor a -> Optional.of("array");
             case RowConstructor<?> r -> Optional.of("row");

@@ -449,4 +449,37 @@ class PostgresGrammarTest {
         assertEquals("SELECT users.id, users.name, users.email FROM users WHERE @ id > 0 AND |/ id > 1 "
                 + "AND OPERATOR(pg_catalog.-) id < 0 AND id | 1 > 0", allowed.sql());
     }
+
+    // ---- typed literals: type 'string' ---------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "SELECT int '7', numeric '1.5', text 'hello', boolean 'yes', bigint '9000000000'",
+        "SELECT bool 'true', varchar 'x', char 'y', date '2026-01-01', time '12:00', timestamp '2026-01-01 10:00', "
+                + "timestamptz '2026-01-01 10:00+00', json '{}', jsonb '{\"a\": 1}', uuid 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', "
+                + "inet '10.0.0.1', cidr '10.0.0.0/8', int2 '1', int4 '2', int8 '3', float4 '1.5', float8 '2.5', real '1', "
+                + "double precision '2', money '1.50', tsquery 'a & b'",
+        "SELECT varchar(3) 'abc', numeric(10, 2) '1.5', timestamp(0) with time zone '2026-01-01 10:00+00', "
+                + "character varying 'x', pg_catalog.text 'y', time with time zone '10:00+02', interval '1' day",
+        "SELECT id FROM orders WHERE created_at > timestamptz '2026-01-01' AND status = text 'paid'",
+        "SELECT created_at AT TIME ZONE 'UTC', text 'it''s', varchar(2) 'ab' = 'ab' FROM orders",
+        "SELECT s.int4, s.text, s.timestamptz, s.bool, s.float4, s.\"interval\" FROM (SELECT int '7', text 'a', "
+                + "timestamp with time zone '2026-01-01', boolean 'yes', float(10) '1', interval '1 day') s"})
+    void typedLiteralsAreCasts(String sql) {
+        assertEquals(sql, allowed(sql).sql(), "the query runs as written");
+    }
+
+    @Test
+    void typedLiteralsAreCheckedLikeCasts() {
+        denied("SELECT text 'x' || ssn FROM users", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT id FROM users WHERE ssn = text '1'", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT boolean 'yes' AND pg_sleep(1) IS NULL", Verdict.Reason.UNSAFE_SQL);
+        // a cast is named after PostgreSQL's name of its type: int '7' is the column int4, not int
+        denied("SELECT s.int FROM (SELECT int '7') s", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT s.boolean FROM (SELECT boolean 'yes') s", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        // types a query may not cast to stay refused however they are written
+        assertInstanceOf(Verdict.Denied.class, GUARD.check("SELECT regclass 'users'", CATALOG));
+        assertInstanceOf(Verdict.Denied.class, GUARD.check("SELECT pg_catalog.regclass 'users'", CATALOG));
+        assertInstanceOf(Verdict.Denied.class, GUARD.check("SELECT users 'x'", CATALOG));
+    }
 }

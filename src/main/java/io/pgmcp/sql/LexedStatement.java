@@ -34,9 +34,10 @@ import java.util.Set;
  * cannot read (and {@code OPERATOR(pg_catalog.op)}) are the binary operator {@code |} there, with
  * spaces around it, prefix ones {@code 0 |} ({@link #operatorIsPrefix}); {@link #operatorText(int)} gives
  * back what each {@code |} of the skeleton stands for.
- * A name JSQLParser would read as a keyword is quoted there (the same name to PostgreSQL), an empty select
- * list is {@link ParserSpelling#EMPTY_SELECT_LIST}, a typed literal ({@code text 'x'}) is {@code CAST('s<n>' AS text)}, and {@code GROUP BY DISTINCT} or
- * {@code GROUP BY ALL} is a plain {@code GROUP BY} (the same grouping expressions; see {@link #hasGroupByDistinct()}).
+ * A name JSQLParser would read as a keyword is quoted there (the same name to PostgreSQL), an empty
+ * select list is {@link ParserSpelling#EMPTY_SELECT_LIST}, a typed literal ({@code text 'x'}) is
+ * {@code CAST('s<n>' AS text)}, and {@code GROUP BY DISTINCT} or {@code GROUP BY ALL} is a plain
+ * {@code GROUP BY} (the same grouping expressions; see {@link #hasGroupByDistinct()}).
  *
  * <p>Immutable and thread-safe.
  */

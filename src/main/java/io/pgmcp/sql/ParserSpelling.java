@@ -20,9 +20,9 @@ import java.util.Set;
  * operator are {@link #PLACEHOLDER} in the skeleton only: one binary operator in place of another,
  * with the same operands, which the analysis checks like any other. The executable text keeps the
  * operator as written, and a rewrite puts it back ({@link LexedStatement#operatorText}). Operators
- * of other schemas ({@code OPERATOR(public.+)}) and names that are no built-in operator are left as
- * they are, so JSQLParser fails on them and the query is refused: a user-defined operator can run any
- * function, and so is any operator token that names no built-in operator ({@link #isUserOperator}).
+ * of other schemas ({@code OPERATOR(public.+)}) are left as they are, so JSQLParser fails on them and
+ * the query is refused: a user-defined operator can run any function. For the same reason the lexer
+ * refuses an operator token that is no built-in operator where it stands ({@link #isUserOperator}).
  * Built-in prefix operators JSQLParser cannot read ({@code !! tsq}, {@code |/ x}, {@code @ -5},
  * {@code OPERATOR(pg_catalog.-) 5}) are {@link #PREFIX_PLACEHOLDER}: the placeholder over a dummy {@code 0}
  * and the operand, which the analysis checks; a rewrite puts the operator back and drops the {@code 0}. Stateless.
@@ -171,8 +171,7 @@ final class ParserSpelling {
      */
     static int typedLiteralLength(List<Token> code, int i) {
         int start = i;
-        if (isPgCatalog(code.get(i)) && i + 2 < code.size()
-                && code.get(i + 1).isPunctuation(".")) {
+        if (isPgCatalog(code.get(i)) && i + 2 < code.size() && code.get(i + 1).isPunctuation(".")) {
             start = i + 2;
         }
         int words = 0;
@@ -315,7 +314,10 @@ final class ParserSpelling {
                 && !BUILTIN_PREFIX_OPERATORS.contains(name);
     }
 
-    /** True when an operand starts at {@code code[i]}: nothing before it, or a bracket, comma, operator or keyword that must be followed by one. */
+    /**
+     * True when an operand starts at {@code code[i]}: nothing is before it, or a bracket, comma, operator
+     * or keyword that must be followed by one.
+     */
     private static boolean startsOperand(List<Token> code, int i) {
         if (i == 0) {
             return true;

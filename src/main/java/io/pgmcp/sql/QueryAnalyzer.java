@@ -418,8 +418,9 @@ final class QueryAnalyzer {
 
     /** The skeleton's stand-in for an empty select list ({@link ParserSpelling#EMPTY_SELECT_LIST}). */
     private static boolean isEmptySelectList(List<SelectItem<?>> items) {
-        return items.size() == 1 && items.getFirst().getAlias() == null && items.getFirst().getExpression() instanceof Column column
-                && column.getTable() == null && column.getColumnName().equals(ParserSpelling.EMPTY_SELECT_LIST);
+        return items.size() == 1 && items.getFirst().getAlias() == null
+                && items.getFirst().getExpression() instanceof Column column && column.getTable() == null
+                && column.getColumnName().equals(ParserSpelling.EMPTY_SELECT_LIST);
     }
 
     /** A column reference alone, perhaps in parentheses (which PostgreSQL drops). */
@@ -440,7 +441,8 @@ final class QueryAnalyzer {
             case DateUnitExpression unit -> Optional.of(ExpressionChecker.dateUnitColumn(unit).getColumnName());
             case Function function -> Optional.of(Names.fold(function.getMultipartName().getLast()));
             case AnalyticExpression analytic -> Optional.of(Names.fold(analytic.getName()));
-            case CastExpression cast -> outputName(cast.getLeftExpression()).or(() -> Optional.of(CastTypes.outputName(cast.getColDataType())));
+            case CastExpression cast -> outputName(cast.getLeftExpression())
+                    .or(() -> Optional.of(CastTypes.outputName(cast.getColDataType())));
             case IntervalExpression interval when interval.isUsingIntervalKeyword() -> Optional.of("interval");
             case CaseExpression c -> Optional.of("case");
             case ArrayConstructor a -> Optional.of("array");

@@ -157,9 +157,10 @@ public final class SqlGuard implements Guard {
 
     /**
      * The deparsed skeleton with the literals, and the operators the skeleton spelled as
-     * {@link ParserSpelling#PLACEHOLDER} (without the dummy {@code 0} of a prefix one), put back. JSQLParser prints every operator where it was
-     * written, so the n-th {@code |} of the deparsed text is the n-th of the skeleton; a different count
-     * means the tree was changed in a way this cannot follow, and the rewrite is given up.
+     * {@link ParserSpelling#PLACEHOLDER} (without the dummy {@code 0} of a prefix one), put back.
+     * JSQLParser prints every operator where it was written, so the n-th {@code |} of the deparsed text is
+     * the n-th of the skeleton; a different count means the tree was changed in a way this cannot follow,
+     * and the rewrite is given up.
      */
     private static String restoreLiterals(String skeleton, LexedStatement lexed) throws LexerException {
         StringBuilder sql = new StringBuilder(skeleton.length() + 64);

@@ -132,6 +132,12 @@ final class ColumnResolver {
         }
         Relation r = relation.get();
         String written = Names.display(r.name()) + "." + Names.display(name);
+        if (!r.hasColumn(name) && !r.exact() && !expressions.isAllowedFunction(name)) {
+            // on a row without that column, PostgreSQL reads s.c as the call c(s) (functional notation)
+            findings.column(written + " (the columns of " + Names.display(r.name()) + " are not known; where it has no column "
+                    + Names.display(name) + " PostgreSQL calls a function " + Names.display(name) + "() on its row)");
+            return;
+        }
         if (r.guessed()) {
             // on a row without that column, PostgreSQL reads u.c as the call c(u) (functional notation)
             findings.column(written + " (the function may return a row without that column; write " + Names.display(name)
@@ -182,6 +188,26 @@ final class ColumnResolver {
                 if (schema.isEmpty() || relation.qualified() && relation.table().map(t -> t.schema().equals(schema.get())).orElse(false)) {
                     return Optional.of(relation);
                 }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The fields of the row a column holds ({@link Relation#rows}), when the column resolves for
+     * certain to one relation that knows them. Reports nothing.
+     */
+    Optional<List<String>> rowColumnFields(Column column, Scope scope) {
+        String name = Names.fold(column.getColumnName());
+        if (column.getTable() != null) {
+            return findRelation(Names.foldAll(qualifierParts(column)), scope)
+                    .filter(r -> !r.guessed() && r.hasColumn(name)).map(r -> r.rows().get(name));
+        }
+        for (Scope level = scope; level != null; level = level.parent) {
+            List<Relation> having = level.relations.stream().filter(r -> r.hasColumn(name)).toList();
+            if (!having.isEmpty()) {
+                boolean certain = having.size() == 1 && !having.getFirst().guessed();
+                return certain ? Optional.ofNullable(having.getFirst().rows().get(name)) : Optional.empty();
             }
         }
         return Optional.empty();

@@ -145,7 +145,9 @@ final class FromClause {
         if (schema == null) {
             Optional<Relation> cte = scope.cte(name);
             if (cte.isPresent()) {
-                Relation relation = Relation.derived(visibleName, rename(cte.get().columns(), aliasColumns(alias)), cte.get().exact());
+                List<String> columns = rename(cte.get().columns(), aliasColumns(alias));
+                Relation relation = Relation.derived(visibleName, columns, cte.get().exact(),
+                        Relation.renameRows(cte.get().rows(), cte.get().columns(), columns));
                 scope.relations.add(relation);
                 return Optional.of(relation);
             }
@@ -209,7 +211,8 @@ final class FromClause {
     private void derived(Select select, Alias alias, Scope parentForInner, Scope scope) {
         QueryAnalyzer.Output output = analyzer.select(select, parentForInner, false);
         String name = alias == null ? "" : Names.fold(alias.getName());
-        scope.relations.add(Relation.derived(name, rename(output.names(), aliasColumns(alias)), output.exact()));
+        List<String> columns = rename(output.names(), aliasColumns(alias));
+        scope.relations.add(Relation.derived(name, columns, output.exact(), Relation.renameRows(output.rows(), output.names(), columns)));
     }
 
     /**

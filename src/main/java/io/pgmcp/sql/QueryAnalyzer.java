@@ -3,7 +3,9 @@ package io.pgmcp.sql;
 import io.pgmcp.db.Catalog;
 import io.pgmcp.db.ColumnInfo;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import net.sf.jsqlparser.expression.CastExpression;
 import net.sf.jsqlparser.expression.Expression;
@@ -47,8 +49,14 @@ import net.sf.jsqlparser.statement.select.WithSearchClause;
  */
 final class QueryAnalyzer {
 
-    /** The column names a query level produces, and whether they are known for certain. */
-    record Output(List<String> names, boolean exact) {
+    /**
+     * The column names a query level produces, whether they are known for certain, and the fields of the
+     * columns that hold a whole row ({@link Relation#rows}).
+     */
+    record Output(List<String> names, boolean exact, Map<String, List<String>> rows) {
+        Output(List<String> names, boolean exact) {
+            this(names, exact, Map.of());
+        }
     }
 
     private final Catalog catalog;
@@ -182,8 +190,9 @@ final class QueryAnalyzer {
         }
         Output output = select(with.getSelect().getSelect(), scope, false);
         List<String> columns = new ArrayList<>(FromClause.rename(output.names(), declared));
+        Map<String, List<String>> rows = Relation.renameRows(output.rows(), output.names(), columns);
         searchAndCycle(with, columns);
-        scope.ctes.put(name, Relation.derived(name, columns, output.exact()));
+        scope.ctes.put(name, Relation.derived(name, columns, output.exact(), rows));
     }
 
     /**
@@ -252,12 +261,14 @@ final class QueryAnalyzer {
             }
         }
         List<String> names = new ArrayList<>();
+        Map<String, List<String>> rows = new HashMap<>();
         boolean exact = true;
         for (SelectItem<?> item : plain.getSelectItems()) {
             stars.owner(item, plain.getSelectItems());
         }
         for (SelectItem<?> item : List.copyOf(plain.getSelectItems())) {
             exact &= selectItem(item, scope, top, names);
+            expressions.wholeRowFields(item.getExpression(), scope).ifPresent(fields -> rows.put(names.getLast(), fields));
         }
         scope.outputNames = List.copyOf(names);
         expressions.check(plain.getWhere(), scope, ExpressionChecker.Place.OTHER);
@@ -298,7 +309,7 @@ final class QueryAnalyzer {
         }
         expressions.orderBy(plain.getOrderByElements(), scope, ExpressionChecker.Place.ORDER_BY);
         limits(plain, scope);
-        return new Output(names, exact);
+        return new Output(names, exact, rows);
     }
 
     /** One select-list item; adds its output name(s); answers whether they are exact. */

@@ -84,7 +84,7 @@ class SqlGuardTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"SELECT (SELECT ssn FROM orders ssn LIMIT 1) FROM users",
-        "SELECT (SELECT count(ssn) FROM orders ssn) FROM users", "SELECT (SELECT (ssn).id FROM orders ssn LIMIT 1) FROM users",
+        "SELECT (SELECT count(ssn) FROM orders ssn) FROM users", "SELECT (SELECT (ssn).length FROM orders ssn LIMIT 1) FROM users",
         "SELECT (SELECT 1 FROM orders ssn ORDER BY ssn LIMIT 1) FROM users"})
     void aColumnOfAnEnclosingQueryWinsOverATableAliasOfTheSubquery(String sql) {
         // PostgreSQL looks for a column of that name in every enclosing level before it reads a bare name as a
@@ -172,6 +172,27 @@ class SqlGuardTest {
             }
         }
         return true;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"SELECT (o).evil FROM orders o", "SELECT (ROW(1, 2)).evil", "SELECT (o.id).evil FROM orders o",
+        "SELECT s.evil FROM (SELECT * FROM unnest(ARRAY(SELECT o FROM orders o)) AS u) s",
+        "SELECT (x).evil FROM (SELECT o AS x FROM orders o) s", "SELECT ((SELECT o FROM orders o LIMIT 1)).evil"})
+    void aFieldThatMayNotExistIsNotAWayToCallAFunction(String sql) {
+        // PostgreSQL reads (x).f and s.f as the call f(x) when x has no field f: a user-defined f(anyelement)
+        // in an allowed schema ran, outside the function allowlist
+        assertInstanceOf(Verdict.Denied.class, GUARD.check(sql, CATALOG), sql);
+    }
+
+    @Test
+    void knownFieldsOfRowsAndAllowedFunctionsOfRowsAreRead() {
+        allowed("SELECT (o).id, (o).status FROM orders o");
+        allowed("SELECT (x).id, (x).total FROM (SELECT o AS x FROM orders o) s ORDER BY 1");
+        allowed("WITH w AS (SELECT o AS x FROM orders o) SELECT (w.x).status FROM w");
+        allowed("SELECT (y).id FROM (SELECT o AS x FROM orders o) s(y)");
+        allowed("SELECT (jsonb_each('{\"a\": 1}')).key");
+        allowed("SELECT (o).row_to_json FROM orders o"); // row_to_json(o): an allowed function of the row
+        denied("SELECT (x).ssn FROM (SELECT u AS x FROM users u) s");
     }
 
     @Test

@@ -65,16 +65,26 @@ final class ColumnResolver {
         return parts;
     }
 
+    /**
+     * A bare name, resolved as PostgreSQL's transformColumnRef does: a column of the innermost level that
+     * has one (in GROUP BY, this level's output name comes right after this level's columns); only when
+     * no level has such a column, the whole row of the innermost relation of that name. A
+     * {@linkplain Relation#guessed() guessed} column may not be there: the name is then resolved on as if
+     * it were not, and accepted if that finds nothing (both readings are checked).
+     */
     private void bareColumn(Column column, String name, Scope scope, ExpressionChecker.Place place, SelectItem<?> item) {
         if (place == ExpressionChecker.Place.ORDER_BY && scope.outputNames.contains(name)) {
             return;
         }
+        boolean guessed = false;
         for (Scope level = scope; level != null; level = level.parent) {
             boolean found = false;
             boolean readable = true;
             boolean inexact = false;
             for (Relation relation : level.relations) {
-                if (relation.hasColumn(name)) {
+                if (relation.hasColumn(name) && relation.guessed()) {
+                    guessed = true;
+                } else if (relation.hasColumn(name)) {
                     found = true;
                     readable &= readable(relation, name);
                 } else if (!relation.exact()) {
@@ -91,14 +101,22 @@ final class ColumnResolver {
                 findings.column(name + " (qualify it with its table alias)");
                 return;
             }
-            Optional<Relation> whole = level.relation(name);
-            if (whole.isPresent() && column.getArrayConstructor() == null) {
-                wholeRow(whole.get(), "a bare table name");
-                return;
-            }
             if (place == ExpressionChecker.Place.GROUP_BY && level == scope && scope.outputNames.contains(name)) {
                 return;
             }
+        }
+        for (Scope level = scope; level != null; level = level.parent) {
+            Optional<Relation> whole = level.relation(name);
+            if (whole.isPresent()) {
+                if (column.getArrayConstructor() == null) {
+                    wholeRow(whole.get(), "a bare table name");
+                    return;
+                }
+                break; // a whole row cannot be subscripted
+            }
+        }
+        if (guessed) {
+            return;
         }
         if (VALUE_KEYWORDS.contains(name) && !column.getColumnName().startsWith("\"")) {
             return;
@@ -114,6 +132,18 @@ final class ColumnResolver {
         }
         Relation r = relation.get();
         String written = Names.display(r.name()) + "." + Names.display(name);
+        if (!r.hasColumn(name) && !r.exact() && !expressions.isAllowedFunction(name)) {
+            // on a row without that column, PostgreSQL reads s.c as the call c(s) (functional notation)
+            findings.column(written + " (the columns of " + Names.display(r.name()) + " are not known; where it has no column "
+                    + Names.display(name) + " PostgreSQL calls a function " + Names.display(name) + "() on its row)");
+            return;
+        }
+        if (r.guessed()) {
+            // on a row without that column, PostgreSQL reads u.c as the call c(u) (functional notation)
+            findings.column(written + " (the function may return a row without that column; write " + Names.display(name)
+                    + " alone, or name the column in an alias list: AS " + Names.display(r.name()) + "(c))");
+            return;
+        }
         if (r.hasColumn(name) ? !readable(r, name) : r.exact()) {
             missing(written, name, List.of(r), item);
         }
@@ -163,12 +193,33 @@ final class ColumnResolver {
         return Optional.empty();
     }
 
+    /**
+     * The fields of the row a column holds ({@link Relation#rows}), when the column resolves for
+     * certain to one relation that knows them. Reports nothing.
+     */
+    Optional<List<String>> rowColumnFields(Column column, Scope scope) {
+        String name = Names.fold(column.getColumnName());
+        if (column.getTable() != null) {
+            return findRelation(Names.foldAll(qualifierParts(column)), scope)
+                    .filter(r -> !r.guessed() && r.hasColumn(name)).map(r -> r.rows().get(name));
+        }
+        for (Scope level = scope; level != null; level = level.parent) {
+            List<Relation> having = level.relations.stream().filter(r -> r.hasColumn(name)).toList();
+            if (!having.isEmpty()) {
+                boolean certain = having.size() == 1 && !having.getFirst().guessed();
+                return certain ? Optional.ofNullable(having.getFirst().rows().get(name)) : Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Whether a column of a relation may be read: any column of a derived relation, the allowed ones of a catalog table. */
     private boolean readable(Relation relation, String visibleName) {
         return relation.table().map(table -> policy.columnAllowed(table.schema(), table.name(), relation.catalogColumn(visibleName)))
                 .orElse(true);
     }
 
+    /** Whether a bare name reads a whole row: no level has a column of that name, and some level a relation. */
     boolean resolvesToRelationOnly(String name, Scope scope) {
         for (Scope level = scope; level != null; level = level.parent) {
             for (Relation relation : level.relations) {
@@ -176,6 +227,8 @@ final class ColumnResolver {
                     return false;
                 }
             }
+        }
+        for (Scope level = scope; level != null; level = level.parent) {
             if (level.relation(name).isPresent()) {
                 return true;
             }

@@ -24,7 +24,9 @@ import net.sf.jsqlparser.expression.JsonExpression;
 import net.sf.jsqlparser.expression.LongValue;
 import net.sf.jsqlparser.expression.NotExpression;
 import net.sf.jsqlparser.expression.NullValue;
+import net.sf.jsqlparser.expression.OracleNamedFunctionParameter;
 import net.sf.jsqlparser.expression.OverlapsCondition;
+import net.sf.jsqlparser.expression.PostgresNamedFunctionParameter;
 import net.sf.jsqlparser.expression.RowConstructor;
 import net.sf.jsqlparser.expression.RowGetExpression;
 import net.sf.jsqlparser.expression.SignedExpression;
@@ -225,17 +227,7 @@ final class ExpressionChecker {
                     }
                 }
             }
-            case RowGetExpression rowGet -> {
-                // (x).field: when x is a table alias this reads a column of a whole row
-                Expression target = rowGet.getExpression() instanceof DateUnitExpression unit ? dateUnitColumn(unit)
-                        : rowGet.getExpression();
-                if (target instanceof Column c && c.getTable() == null
-                        && columns.resolvesToRelationOnly(Names.fold(c.getColumnName()), scope)) {
-                    columns.wholeRow(c.getColumnName(), scope, "(t).column");
-                } else {
-                    check(target, scope, Place.OTHER);
-                }
-            }
+            case RowGetExpression rowGet -> rowField(rowGet, scope);
             case OverlapsCondition overlaps -> {
                 check(overlaps.getLeft(), scope, Place.OTHER);
                 check(overlaps.getRight(), scope, Place.OTHER);
@@ -243,6 +235,59 @@ final class ExpressionChecker {
             default -> findings.unsafe("unsupported SQL construct (" + expression.getClass().getSimpleName()
                     + "): write it with standard PostgreSQL expressions");
         }
+    }
+
+    /**
+     * {@code (x).f}: a field of the row x, or - when x has no field f - PostgreSQL's call {@code f(x)}
+     * (functional notation), of any function named f. So f must be a field x is known to have, or a
+     * function the allowlist allows; when x is a table alias it reads a whole row.
+     */
+    private void rowField(RowGetExpression rowGet, Scope scope) {
+        Expression target = rowGet.getExpression() instanceof DateUnitExpression unit ? dateUnitColumn(unit) : rowGet.getExpression();
+        String field = Names.fold(rowGet.getColumnName());
+        if (target instanceof Column c && c.getTable() == null && columns.resolvesToRelationOnly(Names.fold(c.getColumnName()), scope)) {
+            columns.wholeRow(c.getColumnName(), scope, "(t).column");
+        } else {
+            check(target, scope, Place.OTHER);
+        }
+        boolean known = fields(target, scope).map(fields -> fields.contains(field)).orElse(false);
+        if (!known && !isAllowedFunction(field)) {
+            findings.unsafe("(...)." + Names.display(field) + ": pg-mcp cannot tell that the row has a field " + Names.display(field)
+                    + ", and where it has none PostgreSQL calls a function " + Names.display(field) + "() on the row instead");
+        }
+    }
+
+    /** The fields of the row an expression yields, when they are known; see {@link #wholeRowFields}. */
+    private Optional<List<String>> fields(Expression row, Scope scope) {
+        return switch (row) {
+            case Function f when f.getParameters() != null && FunctionColumns.kind(f) == FunctionColumns.Kind.NAMED ->
+                    Optional.of(FunctionColumns.named(f));
+            case ExpressionList<?> list when list.size() == 1 && !(list instanceof RowConstructor<?>) -> fields(list.getFirst(), scope);
+            default -> wholeRowFields(row, scope);
+        };
+    }
+
+    /**
+     * The fields of a whole row an expression names, when they are known: a bare relation name (its
+     * {@linkplain Relation#rowFields() row}), or a column that holds such a row ({@link Relation#rows}).
+     * Reports nothing.
+     */
+    Optional<List<String>> wholeRowFields(Expression expression, Scope scope) {
+        Expression e = expression instanceof ExpressionList<?> list && list.size() == 1 && !(list instanceof RowConstructor<?>)
+                ? list.getFirst() : expression;
+        if (!(e instanceof Column c) || c.getArrayConstructor() != null) {
+            return Optional.empty();
+        }
+        String name = Names.fold(c.getColumnName());
+        if (c.getTable() == null && columns.resolvesToRelationOnly(name, scope)) {
+            return columns.findRelation(List.of(name), scope).flatMap(Relation::rowFields);
+        }
+        return columns.rowColumnFields(c, scope);
+    }
+
+    /** Whether a call of the unqualified function {@code name} is allowed. */
+    boolean isAllowedFunction(String name) {
+        return functions.allows(Optional.empty(), name);
     }
 
     // ---- functions ------------------------------------------------------------------------
@@ -348,8 +393,9 @@ final class ExpressionChecker {
 
     private void checkParameters(Function function, Scope scope) {
         if (function.getParameters() != null) {
-            for (Expression parameter : function.getParameters()) {
-                if (parameter instanceof AllColumns star && !(star instanceof AllTableColumns)
+            for (Expression written : function.getParameters()) {
+                Expression parameter = namedArgumentValue(written);
+                if (written instanceof AllColumns star && !(star instanceof AllTableColumns)
                         && function.getParameters().size() == 1 && Names.fold(function.getName()).equals("count")) {
                     continue; // count(*) reads no column
                 }
@@ -365,6 +411,19 @@ final class ExpressionChecker {
         if (named != null) {
             checkAll(named, scope, Place.OTHER);
         }
+    }
+
+    /**
+     * The value of a named argument, {@code name => value} or {@code name := value} (PostgreSQL's named
+     * notation; the name picks a parameter of the function, which the allowlist has already judged by
+     * its name); any other argument as it is.
+     */
+    private static Expression namedArgumentValue(Expression argument) {
+        return switch (argument) {
+            case OracleNamedFunctionParameter named -> named.getExpression();
+            case PostgresNamedFunctionParameter named -> named.getExpression();
+            default -> argument;
+        };
     }
 
     private void analytic(AnalyticExpression analytic, Scope scope) {

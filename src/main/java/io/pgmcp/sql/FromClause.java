@@ -5,9 +5,7 @@ import io.pgmcp.db.ColumnInfo;
 import io.pgmcp.db.TableInfo;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import net.sf.jsqlparser.expression.Alias;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.Function;
@@ -28,17 +26,6 @@ import net.sf.jsqlparser.statement.select.TableFunction;
  * names, joins with their ON/USING/NATURAL rules — and reports refused schemas, tables and columns.
  */
 final class FromClause {
-    /** SRFs whose output column names are fixed by their definition. */
-    private static final Map<String, List<String>> NAMED_OUTPUTS = Map.of(
-            "json_each", List.of("key", "value"), "jsonb_each", List.of("key", "value"),
-            "json_each_text", List.of("key", "value"), "jsonb_each_text", List.of("key", "value"),
-            "json_array_elements", List.of("value"), "jsonb_array_elements", List.of("value"),
-            "json_array_elements_text", List.of("value"), "jsonb_array_elements_text", List.of("value"));
-
-    /** SRFs returning one scalar column, named after the alias (or the function). */
-    private static final Set<String> SCALAR_SRFS = Set.of("generate_series", "generate_subscripts", "unnest",
-            "regexp_split_to_table", "string_to_table", "json_object_keys", "jsonb_object_keys", "jsonb_path_query");
-
     private final QueryAnalyzer analyzer;
     private final ExpressionChecker expressions;
     private final Findings findings;
@@ -158,7 +145,9 @@ final class FromClause {
         if (schema == null) {
             Optional<Relation> cte = scope.cte(name);
             if (cte.isPresent()) {
-                Relation relation = Relation.derived(visibleName, rename(cte.get().columns(), aliasColumns(alias)), cte.get().exact());
+                List<String> columns = rename(cte.get().columns(), aliasColumns(alias));
+                Relation relation = Relation.derived(visibleName, columns, cte.get().exact(),
+                        Relation.renameRows(cte.get().rows(), cte.get().columns(), columns));
                 scope.relations.add(relation);
                 return Optional.of(relation);
             }
@@ -222,13 +211,16 @@ final class FromClause {
     private void derived(Select select, Alias alias, Scope parentForInner, Scope scope) {
         QueryAnalyzer.Output output = analyzer.select(select, parentForInner, false);
         String name = alias == null ? "" : Names.fold(alias.getName());
-        scope.relations.add(Relation.derived(name, rename(output.names(), aliasColumns(alias)), output.exact()));
+        List<String> columns = rename(output.names(), aliasColumns(alias));
+        scope.relations.add(Relation.derived(name, columns, output.exact(), Relation.renameRows(output.rows(), output.names(), columns)));
     }
 
     /**
      * A function in FROM, or {@code ROWS FROM (f(...), g(...))}: every function is checked; the
-     * relation's columns are the functions' columns side by side (a scalar function's column is named
-     * after the alias when it stands alone, else after the function), then {@code ordinality}.
+     * relation's columns are the functions' columns side by side ({@link FunctionColumns}), then
+     * {@code ordinality}, renamed by the alias column list. When a function's columns are unknown, only
+     * the alias column list names columns for certain; a polymorphic function standing alone yields a
+     * {@linkplain Relation#guessed() guessed} column.
      */
     private void tableFunction(TableFunction tableFunction, Scope scope) {
         if (tableFunction.getSampleClause() != null || (tableFunction.getPrefix() != null
@@ -247,31 +239,38 @@ final class FromClause {
                 : alone ? Names.fold(functions.getFirst().getMultipartName().getLast()) : "";
         List<String> declared = aliasColumns(alias);
         List<String> columns = new ArrayList<>();
-        boolean exact = true;
+        boolean known = true;
+        boolean guessed = false;
         for (Function function : functions) {
             expressions.check(function, scope, ExpressionChecker.Place.OTHER);
             String functionName = Names.fold(function.getMultipartName().getLast());
-            if (NAMED_OUTPUTS.containsKey(functionName)) {
-                columns.addAll(NAMED_OUTPUTS.get(functionName));
-            } else if (SCALAR_SRFS.contains(functionName) && !(functionName.equals("unnest") && function.getParameters() != null
-                    && function.getParameters().size() > 1)) {
-                columns.add(alone ? name : functionName);
-            } else {
-                exact = false;
+            switch (FunctionColumns.kind(function)) {
+                case NAMED -> columns.addAll(FunctionColumns.named(function));
+                case SCALAR -> columns.add(alone ? name : functionName);
+                case POLYMORPHIC -> {
+                    columns.add(alone ? name : functionName);
+                    guessed = true;
+                    known &= alone; // beside other functions, a row's columns would shift the others'
+                }
+                case UNKNOWN -> known = false;
             }
         }
-        if (!exact) {
-            columns = new ArrayList<>();
-            exact = !declared.isEmpty();
-        }
-        columns = new ArrayList<>(rename(columns, declared));
-        if ("ORDINALITY".equalsIgnoreCase(tableFunction.getWithClause()) && declared.size() <= columns.size()) {
+        if (!known) {
+            columns.clear();
+            guessed = false;
+        } else if ("ORDINALITY".equalsIgnoreCase(tableFunction.getWithClause())) {
             columns.add("ordinality");
         }
-        if (!declared.isEmpty() && declared.size() > columns.size()) {
-            columns = declared;
+        columns = new ArrayList<>(rename(columns, declared));
+        if (declared.size() > columns.size()) {
+            columns = new ArrayList<>(declared);
         }
-        scope.relations.add(Relation.derived(name, columns, exact));
+        if (guessed && declared.isEmpty()) {
+            scope.relations.add(Relation.guessed(name, columns));
+        } else {
+            // the alias column list names columns PostgreSQL has for certain (it refuses a list longer than the columns)
+            scope.relations.add(Relation.derived(name, columns, known || !declared.isEmpty()));
+        }
     }
 
     private static List<String> aliasColumns(Alias alias) {

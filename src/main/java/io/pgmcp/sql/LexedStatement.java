@@ -1,8 +1,10 @@
 package io.pgmcp.sql;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * Exactly one lexed SQL statement, in the two normalised forms the guard needs.
@@ -30,7 +32,12 @@ import java.util.OptionalInt;
  * is always placeholder {@code n}; {@link #literal(int)} gives back its executable text. Literal
  * contents can therefore never influence how the parser reads the structure. Built-in operators JSQLParser
  * cannot read (and {@code OPERATOR(pg_catalog.op)}) are the binary operator {@code |} there, with
- * spaces around it; {@link #operatorText(int)} gives back what each {@code |} of the skeleton stands for.
+ * spaces around it, prefix ones {@code 0 |} ({@link #operatorIsPrefix}); {@link #operatorText(int)} gives
+ * back what each {@code |} of the skeleton stands for.
+ * A name JSQLParser would read as a keyword is quoted there (the same name to PostgreSQL), an empty
+ * select list is {@link ParserSpelling#EMPTY_SELECT_LIST}, a typed literal ({@code text 'x'}) is
+ * {@code CAST('s<n>' AS text)}, and {@code GROUP BY DISTINCT} or {@code GROUP BY ALL} is a plain
+ * {@code GROUP BY} (the same grouping expressions; see {@link #hasGroupByDistinct()}).
  *
  * <p>Immutable and thread-safe.
  */
@@ -42,18 +49,23 @@ public final class LexedStatement {
     private final List<Token> literals;
     private final List<String> literalTexts;
     private final List<String> operatorTexts;
+    private final Set<Integer> prefixOperators;
     private final String executableSql;
     private final String skeletonSql;
+    private final boolean groupByDistinct;
 
     private LexedStatement(String sourceSql, List<Token> tokens, List<Token> literals, List<String> literalTexts,
-            List<String> operatorTexts, String executableSql, String skeletonSql) {
+            List<String> operatorTexts, Set<Integer> prefixOperators, String executableSql, String skeletonSql,
+            boolean groupByDistinct) {
         this.sourceSql = sourceSql;
         this.tokens = List.copyOf(tokens);
         this.literals = List.copyOf(literals);
         this.literalTexts = List.copyOf(literalTexts);
         this.operatorTexts = List.copyOf(operatorTexts);
+        this.prefixOperators = Set.copyOf(prefixOperators);
         this.executableSql = executableSql;
         this.skeletonSql = skeletonSql;
+        this.groupByDistinct = groupByDistinct;
     }
 
     /** Builds the statement from the complete token list of {@code source}, comments included. */
@@ -114,18 +126,39 @@ public final class LexedStatement {
         List<Token> literals = new ArrayList<>();
         List<String> literalTexts = new ArrayList<>();
         List<String> operatorTexts = new ArrayList<>();
+        Set<Integer> prefixOperators = new HashSet<>();
         StringBuilder executable = new StringBuilder(source.length() + 16);
         StringBuilder skeleton = new StringBuilder(source.length() + 16);
-        int hiddenUntil = -1; // tokens of an OPERATOR(...) call that the skeleton spells as one placeholder
+        int hiddenUntil = -1; // tokens of an OPERATOR(...) call or a typed literal that the skeleton spells as a whole
+        boolean groupByDistinct = false;
         for (int i = 0; i < code.size(); i++) {
             Token t = code.get(i);
             boolean insideCall = i <= hiddenUntil;
+            if (ParserSpelling.isUserOperator(code, i)) {
+                throw new LexerException("operator " + t.text() + " at offset " + t.start() + " is not one of PostgreSQL's "
+                        + "built-in operators where it stands (an operator of another schema can run any function); "
+                        + "separate operators with spaces, e.g. a % -b", t.start());
+            }
             String text = executableText(t);
             String skeletonText = text;
             if (t.kind() == TokenKind.STRING) {
                 skeletonText = (t.quoting() == Quoting.NATIONAL ? "N'" : "'") + placeholderValue(literals.size()) + "'";
                 literals.add(t);
                 literalTexts.add(text);
+            } else if (!insideCall && ParserSpelling.typedLiteralLength(code, i) > 0) {
+                // type 'string' is CAST('string' AS type); the literal itself is recorded when the loop reaches it
+                int literal = i + ParserSpelling.typedLiteralLength(code, i);
+                StringBuilder type = new StringBuilder(text);
+                for (int j = i + 1; j < literal; j++) {
+                    type.append(gaps.get(j)).append(executableText(code.get(j)));
+                }
+                skeletonText = "CAST('" + placeholderValue(literals.size()) + "' AS " + type + ")";
+                hiddenUntil = literal;
+            } else if (ParserSpelling.isNameJsqlParserReadsAsKeyword(code, i)) {
+                skeletonText = quote(t.value(), '"');
+            } else if (ParserSpelling.isGroupByQuantifier(code, i)) {
+                groupByDistinct |= t.isWord("distinct");
+                skeletonText = "";
             } else if (ParserSpelling.isTableQuery(code, i)) {
                 text = "SELECT * FROM";
                 skeletonText = text;
@@ -135,12 +168,12 @@ public final class LexedStatement {
                 for (int j = i + 1; j <= hiddenUntil; j++) {
                     call.append(gaps.get(j)).append(executableText(code.get(j)));
                 }
+                skeletonText = placeholder(ParserSpelling.isPrefixOperator(code, i), operatorTexts.size(), prefixOperators);
                 operatorTexts.add(call.toString());
-                skeletonText = " " + ParserSpelling.PLACEHOLDER + " ";
-            } else if (!insideCall && (ParserSpelling.isHiddenOperator(t) || t.kind() == TokenKind.OPERATOR
-                    && t.text().equals(ParserSpelling.PLACEHOLDER))) {
+            } else if (!insideCall && (ParserSpelling.isHiddenOperator(t) || ParserSpelling.isPrefixOperator(code, i)
+                    || t.kind() == TokenKind.OPERATOR && t.text().equals(ParserSpelling.PLACEHOLDER))) {
+                skeletonText = placeholder(ParserSpelling.isPrefixOperator(code, i), operatorTexts.size(), prefixOperators);
                 operatorTexts.add(text);
-                skeletonText = " " + ParserSpelling.PLACEHOLDER + " ";
             }
             String gap = gaps.get(i);
             if (i > 0 && gap.isEmpty() && mayJoin(executable.charAt(executable.length() - 1), text.charAt(0))) {
@@ -149,9 +182,22 @@ public final class LexedStatement {
             executable.append(gap).append(text);
             if (!insideCall) {
                 skeleton.append(gap).append(skeletonText); // inside OPERATOR(...) the placeholder stands for all of it
+                if (ParserSpelling.opensEmptySelectList(code, i)) {
+                    skeleton.append(' ').append(ParserSpelling.EMPTY_SELECT_LIST);
+                }
             }
         }
-        return new LexedStatement(source, code, literals, literalTexts, operatorTexts, executable.toString(), skeleton.toString());
+        return new LexedStatement(source, code, literals, literalTexts, operatorTexts, prefixOperators, executable.toString(),
+                skeleton.toString(), groupByDistinct);
+    }
+
+    /** The skeleton text of placeholder {@code n}: the binary placeholder, over a dummy left operand for a prefix operator. */
+    private static String placeholder(boolean prefix, int n, Set<Integer> prefixOperators) {
+        if (prefix) {
+            prefixOperators.add(n);
+            return " " + ParserSpelling.PREFIX_PLACEHOLDER + " ";
+        }
+        return " " + ParserSpelling.PLACEHOLDER + " ";
     }
 
     /**
@@ -241,6 +287,14 @@ public final class LexedStatement {
         return skeletonSql;
     }
 
+    /**
+     * True when a {@code GROUP BY DISTINCT} (which drops repeated grouping sets) is written: the skeleton,
+     * and so a deparsed rewrite of it, has a plain {@code GROUP BY} there.
+     */
+    public boolean hasGroupByDistinct() {
+        return groupByDistinct;
+    }
+
     /** The statement's tokens without comments and without the trailing {@code ;}, in source order. */
     public List<Token> tokens() {
         return tokens;
@@ -274,6 +328,14 @@ public final class LexedStatement {
      */
     public String operatorText(int n) {
         return operatorTexts.get(n);
+    }
+
+    /**
+     * True when the {@code n}-th {@link ParserSpelling#PLACEHOLDER} of the skeleton stands for a prefix
+     * operator: it is the placeholder of {@link ParserSpelling#PREFIX_PLACEHOLDER}, after a dummy {@code 0}.
+     */
+    public boolean operatorIsPrefix(int n) {
+        return prefixOperators.contains(n);
     }
 
     /**

@@ -70,7 +70,8 @@ public final class Lexer {
      * Lexes exactly one statement and produces its executable text and its parser skeleton.
      *
      * @throws LexerException if the text is rejected by {@link #tokenize}, holds more than one
-     *                        statement, or has bind parameters
+     *                        statement, has bind parameters, or an operator that is no built-in
+     *                        operator where it stands ({@link ParserSpelling#isUserOperator})
      */
     public static LexedStatement analyse(String sql) throws LexerException {
         return LexedStatement.of(sql, tokenize(sql));

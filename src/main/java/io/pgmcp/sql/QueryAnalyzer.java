@@ -3,7 +3,9 @@ package io.pgmcp.sql;
 import io.pgmcp.db.Catalog;
 import io.pgmcp.db.ColumnInfo;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import net.sf.jsqlparser.expression.CastExpression;
 import net.sf.jsqlparser.expression.Expression;
@@ -13,6 +15,7 @@ import net.sf.jsqlparser.expression.CaseExpression;
 import net.sf.jsqlparser.expression.ArrayConstructor;
 import net.sf.jsqlparser.expression.DateUnitExpression;
 import net.sf.jsqlparser.expression.ExtractExpression;
+import net.sf.jsqlparser.expression.IntervalExpression;
 import net.sf.jsqlparser.expression.RowConstructor;
 import net.sf.jsqlparser.expression.RowGetExpression;
 import net.sf.jsqlparser.expression.TimeKeyExpression;
@@ -46,8 +49,14 @@ import net.sf.jsqlparser.statement.select.WithSearchClause;
  */
 final class QueryAnalyzer {
 
-    /** The column names a query level produces, and whether they are known for certain. */
-    record Output(List<String> names, boolean exact) {
+    /**
+     * The column names a query level produces, whether they are known for certain, and the fields of the
+     * columns that hold a whole row ({@link Relation#rows}).
+     */
+    record Output(List<String> names, boolean exact, Map<String, List<String>> rows) {
+        Output(List<String> names, boolean exact) {
+            this(names, exact, Map.of());
+        }
     }
 
     private final Catalog catalog;
@@ -181,8 +190,9 @@ final class QueryAnalyzer {
         }
         Output output = select(with.getSelect().getSelect(), scope, false);
         List<String> columns = new ArrayList<>(FromClause.rename(output.names(), declared));
+        Map<String, List<String>> rows = Relation.renameRows(output.rows(), output.names(), columns);
         searchAndCycle(with, columns);
-        scope.ctes.put(name, Relation.derived(name, columns, output.exact()));
+        scope.ctes.put(name, Relation.derived(name, columns, output.exact(), rows));
     }
 
     /**
@@ -237,6 +247,10 @@ final class QueryAnalyzer {
     // ---- query levels ---------------------------------------------------------------------
 
     private Output plain(PlainSelect plain, Scope parent, boolean top) {
+        if (isEmptySelectList(plain.getSelectItems())) {
+            // SELECT FROM t: no column; a rewrite deparses the query without the skeleton's stand-in
+            plain.getSelectItems().clear();
+        }
         Scope scope = new Scope(parent);
         if (plain.getFromItem() != null) {
             fromClause.from(plain.getFromItem(), scope, parent);
@@ -247,12 +261,14 @@ final class QueryAnalyzer {
             }
         }
         List<String> names = new ArrayList<>();
+        Map<String, List<String>> rows = new HashMap<>();
         boolean exact = true;
         for (SelectItem<?> item : plain.getSelectItems()) {
             stars.owner(item, plain.getSelectItems());
         }
         for (SelectItem<?> item : List.copyOf(plain.getSelectItems())) {
             exact &= selectItem(item, scope, top, names);
+            expressions.wholeRowFields(item.getExpression(), scope).ifPresent(fields -> rows.put(names.getLast(), fields));
         }
         scope.outputNames = List.copyOf(names);
         expressions.check(plain.getWhere(), scope, ExpressionChecker.Place.OTHER);
@@ -293,7 +309,7 @@ final class QueryAnalyzer {
         }
         expressions.orderBy(plain.getOrderByElements(), scope, ExpressionChecker.Place.ORDER_BY);
         limits(plain, scope);
-        return new Output(names, exact);
+        return new Output(names, exact, rows);
     }
 
     /** One select-list item; adds its output name(s); answers whether they are exact. */
@@ -306,8 +322,7 @@ final class QueryAnalyzer {
                 return false;
             }
             star(item, List.of(relation.get()));
-            names.addAll(relation.get().columns());
-            return relation.get().exact();
+            return starNames(List.of(relation.get()), names);
         }
         if (expression instanceof AllColumns all) {
             if (all.getExceptColumns() != null || all.getReplaceExpressions() != null) {
@@ -317,12 +332,7 @@ final class QueryAnalyzer {
                 findings.unsafe("SELECT * without FROM");
             }
             star(item, scope.relations);
-            boolean exact = true;
-            for (Relation relation : scope.relations) {
-                names.addAll(relation.columns());
-                exact &= relation.exact();
-            }
-            return exact;
+            return starNames(scope.relations, names);
         }
         boolean bareColumn = top && isBareColumn(expression);
         expressions.check(expression, scope, ExpressionChecker.Place.SELECT, bareColumn ? item : null);
@@ -333,6 +343,23 @@ final class QueryAnalyzer {
         Optional<String> name = outputName(expression);
         names.add(name.orElse("?column?"));
         return name.isPresent() || isOperator(expression);
+    }
+
+    /**
+     * The output names of {@code *} over relations; answers whether they are exact. A guessed relation's
+     * columns may be a row's, whose names are unknown: it adds none, and makes the names inexact.
+     */
+    private static boolean starNames(List<Relation> relations, List<String> names) {
+        boolean exact = true;
+        for (Relation relation : relations) {
+            if (relation.guessed()) {
+                exact = false;
+            } else {
+                names.addAll(relation.columns());
+                exact &= relation.exact();
+            }
+        }
+        return exact;
     }
 
     /**
@@ -347,7 +374,7 @@ final class QueryAnalyzer {
         if (deniedTables.isEmpty()) {
             return;
         }
-        if (stars.enabled() && relations.stream().allMatch(Relation::exact)) {
+        if (stars.enabled() && relations.stream().allMatch(r -> r.exact() && !r.guessed())) {
             stars.expand(item, relations, policy);
             return;
         }
@@ -400,6 +427,13 @@ final class QueryAnalyzer {
         return new Output(relation.get().columns(), relation.get().exact());
     }
 
+    /** The skeleton's stand-in for an empty select list ({@link ParserSpelling#EMPTY_SELECT_LIST}). */
+    private static boolean isEmptySelectList(List<SelectItem<?>> items) {
+        return items.size() == 1 && items.getFirst().getAlias() == null
+                && items.getFirst().getExpression() instanceof Column column && column.getTable() == null
+                && column.getColumnName().equals(ParserSpelling.EMPTY_SELECT_LIST);
+    }
+
     /** A column reference alone, perhaps in parentheses (which PostgreSQL drops). */
     private static boolean isBareColumn(Expression expression) {
         return switch (expression) {
@@ -418,8 +452,9 @@ final class QueryAnalyzer {
             case DateUnitExpression unit -> Optional.of(ExpressionChecker.dateUnitColumn(unit).getColumnName());
             case Function function -> Optional.of(Names.fold(function.getMultipartName().getLast()));
             case AnalyticExpression analytic -> Optional.of(Names.fold(analytic.getName()));
-            case CastExpression cast -> outputName(cast.getLeftExpression()).or(() -> Optional.of(
-                    Names.fold(cast.getColDataType().getDataType().replaceAll("\\s*\\(.*", "").replaceAll(".*\\.", ""))));
+            case CastExpression cast -> outputName(cast.getLeftExpression())
+                    .or(() -> Optional.of(CastTypes.outputName(cast.getColDataType())));
+            case IntervalExpression interval when interval.isUsingIntervalKeyword() -> Optional.of("interval");
             case CaseExpression c -> Optional.of("case");
             case ArrayConstructor a -> Optional.of("array");
             case RowConstructor<?> r -> Optional.of("row");

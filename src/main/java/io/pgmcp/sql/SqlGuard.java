@@ -123,6 +123,9 @@ public final class SqlGuard implements Guard {
 
     /** Deparses the rewritten tree, puts the literals back, and checks the result again (without rewriting). */
     private Verdict rewritten(Select select, LexedStatement lexed, Catalog catalog, List<String> warnings) {
+        if (lexed.hasGroupByDistinct()) {
+            return unsafe(COULD_NOT_REWRITE); // the deparsed skeleton would group by every repeated grouping set
+        }
         String skeleton = select.toString();
         String sql;
         try {
@@ -154,15 +157,19 @@ public final class SqlGuard implements Guard {
 
     /**
      * The deparsed skeleton with the literals, and the operators the skeleton spelled as
-     * {@link ParserSpelling#PLACEHOLDER}, put back. JSQLParser prints every operator where it was
-     * written, so the n-th {@code |} of the deparsed text is the n-th of the skeleton; a different count
-     * means the tree was changed in a way this cannot follow, and the rewrite is given up.
+     * {@link ParserSpelling#PLACEHOLDER} (without the dummy {@code 0} of a prefix one), put back.
+     * JSQLParser prints every operator where it was written, so the n-th {@code |} of the deparsed text is
+     * the n-th of the skeleton; a different count means the tree was changed in a way this cannot follow,
+     * and the rewrite is given up.
      */
     private static String restoreLiterals(String skeleton, LexedStatement lexed) throws LexerException {
         StringBuilder sql = new StringBuilder(skeleton.length() + 64);
         int copied = 0;
         int operators = 0;
+        Token previous = null;
         for (Token token : Lexer.tokenize(skeleton)) {
+            Token before = previous;
+            previous = token;
             String text;
             if (token.kind() == TokenKind.STRING) {
                 OptionalInt index = LexedStatement.placeholderIndex(token.value());
@@ -173,6 +180,15 @@ public final class SqlGuard implements Guard {
             } else if (token.kind() == TokenKind.OPERATOR && token.text().equals(ParserSpelling.PLACEHOLDER)) {
                 if (operators >= lexed.operatorCount()) {
                     throw new IllegalStateException("unexpected operator in the rewritten query");
+                }
+                if (lexed.operatorIsPrefix(operators)) {
+                    // a prefix operator: the dummy 0 before its placeholder goes
+                    if (before == null || before.kind() != TokenKind.NUMBER || !before.text().equals("0") || before.start() < copied) {
+                        throw new IllegalStateException("a prefix operator lost its place in the rewritten query");
+                    }
+                    sql.append(skeleton, copied, before.start()).append(lexed.operatorText(operators++));
+                    copied = token.end();
+                    continue;
                 }
                 text = lexed.operatorText(operators++);
             } else {

@@ -103,8 +103,65 @@ class FunctionCatalogTest {
     }
 
     @Test
-    void theSkeletonsOperatorListIsPostgresBinaryOperators() throws SQLException {
+    void theSkeletonsOperatorListsArePostgresOperators() throws SQLException {
         Set<String> binary = names("SELECT DISTINCT oprname FROM pg_operator WHERE oprnamespace = 'pg_catalog'::regnamespace AND oprleft <> 0");
         assertEquals(binary, new TreeSet<>(ParserSpelling.BUILTIN_BINARY_OPERATORS));
+        Set<String> prefix = names("SELECT DISTINCT oprname FROM pg_operator WHERE oprnamespace = 'pg_catalog'::regnamespace AND oprleft = 0");
+        assertEquals(prefix, new TreeSet<>(ParserSpelling.BUILTIN_PREFIX_OPERATORS));
+    }
+
+    /**
+     * {@link FunctionColumns} against {@code pg_proc}: an allowed built-in with OUT parameters yields them
+     * (every overload the same), one that may return a row type (a polymorphic element type, or a row
+     * beside other overloads) is polymorphic, one returning {@code record} alone needs a column list, and
+     * every other one is of a base type and yields one column. (Aggregates and window functions cannot
+     * stand in FROM.)
+     */
+    @Test
+    void theColumnsOfBuiltInFunctionsInFromAreThoseOfPgProc() throws SQLException {
+        Map<String, Set<String>> shapes = new TreeMap<>();
+        String sql = """
+                SELECT p.proname, p.prorettype::regtype::text, t.typtype,
+                       (SELECT string_agg(a.name, ',' ORDER BY a.n) FROM unnest(p.proargnames, p.proargmodes)
+                               WITH ORDINALITY AS a(name, mode, n) WHERE a.mode IN ('o', 'b', 't'))
+                FROM pg_proc p JOIN pg_type t ON t.oid = p.prorettype
+                WHERE p.pronamespace = 'pg_catalog'::regnamespace AND p.prokind = 'f'""";
+        try (Connection c = db.get().connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                String name = rs.getString(1);
+                if (!FunctionAllowlist.builtins().contains(name)) {
+                    continue;
+                }
+                String returns = rs.getString(2);
+                String out = rs.getString(4);
+                String shape = out != null ? "named:" + out
+                        : Set.of("anyelement", "anynonarray", "anycompatible", "anycompatiblenonarray").contains(returns)
+                        || rs.getString(3).equals("c") ? "row" : returns.equals("record") ? "record" : "scalar";
+                shapes.computeIfAbsent(name, n -> new TreeSet<>()).add(shape);
+            }
+        }
+        List<String> wrong = new ArrayList<>();
+        shapes.forEach((name, kinds) -> {
+            String expected;
+            if (kinds.size() == 1 && kinds.iterator().next().startsWith("named:")) {
+                expected = "NAMED " + kinds.iterator().next().substring(6);
+            } else if (kinds.contains("row") || kinds.size() > 1 && kinds.stream().anyMatch(k -> !k.equals("scalar"))) {
+                expected = "POLYMORPHIC";
+            } else if (kinds.equals(Set.of("record"))) {
+                expected = "RECORD";
+            } else {
+                expected = "SCALAR";
+            }
+            String actual = FunctionColumns.NAMED_OUTPUTS.containsKey(name) ? "NAMED " + String.join(",", FunctionColumns.NAMED_OUTPUTS.get(name))
+                    : FunctionColumns.POLYMORPHIC_OUTPUTS.contains(name) ? "POLYMORPHIC"
+                    : FunctionColumns.RECORD_OUTPUTS.contains(name) ? "RECORD" : "SCALAR";
+            if (!expected.equals(actual)) {
+                wrong.add(name + " " + kinds + ": " + actual + ", should be " + expected);
+            }
+        });
+        assertEquals(List.of(), wrong, "FunctionColumns disagrees with pg_proc");
+        for (String syntax : Set.of("coalesce", "greatest", "least", "nullif")) {
+            assertTrue(FunctionColumns.POLYMORPHIC_OUTPUTS.contains(syntax), syntax + " has its arguments' type, maybe a row");
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.pgmcp.sql;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -74,5 +75,18 @@ class JsqlParserBehaviourTest {
     void tablesampleAfterAFunctionInFromIsDropped() throws Exception {
         // PostgreSQL refuses TABLESAMPLE on a function; JSQLParser parses it and keeps nothing of it
         assertEquals("SELECT * FROM generate_series(1, 2)", select("SELECT * FROM generate_series(1, 2) TABLESAMPLE SYSTEM (10)").toString());
+    }
+
+    @Test
+    void someNamesAreReadAsKeywords() {
+        // ParserSpelling quotes these in the skeleton; a JSQLParser that reads them is noticed here
+        for (String word : ParserSpelling.NAMES_AFTER_AS_OR_DOT) {
+            assertThrows(SqlParser.Failure.class, () -> PARSER.parse("SELECT 1 AS " + word), word);
+            assertDoesNotThrow(() -> PARSER.parse("SELECT 1 AS \"" + word + "\""), word);
+        }
+        for (String word : ParserSpelling.NAMES_EVERYWHERE) {
+            assertThrows(SqlParser.Failure.class, () -> PARSER.parse("SELECT " + word + " FROM t"), word);
+            assertDoesNotThrow(() -> PARSER.parse("SELECT \"" + word + "\" FROM t"), word);
+        }
     }
 }

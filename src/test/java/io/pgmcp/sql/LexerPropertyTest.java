@@ -72,13 +72,32 @@ class LexerPropertyTest {
             assertEquals(LexedStatementTest.meaning(statement.tokens()), LexedStatementTest.meaning(again.tokens()),
                     () -> "meaning changed for " + escape(sql));
             assertEquals(statement.executableSql(), again.executableSql(), () -> "not idempotent for " + escape(sql));
-            LexedStatement skeleton = Lexer.analyse(statement.skeletonSql());
-            assertEquals(statement.tokens().size(), skeleton.tokens().size(), () -> "skeleton shape for " + escape(sql));
+            // the empty select list's stand-in is no token a query may hold: it is not part of the shape
+            LexedStatement skeleton = Lexer.analyse(statement.skeletonSql().replace(ParserSpelling.EMPTY_SELECT_LIST, ""));
+            assertEquals(statement.tokens().size() + spelledDifferently(statement), skeleton.tokens().size(),
+                    () -> "skeleton shape for " + escape(sql));
             assertEquals(statement.literalCount(), skeleton.literalCount());
         } catch (LexerException e) {
             fail("normalised text of " + escape(sql) + " was rejected: " + e.getMessage());
         }
         return true;
+    }
+
+    /** Tokens the skeleton adds to the statement's, or leaves out, to spell it for JSQLParser. */
+    private static int spelledDifferently(LexedStatement statement) {
+        int difference = 0;
+        for (int n = 0; n < statement.operatorCount(); n++) {
+            if (statement.operatorIsPrefix(n)) {
+                difference++; // the dummy 0 before the placeholder
+            }
+        }
+        List<Token> tokens = statement.tokens();
+        for (int i = 0; i < tokens.size(); i++) {
+            if (ParserSpelling.isGroupByQuantifier(tokens, i)) {
+                difference--;
+            }
+        }
+        return difference;
     }
 
     private static String escape(String s) {

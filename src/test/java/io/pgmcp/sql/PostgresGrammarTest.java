@@ -271,4 +271,215 @@ class PostgresGrammarTest {
         // a column may be called "table" after a dot or AS: that is no TABLE statement
         allowed("SELECT 1 AS table");
     }
+
+    // ---- a function in FROM names its column ------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "SELECT o.id, m[1] AS word FROM orders o, LATERAL regexp_matches(o.status, '(pa|pe)', 'g') AS m ORDER BY o.id",
+        "SELECT o.id, m.m FROM orders o, regexp_matches(o.status, 'p') AS m",
+        "SELECT id, ts_rank(to_tsvector(status), query) AS rank FROM orders, to_tsquery('english', 'paid') query "
+                + "WHERE to_tsvector(status) @@ query ORDER BY rank DESC",
+        "SELECT upper FROM upper('a')", "SELECT t FROM upper('a') AS t",
+        "SELECT d, d.d FROM date_trunc('day', now()) AS d", "SELECT x FROM now() AS n(x)",
+        "SELECT g, ordinality FROM generate_series(1, 3) WITH ORDINALITY AS g"})
+    void aFunctionOfABaseTypeInFromYieldsOneColumnNamedAfterItsAlias(String sql) {
+        allowed(sql);
+    }
+
+    @Test
+    void aFunctionInFromStillChecksItsArgumentsAndItsName() {
+        denied("SELECT m[1] FROM users u, LATERAL regexp_matches(u.ssn, '1') AS m", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT q FROM to_tsquery(pg_sleep(1)::text) q", Verdict.Reason.UNSAFE_SQL);
+        denied("SELECT q FROM pg_sleep(1) q", Verdict.Reason.UNSAFE_SQL);
+        // the alias is the column, not a way to the columns of other tables
+        denied("SELECT q.ssn FROM users, to_tsquery('a') q", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT ssn FROM users, to_tsquery('a') ssn", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        // a function that is not PostgreSQL's own may return anything: its columns are not guessed
+        SqlGuard configured = new SqlGuard(new AccessPolicy(new AccessPolicyConfig(List.of("public"),
+                new TableAccessConfig(List.of(), List.of()), new ColumnAccessConfig(List.of("users.ssn"), List.of(),
+                OnDenied.REJECT, SelectStarPolicy.REJECT), AccessPolicyConfig.defaults().explainPolicy(),
+                new FunctionAccessConfig(List.of("public.report")))), "appdb");
+        assertInstanceOf(Verdict.Denied.class, configured.check("SELECT (SELECT r FROM public.report() r) FROM users", CATALOG));
+        assertInstanceOf(Verdict.Allowed.class, configured.check("SELECT r.x FROM public.report() AS r(x)", CATALOG));
+    }
+
+    // ---- SELECT FROM: an empty select list --------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "SELECT u.id FROM users u WHERE NOT EXISTS (SELECT FROM orders o WHERE o.user_id = u.id AND o.status <> 'paid')",
+        "SELECT FROM orders", "SELECT ALL FROM orders WHERE id > 1", "SELECT", "SELECT WHERE true",
+        "SELECT FROM orders UNION ALL SELECT FROM orders", "SELECT count(*) FROM (SELECT FROM orders GROUP BY status) s",
+        "SELECT EXISTS (SELECT FROM orders LIMIT 1)", "SELECT id FROM orders o WHERE EXISTS (SELECT)"})
+    void anEmptySelectListIsRead(String sql) {
+        Verdict.Allowed allowed = allowed(sql);
+        assertEquals(sql, allowed.sql(), "the query runs as written");
+    }
+
+    @Test
+    void anEmptySelectListStillChecksTheRestOfItsQuery() {
+        denied("SELECT FROM users WHERE ssn = '1'", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT id FROM orders o WHERE EXISTS (SELECT FROM users u WHERE u.ssn = o.status)", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT FROM orders WHERE pg_sleep(1) IS NULL", Verdict.Reason.UNSAFE_SQL);
+        denied("SELECT FROM orders ORDER BY pg_sleep(1)", Verdict.Reason.UNSAFE_SQL);
+        // the subquery has no column at all: nothing of it can be named
+        denied("SELECT s.id FROM (SELECT FROM orders) s", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT (SELECT ssn FROM (SELECT FROM orders) s) FROM users", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        // the stand-in of the skeleton cannot be written: backticks are refused
+        denied("SELECT `pg-mcp: no columns` FROM orders", Verdict.Reason.UNSAFE_SQL);
+        denied("SELECT DISTINCT FROM orders", Verdict.Reason.UNSAFE_SQL);
+    }
+
+    @Test
+    void aRewriteKeepsAnEmptySelectListEmpty() {
+        SqlGuard expand = guard(OnDenied.REJECT, SelectStarPolicy.EXPAND_SAFE);
+        Verdict.Allowed allowed = allowed(expand, "SELECT * FROM users u WHERE EXISTS (SELECT FROM orders o WHERE o.user_id = u.id)");
+        assertTrue(allowed.rewritten());
+        assertEquals("SELECT u.id, u.name, u.email FROM users u WHERE EXISTS (SELECT  FROM orders o WHERE o.user_id = u.id)",
+                allowed.sql());
+    }
+
+    // ---- GROUP BY DISTINCT / ALL ---------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "SELECT status, user_id, count(*) FROM orders GROUP BY DISTINCT ROLLUP (status, user_id), ROLLUP (status) ORDER BY 1 NULLS LAST",
+        "SELECT status, count(*) FROM orders GROUP BY ALL status",
+        "SELECT status FROM orders GROUP BY DISTINCT CUBE (status), ROLLUP (status, user_id)",
+        "SELECT (SELECT count(*) FROM orders i GROUP BY DISTINCT i.status LIMIT 1) FROM orders"})
+    void groupByDistinctAndAllAreRead(String sql) {
+        assertEquals(sql, allowed(sql).sql(), "the query runs as written");
+    }
+
+    @Test
+    void groupByDistinctStillChecksWhatItGroupsBy() {
+        denied("SELECT count(*) FROM users GROUP BY DISTINCT ROLLUP (name, ssn)", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT count(*) FROM users GROUP BY ALL ssn", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT count(*) FROM orders GROUP BY DISTINCT CUBE (status, pg_sleep(1)::text)", Verdict.Reason.UNSAFE_SQL);
+        // a rewrite would deparse a plain GROUP BY: not done
+        SqlGuard expand = guard(OnDenied.REJECT, SelectStarPolicy.EXPAND_SAFE);
+        assertInstanceOf(Verdict.Denied.class, expand.check("SELECT * FROM users WHERE id IN (SELECT user_id FROM orders "
+                + "GROUP BY DISTINCT user_id, ROLLUP (user_id))", CATALOG));
+        allowed(expand, "SELECT * FROM users WHERE id IN (SELECT user_id FROM orders GROUP BY ALL user_id)");
+    }
+
+    // ---- names JSQLParser reads as keywords ---------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "SELECT status, jsonb_agg(jsonb_build_object('id', id) ORDER BY id) FILTER (WHERE id < 40) AS sample FROM orders GROUP BY status",
+        "SELECT 1 AS current, 2 AS unknown, 3 AS Statement, 4 AS returns, 5 AS from, 6 AS unbounded",
+        "SELECT current.id, sample.status FROM orders AS current JOIN orders sample ON sample.id = current.id",
+        "SELECT sample FROM (SELECT id AS sample FROM orders) s ORDER BY sample",
+        "SELECT returns, s.statement FROM (SELECT 1 AS returns, 2 AS statement) s",
+        "SELECT count(*) AS all, max(id) AS window FROM orders"})
+    void wordsJsqlParserReadsAsKeywordsAreNamesWherePostgresReadsNames(String sql) {
+        assertEquals(sql, allowed(sql).sql(), "the query runs as written");
+    }
+
+    @Test
+    void namesJsqlParserReadsAsKeywordsAreStillChecked() {
+        denied("SELECT ssn AS sample FROM users", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT current.ssn FROM users AS current", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT sample.password_hash FROM users sample", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT returns FROM orders", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT pg_sleep(1) AS current", Verdict.Reason.UNSAFE_SQL);
+        denied("SELECT sample(1)", Verdict.Reason.UNSAFE_SQL);
+        denied("SELECT u.id FROM users u WHERE u.ssn = (SELECT 's' AS sample)", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        // AS NOT MATERIALIZED stays the keyword, and the CTE is checked
+        denied("WITH x AS NOT MATERIALIZED (SELECT ssn FROM users) SELECT * FROM x", Verdict.Reason.COLUMN_ACCESS_DENIED);
+    }
+
+    // ---- named arguments ----------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "SELECT make_date(2026, 2, 28) + 1 AS next_day, make_interval(days => 10, hours => 5) AS span, "
+                + "make_timestamp(2026, 3, 1, 12, 30, 0) AS ts",
+        "SELECT make_interval(days := 2)", "SELECT make_interval(0, 0, 0, days => id) FROM orders",
+        "SELECT jsonb_path_query_array(to_jsonb(o), '$.id', silent => true) FROM orders o"})
+    void namedArgumentsAreRead(String sql) {
+        assertEquals(sql, allowed(sql).sql(), "the query runs as written");
+    }
+
+    @Test
+    void namedArgumentsAreCheckedLikeAnyOther() {
+        denied("SELECT make_interval(days => length(ssn)) FROM users", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT make_interval(days := length(ssn)) FROM users", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT to_json(r => u) FROM users u", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT make_interval(days => pg_sleep(1)::int)", Verdict.Reason.UNSAFE_SQL);
+        denied("SELECT pg_sleep(seconds => 1)", Verdict.Reason.UNSAFE_SQL);
+        denied("SELECT count(x => *) FROM orders", Verdict.Reason.UNSAFE_SQL);
+    }
+
+    // ---- prefix operators ----------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "SELECT count(*) FROM orders WHERE to_tsvector(status) @@ (to_tsquery('english', 'home') && !! to_tsquery('english', 'quiet'))",
+        "SELECT |/ 25 AS root, ||/ 27, @ -5, OPERATOR(pg_catalog.-) 5, 2 OPERATOR(pg_catalog.-) 1, - 5, ~ 5",
+        "SELECT id FROM orders WHERE @ total > 1 AND !! 'a'::tsquery IS NOT NULL ORDER BY @ total",
+        "SELECT @@ '((0,0),(1,1))'::box, # '((0,0),(1,1),(2,0))'::polygon, @-@ '[(0,0),(3,4)]'::lseg",
+        "SELECT to_jsonb(status) ?| ARRAY['a'], to_tsvector(status) @@ 'a'::tsquery FROM orders",
+        "SELECT CASE WHEN @ total > 1 THEN |/ total END FROM orders WHERE total BETWEEN @ -1 AND @ 1"})
+    void prefixOperatorsAreRead(String sql) {
+        assertEquals(sql, allowed(sql).sql(), "the operators run as written");
+    }
+
+    @Test
+    void operandsOfPrefixOperatorsAreStillChecked() {
+        denied("SELECT @ length(ssn) FROM users", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT id FROM users WHERE !! ssn::tsquery IS NULL", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT OPERATOR(pg_catalog.-) length(ssn) FROM users", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT # u FROM users u", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT |/ pg_sleep(1)::text::float8", Verdict.Reason.UNSAFE_SQL);
+        // operators outside pg_catalog, and operators PostgreSQL has no prefix form of, stay refused
+        denied("SELECT OPERATOR(public.-) 5", Verdict.Reason.UNSAFE_SQL);
+        denied("SELECT OPERATOR(pg_catalog.*) 5", Verdict.Reason.UNSAFE_SQL);
+        denied("SELECT 1 !! 5", Verdict.Reason.UNSAFE_SQL);
+    }
+
+    @Test
+    void rewrittenQueriesKeepPrefixOperators() {
+        SqlGuard expand = guard(OnDenied.REJECT, SelectStarPolicy.EXPAND_SAFE);
+        Verdict.Allowed allowed = allowed(expand,
+                "SELECT * FROM users WHERE @ id > 0 AND |/ id > 1 AND OPERATOR(pg_catalog.-) id < 0 AND id | 1 > 0");
+        assertTrue(allowed.rewritten());
+        assertEquals("SELECT users.id, users.name, users.email FROM users WHERE @ id > 0 AND |/ id > 1 "
+                + "AND OPERATOR(pg_catalog.-) id < 0 AND id | 1 > 0", allowed.sql());
+    }
+
+    // ---- typed literals: type 'string' ---------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "SELECT int '7', numeric '1.5', text 'hello', boolean 'yes', bigint '9000000000'",
+        "SELECT bool 'true', varchar 'x', char 'y', date '2026-01-01', time '12:00', timestamp '2026-01-01 10:00', "
+                + "timestamptz '2026-01-01 10:00+00', json '{}', jsonb '{\"a\": 1}', uuid 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', "
+                + "inet '10.0.0.1', cidr '10.0.0.0/8', int2 '1', int4 '2', int8 '3', float4 '1.5', float8 '2.5', real '1', "
+                + "double precision '2', money '1.50', tsquery 'a & b'",
+        "SELECT varchar(3) 'abc', numeric(10, 2) '1.5', timestamp(0) with time zone '2026-01-01 10:00+00', "
+                + "character varying 'x', pg_catalog.text 'y', time with time zone '10:00+02', interval '1' day",
+        "SELECT id FROM orders WHERE created_at > timestamptz '2026-01-01' AND status = text 'paid'",
+        "SELECT created_at AT TIME ZONE 'UTC', text 'it''s', varchar(2) 'ab' = 'ab' FROM orders",
+        "SELECT s.int4, s.text, s.timestamptz, s.bool, s.float4, s.\"interval\" FROM (SELECT int '7', text 'a', "
+                + "timestamp with time zone '2026-01-01', boolean 'yes', float(10) '1', interval '1 day') s"})
+    void typedLiteralsAreCasts(String sql) {
+        assertEquals(sql, allowed(sql).sql(), "the query runs as written");
+    }
+
+    @Test
+    void typedLiteralsAreCheckedLikeCasts() {
+        denied("SELECT text 'x' || ssn FROM users", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT id FROM users WHERE ssn = text '1'", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT boolean 'yes' AND pg_sleep(1) IS NULL", Verdict.Reason.UNSAFE_SQL);
+        // a cast is named after PostgreSQL's name of its type: int '7' is the column int4, not int
+        denied("SELECT s.int FROM (SELECT int '7') s", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT s.boolean FROM (SELECT boolean 'yes') s", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        // types a query may not cast to stay refused however they are written
+        assertInstanceOf(Verdict.Denied.class, GUARD.check("SELECT regclass 'users'", CATALOG));
+        assertInstanceOf(Verdict.Denied.class, GUARD.check("SELECT pg_catalog.regclass 'users'", CATALOG));
+        assertInstanceOf(Verdict.Denied.class, GUARD.check("SELECT users 'x'", CATALOG));
+    }
 }

@@ -82,6 +82,119 @@ class SqlGuardTest {
         denied("SELECT name AS ssn FROM users GROUP BY ssn");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"SELECT (SELECT ssn FROM orders ssn LIMIT 1) FROM users",
+        "SELECT (SELECT count(ssn) FROM orders ssn) FROM users", "SELECT (SELECT (ssn).length FROM orders ssn LIMIT 1) FROM users",
+        "SELECT (SELECT 1 FROM orders ssn ORDER BY ssn LIMIT 1) FROM users"})
+    void aColumnOfAnEnclosingQueryWinsOverATableAliasOfTheSubquery(String sql) {
+        // PostgreSQL looks for a column of that name in every enclosing level before it reads a bare name as a
+        // whole row: here ssn is users.ssn, not the row of orders
+        assertEquals(Verdict.Reason.COLUMN_ACCESS_DENIED, denied(sql).reason(), sql);
+    }
+
+    @Test
+    void aBareTableNameIsAWholeRowOnlyWhenNoLevelHasSuchAColumn() {
+        allowed("SELECT (SELECT count(o) FROM orders o) FROM users");
+        allowed("SELECT name AS users FROM users GROUP BY users"); // GROUP BY: an output name before a whole row
+        denied("SELECT (SELECT count(u) FROM orders o) FROM users u");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"SELECT (SELECT ssn FROM unnest(to_tsvector('a b')) AS ssn LIMIT 1) FROM users",
+        "SELECT (SELECT ssn FROM unnest(ARRAY(SELECT o FROM orders o)) AS ssn LIMIT 1) FROM users",
+        "SELECT (SELECT ssn[1] FROM unnest(ARRAY(SELECT o FROM orders o)) AS ssn LIMIT 1) FROM users",
+        "SELECT (SELECT ssn FROM coalesce((SELECT o FROM orders o LIMIT 1)) AS ssn) FROM users"})
+    void aPolymorphicFunctionInFromMayReturnARowWithoutTheColumnItsAliasNames(String sql) {
+        // unnest(tsvector) yields (lexeme, positions, weights) and unnest(array of rows) the rows' columns: then
+        // PostgreSQL reads ssn as users.ssn, not as the function's column
+        assertEquals(Verdict.Reason.COLUMN_ACCESS_DENIED, denied(sql).reason(), sql);
+    }
+
+    @Test
+    void aColumnAFunctionMayNotHaveIsNeitherQualifiedNorExpandedAsCertain() {
+        allowed("SELECT t, upper(t) FROM orders o, unnest(ARRAY[o.status]) AS t");
+        allowed("SELECT u.x FROM unnest(ARRAY[1, 2]) AS u(x)");
+        // u.u on a row without a column u is PostgreSQL's functional notation u(u): a call of whatever function u is
+        assertEquals(Verdict.Reason.COLUMN_ACCESS_DENIED, denied("SELECT u.u FROM unnest(ARRAY[1, 2]) AS u").reason());
+        assertEquals(Verdict.Reason.COLUMN_ACCESS_DENIED,
+                denied("SELECT (SELECT ssn FROM (SELECT * FROM unnest(ARRAY[1]) AS ssn) s) FROM users").reason());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"SELECT id %- 1 FROM orders", "SELECT id #! 1 FROM orders", "SELECT ! id FROM orders",
+        "SELECT !!! 5", "SELECT id <=> 1 FROM orders", "SELECT id ^= 1 FROM orders", "SELECT id &&- 1 FROM orders",
+        "SELECT % id FROM orders", "SELECT id FROM orders WHERE <> 5", "SELECT id FROM orders WHERE id = % 5",
+        "SELECT 1 OPERATOR(pg_catalog.%-) 2"})
+    void operatorsThatAreNoBuiltInOperatorAreRefused(String sql) {
+        // PostgreSQL reads %- as one operator, which only a user-defined operator (any function) can be;
+        // JSQLParser read it as % and a negation, and the guard let it run
+        Verdict.Denied denied = denied(sql);
+        assertEquals(Verdict.Reason.UNSAFE_SQL, denied.reason(), sql);
+    }
+
+    @Test
+    void everyOperatorTheGuardLetsRunIsBuiltIn() {
+        String chars = "~!@#^&|?+-*/%<>=";
+        List<String> passed = new java.util.ArrayList<>();
+        for (int a = 0; a < chars.length(); a++) {
+            for (int b = -1; b < chars.length(); b++) {
+                for (int c = -1; c < chars.length(); c++) {
+                    String op = "" + chars.charAt(a) + (b < 0 ? "" : chars.charAt(b)) + (b < 0 || c < 0 ? "" : chars.charAt(c));
+                    for (String sql : List.of("SELECT id " + op + " 2 FROM orders", "SELECT " + op + " id FROM orders",
+                            "SELECT id FROM orders WHERE id = " + op + " 2")) {
+                        if (GUARD.check(sql, CATALOG) instanceof Verdict.Allowed && !onlyBuiltInOperators(sql)) {
+                            passed.add(sql);
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), passed, "queries with an operator of no built-in name and arity that the guard allowed");
+    }
+
+    /** Whether every operator token of sql is a built-in operator where it stands (after SELECT, = or another operator: prefix). */
+    private static boolean onlyBuiltInOperators(String sql) {
+        List<Token> tokens;
+        try {
+            tokens = Lexer.tokenize(sql);
+        } catch (LexerException e) {
+            return true;
+        }
+        for (int i = 0; i < tokens.size(); i++) {
+            Token t = tokens.get(i);
+            if (t.kind() != TokenKind.OPERATOR || t.text().equals("*") && tokens.get(i - 1).isWord("select")) {
+                continue;
+            }
+            boolean prefix = tokens.get(i - 1).kind() == TokenKind.OPERATOR || tokens.get(i - 1).isWord("select");
+            Set<String> builtIn = prefix ? ParserSpelling.BUILTIN_PREFIX_OPERATORS : ParserSpelling.BUILTIN_BINARY_OPERATORS;
+            if (!builtIn.contains(t.text()) && !(t.text().equals("!=") && !prefix)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"SELECT (o).evil FROM orders o", "SELECT (ROW(1, 2)).evil", "SELECT (o.id).evil FROM orders o",
+        "SELECT s.evil FROM (SELECT * FROM unnest(ARRAY(SELECT o FROM orders o)) AS u) s",
+        "SELECT (x).evil FROM (SELECT o AS x FROM orders o) s", "SELECT ((SELECT o FROM orders o LIMIT 1)).evil"})
+    void aFieldThatMayNotExistIsNotAWayToCallAFunction(String sql) {
+        // PostgreSQL reads (x).f and s.f as the call f(x) when x has no field f: a user-defined f(anyelement)
+        // in an allowed schema ran, outside the function allowlist
+        assertInstanceOf(Verdict.Denied.class, GUARD.check(sql, CATALOG), sql);
+    }
+
+    @Test
+    void knownFieldsOfRowsAndAllowedFunctionsOfRowsAreRead() {
+        allowed("SELECT (o).id, (o).status FROM orders o");
+        allowed("SELECT (x).id, (x).total FROM (SELECT o AS x FROM orders o) s ORDER BY 1");
+        allowed("WITH w AS (SELECT o AS x FROM orders o) SELECT (w.x).status FROM w");
+        allowed("SELECT (y).id FROM (SELECT o AS x FROM orders o) s(y)");
+        allowed("SELECT (jsonb_each('{\"a\": 1}')).key");
+        allowed("SELECT (o).row_to_json FROM orders o"); // row_to_json(o): an allowed function of the row
+        denied("SELECT (x).ssn FROM (SELECT u AS x FROM users u) s");
+    }
+
     @Test
     void cteShadowsATableOfTheSameName() {
         allowed("WITH users AS (SELECT 1 AS ssn) SELECT ssn FROM users");

@@ -116,7 +116,7 @@ class UnreadableStatementTest {
 
     @Test
     void aConstructPostgresqlAcceptsButPgMcpCannotReadIsUnsafeSql() {
-        Verdict.Denied denied = denied(new ScriptedGrammar(new GrammarCheck.Accepted()), "SELECT id FROM orders GROUP BY DISTINCT id");
+        Verdict.Denied denied = denied(new ScriptedGrammar(new GrammarCheck.Accepted()), "SELECT - -id FROM orders");
         assertEquals(Verdict.Reason.UNSAFE_SQL, denied.reason());
         assertTrue(denied.message().startsWith("pg-mcp cannot analyse this construct yet"), denied.message());
         assertFalse(denied.message().contains("Encountered"), denied.message());

@@ -40,8 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReleaseImageIT {
     /**
-     * SPEC §12: "image at most 80 MB", in MiB as the issue measured it (du -sh: lib/modules "58 MB" was
-     * 60,771,774 bytes); counted like {@code du -sb}: the apparent size of every file, directory and link.
+     * The image's budget, 80 MB in MiB as {@code du -sh} counts (the first image's lib/modules, "58 MB",
+     * was 60,771,774 bytes); counted like {@code du -sb}: the apparent size of every file, directory and link.
      */
     static final long MAX_IMAGE_BYTES = 80L * 1024 * 1024;
 

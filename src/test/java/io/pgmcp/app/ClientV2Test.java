@@ -84,7 +84,9 @@ class ClientV2Test {
         assertEquals(modern ? "modern" : "legacy", summary.get("era").asText(), summary::toString);
         assertEquals(modern ? "2026-07-28" : "2025-11-25", summary.get("protocolVersion").asText(), summary::toString);
         assertEquals("pg-mcp", summary.get("server").asText());
-        assertTrue(summary.get("tools").toString().contains("execute_sql"), summary::toString);
+        for (String tool : List.of("execute_sql", "search_schema", "describe_table", "list_tables", "refresh_schema")) {
+            assertTrue(summary.get("tools").toString().contains("\"" + tool + "\""), () -> tool + " not listed: " + summary);
+        }
         assertFalse(summary.get("isError").asBoolean(), summary::toString);
         assertEquals("[[42]]", summary.get("rows").toString(), summary::toString);
         assertTrue(summary.get("resources").toString().contains("databases://list"), summary::toString);

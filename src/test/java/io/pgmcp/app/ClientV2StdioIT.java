@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgmcp.testing.PostgresDatabase;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,17 +30,7 @@ class ClientV2StdioIT {
     @ValueSource(strings = {"modern", "pinned", "auto", "legacy"})
     void clientV2CompletesASessionOverStdio(String mode) throws Exception {
         NodeClients node = NodeClients.in(dir, "v2-session.mjs", "@modelcontextprotocol/client");
-        Path config = dir.resolve("config.yaml");
-        Files.writeString(config, """
-                databases:
-                  - name: main
-                    url: %s
-                observability:
-                  metrics:
-                    enabled: false
-                audit:
-                  enabled: false
-                """.formatted(db.get().postgresUrl()));
+        Path config = ClientV2Test.writeConfig(dir, db.get().postgresUrl());
         NodeClients.Run run = node.run("v2-session.mjs", mode, "stdio", ImageProcess.launcher().toString(),
                 "--config", config.toString());
         assertEquals(0, run.exitCode(), run::toString);

@@ -45,17 +45,7 @@ class ClientV2Test {
     @ValueSource(strings = {"modern", "pinned", "auto", "legacy"})
     void clientV2CompletesASessionOverHttp(String mode) throws Exception {
         NodeClients node = NodeClients.in(dir, "v2-session.mjs", "@modelcontextprotocol/client");
-        Path file = dir.resolve("config.yaml");
-        Files.writeString(file, """
-                databases:
-                  - name: main
-                    url: %s
-                observability:
-                  metrics:
-                    enabled: false
-                audit:
-                  enabled: false
-                """.formatted(db.get().postgresUrl()));
+        Path file = writeConfig(dir, db.get().postgresUrl());
         PgMcpConfig config = new ConfigLoader(Map.of("HOME", dir.toString())).load(file).config();
         ServerConfig s = config.server();
         config = config.withServer(new ServerConfig(s.maxResultRows(), s.maxResultBytes(), s.queryTimeout(),
@@ -76,6 +66,20 @@ class ClientV2Test {
                 assertEquals(0, transport.sessionCount());
             }
         }
+    }
+
+    /** The config both client tests serve: one database, metrics and audit off. */
+    static Path writeConfig(Path dir, String databaseUrl) throws java.io.IOException {
+        return Files.writeString(dir.resolve("config.yaml"), """
+                databases:
+                  - name: main
+                    url: %s
+                observability:
+                  metrics:
+                    enabled: false
+                audit:
+                  enabled: false
+                """.formatted(databaseUrl));
     }
 
     /** What every full session shows, in either era. */

@@ -1,7 +1,5 @@
 package io.pgmcp.query;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,35 +33,24 @@ public final class DatabaseRouter {
     }
 
     /** The target, or a failure naming the available databases. */
-    public Resolution resolve(Optional<String> name) {
+    public Step<Target> resolve(Optional<String> name) {
         if (name.isEmpty()) {
             if (targets.size() == 1) {
-                return new Resolution(targets.values().iterator().next(), null);
+                return new Step.Passed<>(targets.values().iterator().next());
             }
-            return new Resolution(null, new QueryOutcome.Failure(ErrorCode.AMBIGUOUS_QUERY,
+            return new Step.Failed<>(new QueryOutcome.Failure(ErrorCode.AMBIGUOUS_QUERY,
                     "Several databases are configured; say which one with the 'database' argument: "
                             + String.join(", ", targets.keySet()), available()));
         }
         Target target = targets.get(name.get());
         if (target == null) {
-            return new Resolution(null, new QueryOutcome.Failure(ErrorCode.UNKNOWN_DATABASE,
+            return new Step.Failed<>(new QueryOutcome.Failure(ErrorCode.UNKNOWN_DATABASE,
                     "Unknown database '" + name.get() + "'. Available: " + String.join(", ", targets.keySet()), available()));
         }
-        return new Resolution(target, null);
+        return new Step.Passed<>(target);
     }
 
-    private ObjectNode available() {
-        ObjectNode details = JsonNodeFactory.instance.objectNode();
-        targets.keySet().forEach(details.putArray("available_databases")::add);
-        return details;
-    }
-
-    /** Either a target or the failure that says why there is none. */
-    public record Resolution(Target target, QueryOutcome.Failure failure) {
-        public Resolution {
-            if ((target == null) == (failure == null)) {
-                throw new IllegalArgumentException("exactly one of target and failure");
-            }
-        }
+    private FailureDetails available() {
+        return new FailureDetails.AvailableDatabases(names());
     }
 }

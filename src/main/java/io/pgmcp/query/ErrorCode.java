@@ -1,5 +1,7 @@
 package io.pgmcp.query;
 
+import io.pgmcp.sql.Verdict;
+
 /** The {@code error_code} of a failed tool call (docs/errors.md: when, and with which details). */
 public enum ErrorCode {
     VALIDATION_ERROR,
@@ -21,5 +23,16 @@ public enum ErrorCode {
     OPENAI_ERROR,
     RATE_LIMIT_EXCEEDED,
     CONFIGURATION_ERROR,
-    INTERNAL_ERROR
+    INTERNAL_ERROR;
+
+    /** The code of a guard's refusal. */
+    public static ErrorCode of(Verdict.Reason reason) {
+        return switch (reason) {
+            case UNSAFE_SQL -> UNSAFE_SQL;
+            case SYNTAX_ERROR -> SYNTAX_ERROR;
+            case SCHEMA_ACCESS_DENIED -> SCHEMA_ACCESS_DENIED;
+            case TABLE_ACCESS_DENIED -> TABLE_ACCESS_DENIED;
+            case COLUMN_ACCESS_DENIED -> COLUMN_ACCESS_DENIED;
+        };
+    }
 }

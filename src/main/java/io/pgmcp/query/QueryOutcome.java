@@ -1,6 +1,5 @@
 package io.pgmcp.query;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgmcp.db.ResultTable;
 import java.util.List;
 import java.util.Optional;
@@ -24,8 +23,12 @@ public sealed interface QueryOutcome {
     }
 
     /**
-     * @param details extra facts for the model (denied items, estimates, sqlstate...); may be empty
+     * @param details extra facts for the model (denied items, estimates, sqlstate...); may be {@link FailureDetails.None}
      */
-    record Failure(ErrorCode code, String message, ObjectNode details) implements QueryOutcome {
+    record Failure(ErrorCode code, String message, FailureDetails details) implements QueryOutcome {
+        public Failure {
+            java.util.Objects.requireNonNull(code, "code");
+            java.util.Objects.requireNonNull(details, "details");
+        }
     }
 }

@@ -1,16 +1,10 @@
 package io.pgmcp.query;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgmcp.config.ServerConfig;
-import io.pgmcp.db.Availability;
 import io.pgmcp.db.CancelSignal;
 import io.pgmcp.db.Catalog;
-import io.pgmcp.db.DatabaseDownException;
 import io.pgmcp.db.ExecutionLimits;
-import io.pgmcp.db.PoolTimeoutException;
 import io.pgmcp.db.ResultTable;
-import io.pgmcp.db.SqlFailure;
 import io.pgmcp.observability.Stage;
 import io.pgmcp.observability.StageName;
 import io.pgmcp.observability.Telemetry;
@@ -18,20 +12,24 @@ import io.pgmcp.sql.ExplainPolicy;
 import io.pgmcp.sql.PlanEstimate;
 import io.pgmcp.sql.Verdict;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The path every SQL takes, whoever wrote it: resolve the database → make sure its
- * catalog is loaded → guard → EXPLAIN policy → execute read-only with limits → a {@link QueryOutcome}. PostgreSQL
- * errors become failures a model can act on. Thread-safe; one instance serves all calls.
+ * The path every SQL takes, whoever wrote it, as public stages: {@link #resolve} the database →
+ * {@link #loadedCatalog} (or {@link #readyCatalog}) → {@link #check} with the guard → {@link #plan} with
+ * the EXPLAIN policy → {@link #execute} read-only with limits. Each stage answers a {@link Step} (or,
+ * the last, a {@link QueryOutcome}); PostgreSQL errors become failures worded by {@link DatabaseFailures}.
+ * {@link #executeSql} runs them all for {@code execute_sql}; {@link QuestionPipeline} builds the
+ * {@code query} tool on them. Thread-safe; one instance serves all calls.
  */
 public final class QueryPipeline {
-    private static final com.fasterxml.jackson.databind.ObjectMapper PLAN_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final DatabaseRouter router;
     private final ServerConfig server;
     private final Telemetry telemetry;
+    private final DatabaseFailures failures;
 
     /** A pipeline whose stages are measured into a registry nobody reads. */
     public QueryPipeline(DatabaseRouter router, ServerConfig server) {
@@ -42,15 +40,8 @@ public final class QueryPipeline {
     public QueryPipeline(DatabaseRouter router, ServerConfig server, Telemetry telemetry) {
         this.router = router;
         this.server = server;
-        this.telemetry = java.util.Objects.requireNonNull(telemetry, "telemetry");
-    }
-
-    Telemetry telemetry() {
-        return telemetry;
-    }
-
-    public DatabaseRouter router() {
-        return router;
+        this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
+        this.failures = new DatabaseFailures(server.queryTimeout());
     }
 
     /** Progress of a call, reported between stages. */
@@ -67,247 +58,161 @@ public final class QueryPipeline {
      * @param limit rows at most; null for {@code server.max_result_rows}
      */
     public QueryOutcome executeSql(String sql, Optional<String> database, Integer limit, CancelSignal cancel, Progress progress) {
-        DatabaseRouter.Resolution resolution = router.resolve(database);
-        if (resolution.failure() != null) {
-            return resolution.failure();
+        Target target;
+        switch (resolve(database)) {
+            case Step.Failed(var failure) -> {
+                return failure;
+            }
+            case Step.Passed(var resolved) -> target = resolved;
         }
-        Target target = resolution.target();
         progress.report(1, 3, "checking SQL");
-        Optional<QueryOutcome.Failure> noCatalog = ensureCatalog(target);
-        if (noCatalog.isPresent()) {
-            return noCatalog.get();
+        Catalog catalog;
+        switch (loadedCatalog(target)) {
+            case Step.Failed(var failure) -> {
+                return failure;
+            }
+            case Step.Passed(var loaded) -> catalog = loaded;
         }
-        Catalog catalog = target.database().catalog().orElseThrow();
-        return checkAndRun(target, catalog, sql, limit == null ? server.maxResultRows() : limit, cancel, progress, true);
+        Verdict.Allowed checked;
+        switch (check(target, catalog, sql)) {
+            case Step.Failed(var failure) -> {
+                return failure;
+            }
+            case Step.Passed(var allowed) -> checked = allowed;
+        }
+        Verdict.Allowed planned;
+        switch (plan(target, catalog, checked)) {
+            case Step.Failed(var failure) -> {
+                return failure;
+            }
+            case Step.Passed(var withPlan) -> planned = withPlan;
+        }
+        progress.report(2, 3, "executing");
+        return execute(target, planned, rowLimit(limit), cancel);
+    }
+
+    /** The rows a call may return: {@code limit}, or {@code server.max_result_rows} when it is null. */
+    public int rowLimit(Integer limit) {
+        return limit == null ? server.maxResultRows() : limit;
+    }
+
+    /** Stage 1: the named database, or the only one; a failure naming the configured databases otherwise. */
+    public Step<Target> resolve(Optional<String> database) {
+        return router.resolve(database);
     }
 
     /**
-     * The tail every SQL goes through: guard → EXPLAIN policy → (when {@code execute}) read-only
-     * execution. With {@code execute} false the SQL is only checked (the {@code query} tool's
-     * {@code return_type: sql}) and the success carries no result.
+     * Stage 2 for {@code execute_sql}: the database's catalog, loaded on first use when start-up could not;
+     * a database still unreachable is a {@code CONNECTION_ERROR}.
      */
-    QueryOutcome checkAndRun(Target target, Catalog catalog, String sql, int limit, CancelSignal cancel, Progress progress,
-                             boolean execute) {
-        Verdict verdict = guard(target, catalog, sql);
-        return switch (verdict) {
-            case Verdict.Denied denied -> new QueryOutcome.Failure(ErrorCode.valueOf(denied.reason().name()),
-                    denied.message(), denied.details());
-            case Verdict.Allowed allowed -> {
-                Plan plan = plan(target, allowed.sql(), catalog);
-                if (plan.failure() != null) {
-                    yield plan.failure();
-                }
-                List<String> warnings = new java.util.ArrayList<>(allowed.warnings());
-                warnings.addAll(plan.warnings());
-                if (!execute) {
-                    yield new QueryOutcome.Success(target.name(), allowed.sql(), Optional.empty(), Optional.empty(), warnings,
-                            allowed.rewritten());
-                }
-                progress.report(2, 3, "executing");
-                yield execute(target, new Verdict.Allowed(allowed.sql(), allowed.rewritten(), warnings), limit, cancel);
-            }
-        };
-    }
-
-    private Verdict guard(Target target, Catalog catalog, String sql) {
-        try (Stage stage = telemetry.stage(StageName.GUARD, target.name()).sql(sql)) {
-            Verdict verdict = target.guard().check(sql, catalog);
-            switch (verdict) {
-                case Verdict.Allowed allowed -> stage.attribute("pg_mcp.guard.verdict", "allowed")
-                        .attribute("pg_mcp.guard.rewritten", allowed.rewritten());
-                case Verdict.Denied denied -> stage.attribute("pg_mcp.guard.verdict", "denied").fail(denied.reason().name());
-            }
-            return verdict;
+    public Step<Catalog> loadedCatalog(Target target) {
+        Optional<Catalog> loaded = target.database().catalog();
+        if (loaded.isPresent()) {
+            return new Step.Passed<>(loaded.get());
+        }
+        try {
+            return new Step.Passed<>(target.database().refreshCatalog(server.queryTimeout()));
+        } catch (SQLException e) {
+            return new Step.Failed<>(failures.of(target, e));
         }
     }
 
     /**
-     * A failure when the database is down (checked first, so that the {@code query} tool does not spend
-     * an LLM call on SQL that cannot run) or its catalog cannot be loaded; empty when both are fine.
+     * Stage 2 for the {@code query} tool: as {@link #loadedCatalog}, but a database known to be down fails
+     * first, so that no LLM call is spent on SQL that cannot run.
      */
-    Optional<QueryOutcome.Failure> catalogReady(Target target) {
+    public Step<Catalog> readyCatalog(Target target) {
         try {
             target.database().checkAvailable();
-        } catch (DatabaseDownException e) {
-            return Optional.of((QueryOutcome.Failure) failure(target, e, false));
+        } catch (SQLException e) {
+            return new Step.Failed<>(failures.of(target, e));
         }
-        return ensureCatalog(target);
+        return loadedCatalog(target);
     }
 
-    ServerConfig server() {
-        return server;
+    /** Stage 3: the guard's verdict on {@code sql}; a refusal is a failure with the reason's error code. */
+    public Step<Verdict.Allowed> check(Target target, Catalog catalog, String sql) {
+        try (Stage stage = telemetry.stage(StageName.GUARD, target.name()).sql(sql)) {
+            return switch (target.guard().check(sql, catalog)) {
+                case Verdict.Allowed allowed -> {
+                    stage.attribute("pg_mcp.guard.verdict", "allowed").attribute("pg_mcp.guard.rewritten", allowed.rewritten());
+                    yield new Step.Passed<>(allowed);
+                }
+                case Verdict.Denied denied -> {
+                    stage.attribute("pg_mcp.guard.verdict", "denied").fail(denied.reason().name());
+                    yield new Step.Failed<>(new QueryOutcome.Failure(ErrorCode.of(denied.reason()), denied.message(),
+                            new FailureDetails.Refused(denied.details())));
+                }
+            };
+        }
     }
 
-    /** The EXPLAIN policy's verdict: a failure, or warnings to add to a success. */
-    private record Plan(QueryOutcome.Failure failure, List<String> warnings) {
-    }
-
-    /** Runs the EXPLAIN policy, using the cached estimate for the same SQL when there is one. */
-    private Plan plan(Target target, String sql, Catalog catalog) {
+    /**
+     * Stage 4: the EXPLAIN policy's verdict on the checked SQL, using the cached estimate for the same SQL
+     * when there is one; passes the SQL on with the policy's warnings added.
+     */
+    public Step<Verdict.Allowed> plan(Target target, Catalog catalog, Verdict.Allowed checked) {
         ExplainPolicy policy = target.explainPolicy();
         if (!policy.config().enabled()) {
-            return new Plan(null, List.of());
+            return new Step.Passed<>(checked);
         }
         try (Stage stage = telemetry.stage(StageName.EXPLAIN, target.name())) {
-            Plan plan = plan(target, sql, catalog, policy, stage);
-            if (plan.failure() != null) {
-                stage.fail(plan.failure().code().name());
-            }
-            return plan;
+            Step<List<String>> warnings = planWarnings(target, catalog, checked.sql(), policy, stage);
+            return switch (warnings) {
+                case Step.Failed(var failure) -> {
+                    stage.fail(failure.code().name());
+                    yield new Step.Failed<>(failure);
+                }
+                case Step.Passed(var added) -> {
+                    List<String> all = new ArrayList<>(checked.warnings());
+                    all.addAll(added);
+                    yield new Step.Passed<>(new Verdict.Allowed(checked.sql(), checked.rewritten(), all));
+                }
+            };
         }
     }
 
-    private Plan plan(Target target, String sql, Catalog catalog, ExplainPolicy policy, Stage stage) {
+    private Step<List<String>> planWarnings(Target target, Catalog catalog, String sql, ExplainPolicy policy, Stage stage) {
         PlanEstimate estimate = target.plans().get(sql).orElse(null);
         if (estimate == null) {
             try {
-                String json = target.database().explain(sql, policy.config().timeout(), target.policy().searchPath());
-                estimate = ExplainPolicy.estimate(PLAN_JSON.readTree(json));
+                estimate = ExplainPolicy.estimate(target.database().explain(sql, policy.config().timeout(),
+                        target.policy().searchPath()));
                 target.plans().put(sql, estimate);
                 stage.attribute("pg_mcp.explain.cache_hit", false);
             } catch (SQLException e) {
-                SqlFailure failure = SqlFailure.of(e, false);
-                if (failure.kind() == SqlFailure.Kind.TIMEOUT) {
-                    ObjectNode details = JsonNodeFactory.instance.objectNode();
-                    details.put("explain_timeout_seconds", policy.config().timeout().toMillis() / 1000.0);
-                    return new Plan(new QueryOutcome.Failure(ErrorCode.QUERY_TOO_EXPENSIVE,
-                            "PostgreSQL could not even plan this query within the EXPLAIN timeout; simplify it.", details), List.of());
-                }
-                return new Plan((QueryOutcome.Failure) failure(target, e, false), List.of());
-            } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
-                return new Plan(new QueryOutcome.Failure(ErrorCode.INTERNAL_ERROR,
-                        "pg-mcp could not read PostgreSQL's plan for this query.", JsonNodeFactory.instance.objectNode()), List.of());
+                return new Step.Failed<>(failures.ofExplain(target, e, policy.config().timeout()));
+            } catch (IllegalArgumentException e) {
+                return new Step.Failed<>(DatabaseFailures.unreadablePlan());
             }
         } else {
             stage.attribute("pg_mcp.explain.cache_hit", true);
         }
         stage.attribute("pg_mcp.explain.total_cost", estimate.totalCost()).attribute("pg_mcp.explain.rows", estimate.rows());
         return switch (policy.decide(estimate, catalog, target.policy())) {
-            case ExplainPolicy.Decision.Pass pass -> new Plan(null, pass.warnings());
-            case ExplainPolicy.Decision.Refuse refuse -> new Plan(new QueryOutcome.Failure(
+            case ExplainPolicy.Decision.Pass pass -> new Step.Passed<>(pass.warnings());
+            case ExplainPolicy.Decision.Refuse refuse -> new Step.Failed<>(new QueryOutcome.Failure(
                     refuse.seqScan() ? ErrorCode.SEQ_SCAN_DENIED : ErrorCode.QUERY_TOO_EXPENSIVE, refuse.message(),
-                    refuse.details()), List.of());
+                    new FailureDetails.Refused(refuse.details())));
         };
     }
 
-    private QueryOutcome execute(Target target, Verdict.Allowed allowed, int limit, CancelSignal cancel) {
+    /** Stage 5: runs the planned SQL read-only with the limits; the rows, or the database's failure. */
+    public QueryOutcome execute(Target target, Verdict.Allowed planned, int limit, CancelSignal cancel) {
         ExecutionLimits limits = new ExecutionLimits(limit, server.maxResultBytes(), server.queryTimeout(),
                 target.policy().searchPath());
-        try (Stage stage = telemetry.stage(StageName.EXECUTE, target.name()).sql(allowed.sql())) {
+        try (Stage stage = telemetry.stage(StageName.EXECUTE, target.name()).sql(planned.sql())) {
             try {
-                ResultTable table = target.database().query(allowed.sql(), limits, cancel);
+                ResultTable table = target.database().query(planned.sql(), limits, cancel);
                 stage.attribute("db.response.returned_rows", table.rowCount()).attribute("pg_mcp.truncated", table.truncated());
-                return new QueryOutcome.Success(target.name(), allowed.sql(), Optional.empty(), Optional.of(table),
-                        allowed.warnings(), allowed.rewritten());
+                return new QueryOutcome.Success(target.name(), planned.sql(), Optional.empty(), Optional.of(table),
+                        planned.warnings(), planned.rewritten());
             } catch (SQLException e) {
-                QueryOutcome failure = failure(target, e, e instanceof io.pgmcp.db.Database.CancelledException);
-                if (failure instanceof QueryOutcome.Failure f) {
-                    stage.fail(f.code().name());
-                }
+                QueryOutcome.Failure failure = failures.of(target, e);
+                stage.fail(failure.code().name());
                 return failure;
             }
         }
-    }
-
-    /** Loads the catalog on first use when start-up could not; a database still down is a CONNECTION_ERROR. */
-    private Optional<QueryOutcome.Failure> ensureCatalog(Target target) {
-        if (target.database().catalog().isPresent()) {
-            return Optional.empty();
-        }
-        try {
-            target.database().refreshCatalog(server.queryTimeout());
-            return Optional.empty();
-        } catch (SQLException e) {
-            return Optional.of((QueryOutcome.Failure) failure(target, e, false));
-        }
-    }
-
-    /** Maps a PostgreSQL or pool error onto an {@link ErrorCode}. */
-    QueryOutcome failure(Target target, SQLException e, boolean cancelledByClient) {
-        SqlFailure failure = SqlFailure.of(e, cancelledByClient);
-        ObjectNode details = JsonNodeFactory.instance.objectNode();
-        details.put("database", target.name());
-        if (!failure.sqlState().isEmpty()) {
-            details.put("sqlstate", failure.sqlState());
-        }
-        if (e instanceof DatabaseDownException down) {
-            return unavailable(target, down.down(), details);
-        }
-        if (e instanceof PoolTimeoutException busy) {
-            // every connection is lent out: the database answers, pg-mcp is at its max_pool_size
-            return new QueryOutcome.Failure(ErrorCode.CONNECTION_ERROR, String.format(Locale.ROOT,
-                    "Database '%s' is busy: all %d of its connections were in use for %.1f s (%s). Try again in a moment.",
-                    target.name(), busy.stats().total(), busy.waited().toMillis() / 1000.0, busy.stats()), details);
-        }
-        return switch (failure.kind()) {
-            case TIMEOUT -> {
-                details.put("timeout_seconds", server.queryTimeout().toMillis() / 1000.0);
-                yield new QueryOutcome.Failure(ErrorCode.EXECUTION_TIMEOUT, String.format(Locale.ROOT,
-                        "The query was stopped after the %.1f s statement timeout. Make it cheaper: filter on indexed "
-                                + "columns, aggregate, or add a LIMIT.", server.queryTimeout().toMillis() / 1000.0), details);
-            }
-            case CANCELLED -> new QueryOutcome.Failure(ErrorCode.INTERNAL_ERROR, "The call was cancelled.", details);
-            case CONNECTION -> new QueryOutcome.Failure(ErrorCode.CONNECTION_ERROR, "Database '" + target.name()
-                    + "' (" + target.config().displayTarget() + ") is unreachable: " + failure.message(), details);
-            case LOGIN_REJECTED -> new QueryOutcome.Failure(ErrorCode.CONNECTION_ERROR, "Database '" + target.name()
-                    + "' (" + target.config().displayTarget() + ") refused pg-mcp's connection (SQLSTATE " + failure.sqlState()
-                    + "): " + failure.message() + ". Check the database's connection settings in pg-mcp's configuration.",
-                    details);
-            case READ_ONLY_VIOLATION -> new QueryOutcome.Failure(ErrorCode.UNSAFE_SQL,
-                    "PostgreSQL refused to write: pg-mcp runs every query in a read-only transaction. " + failure.message(), details);
-            case PERMISSION -> new QueryOutcome.Failure(ErrorCode.TABLE_ACCESS_DENIED,
-                    "The database role may not read this: " + failure.message(), details);
-            case DATA -> rejected(ErrorCode.DATA_ERROR, "PostgreSQL could not compute the result", failure, details,
-                    "Guard the expression against such values (e.g. NULLIF for a divisor, a CASE before a cast) or filter them out.");
-            case RESOURCES -> rejected(ErrorCode.RESOURCE_ERROR, "PostgreSQL ran out of resources or hit a limit", failure, details,
-                    "Make the query smaller: fewer rows or columns, less nesting, aggregate, or add a LIMIT.");
-            case QUERY -> rejected(ErrorCode.SYNTAX_ERROR, "PostgreSQL rejected the SQL", failure, details, null);
-        };
-    }
-
-    /**
-     * A failure for an error PostgreSQL raised on the SQL itself: {@code what} (SQLSTATE ...): its message, the
-     * character position and hint it gave, and {@code advice} for the model when there is one.
-     */
-    private static QueryOutcome.Failure rejected(ErrorCode code, String what, SqlFailure failure, ObjectNode details, String advice) {
-        if (failure.position() != null) {
-            details.put("position", failure.position());
-        }
-        if (failure.hint() != null) {
-            details.put("hint", failure.hint());
-        }
-        StringBuilder message = new StringBuilder(what).append(" (SQLSTATE ").append(failure.sqlState()).append("): ")
-                .append(failure.message());
-        if (failure.position() != null) {
-            message.append(" at character ").append(failure.position());
-        }
-        if (failure.hint() != null) {
-            message.append(". Hint: ").append(failure.hint());
-        }
-        if (advice != null) {
-            message.append(". ").append(advice);
-        }
-        return new QueryOutcome.Failure(code, message.toString(), details);
-    }
-
-    /**
-     * CONNECTION_ERROR for a database that is down: since when, the last error, when it is probed next
-     * (it fails at once instead of waiting out timeouts; other databases are unaffected).
-     */
-    private static QueryOutcome.Failure unavailable(Target target, Availability.Down down, ObjectNode details) {
-        SqlFailure last = down.lastError();
-        double nextProbe = Math.ceil(down.nextProbeIn().toMillis() / 100.0) / 10.0;
-        if (!last.sqlState().isEmpty()) {
-            details.put("sqlstate", last.sqlState());
-        }
-        details.put("down_since", down.since().toString());
-        details.put("last_error", last.message());
-        details.put("next_probe_in_seconds", nextProbe);
-        return new QueryOutcome.Failure(ErrorCode.CONNECTION_ERROR, String.format(Locale.ROOT,
-                "Database '%s' (%s) is unavailable since %s (%.0f s ago): %s. pg-mcp checks it again in %.1f s; until it "
-                        + "answers, calls to it fail at once. Try again later or use another database.",
-                target.name(), target.config().displayTarget(), down.since(), Math.floor(down.downFor().toMillis() / 1000.0),
-                last.message(), nextProbe), details);
     }
 
     /** The names of the configured databases, for messages. */

@@ -1,9 +1,6 @@
 package io.pgmcp.query;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgmcp.config.ServerConfig;
 import io.pgmcp.db.CancelSignal;
 import io.pgmcp.db.Catalog;
 import io.pgmcp.llm.ChatMessage;
@@ -12,16 +9,20 @@ import io.pgmcp.llm.Completion;
 import io.pgmcp.llm.LlmClient;
 import io.pgmcp.llm.LlmException;
 import io.pgmcp.llm.PromptBuilder;
+import io.pgmcp.llm.ResultJudgement;
 import io.pgmcp.llm.SqlReply;
 import io.pgmcp.observability.Stage;
 import io.pgmcp.observability.StageName;
 import io.pgmcp.observability.Telemetry;
 import io.pgmcp.resilience.Admission;
 import io.pgmcp.resilience.RateLimiter;
+import io.pgmcp.sql.Verdict;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -34,7 +35,6 @@ import java.util.Set;
  */
 public final class QuestionPipeline {
     private static final System.Logger logger = System.getLogger(QuestionPipeline.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Failures the model may be able to fix if told about them. */
     private static final Set<ErrorCode> FIXABLE = EnumSet.of(ErrorCode.SYNTAX_ERROR, ErrorCode.DATA_ERROR, ErrorCode.UNSAFE_SQL,
@@ -45,40 +45,52 @@ public final class QuestionPipeline {
     public enum ReturnType { SQL, RESULT, BOTH }
 
     private final QueryPipeline pipeline;
+    private final ServerConfig server;
     private final LlmClient llm;
     private final PromptBuilder prompts;
     private final RateLimiter limiter;
     private final Telemetry telemetry;
 
-    /** @param limiter the LLM token budgets, checked before every model call */
-    public QuestionPipeline(QueryPipeline pipeline, LlmClient llm, PromptBuilder prompts, RateLimiter limiter) {
+    /**
+     * @param pipeline  the stages the model's SQL goes through
+     * @param server    the attempts ({@code max_sql_retry}) and result validation settings
+     * @param telemetry measures and traces SQL generation and the token budget (the pipeline's own telemetry)
+     * @param limiter   the LLM token budgets, checked before every model call
+     */
+    public QuestionPipeline(QueryPipeline pipeline, ServerConfig server, Telemetry telemetry, LlmClient llm, PromptBuilder prompts,
+                            RateLimiter limiter) {
         this.pipeline = pipeline;
+        this.server = server;
+        this.telemetry = java.util.Objects.requireNonNull(telemetry, "telemetry");
         this.llm = llm;
         this.prompts = prompts;
         this.limiter = limiter;
-        this.telemetry = pipeline.telemetry();
     }
 
     public QueryOutcome ask(String question, Optional<String> database, ReturnType returnType, Integer limit,
                             CancelSignal cancel, QueryPipeline.Progress progress) {
-        DatabaseRouter.Resolution resolution = pipeline.router().resolve(database);
-        if (resolution.failure() != null) {
-            return resolution.failure();
+        Target target;
+        switch (pipeline.resolve(database)) {
+            case Step.Failed(var failure) -> {
+                return failure;
+            }
+            case Step.Passed(var resolved) -> target = resolved;
         }
-        Target target = resolution.target();
-        Optional<QueryOutcome.Failure> noCatalog = pipeline.catalogReady(target);
-        if (noCatalog.isPresent()) {
-            return noCatalog.get();
+        Catalog catalog;
+        switch (pipeline.readyCatalog(target)) {
+            case Step.Failed(var failure) -> {
+                return failure;
+            }
+            case Step.Passed(var ready) -> catalog = ready;
         }
-        Catalog catalog = target.database().catalog().orElseThrow();
-        int rows = limit == null ? pipeline.server().maxResultRows() : limit;
+        int rows = pipeline.rowLimit(limit);
         List<ChatMessage> messages = new ArrayList<>();
         messages.add(new ChatMessage("system", PromptBuilder.systemMessage(rows)));
         messages.add(new ChatMessage("user", prompts.userMessage(target.policy().visible(catalog),
                 target.explainPolicy().config().largeTableLimit(), question)));
 
-        int attempts = 1 + pipeline.server().maxSqlRetry();
-        QueryOutcome last = null;
+        int attempts = 1 + server.maxSqlRetry();
+        QueryOutcome.Failure last = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             progress.report(1, 4, attempt == 1 ? "generating SQL" : "generating SQL (attempt " + attempt + ")");
             Completion completion;
@@ -100,34 +112,62 @@ public final class QuestionPipeline {
             }
             messages.add(new ChatMessage("assistant", completion.content() == null ? "" : completion.content()));
             if (reply.isEmpty()) {
-                last = new QueryOutcome.Failure(ErrorCode.OPENAI_ERROR, "The model produced no SQL.", details("attempts", attempt));
+                last = new QueryOutcome.Failure(ErrorCode.OPENAI_ERROR, "The model produced no SQL.", new FailureDetails.NoSql(attempt));
                 retried(target, attempt, attempts, ErrorCode.OPENAI_ERROR);
                 messages.add(new ChatMessage("user", "That was not a SQL query. Answer only with the JSON object "
                         + "{\"sql\": \"...\", \"explanation\": \"...\"}."));
                 continue;
             }
             progress.report(2, 4, "checking SQL");
-            QueryOutcome outcome = pipeline.checkAndRun(target, catalog, reply.get().sql(), rows, cancel,
-                    (step, total, message) -> progress.report(3, 4, message), returnType != ReturnType.SQL);
-            if (outcome instanceof QueryOutcome.Failure failure) {
-                last = failure;
-                if (!FIXABLE.contains(failure.code())) {
-                    return failure;
+            switch (run(target, catalog, reply.get().sql(), rows, cancel, progress, returnType != ReturnType.SQL)) {
+                case QueryOutcome.Failure failure -> {
+                    last = failure;
+                    if (!FIXABLE.contains(failure.code())) {
+                        return failure;
+                    }
+                    retried(target, attempt, attempts, failure.code());
+                    messages.add(new ChatMessage("user", "Previous attempt failed with: " + failure.code() + ": "
+                            + failure.message() + "\nFix the SQL and answer with the JSON object again."));
                 }
-                retried(target, attempt, attempts, failure.code());
-                messages.add(new ChatMessage("user", "Previous attempt failed with: " + failure.code() + ": "
-                        + failure.message() + "\nFix the SQL and answer with the JSON object again."));
-                continue;
+                case QueryOutcome.Success success -> {
+                    List<String> warnings = new ArrayList<>(success.warnings());
+                    if (returnType != ReturnType.SQL) {
+                        validate(question, success, warnings);
+                    }
+                    return new QueryOutcome.Success(success.database(), success.sql(), reply.get().explanation(),
+                            returnType == ReturnType.SQL ? Optional.empty() : success.result(), warnings, success.rewritten());
+                }
             }
-            QueryOutcome.Success success = (QueryOutcome.Success) outcome;
-            List<String> warnings = new ArrayList<>(success.warnings());
-            if (returnType != ReturnType.SQL) {
-                validate(question, success, warnings);
-            }
-            return new QueryOutcome.Success(success.database(), success.sql(), reply.get().explanation(),
-                    returnType == ReturnType.SQL ? Optional.empty() : success.result(), warnings, success.rewritten());
         }
         return last;
+    }
+
+    /**
+     * The model's SQL through the pipeline's check and plan stages, then (when {@code execute}) its
+     * execution; with {@code execute} false the success carries the checked SQL and no result.
+     */
+    private QueryOutcome run(Target target, Catalog catalog, String sql, int rows, CancelSignal cancel,
+                             QueryPipeline.Progress progress, boolean execute) {
+        Verdict.Allowed checked;
+        switch (pipeline.check(target, catalog, sql)) {
+            case Step.Failed(var failure) -> {
+                return failure;
+            }
+            case Step.Passed(var allowed) -> checked = allowed;
+        }
+        Verdict.Allowed planned;
+        switch (pipeline.plan(target, catalog, checked)) {
+            case Step.Failed(var failure) -> {
+                return failure;
+            }
+            case Step.Passed(var withPlan) -> planned = withPlan;
+        }
+        if (!execute) {
+            return new QueryOutcome.Success(target.name(), planned.sql(), Optional.empty(), Optional.empty(), planned.warnings(),
+                    planned.rewritten());
+        }
+        progress.report(3, 4, "executing");
+        return pipeline.execute(target, planned, rows, cancel);
     }
 
     /** Counts a feedback retry ({@code pg_mcp_sql_retries_total}) when another attempt follows. */
@@ -140,7 +180,7 @@ public final class QuestionPipeline {
     /** Asks the model whether the rows answer the question; a "no" is a warning, any failure is ignored. */
     private void validate(String question, QueryOutcome.Success success, List<String> warnings) {
         boolean empty = success.result().map(r -> r.rowCount() == 0).orElse(false);
-        if (!pipeline.server().enableResultValidation() && !empty) {
+        if (!server.enableResultValidation() && !empty) {
             return;
         }
         String sample = success.result().map(r -> r.rows().size() > 20 ? "first 20 of " + r.rowCount() + " rows: "
@@ -152,13 +192,13 @@ public final class QuestionPipeline {
                     new ChatMessage("user", "Question: " + question + "\nSQL: " + success.sql() + "\nResult ("
                             + success.result().map(r -> r.columns().toString()).orElse("[]") + "): " + sample)), true),
                     CancelSignal.NONE);
-            JsonNode node = JSON.readTree(verdict.content());
-            if (node.path("answers").isBoolean() && !node.path("answers").asBoolean()) {
-                warnings.add("The result may not answer the question: " + node.path("reason").asText("no reason given"));
+            ResultJudgement judgement = ResultJudgement.parse(verdict.content());
+            if (!judgement.answers()) {
+                warnings.add("The result may not answer the question: " + judgement.reason());
             } else if (empty) {
                 warnings.add("The query returned no rows.");
             }
-        } catch (LlmException | TokensRefused | com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
+        } catch (LlmException | TokensRefused | RuntimeException e) {
             logger.log(System.Logger.Level.DEBUG, "result validation skipped: {0}", e.getMessage());
             if (empty) {
                 warnings.add("The query returned no rows.");
@@ -179,15 +219,13 @@ public final class QuestionPipeline {
             switch (limiter.acquireTokens(estimate, cancel::onCancel)) {
                 case Admission.Granted granted -> stage.attribute("pg_mcp.rate_limit.waited_ms", granted.waited().toMillis());
                 case Admission.Refused refused -> {
-                    ObjectNode details = JsonNodeFactory.instance.objectNode();
-                    refused.details().forEach(details::putPOJO);
                     stage.fail(ErrorCode.RATE_LIMIT_EXCEEDED.name());
-                    throw new TokensRefused(new QueryOutcome.Failure(ErrorCode.RATE_LIMIT_EXCEEDED, refused.message(), details));
+                    throw new TokensRefused(new QueryOutcome.Failure(ErrorCode.RATE_LIMIT_EXCEEDED, refused.message(),
+                            new FailureDetails.RateLimited(refused)));
                 }
                 case Admission.Cancelled cancelled -> {
                     stage.fail("CANCELLED");
-                    throw new TokensRefused(new QueryOutcome.Failure(ErrorCode.INTERNAL_ERROR,
-                            "The call was cancelled.", JsonNodeFactory.instance.objectNode()));
+                    throw new TokensRefused(DatabaseFailures.cancelled());
                 }
             }
         }
@@ -214,15 +252,8 @@ public final class QuestionPipeline {
     }
 
     private static QueryOutcome.Failure openAiError(LlmException e) {
-        ObjectNode details = JsonNodeFactory.instance.objectNode();
-        details.put("reason", e.kind().name().toLowerCase(java.util.Locale.ROOT));
-        e.retryAfter().ifPresent(d -> details.put("retry_after", Math.max(1, d.toSeconds())));
-        return new QueryOutcome.Failure(ErrorCode.OPENAI_ERROR, e.getMessage(), details);
-    }
-
-    private static ObjectNode details(String key, int value) {
-        ObjectNode details = JsonNodeFactory.instance.objectNode();
-        details.put(key, value);
-        return details;
+        OptionalLong retryAfter = e.retryAfter().map(d -> OptionalLong.of(Math.max(1, d.toSeconds()))).orElse(OptionalLong.empty());
+        return new QueryOutcome.Failure(ErrorCode.OPENAI_ERROR, e.getMessage(),
+                new FailureDetails.ModelError(e.kind().name().toLowerCase(Locale.ROOT), retryAfter));
     }
 }

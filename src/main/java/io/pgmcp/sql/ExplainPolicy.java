@@ -1,8 +1,8 @@
 package io.pgmcp.sql;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgmcp.config.ExplainPolicyConfig;
 import io.pgmcp.db.Catalog;
 import io.pgmcp.db.TableInfo;
@@ -38,13 +38,14 @@ public final class ExplainPolicy {
         }
 
         /** Over a limit. {@code seqScan} tells SEQ_SCAN_DENIED from QUERY_TOO_EXPENSIVE. */
-        record Refuse(boolean seqScan, String message, ObjectNode details) implements Decision {
+        record Refuse(boolean seqScan, String message, RefusalDetails details) implements Decision {
         }
     }
 
     private static final String OPERATOR_HINT = " An operator can raise explain_policy.large_table_threshold or set "
             + "explain_policy.deny_seq_scan_on_large_tables: false.";
     private static final String LIMIT_HINT = "add a LIMIT (with ORDER BY, if any, on an indexed column)";
+    private static final ObjectMapper PLAN_JSON = new ObjectMapper();
 
     private final ExplainPolicyConfig config;
 
@@ -66,17 +67,27 @@ public final class ExplainPolicy {
     }
 
     /**
+     * Reads the estimate out of the text of {@code EXPLAIN (FORMAT JSON)} output.
+     *
+     * @throws IllegalArgumentException when the text is not JSON or holds no plan
+     */
+    public static PlanEstimate estimate(String explain) {
+        try {
+            return estimate(PLAN_JSON.readTree(explain));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("EXPLAIN output is not JSON", e);
+        }
+    }
+
+    /**
      * The verdict on a plan.
      *
      * @param catalog the database's whole catalog (table sizes; views may read tables the caller cannot see)
      * @param access  the access policy: what a refusal may name
      */
     public Decision decide(PlanEstimate estimate, Catalog catalog, AccessPolicy access) {
-        ObjectNode details = JsonNodeFactory.instance.objectNode();
-        details.put("estimated_rows", estimate.rows());
         if (estimate.rows() > config.maxEstimatedRows()) {
-            details.put("estimated_cost", estimate.totalCost());
-            details.put("max_estimated_rows", config.maxEstimatedRows());
+            RefusalDetails details = new RefusalDetails.TooManyRows(estimate.rows(), estimate.totalCost(), config.maxEstimatedRows());
             return new Decision.Refuse(false, String.format(Locale.ROOT,
                     "The planner estimates %,.0f result rows, more than the limit of %,d (explain_policy.max_estimated_rows). "
                             + "Filter (WHERE on indexed columns), aggregate, or add a LIMIT.", estimate.rows(),
@@ -89,7 +100,7 @@ public final class ExplainPolicy {
                     .filter(read -> read.tableRows() > threshold && read.rows() > threshold)
                     .max(Comparator.comparingDouble(TableReads.Read::rows));
             if (worst.isPresent()) {
-                return refuseLargeRead(worst.get(), estimate, catalog, access, details);
+                return refuseLargeRead(worst.get(), estimate, catalog, access);
             }
         }
         List<String> warnings = new ArrayList<>();
@@ -100,10 +111,8 @@ public final class ExplainPolicy {
         return new Decision.Pass(warnings);
     }
 
-    private Decision refuseLargeRead(TableReads.Read read, PlanEstimate estimate, Catalog catalog, AccessPolicy access,
-                                     ObjectNode details) {
+    private Decision refuseLargeRead(TableReads.Read read, PlanEstimate estimate, Catalog catalog, AccessPolicy access) {
         long threshold = config.largeTableThreshold();
-        details.put("large_table_threshold", threshold);
         Optional<TableInfo> visible = table(catalog, read.relation())
                 .flatMap(t -> access.visible(catalog).table(t.schema(), t.name()));
         if (visible.isEmpty()) {
@@ -111,15 +120,10 @@ public final class ExplainPolicy {
             return new Decision.Refuse(true, String.format(Locale.ROOT,
                     "The plan reads more than %,d rows of a large table behind this query, the most it may read from a large "
                             + "table (explain_policy.large_table_threshold). Filter on indexed columns, or %s.%s", threshold,
-                    LIMIT_HINT, OPERATOR_HINT), details);
+                    LIMIT_HINT, OPERATOR_HINT), new RefusalDetails.HiddenLargeTableRead(estimate.rows(), threshold));
         }
         TableInfo table = visible.get();
         List<String> indexed = table.indexedColumns();
-        details.put("estimated_cost", estimate.totalCost());
-        details.put("estimated_rows_read", Math.round(read.rows()));
-        details.put("table", table.qualifiedName());
-        details.put("table_estimated_rows", Math.round(read.tableRows()));
-        indexed.forEach(details.putArray("indexed_columns")::add);
         String change;
         if (indexed.isEmpty()) {
             change = "It has no index on a column you may read: add a LIMIT without ORDER BY.";
@@ -132,7 +136,9 @@ public final class ExplainPolicy {
         return new Decision.Refuse(true, String.format(Locale.ROOT,
                 "The plan reads about %,d rows of %s, a large table (about %,d rows); at most %,d rows may be read from a "
                         + "large table (explain_policy.large_table_threshold). %s%s", Math.round(read.rows()),
-                table.qualifiedName(), Math.round(read.tableRows()), threshold, change, OPERATOR_HINT), details);
+                table.qualifiedName(), Math.round(read.tableRows()), threshold, change, OPERATOR_HINT),
+                new RefusalDetails.LargeTableRead(estimate.rows(), threshold, estimate.totalCost(), Math.round(read.rows()),
+                        table.qualifiedName(), Math.round(read.tableRows()), indexed));
     }
 
     /**

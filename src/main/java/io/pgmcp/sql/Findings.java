@@ -1,8 +1,5 @@
 package io.pgmcp.sql;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -118,48 +115,44 @@ final class Findings {
      * @param visibleTables the tables the caller may read, as a model should write them
      */
     Verdict.Denied verdict(List<String> visibleTables) {
-        ObjectNode details = JsonNodeFactory.instance.objectNode();
         if (!unsafe.isEmpty()) {
-            if (unsafeFunction != null) {
-                details.put("function", unsafeFunction);
-            }
+            RefusalDetails details = unsafeFunction == null ? new RefusalDetails.None() : new RefusalDetails.UnsafeFunction(unsafeFunction);
             return new Verdict.Denied(Verdict.Reason.UNSAFE_SQL, "Not allowed: " + String.join("; ", unsafe)
                     + ". Only one read-only SELECT (or WITH ... SELECT, VALUES, TABLE) using side-effect-free functions is allowed.", details);
         }
         if (!schemas.isEmpty()) {
-            array(details, "denied_schemas", schemas);
             return new Verdict.Denied(Verdict.Reason.SCHEMA_ACCESS_DENIED, "Access to schema(s) " + String.join(", ", schemas)
-                    + " is not allowed. Use only the tables listed in the schema resource.", details);
+                    + " is not allowed. Use only the tables listed in the schema resource.",
+                    new RefusalDetails.DeniedSchemas(List.copyOf(schemas)));
         }
         if (!tables.isEmpty()) {
-            array(details, "denied_tables", tables.keySet());
-            List<String> sentences = missing("Table", tables, details);
+            List<String> sentences = missing("Table", tables);
+            Optional<List<String>> available = Optional.empty();
             if (tables.values().stream().anyMatch(List::isEmpty)) {
                 List<String> listed = visibleTables.subList(0, Math.min(MAX_LISTED_TABLES, visibleTables.size()));
-                array(details, "available_tables", listed);
+                available = Optional.of(listed);
                 int more = visibleTables.size() - listed.size();
                 sentences.add(visibleTables.isEmpty() ? "No table may be read."
                         : "Available tables: " + String.join(", ", listed)
                         + (more > 0 ? ", and " + more + " more (see the schema resource)." : "."));
             }
-            return new Verdict.Denied(Verdict.Reason.TABLE_ACCESS_DENIED, String.join(" ", sentences), details);
+            return new Verdict.Denied(Verdict.Reason.TABLE_ACCESS_DENIED, String.join(" ", sentences),
+                    new RefusalDetails.DeniedTables(List.copyOf(tables.keySet()), suggestions(tables), available));
         }
         Set<String> all = new LinkedHashSet<>(columns.keySet());
         all.addAll(hiddenColumns);
-        array(details, "denied_columns", all);
-        details.put("is_select_star", selectStar);
-        List<String> sentences = missing("Column", columns, details);
+        List<String> sentences = missing("Column", columns);
         for (String reason : new LinkedHashSet<>(columnReasons)) {
             sentences.add(Character.toUpperCase(reason.charAt(0)) + reason.substring(1) + ".");
         }
         sentences.add("Name only the allowed columns (see the schema resource).");
-        return new Verdict.Denied(Verdict.Reason.COLUMN_ACCESS_DENIED, String.join(" ", sentences), details);
+        return new Verdict.Denied(Verdict.Reason.COLUMN_ACCESS_DENIED, String.join(" ", sentences),
+                new RefusalDetails.DeniedColumns(List.copyOf(all), selectStar, suggestions(columns)));
     }
 
-    /** One sentence per name, "Column x does not exist or may not be read; did you mean y?", and {@code details.suggestions}. */
-    private static List<String> missing(String kind, Map<String, List<String>> names, ObjectNode details) {
+    /** One sentence per name: "Column x does not exist or may not be read; did you mean y?". */
+    private static List<String> missing(String kind, Map<String, List<String>> names) {
         List<String> sentences = new ArrayList<>();
-        ObjectNode suggestions = JsonNodeFactory.instance.objectNode();
         names.forEach((name, nearest) -> {
             StringBuilder sentence = new StringBuilder(kind).append(' ').append(name).append(" does not exist or may not be read");
             if (nearest.isEmpty()) {
@@ -168,18 +161,20 @@ final class Findings {
                 String alternatives = nearest.size() == 1 ? nearest.getFirst()
                         : String.join(", ", nearest.subList(0, nearest.size() - 1)) + " or " + nearest.getLast();
                 sentence.append("; did you mean ").append(alternatives).append('?');
-                array(suggestions, name, nearest);
             }
             sentences.add(sentence.toString());
         });
-        if (!suggestions.isEmpty()) {
-            details.set("suggestions", suggestions);
-        }
         return sentences;
     }
 
-    private static void array(ObjectNode details, String name, Iterable<String> values) {
-        ArrayNode array = details.putArray(name);
-        values.forEach(array::add);
+    /** The names that have nearest visible names, with them, in the order the query wrote them. */
+    private static Map<String, List<String>> suggestions(Map<String, List<String>> names) {
+        Map<String, List<String>> suggestions = new LinkedHashMap<>();
+        names.forEach((name, nearest) -> {
+            if (!nearest.isEmpty()) {
+                suggestions.put(name, nearest);
+            }
+        });
+        return suggestions;
     }
 }

@@ -1,7 +1,5 @@
 package io.pgmcp.sql;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgmcp.config.OnDenied;
 import io.pgmcp.config.SelectStarPolicy;
 import io.pgmcp.db.Catalog;
@@ -57,9 +55,7 @@ public final class SqlGuard implements Guard {
         try {
             lexed = Lexer.analyse(sql);
         } catch (LexerException e) {
-            ObjectNode details = JsonNodeFactory.instance.objectNode();
-            details.put("offset", e.offset());
-            return new Verdict.Denied(Verdict.Reason.UNSAFE_SQL, e.getMessage(), details);
+            return new Verdict.Denied(Verdict.Reason.UNSAFE_SQL, e.getMessage(), new RefusalDetails.LexicalError(e.offset()));
         }
         Statement statement;
         try {
@@ -209,6 +205,6 @@ public final class SqlGuard implements Guard {
     }
 
     private static Verdict.Denied unsafe(String message) {
-        return new Verdict.Denied(Verdict.Reason.UNSAFE_SQL, message, JsonNodeFactory.instance.objectNode());
+        return new Verdict.Denied(Verdict.Reason.UNSAFE_SQL, message, new RefusalDetails.None());
     }
 }

@@ -1,7 +1,5 @@
 package io.pgmcp.sql;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgmcp.db.GrammarCheck;
 import java.util.Locale;
 import java.util.Set;
@@ -63,26 +61,23 @@ final class UnreadableStatement {
     }
 
     private Verdict.Denied syntaxError(GrammarCheck.Rejected rejected, Integer at) {
-        ObjectNode details = JsonNodeFactory.instance.objectNode();
-        details.put("sqlstate", rejected.sqlState());
         StringBuilder message = new StringBuilder("PostgreSQL rejected the SQL (SQLSTATE ").append(rejected.sqlState())
                 .append("): ").append(rejected.message());
+        Integer line = null;
+        Integer column = null;
         if (at != null) {
             String sql = statement.sourceSql();
             int lineStart = sql.lastIndexOf('\n', at - 1) + 1;
-            int line = 1 + (int) sql.substring(0, lineStart).chars().filter(c -> c == '\n').count();
-            int column = 1 + sql.codePointCount(lineStart, at);
-            details.put("position", rejected.position());
-            details.put("line", line);
-            details.put("column", column);
+            line = 1 + (int) sql.substring(0, lineStart).chars().filter(c -> c == '\n').count();
+            column = 1 + sql.codePointCount(lineStart, at);
             message.append(String.format(Locale.ROOT, " at character %d (line %d, column %d)", rejected.position(), line, column));
         }
         if (rejected.hint() != null) {
-            details.put("hint", rejected.hint());
             message.append(". Hint: ").append(rejected.hint());
         }
         message.append(". Correct the SQL (PostgreSQL dialect, one read-only query).");
-        return new Verdict.Denied(Verdict.Reason.SYNTAX_ERROR, message.toString(), details);
+        return new Verdict.Denied(Verdict.Reason.SYNTAX_ERROR, message.toString(), new RefusalDetails.SyntaxError(
+                rejected.sqlState(), rejected.position(), line, column, rejected.hint()));
     }
 
     /**
@@ -100,6 +95,6 @@ final class UnreadableStatement {
     }
 
     private static Verdict.Denied unsafe(String message) {
-        return new Verdict.Denied(Verdict.Reason.UNSAFE_SQL, message, JsonNodeFactory.instance.objectNode());
+        return new Verdict.Denied(Verdict.Reason.UNSAFE_SQL, message, new RefusalDetails.None());
     }
 }

@@ -1,6 +1,5 @@
 package io.pgmcp.sql;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /** The guard's answer for one SQL text: run this (possibly rewritten) SQL, or refuse with a reason. */
@@ -22,7 +21,12 @@ public sealed interface Verdict {
      * @param message written for a model to correct itself: names the denied items
      * @param details structured facts (denied tables/columns, the function, the offset)
      */
-    record Denied(Reason reason, String message, ObjectNode details) implements Verdict {
+    record Denied(Reason reason, String message, RefusalDetails details) implements Verdict {
+        public Denied {
+            java.util.Objects.requireNonNull(reason, "reason");
+            java.util.Objects.requireNonNull(message, "message");
+            java.util.Objects.requireNonNull(details, "details");
+        }
     }
 
     /**

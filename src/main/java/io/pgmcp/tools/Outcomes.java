@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgmcp.db.ResultTable;
 import io.pgmcp.mcp.ToolResult;
 import io.pgmcp.query.ErrorCode;
+import io.pgmcp.query.FailureDetails;
 import io.pgmcp.query.QueryOutcome;
 import java.util.List;
 
@@ -16,7 +17,7 @@ final class Outcomes {
 
     static ToolResult result(QueryOutcome outcome, boolean includeSql) {
         return switch (outcome) {
-            case QueryOutcome.Failure failure -> ToolErrors.failure(failure.code().name(), failure.message(), failure.details());
+            case QueryOutcome.Failure failure -> ToolErrors.failure(failure);
             case QueryOutcome.Success success -> {
                 ObjectNode body = JsonNodeFactory.instance.objectNode();
                 body.put("success", true);
@@ -35,9 +36,8 @@ final class Outcomes {
     }
 
     static ToolResult validationError(List<String> problems) {
-        ObjectNode details = JsonNodeFactory.instance.objectNode();
-        problems.forEach(details.putArray("problems")::add);
-        return ToolErrors.failure(ErrorCode.VALIDATION_ERROR.name(), "Invalid arguments: " + String.join("; ", problems), details);
+        return ToolErrors.failure(new QueryOutcome.Failure(ErrorCode.VALIDATION_ERROR, "Invalid arguments: " + String.join("; ", problems),
+                new FailureDetails.Problems(problems)));
     }
 
     static ObjectNode table(ResultTable table) {

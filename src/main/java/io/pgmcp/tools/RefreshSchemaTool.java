@@ -13,6 +13,7 @@ import io.pgmcp.mcp.ToolDefinition;
 import io.pgmcp.mcp.ToolResult;
 import io.pgmcp.query.DatabaseRouter;
 import io.pgmcp.query.ErrorCode;
+import io.pgmcp.query.Step;
 import io.pgmcp.query.Target;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -54,11 +55,12 @@ public final class RefreshSchemaTool implements Tool {
         }
         List<Target> targets;
         if (database.isPresent()) {
-            DatabaseRouter.Resolution resolution = router.resolve(database);
-            if (resolution.failure() != null) {
-                return Outcomes.result(resolution.failure(), false);
+            switch (router.resolve(database)) {
+                case Step.Failed(var failure) -> {
+                    return Outcomes.result(failure, false);
+                }
+                case Step.Passed(var target) -> targets = List.of(target);
             }
-            targets = List.of(resolution.target());
         } else {
             targets = router.all();
         }

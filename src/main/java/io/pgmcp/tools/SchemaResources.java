@@ -11,6 +11,7 @@ import io.pgmcp.mcp.ResourceDefinition;
 import io.pgmcp.mcp.ResourceProvider;
 import io.pgmcp.mcp.ResourceTemplateDefinition;
 import io.pgmcp.query.DatabaseRouter;
+import io.pgmcp.query.Step;
 import io.pgmcp.query.Target;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -69,11 +70,10 @@ public final class SchemaResources implements ResourceProvider {
             return Optional.empty();
         }
         String name = uri.substring(SCHEMA_PREFIX.length());
-        DatabaseRouter.Resolution resolution = router.resolve(Optional.of(name));
-        if (resolution.target() == null) {
+        if (!(router.resolve(Optional.of(name)) instanceof Step.Passed(var target))) {
             return Optional.empty();
         }
-        return Optional.of(new ResourceContents(uri, "text/plain", SchemaOverview.text(visibleSchema(resolution.target()))));
+        return Optional.of(new ResourceContents(uri, "text/plain", SchemaOverview.text(visibleSchema(target))));
     }
 
     private VisibleSchemas.VisibleSchema visibleSchema(Target target) throws JsonRpcException {

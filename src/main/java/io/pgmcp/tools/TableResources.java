@@ -11,7 +11,7 @@ import io.pgmcp.mcp.ResourceContents;
 import io.pgmcp.mcp.ResourceDefinition;
 import io.pgmcp.mcp.ResourceProvider;
 import io.pgmcp.mcp.ResourceTemplateDefinition;
-import io.pgmcp.query.DatabaseRouter;
+import io.pgmcp.query.Step;
 import io.pgmcp.query.Target;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -60,12 +60,12 @@ public final class TableResources implements ResourceProvider {
         if (slash < 0) {
             return Optional.empty();
         }
-        DatabaseRouter.Resolution resolution = schemas.router().resolve(Optional.of(path.substring(0, slash)));
+        Step<Target> resolved = schemas.router().resolve(Optional.of(path.substring(0, slash)));
         Optional<String> written = decode(path.substring(slash + 1));
-        if (resolution.target() == null || written.isEmpty() || written.get().isBlank()) {
+        if (!(resolved instanceof Step.Passed(var target)) || written.isEmpty() || written.get().isBlank()) {
             return Optional.empty();
         }
-        VisibleSchemas.VisibleSchema schema = load(resolution.target());
+        VisibleSchemas.VisibleSchema schema = load(target);
         Optional<TableInfo> table = TableNames.find(schema.catalog(), written.get(), schema.target().policy().searchPath());
         if (table.isEmpty()) {
             List<String> nearest = TableNames.nearest(schema.index(), written.get());
@@ -93,12 +93,11 @@ public final class TableResources implements ResourceProvider {
     }
 
     private Completion tables(CompletionRequest request) {
-        DatabaseRouter.Resolution resolution = schemas.router().resolve(Optional.ofNullable(request.context().get("database")));
-        if (resolution.target() == null) {
+        if (!(schemas.router().resolve(Optional.ofNullable(request.context().get("database"))) instanceof Step.Passed(var target))) {
             return Completion.none();
         }
         try {
-            VisibleSchemas.VisibleSchema schema = schemas.load(resolution.target());
+            VisibleSchemas.VisibleSchema schema = schemas.load(target);
             return Completion.of(matching(schema.catalog().relations().stream().map(TableInfo::qualifiedName).toList(),
                     request.value()));
         } catch (SQLException e) {

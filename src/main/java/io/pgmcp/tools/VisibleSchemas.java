@@ -1,7 +1,5 @@
 package io.pgmcp.tools;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgmcp.db.Catalog;
 import io.pgmcp.db.CatalogIndex;
 import io.pgmcp.db.SqlFailure;
@@ -9,7 +7,9 @@ import io.pgmcp.db.TableInfo;
 import io.pgmcp.llm.SchemaText;
 import io.pgmcp.query.DatabaseRouter;
 import io.pgmcp.query.ErrorCode;
+import io.pgmcp.query.FailureDetails;
 import io.pgmcp.query.QueryOutcome;
+import io.pgmcp.query.Step;
 import io.pgmcp.query.Target;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -64,19 +64,19 @@ public final class VisibleSchemas {
      * @return the schema, or {@code UNKNOWN_DATABASE} / {@code AMBIGUOUS_QUERY} / {@code CONNECTION_ERROR}
      */
     public Resolution resolve(Optional<String> database) {
-        DatabaseRouter.Resolution resolution = router.resolve(database);
-        if (resolution.failure() != null) {
-            return new Resolution(null, resolution.failure());
+        Target target;
+        switch (router.resolve(database)) {
+            case Step.Failed(var failure) -> {
+                return new Resolution(null, failure);
+            }
+            case Step.Passed(var resolved) -> target = resolved;
         }
-        Target target = resolution.target();
         try {
             return new Resolution(load(target), null);
         } catch (SQLException e) {
-            ObjectNode details = JsonNodeFactory.instance.objectNode();
-            details.put("database", target.name());
             return new Resolution(null, new QueryOutcome.Failure(ErrorCode.CONNECTION_ERROR, "Database '" + target.name()
                     + "' is unavailable (" + target.config().displayTarget() + "): its schema could not be loaded: "
-                    + SqlFailure.of(e, false).message(), details));
+                    + SqlFailure.of(e, false).message(), new FailureDetails.CatalogUnavailable(target.name())));
         }
     }
 

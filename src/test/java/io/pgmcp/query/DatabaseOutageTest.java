@@ -24,6 +24,7 @@ import io.pgmcp.llm.OpenAiClient;
 import io.pgmcp.llm.PromptBuilder;
 import io.pgmcp.llm.RetryingLlmClient;
 import io.pgmcp.llm.StubLlmServer;
+import io.pgmcp.observability.Telemetry;
 import io.pgmcp.resilience.FakeTicker;
 import io.pgmcp.resilience.RecordingSleeper;
 import io.pgmcp.resilience.Retry;
@@ -121,11 +122,12 @@ class DatabaseOutageTest {
         assertEquals(ErrorCode.CONNECTION_ERROR, failure.code(), failure.message());
         assertTrue(failure.message().startsWith("Database 'main' (" + main.config().displayTarget()
                 + ") is unavailable since 2026-07-08T09:10:11Z"), failure.message());
-        assertEquals("main", failure.details().get("database").asText());
-        assertEquals("2026-07-08T09:10:11Z", failure.details().get("down_since").asText());
-        assertEquals("08001", failure.details().get("sqlstate").asText());
-        assertFalse(failure.details().get("last_error").asText().isEmpty());
-        assertTrue(failure.details().get("next_probe_in_seconds").asDouble() > 0, failure.details().toString());
+        FailureDetails.DatabaseDown down = assertInstanceOf(FailureDetails.DatabaseDown.class, failure.details());
+        assertEquals("main", down.database());
+        assertEquals("2026-07-08T09:10:11Z", down.since().toString());
+        assertEquals("08001", down.sqlState());
+        assertFalse(down.lastError().isEmpty());
+        assertTrue(down.nextProbeInSeconds() > 0, down.toString());
         assertFalse(failure.toString().contains(db.get().password()), "no password in " + failure);
 
         long accepted = proxy.acceptedConnections();
@@ -168,7 +170,7 @@ class DatabaseOutageTest {
         Target main = target("main", proxy.postgresUrl(db.get()));
         QueryPipeline pipeline = new QueryPipeline(new DatabaseRouter(List.of(main)), server);
         try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub))) {
-            QuestionPipeline questions = new QuestionPipeline(pipeline, llm, new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET),
+            QuestionPipeline questions = new QuestionPipeline(pipeline, server, Telemetry.discarding(), llm, new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET),
                     new io.pgmcp.resilience.RateLimiter(io.pgmcp.config.RateLimitConfig.defaults(), io.pgmcp.resilience.Ticker.system()));
             stub.replyJson(GOOD);
             assertInstanceOf(QueryOutcome.Success.class, questions.ask("customers per country", Optional.empty(),
@@ -181,7 +183,7 @@ class DatabaseOutageTest {
                     Optional.empty(), QuestionPipeline.ReturnType.RESULT, null, CancelSignal.NONE, QueryPipeline.Progress.NONE)).value();
             QueryOutcome.Failure failure = assertInstanceOf(QueryOutcome.Failure.class, outcome);
             assertEquals(ErrorCode.CONNECTION_ERROR, failure.code());
-            assertEquals("2026-07-08T09:10:11Z", failure.details().get("down_since").asText());
+            assertEquals("2026-07-08T09:10:11Z", assertInstanceOf(FailureDetails.DatabaseDown.class, failure.details()).since().toString());
             assertEquals(1, stub.requests().size(), "no tokens spent on SQL that cannot run");
         }
     }
@@ -194,7 +196,7 @@ class DatabaseOutageTest {
         try (StubLlmServer stub = StubLlmServer.start()) {
             LlmClient llm = new RetryingLlmClient(new OpenAiClient(openAi(stub)),
                     Retry.of("openai", retry, new Random(1), sleeper, ticker, Retry.Listener.NONE), Duration.ofMinutes(1));
-            QuestionPipeline questions = new QuestionPipeline(pipeline, llm, new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET),
+            QuestionPipeline questions = new QuestionPipeline(pipeline, server, Telemetry.discarding(), llm, new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET),
                     new io.pgmcp.resilience.RateLimiter(io.pgmcp.config.RateLimitConfig.defaults(), io.pgmcp.resilience.Ticker.system()));
             stub.replyStatus(500, "upstream exploded").replyStatus(500, "upstream exploded").replyStatus(500, "upstream exploded");
 

@@ -21,6 +21,7 @@ import io.pgmcp.db.CancelSignal;
 import io.pgmcp.db.CatalogLoader;
 import io.pgmcp.db.Database;
 import io.pgmcp.resilience.Ticker;
+import io.pgmcp.sql.RefusalDetails;
 import io.pgmcp.testing.PostgresDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -152,8 +153,9 @@ class ExplainPolicyDatabaseTest {
         assertTrue(plansAfter.get(COUNT).contains("\"Index Only Scan\"") || plansAfter.get(COUNT).contains("\"Seq Scan\""),
                 plansAfter.get(COUNT));
         for (QueryOutcome.Failure failure : refusedBeforeAndAfter(COUNT)) {
-            assertEquals("public.big", failure.details().get("table").asText());
-            assertTrue(failure.details().get("estimated_rows_read").asDouble() > 100_000, failure.details().toString());
+            RefusalDetails.LargeTableRead read = largeTableRead(failure);
+            assertEquals("public.big", read.table());
+            assertTrue(read.estimatedRowsRead() > 100_000, read.toString());
         }
     }
 
@@ -174,7 +176,7 @@ class ExplainPolicyDatabaseTest {
                     && failure.message().contains("Filter on an indexed column you may read (id, created_at, customer_id)")
                     && failure.message().contains("LIMIT")
                     && failure.message().contains("explain_policy.large_table_threshold"), failure.message());
-            assertEquals(10_000, failure.details().get("large_table_threshold").asLong());
+            assertEquals(10_000, largeTableRead(failure).largeTableThreshold());
         }
     }
 
@@ -201,5 +203,10 @@ class ExplainPolicyDatabaseTest {
             assertFalse(all.contains("20,000") || all.contains("20000"), all);
             assertTrue(failure.message().contains("a large table behind this query"), failure.message());
         }
+    }
+
+    private static RefusalDetails.LargeTableRead largeTableRead(QueryOutcome.Failure failure) {
+        FailureDetails.Refused refused = assertInstanceOf(FailureDetails.Refused.class, failure.details(), failure.message());
+        return assertInstanceOf(RefusalDetails.LargeTableRead.class, refused.refusal(), failure.message());
     }
 }

@@ -21,6 +21,7 @@ import io.pgmcp.db.PgConnectionFactory;
 import io.pgmcp.db.PoolSettings;
 import io.pgmcp.resilience.Ticker;
 import io.pgmcp.sql.AccessPolicy;
+import io.pgmcp.sql.RefusalDetails;
 import io.pgmcp.sql.SqlGuard;
 import io.pgmcp.testing.PostgresDatabase;
 import java.io.IOException;
@@ -60,10 +61,9 @@ class QueryPipelineDatabaseTest {
     private static QueryOutcome.Failure failureOf(String sql, Duration timeout) {
         Target target = reachable();
         try (Database database = target.database()) {
-            QueryPipeline pipeline = new QueryPipeline(new DatabaseRouter(List.of(target)), SERVER);
             SQLException e = assertThrows(SQLException.class, () -> database.query(sql,
                     new ExecutionLimits(10, 1 << 20, timeout, target.policy().searchPath()), CancelSignal.NONE));
-            return assertInstanceOf(QueryOutcome.Failure.class, pipeline.failure(target, e, e instanceof Database.CancelledException));
+            return new DatabaseFailures(SERVER.queryTimeout()).of(target, e);
         }
     }
 
@@ -124,8 +124,7 @@ class QueryPipelineDatabaseTest {
                 new PgConnectionFactory(config, SERVER.queryTimeout()), Ticker.system());
              var held = pool.acquire()) {
             SQLException e = assertThrows(SQLException.class, pool::acquire);
-            QueryOutcome.Failure failure = assertInstanceOf(QueryOutcome.Failure.class,
-                    new QueryPipeline(new DatabaseRouter(List.of(target)), SERVER).failure(target, e, false));
+            QueryOutcome.Failure failure = new DatabaseFailures(SERVER.queryTimeout()).of(target, e);
             assertEquals(ErrorCode.CONNECTION_ERROR, failure.code());
             assertFalse(failure.message().contains("unreachable"), failure.message());
             assertTrue(failure.message().startsWith("Database 'main' is busy: all 1 of its connections"), failure.message());
@@ -139,8 +138,7 @@ class QueryPipelineDatabaseTest {
     void sqlErrorIsASyntaxErrorWithSqlStateAndPosition() {
         QueryOutcome.Failure failure = failureOf("SELECT nosuchcolumn FROM t", Duration.ofSeconds(10));
         assertEquals(ErrorCode.SYNTAX_ERROR, failure.code());
-        assertEquals("42703", failure.details().get("sqlstate").asText());
-        assertEquals(8, failure.details().get("position").asInt());
+        assertEquals(new FailureDetails.DatabaseError("main", "42703", 8, null), failure.details());
         assertTrue(failure.message().contains("SQLSTATE 42703") && failure.message().contains("at character 8"),
                 failure.message());
     }
@@ -151,7 +149,7 @@ class QueryPipelineDatabaseTest {
                 {"SELECT 'abc'::int", "22P02"}, {"SELECT make_date(2024, 13, 1)", "22008"}}) {
             QueryOutcome.Failure failure = failureOf(c[0], Duration.ofSeconds(10));
             assertEquals(ErrorCode.DATA_ERROR, failure.code(), c[0] + ": " + failure.message());
-            assertEquals(c[1], failure.details().get("sqlstate").asText());
+            assertEquals(c[1], error(failure).sqlState());
             assertTrue(failure.message().startsWith("PostgreSQL could not compute the result (SQLSTATE " + c[1] + "): "),
                     failure.message());
         }
@@ -162,7 +160,7 @@ class QueryPipelineDatabaseTest {
         for (String state : List.of("53200", "53100", "54001")) {
             QueryOutcome.Failure failure = failureOf("SELECT raise_state('" + state + "')", Duration.ofSeconds(10));
             assertEquals(ErrorCode.RESOURCE_ERROR, failure.code(), state + ": " + failure.message());
-            assertEquals(state, failure.details().get("sqlstate").asText());
+            assertEquals(state, error(failure).sqlState());
             assertTrue(failure.message().contains("raised " + state) && failure.message().contains("Make the query smaller"),
                     failure.message());
         }
@@ -184,7 +182,8 @@ class QueryPipelineDatabaseTest {
         assertEquals(ErrorCode.SYNTAX_ERROR, selec.code(), selec.message());
         assertEquals("PostgreSQL rejected the SQL (SQLSTATE 42601): syntax error at or near \"SELEC\" at character 1 (line 1, "
                 + "column 1). Correct the SQL (PostgreSQL dialect, one read-only query).", selec.message());
-        assertEquals(1, selec.details().get("position").asInt());
+        FailureDetails.Refused refused = assertInstanceOf(FailureDetails.Refused.class, selec.details());
+        assertEquals(1, assertInstanceOf(RefusalDetails.SyntaxError.class, refused.refusal()).position());
         QueryOutcome.Failure end = executeSql("SELECT id FROM t WHERE id = 1 AND");
         assertEquals(ErrorCode.SYNTAX_ERROR, end.code(), end.message());
         assertTrue(end.message().contains("syntax error at end of input at character 34 (line 1, column 34)"), end.message());
@@ -218,14 +217,19 @@ class QueryPipelineDatabaseTest {
     void statementTimeoutIsAnExecutionTimeout() {
         QueryOutcome.Failure failure = failureOf("SELECT pg_sleep(5)", Duration.ofMillis(200));
         assertEquals(ErrorCode.EXECUTION_TIMEOUT, failure.code(), failure.message());
-        assertEquals("57014", failure.details().get("sqlstate").asText());
-        assertTrue(failure.details().has("timeout_seconds"));
+        FailureDetails.StatementTimeout timeout = assertInstanceOf(FailureDetails.StatementTimeout.class, failure.details());
+        assertEquals("57014", timeout.sqlState());
+        assertEquals(SERVER.queryTimeout().toMillis() / 1000.0, timeout.timeoutSeconds());
     }
 
     @Test
     void writeIsUnsafeSql() {
         QueryOutcome.Failure failure = failureOf("INSERT INTO t VALUES (1)", Duration.ofSeconds(10));
         assertEquals(ErrorCode.UNSAFE_SQL, failure.code(), failure.message());
-        assertEquals("25006", failure.details().get("sqlstate").asText());
+        assertEquals("25006", error(failure).sqlState());
+    }
+
+    private static FailureDetails.DatabaseError error(QueryOutcome.Failure failure) {
+        return assertInstanceOf(FailureDetails.DatabaseError.class, failure.details(), failure.message());
     }
 }

@@ -28,6 +28,8 @@ import io.pgmcp.llm.OpenAiClient;
 import io.pgmcp.llm.PromptBuilder;
 import io.pgmcp.llm.RetryingLlmClient;
 import io.pgmcp.llm.StubLlmServer;
+import io.pgmcp.observability.Telemetry;
+import io.pgmcp.resilience.Admission;
 import io.pgmcp.resilience.FakeTicker;
 import io.pgmcp.resilience.RateLimiter;
 import io.pgmcp.resilience.RecordingSleeper;
@@ -66,11 +68,12 @@ class QuestionPipelineTest {
             + " \"explanation\": \"Counts customers per country.\"}";
     static Target target;
     static QueryPipeline pipeline;
+    static ServerConfig server;
 
     @BeforeAll
     static void start() {
         ServerConfig d = ServerConfig.defaults();
-        ServerConfig server = new ServerConfig(d.maxResultRows(), d.maxResultBytes(), Duration.ofSeconds(2), false, true, 2,
+        server = new ServerConfig(d.maxResultRows(), d.maxResultBytes(), Duration.ofSeconds(2), false, true, 2,
                 d.cacheRefreshInterval(), d.transport(), d.http(), d.shutdownTimeout());
         AccessPolicyConfig p = AccessPolicyConfig.defaults();
         AccessPolicyConfig policy = new AccessPolicyConfig(p.allowedSchemas(), new TableAccessConfig(List.of(), List.of("secrets")),
@@ -95,7 +98,8 @@ class QuestionPipelineTest {
     }
 
     static QuestionPipeline questions(LlmClient llm, RateLimiter limiter) {
-        return new QuestionPipeline(pipeline, llm, new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET), limiter);
+        return new QuestionPipeline(pipeline, server, Telemetry.discarding(), llm, new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET),
+                limiter);
     }
 
     static QueryOutcome ask(LlmClient llm, String question, QuestionPipeline.ReturnType type) {
@@ -206,7 +210,7 @@ class QuestionPipelineTest {
             long start = System.nanoTime();
             var failure = assertInstanceOf(QueryOutcome.Failure.class, ask(llm, "q", QuestionPipeline.ReturnType.RESULT));
             assertEquals(ErrorCode.OPENAI_ERROR, failure.code());
-            assertEquals("timeout", failure.details().get("reason").asText());
+            assertEquals("timeout", assertInstanceOf(FailureDetails.ModelError.class, failure.details()).reason());
             assertTrue(System.nanoTime() - start < Duration.ofSeconds(10).toNanos());
         }
     }
@@ -247,8 +251,9 @@ class QuestionPipelineTest {
             var failure = assertInstanceOf(QueryOutcome.Failure.class, limited.ask("customers per country", Optional.empty(),
                     QuestionPipeline.ReturnType.SQL, null, CancelSignal.NONE, QueryPipeline.Progress.NONE));
             assertEquals(ErrorCode.RATE_LIMIT_EXCEEDED, failure.code());
-            assertEquals("tokens_per_minute", failure.details().get("limit_type").asText());
-            assertTrue(failure.details().get("retry_after").asLong() > 0);
+            Admission.Refused refused = assertInstanceOf(FailureDetails.RateLimited.class, failure.details()).refusal();
+            assertEquals("tokens_per_minute", refused.type().wireName());
+            assertTrue(refused.retryAfterSeconds() > 0);
             assertEquals(1, stub.requests().size(), "refused before the model was called again");
         }
     }

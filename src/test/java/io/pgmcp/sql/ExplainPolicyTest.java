@@ -80,7 +80,7 @@ class ExplainPolicyTest {
     }
 
     static double rowsRead(ExplainPolicy.Decision.Refuse refuse) {
-        return refuse.details().get("estimated_rows_read").asDouble();
+        return assertInstanceOf(RefusalDetails.LargeTableRead.class, refuse.details()).estimatedRowsRead();
     }
 
     // -- the plan tree
@@ -128,7 +128,7 @@ class ExplainPolicyTest {
         assertFalse(refuse.seqScan());
         assertTrue(refuse.message().contains("100,000") && refuse.message().contains("explain_policy.max_estimated_rows"),
                 refuse.message());
-        assertEquals(1e11, refuse.details().get("estimated_rows").asDouble());
+        assertEquals(1e11, assertInstanceOf(RefusalDetails.TooManyRows.class, refuse.details()).estimatedRows());
     }
 
     @Test
@@ -136,7 +136,7 @@ class ExplainPolicyTest {
         var refuse = refused("""
                 [{"Plan":{"Node Type":"Aggregate","Strategy":"Plain","Plan Rows":1,"Total Cost":5,"Plans":[
                   {"Node Type":"Seq Scan","Parent Relationship":"Outer","Relation Name":"events","Plan Rows":2000000}]}}]""");
-        assertEquals("public.events", refuse.details().get("table").asText());
+        assertEquals("public.events", assertInstanceOf(RefusalDetails.LargeTableRead.class, refuse.details()).table());
         assertEquals(2_000_000, rowsRead(refuse));
         allowed("""
                 [{"Plan":{"Node Type":"Seq Scan","Relation Name":"small","Plan Rows":50,"Total Cost":1}}]""");
@@ -367,7 +367,7 @@ class ExplainPolicyTest {
         assertFalse(all.contains("email"), "no denied column nor an index on it: " + all);
         assertFalse(all.contains("region"), "region's only index also holds email: " + all);
         assertTrue(refuse.message().contains("(id, created_at)"), refuse.message());
-        assertEquals("[\"id\",\"created_at\"]", refuse.details().get("indexed_columns").toString());
+        assertEquals(List.of("id", "created_at"), assertInstanceOf(RefusalDetails.LargeTableRead.class, refuse.details()).indexedColumns());
         assertTrue(refuse.message().contains("explain_policy.large_table_threshold")
                 && refuse.message().contains("explain_policy.deny_seq_scan_on_large_tables"), refuse.message());
     }
@@ -381,8 +381,7 @@ class ExplainPolicyTest {
         String all = refuse.message() + refuse.details();
         assertFalse(all.contains("vault"), all);
         assertTrue(refuse.message().contains("a large table behind this query"), refuse.message());
-        assertFalse(refuse.details().has("table") || refuse.details().has("estimated_rows_read")
-                || refuse.details().has("table_estimated_rows") || refuse.details().has("estimated_cost"), all);
+        assertInstanceOf(RefusalDetails.HiddenLargeTableRead.class, refuse.details(), all);
         assertFalse(refuse.message().contains("50,000"), "nor its size: " + refuse.message());
     }
 

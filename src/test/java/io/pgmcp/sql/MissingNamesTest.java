@@ -12,6 +12,8 @@ import io.pgmcp.config.OnDenied;
 import io.pgmcp.config.SelectStarPolicy;
 import io.pgmcp.config.TableAccessConfig;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -40,7 +42,8 @@ class MissingNamesTest {
         assertEquals(Verdict.Reason.COLUMN_ACCESS_DENIED, denied.reason());
         assertEquals("Column statuss does not exist or may not be read; did you mean status? "
                 + "Name only the allowed columns (see the schema resource).", denied.message());
-        assertEquals("{\"statuss\":[\"status\"]}", denied.details().get("suggestions").toString());
+        assertEquals(Map.of("statuss", List.of("status")),
+                assertInstanceOf(RefusalDetails.DeniedColumns.class, denied.details()).suggestions());
         Verdict.Denied qualified = denied(GUARD, "SELECT o.totl FROM orders o JOIN users u ON u.id = o.user_id");
         assertTrue(qualified.message().startsWith("Column o.totl does not exist or may not be read; did you mean total?"),
                 qualified.message());
@@ -54,8 +57,9 @@ class MissingNamesTest {
         Verdict.Denied denied = denied(GUARD, "SELECT id FROM ordrs");
         assertEquals(Verdict.Reason.TABLE_ACCESS_DENIED, denied.reason());
         assertEquals("Table ordrs does not exist or may not be read; did you mean orders?", denied.message());
-        assertEquals("{\"ordrs\":[\"orders\"]}", denied.details().get("suggestions").toString());
-        assertFalse(denied.details().has("available_tables"));
+        RefusalDetails.DeniedTables tables = assertInstanceOf(RefusalDetails.DeniedTables.class, denied.details());
+        assertEquals(Map.of("ordrs", List.of("orders")), tables.suggestions());
+        assertEquals(Optional.empty(), tables.availableTables());
         Verdict.Denied far = denied(GUARD, "SELECT id FROM invoices");
         assertEquals("Table invoices does not exist or may not be read. Available tables: \"Mixed\", orders, pg_settings, users.",
                 far.message());

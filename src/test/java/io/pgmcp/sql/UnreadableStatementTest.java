@@ -75,10 +75,7 @@ class UnreadableStatementTest {
         assertEquals(Verdict.Reason.SYNTAX_ERROR, denied.reason());
         assertEquals("PostgreSQL rejected the SQL (SQLSTATE 42601): syntax error at or near \"orders\" at character " + position
                 + " (line 4, column 8). Correct the SQL (PostgreSQL dialect, one read-only query).", denied.message());
-        assertEquals(position, denied.details().get("position").asInt());
-        assertEquals(4, denied.details().get("line").asInt());
-        assertEquals(8, denied.details().get("column").asInt());
-        assertEquals("42601", denied.details().get("sqlstate").asText());
+        assertEquals(new RefusalDetails.SyntaxError("42601", position, 4, 8, null), denied.details());
     }
 
     @Test
@@ -86,8 +83,9 @@ class UnreadableStatementTest {
         String sql = "SELECT '\uD83D\uDE00\uD83D\uDE00' AS x FORM orders";
         Verdict.Denied denied = denied(new ScriptedGrammar(new GrammarCheck.Rejected("42601",
                 "syntax error at or near \"FORM\"", 18, null)), sql);
-        assertEquals(18, denied.details().get("column").asInt(), "FORM is the 18th character (the 20th UTF-16 unit)");
-        assertEquals(1, denied.details().get("line").asInt());
+        RefusalDetails.SyntaxError syntax = assertInstanceOf(RefusalDetails.SyntaxError.class, denied.details());
+        assertEquals(18, syntax.column(), "FORM is the 18th character (the 20th UTF-16 unit)");
+        assertEquals(1, syntax.line());
     }
 
     @Test
@@ -95,7 +93,7 @@ class UnreadableStatementTest {
         String sql = "SELECT id FROM orders WHERE id = 1 AND";
         Verdict.Denied denied = denied(new ScriptedGrammar(new GrammarCheck.Rejected("42601", "syntax error at end of input",
                 sql.length() + 1, null)), sql);
-        assertEquals(sql.length() + 1, denied.details().get("column").asInt());
+        assertEquals(sql.length() + 1, assertInstanceOf(RefusalDetails.SyntaxError.class, denied.details()).column());
         assertTrue(denied.message().startsWith("PostgreSQL rejected the SQL (SQLSTATE 42601): syntax error at end of input at character 39"),
                 denied.message());
     }

@@ -96,7 +96,8 @@ final class TelemetryFixture {
                 new Random(1), new RecordingSleeper(ticker), ticker, telemetry.retryListener("openai"));
         RetryingLlmClient llm = new RetryingLlmClient(new OpenAiClient(openAi), retry, Duration.ofMinutes(1), telemetry);
         QueryPipeline pipeline = new QueryPipeline(new DatabaseRouter(List.of(target)), server(), telemetry);
-        return new MeteredTool(new QueryTool(new QuestionPipeline(pipeline, llm, new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET),
-                new RateLimiter(RateLimitConfig.defaults(), Ticker.system()))), telemetry, Set.of("main"));
+        return new MeteredTool(new QueryTool(new QuestionPipeline(pipeline, server(), telemetry, llm,
+                new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET), new RateLimiter(RateLimitConfig.defaults(), Ticker.system()))),
+                telemetry, Set.of("main"));
     }
 }

@@ -1,0 +1,36 @@
+package io.pgmcp.llm;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * A model's judgement of whether a result answers a question, asked for as JSON
+ * {@code {"answers": true|false, "reason": "..."}}. Only an explicit {@code false} is doubt; anything
+ * else in valid JSON counts as an answer.
+ *
+ * @param answers false only when the model said so
+ * @param reason  the model's reason, or "no reason given"
+ */
+public record ResultJudgement(boolean answers, String reason) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * Reads the judgement out of a completion's content.
+     *
+     * @throws IllegalArgumentException when the content is missing or not JSON
+     */
+    public static ResultJudgement parse(String content) {
+        if (content == null) {
+            throw new IllegalArgumentException("the model's judgement has no content");
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(content);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the model's judgement is not JSON: " + e.getOriginalMessage(), e);
+        }
+        boolean doubted = node.path("answers").isBoolean() && !node.path("answers").asBoolean();
+        return new ResultJudgement(!doubted, node.path("reason").asText("no reason given"));
+    }
+}

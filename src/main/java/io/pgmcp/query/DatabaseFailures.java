@@ -13,7 +13,7 @@ import java.util.Locale;
  * Words every failure of a database as a {@link QueryOutcome.Failure} a model can act on: the error
  * code by {@link SqlFailure.Kind} (never by message text), the message with the state that explains
  * it (since when a database is down, how long the pool was waited for, PostgreSQL's position and hint),
- * and the details. The one place these messages are written. Immutable.
+ * and the details. The one place the pipeline words a database's failures. Immutable.
  */
 public final class DatabaseFailures {
     private static final String CANCELLED = "The call was cancelled.";

@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgmcp.db.ResultTable;
 import io.pgmcp.mcp.ToolResult;
-import io.pgmcp.query.ErrorCode;
 import io.pgmcp.query.QueryOutcome;
-import java.util.List;
 
 /** Shapes a {@link QueryOutcome} into a tool's response body (a success, or {@link ToolErrors#failure}). */
 final class Outcomes {
@@ -32,12 +30,6 @@ final class Outcomes {
                 yield ToolResult.success(body);
             }
         };
-    }
-
-    static ToolResult validationError(List<String> problems) {
-        ObjectNode details = JsonNodeFactory.instance.objectNode();
-        problems.forEach(details.putArray("problems")::add);
-        return ToolErrors.failure(ErrorCode.VALIDATION_ERROR.name(), "Invalid arguments: " + String.join("; ", problems), details);
     }
 
     static ObjectNode table(ResultTable table) {

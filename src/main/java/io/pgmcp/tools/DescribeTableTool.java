@@ -3,7 +3,6 @@ package io.pgmcp.tools;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgmcp.db.TableInfo;
-import io.pgmcp.mcp.RequestContext;
 import io.pgmcp.mcp.ToolDefinition;
 import io.pgmcp.query.ErrorCode;
 import java.util.List;
@@ -15,8 +14,7 @@ import java.util.Optional;
  * {@code TABLE_ACCESS_DENIED} with the nearest visible names, so the answer tells nothing about
  * what is hidden.
  */
-public final class DescribeTableTool extends PgMcpTool {
-    private final VisibleSchemas schemas;
+public final class DescribeTableTool extends DiscoveryTool {
 
     public DescribeTableTool(VisibleSchemas schemas) {
         super(new ToolDefinition("describe_table", "Describe one table",
@@ -26,25 +24,19 @@ public final class DescribeTableTool extends PgMcpTool {
                 Schemas.input(List.of("table"), """
                         "table":{"type":"string","minLength":1,"maxLength":300,"description":"Table or view name, optionally schema-qualified"}""",
                         Schemas.DATABASE),
-                Schemas.describeOutput(), READ_ONLY));
-        this.schemas = schemas;
+                Schemas.describeOutput(), READ_ONLY), schemas);
     }
 
     @Override
-    ToolOutcome run(Arguments args, RequestContext context) {
+    Request read(Arguments args) {
         Optional<String> table = args.string("table", true, 1, 300);
-        Optional<String> database = args.database();
-        if (args.hasProblems()) {
-            return args.invalid();
-        }
-        VisibleSchemas.Resolution resolution = schemas.resolve(database);
-        if (resolution.failure() != null) {
-            return ToolOutcome.of(resolution.failure(), false);
-        }
-        VisibleSchemas.VisibleSchema schema = resolution.schema();
-        Optional<TableInfo> found = TableNames.find(schema.catalog(), table.get(), schema.target().policy().searchPath());
+        return new Request(args.database(), schema -> describe(schema, table.orElseThrow()));
+    }
+
+    private static ToolOutcome describe(VisibleSchemas.VisibleSchema schema, String table) {
+        Optional<TableInfo> found = TableNames.find(schema.catalog(), table, schema.target().policy().searchPath());
         if (found.isEmpty()) {
-            return notVisible(schema, table.get());
+            return notVisible(schema, table);
         }
         return ToolOutcome.Answered.schema(TableDescription.of(schema, found.get()).json(Answers.TOOL_BUDGET), schema.database());
     }

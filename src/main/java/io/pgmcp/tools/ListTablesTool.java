@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgmcp.db.RelationKind;
 import io.pgmcp.db.TableInfo;
-import io.pgmcp.mcp.RequestContext;
 import io.pgmcp.mcp.ToolDefinition;
 import java.util.Comparator;
 import java.util.List;
@@ -16,14 +15,12 @@ import java.util.Optional;
  * schema-then-name order, a page at a time (at most {@link #PAGE_SIZE} names and
  * {@link Answers#TOOL_BUDGET}), continued with the opaque {@code next_cursor}.
  */
-public final class ListTablesTool extends PgMcpTool {
+public final class ListTablesTool extends DiscoveryTool {
     static final int PAGE_SIZE = 200;
     static final int MAX_COMMENT = 120;
 
     /** Catalog order: schema, then name (the order {@link io.pgmcp.db.Catalog#relations()} keeps). */
     private static final Comparator<TableInfo> ORDER = Comparator.comparing(TableInfo::schema).thenComparing(TableInfo::name);
-
-    private final VisibleSchemas schemas;
 
     public ListTablesTool(VisibleSchemas schemas) {
         super(new ToolDefinition("list_tables", "List tables",
@@ -34,12 +31,11 @@ public final class ListTablesTool extends PgMcpTool {
                         "schema":{"type":"string","description":"Only this schema"},
                         "name_pattern":{"type":"string","maxLength":200,"description":"Glob over the table name, or schema.table if it has a dot"},
                         "cursor":{"type":"string","description":"next_cursor of the previous page"}"""),
-                Schemas.listOutput(), READ_ONLY));
-        this.schemas = schemas;
+                Schemas.listOutput(), READ_ONLY), schemas);
     }
 
     @Override
-    ToolOutcome run(Arguments args, RequestContext context) {
+    Request read(Arguments args) {
         Optional<String> database = args.database();
         Optional<String> schemaName = args.string("schema", false, 1, 63);
         Optional<String> patternText = args.string("name_pattern", false, 1, 200);
@@ -56,20 +52,17 @@ public final class ListTablesTool extends PgMcpTool {
         if (cursorText.isPresent() && cursor.isEmpty()) {
             args.problem("'cursor' is not a next_cursor that list_tables returned; call again without it to start over");
         }
-        if (args.hasProblems()) {
-            return args.invalid();
-        }
-        VisibleSchemas.Resolution resolution = schemas.resolve(database);
-        if (resolution.failure() != null) {
-            return ToolOutcome.of(resolution.failure(), false);
-        }
-        VisibleSchemas.VisibleSchema schema = resolution.schema();
+        Optional<TablePattern> filter = pattern;
+        return new Request(database, schema -> list(schema, schemaName, patternText, filter, cursor));
+    }
+
+    private static ToolOutcome list(VisibleSchemas.VisibleSchema schema, Optional<String> schemaName, Optional<String> patternText,
+            Optional<TablePattern> filter, Optional<PageCursor> cursor) {
         String listing = PageCursor.listing(schema.database(), schemaName, patternText);
         if (cursor.isPresent() && !cursor.get().listing().equals(listing)) {
             return ToolOutcome.invalid(List.of("'cursor' belongs to a listing with another database, schema or "
                     + "name_pattern; pass the same ones, or call again without a cursor"));
         }
-        Optional<TablePattern> filter = pattern;
         List<TableInfo> matching = schema.catalog().relations().stream()
                 .filter(t -> schemaName.isEmpty() || t.schema().equalsIgnoreCase(schemaName.get()))
                 .filter(t -> TablePattern.matches(filter, t))
@@ -111,6 +104,13 @@ public final class ListTablesTool extends PgMcpTool {
     }
 
     private static ObjectNode entry(TableInfo table) {
+        ObjectNode entry = named(table);
+        table.comment().ifPresent(c -> entry.put("comment", Answers.clip(c, MAX_COMMENT)));
+        return entry;
+    }
+
+    /** The start of a table's entry in a listing: its name, its kind unless a table, its estimated rows if known. */
+    static ObjectNode named(TableInfo table) {
         ObjectNode entry = JsonNodeFactory.instance.objectNode();
         entry.put("table", table.qualifiedName());
         if (table.kind() != RelationKind.TABLE) {
@@ -119,7 +119,6 @@ public final class ListTablesTool extends PgMcpTool {
         if (table.rowEstimate() >= 0) {
             entry.put("rows", Math.round(table.rowEstimate()));
         }
-        table.comment().ifPresent(c -> entry.put("comment", Answers.clip(c, MAX_COMMENT)));
         return entry;
     }
 }

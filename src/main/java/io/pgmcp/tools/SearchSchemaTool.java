@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgmcp.db.CatalogIndex;
 import io.pgmcp.db.ColumnInfo;
-import io.pgmcp.db.RelationKind;
 import io.pgmcp.db.TableInfo;
-import io.pgmcp.mcp.RequestContext;
 import io.pgmcp.mcp.ToolDefinition;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,13 +17,11 @@ import java.util.Optional;
  * names, then comments), each with its columns in one compact line. The answer stays within
  * {@link Answers#TOOL_BUDGET}; what does not fit is counted and said.
  */
-public final class SearchSchemaTool extends PgMcpTool {
+public final class SearchSchemaTool extends DiscoveryTool {
     static final int DEFAULT_LIMIT = 10;
     static final int MAX_LIMIT = 50;
     /** The most of one table's column line; longer lines end with a count of the rest. */
     static final int MAX_COLUMNS_CHARS = 1500;
-
-    private final VisibleSchemas schemas;
 
     public SearchSchemaTool(VisibleSchemas schemas) {
         super(new ToolDefinition("search_schema", "Find tables by words",
@@ -36,28 +32,22 @@ public final class SearchSchemaTool extends PgMcpTool {
                         "query":{"type":"string","minLength":1,"maxLength":500,"description":"Words to look for, e.g. 'invoice payments'"}""",
                         Schemas.DATABASE, """
                         "limit":{"type":"integer","minimum":1,"maximum":50,"default":10,"description":"Most tables to return"}"""),
-                Schemas.searchOutput(), READ_ONLY));
-        this.schemas = schemas;
+                Schemas.searchOutput(), READ_ONLY), schemas);
     }
 
     @Override
-    ToolOutcome run(Arguments args, RequestContext context) {
+    Request read(Arguments args) {
         Optional<String> query = args.string("query", true, 1, 500);
         Optional<String> database = args.database();
         Optional<Integer> limit = args.integer("limit", 1, MAX_LIMIT);
         if (query.isPresent() && CatalogIndex.words(query.get()).isEmpty()) {
             args.problem("'query' has no word to search for (words are letters or digits, at least 2 characters)");
         }
-        if (args.hasProblems()) {
-            return args.invalid();
-        }
-        VisibleSchemas.Resolution resolution = schemas.resolve(database);
-        if (resolution.failure() != null) {
-            return ToolOutcome.of(resolution.failure(), false);
-        }
-        VisibleSchemas.VisibleSchema schema = resolution.schema();
-        int wanted = limit.orElse(DEFAULT_LIMIT);
-        CatalogIndex.Ranking ranking = schema.index().rank(query.get(), wanted, true);
+        return new Request(database, schema -> search(schema, query.orElseThrow(), limit.orElse(DEFAULT_LIMIT)));
+    }
+
+    private static ToolOutcome search(VisibleSchemas.VisibleSchema schema, String query, int wanted) {
+        CatalogIndex.Ranking ranking = schema.index().rank(query, wanted, true);
 
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("success", true);
@@ -100,14 +90,7 @@ public final class SearchSchemaTool extends PgMcpTool {
     }
 
     private static ObjectNode entry(VisibleSchemas.VisibleSchema schema, TableInfo table, int maxColumnChars) {
-        ObjectNode entry = JsonNodeFactory.instance.objectNode();
-        entry.put("table", table.qualifiedName());
-        if (table.kind() != RelationKind.TABLE) {
-            entry.put("kind", TableDescription.kind(table.kind()));
-        }
-        if (table.rowEstimate() >= 0) {
-            entry.put("rows", Math.round(table.rowEstimate()));
-        }
+        ObjectNode entry = ListTablesTool.named(table);
         if (schema.isLarge(table)) {
             entry.put("large", true);
         }

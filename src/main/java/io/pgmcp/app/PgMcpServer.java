@@ -31,9 +31,9 @@ import io.pgmcp.resilience.Retry;
 import io.pgmcp.resilience.Sleeper;
 import io.pgmcp.tools.ExecuteSqlTool;
 import io.pgmcp.tools.QueryTool;
-import io.pgmcp.tools.RateLimitedTool;
-import io.pgmcp.tools.AuditedTool;
-import io.pgmcp.tools.MeteredTool;
+import io.pgmcp.tools.CallRecorder;
+import io.pgmcp.tools.PgMcpTool;
+import io.pgmcp.tools.RecordedTool;
 import io.pgmcp.observability.AvailabilityGauge;
 import io.pgmcp.observability.Metrics;
 import io.pgmcp.observability.MetricsServer;
@@ -41,7 +41,6 @@ import io.pgmcp.observability.PoolGauge;
 import io.pgmcp.observability.Telemetry;
 import io.pgmcp.audit.AuditException;
 import io.pgmcp.audit.AuditLog;
-import io.pgmcp.mcp.Tool;
 import io.pgmcp.sql.RoleAgreement;
 import io.pgmcp.tools.RefreshSchemaTool;
 import io.pgmcp.tools.SchemaResources;
@@ -125,22 +124,24 @@ public final class PgMcpServer implements AutoCloseable {
         if (audit.isEnabled()) {
             metrics.auditWriteFailures(config.audit().storage().name().toLowerCase(java.util.Locale.ROOT), audit::writeFailures);
         }
-        // every tool: audited (one event per call, rate-limited ones included), metered, then rate limited
-        // where the request budgets apply to it (RateLimitConfig#limitsRequests). Without an LLM the
-        // query tool is not offered at all: every call would fail; the instructions say how to enable it.
+        // every tool: recorded (span, metrics, one audit event per call, rate-limited ones included), then
+        // rate limited where the request budgets apply to it (RateLimitConfig#limitsRequests). Without an LLM
+        // the query tool is not offered at all: every call would fail; the instructions say how to enable it.
+        CallRecorder recorder = new CallRecorder(telemetry, audit, new LinkedHashSet<>(pipeline.databaseNames()), Ticker.system(),
+                Clock.systemUTC());
         Transport transport = config.server().transport();
         if (config.openai().configured()) {
-            Tool query = new QueryTool(new QuestionPipeline(pipeline, config.server(), telemetry, llm,
+            PgMcpTool query = new QueryTool(new QuestionPipeline(pipeline, config.server(), telemetry, llm,
                     new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET), limiter));
-            register(query, config.rateLimit().limitsRequests(transport, true), limiter, audit);
+            register(query, config.rateLimit().limitsRequests(transport, true), limiter, recorder);
         }
         if (config.server().enableExecuteSql()) {
-            register(new ExecuteSqlTool(pipeline), config.rateLimit().limitsRequests(transport, false), limiter, audit);
+            register(new ExecuteSqlTool(pipeline), config.rateLimit().limitsRequests(transport, false), limiter, recorder);
         }
         this.schemas = new VisibleSchemas(router, config.server().queryTimeout());
-        for (Tool tool : List.of(new SearchSchemaTool(schemas), new DescribeTableTool(schemas), new ListTablesTool(schemas),
+        for (PgMcpTool tool : List.of(new SearchSchemaTool(schemas), new DescribeTableTool(schemas), new ListTablesTool(schemas),
                 new RefreshSchemaTool(router, config.server().queryTimeout()))) {
-            register(tool, config.rateLimit().limitsRequests(transport, false), limiter, audit);
+            register(tool, config.rateLimit().limitsRequests(transport, false), limiter, recorder);
         }
         registry.add(new SchemaResources(schemas));
         registry.add(new TableResources(schemas));
@@ -178,9 +179,8 @@ public final class PgMcpServer implements AutoCloseable {
         }
     }
 
-    private void register(Tool tool, boolean requestLimited, RateLimiter limiter, AuditLog audit) {
-        Tool limited = requestLimited ? new RateLimitedTool(tool, limiter) : tool;
-        registry.add(new AuditedTool(new MeteredTool(limited, telemetry, new LinkedHashSet<>(pipeline.databaseNames())), audit));
+    private void register(PgMcpTool tool, boolean requestLimited, RateLimiter limiter, CallRecorder recorder) {
+        registry.add(new RecordedTool(tool, recorder, requestLimited ? Optional.of(limiter) : Optional.empty()));
     }
 
     /** The port the metrics endpoint is served on, empty when it is not served; waits for its start. */

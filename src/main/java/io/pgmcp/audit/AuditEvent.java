@@ -40,9 +40,12 @@ public record AuditEvent(UUID eventId, Instant timestamp, EventType eventType, S
         }
     }
 
-    /** A builder for an event of {@code type} in the call with JSON-RPC id {@code requestId}. */
-    public static Builder builder(EventType type, String requestId) {
-        return new Builder(type, requestId);
+    /**
+     * A builder for an event of {@code type} in the call with JSON-RPC id {@code requestId}, at {@code timestamp}
+     * (the caller reads its clock: the audit log reads none).
+     */
+    public static Builder builder(EventType type, String requestId, Instant timestamp) {
+        return new Builder(type, requestId, timestamp);
     }
 
     /** Compact JSON on one line, no trailing newline; absent values are left out, never {@code null}. */
@@ -170,14 +173,13 @@ public record AuditEvent(UUID eventId, Instant timestamp, EventType eventType, S
 
     /**
      * Collects an event's parts; setters taking a {@code String} treat {@code null} as absent. The
-     * timestamp defaults to {@link Instant#now()} and the event id to a random UUID, both at {@link #build()}.
-     * Not thread-safe.
+     * event id defaults to a random UUID at {@link #build()}. Not thread-safe.
      */
     public static final class Builder {
         private final EventType type;
         private final String requestId;
+        private final Instant timestamp;
         private UUID eventId;
-        private Instant timestamp;
         private String sessionId;
         private String database;
         private String tool;
@@ -186,18 +188,14 @@ public record AuditEvent(UUID eventId, Instant timestamp, EventType eventType, S
         private ResultInfo result;
         private PolicyChecks policyChecks;
 
-        private Builder(EventType type, String requestId) {
+        private Builder(EventType type, String requestId, Instant timestamp) {
             this.type = Objects.requireNonNull(type, "type");
             this.requestId = Objects.requireNonNull(requestId, "requestId");
+            this.timestamp = Objects.requireNonNull(timestamp, "timestamp");
         }
 
         public Builder eventId(UUID value) {
             this.eventId = Objects.requireNonNull(value, "eventId");
-            return this;
-        }
-
-        public Builder timestamp(Instant value) {
-            this.timestamp = Objects.requireNonNull(value, "timestamp");
             return this;
         }
 
@@ -252,7 +250,7 @@ public record AuditEvent(UUID eventId, Instant timestamp, EventType eventType, S
                 client = new ClientInfo(client.ip(), client.userAgent(), Optional.of(sessionId));
             }
             return new AuditEvent(eventId != null ? eventId : UUID.randomUUID(),
-                    timestamp != null ? timestamp : Instant.now(), type, requestId, Optional.ofNullable(sessionId),
+                    timestamp, type, requestId, Optional.ofNullable(sessionId),
                     Optional.ofNullable(database), Optional.ofNullable(tool), client, Optional.ofNullable(query),
                     Optional.ofNullable(result), Optional.ofNullable(policyChecks));
         }

@@ -78,12 +78,23 @@ final class Arguments {
         return value;
     }
 
+    /** The {@code database} argument: the name of a configured database. */
+    Optional<String> database() {
+        return string("database", false, 1, 63);
+    }
+
     /** Adds a problem a tool found itself (e.g. a value the schema allows but the tool cannot use). */
     void problem(String message) {
         problems.add(message);
     }
 
-    List<String> problems() {
-        return problems;
+    /** @return whether an argument was wrong: the tool then answers {@link #invalid()} */
+    boolean hasProblems() {
+        return !problems.isEmpty();
+    }
+
+    /** {@code VALIDATION_ERROR} with every problem found. */
+    ToolOutcome.Failed invalid() {
+        return ToolOutcome.invalid(problems);
     }
 }

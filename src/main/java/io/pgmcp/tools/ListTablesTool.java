@@ -5,58 +5,38 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgmcp.db.RelationKind;
 import io.pgmcp.db.TableInfo;
-import io.pgmcp.mcp.RequestContext;
-import io.pgmcp.mcp.Tool;
-import io.pgmcp.mcp.ToolAnnotations;
 import io.pgmcp.mcp.ToolDefinition;
-import io.pgmcp.mcp.ToolResult;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * {@code list_tables}: the visible tables and views by name, with row estimates and comments, in
  * schema-then-name order, a page at a time (at most {@link #PAGE_SIZE} names and
  * {@link Answers#TOOL_BUDGET}), continued with the opaque {@code next_cursor}.
  */
-public final class ListTablesTool implements Tool {
+public final class ListTablesTool extends DiscoveryTool {
     static final int PAGE_SIZE = 200;
     static final int MAX_COMMENT = 120;
 
     /** Catalog order: schema, then name (the order {@link io.pgmcp.db.Catalog#relations()} keeps). */
     private static final Comparator<TableInfo> ORDER = Comparator.comparing(TableInfo::schema).thenComparing(TableInfo::name);
 
-    private final VisibleSchemas schemas;
-    private final ToolDefinition definition;
-
     public ListTablesTool(VisibleSchemas schemas) {
-        this.schemas = schemas;
-        this.definition = new ToolDefinition("list_tables", "List tables",
+        super(new ToolDefinition("list_tables", "List tables",
                 "Lists table and view names with estimated row counts and comments, 200 per page; pass next_cursor "
                         + "back as 'cursor' for the next page. name_pattern is a glob (* any characters, ? one; case "
                         + "ignored), e.g. 'invoice*'.",
-                Schemas.parse("""
-                        {"type":"object",
-                         "properties":{
-                           "database":{"type":"string","description":"Database name; required when several are configured"},
-                           "schema":{"type":"string","description":"Only this schema"},
-                           "name_pattern":{"type":"string","maxLength":200,"description":"Glob over the table name, or schema.table if it has a dot"},
-                           "cursor":{"type":"string","description":"next_cursor of the previous page"}},
-                         "additionalProperties":false}"""),
-                Schemas.listOutput(),
-                new ToolAnnotations(true, false, true, false));
+                Schemas.input(List.of(), Schemas.DATABASE, """
+                        "schema":{"type":"string","description":"Only this schema"},
+                        "name_pattern":{"type":"string","maxLength":200,"description":"Glob over the table name, or schema.table if it has a dot"},
+                        "cursor":{"type":"string","description":"next_cursor of the previous page"}"""),
+                Schemas.listOutput(), READ_ONLY), schemas);
     }
 
     @Override
-    public ToolDefinition definition() {
-        return definition;
-    }
-
-    @Override
-    public ToolResult call(ObjectNode arguments, RequestContext context) {
-        Arguments args = new Arguments(arguments, Set.of("database", "schema", "name_pattern", "cursor"));
-        Optional<String> database = args.string("database", false, 1, 63);
+    Request read(Arguments args) {
+        Optional<String> database = args.database();
         Optional<String> schemaName = args.string("schema", false, 1, 63);
         Optional<String> patternText = args.string("name_pattern", false, 1, 200);
         Optional<String> cursorText = args.string("cursor", false, 1, PageCursor.MAX_LENGTH);
@@ -72,20 +52,17 @@ public final class ListTablesTool implements Tool {
         if (cursorText.isPresent() && cursor.isEmpty()) {
             args.problem("'cursor' is not a next_cursor that list_tables returned; call again without it to start over");
         }
-        if (!args.problems().isEmpty()) {
-            return Outcomes.validationError(args.problems());
-        }
-        VisibleSchemas.Resolution resolution = schemas.resolve(database);
-        if (resolution.failure() != null) {
-            return Outcomes.result(resolution.failure(), false);
-        }
-        VisibleSchemas.VisibleSchema schema = resolution.schema();
+        Optional<TablePattern> filter = pattern;
+        return new Request(database, schema -> list(schema, schemaName, patternText, filter, cursor));
+    }
+
+    private static ToolOutcome list(VisibleSchemas.VisibleSchema schema, Optional<String> schemaName, Optional<String> patternText,
+            Optional<TablePattern> filter, Optional<PageCursor> cursor) {
         String listing = PageCursor.listing(schema.database(), schemaName, patternText);
         if (cursor.isPresent() && !cursor.get().listing().equals(listing)) {
-            return Outcomes.validationError(List.of("'cursor' belongs to a listing with another database, schema or "
+            return ToolOutcome.invalid(List.of("'cursor' belongs to a listing with another database, schema or "
                     + "name_pattern; pass the same ones, or call again without a cursor"));
         }
-        Optional<TablePattern> filter = pattern;
         List<TableInfo> matching = schema.catalog().relations().stream()
                 .filter(t -> schemaName.isEmpty() || t.schema().equalsIgnoreCase(schemaName.get()))
                 .filter(t -> TablePattern.matches(filter, t))
@@ -123,10 +100,17 @@ public final class ListTablesTool implements Tool {
                     ? "No visible schema is named '" + schemaName.get() + "'. Visible schemas: " + String.join(", ", schema.catalog().schemas()) + "."
                     : "No table or view matches. search_schema finds tables by words.");
         }
-        return ToolResult.success(body);
+        return ToolOutcome.Answered.schema(body, schema.database());
     }
 
     private static ObjectNode entry(TableInfo table) {
+        ObjectNode entry = named(table);
+        table.comment().ifPresent(c -> entry.put("comment", Answers.clip(c, MAX_COMMENT)));
+        return entry;
+    }
+
+    /** The start of a table's entry in a listing: its name, its kind unless a table, its estimated rows if known. */
+    static ObjectNode named(TableInfo table) {
         ObjectNode entry = JsonNodeFactory.instance.objectNode();
         entry.put("table", table.qualifiedName());
         if (table.kind() != RelationKind.TABLE) {
@@ -135,7 +119,6 @@ public final class ListTablesTool implements Tool {
         if (table.rowEstimate() >= 0) {
             entry.put("rows", Math.round(table.rowEstimate()));
         }
-        table.comment().ifPresent(c -> entry.put("comment", Answers.clip(c, MAX_COMMENT)));
         return entry;
     }
 }

@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgmcp.db.ResultTable;
 import io.pgmcp.mcp.ToolResult;
-import io.pgmcp.query.ErrorCode;
-import io.pgmcp.query.FailureDetails;
 import io.pgmcp.query.QueryOutcome;
-import java.util.List;
 
 /** Shapes a {@link QueryOutcome} into a tool's response body (a success, or {@link ToolErrors#failure}). */
 final class Outcomes {
@@ -33,11 +30,6 @@ final class Outcomes {
                 yield ToolResult.success(body);
             }
         };
-    }
-
-    static ToolResult validationError(List<String> problems) {
-        return ToolErrors.failure(new QueryOutcome.Failure(ErrorCode.VALIDATION_ERROR, "Invalid arguments: " + String.join("; ", problems),
-                new FailureDetails.Problems(problems)));
     }
 
     static ObjectNode table(ResultTable table) {

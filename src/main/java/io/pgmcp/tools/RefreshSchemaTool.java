@@ -7,10 +7,7 @@ import io.pgmcp.db.Catalog;
 import io.pgmcp.db.SqlFailure;
 import io.pgmcp.db.TableInfo;
 import io.pgmcp.mcp.RequestContext;
-import io.pgmcp.mcp.Tool;
-import io.pgmcp.mcp.ToolAnnotations;
 import io.pgmcp.mcp.ToolDefinition;
-import io.pgmcp.mcp.ToolResult;
 import io.pgmcp.query.DatabaseRouter;
 import io.pgmcp.query.ErrorCode;
 import io.pgmcp.query.Step;
@@ -19,45 +16,34 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /** {@code refresh_schema}: reloads the catalog of one database or all, e.g. after a migration. */
-public final class RefreshSchemaTool implements Tool {
+public final class RefreshSchemaTool extends PgMcpTool {
     private final DatabaseRouter router;
     private final Duration timeout;
-    private final ToolDefinition definition;
 
     public RefreshSchemaTool(DatabaseRouter router, Duration timeout) {
-        this.router = router;
-        this.timeout = timeout;
-        this.definition = new ToolDefinition("refresh_schema", "Reload database schema",
+        super(new ToolDefinition("refresh_schema", "Reload database schema",
                 "Reloads the cached schema (tables, columns, indexes, row estimates) of one database, or of all when "
                         + "'database' is omitted. Use it after the database's structure changed.",
-                Schemas.parse("""
-                        {"type":"object",
-                         "properties":{"database":{"type":"string","description":"Database name; omit for all"}},
-                         "additionalProperties":false}"""),
-                Schemas.output(),
-                new ToolAnnotations(true, false, true, false));
+                Schemas.input(List.of(), """
+                        "database":{"type":"string","description":"Database name; omit for all"}"""),
+                Schemas.output(), READ_ONLY));
+        this.router = router;
+        this.timeout = timeout;
     }
 
     @Override
-    public ToolDefinition definition() {
-        return definition;
-    }
-
-    @Override
-    public ToolResult call(ObjectNode arguments, RequestContext context) {
-        Arguments args = new Arguments(arguments, Set.of("database"));
-        Optional<String> database = args.string("database", false, 1, 63);
-        if (!args.problems().isEmpty()) {
-            return Outcomes.validationError(args.problems());
+    ToolOutcome run(Arguments args, RequestContext context) {
+        Optional<String> database = args.database();
+        if (args.hasProblems()) {
+            return args.invalid();
         }
         List<Target> targets;
         if (database.isPresent()) {
             switch (router.resolve(database)) {
                 case Step.Failed(var failure) -> {
-                    return Outcomes.result(failure, false);
+                    return ToolOutcome.of(failure, false);
                 }
                 case Step.Passed(var target) -> targets = List.of(target);
             }
@@ -82,12 +68,13 @@ public final class RefreshSchemaTool implements Tool {
         if (refreshed.isEmpty()) {
             ObjectNode details = JsonNodeFactory.instance.objectNode();
             details.set("failed", failed);
-            return ToolErrors.failure(ErrorCode.CONNECTION_ERROR.name(), "No schema could be refreshed: "
+            return ToolOutcome.failed(ErrorCode.CONNECTION_ERROR, "No schema could be refreshed: "
                     + failed.findValuesAsText("error"), details);
         }
         if (!failed.isEmpty()) {
             body.set("failed", failed);
         }
-        return ToolResult.success(body);
+        // several databases may have answered: the body names none
+        return ToolOutcome.Answered.schema(body, null);
     }
 }

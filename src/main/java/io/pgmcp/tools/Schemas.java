@@ -3,6 +3,7 @@ package io.pgmcp.tools;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 
 /**
  * The JSON Schemas the tools declare: inputs per tool, the output shape the query tools share, and the
@@ -10,6 +11,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 final class Schemas {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The {@code database} argument of the tools that work on one database. */
+    static final String DATABASE = """
+            "database":{"type":"string","description":"Database name; required when several are configured"}""";
+    /** The {@code limit} argument of the tools that return rows. */
+    static final String ROW_LIMIT = """
+            "limit":{"type":"integer","minimum":1,"maximum":10000,"description":"Maximum rows to return"}""";
 
     private Schemas() {
     }
@@ -20,6 +28,16 @@ final class Schemas {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("bad built-in schema: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * A tool's input schema: an object with {@code properties} (each one JSON member, in order), the
+     * {@code required} ones, and no other property.
+     */
+    static ObjectNode input(List<String> required, String... properties) {
+        String names = String.join(",", required.stream().map(name -> "\"" + name + "\"").toList());
+        return parse("{\"type\":\"object\",\"properties\":{" + String.join(",", properties) + "}"
+                + (required.isEmpty() ? "" : ",\"required\":[" + names + "]") + ",\"additionalProperties\":false}");
     }
 
     /** Success or failure body: {@code success} decides which other fields appear. */

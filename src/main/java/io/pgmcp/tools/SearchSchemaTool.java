@@ -5,17 +5,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgmcp.db.CatalogIndex;
 import io.pgmcp.db.ColumnInfo;
-import io.pgmcp.db.RelationKind;
 import io.pgmcp.db.TableInfo;
-import io.pgmcp.mcp.RequestContext;
-import io.pgmcp.mcp.Tool;
-import io.pgmcp.mcp.ToolAnnotations;
 import io.pgmcp.mcp.ToolDefinition;
-import io.pgmcp.mcp.ToolResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * {@code search_schema}: the tables and views most relevant to some words, ranked by the same word
@@ -23,57 +17,37 @@ import java.util.Set;
  * names, then comments), each with its columns in one compact line. The answer stays within
  * {@link Answers#TOOL_BUDGET}; what does not fit is counted and said.
  */
-public final class SearchSchemaTool implements Tool {
+public final class SearchSchemaTool extends DiscoveryTool {
     static final int DEFAULT_LIMIT = 10;
     static final int MAX_LIMIT = 50;
     /** The most of one table's column line; longer lines end with a count of the rest. */
     static final int MAX_COLUMNS_CHARS = 1500;
 
-    private final VisibleSchemas schemas;
-    private final ToolDefinition definition;
-
     public SearchSchemaTool(VisibleSchemas schemas) {
-        this.schemas = schemas;
-        this.definition = new ToolDefinition("search_schema", "Find tables by words",
+        super(new ToolDefinition("search_schema", "Find tables by words",
                 "Finds the tables and views most relevant to a few words (matched against table names, column names "
                         + "and comments) and returns each with its columns and types. Start here to find the tables "
                         + "a question needs; then describe_table for keys, indexes and row counts.",
-                Schemas.parse("""
-                        {"type":"object",
-                         "properties":{
-                           "query":{"type":"string","minLength":1,"maxLength":500,"description":"Words to look for, e.g. 'invoice payments'"},
-                           "database":{"type":"string","description":"Database name; required when several are configured"},
-                           "limit":{"type":"integer","minimum":1,"maximum":50,"default":10,"description":"Most tables to return"}},
-                         "required":["query"],
-                         "additionalProperties":false}"""),
-                Schemas.searchOutput(),
-                new ToolAnnotations(true, false, true, false));
+                Schemas.input(List.of("query"), """
+                        "query":{"type":"string","minLength":1,"maxLength":500,"description":"Words to look for, e.g. 'invoice payments'"}""",
+                        Schemas.DATABASE, """
+                        "limit":{"type":"integer","minimum":1,"maximum":50,"default":10,"description":"Most tables to return"}"""),
+                Schemas.searchOutput(), READ_ONLY), schemas);
     }
 
     @Override
-    public ToolDefinition definition() {
-        return definition;
-    }
-
-    @Override
-    public ToolResult call(ObjectNode arguments, RequestContext context) {
-        Arguments args = new Arguments(arguments, Set.of("query", "database", "limit"));
+    Request read(Arguments args) {
         Optional<String> query = args.string("query", true, 1, 500);
-        Optional<String> database = args.string("database", false, 1, 63);
+        Optional<String> database = args.database();
         Optional<Integer> limit = args.integer("limit", 1, MAX_LIMIT);
         if (query.isPresent() && CatalogIndex.words(query.get()).isEmpty()) {
             args.problem("'query' has no word to search for (words are letters or digits, at least 2 characters)");
         }
-        if (!args.problems().isEmpty()) {
-            return Outcomes.validationError(args.problems());
-        }
-        VisibleSchemas.Resolution resolution = schemas.resolve(database);
-        if (resolution.failure() != null) {
-            return Outcomes.result(resolution.failure(), false);
-        }
-        VisibleSchemas.VisibleSchema schema = resolution.schema();
-        int wanted = limit.orElse(DEFAULT_LIMIT);
-        CatalogIndex.Ranking ranking = schema.index().rank(query.get(), wanted, true);
+        return new Request(database, schema -> search(schema, query.orElseThrow(), limit.orElse(DEFAULT_LIMIT)));
+    }
+
+    private static ToolOutcome search(VisibleSchemas.VisibleSchema schema, String query, int wanted) {
+        CatalogIndex.Ranking ranking = schema.index().rank(query, wanted, true);
 
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("success", true);
@@ -112,18 +86,11 @@ public final class SearchSchemaTool implements Tool {
                     + "indexes, defaults and comments.");
         }
         body.put("note", String.join(" ", notes));
-        return ToolResult.success(body);
+        return ToolOutcome.Answered.schema(body, schema.database());
     }
 
     private static ObjectNode entry(VisibleSchemas.VisibleSchema schema, TableInfo table, int maxColumnChars) {
-        ObjectNode entry = JsonNodeFactory.instance.objectNode();
-        entry.put("table", table.qualifiedName());
-        if (table.kind() != RelationKind.TABLE) {
-            entry.put("kind", TableDescription.kind(table.kind()));
-        }
-        if (table.rowEstimate() >= 0) {
-            entry.put("rows", Math.round(table.rowEstimate()));
-        }
+        ObjectNode entry = ListTablesTool.named(table);
         if (schema.isLarge(table)) {
             entry.put("large", true);
         }

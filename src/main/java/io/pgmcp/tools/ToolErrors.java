@@ -18,6 +18,8 @@ import java.util.Map;
  */
 public final class ToolErrors {
     private static final System.Logger logger = System.getLogger(ToolErrors.class.getName());
+    /** The {@code error_message} of a Throwable that escaped a tool. */
+    static final String UNEXPECTED = "Internal error in pg-mcp; the server log has the details.";
 
     private ToolErrors() {
     }
@@ -173,6 +175,6 @@ public final class ToolErrors {
             Thread.currentThread().interrupt();
         }
         logger.log(System.Logger.Level.ERROR, "tool call failed unexpectedly", error);
-        return failure("INTERNAL_ERROR", "Internal error in pg-mcp; the server log has the details.", null);
+        return failure("INTERNAL_ERROR", UNEXPECTED, null);
     }
 }

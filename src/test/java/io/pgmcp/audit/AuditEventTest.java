@@ -54,7 +54,7 @@ class AuditEventTest {
 
     @Test
     void leavesOutAbsentValuesAndNeverWritesNull() {
-        AuditEvent bare = AuditEvent.builder(EventType.RATE_LIMIT_EXCEEDED, "req-9")
+        AuditEvent bare = AuditEvent.builder(EventType.RATE_LIMIT_EXCEEDED, "req-9", AuditEvents.TIMESTAMP)
                 .result(AuditEvent.ResultInfo.denied("RATE_LIMITED", "60 calls per minute", 0))
                 .build();
         String line = bare.toJsonLine();
@@ -72,14 +72,14 @@ class AuditEventTest {
 
     @Test
     void aQuestionWithoutSqlHasNoHash() {
-        JsonNode event = AuditEvents.parse(AuditEvent.builder(EventType.QUERY_DENIED, "3")
+        JsonNode event = AuditEvents.parse(AuditEvent.builder(EventType.QUERY_DENIED, "3", AuditEvents.TIMESTAMP)
                 .query("drop everything", null).build().toJsonLine());
         assertEquals(List.of("question"), names(event.get("query")));
     }
 
     @Test
     void lineBreaksInValuesStayOnOneLine() {
-        String line = AuditEvent.builder(EventType.QUERY_EXECUTED, "1")
+        String line = AuditEvent.builder(EventType.QUERY_EXECUTED, "1", AuditEvents.TIMESTAMP)
                 .query("two\nlines", "SELECT 1\r\nFROM t\u2028").build().toJsonLine();
         assertFalse(line.contains("\n") || line.contains("\r"), line);
         assertEquals("SELECT 1\r\nFROM t\u2028", AuditEvents.parse(line).at("/query/sql").asText());
@@ -87,7 +87,7 @@ class AuditEventTest {
 
     @Test
     void nulAndLoneSurrogatesBecomeReplacementCharacters() {
-        String line = AuditEvent.builder(EventType.QUERY_EXECUTED, "1")
+        String line = AuditEvent.builder(EventType.QUERY_EXECUTED, "1", AuditEvents.TIMESTAMP)
                 .query("a\u0000b\uD800c \uD83D\uDE00", null).build().toJsonLine();
         assertEquals("a\uFFFDb\uFFFDc \uD83D\uDE00", AuditEvents.parse(line).at("/query/question").asText());
         assertFalse(line.contains("\\u0000"), line);
@@ -95,7 +95,7 @@ class AuditEventTest {
 
     @Test
     void errorResultsCarryCodeAndMessage() {
-        JsonNode result = AuditEvents.parse(AuditEvent.builder(EventType.QUERY_EXECUTED, "1")
+        JsonNode result = AuditEvents.parse(AuditEvent.builder(EventType.QUERY_EXECUTED, "1", AuditEvents.TIMESTAMP)
                 .result(AuditEvent.ResultInfo.error("57014", "canceling statement due to statement timeout", 30000.25))
                 .build().toJsonLine()).get("result");
         assertEquals("error", result.get("status").asText());
@@ -106,7 +106,7 @@ class AuditEventTest {
 
     @Test
     void rejectsInvalidParts() {
-        assertThrows(IllegalArgumentException.class, () -> AuditEvent.builder(EventType.QUERY_EXECUTED, "").build());
+        assertThrows(IllegalArgumentException.class, () -> AuditEvent.builder(EventType.QUERY_EXECUTED, "", AuditEvents.TIMESTAMP).build());
         assertThrows(IllegalArgumentException.class, () -> AuditEvent.QueryInfo.of(null, null));
         assertThrows(IllegalArgumentException.class,
                 () -> new AuditEvent.QueryInfo(Optional.empty(), Optional.of("SELECT 1"), Optional.of("md5:x")));

@@ -19,14 +19,15 @@ import java.util.zip.GZIPInputStream;
 /** Events for tests, and reading back what sinks wrote. */
 final class AuditEvents {
     static final ObjectMapper json = new ObjectMapper();
+    /** The time every test event carries. */
+    static final Instant TIMESTAMP = Instant.parse("2025-01-15T10:30:00.123456Z");
 
     private AuditEvents() {
     }
 
     /** A complete {@code query_executed} event whose request id is {@code requestId}. */
     static AuditEvent executed(String requestId) {
-        return AuditEvent.builder(EventType.QUERY_EXECUTED, requestId)
-                .timestamp(Instant.parse("2025-01-15T10:30:00.123456Z"))
+        return AuditEvent.builder(EventType.QUERY_EXECUTED, requestId, TIMESTAMP)
                 .sessionId("session-1")
                 .database("analytics")
                 .tool("execute_sql")

@@ -4,13 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgmcp.config.MetricsConfig;
 import io.pgmcp.config.Transport;
-import io.pgmcp.mcp.Tool;
-import io.pgmcp.mcp.ToolDefinition;
-import io.pgmcp.mcp.ToolResult;
 import io.pgmcp.observability.Metrics.PolicyCheck;
 import io.pgmcp.observability.Metrics.PolicyResult;
 import io.pgmcp.resilience.Admission;
@@ -18,8 +13,6 @@ import io.pgmcp.resilience.Cancellation;
 import io.pgmcp.resilience.LimitType;
 import io.pgmcp.resilience.RateLimiter;
 import io.pgmcp.resilience.Ticker;
-import io.pgmcp.tools.MeteredTool;
-import io.pgmcp.tools.TestContext;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -31,12 +24,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -46,7 +37,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class MetricsServerTest {
-    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     @Test
     void scrapeShowsRecordedRequestsWithTheDesignBuckets() throws Exception {
@@ -216,56 +206,6 @@ class MetricsServerTest {
     }
 
     @Test
-    void meteredToolRecordsStatusDatabaseErrorCodeAndPolicyChecks() throws Exception {
-        Metrics metrics = new Metrics("dev", List.of());
-        Tool ok = new MeteredTool(stub(args -> ToolResult.success(success("main"))), metrics, Set.of("main"));
-        Tool denied = new MeteredTool(stub(args -> ToolResult.error(failure("main", "COLUMN_ACCESS_DENIED", null))), metrics, Set.of("main"));
-        ObjectNode details = JSON.objectNode().put("limit_type", "per_client_per_minute");
-        Tool limited = new MeteredTool(stub(args -> ToolResult.error(failure(null, "RATE_LIMIT_EXCEEDED", details))), metrics, Set.of("main"));
-        Tool unknown = new MeteredTool(stub(args -> ToolResult.error(failure("secret-name", "SOMETHING_ELSE", null))), metrics, Set.of("main"));
-        ok.call(JSON.objectNode(), new TestContext());
-        ok.call(JSON.objectNode().put("database", "main"), new TestContext());
-        denied.call(JSON.objectNode(), new TestContext());
-        limited.call(JSON.objectNode().put("database", "not-configured"), new TestContext());
-        unknown.call(JSON.objectNode(), new TestContext());
-        try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "/metrics", metrics.registry())) {
-            Scrape scrape = scrape(server, "/metrics");
-            assertEquals(2.0, scrape.value("pg_mcp_requests_total", "database", "main", "error_code", "", "status", "success"));
-            assertEquals(1.0, scrape.value("pg_mcp_requests_total", "database", "main", "error_code", "COLUMN_ACCESS_DENIED", "status", "error"));
-            assertEquals(1.0, scrape.value("pg_mcp_requests_total", "database", "", "error_code", "RATE_LIMIT_EXCEEDED", "status", "error"));
-            assertEquals(1.0, scrape.value("pg_mcp_requests_total", "database", "", "error_code", "INTERNAL_ERROR", "status", "error"));
-            assertEquals(3.0, scrape.value("pg_mcp_request_duration_seconds_count", "database", "main"));
-            assertEquals(0.0, scrape.value("pg_mcp_requests_in_flight", "database", "main"));
-            assertEquals(0.0, scrape.value("pg_mcp_requests_in_flight", "database", ""));
-            assertEquals(3.0, scrape.value("pg_mcp_policy_check_total", "check_type", "table", "result", "passed"));
-            assertEquals(2.0, scrape.value("pg_mcp_policy_check_total", "check_type", "column", "result", "passed"));
-            assertEquals(1.0, scrape.value("pg_mcp_policy_check_total", "check_type", "column", "result", "denied"));
-            assertEquals(2.0, scrape.value("pg_mcp_policy_check_total", "check_type", "explain", "result", "passed"));
-            assertEquals(1.0, scrape.value("pg_mcp_rate_limit_exceeded_total", "limit_type", "per_client_per_minute"));
-            assertFalse(scrape.text().contains("secret-name"), "unconfigured database names never become label values");
-            assertFalse(scrape.text().contains("not-configured"), "unconfigured database names never become label values");
-        }
-    }
-
-    @Test
-    void meteredToolCountsAThrowingToolAsInternalErrorAndLeavesNothingInFlight() throws Exception {
-        Metrics metrics = new Metrics("dev", List.of());
-        Tool failing = new MeteredTool(stub(args -> {
-            throw new IllegalStateException("boom");
-        }), metrics, Set.of("main"));
-        try {
-            failing.call(JSON.objectNode().put("database", "main"), new TestContext());
-        } catch (IllegalStateException expected) {
-            // the session's error mapper answers it; the decorator only records
-        }
-        try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "/metrics", metrics.registry())) {
-            Scrape scrape = scrape(server, "/metrics");
-            assertEquals(1.0, scrape.value("pg_mcp_requests_total", "database", "main", "error_code", "INTERNAL_ERROR", "status", "error"));
-            assertEquals(0.0, scrape.value("pg_mcp_requests_in_flight", "database", "main"));
-        }
-    }
-
-    @Test
     void aPortInUseIsAWarningNotAFailedStart() throws Exception {
         Metrics metrics = new Metrics("dev", List.of());
         List<LogRecord> records = new ArrayList<>();
@@ -350,41 +290,6 @@ class MetricsServerTest {
         try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "/prom", metrics.registry())) {
             assertTrue(scrape(server, "/prom").has("pg_mcp_service_info"));
         }
-    }
-
-    private static Tool stub(ThrowingCall call) {
-        return new Tool() {
-            @Override
-            public ToolDefinition definition() {
-                return new ToolDefinition("stub", null, "a stub", JSON.objectNode().put("type", "object"), null, null);
-            }
-
-            @Override
-            public ToolResult call(ObjectNode arguments, io.pgmcp.mcp.RequestContext context) {
-                return call.apply(arguments);
-            }
-        };
-    }
-
-    @FunctionalInterface
-    private interface ThrowingCall extends Function<ObjectNode, ToolResult> {
-    }
-
-    private static ObjectNode success(String database) {
-        ObjectNode body = JSON.objectNode().put("success", true).put("database", database).put("sql", "SELECT 1");
-        body.putObject("result").put("row_count", 1);
-        return body;
-    }
-
-    private static ObjectNode failure(String database, String code, ObjectNode details) {
-        ObjectNode body = JSON.objectNode().put("success", false).put("error_code", code).put("error_message", "no");
-        if (database != null) {
-            body.put("database", database);
-        }
-        if (details != null) {
-            body.set("details", details);
-        }
-        return body;
     }
 
     private static Scrape scrape(MetricsServer server, String path) throws IOException, InterruptedException {

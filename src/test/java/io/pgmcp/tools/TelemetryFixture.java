@@ -1,6 +1,7 @@
 package io.pgmcp.tools;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgmcp.audit.AuditLog;
 import io.pgmcp.config.AccessPolicyConfig;
 import io.pgmcp.config.BackoffStrategyType;
 import io.pgmcp.config.ColumnAccessConfig;
@@ -83,8 +84,8 @@ final class TelemetryFixture {
     }
 
     static Tool executeSql(Target target, Telemetry telemetry) {
-        return new MeteredTool(new ExecuteSqlTool(new QueryPipeline(new DatabaseRouter(List.of(target)), server(), telemetry)),
-                telemetry, Set.of("main"));
+        return new RecordedTool(new ExecuteSqlTool(new QueryPipeline(new DatabaseRouter(List.of(target)), server(), telemetry)),
+                recorder(telemetry));
     }
 
     /** The query tool on {@code stub}, retrying LLM failures with recorded (not real) waits. */
@@ -96,8 +97,12 @@ final class TelemetryFixture {
                 new Random(1), new RecordingSleeper(ticker), ticker, telemetry.retryListener("openai"));
         RetryingLlmClient llm = new RetryingLlmClient(new OpenAiClient(openAi), retry, Duration.ofMinutes(1), telemetry);
         QueryPipeline pipeline = new QueryPipeline(new DatabaseRouter(List.of(target)), server(), telemetry);
-        return new MeteredTool(new QueryTool(new QuestionPipeline(pipeline, server(), telemetry, llm,
-                new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET), new RateLimiter(RateLimitConfig.defaults(), Ticker.system()))),
-                telemetry, Set.of("main"));
+        return new RecordedTool(new QueryTool(new QuestionPipeline(pipeline, server(), telemetry, llm,
+                new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET), new RateLimiter(RateLimitConfig.defaults(), Ticker.system()))), recorder(telemetry));
+    }
+
+    /** Records calls as the server does, without an audit log. */
+    static CallRecorder recorder(Telemetry telemetry) {
+        return new CallRecorder(telemetry, AuditLog.disabled(), Set.of("main"), Ticker.system(), Clock.systemUTC());
     }
 }

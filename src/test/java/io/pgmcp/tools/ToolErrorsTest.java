@@ -60,7 +60,7 @@ class ToolErrorsTest {
         Admission.Refused refused = new Admission.Refused(LimitType.TOKENS_PER_MINUTE, 100, 4, Duration.ofMillis(59_001));
         assertEquals("{\"limit_type\":\"tokens_per_minute\",\"limit\":100,\"remaining\":4,\"retry_after\":60}",
                 details(new FailureDetails.RateLimited(refused)));
-        assertEquals(RateLimitedTool.refusal(refused).structuredContent().toString(), ToolErrors.failure(new QueryOutcome.Failure(
+        assertEquals(ToolOutcome.refused(refused).result().structuredContent().toString(), ToolErrors.failure(new QueryOutcome.Failure(
                 ErrorCode.RATE_LIMIT_EXCEEDED, refused.message(), new FailureDetails.RateLimited(refused))).structuredContent().toString(),
                 "the token budget's refusal reads as the request limit's");
     }

@@ -6,36 +6,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgmcp.audit.AuditLog;
 import io.pgmcp.config.ClientIdentifier;
 import io.pgmcp.config.RateLimitConfig;
 import io.pgmcp.config.RateLimitStrategy;
-import io.pgmcp.mcp.RequestContext;
-import io.pgmcp.mcp.Tool;
-import io.pgmcp.mcp.ToolAnnotations;
-import io.pgmcp.mcp.ToolDefinition;
 import io.pgmcp.mcp.ToolResult;
+import io.pgmcp.observability.Metrics;
+import io.pgmcp.observability.Telemetry;
 import io.pgmcp.resilience.FakeTicker;
 import io.pgmcp.resilience.RateLimiter;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-class RateLimitedToolTest {
-    static final class CountingTool implements Tool {
-        final AtomicInteger calls = new AtomicInteger();
+class RecordedToolTest {
+    static final CallRecorder RECORDER = new CallRecorder(Telemetry.metricsOnly(new Metrics("dev", List.of())), AuditLog.disabled(),
+            Set.of("main"), new FakeTicker(), Clock.systemUTC());
 
-        @Override
-        public ToolDefinition definition() {
-            ObjectNode schema = JsonNodeFactory.instance.objectNode().put("type", "object");
-            return new ToolDefinition("counting", null, "counts", schema, schema, new ToolAnnotations(true, false, true, false));
-        }
-
-        @Override
-        public ToolResult call(ObjectNode arguments, RequestContext context) {
+    /** Counts its calls; each answers a success. */
+    static StubTool counting(AtomicInteger calls) {
+        return new StubTool("counting", args -> {
             calls.incrementAndGet();
-            return ToolResult.success(JsonNodeFactory.instance.objectNode().put("success", true));
-        }
+            return ToolOutcome.Answered.schema(JsonNodeFactory.instance.objectNode().put("success", true), null);
+        });
     }
 
     @Test
@@ -44,8 +41,8 @@ class RateLimitedToolTest {
         RateLimitConfig config = new RateLimitConfig(true, 100, 1000, 2, d.clientIdentifier(), d.tokensPerMinute(), d.tokensPerHour(),
                 RateLimitStrategy.REJECT, d.maxQueueWait(), d.includeHeaders(), false);
         FakeTicker ticker = new FakeTicker();
-        CountingTool tool = new CountingTool();
-        RateLimitedTool limited = new RateLimitedTool(tool, new RateLimiter(config, ticker));
+        AtomicInteger calls = new AtomicInteger();
+        RecordedTool limited = new RecordedTool(counting(calls), RECORDER, Optional.of(new RateLimiter(config, ticker)));
         ObjectNode args = JsonNodeFactory.instance.objectNode();
         assertFalse(limited.call(args, new TestContext()).isError());
         assertFalse(limited.call(args, new TestContext()).isError());
@@ -58,7 +55,7 @@ class RateLimitedToolTest {
         assertEquals(0, body.at("/details/remaining").asInt());
         assertTrue(body.at("/details/retry_after").asLong() >= 1);
         assertTrue(body.get("error_message").asText().contains("Wait"), body.toString());
-        assertEquals(2, tool.calls.get(), "the refused call never reached the tool");
+        assertEquals(2, calls.get(), "the refused call never reached the tool");
         ticker.advance(Duration.ofSeconds(61));
         assertFalse(limited.call(args, new TestContext()).isError(), "a new window admits again");
     }
@@ -70,7 +67,8 @@ class RateLimitedToolTest {
         for (ClientIdentifier identifier : ClientIdentifier.values()) {
             RateLimitConfig config = new RateLimitConfig(true, 100, 1000, 1, identifier, d.tokensPerMinute(), d.tokensPerHour(),
                     RateLimitStrategy.REJECT, d.maxQueueWait(), d.includeHeaders(), false);
-            RateLimitedTool limited = new RateLimitedTool(new CountingTool(), new RateLimiter(config, new FakeTicker()));
+            RecordedTool limited = new RecordedTool(counting(new AtomicInteger()), RECORDER,
+                    Optional.of(new RateLimiter(config, new FakeTicker())));
             assertFalse(limited.call(args, new TestContext("s1", Optional.of("10.0.0.7"), Optional.empty())).isError());
             boolean sameAddressOtherSession = limited.call(args, new TestContext("s2", Optional.of("10.0.0.7"), Optional.empty())).isError();
             assertEquals(identifier != ClientIdentifier.SESSION, sameAddressOtherSession,
@@ -78,5 +76,16 @@ class RateLimitedToolTest {
             assertFalse(limited.call(args, new TestContext("s3", Optional.of("10.0.0.8"), Optional.empty())).isError(),
                     identifier + ": another address and session");
         }
+    }
+
+    @Test
+    void withoutALimiterEveryCallRuns() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        RecordedTool tool = new RecordedTool(counting(calls), RECORDER);
+        for (int i = 0; i < 50; i++) {
+            assertFalse(tool.call(JsonNodeFactory.instance.objectNode(), new TestContext()).isError());
+        }
+        assertEquals(50, calls.get());
+        assertEquals("counting", tool.definition().name());
     }
 }

@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgmcp.config.ServerConfig;
 import io.pgmcp.db.Availability;
 import io.pgmcp.db.CancelSignal;
-import io.pgmcp.db.Catalog;
+import io.pgmcp.catalog.Catalog;
 import io.pgmcp.db.DatabaseDownException;
+import io.pgmcp.db.DatabaseException;
 import io.pgmcp.db.ExecutionLimits;
 import io.pgmcp.db.PoolTimeoutException;
 import io.pgmcp.db.ResultTable;
@@ -17,7 +18,6 @@ import io.pgmcp.observability.Telemetry;
 import io.pgmcp.sql.ExplainPolicy;
 import io.pgmcp.sql.PlanEstimate;
 import io.pgmcp.sql.Verdict;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -28,7 +28,6 @@ import java.util.Optional;
  * errors become failures a model can act on. Thread-safe; one instance serves all calls.
  */
 public final class QueryPipeline {
-    private static final com.fasterxml.jackson.databind.ObjectMapper PLAN_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final DatabaseRouter router;
     private final ServerConfig server;
     private final Telemetry telemetry;
@@ -77,7 +76,7 @@ public final class QueryPipeline {
         if (noCatalog.isPresent()) {
             return noCatalog.get();
         }
-        Catalog catalog = target.database().catalog().orElseThrow();
+        Catalog catalog = target.catalog().current().orElseThrow();
         return checkAndRun(target, catalog, sql, limit == null ? server.maxResultRows() : limit, cancel, progress, true);
     }
 
@@ -161,11 +160,11 @@ public final class QueryPipeline {
         PlanEstimate estimate = target.plans().get(sql).orElse(null);
         if (estimate == null) {
             try {
-                String json = target.database().explain(sql, policy.config().timeout(), target.policy().searchPath());
-                estimate = ExplainPolicy.estimate(PLAN_JSON.readTree(json));
+                estimate = ExplainPolicy.estimate(target.database().explain(sql, policy.config().timeout(),
+                        target.policy().searchPath()));
                 target.plans().put(sql, estimate);
                 stage.attribute("pg_mcp.explain.cache_hit", false);
-            } catch (SQLException e) {
+            } catch (DatabaseException e) {
                 SqlFailure failure = SqlFailure.of(e, false);
                 if (failure.kind() == SqlFailure.Kind.TIMEOUT) {
                     ObjectNode details = JsonNodeFactory.instance.objectNode();
@@ -174,7 +173,7 @@ public final class QueryPipeline {
                             "PostgreSQL could not even plan this query within the EXPLAIN timeout; simplify it.", details), List.of());
                 }
                 return new Plan((QueryOutcome.Failure) failure(target, e, false), List.of());
-            } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+            } catch (IllegalArgumentException e) {
                 return new Plan(new QueryOutcome.Failure(ErrorCode.INTERNAL_ERROR,
                         "pg-mcp could not read PostgreSQL's plan for this query.", JsonNodeFactory.instance.objectNode()), List.of());
             }
@@ -199,7 +198,7 @@ public final class QueryPipeline {
                 stage.attribute("db.response.returned_rows", table.rowCount()).attribute("pg_mcp.truncated", table.truncated());
                 return new QueryOutcome.Success(target.name(), allowed.sql(), Optional.empty(), Optional.of(table),
                         allowed.warnings(), allowed.rewritten());
-            } catch (SQLException e) {
+            } catch (DatabaseException e) {
                 QueryOutcome failure = failure(target, e, e instanceof io.pgmcp.db.Database.CancelledException);
                 if (failure instanceof QueryOutcome.Failure f) {
                     stage.fail(f.code().name());
@@ -211,19 +210,19 @@ public final class QueryPipeline {
 
     /** Loads the catalog on first use when start-up could not; a database still down is a CONNECTION_ERROR. */
     private Optional<QueryOutcome.Failure> ensureCatalog(Target target) {
-        if (target.database().catalog().isPresent()) {
+        if (target.catalog().current().isPresent()) {
             return Optional.empty();
         }
         try {
-            target.database().refreshCatalog(server.queryTimeout());
+            target.catalog().refresh(server.queryTimeout());
             return Optional.empty();
-        } catch (SQLException e) {
+        } catch (DatabaseException e) {
             return Optional.of((QueryOutcome.Failure) failure(target, e, false));
         }
     }
 
     /** Maps a PostgreSQL or pool error onto an {@link ErrorCode}. */
-    QueryOutcome failure(Target target, SQLException e, boolean cancelledByClient) {
+    QueryOutcome failure(Target target, DatabaseException e, boolean cancelledByClient) {
         SqlFailure failure = SqlFailure.of(e, cancelledByClient);
         ObjectNode details = JsonNodeFactory.instance.objectNode();
         details.put("database", target.name());

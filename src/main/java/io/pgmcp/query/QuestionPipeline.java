@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgmcp.db.CancelSignal;
-import io.pgmcp.db.Catalog;
+import io.pgmcp.catalog.Catalog;
 import io.pgmcp.llm.ChatMessage;
 import io.pgmcp.llm.ChatRequest;
 import io.pgmcp.llm.Completion;
@@ -70,7 +70,7 @@ public final class QuestionPipeline {
         if (noCatalog.isPresent()) {
             return noCatalog.get();
         }
-        Catalog catalog = target.database().catalog().orElseThrow();
+        Catalog catalog = target.catalog().current().orElseThrow();
         int rows = limit == null ? pipeline.server().maxResultRows() : limit;
         List<ChatMessage> messages = new ArrayList<>();
         messages.add(new ChatMessage("system", PromptBuilder.systemMessage(rows)));
@@ -137,6 +137,15 @@ public final class QuestionPipeline {
         }
     }
 
+    /** The rows as JSON text, for the model. */
+    private static String json(List<List<Object>> rows) {
+        try {
+            return JSON.writeValueAsString(rows);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("the rows could not be written as JSON", e);
+        }
+    }
+
     /** Asks the model whether the rows answer the question; a "no" is a warning, any failure is ignored. */
     private void validate(String question, QueryOutcome.Success success, List<String> warnings) {
         boolean empty = success.result().map(r -> r.rowCount() == 0).orElse(false);
@@ -144,7 +153,7 @@ public final class QuestionPipeline {
             return;
         }
         String sample = success.result().map(r -> r.rows().size() > 20 ? "first 20 of " + r.rowCount() + " rows: "
-                + r.rows().toString().substring(0, Math.min(4000, r.rows().toString().length())) : r.rows().toString()).orElse("[]");
+                + json(r.rows()).substring(0, Math.min(4000, json(r.rows()).length())) : json(r.rows())).orElse("[]");
         try {
             Completion verdict = complete(new ChatRequest(List.of(
                     new ChatMessage("system", "You check whether a SQL result answers a question. Answer with JSON "

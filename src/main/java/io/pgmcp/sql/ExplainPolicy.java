@@ -1,11 +1,11 @@
 package io.pgmcp.sql;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgmcp.config.ExplainPolicyConfig;
-import io.pgmcp.db.Catalog;
-import io.pgmcp.db.TableInfo;
+import io.pgmcp.catalog.Catalog;
+import io.pgmcp.catalog.TableInfo;
+import io.pgmcp.db.PlanNode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -57,12 +57,12 @@ public final class ExplainPolicy {
     }
 
     /**
-     * Reads the estimate out of {@code EXPLAIN (FORMAT JSON)} output.
+     * Reads the estimate out of the top node of a plan ({@code Database.explain}).
      *
-     * @throws IllegalArgumentException when the output holds no plan
+     * @throws IllegalArgumentException when there is no plan (null)
      */
-    public static PlanEstimate estimate(JsonNode explain) {
-        return PlanEstimate.of(explain);
+    public static PlanEstimate estimate(PlanNode plan) {
+        return PlanEstimate.of(plan);
     }
 
     /**

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgmcp.config.OnDenied;
 import io.pgmcp.config.SelectStarPolicy;
-import io.pgmcp.db.Catalog;
+import io.pgmcp.catalog.Catalog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.pgmcp.tools;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pgmcp.db.TableInfo;
+import io.pgmcp.catalog.TableInfo;
 import io.pgmcp.mcp.RequestContext;
 import io.pgmcp.mcp.Tool;
 import io.pgmcp.mcp.ToolAnnotations;

@@ -16,7 +16,7 @@ import io.pgmcp.config.Secret;
 import io.pgmcp.config.ServerConfig;
 import io.pgmcp.db.Availability;
 import io.pgmcp.db.CancelSignal;
-import io.pgmcp.db.CatalogLoader;
+import io.pgmcp.catalog.CatalogLoader;
 import io.pgmcp.db.Database;
 import io.pgmcp.db.PoolStats;
 import io.pgmcp.llm.LlmClient;

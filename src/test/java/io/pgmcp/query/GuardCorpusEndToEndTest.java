@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgmcp.config.ConfigLoader;
 import io.pgmcp.config.PgMcpConfig;
 import io.pgmcp.db.CancelSignal;
-import io.pgmcp.db.CatalogLoader;
+import io.pgmcp.catalog.CatalogLoader;
 import io.pgmcp.resilience.Ticker;
 import io.pgmcp.sql.GuardCorpus;
 import io.pgmcp.testing.PostgresDatabase;

@@ -13,7 +13,7 @@ import io.pgmcp.config.ConnectionTarget;
 import io.pgmcp.config.DatabaseConfig;
 import io.pgmcp.config.ServerConfig;
 import io.pgmcp.db.CancelSignal;
-import io.pgmcp.db.CatalogLoader;
+import io.pgmcp.catalog.CatalogLoader;
 import io.pgmcp.db.ConnectionPool;
 import io.pgmcp.db.Database;
 import io.pgmcp.db.ExecutionLimits;

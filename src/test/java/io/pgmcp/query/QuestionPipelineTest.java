@@ -21,7 +21,7 @@ import io.pgmcp.config.SelectStarPolicy;
 import io.pgmcp.config.ServerConfig;
 import io.pgmcp.config.TableAccessConfig;
 import io.pgmcp.db.CancelSignal;
-import io.pgmcp.db.CatalogLoader;
+import io.pgmcp.catalog.CatalogLoader;
 import io.pgmcp.llm.LlmClient;
 import io.pgmcp.llm.NotConfiguredClient;
 import io.pgmcp.llm.OpenAiClient;

@@ -13,7 +13,7 @@ import io.pgmcp.config.RetryConfig;
 import io.pgmcp.config.ServerConfig;
 import io.pgmcp.db.Availability;
 import io.pgmcp.db.CancelSignal;
-import io.pgmcp.db.CatalogLoader;
+import io.pgmcp.catalog.CatalogLoader;
 import io.pgmcp.db.Database;
 import io.pgmcp.mcp.ResourceContents;
 import io.pgmcp.query.DatabaseRouter;

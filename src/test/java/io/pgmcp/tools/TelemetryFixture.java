@@ -19,7 +19,7 @@ import io.pgmcp.config.ServerConfig;
 import io.pgmcp.config.TableAccessConfig;
 import io.pgmcp.config.TracingConfig;
 import io.pgmcp.config.TracingProtocol;
-import io.pgmcp.db.CatalogLoader;
+import io.pgmcp.catalog.CatalogLoader;
 import io.pgmcp.llm.OpenAiClient;
 import io.pgmcp.llm.PromptBuilder;
 import io.pgmcp.llm.RetryingLlmClient;

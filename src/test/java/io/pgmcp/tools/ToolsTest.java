@@ -15,7 +15,7 @@ import io.pgmcp.config.OnDenied;
 import io.pgmcp.config.SelectStarPolicy;
 import io.pgmcp.config.ServerConfig;
 import io.pgmcp.config.TableAccessConfig;
-import io.pgmcp.db.CatalogLoader;
+import io.pgmcp.catalog.CatalogLoader;
 import io.pgmcp.mcp.ResourceContents;
 import io.pgmcp.mcp.ToolResult;
 import io.pgmcp.query.DatabaseRouter;

@@ -16,7 +16,7 @@ import java.util.Map;
  * 0.12345678901234567890123 and turn 1e400 into infinity; trailing zeros kept), strings, booleans
  * and null. PostgreSQL has validated the text; what this refuses is what the JSON writer at the edge
  * could not write either: nesting deeper than {@value #MAX_DEPTH} levels, a number longer than
- * {@value #MAX_NUMBER_LENGTH} characters. Stateless.
+ * {@value #MAX_NUMBER_LENGTH} digits. Stateless.
  */
 final class EmbeddedJson {
     static final int MAX_DEPTH = 1000;
@@ -170,11 +170,14 @@ final class EmbeddedJson {
     private Object number() {
         int start = at;
         boolean integer = true;
+        int digits = 0;
         while (at < text.length()) {
             char c = text.charAt(at);
             if (c == '.' || c == 'e' || c == 'E') {
                 integer = false;
-            } else if (!(c >= '0' && c <= '9' || c == '-' || c == '+')) {
+            } else if (c >= '0' && c <= '9') {
+                digits++;
+            } else if (c != '-' && c != '+') {
                 break;
             }
             at++;
@@ -182,8 +185,8 @@ final class EmbeddedJson {
         if (at == start) {
             throw error("a value");
         }
-        if (at - start > MAX_NUMBER_LENGTH) {
-            throw error("a number of at most " + MAX_NUMBER_LENGTH + " characters");
+        if (digits > MAX_NUMBER_LENGTH) {
+            throw error("a number of at most " + MAX_NUMBER_LENGTH + " digits");
         }
         String number = text.substring(start, at);
         try {

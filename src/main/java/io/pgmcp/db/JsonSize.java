@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * The size in UTF-8 bytes of a {@link ResultTable} value written as compact JSON, exactly as the JSON
  * writer at the edge writes it (Jackson, decimals plain): {@code "}, {@code \} and the control
- * characters escaped ({@code \b \t \n \f \r}, the others as {@code \}{@code u00XX}), everything else
+ * characters escaped ({@code \b \t \n \f \r}, the others as {@code \}{@code u00XX}), each UTF-16
+ * surrogate (the halves of a character beyond U+FFFF) escaped as {@code \}{@code uXXXX}, everything else
  * as its UTF-8 bytes; doubles in their shortest form; decimals as plain digits. Lets
  * {@code max_result_bytes} be enforced while rows are read, without writing them. Stateless.
  */
@@ -19,8 +20,8 @@ final class JsonSize {
     }
 
     /**
-     * @throws IllegalArgumentException for what the writer refuses too: a string with half of a
-     *                                  surrogate pair, a decimal with a scale beyond ±{@value #MAX_PLAIN_SCALE}
+     * @throws IllegalArgumentException for what the writer refuses too: a decimal with a scale beyond
+     *                                  ±{@value #MAX_PLAIN_SCALE}
      */
     static long of(Object value) {
         return switch (value) {
@@ -65,11 +66,8 @@ final class JsonSize {
                 };
             } else if (c < 0x800) {
                 size += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(s.charAt(i + 1))) {
-                size += 4;
-                i++;
             } else if (Character.isSurrogate(c)) {
-                throw new IllegalArgumentException("half of a surrogate pair at character " + i);
+                size += 6; // the writer escapes each half of a pair (and a lone half) as \uXXXX
             } else {
                 size += 3;
             }

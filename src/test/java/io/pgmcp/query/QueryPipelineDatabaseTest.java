@@ -16,6 +16,7 @@ import io.pgmcp.db.CancelSignal;
 import io.pgmcp.catalog.CatalogLoader;
 import io.pgmcp.db.ConnectionPool;
 import io.pgmcp.db.Database;
+import io.pgmcp.db.DatabaseException;
 import io.pgmcp.db.ExecutionLimits;
 import io.pgmcp.db.PgConnectionFactory;
 import io.pgmcp.db.PoolSettings;
@@ -47,9 +48,8 @@ class QueryPipelineDatabaseTest {
     private static final ServerConfig SERVER = ServerConfig.defaults();
 
     private static Target target(DatabaseConfig config) {
-        return Target.create(new DatabaseConfig(config.name(), config.target(), 0, 2, config.accessPolicy()), SERVER,
-                new CatalogLoader(Clock.systemUTC()), JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build(),
-                Ticker.system());
+        return Targets.create(new DatabaseConfig(config.name(), config.target(), 0, 2, config.accessPolicy()), SERVER,
+                new CatalogLoader(Clock.systemUTC()), Ticker.system());
     }
 
     private static Target reachable() {
@@ -61,7 +61,7 @@ class QueryPipelineDatabaseTest {
         Target target = reachable();
         try (Database database = target.database()) {
             QueryPipeline pipeline = new QueryPipeline(new DatabaseRouter(List.of(target)), SERVER);
-            SQLException e = assertThrows(SQLException.class, () -> database.query(sql,
+            DatabaseException e = assertThrows(DatabaseException.class, () -> database.query(sql,
                     new ExecutionLimits(10, 1 << 20, timeout, target.policy().searchPath()), CancelSignal.NONE));
             return assertInstanceOf(QueryOutcome.Failure.class, pipeline.failure(target, e, e instanceof Database.CancelledException));
         }
@@ -70,11 +70,13 @@ class QueryPipelineDatabaseTest {
     @Test
     void catalogIsLoadedOnFirstUse() {
         Target target = reachable();
-        try (Database database = target.database()) {
-            assertTrue(database.catalog().isEmpty());
+        try {
+            assertTrue(target.catalog().current().isEmpty());
             new QueryPipeline(new DatabaseRouter(List.of(target)), SERVER)
                     .executeSql("SELECT id FROM t", Optional.empty(), null, CancelSignal.NONE, QueryPipeline.Progress.NONE);
-            assertTrue(database.catalog().orElseThrow().table("public", "t").isPresent());
+            assertTrue(target.catalog().current().orElseThrow().table("public", "t").isPresent());
+        } finally {
+            target.database().close();
         }
     }
 
@@ -117,13 +119,13 @@ class QueryPipelineDatabaseTest {
     }
 
     @Test
-    void exhaustedPoolIsBusyNotUnreachable() throws SQLException {
+    void exhaustedPoolIsBusyNotUnreachable() throws Exception {
         Target target = reachable();
         DatabaseConfig config = DatabaseConfig.of("main", ConnectionTarget.parse(db.get().postgresUrl()));
         try (ConnectionPool pool = new ConnectionPool(PoolSettings.of("main", 0, 1).withAcquireTimeout(Duration.ofMillis(50)),
                 new PgConnectionFactory(config, SERVER.queryTimeout()), Ticker.system());
              var held = pool.acquire()) {
-            SQLException e = assertThrows(SQLException.class, pool::acquire);
+            DatabaseException e = assertThrows(DatabaseException.class, pool::acquire);
             QueryOutcome.Failure failure = assertInstanceOf(QueryOutcome.Failure.class,
                     new QueryPipeline(new DatabaseRouter(List.of(target)), SERVER).failure(target, e, false));
             assertEquals(ErrorCode.CONNECTION_ERROR, failure.code());

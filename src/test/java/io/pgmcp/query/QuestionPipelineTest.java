@@ -76,8 +76,8 @@ class QuestionPipelineTest {
         AccessPolicyConfig policy = new AccessPolicyConfig(p.allowedSchemas(), new TableAccessConfig(List.of(), List.of("secrets")),
                 new ColumnAccessConfig(List.of("customers.ssn", "customers.password_hash"), List.of(), OnDenied.REJECT, SelectStarPolicy.REJECT),
                 p.explainPolicy(), p.functions());
-        target = Target.create(new DatabaseConfig("shop", ConnectionTarget.parse(db.get().postgresUrl()), 0, 2, policy), server,
-                new CatalogLoader(Clock.systemUTC()), JSON, Ticker.system());
+        target = Targets.create(new DatabaseConfig("shop", ConnectionTarget.parse(db.get().postgresUrl()), 0, 2, policy), server,
+                new CatalogLoader(Clock.systemUTC()), Ticker.system());
         pipeline = new QueryPipeline(new DatabaseRouter(List.of(target)), server);
     }
 

@@ -31,6 +31,7 @@ import io.pgmcp.query.DatabaseRouter;
 import io.pgmcp.query.QueryPipeline;
 import io.pgmcp.query.QuestionPipeline;
 import io.pgmcp.query.Target;
+import io.pgmcp.query.Targets;
 import io.pgmcp.resilience.FakeTicker;
 import io.pgmcp.resilience.RateLimiter;
 import io.pgmcp.resilience.RecordingSleeper;
@@ -63,8 +64,8 @@ final class TelemetryFixture {
         AccessPolicyConfig policy = new AccessPolicyConfig(p.allowedSchemas(), new TableAccessConfig(List.of(), List.of()),
                 new ColumnAccessConfig(List.of("customers.ssn"), List.of(), OnDenied.REJECT, SelectStarPolicy.REJECT),
                 p.explainPolicy(), p.functions());
-        return Target.create(new DatabaseConfig("main", ConnectionTarget.parse(db.get().postgresUrl()), 0, 2, policy), server(),
-                new CatalogLoader(Clock.systemUTC()), new ObjectMapper(), Ticker.system());
+        return Targets.create(new DatabaseConfig("main", ConnectionTarget.parse(db.get().postgresUrl()), 0, 2, policy), server(),
+                new CatalogLoader(Clock.systemUTC()), Ticker.system());
     }
 
     static ServerConfig server() {

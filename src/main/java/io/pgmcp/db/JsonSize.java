@@ -67,7 +67,7 @@ final class JsonSize {
             } else if (c < 0x800) {
                 size += 2;
             } else if (Character.isSurrogate(c)) {
-                size += 6; // the writer escapes each half of a pair (and a lone half) as \uXXXX
+                size += 6; // the writer escapes each half of a pair (and a lone half) as a six-character escape
             } else {
                 size += 3;
             }

@@ -108,7 +108,7 @@ class QuestionPipelineTest {
             stub.replyJson(GOOD);
             var success = assertInstanceOf(QueryOutcome.Success.class, ask(llm, "How many customers per country?",
                     QuestionPipeline.ReturnType.BOTH));
-            assertEquals("[[\"DE\",10],[\"FR\",10]]", success.result().orElseThrow().rows().toString());
+            assertEquals(List.of(List.of("DE", 10L), List.of("FR", 10L)), success.result().orElseThrow().rows());
             assertEquals(Optional.of("Counts customers per country."), success.explanation());
             var request = stub.request(0);
             assertEquals("stub-model", request.body().get("model").asText());

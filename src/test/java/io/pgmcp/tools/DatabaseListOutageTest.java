@@ -27,7 +27,6 @@ import io.pgmcp.resilience.Ticker;
 import io.pgmcp.testing.FaultProxy;
 import io.pgmcp.testing.PostgresDatabase;
 import java.time.Clock;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -131,8 +130,8 @@ class DatabaseListOutageTest {
             try {
                 SchemaResources resources = new SchemaResources(new DatabaseRouter(List.of(unreachable, rejected)),
                         Duration.ofSeconds(5));
-                assertThrows(SQLException.class, () -> unreachable.catalog().refresh(Duration.ofSeconds(5)));
-                assertThrows(SQLException.class, () -> rejected.catalog().refresh(Duration.ofSeconds(5)));
+                assertThrows(io.pgmcp.db.DatabaseException.class, () -> unreachable.catalog().refresh(Duration.ofSeconds(5)));
+                assertThrows(io.pgmcp.db.DatabaseException.class, () -> rejected.catalog().refresh(Duration.ofSeconds(5)));
 
                 String list = list(resources);
                 assertTrue(list.contains("- unreachable (unavailable since 2026-09-10T11:12:13Z: "), list);

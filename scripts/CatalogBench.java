@@ -1,5 +1,6 @@
-import io.pgmcp.db.Catalog;
-import io.pgmcp.db.CatalogLoader;
+import io.pgmcp.catalog.Catalog;
+import io.pgmcp.catalog.CatalogLoader;
+import io.pgmcp.db.DirectConnection;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -42,12 +43,13 @@ public final class CatalogBench {
                 connection.setAutoCommit(false);
                 connection.setReadOnly(true);
                 CatalogLoader loader = new CatalogLoader(Clock.systemUTC());
+                DirectConnection session = DirectConnection.open(() -> connection); // closed with the connection
                 double[] millis = new double[runs];
                 int tables = -1;
                 int columns = 0;
                 for (int i = -1; i < runs; i++) {
                     long start = System.nanoTime();
-                    Catalog catalog = loader.load(connection, db, Set.of());
+                    Catalog catalog = loader.load(session, db, Set.of());
                     long end = System.nanoTime();
                     connection.rollback();
                     tables = catalog.relations().size();

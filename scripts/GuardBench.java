@@ -2,8 +2,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgmcp.config.ConfigLoader;
 import io.pgmcp.config.DatabaseConfig;
-import io.pgmcp.db.Catalog;
-import io.pgmcp.db.CatalogLoader;
+import io.pgmcp.catalog.Catalog;
+import io.pgmcp.catalog.CatalogLoader;
+import io.pgmcp.db.DirectConnection;
 import io.pgmcp.sql.AccessPolicy;
 import io.pgmcp.sql.LexedStatement;
 import io.pgmcp.sql.Lexer;
@@ -47,7 +48,7 @@ public final class GuardBench {
         SqlGuard guard = new SqlGuard(policy, config.dbname());
         Catalog catalog;
         try (Connection connection = DriverManager.getConnection(config.jdbcUrl(), user, "")) {
-            catalog = new CatalogLoader(Clock.systemUTC()).load(connection, config.name(), Set.of());
+            catalog = new CatalogLoader(Clock.systemUTC()).load(DirectConnection.open(() -> connection), config.name(), Set.of());
         }
 
         ObjectMapper json = new ObjectMapper();

@@ -1,7 +1,7 @@
-import io.pgmcp.db.Catalog;
-import io.pgmcp.db.ColumnInfo;
-import io.pgmcp.db.RelationKind;
-import io.pgmcp.db.TableInfo;
+import io.pgmcp.catalog.Catalog;
+import io.pgmcp.catalog.ColumnInfo;
+import io.pgmcp.catalog.RelationKind;
+import io.pgmcp.catalog.TableInfo;
 import io.pgmcp.llm.PromptBuilder;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,8 +1,11 @@
 package io.pgmcp.app;
 
+import io.pgmcp.catalog.CatalogHolder;
+import io.pgmcp.db.ConnectionPool;
 import io.pgmcp.db.Database;
+import io.pgmcp.db.DatabaseException;
 import io.pgmcp.db.SqlFailure;
-import java.sql.SQLException;
+import java.util.Objects;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -31,49 +34,76 @@ final class Housekeeping implements AutoCloseable {
     /** The statement timeout of a probe's {@code SELECT 1}. */
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
 
-    private final List<Database> databases;
+    private final List<Duty> duties;
     private final Duration refreshInterval;
     private final Duration loadTimeout;
-    private final Consumer<Database> firstLoaded;
-    private final Set<Database> loaded = ConcurrentHashMap.newKeySet();
+    private final Consumer<CatalogHolder> firstLoaded;
+    private final Set<CatalogHolder> loaded = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("pg-mcp-housekeeping").factory());
     /** The catalog loads under way, for {@link #close} to interrupt. */
     private final Set<Thread> loading = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    Housekeeping(List<Database> databases, Duration refreshInterval, Duration loadTimeout) {
-        this(databases, refreshInterval, loadTimeout, database -> { });
+    /**
+     * What housekeeping looks after for one database: its catalog (and through it the database, for
+     * the probes) and its pool.
+     */
+    record Duty(CatalogHolder catalog, ConnectionPool pool) {
+        Duty {
+            Objects.requireNonNull(catalog, "catalog");
+            Objects.requireNonNull(pool, "pool");
+        }
+
+        Database database() {
+            return catalog.database();
+        }
+    }
+
+    Housekeeping(List<Duty> duties, Duration refreshInterval, Duration loadTimeout) {
+        this(duties, refreshInterval, loadTimeout, catalog -> { });
     }
 
     /**
      * @param firstLoaded run once per database, on the loading thread, after the first catalog load
      *                    that housekeeping completes (the start-up check of its role against its policy)
      */
-    Housekeeping(List<Database> databases, Duration refreshInterval, Duration loadTimeout, Consumer<Database> firstLoaded) {
-        this.databases = databases;
+    Housekeeping(List<Duty> duties, Duration refreshInterval, Duration loadTimeout, Consumer<CatalogHolder> firstLoaded) {
+        this.duties = List.copyOf(duties);
         this.refreshInterval = refreshInterval;
         this.loadTimeout = loadTimeout;
         this.firstLoaded = firstLoaded;
     }
 
-    private void loadedOnce(Database database) {
-        if (loaded.add(database)) {
+    private void loadedOnce(CatalogHolder catalog) {
+        if (loaded.add(catalog)) {
             try {
-                firstLoaded.accept(database);
+                firstLoaded.accept(catalog);
             } catch (RuntimeException e) {
-                logger.log(System.Logger.Level.ERROR, "database ''" + database.name() + "'': the check after the first schema load failed", e);
+                logger.log(System.Logger.Level.ERROR, "database ''" + catalog.database().name()
+                        + "'': the check after the first schema load failed", e);
             }
         }
     }
 
     void start() {
-        for (Database database : databases) {
-            later(Duration.ZERO, () -> load(database, FIRST_RETRY));
-            timer.scheduleWithFixedDelay(() -> Thread.ofVirtual().start(database::maintainPool),
+        for (Duty duty : duties) {
+            later(Duration.ZERO, () -> load(duty.catalog(), FIRST_RETRY));
+            timer.scheduleWithFixedDelay(() -> Thread.ofVirtual().start(() -> maintainPool(duty)),
                     POOL_MAINTENANCE.toMillis(), POOL_MAINTENANCE.toMillis(), TimeUnit.MILLISECONDS);
         }
         timer.scheduleWithFixedDelay(this::startDueProbes, PROBE_TICK_MILLIS, PROBE_TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Pool upkeep ({@link ConnectionPool#maintain}); skipped while the database is down, which the probes look after. */
+    void maintainPool(Duty duty) {
+        try {
+            if (duty.database().availability().isUp()) {
+                duty.pool().maintain();
+            }
+        } catch (RuntimeException e) {
+            logger.log(System.Logger.Level.ERROR, "database ''" + duty.database().name() + "'': pool upkeep failed", e);
+        }
     }
 
     /**
@@ -81,10 +111,11 @@ final class Housekeeping implements AutoCloseable {
      * would silently stop running a task that did.
      */
     void startDueProbes() {
-        for (Database database : databases) {
+        for (Duty duty : duties) {
+            Database database = duty.database();
             try {
                 if (database.availability().probeDue()) {
-                    Thread.ofVirtual().name("pg-mcp-probe-" + database.name()).start(() -> probe(database));
+                    Thread.ofVirtual().name("pg-mcp-probe-" + database.name()).start(() -> probe(duty.catalog()));
                 }
             } catch (RuntimeException | Error e) {
                 logger.log(System.Logger.Level.ERROR, "database ''" + database.name() + "'': cannot start a probe", e);
@@ -93,15 +124,16 @@ final class Housekeeping implements AutoCloseable {
     }
 
     /** One probe; when it brings back a database whose catalog never loaded, loads it now (no new schedule). */
-    void probe(Database database) {
+    void probe(CatalogHolder holder) {
+        Database database = holder.database();
         try {
-            if (database.probeIfDue(PROBE_TIMEOUT) && database.catalog().isEmpty()) {
-                var catalog = database.refreshCatalog(loadTimeout);
+            if (database.probeIfDue(PROBE_TIMEOUT) && holder.current().isEmpty()) {
+                var catalog = holder.refresh(loadTimeout);
                 logger.log(System.Logger.Level.INFO, "database ''{0}'': schema loaded after recovery ({1} relations)",
                         database.name(), catalog.size());
-                loadedOnce(database);
+                loadedOnce(holder);
             }
-        } catch (SQLException e) {
+        } catch (DatabaseException e) {
             logger.log(System.Logger.Level.WARNING, "database ''{0}'': schema load after recovery failed ({1}); the scheduled "
                     + "load will retry", database.name(), SqlFailure.of(e, false).message());
         } catch (RuntimeException e) {
@@ -109,27 +141,28 @@ final class Housekeeping implements AutoCloseable {
         }
     }
 
-    private void load(Database database, Duration retryIn) {
+    private void load(CatalogHolder holder, Duration retryIn) {
+        Database database = holder.database();
         try {
-            var catalog = database.refreshCatalog(loadTimeout);
+            var catalog = holder.refresh(loadTimeout);
             logger.log(System.Logger.Level.INFO, "database ''{0}'': schema loaded ({1} relations)", database.name(), catalog.size());
-            loadedOnce(database);
+            loadedOnce(holder);
             if (!refreshInterval.isZero()) {
-                later(refreshInterval, () -> load(database, FIRST_RETRY));
+                later(refreshInterval, () -> load(holder, FIRST_RETRY));
             }
-        } catch (SQLException e) {
+        } catch (DatabaseException e) {
             if (closed) {
                 logger.log(System.Logger.Level.DEBUG, "database ''{0}'': schema load stopped by shutdown", database.name());
                 return;
             }
-            boolean hadCatalog = database.catalog().isPresent();
+            boolean hadCatalog = holder.current().isPresent();
             logger.log(System.Logger.Level.WARNING, "database ''{0}'': schema {1} failed ({2}); retrying in {3} s",
                     database.name(), hadCatalog ? "refresh" : "load", SqlFailure.of(e, false).message(), retryIn.toSeconds());
             Duration next = retryIn.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retryIn.multipliedBy(2);
-            later(retryIn, () -> load(database, next));
+            later(retryIn, () -> load(holder, next));
         } catch (RuntimeException e) {
             logger.log(System.Logger.Level.ERROR, "database ''" + database.name() + "'': schema load failed unexpectedly", e);
-            later(MAX_RETRY, () -> load(database, MAX_RETRY));
+            later(MAX_RETRY, () -> load(holder, MAX_RETRY));
         }
     }
 

@@ -11,7 +11,7 @@ import io.pgmcp.config.ConfigException;
 import io.pgmcp.config.LoadedConfig;
 import io.pgmcp.config.PgMcpConfig;
 import io.pgmcp.config.Transport;
-import io.pgmcp.db.ConnectionProbe;
+import io.pgmcp.catalog.ConnectionProbe;
 import io.pgmcp.sql.RoleAgreement;
 import io.pgmcp.observability.Logging;
 import io.pgmcp.resilience.Ticker;
@@ -81,7 +81,7 @@ public final class Main {
         }
         if (options.validateConfig()) {
             return new ValidateCommand(source, options.checkConnections()
-                    ? config -> ConnectionProbe.check(config, RoleAgreement::warnings) : null).run(stdout);
+                    ? config -> ConnectionProbe.check(config, RoleAgreement::warnings, java.time.Clock.systemUTC()) : null).run(stdout);
         }
 
         Logging.install(System.Logger.Level.INFO, true, stderr);
@@ -109,7 +109,8 @@ public final class Main {
         }
         AuditLog audit;
         try {
-            audit = AuditLog.open(config.audit(), new LiteralRedactor(), stdout, stderr, Ticker.system());
+            audit = AuditLog.open(config.audit(), new LiteralRedactor(), io.pgmcp.db.AuditTableWriter::new, stdout, stderr,
+                    Ticker.system());
         } catch (AuditException | RuntimeException e) {
             logger.log(System.Logger.Level.ERROR, "cannot open the audit log ({0}): {1}", config.audit().storage(), e.getMessage());
             return 1;

@@ -1,13 +1,17 @@
 package io.pgmcp.app;
 
-import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.pgmcp.config.DatabaseConfig;
 import io.pgmcp.config.PgMcpConfig;
 import io.pgmcp.config.Transport;
-import io.pgmcp.db.Catalog;
-import io.pgmcp.db.CatalogLoader;
+import io.pgmcp.catalog.Catalog;
+import io.pgmcp.catalog.CatalogHolder;
+import io.pgmcp.catalog.CatalogLoader;
+import io.pgmcp.catalog.RoleCheck;
+import io.pgmcp.db.ConnectionPool;
 import io.pgmcp.db.Database;
+import io.pgmcp.db.DatabaseException;
+import io.pgmcp.db.PgConnectionFactory;
+import io.pgmcp.db.PoolSettings;
 import io.pgmcp.mcp.CacheHints;
 import io.pgmcp.mcp.McpSession;
 import io.pgmcp.mcp.Registry;
@@ -94,8 +98,8 @@ public final class PgMcpServer implements AutoCloseable {
     public PgMcpServer(PgMcpConfig config, String version, AuditLog audit) {
         this.config = config;
         this.version = version;
-        JsonMapper json = JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
-        CatalogLoader loader = new CatalogLoader(Clock.systemUTC());
+        Clock clock = Clock.systemUTC();
+        CatalogLoader loader = new CatalogLoader(clock);
         List<Target> targets = new ArrayList<>();
         Random random = new Random();
         List<PoolGauge> pools = new ArrayList<>();
@@ -105,12 +109,17 @@ public final class PgMcpServer implements AutoCloseable {
         }
         Metrics metrics = new Metrics(version, pools);
         this.telemetry = Telemetry.start(config.observability(), version, metrics, Ticker.system());
+        List<Housekeeping.Duty> duties = new ArrayList<>();
         for (DatabaseConfig db : config.databases()) {
-            Target target = Target.create(db, config.server(), loader, json, Ticker.system(), Database.Resilience.of(db.name(),
-                    config.retry().database(), random, Sleeper.system(), Ticker.system(), Clock.systemUTC(),
-                    telemetry.retryListener("database")));
-            databases.add(target.database());
+            ConnectionPool pool = new ConnectionPool(PoolSettings.of(db.name(), db.minPoolSize(), db.maxPoolSize()),
+                    new PgConnectionFactory(db, config.server().queryTimeout()), Ticker.system());
+            Database database = new Database(db.name(), pool, Database.Resilience.of(db.name(), config.retry().database(), random,
+                    Sleeper.system(), Ticker.system(), clock, telemetry.retryListener("database")));
+            CatalogHolder catalog = new CatalogHolder(database, loader, CatalogHolder.systemSchemas(db), clock);
+            Target target = Target.of(db, database, catalog, Ticker.system());
+            databases.add(database);
             targets.add(target);
+            duties.add(new Housekeeping.Duty(catalog, pool));
         }
         metrics.availability(databases.stream().map(d -> new AvailabilityGauge(d.name(), d.availability()::isUp,
                 d.availability()::outages)).toList());
@@ -145,8 +154,8 @@ public final class PgMcpServer implements AutoCloseable {
         }
         registry.add(new SchemaResources(schemas));
         registry.add(new TableResources(schemas));
-        this.housekeeping = new Housekeeping(databases, config.server().cacheRefreshInterval(), config.server().queryTimeout(),
-                database -> router.all().stream().filter(t -> t.database() == database).findFirst()
+        this.housekeeping = new Housekeeping(duties, config.server().cacheRefreshInterval(), config.server().queryTimeout(),
+                catalog -> router.all().stream().filter(t -> t.catalog() == catalog).findFirst()
                         .ifPresent(target -> warnWhereTheRoleDisagrees(target, config.server().queryTimeout())));
         housekeeping.start();
         // the endpoint and the JVM metrics start in the background: a client waiting for initialize
@@ -165,17 +174,17 @@ public final class PgMcpServer implements AutoCloseable {
      * the guard does not.
      */
     private static void warnWhereTheRoleDisagrees(Target target, java.time.Duration timeout) {
-        Optional<Catalog> catalog = target.database().catalog();
+        Optional<Catalog> catalog = target.catalog().current();
         if (catalog.isEmpty()) {
             return;
         }
         try {
-            for (String warning : RoleAgreement.warnings(target.config(), catalog.get(), target.database().roleAccess(timeout))) {
+            for (String warning : RoleAgreement.warnings(target.config(), catalog.get(), RoleCheck.access(target.database(), timeout))) {
                 logger.log(System.Logger.Level.WARNING, "database ''{0}'': {1}", target.name(), warning);
             }
-        } catch (java.sql.SQLException e) {
+        } catch (DatabaseException e) {
             logger.log(System.Logger.Level.WARNING, "database ''{0}'': could not check what its role can read ({1})", target.name(),
-                    io.pgmcp.db.SqlFailure.of(e, false).message());
+                    e.failure().message());
         }
     }
 

@@ -1,12 +1,14 @@
 package io.pgmcp.audit;
 
 import io.pgmcp.config.AuditConfig;
+import io.pgmcp.config.ConnectionTarget;
 import io.pgmcp.resilience.Ticker;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * The audit log as the tools see it: {@link #record} applies {@code redact_sql} and hands the event
@@ -50,14 +52,16 @@ public final class AuditLog implements AutoCloseable {
      *
      * @param redactor used when {@code config.redactSql()}; the composition root passes
      *                 {@code new io.pgmcp.sql.LiteralRedactor()}
+     * @param tables   the audit table in a database, for {@code storage: database} (the composition root
+     *                 passes {@code io.pgmcp.db.AuditTableWriter::new})
      * @param stdout   the process's standard output, for {@code storage: stdout} (HTTP transport only,
      *                 enforced by the config)
      * @param stderr   the process's standard error, for {@code storage: stderr}
      * @param ticker   times the database sink's reconnect attempts
      * @throws AuditException if the file cannot be opened or the audit database refuses us
      */
-    public static AuditLog open(AuditConfig config, SqlRedactor redactor, OutputStream stdout, OutputStream stderr,
-            Ticker ticker) throws AuditException {
+    public static AuditLog open(AuditConfig config, SqlRedactor redactor, Function<ConnectionTarget, AuditTable> tables,
+            OutputStream stdout, OutputStream stderr, Ticker ticker) throws AuditException {
         Objects.requireNonNull(redactor, "redactor");
         if (!config.enabled()) {
             return disabled();
@@ -67,8 +71,11 @@ public final class AuditLog implements AutoCloseable {
                     RotationPolicy.ofMegabytes(config.maxSizeMb(), config.maxFiles(), config.compress()), config.fsync());
             case STDOUT -> new StreamSink(stdout, "stdout");
             case STDERR -> new StreamSink(stderr, "stderr");
-            case DATABASE -> DatabaseSink.open(config.database().orElseThrow(), spoolPath(config), config.fsync(),
-                    DatabaseSink.DEFAULT_RETRY_INTERVAL, ticker);
+            case DATABASE -> {
+                ConnectionTarget target = config.database().orElseThrow();
+                yield DatabaseSink.open(target, tables.apply(target), spoolPath(config), config.fsync(),
+                        DatabaseSink.DEFAULT_RETRY_INTERVAL, ticker);
+            }
         };
         return new AuditLog(sink, config.redactSql() ? Optional.of(redactor) : Optional.empty());
     }

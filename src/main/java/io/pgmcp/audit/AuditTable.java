@@ -1,129 +1,35 @@
 package io.pgmcp.audit;
 
-import io.pgmcp.config.ConnectionTarget;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
-import java.util.Objects;
-import java.util.Properties;
-import org.postgresql.Driver;
 
 /**
- * The {@code pg_mcp_audit} table and the database sink's connections to it: connecting with pgjdbc's
- * {@link Driver} directly ({@code ApplicationName=pg-mcp-audit}, {@value #TIMEOUT_SECONDS} s
- * timeouts), creating the table when missing, batch inserts.
+ * The {@code pg_mcp_audit} table the {@link DatabaseSink} inserts events into, as that sink needs it:
+ * sessions of their own, each connected anew with the table created when missing. The database side
+ * is built by the composition root. Connecting, logging in and every round trip are capped at
+ * {@value #TIMEOUT_SECONDS} s.
  */
-final class AuditTable {
-    static final int TIMEOUT_SECONDS = 5;
-    static final String TABLE = "pg_mcp_audit";
-
-    private static final System.Logger logger = System.getLogger(AuditTable.class.getName());
-    private static final String CREATE_TABLE = "CREATE TABLE IF NOT EXISTS " + TABLE
-            + " (id bigserial PRIMARY KEY, recorded_at timestamptz NOT NULL DEFAULT now(), event jsonb NOT NULL)";
-    private static final String INDEX = TABLE + "_event_id";
-    private static final String CREATE_INDEX = "CREATE UNIQUE INDEX IF NOT EXISTS " + INDEX + " ON " + TABLE
-            + " ((event->>'event_id'))";
-    private static final String INSERT_ONCE = "INSERT INTO " + TABLE + " (event) VALUES (?::jsonb)"
-            + " ON CONFLICT ((event->>'event_id')) DO NOTHING";
-    private static final String INSERT_PLAIN = "INSERT INTO " + TABLE + " (event) VALUES (?::jsonb)";
-
-    private final Driver driver = new Driver();
-    private final ConnectionTarget target;
-
-    AuditTable(ConnectionTarget target) {
-        this.target = Objects.requireNonNull(target, "target");
-    }
-
-    /** A new autocommit connection of the sink's own; the caller closes it. */
-    Connection connect() throws SQLException {
-        Properties properties = new Properties();
-        target.user().ifPresent(user -> properties.setProperty("user", user));
-        target.password().ifPresent(password -> properties.setProperty("password", password.reveal()));
-        properties.setProperty("ApplicationName", "pg-mcp-audit");
-        properties.setProperty("connectTimeout", Integer.toString(TIMEOUT_SECONDS));
-        properties.setProperty("loginTimeout", Integer.toString(TIMEOUT_SECONDS));
-        properties.setProperty("socketTimeout", Integer.toString(TIMEOUT_SECONDS));
-        properties.setProperty("tcpKeepAlive", "true");
-        Connection opened = driver.connect(target.jdbcUrl(), properties);
-        if (opened == null) {
-            throw new SQLException("pgjdbc does not accept the URL " + target.jdbcUrl(), "08001");
-        }
-        return opened;
-    }
+public interface AuditTable {
+    /** The cap on connecting, logging in and each round trip, in seconds. */
+    int TIMEOUT_SECONDS = 5;
 
     /**
-     * Creates the table and its {@code event_id} index when missing, and returns the INSERT to use:
-     * with {@code ON CONFLICT} when the index exists, plain when it is missing and we may not create
-     * it or may not read the {@code event} column ({@code ON CONFLICT} needs SELECT on it). Nothing
-     * is created unless missing, so a role with only INSERT on a table an administrator made (and
-     * USAGE on its sequence) is enough: PostgreSQL 15 and later give no CREATE on {@code public},
-     * and {@code CREATE ... IF NOT EXISTS} checks that privilege first.
+     * Connects (autocommit) and creates the table and its {@code event_id} index when missing.
+     *
+     * @throws AuditTableException when the database cannot be reached, refuses the login, or the table
+     *                             cannot be created
      */
-    String prepare(Connection c) throws SQLException {
-        try (Statement statement = c.createStatement()) {
-            if (!exists(statement, TABLE)) {
-                try {
-                    statement.execute(CREATE_TABLE);
-                } catch (SQLException e) {
-                    // two processes creating the table at once: one loses a catalog race, the table exists now
-                    if (!"23505".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState())) {
-                        throw e;
-                    }
-                }
-            }
-            if (!exists(statement, INDEX)) {
-                try {
-                    statement.execute(CREATE_INDEX);
-                } catch (SQLException e) {
-                    if (!"42501".equals(e.getSQLState())) {
-                        throw e;
-                    }
-                    logger.log(System.Logger.Level.WARNING, "The audit table " + TABLE + " in " + target.displayTarget()
-                            + " has no unique index " + INDEX + " and this role may not create it, so an event whose"
-                            + " insert was acknowledged too late may be stored twice; have its owner run: " + CREATE_INDEX);
-                    return INSERT_PLAIN;
-                }
-            }
-            if (!canReadEvents(statement)) {
-                // ON CONFLICT reads the arbiter index's column, which takes SELECT on it
-                logger.log(System.Logger.Level.WARNING, "This role may insert into the audit table " + TABLE + " in "
-                        + target.displayTarget() + " but not read its event column, so an event whose insert was"
-                        + " acknowledged too late may be stored twice; for exactly once, GRANT SELECT (event) ON "
-                        + TABLE + " to it");
-                return INSERT_PLAIN;
-            }
-        }
-        return INSERT_ONCE;
-    }
+    Session open() throws AuditTableException;
 
-    /** Inserts {@code lines} in order in one transaction; leaves the connection in autocommit. */
-    static void insertAll(Connection c, String insertSql, List<String> lines) throws SQLException {
-        c.setAutoCommit(false);
-        try (PreparedStatement batch = c.prepareStatement(insertSql)) {
-            for (String line : lines) {
-                batch.setString(1, line);
-                batch.addBatch();
-            }
-            batch.executeBatch();
-            c.commit();
-        }
-        c.setAutoCommit(true);
-    }
+    /** One connection to the table. Not thread-safe; the sink serialises its calls. */
+    interface Session extends AutoCloseable {
+        /** Inserts one event (its JSON line). */
+        void insert(String line) throws AuditTableException;
 
-    private static boolean canReadEvents(Statement statement) throws SQLException {
-        try (ResultSet row = statement.executeQuery("SELECT has_column_privilege('" + TABLE + "', 'event', 'SELECT')")) {
-            row.next();
-            return row.getBoolean(1);
-        }
-    }
+        /** Inserts {@code lines} in order in one transaction. */
+        void insertAll(List<String> lines) throws AuditTableException;
 
-    private static boolean exists(Statement statement, String relation) throws SQLException {
-        try (ResultSet row = statement.executeQuery("SELECT to_regclass('" + relation + "') IS NOT NULL")) {
-            row.next();
-            return row.getBoolean(1);
-        }
+        /** Closes the connection; never throws. */
+        @Override
+        void close();
     }
 }

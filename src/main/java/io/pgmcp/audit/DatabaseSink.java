@@ -4,12 +4,8 @@ import io.pgmcp.config.ConnectionTarget;
 import io.pgmcp.resilience.Ticker;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Audit events as rows of {@code pg_mcp_audit} ({@code audit.storage: database}) in a database of
@@ -37,9 +33,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Timeouts: connecting, logging in and every round trip are capped at
  * {@value AuditTable#TIMEOUT_SECONDS} s, so a dead database delays a call by at most that (a reconnect attempt that replays a long spool
- * takes longer, once). Thread-safe: one lock serialises writes.
+ * takes longer, once). Thread-safe: one lock serialises writes. The table itself (connections, SQL) is
+ * the {@link AuditTable} the composition root gives.
  */
-public final class DatabaseSink implements AuditSink {
+public final class DatabaseSink extends SerialSink {
     /** How often a write may try to reach the database again while events are spooled. */
     public static final Duration DEFAULT_RETRY_INTERVAL = Duration.ofSeconds(10);
 
@@ -51,15 +48,13 @@ public final class DatabaseSink implements AuditSink {
     private final Spool spool;
     private final Ticker ticker;
     private final long retryNanos;
-    private final ReentrantLock lock = new ReentrantLock();
-    private Connection connection; // null while events go to the spool
-    private PreparedStatement insert;
+    private AuditTable.Session session; // null while events go to the spool
     private long nextAttempt;
-    private boolean closed;
 
-    private DatabaseSink(ConnectionTarget target, Path spoolPath, boolean fsync, Duration retryInterval, Ticker ticker) {
+    private DatabaseSink(ConnectionTarget target, AuditTable table, Path spoolPath, boolean fsync, Duration retryInterval,
+                         Ticker ticker) {
         this.target = Objects.requireNonNull(target, "target");
-        this.table = new AuditTable(target);
+        this.table = Objects.requireNonNull(table, "table");
         this.spool = new Spool(spoolPath, fsync);
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         if (retryInterval.isNegative()) {
@@ -72,15 +67,16 @@ public final class DatabaseSink implements AuditSink {
      * Connects, creates the table if missing and replays any spool left from before. An unreachable
      * database is not an error here (events are spooled until it is back); anything else is.
      *
+     * @param target    the audit database, for messages
+     * @param table     the table in it
      * @param spoolPath where events wait while the database is unreachable
      * @throws AuditException if the database refuses the login, does not exist, or the table cannot
      *     be created, or the spool cannot be created or read
      */
-    public static DatabaseSink open(ConnectionTarget target, Path spoolPath, boolean fsync, Duration retryInterval,
-            Ticker ticker) throws AuditException {
-        DatabaseSink sink = new DatabaseSink(target, spoolPath, fsync, retryInterval, ticker);
-        sink.lock.lock();
-        try {
+    public static DatabaseSink open(ConnectionTarget target, AuditTable table, Path spoolPath, boolean fsync,
+            Duration retryInterval, Ticker ticker) throws AuditException {
+        DatabaseSink sink = new DatabaseSink(target, table, spoolPath, fsync, retryInterval, ticker);
+        sink.locked(() -> {
             try {
                 sink.spool.isEmpty(); // creates the spool now: an unwritable location fails at start-up
             } catch (IOException e) {
@@ -88,7 +84,7 @@ public final class DatabaseSink implements AuditSink {
                 throw new AuditException("Cannot create the audit spool " + sink.spool.path() + ": " + e, e);
             }
             Exception failure = sink.reconnect();
-            if (failure instanceof SQLException e && !isConnectionClass(e) || failure instanceof IOException) {
+            if (failure instanceof AuditTableException e && !e.unreachable() || failure instanceof IOException) {
                 sink.close();
                 throw new AuditException("Cannot use the audit database " + target.displayTarget() + ": " + describe(failure)
                         + " (spool " + sink.spool.path() + ")", failure);
@@ -98,9 +94,8 @@ public final class DatabaseSink implements AuditSink {
                         + " is unreachable (" + describe(failure) + "); events are spooled to " + sink.spool.path()
                         + " until it is back");
             }
-        } finally {
-            sink.lock.unlock();
-        }
+            return null;
+        });
         return sink;
     }
 
@@ -111,80 +106,63 @@ public final class DatabaseSink implements AuditSink {
 
     /** Whether events currently go straight to the table (false while they are spooled). */
     public boolean isConnected() {
-        lock.lock();
         try {
-            return connection != null;
-        } finally {
-            lock.unlock();
+            return locked(() -> session != null);
+        } catch (AuditException e) {
+            throw new IllegalStateException("unreachable: the check throws nothing", e);
         }
     }
 
     @Override
-    public void write(AuditEvent event) throws AuditException {
-        String line = event.toJsonLine();
-        lock.lock();
-        try {
-            if (closed) {
-                throw new AuditException("The audit database sink for " + target.displayTarget() + " is closed");
-            }
-            if (connection != null) {
-                try {
-                    insert.setString(1, line);
-                    insert.executeUpdate();
-                    return;
-                } catch (SQLException e) {
-                    disconnect();
-                    nextAttempt = ticker.read() + retryNanos;
-                    logger.log(System.Logger.Level.WARNING, "Audit insert into " + target.displayTarget() + " failed ("
-                            + describe(e) + "); spooling events to " + spool.path() + " until it works again");
-                }
-            }
+    String closedMessage() {
+        return "The audit database sink for " + target.displayTarget() + " is closed";
+    }
+
+    @Override
+    void writeLocked(String line) throws AuditException {
+        if (session != null) {
             try {
-                spool.append(line);
-            } catch (IOException e) {
-                throw new AuditException("Cannot record the audit event: the database " + target.displayTarget()
-                        + " is unreachable and the spool " + spool.path() + " cannot be written: " + e, e);
+                session.insert(line);
+                return;
+            } catch (AuditTableException e) {
+                disconnect();
+                nextAttempt = ticker.read() + retryNanos;
+                logger.log(System.Logger.Level.WARNING, "Audit insert into " + target.displayTarget() + " failed ("
+                        + describe(e) + "); spooling events to " + spool.path() + " until it works again");
             }
-            if (ticker.read() - nextAttempt >= 0) {
-                Exception failure = reconnect();
-                if (failure != null) {
-                    logger.log(System.Logger.Level.WARNING, "The audit database " + target.displayTarget()
-                            + " is still unusable (" + describe(failure) + "); events stay in " + spool.path());
-                }
+        }
+        try {
+            spool.append(line);
+        } catch (IOException e) {
+            throw new AuditException("Cannot record the audit event: the database " + target.displayTarget()
+                    + " is unreachable and the spool " + spool.path() + " cannot be written: " + e, e);
+        }
+        if (ticker.read() - nextAttempt >= 0) {
+            Exception failure = reconnect();
+            if (failure != null) {
+                logger.log(System.Logger.Level.WARNING, "The audit database " + target.displayTarget()
+                        + " is still unusable (" + describe(failure) + "); events stay in " + spool.path());
             }
-        } finally {
-            lock.unlock();
         }
     }
 
     /** Tries the database now, whatever the retry interval, when events are spooled. */
     @Override
-    public void flush() throws AuditException {
-        lock.lock();
-        try {
-            if (connection == null && !closed) {
-                Exception failure = reconnect();
-                if (failure != null) {
-                    throw new AuditException("The audit database " + target.displayTarget() + " is unusable ("
-                            + describe(failure) + "); the events stay in " + spool.path()
-                            + " and are inserted once it is back", failure);
-                }
+    void flushLocked(boolean closed) throws AuditException {
+        if (session == null && !closed) {
+            Exception failure = reconnect();
+            if (failure != null) {
+                throw new AuditException("The audit database " + target.displayTarget() + " is unusable ("
+                        + describe(failure) + "); the events stay in " + spool.path()
+                        + " and are inserted once it is back", failure);
             }
-        } finally {
-            lock.unlock();
         }
     }
 
     @Override
-    public void close() {
-        lock.lock();
-        try {
-            closed = true;
-            disconnect();
-            spool.close();
-        } finally {
-            lock.unlock();
-        }
+    void closeLocked() {
+        disconnect();
+        spool.close();
     }
 
     /**
@@ -193,63 +171,35 @@ public final class DatabaseSink implements AuditSink {
      */
     private Exception reconnect() {
         nextAttempt = ticker.read() + retryNanos;
-        Connection fresh = null;
+        AuditTable.Session fresh = null;
         try {
-            fresh = table.connect();
-            String insertSql = table.prepare(fresh);
-            Connection replayTo = fresh;
-            int replayed = spool.isEmpty() ? 0
-                    : spool.replay(REPLAY_BATCH, lines -> AuditTable.insertAll(replayTo, insertSql, lines));
+            fresh = table.open();
+            AuditTable.Session replayTo = fresh;
+            int replayed = spool.isEmpty() ? 0 : spool.replay(REPLAY_BATCH, replayTo::insertAll);
             spool.clear();
-            insert = fresh.prepareStatement(insertSql);
-            connection = fresh;
+            session = fresh;
             if (replayed > 0) {
                 logger.log(System.Logger.Level.INFO, "The audit database " + target.displayTarget()
                         + " is back: " + replayed + " spooled events inserted in order");
             }
             return null;
-        } catch (SQLException | IOException e) {
-            closeQuietly(fresh);
+        } catch (AuditTableException | IOException e) {
+            if (fresh != null) {
+                fresh.close();
+            }
             return e;
         }
     }
 
     private void disconnect() {
-        insert = null;
-        Connection open = connection;
-        connection = null;
-        closeQuietly(open);
-    }
-
-    private static void closeQuietly(Connection c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException e) {
-                // a connection being dropped because it failed may fail to close too; it holds nothing
-            }
+        AuditTable.Session open = session;
+        session = null;
+        if (open != null) {
+            open.close();
         }
-    }
-
-    /** Connection-class: SQLSTATE class 08, 57P01-57P03, or an I/O failure underneath. */
-    static boolean isConnectionClass(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null) {
-                String state = sql.getSQLState();
-                if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
-                    return true;
-                }
-            }
-            if (t instanceof IOException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String describe(Exception e) {
-        return e instanceof SQLException sql && sql.getSQLState() != null
-                ? "SQLSTATE " + sql.getSQLState() + ": " + sql.getMessage()
-                : e.toString();
+        return e instanceof AuditTableException ? e.getMessage() : e.toString();
     }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Audit events as JSON lines in a file ({@code audit.storage: file}), rotated by size.
@@ -19,14 +18,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A failed rotation is logged and the line goes into the current file: a late rotation is better
  * than a lost event. A failed gzip leaves the rotated file uncompressed.
  */
-public final class FileSink implements AuditSink {
+public final class FileSink extends SerialSink {
     private static final System.Logger logger = System.getLogger(FileSink.class.getName());
 
     private final AppendFile file;
     private final RotationPolicy rotation;
     private final RotatedFiles rotated;
-    private final ReentrantLock lock = new ReentrantLock();
-    private boolean closed;
 
     private FileSink(Path path, RotationPolicy rotation, boolean fsync) {
         this.file = new AppendFile(path, fsync);
@@ -57,46 +54,36 @@ public final class FileSink implements AuditSink {
     }
 
     @Override
-    public void write(AuditEvent event) throws AuditException {
-        byte[] line = (event.toJsonLine() + "\n").getBytes(StandardCharsets.UTF_8);
-        lock.lock();
+    void writeLocked(String line) throws AuditException {
+        byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
         try {
-            if (closed) {
-                throw new AuditException("The audit file " + file.path() + " is closed");
-            }
             long size = file.size();
-            if (size > 0 && size + line.length > rotation.maxBytes()) {
+            if (size > 0 && size + bytes.length > rotation.maxBytes()) {
                 rotate(size);
             }
-            file.appendAfterSize(line);
+            file.appendAfterSize(bytes);
         } catch (IOException e) {
             throw new AuditException("Cannot write to the audit file " + file.path() + ": " + e, e);
-        } finally {
-            lock.unlock();
         }
     }
 
     @Override
-    public void flush() throws AuditException {
-        lock.lock();
+    void flushLocked(boolean closed) throws AuditException {
         try {
             file.force();
         } catch (IOException e) {
             throw new AuditException("Cannot force the audit file " + file.path() + " to disk: " + e, e);
-        } finally {
-            lock.unlock();
         }
     }
 
     @Override
-    public void close() {
-        lock.lock();
-        try {
-            closed = true;
-            file.close();
-        } finally {
-            lock.unlock();
-        }
+    void closeLocked() {
+        file.close();
+    }
+
+    @Override
+    String closedMessage() {
+        return "The audit file " + file.path() + " is closed";
     }
 
     private void rotate(long size) {

@@ -5,7 +5,7 @@ import io.pgmcp.config.DatabaseConfig;
 import io.pgmcp.config.LoadedConfig;
 import io.pgmcp.config.MetricsConfig;
 import io.pgmcp.config.PgMcpConfig;
-import io.pgmcp.db.ConnectionProbe;
+import io.pgmcp.catalog.ConnectionProbe;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;

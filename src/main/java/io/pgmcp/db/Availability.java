@@ -4,7 +4,6 @@ import io.pgmcp.config.RetryConfig;
 import io.pgmcp.resilience.Backoff;
 import io.pgmcp.resilience.ExponentialBackoff;
 import io.pgmcp.resilience.Ticker;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -154,8 +153,8 @@ public final class Availability {
      * @return the exception to throw, the state now with {@code cause} chained; empty when the database
      *         is up (the call's own failure is then the better answer)
      */
-    public Optional<DatabaseDownException> markDown(SQLException cause, long callGeneration) {
-        SqlFailure failure = SqlFailure.of(cause, false);
+    public Optional<DatabaseDownException> markDown(DatabaseException cause, long callGeneration) {
+        SqlFailure failure = cause.failure();
         Outage after;
         lock.lock();
         try {
@@ -225,8 +224,8 @@ public final class Availability {
     }
 
     /** A probe started in {@code probeGeneration} failed; its error becomes the last error. */
-    void probeFailed(long probeGeneration, SQLException cause) {
-        SqlFailure failure = SqlFailure.of(cause, false);
+    void probeFailed(long probeGeneration, DatabaseException cause) {
+        SqlFailure failure = cause.failure();
         lock.lock();
         try {
             if (outage != null && probeGeneration == generation) {

@@ -50,7 +50,7 @@ public final class ConnectionPool implements AutoCloseable {
     }
 
     /** Borrows a connection, waiting at most the configured acquire timeout. */
-    public Lease acquire() throws SQLException {
+    public Lease acquire() throws DatabaseException {
         return acquire(acquireDeadline());
     }
 
@@ -63,9 +63,10 @@ public final class ConnectionPool implements AutoCloseable {
      * Borrows a connection before {@code deadlineNanos} (on this pool's ticker).
      *
      * @throws PoolTimeoutException when none is free in time (the message holds the pool state)
-     * @throws SQLException         when a new connection cannot be opened (the driver's error, chained)
+     * @throws DatabaseException    when a new connection cannot be opened (the driver's error, chained), the
+     *                              pool is closed, or the thread was interrupted while waiting
      */
-    public Lease acquire(long deadlineNanos) throws SQLException {
+    public Lease acquire(long deadlineNanos) throws DatabaseException {
         boolean retry = false;
         while (true) {
             PooledConnection candidate = null;
@@ -73,7 +74,8 @@ public final class ConnectionPool implements AutoCloseable {
             try {
                 while (candidate == null) {
                     if (closed) {
-                        throw new SQLNonTransientConnectionException("pool '" + settings.name() + "' is closed", "08003");
+                        throw DatabaseException.of(new SQLNonTransientConnectionException("pool '" + settings.name()
+                                + "' is closed", "08003"));
                     }
                     // after a connection failed its check, try another only within the caller's budget
                     if (retry && deadlineNanos - ticker.read() <= 0) {
@@ -96,8 +98,8 @@ public final class ConnectionPool implements AutoCloseable {
                         changed.awaitNanos(remaining);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
-                        throw new SQLNonTransientConnectionException("interrupted while waiting for a connection from pool '"
-                                + settings.name() + "'", "08000", e);
+                        throw DatabaseException.of(new SQLNonTransientConnectionException(
+                                "interrupted while waiting for a connection from pool '" + settings.name() + "'", "08000", e));
                     } finally {
                         waiting--;
                     }
@@ -106,7 +108,11 @@ public final class ConnectionPool implements AutoCloseable {
                 lock.unlock();
             }
             if (candidate == null) {
-                return new Lease(this, open());
+                try {
+                    return new Lease(this, open());
+                } catch (SQLException e) {
+                    throw DatabaseException.of(e);
+                }
             }
             if (usable(candidate)) {
                 candidate.lent();
@@ -137,13 +143,7 @@ public final class ConnectionPool implements AutoCloseable {
             pooled.lent();
             return pooled;
         } catch (SQLException | RuntimeException e) {
-            lock.lock();
-            try {
-                total--;
-                signalLocked();
-            } finally {
-                lock.unlock();
-            }
+            freeSlots(1);
             if (e instanceof SQLException sql) {
                 throw sql;
             }
@@ -187,14 +187,21 @@ public final class ConnectionPool implements AutoCloseable {
     }
 
     private void discard(PooledConnection pooled) {
+        freeSlots(1);
+        pooled.closeQuietly();
+    }
+
+    /** Gives up {@code slots} counted connections, each of which a waiting borrower may now open. */
+    private void freeSlots(int slots) {
         lock.lock();
         try {
-            total--;
-            signalLocked();
+            for (int i = 0; i < slots; i++) {
+                total--;
+                signalLocked();
+            }
         } finally {
             lock.unlock();
         }
-        pooled.closeQuietly();
     }
 
     /**
@@ -229,15 +236,7 @@ public final class ConnectionPool implements AutoCloseable {
                 PooledConnection pooled = open();
                 release(pooled, false);
             } catch (SQLException e) {
-                lock.lock();
-                try {
-                    for (int j = i + 1; j < missing; j++) {
-                        total--;
-                        signalLocked(); // a borrower may be waiting for exactly this slot
-                    }
-                } finally {
-                    lock.unlock();
-                }
+                freeSlots(missing - i - 1); // a borrower may be waiting for exactly one of these slots
                 logger.log(System.Logger.Level.DEBUG, "pool ''{0}'': cannot open a connection: {1}", settings.name(), e.getMessage());
                 return;
             }
@@ -314,15 +313,16 @@ public final class ConnectionPool implements AutoCloseable {
 
     /** Waits until every lent connection is back or {@code timeout} passes; for orderly shutdown. */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = ticker.read() + timeout.toNanos();
+        long waitLeft = timeout.toNanos(); // what the condition itself counted down: bounds the wait on a ticker that stands still
         lock.lock();
         try {
             while (total > idle.size()) {
-                long remaining = deadline - System.nanoTime();
+                long remaining = Math.min(deadline - ticker.read(), waitLeft);
                 if (remaining <= 0) {
                     return false;
                 }
-                drained.awaitNanos(remaining);
+                waitLeft = drained.awaitNanos(remaining);
             }
             return true;
         } finally {

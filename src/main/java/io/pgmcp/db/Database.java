@@ -1,6 +1,5 @@
 package io.pgmcp.db;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgmcp.config.RetryConfig;
 import io.pgmcp.resilience.Retry;
 import io.pgmcp.resilience.Sleeper;
@@ -9,26 +8,22 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
 import org.postgresql.core.BaseConnection;
 import org.postgresql.core.NativeQuery;
 import org.postgresql.core.Parser;
 
 /**
- * One configured database: its pool, its current catalog (swapped atomically on refresh) and
- * read-only execution under the discipline of {@link ReadOnlyTransaction}, made resilient:
+ * One configured database, executing against it with its availability: read-only queries, EXPLAIN,
+ * grammar checks and reads for the layers above ({@link #read}), each under the discipline of
+ * {@link ReadOnlyTransaction} on a connection of the pool it was given, made resilient:
  *
  * <ul>
  * <li>A call is retried (per {@code retry.database}) when its connection broke or PostgreSQL reported a
@@ -41,7 +36,7 @@ import org.postgresql.core.Parser;
  * <li>{@link #probeIfDue} is the recovery probe the owner runs: {@code SELECT 1} past the down check,
  *     on a connection that then stays in the pool for the next call.</li>
  * </ul>
- * Thread-safe.
+ * Every failure is a {@link DatabaseException}. Thread-safe.
  */
 public final class Database implements AutoCloseable {
     private static final System.Logger logger = System.getLogger(Database.class.getName());
@@ -51,17 +46,8 @@ public final class Database implements AutoCloseable {
 
     private final String name;
     private final ConnectionPool pool;
-    private final CatalogLoader loader;
-    private final Set<String> systemSchemas;
-    private final ObjectMapper json;
-    private final ResultReader reader;
+    private final ResultReader reader = new ResultReader();
     private final Resilience resilience;
-    private final AtomicReference<Catalog> catalog = new AtomicReference<>();
-    private final AtomicReference<CatalogFailure> lastFailure = new AtomicReference<>();
-
-    /** Why the catalog could not be loaded, and when. */
-    public record CatalogFailure(Instant at, SqlFailure failure) {
-    }
 
     /**
      * How a database's calls survive failures.
@@ -93,32 +79,17 @@ public final class Database implements AutoCloseable {
                     new Availability(database, Availability.probeBackoff(config, random), ticker, clock), DEFAULT_NETWORK_MARGIN);
         }
 
-        /** {@link RetryConfig#databaseDefaults()} on the system clocks. */
-        public static Resilience defaults(String database) {
-            return of(database, RetryConfig.databaseDefaults(), new Random(), Sleeper.system(), Ticker.system(), Clock.systemUTC());
-        }
-
         public Resilience withNetworkMargin(Duration margin) {
             return new Resilience(retry, availability, margin);
         }
     }
 
-    /** As the full constructor, with {@link Resilience#defaults}. */
-    public Database(String name, ConnectionPool pool, CatalogLoader loader, Set<String> systemSchemas, ObjectMapper json) {
-        this(name, pool, loader, systemSchemas, json, Resilience.defaults(name));
-    }
-
     /**
-     * @param systemSchemas system schemas the catalog loads too, because the access policy allows them
+     * @param pool the database's connections, built by the owner; this database closes it on {@link #close}
      */
-    public Database(String name, ConnectionPool pool, CatalogLoader loader, Set<String> systemSchemas, ObjectMapper json,
-                    Resilience resilience) {
-        this.name = name;
-        this.pool = pool;
-        this.loader = loader;
-        this.systemSchemas = Set.copyOf(systemSchemas);
-        this.json = json;
-        this.reader = new ResultReader(json);
+    public Database(String name, ConnectionPool pool, Resilience resilience) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.pool = Objects.requireNonNull(pool, "pool");
         this.resilience = Objects.requireNonNull(resilience, "resilience");
     }
 
@@ -127,7 +98,7 @@ public final class Database implements AutoCloseable {
      * any call. The two share the pool, so use one of them and close only that one.
      */
     public Database withResilience(Resilience newResilience) {
-        return new Database(name, pool, loader, systemSchemas, json, newResilience);
+        return new Database(name, pool, newResilience);
     }
 
     public String name() {
@@ -156,38 +127,6 @@ public final class Database implements AutoCloseable {
         resilience.availability().check();
     }
 
-    /** The catalog, once loaded; empty while the database has never been reached. */
-    public Optional<Catalog> catalog() {
-        return Optional.ofNullable(catalog.get());
-    }
-
-    /** The failure of the last catalog load, cleared by a successful one. */
-    public Optional<CatalogFailure> lastCatalogFailure() {
-        return Optional.ofNullable(lastFailure.get());
-    }
-
-    /**
-     * Loads the catalog and swaps it in; on failure the previous catalog stays and the failure is kept.
-     *
-     * @throws SQLException the load's failure
-     */
-    public Catalog refreshCatalog(Duration timeout) throws SQLException {
-        try {
-            Catalog loaded = call(timeout, List.of("pg_catalog"), connection -> loader.load(connection, name, systemSchemas));
-            catalog.set(loaded);
-            lastFailure.set(null);
-            return loaded;
-        } catch (SQLException e) {
-            lastFailure.set(new CatalogFailure(Instant.now(), SqlFailure.of(e, false)));
-            throw e;
-        }
-    }
-
-    /** What the login role can read, as PostgreSQL decides it (see {@link RoleCheck#access}). */
-    public RoleAccess roleAccess(Duration timeout) throws SQLException {
-        return call(timeout, List.of("pg_catalog"), RoleCheck::access);
-    }
-
     /**
      * Runs one query in a read-only transaction and reads at most {@code limits.maxRows()} rows.
      * The SQL must already have passed the guard; as a second line of defence, SQL holding more than one
@@ -196,9 +135,10 @@ public final class Database implements AutoCloseable {
      * lands in the few microseconds between that check and pgjdbc's start of execution is lost, and the
      * statement then ends at the statement timeout.
      *
-     * @throws SQLException whatever PostgreSQL or the pool answered; classify with {@link SqlFailure#of}
+     * @throws DatabaseException whatever PostgreSQL or the pool answered ({@link CancelledException} for
+     *                           the client's cancel)
      */
-    public ResultTable query(String sql, ExecutionLimits limits, CancelSignal cancel) throws SQLException {
+    public ResultTable query(String sql, ExecutionLimits limits, CancelSignal cancel) throws DatabaseException {
         AtomicBoolean cancelled = new AtomicBoolean();
         return call(limits.statementTimeout(), limits.searchPath(), connection -> {
             requireOneStatement(connection, sql);
@@ -222,7 +162,7 @@ public final class Database implements AutoCloseable {
                     return reader.read(rs, limits.maxRows(), limits.maxBytes());
                 }
             } catch (SQLException e) {
-                if (cancelled.get() && !(e instanceof CancelledException)) {
+                if (cancelled.get()) {
                     throw new CancelledException(e);
                 }
                 throw e;
@@ -236,7 +176,7 @@ public final class Database implements AutoCloseable {
      * pool's acquire timeout plus {@code timeout} (all attempts share one acquire deadline), and marks
      * the database down when the failure says it is gone.
      */
-    private <T> T call(Duration timeout, List<String> searchPath, ReadOnlyTransaction.Work<T> work) throws SQLException {
+    private <T> T call(Duration timeout, List<String> searchPath, ReadOnlyTransaction.Work<T> work) throws DatabaseException {
         long acquireDeadline = pool.acquireDeadline();
         Duration budget = pool.settings().acquireTimeout().plus(timeout);
         AtomicLong generation = new AtomicLong();
@@ -245,7 +185,7 @@ public final class Database implements AutoCloseable {
                 generation.set(resilience.availability().check());
                 return attempt(acquireDeadline, generation.get(), timeout, searchPath, work);
             }, this::retryable, budget);
-        } catch (SQLException e) {
+        } catch (DatabaseException e) {
             if (retryable(e) && SqlFailure.isConnectionClass(e) && !Thread.currentThread().isInterrupted()) {
                 // broken connections until the retries or their budget ran out: the server is not there
                 throw wentDown(e, generation.get());
@@ -255,13 +195,13 @@ public final class Database implements AutoCloseable {
     }
 
     private <T> T attempt(long acquireDeadline, long generation, Duration timeout, List<String> searchPath,
-                          ReadOnlyTransaction.Work<T> work) throws SQLException {
+                          ReadOnlyTransaction.Work<T> work) throws DatabaseException {
         Lease lease;
         try {
             lease = pool.acquire(acquireDeadline);
         } catch (PoolTimeoutException busy) {
             throw busy;
-        } catch (SQLException e) {
+        } catch (DatabaseException e) {
             if (SqlFailure.isConnectionClass(e) && !pool.isClosed() && !Thread.currentThread().isInterrupted()) {
                 throw wentDown(e, generation); // no connection can be opened: the database is down
             }
@@ -269,19 +209,20 @@ public final class Database implements AutoCloseable {
         }
         try (lease) {
             return ReadOnlyTransaction.run(lease, timeout, timeout.plus(resilience.networkMargin()), searchPath, work);
-        } catch (SQLException e) {
-            if (SqlFailure.isConnectionClass(e)) {
-                if (SqlFailure.isNetworkTimeout(e)) {
-                    throw wentDown(e, generation); // silent for the call's whole bound: a stall, not worth a retry
+        } catch (SQLException | DatabaseException e) {
+            DatabaseException failure = e instanceof SQLException sql ? DatabaseException.of(sql) : (DatabaseException) e;
+            if (SqlFailure.isConnectionClass(failure)) {
+                if (SqlFailure.isNetworkTimeout(failure)) {
+                    throw wentDown(failure, generation); // silent for the call's whole bound: a stall, not worth a retry
                 }
                 // the server dropped this connection; those idle beside it most likely went with it
                 pool.evictIdle();
             }
-            throw e;
+            throw failure;
         }
     }
 
-    private boolean retryable(SQLException e) {
+    private boolean retryable(DatabaseException e) {
         return SqlFailure.isRetryable(e) && !pool.isClosed();
     }
 
@@ -289,7 +230,7 @@ public final class Database implements AutoCloseable {
      * Marks the database down for {@code cause}, closes the idle connections, and answers what to throw:
      * the down state, or {@code cause} itself when the database came back since the call started.
      */
-    private SQLException wentDown(SQLException cause, long generation) {
+    private DatabaseException wentDown(DatabaseException cause, long generation) {
         if (cause instanceof DatabaseDownException) {
             return cause;
         }
@@ -316,14 +257,16 @@ public final class Database implements AutoCloseable {
         try (Lease lease = pool.acquire(pool.acquireDeadline())) {
             ReadOnlyTransaction.run(lease, timeout, timeout.plus(resilience.networkMargin()), List.of(), connection -> null);
             availability.probeSucceeded(generation);
-        } catch (SQLException e) {
-            if (SqlFailure.isConnectionClass(e)) {
+        } catch (SQLException | DatabaseException e) {
+            DatabaseException failure = e instanceof SQLException sql ? DatabaseException.of(sql) : (DatabaseException) e;
+            if (SqlFailure.isConnectionClass(failure)) {
                 pool.evictIdle();
             }
-            availability.probeFailed(generation, e);
+            availability.probeFailed(generation, failure);
         } catch (RuntimeException e) {
             logger.log(System.Logger.Level.ERROR, "database ''" + name + "'': the probe failed unexpectedly", e);
-            availability.probeFailed(generation, new SQLException("the probe failed unexpectedly: " + e, "XX000", e));
+            availability.probeFailed(generation, DatabaseException.of(
+                    new SQLException("the probe failed unexpectedly: " + e, SqlState.INTERNAL_ERROR.code(), e)));
         }
         return availability.isUp();
     }
@@ -339,7 +282,8 @@ public final class Database implements AutoCloseable {
         List<NativeQuery> pieces = Parser.parseJdbcSql(sql, standardStrings, false, true, false, false);
         long statements = pieces.stream().filter(piece -> !onlyComments(piece.nativeSql)).count();
         if (statements > 1) {
-            throw new SQLException("the SQL holds " + statements + " statements; run one statement per call", "42601");
+            throw new SQLException("the SQL holds " + statements + " statements; run one statement per call",
+                    SqlState.SYNTAX_ERROR.code());
         }
     }
 
@@ -359,29 +303,45 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Runs {@code work} on a pooled connection inside the same read-only discipline as queries (for
-     * EXPLAIN and similar checks).
+     * Runs {@code work} on a pooled connection inside the same read-only discipline as queries, with
+     * the same retries and down marking: for readers above this package (the catalog, what the role
+     * may read), which see statements and rows, never JDBC.
      */
-    public <T> T inReadOnlyTransaction(Duration timeout, List<String> searchPath, ReadOnlyWork<T> work) throws SQLException {
-        return call(timeout, searchPath, work::run);
+    public <T> T read(Duration timeout, List<String> searchPath, SqlWork<T> work) throws DatabaseException {
+        return call(timeout, searchPath, connection -> {
+            try {
+                return work.run(new JdbcSession(connection));
+            } catch (DatabaseException e) {
+                // the driver's own exception, so that this call classifies it as it does any other
+                if (e.getCause() instanceof SQLException sql) {
+                    throw sql;
+                }
+                throw e;
+            }
+        });
     }
 
     /**
-     * {@code EXPLAIN (FORMAT JSON)} of a query the guard has allowed, in the same read-only
-     * discipline; answers the plan JSON text. Not VERBOSE: it would print every target list with the
-     * constants the planner folded, so a query about to be refused could still make PostgreSQL send
-     * (and pg-mcp hold) a plan as large as its biggest value.
+     * The plan of a query the guard has allowed, by {@code EXPLAIN (FORMAT XML)} in the same read-only
+     * discipline: its top node. Not VERBOSE: it would print every target list with the constants the
+     * planner folded, so a query about to be refused could still make PostgreSQL send (and pg-mcp hold)
+     * a plan as large as its biggest value.
      */
-    public String explain(String sql, Duration timeout, List<String> searchPath) throws SQLException {
-        return inReadOnlyTransaction(timeout, searchPath, connection -> {
+    public PlanNode explain(String sql, Duration timeout, List<String> searchPath) throws DatabaseException {
+        return call(timeout, searchPath, connection -> {
             requireOneStatement(connection, sql);
             try (Statement statement = connection.createStatement()) {
                 statement.setEscapeProcessing(false);
-                try (ResultSet rs = statement.executeQuery("EXPLAIN (FORMAT JSON) " + sql)) {
+                try (ResultSet rs = statement.executeQuery("EXPLAIN (FORMAT XML) " + sql)) {
                     if (!rs.next()) {
-                        throw new SQLException("EXPLAIN returned no plan", "XX000");
+                        throw new SQLException("EXPLAIN returned no plan", SqlState.INTERNAL_ERROR.code());
                     }
-                    return rs.getString(1);
+                    try {
+                        return ExplainXml.topPlan(rs.getString(1));
+                    } catch (IllegalArgumentException e) {
+                        throw new SQLException("EXPLAIN returned no readable plan: " + e.getMessage(),
+                                SqlState.INTERNAL_ERROR.code(), e);
+                    }
                 }
             }
         });
@@ -397,24 +357,26 @@ public final class Database implements AutoCloseable {
     public GrammarCheck checkGrammar(String statement, Duration timeout) {
         try {
             return call(timeout, List.of(), connection -> ParseOnly.grammar(connection, statement));
-        } catch (SQLException e) {
-            SqlFailure failure = SqlFailure.of(e, false);
+        } catch (DatabaseException e) {
+            SqlFailure failure = e.failure();
             return new GrammarCheck.Unanswered(failure.kind() + " " + failure.sqlState() + ": " + failure.message());
         }
     }
 
-    /** Work inside {@link #inReadOnlyTransaction}. */
+    /** Work inside {@link #read}. */
     @FunctionalInterface
-    public interface ReadOnlyWork<T> {
-        T run(Connection connection) throws SQLException;
+    public interface SqlWork<T> {
+        T run(SqlSession session) throws DatabaseException;
     }
 
-    /** The statement was cancelled because the client cancelled the request. */
-    public static final class CancelledException extends SQLException {
+    /** The statement was cancelled because the client cancelled the request (SQLSTATE 57014). */
+    public static final class CancelledException extends DatabaseException {
         private static final long serialVersionUID = 1L;
+        private static final String MESSAGE = "the statement was cancelled at the client's request";
 
         CancelledException(SQLException cause) {
-            super("the statement was cancelled at the client's request", "57014", cause);
+            super(MESSAGE, new SqlFailure(SqlFailure.Kind.CANCELLED, SqlState.QUERY_CANCELED.code(), MESSAGE, null, null, null),
+                    cause);
         }
     }
 
@@ -430,14 +392,7 @@ public final class Database implements AutoCloseable {
         return pool.stats();
     }
 
-    /** Pool housekeeping ({@link ConnectionPool#maintain}); skipped while the database is down. */
-    public void maintainPool() {
-        if (resilience.availability().isUp()) {
-            pool.maintain();
-        }
-    }
-
-    /** Waits up to {@code drain} for lent connections, then closes the pool. */
+    /** Waits up to five seconds for lent connections, then closes the pool. */
     @Override
     public void close() {
         try {

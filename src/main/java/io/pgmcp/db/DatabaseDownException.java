@@ -1,6 +1,5 @@
 package io.pgmcp.db;
 
-import java.sql.SQLNonTransientConnectionException;
 import java.util.Locale;
 
 /**
@@ -9,16 +8,20 @@ import java.util.Locale;
  * recovery probe finds out when the database is back. Carries the {@link Availability.Down} state for
  * messages: since when, the last error, when the next probe runs.
  */
-public final class DatabaseDownException extends SQLNonTransientConnectionException {
+public final class DatabaseDownException extends DatabaseException {
     private static final long serialVersionUID = 1L;
 
     private final String database;
     private final transient Availability.Down down;
 
     DatabaseDownException(String database, Availability.Down down, Throwable cause) {
-        super(String.format(Locale.ROOT, "database '%s' is unavailable since %s (%.1f s): %s; next probe in %.1f s", database,
-                down.since(), down.downFor().toMillis() / 1000.0, down.lastError().message(),
-                down.nextProbeIn().toMillis() / 1000.0), "08001", cause);
+        this(database, down, String.format(Locale.ROOT, "database '%s' is unavailable since %s (%.1f s): %s; next probe in %.1f s",
+                database, down.since(), down.downFor().toMillis() / 1000.0, down.lastError().message(),
+                down.nextProbeIn().toMillis() / 1000.0), cause);
+    }
+
+    private DatabaseDownException(String database, Availability.Down down, String message, Throwable cause) {
+        super(message, SqlFailure.connection(message), cause);
         this.database = database;
         this.down = down;
     }

@@ -1,20 +1,24 @@
 package io.pgmcp.db;
 
-import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 
 /**
  * No connection became available before the borrower's deadline: every connection the pool may open
- * was lent out. The database may be perfectly healthy, only busy. The message carries the pool state.
+ * was lent out. The database may be perfectly healthy, only busy. The message carries the pool state;
+ * SQLSTATE 08001, never retried.
  */
-public final class PoolTimeoutException extends SQLTransientConnectionException {
+public final class PoolTimeoutException extends DatabaseException {
     private static final long serialVersionUID = 1L;
 
     private final transient PoolStats stats;
     private final Duration waited;
 
     PoolTimeoutException(String pool, Duration waited, PoolStats stats) {
-        super("pool '" + pool + "': no connection within " + waited.toMillis() + " ms (" + stats + ")", "08001");
+        this(waited, stats, "pool '" + pool + "': no connection within " + waited.toMillis() + " ms (" + stats + ")");
+    }
+
+    private PoolTimeoutException(Duration waited, PoolStats stats, String message) {
+        super(message, SqlFailure.connection(message), null);
         this.stats = stats;
         this.waited = waited;
     }

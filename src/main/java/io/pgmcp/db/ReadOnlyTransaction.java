@@ -23,7 +23,7 @@ final class ReadOnlyTransaction {
     /** Work done inside the transaction. */
     @FunctionalInterface
     interface Work<T> {
-        T run(Connection connection) throws SQLException;
+        T run(Connection connection) throws SQLException, DatabaseException;
     }
 
     private ReadOnlyTransaction() {
@@ -33,7 +33,7 @@ final class ReadOnlyTransaction {
      * @param networkTimeout the longest wait for any answer of the server, for the whole transaction
      */
     static <T> T run(Lease lease, Duration statementTimeout, Duration networkTimeout, List<String> searchPath, Work<T> work)
-            throws SQLException {
+            throws SQLException, DatabaseException {
         Connection connection = lease.connection();
         int idleTimeout = -1;
         try {
@@ -44,7 +44,7 @@ final class ReadOnlyTransaction {
                 setup.execute(setupSql(statementTimeout, searchPath));
             }
             return work.run(connection);
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | DatabaseException | RuntimeException e) {
             if (SqlFailure.isConnectionClass(e)) {
                 lease.evict();
             }

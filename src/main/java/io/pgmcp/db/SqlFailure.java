@@ -1,13 +1,11 @@
 package io.pgmcp.db;
 
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.sql.SQLException;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
 /**
- * What kind of failure a {@link SQLException} is, decided by SQLSTATE (never by message text), and
+ * What kind of failure a {@link SQLException} is, decided by SQLSTATE ({@link SqlState}; never by message text), and
  * the server's details (position, hint) for messages a model can act on.
  */
 public record SqlFailure(Kind kind, String sqlState, String message, Integer position, String hint, String detail) {
@@ -18,7 +16,7 @@ public record SqlFailure(Kind kind, String sqlState, String message, Integer pos
         TIMEOUT,
         /** The statement was cancelled on the client's request. */
         CANCELLED,
-        /** The connection failed or the server is going away (class 08, 57P01–57P03, a reset socket). */
+        /** The connection failed or the server is going away (class 08, 57P01–57P03, an I/O failure under the driver). */
         CONNECTION,
         /**
          * PostgreSQL answered but refused the login: authentication (class 28), an unknown database
@@ -57,68 +55,71 @@ public record SqlFailure(Kind kind, String sqlState, String message, Integer pos
             hint = server.getHint();
             detail = server.getDetail();
         }
-        Kind kind;
-        if (isConnectionClass(e)) {
-            kind = Kind.CONNECTION;
-        } else if (state.startsWith("28") || state.equals("3D000") || state.equals("53300")) {
-            kind = Kind.LOGIN_REJECTED;
-        } else if (state.equals("57014")) {
-            kind = cancelledByClient ? Kind.CANCELLED : Kind.TIMEOUT;
-        } else if (state.equals("55P03")) {
-            kind = Kind.TIMEOUT;
-        } else if (state.equals("25006")) {
-            kind = Kind.READ_ONLY_VIOLATION;
-        } else if (state.equals("42501")) {
-            kind = Kind.PERMISSION;
-        } else if (state.startsWith("22")) {
-            kind = Kind.DATA;
-        } else if (state.startsWith("53") || state.startsWith("54")) {
-            kind = Kind.RESOURCES;
-        } else {
-            kind = Kind.QUERY;
-        }
+        Kind kind = SqlState.isConnectionFailure(e) ? Kind.CONNECTION : kind(state, cancelledByClient);
         return new SqlFailure(kind, state, message == null ? e.getClass().getSimpleName() : message, position, hint, detail);
     }
 
     /**
+     * The failure of {@code e}; {@code cancelledByClient} tells a client cancel from a timeout (both
+     * 57014), as for the driver's exception.
+     */
+    public static SqlFailure of(DatabaseException e, boolean cancelledByClient) {
+        SqlFailure failure = e.failure();
+        if (failure.kind() == Kind.CANCELLED || failure.kind() == Kind.TIMEOUT && SqlState.QUERY_CANCELED.matches(failure.sqlState())) {
+            Kind kind = cancelledByClient ? Kind.CANCELLED : Kind.TIMEOUT;
+            return new SqlFailure(kind, failure.sqlState(), failure.message(), failure.position(), failure.hint(), failure.detail());
+        }
+        return failure;
+    }
+
+    /** A connection failure pg-mcp found itself (SQLSTATE 08001), with {@code message}. */
+    static SqlFailure connection(String message) {
+        return new SqlFailure(Kind.CONNECTION, SqlState.CONNECTION_EXCEPTION.code() + "001", message, null, null, null);
+    }
+
+    private static Kind kind(String state, boolean cancelledByClient) {
+        if (SqlState.INVALID_AUTHORIZATION.matches(state) || SqlState.INVALID_CATALOG_NAME.matches(state)
+                || SqlState.TOO_MANY_CONNECTIONS.matches(state)) {
+            return Kind.LOGIN_REJECTED;
+        } else if (SqlState.QUERY_CANCELED.matches(state)) {
+            return cancelledByClient ? Kind.CANCELLED : Kind.TIMEOUT;
+        } else if (SqlState.LOCK_NOT_AVAILABLE.matches(state)) {
+            return Kind.TIMEOUT;
+        } else if (SqlState.READ_ONLY_SQL_TRANSACTION.matches(state)) {
+            return Kind.READ_ONLY_VIOLATION;
+        } else if (SqlState.INSUFFICIENT_PRIVILEGE.matches(state)) {
+            return Kind.PERMISSION;
+        } else if (SqlState.DATA_EXCEPTION.matches(state)) {
+            return Kind.DATA;
+        } else if (SqlState.INSUFFICIENT_RESOURCES.matches(state) || SqlState.PROGRAM_LIMIT_EXCEEDED.matches(state)) {
+            return Kind.RESOURCES;
+        }
+        return Kind.QUERY;
+    }
+
+    /**
      * Whether another attempt, on another connection, may succeed: connection-class failures
-     * (class 08, 57P01–57P03, a reset socket) and serialization or recovery conflicts (40001, and 40P01,
+     * ({@link SqlState#isConnectionFailure}) and serialization or recovery conflicts (40001, and 40P01,
      * which a hot standby raises when replaying the primary's changes conflicts with a query). Never a
      * timeout — statement (57014) or lock (55P03) timeout, or a link that stayed silent for a whole call's
      * bound —, a cancellation, a SQL error, a refused login, a busy pool, or a database known to be down.
      */
-    public static boolean isRetryable(SQLException e) {
+    public static boolean isRetryable(Throwable e) {
         if (e instanceof DatabaseDownException || e instanceof PoolTimeoutException || e instanceof Database.CancelledException
                 || isNetworkTimeout(e)) {
             return false;
         }
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        return state.equals("40001") || state.equals("40P01") || isConnectionClass(e);
+        String state = SqlState.stateOf(e);
+        return SqlState.SERIALIZATION_FAILURE.matches(state) || SqlState.DEADLOCK_DETECTED.matches(state) || isConnectionClass(e);
     }
 
     /** The driver gave up waiting for the server: a read or connect timed out (a stalled link, not a refusal). */
     public static boolean isNetworkTimeout(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SocketTimeoutException) {
-                return true;
-            }
-        }
-        return false;
+        return SqlState.isNetworkTimeout(e);
     }
 
-    /** Connection-class failures: SQLSTATE class 08, 57P01–57P03 (admin shutdown, crash, cannot connect now), a reset socket. */
+    /** Connection-class failures: see {@link SqlState#isConnectionFailure}. */
     public static boolean isConnectionClass(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null) {
-                String state = sql.getSQLState();
-                if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
-                    return true;
-                }
-            }
-            if (t instanceof SocketException) {
-                return true;
-            }
-        }
-        return false;
+        return SqlState.isConnectionFailure(e);
     }
 }

@@ -1,13 +1,5 @@
 package io.pgmcp.db;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.ResultSet;
@@ -21,25 +13,22 @@ import java.time.OffsetDateTime;
 import java.time.OffsetTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.TemporalAccessor;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * Turns a PostgreSQL value into the JSON of a tool result: integers and numerics as JSON numbers
- * without loss, NaN and infinities as strings, booleans, ISO-8601 date/time strings, json/jsonb
- * embedded, arrays as arrays, bytea as {@code \x} hex, everything else as PostgreSQL's text form,
- * NULL as null. Stateless and thread-safe.
+ * Turns a PostgreSQL value into the typed value of a {@link ResultTable}: integers as {@code Long} and
+ * numerics as {@code BigDecimal} without loss, floats as {@code Double}, NaN and infinities as strings,
+ * booleans, ISO-8601 date/time strings, json/jsonb as the values they hold ({@link EmbeddedJson}),
+ * arrays as lists, bytea as {@code \x} hex, everything else as PostgreSQL's text form, NULL as null.
+ * Stateless and thread-safe.
  */
 final class ValueConverter {
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private final ObjectReader json;
 
-    ValueConverter(ObjectMapper json) {
-        // json and jsonb numbers are PostgreSQL numerics: read them exactly, never through double
-        // (which rounds 0.12345678901234567890123 and turns 1e400 into "Infinity"), and keep their scale
-        this.json = json.reader()
-                .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                .without(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES);
+    ValueConverter() {
     }
 
     /**
@@ -47,7 +36,7 @@ final class ValueConverter {
      * {@code array} tells an array column ({@link java.sql.Types#ARRAY}), whose type name may be
      * schema-qualified ({@code "other"."_status"}) and so cannot be recognised by its {@code _} prefix.
      */
-    JsonNode read(ResultSet rs, int index, String type, boolean array) throws SQLException {
+    Object read(ResultSet rs, int index, String type, boolean array) throws SQLException {
         if (array) {
             return array(rs.getArray(index));
         }
@@ -55,7 +44,7 @@ final class ValueConverter {
         switch (kind) {
             case "int2", "int4", "int8", "oid", "xid", "cid" -> {
                 long value = rs.getLong(index);
-                return rs.wasNull() ? NODES.nullNode() : NODES.numberNode(value);
+                return rs.wasNull() ? null : (Object) value;
             }
             case "numeric" -> {
                 return numeric(rs.getString(index));
@@ -65,14 +54,14 @@ final class ValueConverter {
             }
             case "bool" -> {
                 boolean value = rs.getBoolean(index);
-                return rs.wasNull() ? NODES.nullNode() : NODES.booleanNode(value);
+                return rs.wasNull() ? null : (Object) value;
             }
             case "json", "jsonb" -> {
                 return embedded(rs.getString(index));
             }
             case "bytea" -> {
                 byte[] bytes = rs.getBytes(index);
-                return bytes == null ? NODES.nullNode() : NODES.textNode("\\x" + HexFormat.of().formatHex(bytes));
+                return bytes == null ? null : "\\x" + HexFormat.of().formatHex(bytes);
             }
             case "date" -> {
                 return temporal(rs, index, LocalDate.class, DateTimeFormatter.ISO_LOCAL_DATE);
@@ -91,7 +80,7 @@ final class ValueConverter {
             }
             default -> {
                 String text = rs.getString(index);
-                return text == null ? NODES.nullNode() : NODES.textNode(text);
+                return text;
             }
         }
     }
@@ -117,52 +106,52 @@ final class ValueConverter {
      * Formats with the ISO formatters rather than {@code toString()}, which drops zero seconds
      * ({@code 13:45} for {@code 13:45:00}).
      */
-    private static <T extends TemporalAccessor> JsonNode temporal(ResultSet rs, int index, Class<T> type,
+    private static <T extends TemporalAccessor> Object temporal(ResultSet rs, int index, Class<T> type,
                                                                    DateTimeFormatter format) throws SQLException {
         String text = rs.getString(index);
         if (text == null) {
-            return NODES.nullNode();
+            return null;
         }
         if (text.endsWith("infinity")) {
-            return NODES.textNode(text);
+            return text;
         }
         if (text.endsWith(" BC")) {
-            return NODES.textNode(text); // ISO-8601 cannot say "BC" without a proleptic year shift; keep PostgreSQL's text
+            return text; // ISO-8601 cannot say "BC" without a proleptic year shift; keep PostgreSQL's text
         }
         if (text.startsWith("24:00:00")) {
-            return NODES.textNode(text); // valid in both; java.time would turn it into 23:59:59.999999999
+            return text; // valid in both; java.time would turn it into 23:59:59.999999999
         }
-        return NODES.textNode(format.format(rs.getObject(index, type)));
+        return format.format(rs.getObject(index, type));
     }
 
-    private static JsonNode numeric(String text) {
+    private static Object numeric(String text) {
         if (text == null) {
-            return NODES.nullNode();
+            return null;
         }
         if (text.equals("NaN") || text.endsWith("Infinity")) {
-            return NODES.textNode(text);
+            return text;
         }
-        return NODES.numberNode(new BigDecimal(text));
+        return new BigDecimal(text);
     }
 
-    private static JsonNode floating(String text) {
+    private static Object floating(String text) {
         if (text == null) {
-            return NODES.nullNode();
+            return null;
         }
         if (text.equals("NaN") || text.endsWith("Infinity")) {
-            return NODES.textNode(text);
+            return text;
         }
-        return NODES.numberNode(Double.parseDouble(text));
+        return Double.parseDouble(text);
     }
 
-    private JsonNode embedded(String text) throws SQLException {
+    private static Object embedded(String text) throws SQLException {
         if (text == null) {
-            return NODES.nullNode();
+            return null;
         }
         try {
-            return json.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new SQLException("json value from PostgreSQL could not be parsed: " + e.getOriginalMessage(), "XX000", e);
+            return EmbeddedJson.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new SQLException("json value from PostgreSQL could not be parsed: " + e.getMessage(), "XX000", e);
         }
     }
 
@@ -172,19 +161,19 @@ final class ValueConverter {
      * that {@code NaN} in a {@code numeric[]} or an {@code interval[]} get the same treatment as
      * a single value instead of pgjdbc's Java objects ({@code BigDecimal} cannot hold NaN).
      */
-    private JsonNode array(Array array) throws SQLException {
+    private Object array(Array array) throws SQLException {
         if (array == null) {
-            return NODES.nullNode();
+            return null;
         }
         try (ResultSet elements = array.getResultSet()) {
             ResultSetMetaData meta = elements.getMetaData();
             String elementType = typeName(meta, 2);
             boolean nested = meta.getColumnType(2) == Types.ARRAY;
-            ArrayNode node = NODES.arrayNode();
+            List<Object> values = new ArrayList<>();
             while (elements.next()) {
-                node.add(read(elements, 2, elementType, nested));
+                values.add(read(elements, 2, elementType, nested));
             }
-            return node;
+            return Collections.unmodifiableList(values);
         } finally {
             array.free();
         }

@@ -15,6 +15,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public record ResultJudgement(boolean answers, String reason) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The rows of a result as JSON text, the form the model reads them in. */
+    public static String rowsJson(java.util.List<java.util.List<Object>> rows) {
+        try {
+            return JSON.writeValueAsString(rows);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the rows could not be written as JSON", e);
+        }
+    }
+
     /**
      * Reads the judgement out of a completion's content.
      *

@@ -1,10 +1,10 @@
 package io.pgmcp.llm;
 
-import io.pgmcp.db.Catalog;
-import io.pgmcp.db.ColumnInfo;
-import io.pgmcp.db.EnumType;
-import io.pgmcp.db.IndexInfo;
-import io.pgmcp.db.TableInfo;
+import io.pgmcp.catalog.Catalog;
+import io.pgmcp.catalog.ColumnInfo;
+import io.pgmcp.catalog.EnumType;
+import io.pgmcp.catalog.IndexInfo;
+import io.pgmcp.catalog.TableInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -5,7 +5,7 @@ import io.pgmcp.db.Database;
 import io.pgmcp.db.DatabaseDownException;
 import io.pgmcp.db.PoolTimeoutException;
 import io.pgmcp.db.SqlFailure;
-import java.sql.SQLException;
+import io.pgmcp.db.DatabaseException;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -40,7 +40,7 @@ public final class DatabaseFailures {
      * The failure of asking for a plan: running into {@code explainTimeout} makes the query too expensive;
      * anything else is worded as by {@link #of}.
      */
-    public QueryOutcome.Failure ofExplain(Target target, SQLException e, Duration explainTimeout) {
+    public QueryOutcome.Failure ofExplain(Target target, DatabaseException e, Duration explainTimeout) {
         if (SqlFailure.of(e, false).kind() == SqlFailure.Kind.TIMEOUT) {
             return new QueryOutcome.Failure(ErrorCode.QUERY_TOO_EXPENSIVE,
                     "PostgreSQL could not even plan this query within the EXPLAIN timeout; simplify it.",
@@ -50,7 +50,7 @@ public final class DatabaseFailures {
     }
 
     /** Maps a PostgreSQL or pool error of {@code target} onto an {@link ErrorCode}, with its message and details. */
-    public QueryOutcome.Failure of(Target target, SQLException e) {
+    public QueryOutcome.Failure of(Target target, DatabaseException e) {
         SqlFailure failure = SqlFailure.of(e, e instanceof Database.CancelledException);
         String database = target.name();
         if (e instanceof DatabaseDownException down) {

@@ -2,7 +2,9 @@ package io.pgmcp.query;
 
 import io.pgmcp.config.ServerConfig;
 import io.pgmcp.db.CancelSignal;
-import io.pgmcp.db.Catalog;
+import io.pgmcp.catalog.Catalog;
+import io.pgmcp.db.DatabaseDownException;
+import io.pgmcp.db.DatabaseException;
 import io.pgmcp.db.ExecutionLimits;
 import io.pgmcp.db.ResultTable;
 import io.pgmcp.observability.Stage;
@@ -11,7 +13,7 @@ import io.pgmcp.observability.Telemetry;
 import io.pgmcp.sql.ExplainPolicy;
 import io.pgmcp.sql.PlanEstimate;
 import io.pgmcp.sql.Verdict;
-import java.sql.SQLException;
+import io.pgmcp.db.DatabaseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -106,13 +108,13 @@ public final class QueryPipeline {
      * a database still unreachable is a {@code CONNECTION_ERROR}.
      */
     public Step<Catalog> loadedCatalog(Target target) {
-        Optional<Catalog> loaded = target.database().catalog();
+        Optional<Catalog> loaded = target.catalog().current();
         if (loaded.isPresent()) {
             return new Step.Passed<>(loaded.get());
         }
         try {
-            return new Step.Passed<>(target.database().refreshCatalog(server.queryTimeout()));
-        } catch (SQLException e) {
+            return new Step.Passed<>(target.catalog().refresh(server.queryTimeout()));
+        } catch (DatabaseException e) {
             return new Step.Failed<>(failures.of(target, e));
         }
     }
@@ -124,7 +126,7 @@ public final class QueryPipeline {
     public Step<Catalog> readyCatalog(Target target) {
         try {
             target.database().checkAvailable();
-        } catch (SQLException e) {
+        } catch (DatabaseException e) {
             return new Step.Failed<>(failures.of(target, e));
         }
         return loadedCatalog(target);
@@ -180,7 +182,7 @@ public final class QueryPipeline {
                         target.policy().searchPath()));
                 target.plans().put(sql, estimate);
                 stage.attribute("pg_mcp.explain.cache_hit", false);
-            } catch (SQLException e) {
+            } catch (DatabaseException e) {
                 return new Step.Failed<>(failures.ofExplain(target, e, policy.config().timeout()));
             } catch (IllegalArgumentException e) {
                 return new Step.Failed<>(DatabaseFailures.unreadablePlan());
@@ -207,7 +209,7 @@ public final class QueryPipeline {
                 stage.attribute("db.response.returned_rows", table.rowCount()).attribute("pg_mcp.truncated", table.truncated());
                 return new QueryOutcome.Success(target.name(), planned.sql(), Optional.empty(), Optional.of(table),
                         planned.warnings(), planned.rewritten());
-            } catch (SQLException e) {
+            } catch (DatabaseException e) {
                 QueryOutcome.Failure failure = failures.of(target, e);
                 stage.fail(failure.code().name());
                 return failure;

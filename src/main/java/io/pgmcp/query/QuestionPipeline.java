@@ -2,7 +2,7 @@ package io.pgmcp.query;
 
 import io.pgmcp.config.ServerConfig;
 import io.pgmcp.db.CancelSignal;
-import io.pgmcp.db.Catalog;
+import io.pgmcp.catalog.Catalog;
 import io.pgmcp.llm.ChatMessage;
 import io.pgmcp.llm.ChatRequest;
 import io.pgmcp.llm.Completion;
@@ -184,7 +184,7 @@ public final class QuestionPipeline {
             return;
         }
         String sample = success.result().map(r -> r.rows().size() > 20 ? "first 20 of " + r.rowCount() + " rows: "
-                + r.rows().toString().substring(0, Math.min(4000, r.rows().toString().length())) : r.rows().toString()).orElse("[]");
+                + ResultJudgement.rowsJson(r.rows()).substring(0, Math.min(4000, ResultJudgement.rowsJson(r.rows()).length())) : ResultJudgement.rowsJson(r.rows())).orElse("[]");
         try {
             Completion verdict = complete(new ChatRequest(List.of(
                     new ChatMessage("system", "You check whether a SQL result answers a question. Answer with JSON "

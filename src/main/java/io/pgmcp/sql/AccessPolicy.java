@@ -1,9 +1,9 @@
 package io.pgmcp.sql;
 
 import io.pgmcp.config.AccessPolicyConfig;
-import io.pgmcp.db.Catalog;
-import io.pgmcp.db.ColumnInfo;
-import io.pgmcp.db.TableInfo;
+import io.pgmcp.catalog.Catalog;
+import io.pgmcp.catalog.ColumnInfo;
+import io.pgmcp.catalog.TableInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -145,7 +145,7 @@ public final class AccessPolicy {
             List<ColumnInfo> columns = table.columns().stream()
                     .filter(c -> columnAllowed(table.schema(), table.name(), c.name()))
                     .toList();
-            List<io.pgmcp.db.IndexInfo> indexes = table.indexes().stream()
+            List<io.pgmcp.catalog.IndexInfo> indexes = table.indexes().stream()
                     .filter(i -> i.columns().stream().allMatch(col -> columns.stream().anyMatch(c -> c.name().equals(unquote(col)))))
                     .toList();
             List<ColumnInfo> visibleColumns = columns.stream().map(c -> c.foreignKey().isPresent()
@@ -154,7 +154,7 @@ public final class AccessPolicy {
                     visibleColumns, indexes));
         }
         List<String> schemas = catalog.schemas().stream().filter(this::schemaAllowed).toList();
-        List<io.pgmcp.db.EnumType> enums = catalog.enums().stream().filter(e -> schemaAllowed(e.schema())).toList();
+        List<io.pgmcp.catalog.EnumType> enums = catalog.enums().stream().filter(e -> schemaAllowed(e.schema())).toList();
         return new Catalog(catalog.database(), catalog.loadedAt(), schemas, tables, enums, catalog.pgCatalogRelations());
     }
 

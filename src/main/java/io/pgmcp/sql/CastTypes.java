@@ -1,7 +1,7 @@
 package io.pgmcp.sql;
 
-import io.pgmcp.db.Catalog;
-import io.pgmcp.db.EnumType;
+import io.pgmcp.catalog.Catalog;
+import io.pgmcp.catalog.EnumType;
 import java.util.Set;
 import net.sf.jsqlparser.statement.create.table.ColDataType;
 

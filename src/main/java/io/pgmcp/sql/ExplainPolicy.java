@@ -1,11 +1,9 @@
 package io.pgmcp.sql;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgmcp.config.ExplainPolicyConfig;
-import io.pgmcp.db.Catalog;
-import io.pgmcp.db.TableInfo;
+import io.pgmcp.catalog.Catalog;
+import io.pgmcp.catalog.TableInfo;
+import io.pgmcp.db.PlanNode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -45,7 +43,6 @@ public final class ExplainPolicy {
     private static final String OPERATOR_HINT = " An operator can raise explain_policy.large_table_threshold or set "
             + "explain_policy.deny_seq_scan_on_large_tables: false.";
     private static final String LIMIT_HINT = "add a LIMIT (with ORDER BY, if any, on an indexed column)";
-    private static final ObjectMapper PLAN_JSON = new ObjectMapper();
 
     private final ExplainPolicyConfig config;
 
@@ -58,25 +55,12 @@ public final class ExplainPolicy {
     }
 
     /**
-     * Reads the estimate out of {@code EXPLAIN (FORMAT JSON)} output.
+     * Reads the estimate out of the top node of a plan ({@code Database.explain}).
      *
-     * @throws IllegalArgumentException when the output holds no plan
+     * @throws IllegalArgumentException when there is no plan (null)
      */
-    public static PlanEstimate estimate(JsonNode explain) {
-        return PlanEstimate.of(explain);
-    }
-
-    /**
-     * Reads the estimate out of the text of {@code EXPLAIN (FORMAT JSON)} output.
-     *
-     * @throws IllegalArgumentException when the text is not JSON or holds no plan
-     */
-    public static PlanEstimate estimate(String explain) {
-        try {
-            return estimate(PLAN_JSON.readTree(explain));
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("EXPLAIN output is not JSON", e);
-        }
+    public static PlanEstimate estimate(PlanNode plan) {
+        return PlanEstimate.of(plan);
     }
 
     /**

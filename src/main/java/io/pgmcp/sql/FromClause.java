@@ -1,8 +1,8 @@
 package io.pgmcp.sql;
 
-import io.pgmcp.db.Catalog;
-import io.pgmcp.db.ColumnInfo;
-import io.pgmcp.db.TableInfo;
+import io.pgmcp.catalog.Catalog;
+import io.pgmcp.catalog.ColumnInfo;
+import io.pgmcp.catalog.TableInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

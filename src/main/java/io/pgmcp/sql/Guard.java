@@ -1,6 +1,6 @@
 package io.pgmcp.sql;
 
-import io.pgmcp.db.Catalog;
+import io.pgmcp.catalog.Catalog;
 
 /**
  * Decides whether SQL may run. {@link SqlGuard} is the implementation; the interface exists so a

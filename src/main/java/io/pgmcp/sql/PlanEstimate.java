@@ -1,16 +1,15 @@
 package io.pgmcp.sql;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.pgmcp.db.PlanNode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What PostgreSQL's planner estimated for a query, read from {@code EXPLAIN (FORMAT JSON)}:
+ * What PostgreSQL's planner estimated for a query, read from the plan EXPLAIN printed:
  * the top node's rows and cost and the plan tree with the fields the cost policy judges. Immutable
  * (cached per SQL text); the verdict is computed from it with the catalog of the moment.
  *
@@ -25,14 +24,14 @@ public record PlanEstimate(double rows, double totalCost, Node plan) {
     }
 
     /**
-     * Reads the estimate out of {@code EXPLAIN (FORMAT JSON)} output (VERBOSE adds the schema of each
-     * scanned relation; without it the schema is null).
+     * Reads the estimate out of the top node of a plan (VERBOSE adds the schema of each scanned
+     * relation; without it the schema is null).
      *
-     * @throws IllegalArgumentException when the output holds no plan
+     * @param plan the top plan node, or null when EXPLAIN printed none
+     * @throws IllegalArgumentException when there is no plan
      */
-    public static PlanEstimate of(JsonNode explain) {
-        JsonNode plan = explain.path(0).path("Plan");
-        if (!plan.isObject()) {
+    public static PlanEstimate of(PlanNode plan) {
+        if (plan == null) {
             throw new IllegalArgumentException("EXPLAIN output without a Plan");
         }
         Node root = Node.of(plan);
@@ -73,39 +72,41 @@ public record PlanEstimate(double rows, double totalCost, Node plan) {
             children = List.copyOf(children);
         }
 
-        static Node of(JsonNode json) {
+        static Node of(PlanNode plan) {
             List<Node> children = new ArrayList<>();
-            for (JsonNode child : json.path("Plans")) {
+            for (PlanNode child : plan.children()) {
                 children.add(of(child));
             }
             Set<String> hashed = new TreeSet<>();
-            for (Map.Entry<String, JsonNode> field : json.properties()) {
-                if (!field.getKey().equals("Plans")) {
-                    collectHashed(field.getValue(), hashed);
-                }
-            }
-            return new Node(json.path("Node Type").asText(""), text(json, "Parent Relationship"), text(json, "Schema"),
-                    text(json, "Relation Name"), json.path("Plan Rows").asDouble(), json.path("Startup Cost").asDouble(),
-                    json.path("Total Cost").asDouble(), json.path("Workers Planned").asInt(0),
-                    json.path("Single Copy").asBoolean(false), json.path("Parallel Aware").asBoolean(false),
-                    json.hasNonNull("Index Cond"), json.hasNonNull("Filter"), text(json, "Strategy"),
-                    text(json, "Sampling Method"), text(json, "Subplan Name"), hashed, children);
+            plan.fields().values().forEach(value -> collectHashed(value, hashed));
+            plan.lists().values().forEach(values -> values.forEach(value -> collectHashed(value, hashed)));
+            String type = plan.field("Node Type");
+            return new Node(type == null ? "" : type, plan.field("Parent Relationship"), plan.field("Schema"),
+                    plan.field("Relation Name"), number(plan, "Plan Rows"), number(plan, "Startup Cost"),
+                    number(plan, "Total Cost"), (int) number(plan, "Workers Planned"),
+                    "true".equals(plan.field("Single Copy")), "true".equals(plan.field("Parallel Aware")),
+                    plan.field("Index Cond") != null, plan.field("Filter") != null, plan.field("Strategy"),
+                    plan.field("Sampling Method"), plan.field("Subplan Name"), hashed, children);
         }
 
-        private static void collectHashed(JsonNode value, Set<String> hashed) {
-            if (value.isTextual()) {
-                Matcher matcher = HASHED.matcher(value.asText());
-                while (matcher.find()) {
-                    hashed.add(matcher.group(1));
-                }
-            } else if (value.isArray()) {
-                value.forEach(element -> collectHashed(element, hashed));
+        private static void collectHashed(String value, Set<String> hashed) {
+            Matcher matcher = HASHED.matcher(value);
+            while (matcher.find()) {
+                hashed.add(matcher.group(1));
             }
         }
 
-        private static String text(JsonNode json, String field) {
-            JsonNode value = json.get(field);
-            return value == null || value.isNull() ? null : value.asText();
+        /** A numeric field, 0 when absent (or not a number). */
+        private static double number(PlanNode plan, String field) {
+            String value = plan.field(field);
+            if (value == null) {
+                return 0;
+            }
+            try {
+                return Double.parseDouble(value);
+            } catch (NumberFormatException e) {
+                return 0;
+            }
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.pgmcp.sql;
 
-import io.pgmcp.db.Catalog;
-import io.pgmcp.db.ColumnInfo;
+import io.pgmcp.catalog.Catalog;
+import io.pgmcp.catalog.ColumnInfo;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.pgmcp.sql;
 
-import io.pgmcp.db.TableInfo;
+import io.pgmcp.catalog.TableInfo;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,7 +50,7 @@ record Relation(String name, Optional<TableInfo> table, boolean qualified, List<
      */
     Optional<List<String>> rowFields() {
         if (table.isPresent()) {
-            return Optional.of(table.get().columns().stream().map(io.pgmcp.db.ColumnInfo::name).toList());
+            return Optional.of(table.get().columns().stream().map(io.pgmcp.catalog.ColumnInfo::name).toList());
         }
         return exact && !guessed ? Optional.of(columns) : Optional.empty();
     }

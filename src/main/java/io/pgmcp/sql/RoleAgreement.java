@@ -2,10 +2,10 @@ package io.pgmcp.sql;
 
 import io.pgmcp.config.AccessPolicyConfig;
 import io.pgmcp.config.DatabaseConfig;
-import io.pgmcp.db.Catalog;
-import io.pgmcp.db.ColumnInfo;
-import io.pgmcp.db.RoleAccess;
-import io.pgmcp.db.TableInfo;
+import io.pgmcp.catalog.Catalog;
+import io.pgmcp.catalog.ColumnInfo;
+import io.pgmcp.catalog.RoleAccess;
+import io.pgmcp.catalog.TableInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

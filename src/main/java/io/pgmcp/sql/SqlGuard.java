@@ -2,7 +2,7 @@ package io.pgmcp.sql;
 
 import io.pgmcp.config.OnDenied;
 import io.pgmcp.config.SelectStarPolicy;
-import io.pgmcp.db.Catalog;
+import io.pgmcp.catalog.Catalog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

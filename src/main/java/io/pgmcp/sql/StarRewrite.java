@@ -1,7 +1,7 @@
 package io.pgmcp.sql;
 
-import io.pgmcp.db.ColumnInfo;
-import io.pgmcp.db.TableInfo;
+import io.pgmcp.catalog.ColumnInfo;
+import io.pgmcp.catalog.TableInfo;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.pgmcp.tools;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pgmcp.db.TableInfo;
+import io.pgmcp.catalog.TableInfo;
 import io.pgmcp.mcp.ToolDefinition;
 import io.pgmcp.query.ErrorCode;
 import java.util.List;

@@ -3,8 +3,8 @@ package io.pgmcp.tools;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pgmcp.db.RelationKind;
-import io.pgmcp.db.TableInfo;
+import io.pgmcp.catalog.RelationKind;
+import io.pgmcp.catalog.TableInfo;
 import io.pgmcp.mcp.ToolDefinition;
 import java.util.Comparator;
 import java.util.List;
@@ -19,7 +19,7 @@ public final class ListTablesTool extends DiscoveryTool {
     static final int PAGE_SIZE = 200;
     static final int MAX_COMMENT = 120;
 
-    /** Catalog order: schema, then name (the order {@link io.pgmcp.db.Catalog#relations()} keeps). */
+    /** Catalog order: schema, then name (the order {@link io.pgmcp.catalog.Catalog#relations()} keeps). */
     private static final Comparator<TableInfo> ORDER = Comparator.comparing(TableInfo::schema).thenComparing(TableInfo::name);
 
     public ListTablesTool(VisibleSchemas schemas) {

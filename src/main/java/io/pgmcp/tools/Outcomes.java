@@ -33,13 +33,6 @@ final class Outcomes {
     }
 
     static ObjectNode table(ResultTable table) {
-        ObjectNode result = JsonNodeFactory.instance.objectNode();
-        table.columns().forEach(result.putArray("columns")::add);
-        table.columnTypes().forEach(result.putArray("column_types")::add);
-        result.set("rows", table.rows());
-        result.put("row_count", table.rowCount());
-        result.put("truncated", table.truncated());
-        table.truncationReason().ifPresent(r -> result.put("truncation_reason", r));
-        return result;
+        return ResultJson.table(table);
     }
 }

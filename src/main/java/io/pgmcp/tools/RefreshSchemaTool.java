@@ -3,16 +3,16 @@ package io.pgmcp.tools;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pgmcp.db.Catalog;
+import io.pgmcp.catalog.Catalog;
 import io.pgmcp.db.SqlFailure;
-import io.pgmcp.db.TableInfo;
+import io.pgmcp.catalog.TableInfo;
 import io.pgmcp.mcp.RequestContext;
 import io.pgmcp.mcp.ToolDefinition;
 import io.pgmcp.query.DatabaseRouter;
 import io.pgmcp.query.ErrorCode;
 import io.pgmcp.query.Step;
 import io.pgmcp.query.Target;
-import java.sql.SQLException;
+import io.pgmcp.db.DatabaseException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -56,11 +56,11 @@ public final class RefreshSchemaTool extends PgMcpTool {
         ArrayNode failed = JsonNodeFactory.instance.arrayNode();
         for (Target target : targets) {
             try {
-                Catalog catalog = target.policy().visible(target.database().refreshCatalog(timeout));
+                Catalog catalog = target.policy().visible(target.catalog().refresh(timeout));
                 long views = catalog.relations().stream().filter(TableInfo::isViewLike).count();
                 refreshed.addObject().put("database", target.name())
                         .put("tables", catalog.size() - views).put("views", views);
-            } catch (SQLException e) {
+            } catch (DatabaseException e) {
                 failed.addObject().put("database", target.name())
                         .put("error", "unreachable (" + target.config().displayTarget() + "): " + SqlFailure.of(e, false).message());
             }

@@ -1,8 +1,8 @@
 package io.pgmcp.tools;
 
-import io.pgmcp.db.Catalog;
-import io.pgmcp.db.RelationKind;
-import io.pgmcp.db.TableInfo;
+import io.pgmcp.catalog.Catalog;
+import io.pgmcp.catalog.RelationKind;
+import io.pgmcp.catalog.TableInfo;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;

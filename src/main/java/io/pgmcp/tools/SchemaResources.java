@@ -1,9 +1,8 @@
 package io.pgmcp.tools;
 
 import io.pgmcp.db.Availability;
-import io.pgmcp.db.Catalog;
-import io.pgmcp.db.Database;
-import io.pgmcp.db.TableInfo;
+import io.pgmcp.catalog.Catalog;
+import io.pgmcp.catalog.TableInfo;
 import io.pgmcp.mcp.JsonRpcException;
 import io.pgmcp.mcp.RequestContext;
 import io.pgmcp.mcp.ResourceContents;
@@ -13,7 +12,8 @@ import io.pgmcp.mcp.ResourceTemplateDefinition;
 import io.pgmcp.query.DatabaseRouter;
 import io.pgmcp.query.Step;
 import io.pgmcp.query.Target;
-import java.sql.SQLException;
+import io.pgmcp.catalog.CatalogHolder;
+import io.pgmcp.db.DatabaseException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,7 +79,7 @@ public final class SchemaResources implements ResourceProvider {
     private VisibleSchemas.VisibleSchema visibleSchema(Target target) throws JsonRpcException {
         try {
             return schemas.load(target);
-        } catch (SQLException e) {
+        } catch (DatabaseException e) {
             throw new JsonRpcException(JsonRpcException.INTERNAL_ERROR, "Database '" + target.name()
                     + "' is unavailable (" + target.config().displayTarget() + "): its schema could not be loaded");
         }
@@ -93,7 +93,7 @@ public final class SchemaResources implements ResourceProvider {
         StringBuilder text = new StringBuilder("Available Databases:\n");
         for (Target target : router.all()) {
             text.append("- ").append(target.name());
-            Optional<Catalog> catalog = target.database().catalog();
+            Optional<Catalog> catalog = target.catalog().current();
             if (target.database().health() instanceof Availability.Down down) {
                 text.append(" (unavailable since ").append(down.since()).append(": ").append(brief(down.lastError().message()))
                         .append(")\n");
@@ -101,7 +101,7 @@ public final class SchemaResources implements ResourceProvider {
             }
             if (catalog.isEmpty()) {
                 // no connection has failed: the first schema load is still running (or about to run)
-                Optional<Database.CatalogFailure> failure = target.database().lastCatalogFailure();
+                Optional<CatalogHolder.Failure> failure = target.catalog().lastFailure();
                 if (failure.isEmpty()) {
                     text.append(" (loading: its schema is being read; read this resource again in a few seconds)\n");
                 } else {

@@ -1,8 +1,8 @@
 package io.pgmcp.tools;
 
-import io.pgmcp.db.Catalog;
-import io.pgmcp.db.CatalogIndex;
-import io.pgmcp.db.TableInfo;
+import io.pgmcp.catalog.Catalog;
+import io.pgmcp.catalog.CatalogIndex;
+import io.pgmcp.catalog.TableInfo;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;

@@ -1,6 +1,6 @@
 package io.pgmcp.tools;
 
-import io.pgmcp.db.TableInfo;
+import io.pgmcp.catalog.TableInfo;
 import io.pgmcp.sql.NamePattern;
 import java.util.Optional;
 

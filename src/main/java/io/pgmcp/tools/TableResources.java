@@ -2,7 +2,7 @@ package io.pgmcp.tools;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pgmcp.db.TableInfo;
+import io.pgmcp.catalog.TableInfo;
 import io.pgmcp.mcp.Completion;
 import io.pgmcp.mcp.CompletionRequest;
 import io.pgmcp.mcp.JsonRpcException;
@@ -15,7 +15,7 @@ import io.pgmcp.query.Step;
 import io.pgmcp.query.Target;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
+import io.pgmcp.db.DatabaseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -100,7 +100,7 @@ public final class TableResources implements ResourceProvider {
             VisibleSchemas.VisibleSchema schema = schemas.load(target);
             return Completion.of(matching(schema.catalog().relations().stream().map(TableInfo::qualifiedName).toList(),
                     request.value()));
-        } catch (SQLException e) {
+        } catch (DatabaseException e) {
             return Completion.none();
         }
     }
@@ -128,7 +128,7 @@ public final class TableResources implements ResourceProvider {
     private VisibleSchemas.VisibleSchema load(Target target) throws JsonRpcException {
         try {
             return schemas.load(target);
-        } catch (SQLException e) {
+        } catch (DatabaseException e) {
             throw new JsonRpcException(JsonRpcException.INTERNAL_ERROR, "Database '" + target.name()
                     + "' is unavailable (" + target.config().displayTarget() + "): its schema could not be loaded");
         }

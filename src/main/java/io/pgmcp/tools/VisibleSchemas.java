@@ -1,9 +1,11 @@
 package io.pgmcp.tools;
 
-import io.pgmcp.db.Catalog;
-import io.pgmcp.db.CatalogIndex;
+import io.pgmcp.catalog.Catalog;
+import io.pgmcp.catalog.CatalogIndex;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgmcp.db.SqlFailure;
-import io.pgmcp.db.TableInfo;
+import io.pgmcp.catalog.TableInfo;
 import io.pgmcp.llm.SchemaText;
 import io.pgmcp.query.DatabaseRouter;
 import io.pgmcp.query.ErrorCode;
@@ -12,7 +14,7 @@ import io.pgmcp.query.QueryOutcome;
 import io.pgmcp.query.Step;
 import io.pgmcp.query.Target;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
+import io.pgmcp.db.DatabaseException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +75,7 @@ public final class VisibleSchemas {
         }
         try {
             return new Resolution(load(target), null);
-        } catch (SQLException e) {
+        } catch (DatabaseException e) {
             return new Resolution(null, new QueryOutcome.Failure(ErrorCode.CONNECTION_ERROR, "Database '" + target.name()
                     + "' is unavailable (" + target.config().displayTarget() + "): its schema could not be loaded: "
                     + SqlFailure.of(e, false).message(), new FailureDetails.CatalogUnavailable(target.name())));
@@ -83,20 +85,20 @@ public final class VisibleSchemas {
     /**
      * The visible schema of {@code target}, loading its catalog first if it never loaded.
      *
-     * @throws SQLException if the catalog must be loaded and cannot be
+     * @throws DatabaseException if the catalog must be loaded and cannot be
      */
-    public VisibleSchema load(Target target) throws SQLException {
+    public VisibleSchema load(Target target) throws DatabaseException {
         Optional<VisibleSchema> loaded = loaded(target);
         if (loaded.isPresent()) {
             return loaded.get();
         }
-        target.database().refreshCatalog(loadTimeout);
+        target.catalog().refresh(loadTimeout);
         return loaded(target).orElseThrow(() -> new IllegalStateException("catalog of " + target.name() + " vanished"));
     }
 
     /** The visible schema of {@code target} if its catalog is loaded; never waits for the database. */
     public Optional<VisibleSchema> loaded(Target target) {
-        Optional<Catalog> raw = target.database().catalog();
+        Optional<Catalog> raw = target.catalog().current();
         if (raw.isEmpty()) {
             return Optional.empty();
         }
@@ -115,7 +117,7 @@ public final class VisibleSchemas {
         for (Target target : router.all()) {
             Optional<VisibleSchema> schema = loaded(target);
             if (schema.isEmpty()) {
-                sizes.add(new SchemaSize(target.name(), target.database().lastCatalogFailure().isPresent()
+                sizes.add(new SchemaSize(target.name(), target.catalog().lastFailure().isPresent()
                         ? SchemaSize.State.UNREACHABLE : SchemaSize.State.LOADING, 0, 0, false));
                 continue;
             }

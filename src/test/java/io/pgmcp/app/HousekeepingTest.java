@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgmcp.config.ConnectionTarget;
 import io.pgmcp.config.DatabaseConfig;
 import io.pgmcp.db.Availability;
-import io.pgmcp.db.CatalogLoader;
+import io.pgmcp.catalog.CatalogHolder;
+import io.pgmcp.catalog.CatalogLoader;
 import io.pgmcp.db.ConnectionPool;
 import io.pgmcp.db.Database;
 import io.pgmcp.db.DatabaseDownException;
@@ -50,28 +50,30 @@ class HousekeepingTest {
                     new Availability("late", new ExponentialBackoff(Duration.ofMillis(500), Availability.MAX_PROBE_INTERVAL, 2.0, 0.0,
                             new Random()), ticker, Clock.systemUTC()),
                     Duration.ofSeconds(1));
-            try (Database database = new Database("late", pool, new CatalogLoader(Clock.systemUTC()), Set.of(), new ObjectMapper(),
-                    resilience); Housekeeping housekeeping = new Housekeeping(List.of(database), Duration.ZERO, Duration.ofSeconds(5))) {
+            Database database = new Database("late", pool, resilience);
+            CatalogHolder catalog = new CatalogHolder(database, new CatalogLoader(Clock.systemUTC()), Set.of(), Clock.systemUTC());
+            try (database; Housekeeping housekeeping = new Housekeeping(List.of(new Housekeeping.Duty(catalog, pool)),
+                    Duration.ZERO, Duration.ofSeconds(5))) {
                 proxy.refuse(true);
-                assertThrows(DatabaseDownException.class, () -> database.refreshCatalog(Duration.ofSeconds(5)));
+                assertThrows(DatabaseDownException.class, () -> catalog.refresh(Duration.ofSeconds(5)));
 
-                housekeeping.probe(database);
+                housekeeping.probe(catalog);
                 assertFalse(database.availability().isUp(), "no probe before it is due");
                 ticker.advance(Duration.ofMillis(500));
-                housekeeping.probe(database);
+                housekeeping.probe(catalog);
                 assertFalse(database.availability().isUp(), "the database still refuses");
-                assertTrue(database.catalog().isEmpty());
+                assertTrue(catalog.current().isEmpty());
 
                 proxy.refuse(false);
                 ticker.advance(Duration.ofSeconds(1));
                 assertTrue(database.availability().probeDue());
                 housekeeping.startDueProbes(); // on a virtual thread of its own, as the timer does
                 long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-                while (database.catalog().isEmpty() && System.nanoTime() < deadline) {
+                while (catalog.current().isEmpty() && System.nanoTime() < deadline) {
                     Thread.onSpinWait();
                 }
                 assertTrue(database.availability().isUp());
-                assertTrue(database.catalog().orElseThrow().table("public", "t").isPresent(), "catalog loaded after the recovery");
+                assertTrue(catalog.current().orElseThrow().table("public", "t").isPresent(), "catalog loaded after the recovery");
                 assertEquals(1, database.availability().outages());
             }
         }
@@ -88,10 +90,12 @@ class HousekeepingTest {
             DatabaseConfig config = DatabaseConfig.of("slow", ConnectionTarget.parse(proxy.postgresUrl(db.get())));
             ConnectionPool pool = new ConnectionPool(PoolSettings.of("slow", 0, 2),
                     new PgConnectionFactory(config, Duration.ofSeconds(30), Duration.ofSeconds(30)), Ticker.system());
-            Database.Resilience resilience = Database.Resilience.defaults("slow");
-            Database database = new Database("slow", pool, new CatalogLoader(Clock.systemUTC()), Set.of(), new ObjectMapper(),
-                    resilience);
-            Housekeeping housekeeping = new Housekeeping(List.of(database), Duration.ZERO, Duration.ofSeconds(30));
+            Database.Resilience resilience = Database.Resilience.of("slow", io.pgmcp.config.RetryConfig.databaseDefaults(),
+                    new Random(), io.pgmcp.resilience.Sleeper.system(), Ticker.system(), Clock.systemUTC());
+            Database database = new Database("slow", pool, resilience);
+            CatalogHolder catalog = new CatalogHolder(database, new CatalogLoader(Clock.systemUTC()), Set.of(), Clock.systemUTC());
+            Housekeeping housekeeping = new Housekeeping(List.of(new Housekeeping.Duty(catalog, pool)), Duration.ZERO,
+                    Duration.ofSeconds(30));
             proxy.latency(Duration.ofSeconds(2)); // every round trip of the load now takes seconds
             housekeeping.start();
             Thread.sleep(500); // the first load is under way
@@ -100,7 +104,7 @@ class HousekeepingTest {
             database.close();
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             assertTrue(took.compareTo(Duration.ofSeconds(2)) < 0, "closing took " + took.toMillis() + " ms");
-            assertTrue(database.catalog().isEmpty(), "the load was stopped, not finished");
+            assertTrue(catalog.current().isEmpty(), "the load was stopped, not finished");
         }
     }
 }

@@ -74,7 +74,7 @@ class HttpServerTest {
         config = config.withServer(new ServerConfig(s.maxResultRows(), s.maxResultBytes(), s.queryTimeout(),
                 s.enableResultValidation(), s.enableExecuteSql(), s.maxSqlRetry(), s.cacheRefreshInterval(),
                 io.pgmcp.config.Transport.HTTP, anyPort, s.shutdownTimeout()));
-        AuditLog audit = AuditLog.open(config.audit(), new LiteralRedactor(), OutputStream.nullOutputStream(),
+        AuditLog audit = AuditLog.open(config.audit(), new LiteralRedactor(), io.pgmcp.db.AuditTableWriter::new, OutputStream.nullOutputStream(),
                 OutputStream.nullOutputStream(), Ticker.system());
         return new PgMcpServer(config, "test", audit);
     }

@@ -83,7 +83,7 @@ final class MeteredServer implements AutoCloseable {
             config = config.withServer(new ServerConfig(s.maxResultRows(), s.maxResultBytes(), s.queryTimeout(),
                     s.enableResultValidation(), s.enableExecuteSql(), s.maxSqlRetry(), s.cacheRefreshInterval(),
                     Transport.HTTP, anyPort, Duration.ofSeconds(5)));
-            AuditLog audit = AuditLog.open(config.audit(), new LiteralRedactor(), OutputStream.nullOutputStream(),
+            AuditLog audit = AuditLog.open(config.audit(), new LiteralRedactor(), io.pgmcp.db.AuditTableWriter::new, OutputStream.nullOutputStream(),
                     OutputStream.nullOutputStream(), Ticker.system());
             PgMcpServer server = new PgMcpServer(config, "test", audit);
             try {

@@ -103,7 +103,7 @@ class ScaleOutTest {
                       file_path: %s
                     """.formatted(db.get().postgresUrl(), port, TOKEN, audit));
             PgMcpConfig config = new ConfigLoader(Map.of("HOME", dir.toString())).load(file).config();
-            AuditLog log = AuditLog.open(config.audit(), new LiteralRedactor(), System.out, System.err, Ticker.system());
+            AuditLog log = AuditLog.open(config.audit(), new LiteralRedactor(), io.pgmcp.db.AuditTableWriter::new, System.out, System.err, Ticker.system());
             audits.add(log);
             PgMcpServer server = new PgMcpServer(config, "instance-" + i, log);
             servers.add(server);

@@ -115,7 +115,7 @@ class SchemaDiscoveryTest {
         config = config.withServer(new ServerConfig(s.maxResultRows(), s.maxResultBytes(), s.queryTimeout(),
                 s.enableResultValidation(), s.enableExecuteSql(), s.maxSqlRetry(), s.cacheRefreshInterval(), Transport.HTTP,
                 new HttpConfig("127.0.0.1", 0, List.of(), List.of(), Optional.empty()), s.shutdownTimeout()));
-        AuditLog audit = AuditLog.open(config.audit(), new LiteralRedactor(), OutputStream.nullOutputStream(),
+        AuditLog audit = AuditLog.open(config.audit(), new LiteralRedactor(), io.pgmcp.db.AuditTableWriter::new, OutputStream.nullOutputStream(),
                 OutputStream.nullOutputStream(), Ticker.system());
         server = new PgMcpServer(config, "test", audit);
         transport = server.startHttp();

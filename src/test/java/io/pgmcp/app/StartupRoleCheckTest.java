@@ -68,7 +68,7 @@ class StartupRoleCheckTest {
             }
         };
         julLogger.addHandler(handler);
-        AuditLog audit = AuditLog.open(config.audit(), new LiteralRedactor(), OutputStream.nullOutputStream(),
+        AuditLog audit = AuditLog.open(config.audit(), new LiteralRedactor(), io.pgmcp.db.AuditTableWriter::new, OutputStream.nullOutputStream(),
                 OutputStream.nullOutputStream(), Ticker.system());
         PgMcpServer server = new PgMcpServer(config, "test", audit);
         try {

@@ -57,7 +57,7 @@ class StdioDefaultsTest {
                 %s
                 """.formatted(db.get().postgresUrl(), dir.resolve("audit.jsonl"), extra));
         PgMcpConfig config = new ConfigLoader(Map.of("HOME", dir.toString())).load(file).config();
-        AuditLog audit = AuditLog.open(config.audit(), new LiteralRedactor(), OutputStream.nullOutputStream(),
+        AuditLog audit = AuditLog.open(config.audit(), new LiteralRedactor(), io.pgmcp.db.AuditTableWriter::new, OutputStream.nullOutputStream(),
                 OutputStream.nullOutputStream(), Ticker.system());
         return new PgMcpServer(config, "test", audit);
     }

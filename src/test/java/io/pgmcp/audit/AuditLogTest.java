@@ -34,7 +34,7 @@ class AuditLogTest {
     }
 
     private AuditLog open(AuditConfig config) throws AuditException {
-        return AuditLog.open(config, QUESTION_MARKS, stdout, stderr, Ticker.system());
+        return AuditLog.open(config, QUESTION_MARKS, io.pgmcp.db.AuditTableWriter::new, stdout, stderr, Ticker.system());
     }
 
     @Test

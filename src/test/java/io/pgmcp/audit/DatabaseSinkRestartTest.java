@@ -40,7 +40,8 @@ class DatabaseSinkRestartTest {
     void eventsWrittenAcrossARestartAreAllStoredInOrder() throws Exception {
         FakeTicker ticker = new FakeTicker();
         Duration retry = Duration.ofSeconds(10);
-        try (DatabaseSink sink = DatabaseSink.open(DatabaseSinkTest.target(database, database.port(), database.password()),
+        var target = DatabaseSinkTest.target(database, database.port(), database.password());
+        try (DatabaseSink sink = DatabaseSink.open(target, new io.pgmcp.db.AuditTableWriter(target),
                 dir.resolve("audit-spool.jsonl"), true, retry, ticker)) {
             sink.write(AuditEvents.executed("restart-1"));
             cluster.restart();

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import io.pgmcp.db.AuditTableWriter;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ class DatabaseSinkTest {
     }
 
     private DatabaseSink open(ConnectionTarget target) throws AuditException {
-        return DatabaseSink.open(target, dir.resolve("state/audit-spool.jsonl"), false, RETRY, ticker);
+        return DatabaseSink.open(target, new AuditTableWriter(target), dir.resolve("state/audit-spool.jsonl"), false, RETRY, ticker);
     }
 
     /** Request ids of the stored events starting with {@code prefix}, in insertion order. */
@@ -230,7 +231,7 @@ class DatabaseSinkTest {
         TestDatabase database = db.get();
         AuditConfig config = new AuditConfig(true, AuditStorage.DATABASE, dir.resolve("state/audit.jsonl"), 100, 10,
                 true, false, true, Optional.of(target(database, database.port(), database.password())));
-        try (AuditLog log = AuditLog.open(config, sql -> "REDACTED", OutputStream.nullOutputStream(),
+        try (AuditLog log = AuditLog.open(config, sql -> "REDACTED", io.pgmcp.db.AuditTableWriter::new, OutputStream.nullOutputStream(),
                 OutputStream.nullOutputStream(), ticker)) {
             log.record(AuditEvents.executed("config-1"));
         }
@@ -247,8 +248,9 @@ class DatabaseSinkTest {
     void anUnwritableSpoolFailsAtOpen() throws Exception {
         TestDatabase database = db.get();
         Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
+        ConnectionTarget target = target(database, database.port(), database.password());
         AuditException e = assertThrows(AuditException.class, () -> DatabaseSink.open(
-                target(database, database.port(), database.password()), notADirectory.resolve("audit-spool.jsonl"),
+                target, new AuditTableWriter(target), notADirectory.resolve("audit-spool.jsonl"),
                 false, RETRY, ticker));
         assertTrue(e.getMessage().contains("spool"), e.getMessage());
     }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgmcp.config.PgMcpConfig;
-import io.pgmcp.db.ConnectionProbe;
+import io.pgmcp.catalog.ConnectionProbe;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

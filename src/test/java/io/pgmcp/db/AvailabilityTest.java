@@ -28,8 +28,8 @@ class AvailabilityTest {
             new ExponentialBackoff(Duration.ofMillis(500), Availability.MAX_PROBE_INTERVAL, 2.0, 0.0, new Random()),
             ticker, InstantSource.fixed(T0));
 
-    private static SQLException refused() {
-        return new SQLException("Connection to 127.0.0.1:5432 refused.", "08001");
+    private static DatabaseException refused() {
+        return DatabaseException.of(new SQLException("Connection to 127.0.0.1:5432 refused.", "08001"));
     }
 
     @Test
@@ -44,10 +44,10 @@ class AvailabilityTest {
     @Test
     void downFailsCallsAtOnceSayingSinceWhenWhyAndWhenItIsProbed() throws DatabaseDownException {
         long generation = availability.check();
-        SQLException cause = refused();
+        DatabaseException cause = refused();
         DatabaseDownException thrown = availability.markDown(cause, generation).orElseThrow();
         assertSame(cause, thrown.getCause());
-        assertEquals("08001", thrown.getSQLState());
+        assertEquals("08001", thrown.failure().sqlState());
         ticker.advance(Duration.ofMillis(200));
 
         DatabaseDownException e = assertThrows(DatabaseDownException.class, availability::check);
@@ -66,7 +66,7 @@ class AvailabilityTest {
         long generation = availability.check();
         availability.markDown(refused(), generation);
         ticker.advance(Duration.ofSeconds(1));
-        availability.markDown(new SQLException("the database system is starting up", "57P03"), generation + 1);
+        availability.markDown(DatabaseException.of(new SQLException("the database system is starting up", "57P03")), generation + 1);
         Availability.Down down = (Availability.Down) availability.health();
         assertEquals(T0, down.since());
         assertEquals("57P03", down.lastError().sqlState());

@@ -50,19 +50,18 @@ class BlackholeTest {
                 Duration.ofSeconds(1), Duration.ofMinutes(10));
         ConnectionPool pool = new ConnectionPool(settings,
                 new PgConnectionFactory(config(), Duration.ofSeconds(30), Duration.ofSeconds(1)), Ticker.system());
-        return new Database("stall", pool, new CatalogLoader(Clock.systemUTC()), Set.of(), PoolFixture.JSON,
-                Database.Resilience.defaults("stall").withNetworkMargin(networkMargin));
+        return new Database("stall", pool, PoolFixture.defaults("stall").withNetworkMargin(networkMargin));
     }
 
     @Test
     @Timeout(20)
-    void callOnAStalledConnectionFailsSoonAfterItsStatementTimeout() throws SQLException {
+    void callOnAStalledConnectionFailsSoonAfterItsStatementTimeout() throws Exception {
         ExecutionLimits limits = PoolFixture.limits(10, 1 << 20, Duration.ofMillis(500));
         try (Database database = database(Duration.ofSeconds(1))) {
             assertEquals(1, database.query("SELECT 1", limits, CancelSignal.NONE).rows().size());
             proxy.blackhole(true);
             long start = System.nanoTime();
-            SQLException e = assertThrows(SQLException.class, () -> database.query("SELECT 1", limits, CancelSignal.NONE));
+            DatabaseException e = assertThrows(DatabaseException.class, () -> database.query("SELECT 1", limits, CancelSignal.NONE));
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertEquals(SqlFailure.Kind.CONNECTION, SqlFailure.of(e, false).kind(), e.toString());
             // statement timeout 0.5 s + margin 1 s; it used to wait for the socket timeout, query_timeout + 30 s

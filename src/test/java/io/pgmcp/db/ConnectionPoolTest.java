@@ -1,6 +1,7 @@
 package io.pgmcp.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -94,7 +95,7 @@ class ConnectionPoolTest {
     }
 
     @Test
-    void exhaustedPoolTimesOutWithItsStateInTheMessage() throws SQLException {
+    void exhaustedPoolTimesOutWithItsStateInTheMessage() throws Exception {
         try (ConnectionPool pool = pool(PoolFixture.settings("exhausted", 0, 1, Duration.ofMillis(200)), Ticker.system());
              Lease held = pool.acquire()) {
             long started = System.nanoTime();
@@ -109,7 +110,7 @@ class ConnectionPoolTest {
     }
 
     @Test
-    void backendKilledWhileIdleIsReplacedForTheNextBorrower() throws SQLException {
+    void backendKilledWhileIdleIsReplacedForTheNextBorrower() throws Exception {
         FakeTicker ticker = new FakeTicker();
         try (ConnectionPool pool = pool(settings(0, 2, Duration.ofMinutes(30), Duration.ofSeconds(1)), ticker)) {
             int killed;
@@ -128,7 +129,7 @@ class ConnectionPoolTest {
     }
 
     @Test
-    void connectionIsReplacedOnceItsLifetimeHasPassed() throws SQLException {
+    void connectionIsReplacedOnceItsLifetimeHasPassed() throws Exception {
         FakeTicker ticker = new FakeTicker();
         Duration lifetime = Duration.ofMinutes(30);
         try (ConnectionPool pool = pool(settings(0, 2, lifetime, Duration.ofHours(1)), ticker)) {
@@ -149,7 +150,7 @@ class ConnectionPoolTest {
     }
 
     @Test
-    void maintainRetiresExpiredIdleConnectionsAndTopsUpToMinSize() throws SQLException {
+    void maintainRetiresExpiredIdleConnectionsAndTopsUpToMinSize() throws Exception {
         FakeTicker ticker = new FakeTicker();
         try (ConnectionPool pool = pool(settings(1, 3, Duration.ofMinutes(30), Duration.ofHours(1)), ticker)) {
             pool.maintain();
@@ -174,7 +175,7 @@ class ConnectionPoolTest {
     }
 
     @Test
-    void maintainClosesIdleConnectionsBeyondMinSizeAfterTheIdleTimeout() throws SQLException {
+    void maintainClosesIdleConnectionsBeyondMinSizeAfterTheIdleTimeout() throws Exception {
         FakeTicker ticker = new FakeTicker();
         try (ConnectionPool pool = pool(settings(1, 3, Duration.ofHours(2), Duration.ofHours(1)), ticker)) {
             List<Lease> leases = List.of(pool.acquire(), pool.acquire(), pool.acquire());
@@ -187,7 +188,7 @@ class ConnectionPoolTest {
     }
 
     @Test
-    void failedValidationsDoNotExtendTheAcquireDeadline() throws SQLException {
+    void failedValidationsDoNotExtendTheAcquireDeadline() throws Exception {
         FakeTicker ticker = new FakeTicker();
         AtomicBoolean healthy = new AtomicBoolean(true);
         PgConnectionFactory real = PoolFixture.factory(db.get());
@@ -223,7 +224,7 @@ class ConnectionPoolTest {
     }
 
     @Test
-    void evictedLeaseIsClosedNotReused() throws SQLException {
+    void evictedLeaseIsClosedNotReused() throws Exception {
         try (ConnectionPool pool = pool(PoolFixture.settings("evict", 0, 2, LONG), Ticker.system())) {
             Connection evicted;
             int pid;
@@ -241,7 +242,7 @@ class ConnectionPoolTest {
     }
 
     @Test
-    void returnedLeaseCannotBeUsedAgain() throws SQLException {
+    void returnedLeaseCannotBeUsedAgain() throws Exception {
         try (ConnectionPool pool = pool(PoolFixture.settings("returned", 0, 1, LONG), Ticker.system())) {
             Lease lease = pool.acquire();
             lease.close();
@@ -252,7 +253,7 @@ class ConnectionPoolTest {
     }
 
     @Test
-    void closeClosesIdleConnectionsNowAndLentOnesWhenReturned() throws SQLException {
+    void closeClosesIdleConnectionsNowAndLentOnesWhenReturned() throws Exception {
         ConnectionPool pool = pool(PoolFixture.settings("closing", 0, 2, LONG), Ticker.system());
         Lease lent = pool.acquire();
         Connection lentConnection = lent.connection();
@@ -266,7 +267,8 @@ class ConnectionPoolTest {
         lent.close();
         assertTrue(lentConnection.isClosed(), "and closed when it comes back");
         assertEquals(new PoolStats(0, 0, 0, 0), pool.stats());
-        SQLException e = assertThrows(SQLNonTransientConnectionException.class, pool::acquire);
+        DatabaseException e = assertThrows(DatabaseException.class, pool::acquire);
+        assertInstanceOf(SQLNonTransientConnectionException.class, e.getCause());
         assertTrue(e.getMessage().contains("'closing' is closed"), e.getMessage());
         pool.close(); // idempotent
     }
@@ -282,7 +284,8 @@ class ConnectionPoolTest {
             pool.close();
             java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
                     () -> waiter.get(5, TimeUnit.SECONDS));
-            assertTrue(e.getCause() instanceof SQLNonTransientConnectionException, String.valueOf(e.getCause()));
+            assertTrue(e.getCause() instanceof DatabaseException d && d.getCause() instanceof SQLNonTransientConnectionException,
+                    String.valueOf(e.getCause()));
             assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(5), "woken, not timed out");
         }
         held.close();
@@ -319,7 +322,7 @@ class ConnectionPoolTest {
     }
 
     @Test
-    void factoryFailurePropagatesWithoutLeakingPoolCapacity() throws SQLException {
+    void factoryFailurePropagatesWithoutLeakingPoolCapacity() throws Exception {
         AtomicBoolean failing = new AtomicBoolean(true);
         PgConnectionFactory real = PoolFixture.factory(db.get());
         SQLException outage = new SQLException("server is down", "08001");
@@ -331,8 +334,8 @@ class ConnectionPoolTest {
         };
         try (ConnectionPool pool = new ConnectionPool(PoolFixture.settings("flaky", 0, 2, LONG), flaky, Ticker.system())) {
             for (int i = 0; i < 5; i++) { // more attempts than maxSize: a leaked slot would make one wait
-                SQLException e = assertThrows(SQLException.class, pool::acquire);
-                assertSame(outage, e);
+                DatabaseException e = assertThrows(DatabaseException.class, pool::acquire);
+                assertSame(outage, e.getCause());
             }
             assertEquals(new PoolStats(0, 0, 0, 0), pool.stats());
 
@@ -351,8 +354,8 @@ class ConnectionPoolTest {
             throw bug;
         };
         try (ConnectionPool pool = new ConnectionPool(PoolFixture.settings("broken", 0, 1, LONG), broken, Ticker.system())) {
-            SQLException e = assertThrows(SQLException.class, pool::acquire);
-            assertSame(bug, e.getCause());
+            DatabaseException e = assertThrows(DatabaseException.class, pool::acquire);
+            assertSame(bug, e.getCause().getCause());
             assertTrue(e.getMessage().contains("'broken'"), e.getMessage());
             assertTrue(SqlFailure.isConnectionClass(e));
             assertEquals(new PoolStats(0, 0, 0, 0), pool.stats());
@@ -418,7 +421,7 @@ class ConnectionPoolTest {
         }
     }
 
-    private void terminate(int pid) throws SQLException {
+    private void terminate(int pid) throws Exception {
         try (Connection admin = db.get().connect();
              PreparedStatement st = admin.prepareStatement("SELECT pg_terminate_backend(?, 5000)")) {
             st.setInt(1, pid);

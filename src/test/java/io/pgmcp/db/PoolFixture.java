@@ -3,6 +3,8 @@ package io.pgmcp.db;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.pgmcp.config.RetryConfig;
+import io.pgmcp.resilience.Sleeper;
 import io.pgmcp.config.ConnectionTarget;
 import io.pgmcp.config.DatabaseConfig;
 import io.pgmcp.resilience.Ticker;
@@ -14,28 +16,33 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 
 /** Builds the production connection factory, pools and {@link Database}s on a test database. */
-final class PoolFixture {
-    /** Configured as the composition root configures it, so decimals print exactly. */
+public final class PoolFixture {
+    /** Configured as the MCP wire is, so decimals print exactly (for comparing values written as JSON). */
     static final ObjectMapper JSON = JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
 
     private PoolFixture() {
     }
 
-    static PgConnectionFactory factory(TestDatabase db) {
+    public static PgConnectionFactory factory(TestDatabase db) {
         return new PgConnectionFactory(DatabaseConfig.of("main", ConnectionTarget.parse(db.postgresUrl())), Duration.ofSeconds(30));
     }
 
     /** Sizes {@code min..max}, the given acquire timeout, every other setting at its default. */
-    static PoolSettings settings(String name, int min, int max, Duration acquireTimeout) {
+    public static PoolSettings settings(String name, int min, int max, Duration acquireTimeout) {
         return PoolSettings.of(name, min, max).withAcquireTimeout(acquireTimeout);
     }
 
-    static Database database(TestDatabase db, PoolSettings settings, Ticker ticker) {
-        ConnectionPool pool = new ConnectionPool(settings, factory(db), ticker);
-        return new Database(settings.name(), pool, new CatalogLoader(Clock.systemUTC()), Set.of(), JSON);
+    /** A database on a new pool, with the default retries on the system clocks. */
+    public static Database database(TestDatabase db, PoolSettings settings, Ticker ticker) {
+        return new Database(settings.name(), new ConnectionPool(settings, factory(db), ticker), defaults(settings.name()));
+    }
+
+    /** {@link RetryConfig#databaseDefaults()} on the system clocks. */
+    public static Database.Resilience defaults(String name) {
+        return Database.Resilience.of(name, RetryConfig.databaseDefaults(), new java.util.Random(), Sleeper.system(),
+                Ticker.system(), Clock.systemUTC());
     }
 
     static ExecutionLimits limits(int maxRows, long maxBytes, Duration statementTimeout) {

@@ -37,7 +37,7 @@ class QueryValuesTest {
         database.close();
     }
 
-    private static ResultTable query(String sql) throws SQLException {
+    private static ResultTable query(String sql) throws Exception {
         return database.query(sql, PoolFixture.limits(100, 1 << 20, Duration.ofSeconds(10)), CancelSignal.NONE);
     }
 

@@ -12,15 +12,15 @@ import io.pgmcp.config.ConnectionTarget;
 import io.pgmcp.config.DatabaseConfig;
 import io.pgmcp.config.ServerConfig;
 import io.pgmcp.db.CancelSignal;
-import io.pgmcp.db.CatalogLoader;
+import io.pgmcp.catalog.CatalogLoader;
 import io.pgmcp.db.ConnectionPool;
 import io.pgmcp.db.Database;
+import io.pgmcp.db.DatabaseException;
 import io.pgmcp.db.ExecutionLimits;
 import io.pgmcp.db.PgConnectionFactory;
 import io.pgmcp.db.PoolSettings;
 import io.pgmcp.resilience.Ticker;
 import io.pgmcp.testing.PostgresDatabase;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -38,19 +38,18 @@ class DatabaseFailuresTest {
 
     private static Target reachable() {
         DatabaseConfig config = DatabaseConfig.of("main", ConnectionTarget.parse(db.get().postgresUrl()));
-        return Target.create(new DatabaseConfig(config.name(), config.target(), 0, 2, config.accessPolicy()), SERVER,
-                new CatalogLoader(Clock.systemUTC()), JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build(),
-                Ticker.system());
+        return Targets.create(new DatabaseConfig(config.name(), config.target(), 0, 2, config.accessPolicy()), SERVER,
+                new CatalogLoader(Clock.systemUTC()), Ticker.system());
     }
 
     @Test
-    void exhaustedPoolIsBusyNotUnreachable() throws SQLException {
+    void exhaustedPoolIsBusyNotUnreachable() throws Exception {
         Target target = reachable();
         DatabaseConfig config = DatabaseConfig.of("main", ConnectionTarget.parse(db.get().postgresUrl()));
         try (ConnectionPool pool = new ConnectionPool(PoolSettings.of("main", 0, 1).withAcquireTimeout(Duration.ofMillis(50)),
                 new PgConnectionFactory(config, SERVER.queryTimeout()), Ticker.system());
              var held = pool.acquire()) {
-            SQLException e = assertThrows(SQLException.class, pool::acquire);
+            DatabaseException e = assertThrows(DatabaseException.class, pool::acquire);
             QueryOutcome.Failure failure = new DatabaseFailures(SERVER.queryTimeout()).of(target, e);
             assertEquals(ErrorCode.CONNECTION_ERROR, failure.code());
             assertFalse(failure.message().contains("unreachable"), failure.message());
@@ -113,7 +112,7 @@ class DatabaseFailuresTest {
     private static QueryOutcome.Failure failureOf(String sql, Duration timeout) {
         Target target = reachable();
         try (Database database = target.database()) {
-            SQLException e = assertThrows(SQLException.class, () -> database.query(sql,
+            DatabaseException e = assertThrows(DatabaseException.class, () -> database.query(sql,
                     new ExecutionLimits(10, 1 << 20, timeout, target.policy().searchPath()), CancelSignal.NONE));
             return new DatabaseFailures(SERVER.queryTimeout()).of(target, e);
         }

@@ -11,8 +11,8 @@ import io.pgmcp.config.ConnectionTarget;
 import io.pgmcp.config.DatabaseConfig;
 import io.pgmcp.config.PgMcpConfig;
 import io.pgmcp.db.CancelSignal;
-import io.pgmcp.db.Catalog;
-import io.pgmcp.db.CatalogLoader;
+import io.pgmcp.catalog.Catalog;
+import io.pgmcp.catalog.CatalogLoader;
 import io.pgmcp.resilience.Ticker;
 import io.pgmcp.sql.AccessPolicy;
 import io.pgmcp.sql.GuardCorpus;
@@ -87,11 +87,11 @@ class GrantsDefenceTest {
         try (Statement statement = owner.createStatement()) {
             statement.execute(grants.replace("'change-me'", "'" + PASSWORD + "'"));
         }
-        Target real = Target.create(asRole, config.server(), new CatalogLoader(Clock.systemUTC()), new ObjectMapper(), Ticker.system());
-        target = new Target(real.config(), real.database(), real.policy(), (sql, c) -> new Verdict.Allowed(sql, false, List.of()),
+        Target real = Targets.create(asRole, config.server(), new CatalogLoader(Clock.systemUTC()), Ticker.system());
+        target = new Target(real.config(), real.database(), real.catalog(), real.policy(), (sql, c) -> new Verdict.Allowed(sql, false, List.of()),
                 real.explainPolicy(), real.plans());
         pipeline = new QueryPipeline(new DatabaseRouter(List.of(target)), config.server());
-        target.database().refreshCatalog(config.server().queryTimeout());
+        target.catalog().refresh(config.server().queryTimeout());
         try (Statement statement = owner.createStatement();
              ResultSet rs = statement.executeQuery("SELECT password_hash FROM users UNION ALL SELECT ssn FROM users "
                      + "UNION ALL SELECT secret FROM user_credentials UNION ALL SELECT note FROM internal.audit")) {

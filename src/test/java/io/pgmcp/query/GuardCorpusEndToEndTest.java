@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgmcp.config.ConfigLoader;
 import io.pgmcp.config.PgMcpConfig;
 import io.pgmcp.db.CancelSignal;
-import io.pgmcp.db.CatalogLoader;
+import io.pgmcp.catalog.CatalogLoader;
 import io.pgmcp.resilience.Ticker;
 import io.pgmcp.sql.GuardCorpus;
 import io.pgmcp.testing.PostgresDatabase;
@@ -84,9 +84,9 @@ class GuardCorpusEndToEndTest {
         // the policy file names no password: the fixture's superuser needs one
         dbConfig = new io.pgmcp.config.DatabaseConfig(dbConfig.name(), io.pgmcp.config.ConnectionTarget.parse(database.postgresUrl()),
                 1, 1, dbConfig.accessPolicy());
-        target = Target.create(dbConfig, config.server(), new CatalogLoader(Clock.systemUTC()), new ObjectMapper(), Ticker.system());
+        target = Targets.create(dbConfig, config.server(), new CatalogLoader(Clock.systemUTC()), Ticker.system());
         pipeline = new QueryPipeline(new DatabaseRouter(List.of(target)), config.server());
-        target.database().refreshCatalog(config.server().queryTimeout());
+        target.catalog().refresh(config.server().queryTimeout());
         observer = database.connect();
         cleanSession = sessionState();
     }
@@ -143,9 +143,14 @@ class GuardCorpusEndToEndTest {
     }
 
     /** The state of the pool's only connection, read through the same read-only discipline as queries. */
-    private static String sessionState() throws SQLException {
-        return target.database().inReadOnlyTransaction(java.time.Duration.ofSeconds(5), List.of("public"),
-                connection -> single(connection, SESSION_STATE));
+    private static String sessionState() throws Exception {
+        List<String> state = new java.util.ArrayList<>();
+        target.database().read(java.time.Duration.ofSeconds(5), List.of("public"),
+                session -> {
+                    session.query(SESSION_STATE, List.of(), 0, row -> state.add(row.text(1)));
+                    return null;
+                });
+        return state.getFirst();
     }
 
     private static String single(Connection connection, String sql) throws SQLException {

@@ -10,7 +10,7 @@ import io.pgmcp.config.ConnectionTarget;
 import io.pgmcp.config.DatabaseConfig;
 import io.pgmcp.config.PgMcpConfig;
 import io.pgmcp.db.CancelSignal;
-import io.pgmcp.db.CatalogLoader;
+import io.pgmcp.catalog.CatalogLoader;
 import io.pgmcp.resilience.Ticker;
 import io.pgmcp.testing.PostgresDatabase;
 import io.pgmcp.testing.TestDatabase;
@@ -50,9 +50,9 @@ class HonestCorpusEndToEndTest {
         // the policy file names no password: the fixture's superuser needs one
         DatabaseConfig dbConfig = new DatabaseConfig(file.name(), ConnectionTarget.parse(database.postgresUrl()), 1, 2,
                 file.accessPolicy());
-        target = Target.create(dbConfig, config.server(), new CatalogLoader(Clock.systemUTC()), new ObjectMapper(), Ticker.system());
+        target = Targets.create(dbConfig, config.server(), new CatalogLoader(Clock.systemUTC()), Ticker.system());
         pipeline = new QueryPipeline(new DatabaseRouter(List.of(target)), config.server());
-        target.database().refreshCatalog(config.server().queryTimeout());
+        target.catalog().refresh(config.server().queryTimeout());
     }
 
     @AfterAll

@@ -5,14 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.pgmcp.config.ConnectionTarget;
 import io.pgmcp.config.DatabaseConfig;
 import io.pgmcp.config.ServerConfig;
 import io.pgmcp.db.CancelSignal;
-import io.pgmcp.db.CatalogLoader;
+import io.pgmcp.catalog.CatalogLoader;
 import io.pgmcp.db.Database;
+import io.pgmcp.db.ConnectionPool;
+import io.pgmcp.db.DatabaseException;
+import io.pgmcp.db.ExecutionLimits;
+import io.pgmcp.db.PgConnectionFactory;
+import io.pgmcp.db.PoolSettings;
 import io.pgmcp.resilience.Ticker;
 import io.pgmcp.sql.RefusalDetails;
 import io.pgmcp.testing.PostgresDatabase;
@@ -38,9 +41,8 @@ class QueryPipelineDatabaseTest {
     private static final ServerConfig SERVER = ServerConfig.defaults();
 
     private static Target target(DatabaseConfig config) {
-        return Target.create(new DatabaseConfig(config.name(), config.target(), 0, 2, config.accessPolicy()), SERVER,
-                new CatalogLoader(Clock.systemUTC()), JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build(),
-                Ticker.system());
+        return Targets.create(new DatabaseConfig(config.name(), config.target(), 0, 2, config.accessPolicy()), SERVER,
+                new CatalogLoader(Clock.systemUTC()), Ticker.system());
     }
 
     private static Target reachable() {
@@ -50,11 +52,13 @@ class QueryPipelineDatabaseTest {
     @Test
     void catalogIsLoadedOnFirstUse() {
         Target target = reachable();
-        try (Database database = target.database()) {
-            assertTrue(database.catalog().isEmpty());
+        try {
+            assertTrue(target.catalog().current().isEmpty());
             new QueryPipeline(new DatabaseRouter(List.of(target)), SERVER)
                     .executeSql("SELECT id FROM t", Optional.empty(), null, CancelSignal.NONE, QueryPipeline.Progress.NONE);
-            assertTrue(database.catalog().orElseThrow().table("public", "t").isPresent());
+            assertTrue(target.catalog().current().orElseThrow().table("public", "t").isPresent());
+        } finally {
+            target.database().close();
         }
     }
 

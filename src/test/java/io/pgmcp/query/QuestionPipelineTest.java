@@ -21,7 +21,7 @@ import io.pgmcp.config.SelectStarPolicy;
 import io.pgmcp.config.ServerConfig;
 import io.pgmcp.config.TableAccessConfig;
 import io.pgmcp.db.CancelSignal;
-import io.pgmcp.db.CatalogLoader;
+import io.pgmcp.catalog.CatalogLoader;
 import io.pgmcp.llm.LlmClient;
 import io.pgmcp.llm.NotConfiguredClient;
 import io.pgmcp.llm.OpenAiClient;
@@ -79,8 +79,8 @@ class QuestionPipelineTest {
         AccessPolicyConfig policy = new AccessPolicyConfig(p.allowedSchemas(), new TableAccessConfig(List.of(), List.of("secrets")),
                 new ColumnAccessConfig(List.of("customers.ssn", "customers.password_hash"), List.of(), OnDenied.REJECT, SelectStarPolicy.REJECT),
                 p.explainPolicy(), p.functions());
-        target = Target.create(new DatabaseConfig("shop", ConnectionTarget.parse(db.get().postgresUrl()), 0, 2, policy), server,
-                new CatalogLoader(Clock.systemUTC()), JSON, Ticker.system());
+        target = Targets.create(new DatabaseConfig("shop", ConnectionTarget.parse(db.get().postgresUrl()), 0, 2, policy), server,
+                new CatalogLoader(Clock.systemUTC()), Ticker.system());
         pipeline = new QueryPipeline(new DatabaseRouter(List.of(target)), server);
     }
 
@@ -112,7 +112,7 @@ class QuestionPipelineTest {
             stub.replyJson(GOOD);
             var success = assertInstanceOf(QueryOutcome.Success.class, ask(llm, "How many customers per country?",
                     QuestionPipeline.ReturnType.BOTH));
-            assertEquals("[[\"DE\",10],[\"FR\",10]]", success.result().orElseThrow().rows().toString());
+            assertEquals(List.of(List.of("DE", 10L), List.of("FR", 10L)), success.result().orElseThrow().rows());
             assertEquals(Optional.of("Counts customers per country."), success.explanation());
             var request = stub.request(0);
             assertEquals("stub-model", request.body().get("model").asText());

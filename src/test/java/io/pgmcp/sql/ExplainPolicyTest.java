@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgmcp.config.AccessPolicyConfig;
 import io.pgmcp.config.ColumnAccessConfig;
@@ -13,15 +14,19 @@ import io.pgmcp.config.FunctionAccessConfig;
 import io.pgmcp.config.OnDenied;
 import io.pgmcp.config.SelectStarPolicy;
 import io.pgmcp.config.TableAccessConfig;
-import io.pgmcp.db.Catalog;
-import io.pgmcp.db.ColumnInfo;
-import io.pgmcp.db.IndexInfo;
-import io.pgmcp.db.RelationKind;
-import io.pgmcp.db.TableInfo;
+import io.pgmcp.catalog.Catalog;
+import io.pgmcp.catalog.ColumnInfo;
+import io.pgmcp.catalog.IndexInfo;
+import io.pgmcp.catalog.RelationKind;
+import io.pgmcp.catalog.TableInfo;
+import io.pgmcp.db.PlanNode;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -61,7 +66,28 @@ class ExplainPolicyTest {
     }
 
     static PlanEstimate plan(String json) throws Exception {
-        return ExplainPolicy.estimate(new ObjectMapper().readTree(json));
+        JsonNode plan = new ObjectMapper().readTree(json).path(0).path("Plan");
+        return ExplainPolicy.estimate(plan.isObject() ? node(plan) : null);
+    }
+
+    /** The plan node {@code Database.explain} gives for a node of {@code EXPLAIN (FORMAT JSON)}. */
+    static PlanNode node(JsonNode json) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        Map<String, List<String>> lists = new LinkedHashMap<>();
+        List<PlanNode> children = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> field : json.properties()) {
+            JsonNode value = field.getValue();
+            if (field.getKey().equals("Plans")) {
+                value.forEach(child -> children.add(node(child)));
+            } else if (value.isArray()) {
+                List<String> values = new ArrayList<>();
+                value.forEach(element -> values.add(element.asText()));
+                lists.put(field.getKey(), values);
+            } else if (value.isValueNode() && !value.isNull()) {
+                fields.put(field.getKey(), value.asText());
+            }
+        }
+        return new PlanNode(fields, lists, children);
     }
 
     static ExplainPolicy.Decision decide(String json) throws Exception {

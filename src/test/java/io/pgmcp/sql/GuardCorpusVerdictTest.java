@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.pgmcp.config.ConfigLoader;
 import io.pgmcp.config.DatabaseConfig;
-import io.pgmcp.db.Catalog;
-import io.pgmcp.db.CatalogLoader;
+import io.pgmcp.catalog.Catalog;
+import io.pgmcp.catalog.CatalogLoader;
 import io.pgmcp.testing.PostgresDatabase;
 import io.pgmcp.testing.TestDatabase;
-import java.sql.Connection;
+import io.pgmcp.db.DirectConnection;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +40,7 @@ class GuardCorpusVerdictTest {
                 .load(GuardCorpus.DIRECTORY.resolve("guard-policy.yaml")).config().databases().getFirst();
         AccessPolicy policy = new AccessPolicy(config.accessPolicy());
         guard = new SqlGuard(policy, config.dbname());
-        try (Connection connection = database.connect()) {
+        try (DirectConnection connection = DirectConnection.open(database::connect)) {
             catalog = new CatalogLoader(Clock.systemUTC()).load(connection, "guardtest", Set.of());
         }
     }

@@ -7,13 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgmcp.config.ConfigLoader;
 import io.pgmcp.config.DatabaseConfig;
-import io.pgmcp.db.Catalog;
-import io.pgmcp.db.CatalogLoader;
-import io.pgmcp.db.ColumnInfo;
-import io.pgmcp.db.ConnectionProbe;
-import io.pgmcp.db.RoleAccess;
-import io.pgmcp.db.RoleCheck;
-import io.pgmcp.db.TableInfo;
+import io.pgmcp.catalog.Catalog;
+import io.pgmcp.catalog.CatalogLoader;
+import io.pgmcp.catalog.ColumnInfo;
+import io.pgmcp.catalog.ConnectionProbe;
+import io.pgmcp.catalog.RoleAccess;
+import io.pgmcp.catalog.RoleCheck;
+import io.pgmcp.db.DatabaseException;
+import io.pgmcp.db.DirectConnection;
+import io.pgmcp.catalog.TableInfo;
 import io.pgmcp.testing.PostgresDatabase;
 import io.pgmcp.testing.TestDatabase;
 import java.nio.file.Files;
@@ -78,7 +80,7 @@ class LeastPrivilegeGrantsTest {
                 .replace("'change-me'", "'" + PASSWORD + "'");
     }
 
-    private static void runAsSuperuser(String sql) throws SQLException {
+    private static void runAsSuperuser(String sql) throws SQLException, DatabaseException {
         try (Connection owner = db.get().connect(); Statement statement = owner.createStatement()) {
             statement.execute(sql);
         }
@@ -93,8 +95,8 @@ class LeastPrivilegeGrantsTest {
         }
     }
 
-    private static Catalog catalog() throws SQLException {
-        try (Connection owner = db.get().connect()) {
+    private static Catalog catalog() throws DatabaseException {
+        try (DirectConnection owner = DirectConnection.open(() -> db.get().connect())) {
             return new CatalogLoader(Clock.systemUTC()).load(owner, "shop", Set.of());
         }
     }
@@ -103,7 +105,7 @@ class LeastPrivilegeGrantsTest {
      * Tries every column of every relation as the role: PostgreSQL must answer exactly those the
      * policy allows and refuse the rest with 42501. Answers what it could read.
      */
-    private static List<String> assertReadsExactlyWhatThePolicyAllows(DatabaseConfig config, String role) throws SQLException {
+    private static List<String> assertReadsExactlyWhatThePolicyAllows(DatabaseConfig config, String role) throws SQLException, DatabaseException {
         AccessPolicy policy = new AccessPolicy(config.accessPolicy());
         List<String> readable = new ArrayList<>();
         try (Connection connection = db.get().connect(role, PASSWORD)) {
@@ -153,7 +155,7 @@ class LeastPrivilegeGrantsTest {
                         .getSQLState(), "the denied table is refused by PostgreSQL");
                 assertEquals("25006", assertThrows(SQLException.class,
                         () -> statement.execute("CREATE TEMP TABLE t (id int)")).getSQLState(), "sessions are read-only");
-                assertEquals(List.of(), RoleAgreement.warnings(config, catalog(), RoleCheck.access(connection)));
+                assertEquals(List.of(), RoleAgreement.warnings(config, catalog(), RoleCheck.access(DirectConnection.open(() -> connection))));
             }
         } finally {
             dropRole(role);
@@ -172,7 +174,7 @@ class LeastPrivilegeGrantsTest {
         try {
             DatabaseConfig config = config(role, POLICY);
             ConnectionProbe.Report before = ConnectionProbe.check(
-                    io.pgmcp.config.PgMcpConfig.of(List.of(config)), RoleAgreement::warnings);
+                    io.pgmcp.config.PgMcpConfig.of(List.of(config)), RoleAgreement::warnings, Clock.systemUTC());
             String warnings = String.join("\n", before.warnings());
             assertTrue(warnings.contains("can SELECT 1 relation (internal.audit) in schemas outside allowed_schemas [public]"), warnings);
             assertTrue(warnings.contains("can SELECT 1 relation (public.secrets) that the policy denies"), warnings);
@@ -197,7 +199,7 @@ class LeastPrivilegeGrantsTest {
                 }
             }
             ConnectionProbe.Report after = ConnectionProbe.check(io.pgmcp.config.PgMcpConfig.of(List.of(config)),
-                    RoleAgreement::warnings);
+                    RoleAgreement::warnings, Clock.systemUTC());
             assertEquals(List.of(), after.errors());
             assertEquals(List.of(), after.warnings());
         } finally {

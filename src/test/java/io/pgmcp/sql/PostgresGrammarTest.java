@@ -11,7 +11,7 @@ import io.pgmcp.config.FunctionAccessConfig;
 import io.pgmcp.config.OnDenied;
 import io.pgmcp.config.SelectStarPolicy;
 import io.pgmcp.config.TableAccessConfig;
-import io.pgmcp.db.Catalog;
+import io.pgmcp.catalog.Catalog;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;

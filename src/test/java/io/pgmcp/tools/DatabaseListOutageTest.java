@@ -13,12 +13,13 @@ import io.pgmcp.config.RetryConfig;
 import io.pgmcp.config.ServerConfig;
 import io.pgmcp.db.Availability;
 import io.pgmcp.db.CancelSignal;
-import io.pgmcp.db.CatalogLoader;
+import io.pgmcp.catalog.CatalogLoader;
 import io.pgmcp.db.Database;
 import io.pgmcp.mcp.ResourceContents;
 import io.pgmcp.query.DatabaseRouter;
 import io.pgmcp.query.QueryPipeline;
 import io.pgmcp.query.Target;
+import io.pgmcp.query.Targets;
 import io.pgmcp.resilience.FakeTicker;
 import io.pgmcp.resilience.RecordingSleeper;
 import io.pgmcp.resilience.Retry;
@@ -26,7 +27,6 @@ import io.pgmcp.resilience.Ticker;
 import io.pgmcp.testing.FaultProxy;
 import io.pgmcp.testing.PostgresDatabase;
 import java.time.Clock;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -47,14 +47,12 @@ class DatabaseListOutageTest {
 
     private static Target target(String name, String url, FakeTicker ticker) {
         ServerConfig server = ServerConfig.defaults();
-        Target created = Target.create(new DatabaseConfig(name, ConnectionTarget.parse(url), 0, 1, AccessPolicyConfig.defaults()),
-                server, new CatalogLoader(Clock.systemUTC()), new ObjectMapper(), Ticker.system());
         RetryConfig retry = RetryConfig.databaseDefaults();
-        Database database = created.database().withResilience(new Database.Resilience(
-                Retry.of(name, retry, new Random(1), new RecordingSleeper(ticker), ticker, Retry.Listener.NONE),
-                new Availability(name, Availability.probeBackoff(retry, new Random(1)), ticker, InstantSource.fixed(SINCE)),
-                Database.DEFAULT_NETWORK_MARGIN));
-        return new Target(created.config(), database, created.policy(), created.guard(), created.explainPolicy(), created.plans());
+        return Targets.create(new DatabaseConfig(name, ConnectionTarget.parse(url), 0, 1, AccessPolicyConfig.defaults()),
+                server, new CatalogLoader(Clock.systemUTC()), Ticker.system(), new Database.Resilience(
+                        Retry.of(name, retry, new Random(1), new RecordingSleeper(ticker), ticker, Retry.Listener.NONE),
+                        new Availability(name, Availability.probeBackoff(retry, new Random(1)), ticker, InstantSource.fixed(SINCE)),
+                        Database.DEFAULT_NETWORK_MARGIN));
     }
 
     @Test
@@ -66,8 +64,8 @@ class DatabaseListOutageTest {
             try {
                 DatabaseRouter router = new DatabaseRouter(List.of(flaky, steady));
                 SchemaResources resources = new SchemaResources(router, Duration.ofSeconds(5));
-                flaky.database().refreshCatalog(Duration.ofSeconds(5));
-                steady.database().refreshCatalog(Duration.ofSeconds(5));
+                flaky.catalog().refresh(Duration.ofSeconds(5));
+                steady.catalog().refresh(Duration.ofSeconds(5));
                 assertEquals("Available Databases:\n- flaky (2 tables, 1 views)\n- steady (2 tables, 1 views)\n", list(resources));
 
                 proxy.refuse(true);
@@ -103,8 +101,8 @@ class DatabaseListOutageTest {
                 proxy.latency(Duration.ofMillis(50)); // each of the load's many round trips now takes 100 ms
                 Thread load = Thread.ofVirtual().start(() -> {
                     try {
-                        slow.database().refreshCatalog(Duration.ofSeconds(30));
-                    } catch (SQLException e) {
+                        slow.catalog().refresh(Duration.ofSeconds(30));
+                    } catch (io.pgmcp.db.DatabaseException e) {
                         throw new IllegalStateException(e);
                     }
                 });
@@ -132,8 +130,8 @@ class DatabaseListOutageTest {
             try {
                 SchemaResources resources = new SchemaResources(new DatabaseRouter(List.of(unreachable, rejected)),
                         Duration.ofSeconds(5));
-                assertThrows(SQLException.class, () -> unreachable.database().refreshCatalog(Duration.ofSeconds(5)));
-                assertThrows(SQLException.class, () -> rejected.database().refreshCatalog(Duration.ofSeconds(5)));
+                assertThrows(io.pgmcp.db.DatabaseException.class, () -> unreachable.catalog().refresh(Duration.ofSeconds(5)));
+                assertThrows(io.pgmcp.db.DatabaseException.class, () -> rejected.catalog().refresh(Duration.ofSeconds(5)));
 
                 String list = list(resources);
                 assertTrue(list.contains("- unreachable (unavailable since 2026-09-10T11:12:13Z: "), list);

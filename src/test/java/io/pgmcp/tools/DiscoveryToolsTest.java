@@ -17,7 +17,7 @@ import io.pgmcp.config.OnDenied;
 import io.pgmcp.config.SelectStarPolicy;
 import io.pgmcp.config.ServerConfig;
 import io.pgmcp.config.TableAccessConfig;
-import io.pgmcp.db.CatalogLoader;
+import io.pgmcp.catalog.CatalogLoader;
 import io.pgmcp.mcp.Completion;
 import io.pgmcp.mcp.CompletionRequest;
 import io.pgmcp.mcp.JsonRpcException;
@@ -25,6 +25,7 @@ import io.pgmcp.mcp.ResourceContents;
 import io.pgmcp.mcp.ToolResult;
 import io.pgmcp.query.DatabaseRouter;
 import io.pgmcp.query.Target;
+import io.pgmcp.query.Targets;
 import io.pgmcp.resilience.Ticker;
 import io.pgmcp.testing.PostgresDatabase;
 import java.time.Clock;
@@ -90,8 +91,8 @@ class DiscoveryToolsTest {
         AccessPolicyConfig policy = new AccessPolicyConfig(p.allowedSchemas(), new TableAccessConfig(List.of(), List.of("invoice_payments_shadow")),
                 new ColumnAccessConfig(List.of("invoice_payments.payment_card_pan", "invoices.approver_id"), List.of("*.internal_*"),
                         OnDenied.REJECT, SelectStarPolicy.REJECT), largeAt100, p.functions());
-        main = Target.create(new DatabaseConfig("main", ConnectionTarget.parse(db.get().postgresUrl()), 0, 2, policy),
-                ServerConfig.defaults(), new CatalogLoader(Clock.systemUTC()), JSON, Ticker.system());
+        main = Targets.create(new DatabaseConfig("main", ConnectionTarget.parse(db.get().postgresUrl()), 0, 2, policy),
+                ServerConfig.defaults(), new CatalogLoader(Clock.systemUTC()), Ticker.system());
         schemas = new VisibleSchemas(new DatabaseRouter(List.of(main)), Duration.ofSeconds(10));
         search = new SearchSchemaTool(schemas);
         describe = new DescribeTableTool(schemas);

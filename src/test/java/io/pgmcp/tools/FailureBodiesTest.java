@@ -13,9 +13,10 @@ import io.pgmcp.config.OnDenied;
 import io.pgmcp.config.SelectStarPolicy;
 import io.pgmcp.config.ServerConfig;
 import io.pgmcp.config.TableAccessConfig;
-import io.pgmcp.db.CatalogLoader;
+import io.pgmcp.catalog.CatalogLoader;
 import io.pgmcp.query.DatabaseRouter;
 import io.pgmcp.query.QueryPipeline;
+import io.pgmcp.query.Targets;
 import io.pgmcp.query.Target;
 import io.pgmcp.resilience.Ticker;
 import io.pgmcp.testing.PostgresDatabase;
@@ -69,12 +70,12 @@ class FailureBodiesTest {
                 new ExplainPolicyConfig(true, 30, e.maxEstimatedCost(), true, 10, e.timeout(), e.cacheTtl(), e.cacheMaxSize()),
                 p.functions());
         ConnectionTarget connection = ConnectionTarget.parse(db.get().postgresUrl());
-        main = Target.create(new DatabaseConfig("main", connection, 0, 2, policy), server,
-                new CatalogLoader(Clock.systemUTC()), JSON, Ticker.system());
-        other = Target.create(new DatabaseConfig("other", connection, 0, 1, policy), server,
-                new CatalogLoader(Clock.systemUTC()), JSON, Ticker.system());
-        strict = Target.create(new DatabaseConfig("strict", connection, 0, 1, tight), server,
-                new CatalogLoader(Clock.systemUTC()), JSON, Ticker.system());
+        main = Targets.create(new DatabaseConfig("main", connection, 0, 2, policy), server,
+                new CatalogLoader(Clock.systemUTC()), Ticker.system());
+        other = Targets.create(new DatabaseConfig("other", connection, 0, 1, policy), server,
+                new CatalogLoader(Clock.systemUTC()), Ticker.system());
+        strict = Targets.create(new DatabaseConfig("strict", connection, 0, 1, tight), server,
+                new CatalogLoader(Clock.systemUTC()), Ticker.system());
         one = new ExecuteSqlTool(new QueryPipeline(new DatabaseRouter(List.of(main)), server));
         two = new ExecuteSqlTool(new QueryPipeline(new DatabaseRouter(List.of(main, other)), server));
         rows = new ExecuteSqlTool(new QueryPipeline(new DatabaseRouter(List.of(strict)), server));

@@ -3,11 +3,11 @@ package io.pgmcp.tools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pgmcp.db.Catalog;
-import io.pgmcp.db.CatalogIndex;
-import io.pgmcp.db.ColumnInfo;
-import io.pgmcp.db.RelationKind;
-import io.pgmcp.db.TableInfo;
+import io.pgmcp.catalog.Catalog;
+import io.pgmcp.catalog.CatalogIndex;
+import io.pgmcp.catalog.ColumnInfo;
+import io.pgmcp.catalog.RelationKind;
+import io.pgmcp.catalog.TableInfo;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

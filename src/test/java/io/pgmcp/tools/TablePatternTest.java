@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pgmcp.db.RelationKind;
-import io.pgmcp.db.TableInfo;
+import io.pgmcp.catalog.RelationKind;
+import io.pgmcp.catalog.TableInfo;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -20,7 +20,7 @@ import io.pgmcp.config.ServerConfig;
 import io.pgmcp.config.TableAccessConfig;
 import io.pgmcp.config.TracingConfig;
 import io.pgmcp.config.TracingProtocol;
-import io.pgmcp.db.CatalogLoader;
+import io.pgmcp.catalog.CatalogLoader;
 import io.pgmcp.llm.OpenAiClient;
 import io.pgmcp.llm.PromptBuilder;
 import io.pgmcp.llm.RetryingLlmClient;
@@ -32,6 +32,7 @@ import io.pgmcp.query.DatabaseRouter;
 import io.pgmcp.query.QueryPipeline;
 import io.pgmcp.query.QuestionPipeline;
 import io.pgmcp.query.Target;
+import io.pgmcp.query.Targets;
 import io.pgmcp.resilience.FakeTicker;
 import io.pgmcp.resilience.RateLimiter;
 import io.pgmcp.resilience.RecordingSleeper;
@@ -64,8 +65,8 @@ final class TelemetryFixture {
         AccessPolicyConfig policy = new AccessPolicyConfig(p.allowedSchemas(), new TableAccessConfig(List.of(), List.of()),
                 new ColumnAccessConfig(List.of("customers.ssn"), List.of(), OnDenied.REJECT, SelectStarPolicy.REJECT),
                 p.explainPolicy(), p.functions());
-        return Target.create(new DatabaseConfig("main", ConnectionTarget.parse(db.get().postgresUrl()), 0, 2, policy), server(),
-                new CatalogLoader(Clock.systemUTC()), new ObjectMapper(), Ticker.system());
+        return Targets.create(new DatabaseConfig("main", ConnectionTarget.parse(db.get().postgresUrl()), 0, 2, policy), server(),
+                new CatalogLoader(Clock.systemUTC()), Ticker.system());
     }
 
     static ServerConfig server() {

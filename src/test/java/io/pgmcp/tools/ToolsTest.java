@@ -15,12 +15,13 @@ import io.pgmcp.config.OnDenied;
 import io.pgmcp.config.SelectStarPolicy;
 import io.pgmcp.config.ServerConfig;
 import io.pgmcp.config.TableAccessConfig;
-import io.pgmcp.db.CatalogLoader;
+import io.pgmcp.catalog.CatalogLoader;
 import io.pgmcp.mcp.ResourceContents;
 import io.pgmcp.mcp.ToolResult;
 import io.pgmcp.query.DatabaseRouter;
 import io.pgmcp.query.QueryPipeline;
 import io.pgmcp.query.Target;
+import io.pgmcp.query.Targets;
 import io.pgmcp.resilience.Ticker;
 import io.pgmcp.testing.PostgresDatabase;
 import java.time.Clock;
@@ -62,10 +63,10 @@ class ToolsTest {
                 new ColumnAccessConfig(List.of("customers.ssn", "customers.password_hash"), List.of(), OnDenied.REJECT, SelectStarPolicy.REJECT),
                 p.explainPolicy(), p.functions());
         ConnectionTarget connection = ConnectionTarget.parse(db.get().postgresUrl());
-        main = Target.create(new DatabaseConfig("main", connection, 0, 2, policy), server,
-                new CatalogLoader(Clock.systemUTC()), JSON, Ticker.system());
-        other = Target.create(new DatabaseConfig("other", connection, 0, 1, policy), server,
-                new CatalogLoader(Clock.systemUTC()), JSON, Ticker.system());
+        main = Targets.create(new DatabaseConfig("main", connection, 0, 2, policy), server,
+                new CatalogLoader(Clock.systemUTC()), Ticker.system());
+        other = Targets.create(new DatabaseConfig("other", connection, 0, 1, policy), server,
+                new CatalogLoader(Clock.systemUTC()), Ticker.system());
         executeSql = new ExecuteSqlTool(new QueryPipeline(new DatabaseRouter(List.of(main)), server));
         executeSqlTwoDatabases = new ExecuteSqlTool(new QueryPipeline(new DatabaseRouter(List.of(main, other)), server));
         resources = new SchemaResources(new DatabaseRouter(List.of(main)), Duration.ofSeconds(5));
@@ -199,8 +200,8 @@ class ToolsTest {
     @Test
     void aDatabaseThatIsDownAnswersConnectionError() throws Exception {
         ServerConfig server = ServerConfig.defaults();
-        Target down = Target.create(new DatabaseConfig("down", ConnectionTarget.parse("postgresql://u@127.0.0.1:1/none"), 0, 1,
-                AccessPolicyConfig.defaults()), server, new CatalogLoader(Clock.systemUTC()), JSON, Ticker.system());
+        Target down = Targets.create(new DatabaseConfig("down", ConnectionTarget.parse("postgresql://u@127.0.0.1:1/none"), 0, 1,
+                AccessPolicyConfig.defaults()), server, new CatalogLoader(Clock.systemUTC()), Ticker.system());
         try {
             ExecuteSqlTool tool = new ExecuteSqlTool(new QueryPipeline(new DatabaseRouter(List.of(down)), server));
             JsonNode body = call(tool, "{\"sql\":\"SELECT 1\"}");

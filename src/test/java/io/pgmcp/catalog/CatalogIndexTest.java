@@ -1,4 +1,4 @@
-package io.pgmcp.db;
+package io.pgmcp.catalog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.pgmcp.db;
+package io.pgmcp.catalog;
 
 /** What a relation in the catalog is, from {@code pg_class.relkind}. */
 public enum RelationKind {

@@ -1,14 +1,9 @@
-package io.pgmcp.db;
+package io.pgmcp.catalog;
 
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Clock;
+import io.pgmcp.db.DatabaseException;
+import io.pgmcp.db.SqlSession;
+import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,7 +15,7 @@ import java.util.Set;
  * Reads a {@link Catalog} from {@code pg_catalog} with a few bulk queries (relations, columns,
  * constraints, indexes, enums, pg_catalog names) — independent of the number of tables, so 10,000 tables load in one
  * pass. Loads every user schema plus any system schema the caller names (e.g. {@code pg_catalog}
- * when a policy allows it). Stateless; the caller supplies the connection and its transaction (in
+ * when a policy allows it). Stateless; the caller supplies the session and its transaction (in
  * which the loader turns JIT off with {@code SET LOCAL}).
  */
 public final class CatalogLoader {
@@ -88,9 +83,12 @@ public final class CatalogLoader {
             SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = 'pg_catalog' AND c.relkind IN ('r', 'p', 'v', 'm', 'f')""";
 
-    private final Clock clock;
+    private static final int FETCH_SIZE = 5000;
 
-    public CatalogLoader(Clock clock) {
+    private final InstantSource clock;
+
+    /** @param clock stamps each catalog with the time it was loaded */
+    public CatalogLoader(InstantSource clock) {
         this.clock = clock;
     }
 
@@ -100,126 +98,81 @@ public final class CatalogLoader {
      * @param database      the configured database name, recorded in the catalog
      * @param systemSchemas system schemas to load as well ({@code pg_catalog}, {@code information_schema})
      */
-    public Catalog load(Connection connection, String database, Set<String> systemSchemas) throws SQLException {
+    public Catalog load(SqlSession session, String database, Set<String> systemSchemas) throws DatabaseException {
         // The index query's estimate (1,000 rows per generate_series) passes jit_above_cost, and compiling
         // it took ~300 ms of a 335 ms load of 1,000 tables; these queries never run long enough to gain.
-        try (Statement st = connection.createStatement()) {
-            st.execute("SET LOCAL jit = off");
-        }
-        Array extra = connection.createArrayOf("text", systemSchemas.toArray());
+        session.execute("SET LOCAL jit = off");
+        List<Object> extra = List.of(List.copyOf(systemSchemas));
         List<String> schemas = new ArrayList<>();
-        try (PreparedStatement st = connection.prepareStatement(SCHEMAS)) {
-            st.setArray(1, extra);
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    schemas.add(rs.getString(1));
-                }
-            }
-        }
+        session.query(SCHEMAS, extra, FETCH_SIZE, row -> schemas.add(row.text(1)));
 
         Map<Long, RelationBuilder> relations = new HashMap<>();
-        query(connection, RELATIONS, extra, rs -> {
-            RelationKind kind = RelationKind.fromRelkind(rs.getString(4));
-            relations.put(rs.getLong(1), new RelationBuilder(rs.getString(2), rs.getString(3), kind,
-                    rs.getDouble(5), Optional.ofNullable(rs.getString(6))));
+        session.query(RELATIONS, extra, FETCH_SIZE, row -> {
+            RelationKind kind = RelationKind.fromRelkind(row.text(4));
+            relations.put(row.int8(1), new RelationBuilder(row.text(2), row.text(3), kind,
+                    row.float8(5), Optional.ofNullable(row.text(6))));
         });
 
         Map<Long, EnumType> enumsByOid = new HashMap<>();
         List<EnumType> enums = new ArrayList<>();
-        try (PreparedStatement st = connection.prepareStatement(ENUMS); ResultSet rs = st.executeQuery()) {
-            while (rs.next()) {
-                EnumType type = new EnumType(rs.getString(2), rs.getString(3), Arrays.asList((String[]) rs.getArray(4).getArray()));
-                enumsByOid.put(rs.getLong(1), type);
-                enums.add(type);
-            }
-        }
+        session.query(ENUMS, List.of(), FETCH_SIZE, row -> {
+            EnumType type = new EnumType(row.text(2), row.text(3), row.textArray(4));
+            enumsByOid.put(row.int8(1), type);
+            enums.add(type);
+        });
 
-        query(connection, COLUMNS, extra, rs -> {
-            RelationBuilder relation = relations.get(rs.getLong(1));
+        session.query(COLUMNS, extra, FETCH_SIZE, row -> {
+            RelationBuilder relation = relations.get(row.int8(1));
             if (relation != null) {
-                EnumType enumType = enumsByOid.get(rs.getLong(9));
-                relation.columns.add(new ColumnDraft(rs.getShort(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        !rs.getBoolean(6), Optional.ofNullable(rs.getString(7)), Optional.ofNullable(rs.getString(8)),
+                EnumType enumType = enumsByOid.get(row.int8(9));
+                relation.columns.add(new ColumnDraft(row.int2(2), row.text(3), row.text(4), row.text(5),
+                        !row.bool(6), Optional.ofNullable(row.text(7)), Optional.ofNullable(row.text(8)),
                         enumType == null ? List.of() : enumType.labels()));
             }
         });
 
-        query(connection, CONSTRAINTS, extra, rs -> {
-            RelationBuilder relation = relations.get(rs.getLong(1));
+        session.query(CONSTRAINTS, extra, FETCH_SIZE, row -> {
+            RelationBuilder relation = relations.get(row.int8(1));
             if (relation == null) {
                 return;
             }
-            Short[] keys = shorts(rs.getArray(3));
-            switch (rs.getString(2)) {
-                case "p" -> relation.primaryKey.addAll(Arrays.asList(keys));
+            List<Short> keys = row.int2Array(3);
+            switch (row.text(2)) {
+                case "p" -> relation.primaryKey.addAll(keys);
                 case "u" -> {
-                    if (keys.length == 1) {
-                        relation.unique.add(keys[0]);
+                    if (keys.size() == 1) {
+                        relation.unique.add(keys.getFirst());
                     }
                 }
                 case "f" -> {
-                    if (keys.length == 1 && rs.getString(5) != null) {
-                        relation.foreignKeys.put(keys[0], rs.getString(4) + "." + rs.getString(5) + "." + rs.getString(6));
+                    if (keys.size() == 1 && row.text(5) != null) {
+                        relation.foreignKeys.put(keys.getFirst(), row.text(4) + "." + row.text(5) + "." + row.text(6));
                     }
                 }
                 default -> { }
             }
         });
 
-        query(connection, INDEXES, extra, rs -> {
-            RelationBuilder relation = relations.get(rs.getLong(1));
+        session.query(INDEXES, extra, FETCH_SIZE, row -> {
+            RelationBuilder relation = relations.get(row.int8(1));
             if (relation != null) {
-                List<String> columns = Arrays.asList((String[]) rs.getArray(6).getArray());
-                relation.indexes.add(new IndexInfo(rs.getString(2), columns, rs.getString(3), rs.getBoolean(4), rs.getBoolean(5)));
+                relation.indexes.add(new IndexInfo(row.text(2), row.textArray(6), row.text(3), row.bool(4), row.bool(5)));
                 // a whole-table unique index on one plain column; a partial one is unique only within its WHERE
-                short uniqueColumn = rs.getShort(7);
+                short uniqueColumn = row.int2(7);
                 if (uniqueColumn != 0) {
                     relation.unique.add(uniqueColumn);
                 }
             }
         });
 
-        java.util.Set<String> pgCatalog = new java.util.HashSet<>();
-        try (PreparedStatement st = connection.prepareStatement(PG_CATALOG_RELATIONS); ResultSet rs = st.executeQuery()) {
-            while (rs.next()) {
-                pgCatalog.add(rs.getString(1));
-            }
-        }
+        Set<String> pgCatalog = new java.util.HashSet<>();
+        session.query(PG_CATALOG_RELATIONS, List.of(), FETCH_SIZE, row -> pgCatalog.add(row.text(1)));
 
         List<TableInfo> tables = new ArrayList<>(relations.size());
         for (RelationBuilder relation : relations.values()) {
             tables.add(relation.build());
         }
         return new Catalog(database, clock.instant(), schemas, tables, enums, pgCatalog);
-    }
-
-    private static Short[] shorts(Array array) throws SQLException {
-        Object value = array.getArray();
-        if (value instanceof Short[] boxed) {
-            return boxed;
-        }
-        Number[] numbers = (Number[]) value;
-        Short[] result = new Short[numbers.length];
-        for (int i = 0; i < numbers.length; i++) {
-            result[i] = numbers[i].shortValue();
-        }
-        return result;
-    }
-
-    private interface RowConsumer {
-        void accept(ResultSet rs) throws SQLException;
-    }
-
-    private static void query(Connection connection, String sql, Array extra, RowConsumer consumer) throws SQLException {
-        try (PreparedStatement st = connection.prepareStatement(sql)) {
-            st.setFetchSize(5000);
-            st.setArray(1, extra);
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    consumer.accept(rs);
-                }
-            }
-        }
     }
 
     private record ColumnDraft(short number, String name, String type, String typeName, boolean nullable,

@@ -1,10 +1,12 @@
-package io.pgmcp.db;
+package io.pgmcp.catalog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.pgmcp.resilience.Ticker;
 import io.pgmcp.testing.PostgresDatabase;
-import java.sql.SQLException;
+import io.pgmcp.db.Database;
+import io.pgmcp.db.DatabaseException;
+import io.pgmcp.db.PoolFixture;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
@@ -25,13 +27,13 @@ class CatalogScaleTest {
             """);
 
     @Test
-    void loadsAThousandTables() throws SQLException {
-        ConnectionPool pool = new ConnectionPool(PoolFixture.settings("scale", 0, 1, Duration.ofSeconds(10)),
-                PoolFixture.factory(db.get()), Ticker.system());
-        try (Database database = new Database("main", pool, new CatalogLoader(Clock.systemUTC()), Set.of(), PoolFixture.JSON)) {
-            database.refreshCatalog(Duration.ofSeconds(30)); // warm: the connection and the server's caches
+    void loadsAThousandTables() throws DatabaseException {
+        try (Database database = PoolFixture.database(db.get(), PoolFixture.settings("scale", 0, 1, Duration.ofSeconds(10)),
+                Ticker.system())) {
+            CatalogHolder holder = new CatalogHolder(database, new CatalogLoader(Clock.systemUTC()), Set.of(), Clock.systemUTC());
+            holder.refresh(Duration.ofSeconds(30)); // warm: the connection and the server's caches
             long started = System.nanoTime();
-            Catalog catalog = database.refreshCatalog(Duration.ofSeconds(30));
+            Catalog catalog = holder.refresh(Duration.ofSeconds(30));
             long micros = (System.nanoTime() - started) / 1_000;
             System.err.printf("CatalogScaleTest: catalog of %d tables loaded in %.1f ms%n", catalog.size(), micros / 1000.0);
             assertEquals(1000, catalog.size());

@@ -1,4 +1,4 @@
-package io.pgmcp.db;
+package io.pgmcp.catalog;
 
 import java.util.LinkedHashSet;
 import java.util.List;

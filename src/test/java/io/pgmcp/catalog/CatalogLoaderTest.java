@@ -1,4 +1,4 @@
-package io.pgmcp.db;
+package io.pgmcp.catalog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgmcp.resilience.Ticker;
 import io.pgmcp.testing.PostgresDatabase;
-import java.sql.SQLException;
+import io.pgmcp.db.ConnectionPool;
+import io.pgmcp.db.Database;
+import io.pgmcp.db.DatabaseException;
+import io.pgmcp.db.PoolFixture;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,17 +69,16 @@ class CatalogLoaderTest {
     private static final Instant NOW = Instant.parse("2024-02-29T12:00:00Z");
     private static Catalog catalog;
 
-    private static Catalog load(Set<String> systemSchemas) throws SQLException {
-        ConnectionPool pool = new ConnectionPool(PoolFixture.settings("catalog", 0, 1, Duration.ofSeconds(10)),
-                PoolFixture.factory(db.get()), Ticker.system());
-        try (Database database = new Database("main", pool, new CatalogLoader(Clock.fixed(NOW, ZoneOffset.UTC)),
-                systemSchemas, PoolFixture.JSON)) {
-            return database.refreshCatalog(Duration.ofSeconds(10));
+    private static Catalog load(Set<String> systemSchemas) throws DatabaseException {
+        try (Database database = new Database("main", new ConnectionPool(PoolFixture.settings("catalog", 0, 1,
+                Duration.ofSeconds(10)), PoolFixture.factory(db.get()), Ticker.system()), PoolFixture.defaults("main"))) {
+            return new CatalogHolder(database, new CatalogLoader(Clock.fixed(NOW, ZoneOffset.UTC)), systemSchemas, Clock.systemUTC())
+                    .refresh(Duration.ofSeconds(10));
         }
     }
 
     @BeforeAll
-    static void loadOnce() throws SQLException {
+    static void loadOnce() throws DatabaseException {
         catalog = load(Set.of());
     }
 
@@ -206,7 +208,7 @@ class CatalogLoaderTest {
     }
 
     @Test
-    void systemSchemasAreLoadedOnlyWhenRequested() throws SQLException {
+    void systemSchemasAreLoadedOnlyWhenRequested() throws DatabaseException {
         assertTrue(catalog.table("pg_catalog", "pg_class").isEmpty());
         assertTrue(catalog.relations().stream().noneMatch(t -> t.schema().startsWith("pg_") || t.schema().equals("information_schema")));
 

@@ -1,10 +1,12 @@
-package io.pgmcp.db;
+package io.pgmcp.catalog;
 
 import io.pgmcp.config.DatabaseConfig;
 import io.pgmcp.config.PgMcpConfig;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.time.Clock;
+import io.pgmcp.db.DatabaseException;
+import io.pgmcp.db.DirectConnection;
+import io.pgmcp.db.PgConnectionFactory;
+import io.pgmcp.db.SqlFailure;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -31,22 +33,23 @@ public final class ConnectionProbe {
     private ConnectionProbe() {
     }
 
-    public static Report check(PgMcpConfig config, PolicyCheck policyCheck) {
+    /** @param clock stamps the catalogs loaded for the check */
+    public static Report check(PgMcpConfig config, PolicyCheck policyCheck, InstantSource clock) {
         List<String> errors = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         for (DatabaseConfig db : config.databases()) {
             String fix = "; pg-mcp needs only SELECT on what the policy allows (run --print-grants " + db.name()
                     + " for a least-privilege role)";
-            try (Connection connection = new PgConnectionFactory(db, config.server().queryTimeout()).open()) {
+            try (DirectConnection connection = DirectConnection.open(new PgConnectionFactory(db, config.server().queryTimeout()))) {
                 for (String warning : RoleCheck.warnings(connection, db.accessPolicy().allowedSchemas())) {
                     warnings.add("databases." + db.name() + ": " + warning + fix);
                 }
-                Catalog catalog = new CatalogLoader(Clock.systemUTC()).load(connection, db.name(), Set.of());
+                Catalog catalog = new CatalogLoader(clock).load(connection, db.name(), Set.of());
                 for (String warning : policyCheck.warnings(db, catalog, RoleCheck.access(connection))) {
                     warnings.add("databases." + db.name() + ": " + warning);
                 }
-            } catch (SQLException e) {
-                SqlFailure failure = SqlFailure.of(e, false);
+            } catch (DatabaseException e) {
+                SqlFailure failure = e.failure();
                 errors.add("databases." + db.name() + ": cannot connect to " + db.displayTarget()
                         + " (SQLSTATE " + failure.sqlState() + "): " + failure.message());
             }

@@ -1,4 +1,4 @@
-package io.pgmcp.db;
+package io.pgmcp.catalog;
 
 import java.util.List;
 import java.util.Optional;

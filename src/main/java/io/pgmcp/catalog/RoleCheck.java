@@ -1,10 +1,9 @@
-package io.pgmcp.db;
+package io.pgmcp.catalog;
 
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import io.pgmcp.db.Database;
+import io.pgmcp.db.DatabaseException;
+import io.pgmcp.db.SqlSession;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -50,54 +49,45 @@ public final class RoleCheck {
     }
 
     /** What the connected role can read outside the system schemas (see {@link RoleAccess}). */
-    public static RoleAccess access(Connection connection) throws SQLException {
+    public static RoleAccess access(SqlSession session) throws DatabaseException {
         Map<RoleAccess.Relation, Set<String>> readable = new HashMap<>();
-        try (PreparedStatement statement = connection.prepareStatement(ACCESS); ResultSet rs = statement.executeQuery()) {
-            while (rs.next()) {
-                Array unreadable = rs.getArray(3);
-                Set<String> columns = Set.of((String[]) unreadable.getArray());
-                unreadable.free();
-                readable.put(new RoleAccess.Relation(rs.getString(1), rs.getString(2)), columns);
-            }
-        }
+        session.query(ACCESS, List.of(), 0, row ->
+                readable.put(new RoleAccess.Relation(row.text(1), row.text(2)), Set.copyOf(row.textArray(3))));
         return new RoleAccess(readable);
     }
 
+    /** What the login role of {@code database} can read, as PostgreSQL decides it, in one read-only call. */
+    public static RoleAccess access(Database database, Duration timeout) throws DatabaseException {
+        return database.read(timeout, List.of("pg_catalog"), RoleCheck::access);
+    }
+
     /** One warning per excess power of the connected role; empty for a least-privilege role. */
-    public static List<String> warnings(Connection connection, List<String> allowedSchemas) throws SQLException {
+    public static List<String> warnings(SqlSession session, List<String> allowedSchemas) throws DatabaseException {
         List<String> warnings = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement(QUERY)) {
-            Array schemas = connection.createArrayOf("text", allowedSchemas.toArray());
-            statement.setArray(1, schemas);
-            statement.setArray(2, schemas);
-            statement.setArray(3, schemas);
-            try (ResultSet rs = statement.executeQuery()) {
-                if (!rs.next()) {
-                    return warnings;
-                }
-                if (rs.getBoolean(1)) {
-                    warnings.add("the role is a SUPERUSER: it can read every table and file and bypass every grant");
-                }
-                if (rs.getBoolean(2) || rs.getBoolean(3)) {
-                    warnings.add("the role can create roles or databases");
-                }
-                if (rs.getBoolean(4)) {
-                    warnings.add("the role bypasses row-level security");
-                }
-                if (rs.getLong(5) > 0) {
-                    warnings.add("the role owns " + rs.getLong(5) + " relation(s) in the allowed schemas (owners bypass grants)");
-                }
-                if (rs.getString(6) != null) {
-                    warnings.add("the role can write to: " + rs.getString(6));
-                }
-                if (rs.getString(7) != null) {
-                    warnings.add("the role can CREATE in schema(s): " + rs.getString(7));
-                }
-                if (rs.getString(8) != null) {
-                    warnings.add("the role is a member of " + rs.getString(8));
-                }
+        List<String> schemas = List.copyOf(allowedSchemas);
+        session.query(QUERY, List.of(schemas, schemas, schemas), 0, row -> {
+            if (row.bool(1)) {
+                warnings.add("the role is a SUPERUSER: it can read every table and file and bypass every grant");
             }
-        }
+            if (row.bool(2) || row.bool(3)) {
+                warnings.add("the role can create roles or databases");
+            }
+            if (row.bool(4)) {
+                warnings.add("the role bypasses row-level security");
+            }
+            if (row.int8(5) > 0) {
+                warnings.add("the role owns " + row.int8(5) + " relation(s) in the allowed schemas (owners bypass grants)");
+            }
+            if (row.text(6) != null) {
+                warnings.add("the role can write to: " + row.text(6));
+            }
+            if (row.text(7) != null) {
+                warnings.add("the role can CREATE in schema(s): " + row.text(7));
+            }
+            if (row.text(8) != null) {
+                warnings.add("the role is a member of " + row.text(8));
+            }
+        });
         return warnings;
     }
 }

@@ -1,0 +1,90 @@
+package io.pgmcp.catalog;
+
+import io.pgmcp.config.DatabaseConfig;
+import io.pgmcp.db.Database;
+import io.pgmcp.db.DatabaseException;
+import io.pgmcp.db.SqlFailure;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The catalog of one database as of its last successful load, swapped atomically by {@link #refresh},
+ * and the failure of the last load when it failed. Loads run through the database's read-only calls
+ * (with their retries and down marking). Thread-safe.
+ */
+public final class CatalogHolder {
+    private final Database database;
+    private final CatalogLoader loader;
+    private final Set<String> systemSchemas;
+    private final InstantSource clock;
+    private final AtomicReference<Catalog> catalog = new AtomicReference<>();
+    private final AtomicReference<Failure> lastFailure = new AtomicReference<>();
+
+    /** Why the catalog could not be loaded, and when. */
+    public record Failure(Instant at, SqlFailure failure) {
+    }
+
+    /**
+     * @param systemSchemas system schemas the catalog loads too, because the access policy allows them
+     * @param clock         stamps load failures
+     */
+    public CatalogHolder(Database database, CatalogLoader loader, Set<String> systemSchemas, InstantSource clock) {
+        this.database = Objects.requireNonNull(database, "database");
+        this.loader = Objects.requireNonNull(loader, "loader");
+        this.systemSchemas = Set.copyOf(systemSchemas);
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The system schemas a database's catalog loads: pg_catalog and information_schema, only when its policy allows them. */
+    public static Set<String> systemSchemas(DatabaseConfig db) {
+        Set<String> schemas = new LinkedHashSet<>();
+        for (String schema : db.accessPolicy().allowedSchemas()) {
+            String lower = schema.toLowerCase(Locale.ROOT);
+            if (lower.equals("pg_catalog") || lower.equals("information_schema")) {
+                schemas.add(lower);
+            }
+        }
+        return schemas;
+    }
+
+    /** The database whose catalog this is. */
+    public Database database() {
+        return database;
+    }
+
+    /** The catalog, once loaded; empty while the database has never been reached. */
+    public Optional<Catalog> current() {
+        return Optional.ofNullable(catalog.get());
+    }
+
+    /** The failure of the last catalog load, cleared by a successful one. */
+    public Optional<Failure> lastFailure() {
+        return Optional.ofNullable(lastFailure.get());
+    }
+
+    /**
+     * Loads the catalog and swaps it in; on failure the previous catalog stays and the failure is kept.
+     *
+     * @throws DatabaseException the load's failure
+     */
+    public Catalog refresh(Duration timeout) throws DatabaseException {
+        try {
+            Catalog loaded = database.read(timeout, List.of("pg_catalog"),
+                    session -> loader.load(session, database.name(), systemSchemas));
+            catalog.set(loaded);
+            lastFailure.set(null);
+            return loaded;
+        } catch (DatabaseException e) {
+            lastFailure.set(new Failure(clock.instant(), SqlFailure.of(e, false)));
+            throw e;
+        }
+    }
+}

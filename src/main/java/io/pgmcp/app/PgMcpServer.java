@@ -196,7 +196,7 @@ public final class PgMcpServer implements AutoCloseable {
         }
         Retry retry = Retry.of("openai", config.retry().openai(), new Random(), Sleeper.system(), Ticker.system(),
                 telemetry.retryListener("openai"));
-        return new RetryingLlmClient(new OpenAiClient(config.openai()), retry,
+        return new RetryingLlmClient(new OpenAiClient(config.openai(), Ticker.system(), Clock.systemUTC()), retry,
                 RetryingLlmClient.budgetFor(config.openai(), config.retry().openai()), telemetry);
     }
 

@@ -24,11 +24,11 @@ import io.pgmcp.llm.OpenAiClient;
 import io.pgmcp.llm.PromptBuilder;
 import io.pgmcp.llm.RetryingLlmClient;
 import io.pgmcp.llm.StubLlmServer;
-import io.pgmcp.resilience.FakeTicker;
 import io.pgmcp.resilience.RecordingSleeper;
 import io.pgmcp.resilience.Retry;
 import io.pgmcp.resilience.Ticker;
 import io.pgmcp.testing.BoundedCall;
+import io.pgmcp.testing.FakeTicker;
 import io.pgmcp.testing.FaultProxy;
 import io.pgmcp.testing.PostgresDatabase;
 import java.time.Clock;
@@ -167,7 +167,7 @@ class DatabaseOutageTest {
     void questionsForADownDatabaseDoNotReachTheLlm() throws Exception {
         Target main = target("main", proxy.postgresUrl(db.get()));
         QueryPipeline pipeline = new QueryPipeline(new DatabaseRouter(List.of(main)), server);
-        try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub))) {
+        try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub), new FakeTicker(), Clock.systemUTC())) {
             QuestionPipeline questions = new QuestionPipeline(pipeline, llm, new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET),
                     new io.pgmcp.resilience.RateLimiter(io.pgmcp.config.RateLimitConfig.defaults(), io.pgmcp.resilience.Ticker.system()));
             stub.replyJson(GOOD);
@@ -192,7 +192,7 @@ class DatabaseOutageTest {
         QueryPipeline pipeline = new QueryPipeline(new DatabaseRouter(List.of(main)), server);
         RetryConfig retry = new RetryConfig(2, BackoffStrategyType.EXPONENTIAL, Duration.ofSeconds(1), Duration.ofSeconds(30), 2.0);
         try (StubLlmServer stub = StubLlmServer.start()) {
-            LlmClient llm = new RetryingLlmClient(new OpenAiClient(openAi(stub)),
+            LlmClient llm = new RetryingLlmClient(new OpenAiClient(openAi(stub), new FakeTicker(), Clock.systemUTC()),
                     Retry.of("openai", retry, new Random(1), sleeper, ticker, Retry.Listener.NONE), Duration.ofMinutes(1));
             QuestionPipeline questions = new QuestionPipeline(pipeline, llm, new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET),
                     new io.pgmcp.resilience.RateLimiter(io.pgmcp.config.RateLimitConfig.defaults(), io.pgmcp.resilience.Ticker.system()));

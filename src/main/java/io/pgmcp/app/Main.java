@@ -10,6 +10,7 @@ import io.pgmcp.cli.ValidateCommand;
 import io.pgmcp.config.ConfigException;
 import io.pgmcp.config.LoadedConfig;
 import io.pgmcp.config.PgMcpConfig;
+import io.pgmcp.config.SuppressForbidden;
 import io.pgmcp.config.Transport;
 import io.pgmcp.db.ConnectionProbe;
 import io.pgmcp.sql.RoleAgreement;
@@ -36,6 +37,7 @@ public final class Main {
     private Main() {
     }
 
+    @SuppressForbidden("the process's standard streams are opened here, once, and passed down")
     public static void main(String[] args) {
         // The process's own descriptors, as UTF-8 whatever the locale: stdout carries MCP (UTF-8 JSON)
         // and must not be re-encoded; text for people goes the same way so names never turn into '?'.

@@ -15,6 +15,7 @@ import io.pgmcp.config.Transport;
 import io.pgmcp.db.ConnectionProbe;
 import io.pgmcp.sql.RoleAgreement;
 import io.pgmcp.observability.Logging;
+import io.pgmcp.observability.MetricsEndpointException;
 import io.pgmcp.resilience.Ticker;
 import io.pgmcp.sql.LiteralRedactor;
 import java.io.FileDescriptor;
@@ -131,6 +132,9 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 0;
+        } catch (MetricsEndpointException e) {
+            logger.log(System.Logger.Level.ERROR, e.getMessage());
+            return 1;
         } catch (RuntimeException e) {
             logger.log(System.Logger.Level.ERROR, "pg-mcp stopped on an unexpected error", e);
             return 1;

@@ -2,6 +2,8 @@ package io.pgmcp.observability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -21,6 +23,7 @@ import io.pgmcp.resilience.Ticker;
 import io.pgmcp.tools.MeteredTool;
 import io.pgmcp.tools.TestContext;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -266,31 +269,16 @@ class MetricsServerTest {
     }
 
     @Test
-    void aPortInUseIsAWarningNotAFailedStart() throws Exception {
+    void aPortInUseFailsTheStartNamingTheAddressAndTheCause() throws Exception {
         Metrics metrics = new Metrics("dev", List.of());
-        List<LogRecord> records = new ArrayList<>();
-        Logger julLogger = Logger.getLogger(MetricsServer.class.getName());
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        julLogger.addHandler(handler);
-        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-             MetricsServer server = MetricsServer.start("127.0.0.1", taken.getLocalPort(), "/metrics", metrics.registry())) {
-            assertTrue(server.port().isEmpty());
-            assertTrue(records.stream().anyMatch(r -> r.getLevel() == Level.WARNING), "a warning is logged");
-        } finally {
-            julLogger.removeHandler(handler);
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            MetricsEndpointException failure = assertThrows(MetricsEndpointException.class,
+                    () -> MetricsServer.start(new MetricsConfig(Optional.of(true), "127.0.0.1", port, "/metrics"),
+                            Transport.STDIO, metrics.registry()));
+            assertTrue(failure.getMessage().startsWith("cannot serve Prometheus metrics at http://127.0.0.1:" + port
+                    + "/metrics: java.net.BindException"), failure.getMessage());
+            assertInstanceOf(BindException.class, failure.getCause());
         }
     }
 

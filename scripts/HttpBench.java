@@ -20,8 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code execute_sql} over the MCP Streamable HTTP transport: starts the real
@@ -130,7 +128,7 @@ public final class HttpBench {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                return Optional.of(serverMessage(stderrLog, "exited with status " + process.exitValue() + " before listening"));
+                return Optional.of(ServerLog.lastError(stderrLog, "exited with status " + process.exitValue() + " before listening"));
             }
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
@@ -139,37 +137,12 @@ public final class HttpBench {
                 Thread.sleep(50);
             }
         }
-        return Optional.of(serverMessage(stderrLog, "did not listen on 127.0.0.1:" + port + " within 30 s"));
-    }
-
-    /** The last error the server logged (its JSON log line's msg, or a plain configuration error), else the fallback. */
-    static String serverMessage(Path stderrLog, String fallback) throws IOException {
-        List<String> lines = Files.exists(stderrLog) ? Files.readAllLines(stderrLog) : List.of();
-        Pattern msg = Pattern.compile("\"msg\":\"((?:[^\"\\\\]|\\\\.)*)\"");
-        for (int i = lines.size() - 1; i >= 0; i--) {
-            String line = lines.get(i);
-            if (line.contains("\"level\":\"ERROR\"")) {
-                Matcher m = msg.matcher(line);
-                if (m.find()) {
-                    return m.group(1).replace("\\\"", "\"").replace("\\\\", "\\");
-                }
-            }
-        }
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).contains("invalid configuration")) {
-                StringBuilder s = new StringBuilder(lines.get(i).trim());
-                for (int j = i + 1; j < lines.size() && lines.get(j).startsWith("  "); j++) {
-                    s.append(' ').append(lines.get(j).trim());
-                }
-                return s.toString();
-            }
-        }
-        return fallback;
+        return Optional.of(ServerLog.lastError(stderrLog, "did not listen on 127.0.0.1:" + port + " within 30 s"));
     }
 
     private static void unavailable(String reason) {
         System.out.println("http: not available (" + reason + ")");
-        System.out.printf(Locale.ROOT, "{\"measure\":\"http_execute_sql\",\"available\":false,\"reason\":\"%s\"}%n", jsonEscape(reason));
+        System.out.printf(Locale.ROOT, "{\"measure\":\"http_execute_sql\",\"available\":false,\"reason\":\"%s\"}%n", JsonText.escape(reason));
     }
 
     /** One client count: sessions, a closed loop per client, then DELETE. Returns the JSON line. */
@@ -222,7 +195,7 @@ public final class HttpBench {
             System.out.printf(Locale.ROOT, "%-44s %9s %8s %8s %8s %8s %7d%n", name, "-", "-", "-", "-", "-", failed);
             return String.format(Locale.ROOT, "{\"measure\":\"http_execute_sql\",\"available\":true,\"clients\":%d,\"sessions\":%d,"
                     + "\"seconds\":%s,\"calls\":0,\"errors\":%d,\"error_kinds\":\"%s\"}", clients, sessions.size(), fmt(seconds), failed,
-                    jsonEscape(new TreeMap<>(errors).toString()));
+                    JsonText.escape(new TreeMap<>(errors).toString()));
         }
         System.out.printf(Locale.ROOT, "%-44s %9.0f %8.3f %8.3f %8.3f %8.3f %7d%n", name, throughput, pct(sorted, 50),
                 pct(sorted, 90), pct(sorted, 99), sorted[sorted.length - 1], failed);
@@ -364,26 +337,5 @@ public final class HttpBench {
 
     private static String abbreviate(String s, int max) {
         return s.length() > max ? s.substring(0, max) + "..." : s;
-    }
-
-    static String jsonEscape(String s) {
-        StringBuilder b = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.toString();
     }
 }

@@ -164,7 +164,7 @@ public final class OverheadBench {
             if (v.reason != null) {
                 System.out.printf(Locale.ROOT, "%-58s not available (%s)%n", v.name, v.reason);
                 jsons.add(String.format(Locale.ROOT, "{\"measure\":\"overhead_execute_sql\",\"variant\":\"%s\",\"name\":\"%s\","
-                        + "\"available\":false,\"reason\":\"%s\"}", key, jsonEscape(v.name), jsonEscape(v.reason)));
+                        + "\"available\":false,\"reason\":\"%s\"}", key, JsonText.escape(v.name), JsonText.escape(v.reason)));
                 continue;
             }
             double p50 = pct(v.millis, 50);
@@ -180,8 +180,8 @@ public final class OverheadBench {
             jsons.add(String.format(Locale.ROOT, "{\"measure\":\"overhead_execute_sql\",\"variant\":\"%s\",\"name\":\"%s\","
                     + "\"available\":true,\"calls\":%d,\"p50\":%.3f,\"p99\":%.3f,\"baseline_p50\":%.3f,\"added_us\":%.1f,"
                     + "\"added_pct\":%.1f,\"added_us_min_fifth\":%.1f,\"added_us_max_fifth\":%.1f,\"check\":\"%s\"}", key,
-                    jsonEscape(v.name), calls, p50, pct(v.millis, 99), baseP50, addedUs, addedPct, range[0], range[1],
-                    jsonEscape(v.check == null ? "" : v.check)));
+                    JsonText.escape(v.name), calls, p50, pct(v.millis, 99), baseP50, addedUs, addedPct, range[0], range[1],
+                    JsonText.escape(v.check == null ? "" : v.check)));
         }
         System.out.printf(Locale.ROOT, "target: added cost under 10 %% of the baseline p50; OTLP sinks received %d + %d export(s)%n",
                 spans, allSink.requests.get());
@@ -276,7 +276,7 @@ public final class OverheadBench {
                     + "\"clientInfo\":{\"name\":\"pg-mcp-bench\",\"version\":\"1\"}}");
             if (init == null) {
                 stdio.process.waitFor(10, TimeUnit.SECONDS);
-                reason = serverMessage(stderrLog, "pg-mcp exited before answering initialize");
+                reason = ServerLog.lastError(stderrLog, "pg-mcp exited before answering initialize");
                 return;
             }
             stdio.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n");
@@ -393,51 +393,5 @@ public final class OverheadBench {
 
     private static String abbreviate(String s) {
         return s.length() > 300 ? s.substring(0, 300) + "..." : s;
-    }
-
-    /** The last error the server logged (its JSON log line's msg, or a plain configuration error), else the fallback. */
-    static String serverMessage(Path stderrLog, String fallback) throws IOException {
-        List<String> lines = Files.exists(stderrLog) ? Files.readAllLines(stderrLog) : List.of();
-        Pattern msg = Pattern.compile("\"msg\":\"((?:[^\"\\\\]|\\\\.)*)\"");
-        for (int i = lines.size() - 1; i >= 0; i--) {
-            String line = lines.get(i);
-            if (line.contains("\"level\":\"ERROR\"")) {
-                Matcher m = msg.matcher(line);
-                if (m.find()) {
-                    return m.group(1).replace("\\\"", "\"").replace("\\\\", "\\");
-                }
-            }
-        }
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).contains("invalid configuration")) {
-                StringBuilder s = new StringBuilder(lines.get(i).trim());
-                for (int j = i + 1; j < lines.size() && lines.get(j).startsWith("  "); j++) {
-                    s.append(' ').append(lines.get(j).trim());
-                }
-                return s.toString();
-            }
-        }
-        return fallback;
-    }
-
-    static String jsonEscape(String s) {
-        StringBuilder b = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.toString();
     }
 }

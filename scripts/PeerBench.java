@@ -513,12 +513,12 @@ public final class PeerBench {
             for (Server s : servers) {
                 if (s.failure != null) {
                     System.out.printf(Locale.ROOT, "{\"measure\":\"peer_server\",\"server\":\"%s\",\"version\":\"%s\",\"status\":\"failed\","
-                            + "\"reason\":\"%s\"}%n", s.name, esc(s.version), esc(s.failure));
+                            + "\"reason\":\"%s\"}%n", s.name, JsonText.escape(s.version), JsonText.escape(s.failure));
                     continue;
                 }
                 StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
                         "{\"measure\":\"peer_server\",\"server\":\"%s\",\"version\":\"%s\",\"tool\":\"%s\",\"status\":\"measured\"",
-                        s.name, esc(s.version), s.tool));
+                        s.name, JsonText.escape(s.version), s.tool));
                 for (Metric m : metrics) {
                     line.append(String.format(Locale.ROOT, ",\"%s\":%.3f", m.key(), m.value(s)));
                 }
@@ -531,11 +531,11 @@ public final class PeerBench {
                 if (pgMcp.failure == null && reference.failure == null) {
                     double r = m.value(pgMcp) / m.value(reference);
                     System.out.printf(Locale.ROOT, "{\"measure\":\"peer_ratio\",\"metric\":\"%s\",\"label\":\"%s\",\"pg_mcp\":%.3f,\"reference\":%.3f,"
-                            + "\"ratio\":%.3f,\"target\":%.1f,\"met\":%b}%n", m.key(), esc(m.label()), m.value(pgMcp), m.value(reference), r,
+                            + "\"ratio\":%.3f,\"target\":%.1f,\"met\":%b}%n", m.key(), JsonText.escape(m.label()), m.value(pgMcp), m.value(reference), r,
                             m.target(), r <= m.target());
                 } else {
                     System.out.printf(Locale.ROOT, "{\"measure\":\"peer_ratio\",\"metric\":\"%s\",\"label\":\"%s\",\"target\":%.1f,"
-                            + "\"status\":\"failed\",\"reason\":\"%s\"}%n", m.key(), esc(m.label()), m.target(), esc((pgMcp.failure != null ? "pg-mcp: " + pgMcp.failure
+                            + "\"status\":\"failed\",\"reason\":\"%s\"}%n", m.key(), JsonText.escape(m.label()), m.target(), JsonText.escape((pgMcp.failure != null ? "pg-mcp: " + pgMcp.failure
                             : REFERENCE + ": " + reference.failure)));
                 }
             }
@@ -645,24 +645,5 @@ public final class PeerBench {
 
     private static String abbreviate(String s) {
         return s == null ? "null" : s.length() > 300 ? s.substring(0, 300) + "..." : s;
-    }
-
-    private static String esc(String s) {
-        StringBuilder b = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.toString();
     }
 }

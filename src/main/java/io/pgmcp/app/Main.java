@@ -10,10 +10,12 @@ import io.pgmcp.cli.ValidateCommand;
 import io.pgmcp.config.ConfigException;
 import io.pgmcp.config.LoadedConfig;
 import io.pgmcp.config.PgMcpConfig;
+import io.pgmcp.config.SuppressForbidden;
 import io.pgmcp.config.Transport;
 import io.pgmcp.catalog.ConnectionProbe;
 import io.pgmcp.sql.RoleAgreement;
 import io.pgmcp.observability.Logging;
+import io.pgmcp.observability.MetricsEndpointException;
 import io.pgmcp.resilience.Ticker;
 import io.pgmcp.sql.LiteralRedactor;
 import java.io.FileDescriptor;
@@ -36,6 +38,7 @@ public final class Main {
     private Main() {
     }
 
+    @SuppressForbidden("the process's standard streams are opened here, once, and passed down")
     public static void main(String[] args) {
         // The process's own descriptors, as UTF-8 whatever the locale: stdout carries MCP (UTF-8 JSON)
         // and must not be re-encoded; text for people goes the same way so names never turn into '?'.
@@ -130,6 +133,9 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 0;
+        } catch (MetricsEndpointException e) {
+            logger.log(System.Logger.Level.ERROR, e.getMessage());
+            return 1;
         } catch (RuntimeException e) {
             logger.log(System.Logger.Level.ERROR, "pg-mcp stopped on an unexpected error", e);
             return 1;

@@ -108,6 +108,9 @@ public final class PgMcpServer implements AutoCloseable {
             pools.add(new PoolGauge(db.name(), () -> databases.get(i).poolStats().total(), () -> databases.get(i).poolStats().idle()));
         }
         Metrics metrics = new Metrics(version, pools);
+        // bound first, so that a taken port fails start-up before anything else is started
+        metricsServer.set(MetricsServer.start(config.observability().metrics(), config.server().transport(),
+                metrics.registry()));
         this.telemetry = Telemetry.start(config.observability(), version, metrics, Ticker.system());
         List<Housekeeping.Duty> duties = new ArrayList<>();
         for (DatabaseConfig db : config.databases()) {
@@ -158,13 +161,12 @@ public final class PgMcpServer implements AutoCloseable {
                 catalog -> router.all().stream().filter(t -> t.catalog() == catalog).findFirst()
                         .ifPresent(target -> warnWhereTheRoleDisagrees(target, config.server().queryTimeout())));
         housekeeping.start();
-        // the endpoint and the JVM metrics start in the background: a client waiting for initialize
-        // should not wait for an HTTP server and the management beans (about 90 ms)
+        // the JVM metrics are registered in the background: a client waiting for initialize should not
+        // wait for the management beans
         this.metricsStart = Thread.ofVirtual().name("pg-mcp-metrics-start").start(() -> {
             if (config.observability().metrics().enabledFor(transport)) {
                 metrics.registerJvmMetrics();
             }
-            metricsServer.set(MetricsServer.start(config.observability().metrics(), transport, metrics.registry()));
         });
     }
 
@@ -206,7 +208,7 @@ public final class PgMcpServer implements AutoCloseable {
         }
         Retry retry = Retry.of("openai", config.retry().openai(), new Random(), Sleeper.system(), Ticker.system(),
                 telemetry.retryListener("openai"));
-        return new RetryingLlmClient(new OpenAiClient(config.openai()), retry,
+        return new RetryingLlmClient(new OpenAiClient(config.openai(), Ticker.system(), Clock.systemUTC()), retry,
                 RetryingLlmClient.budgetFor(config.openai(), config.retry().openai()), telemetry);
     }
 

@@ -7,6 +7,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.pgmcp.config.OpenAiConfig;
 import io.pgmcp.config.Secret;
 import io.pgmcp.llm.LlmException.Kind;
+import io.pgmcp.resilience.Ticker;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,6 +19,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -43,24 +45,23 @@ public final class OpenAiClient implements LlmClient {
     private final String model;
     private final Optional<Secret> apiKey;
     private final Duration timeout;
+    private final Ticker ticker;
     private final Clock clock;
     private final HttpClient http;
     private final AtomicBoolean jsonModeUnsupported = new AtomicBoolean();
 
-    public OpenAiClient(OpenAiConfig config) {
-        this(config, Clock.systemUTC());
-    }
-
     /**
+     * @param ticker times each request (for the debug log)
      * @param clock reads HTTP-date {@code Retry-After} values
      * @throws IllegalArgumentException when the base URL is not an http(s) URL
      */
-    public OpenAiClient(OpenAiConfig config, Clock clock) {
+    public OpenAiClient(OpenAiConfig config, Ticker ticker, Clock clock) {
         this.endpoint = endpoint(config.effectiveBaseUrl());
         this.model = config.model();
         this.apiKey = config.apiKey().filter(key -> !key.reveal().isBlank());
         this.timeout = config.timeout();
-        this.clock = clock;
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.clock = Objects.requireNonNull(clock, "clock");
         // Plain-http servers are local (Ollama, vLLM): skip the h2c upgrade some of them mishandle.
         this.http = HttpClient.newBuilder()
                 .connectTimeout(timeout)
@@ -123,14 +124,14 @@ public final class OpenAiClient implements LlmClient {
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(ChatCompletionJson.requestBody(model, request, jsonMode), UTF_8));
         apiKey.ifPresent(key -> builder.header("Authorization", "Bearer " + key.reveal()));
-        long started = System.nanoTime();
+        long started = ticker.read();
         // The request timeout stops at the response headers; this bound also covers a body that stalls.
         CompletableFuture<HttpResponse<String>> pending = http.sendAsync(builder.build(),
                 HttpResponse.BodyHandlers.ofString(UTF_8));
         try {
             HttpResponse<String> response = pending.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             logger.log(DEBUG, () -> "POST " + endpoint + " model=" + model + " json=" + jsonMode + " -> "
-                    + response.statusCode() + " in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+                    + response.statusCode() + " in " + (ticker.read() - started) / 1_000_000 + " ms");
             return response;
         } catch (TimeoutException e) {
             pending.cancel(true);

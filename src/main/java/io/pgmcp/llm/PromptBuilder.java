@@ -38,7 +38,7 @@ public final class PromptBuilder {
 
     /** The system message: what to produce and the rules it must follow. */
     public static String systemMessage(int rowLimit) {
-        return """
+        return String.format(Locale.ROOT, """
                 You translate a question about a PostgreSQL database into ONE read-only SQL query.
                 Rules:
                 - Write exactly one SELECT (WITH ... SELECT is fine) in PostgreSQL dialect. Never INSERT, UPDATE, DELETE, DDL, \
@@ -52,7 +52,7 @@ public final class PromptBuilder {
                 - A table marked large may only be read in part: filter it on a column it lists under "filter through an \
                 index on", or add a LIMIT (ORDER BY, if any, on such a column). Never sort, group or count all its rows.
                 Answer with a JSON object: {"sql": "<the query>", "explanation": "<one sentence on what it computes>"}.
-                """.formatted(rowLimit);
+                """, rowLimit);
     }
 
     /** The user message: the schema (whole, or the relevant part) and the question. */

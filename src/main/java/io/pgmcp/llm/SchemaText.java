@@ -107,16 +107,7 @@ public final class SchemaText {
         text.append("Columns:\n");
         for (ColumnInfo column : table.columns()) {
             text.append("  - ").append(column.name()).append(": ").append(column.type());
-            List<String> notes = new ArrayList<>();
-            if (column.primaryKey()) {
-                notes.add("PRIMARY KEY");
-            }
-            if (!column.nullable() && !column.primaryKey()) {
-                notes.add("NOT NULL");
-            }
-            if (column.unique() && !column.primaryKey()) {
-                notes.add("UNIQUE");
-            }
+            List<String> notes = new ArrayList<>(constraints(column));
             column.foreignKey().ifPresent(fk -> notes.add("FK -> " + shortTarget(fk)));
             if (!column.enumValues().isEmpty()) {
                 notes.add("ENUM: " + quotedList(column.enumValues()));
@@ -154,5 +145,20 @@ public final class SchemaText {
             list.append(i == 0 ? "" : ", ").append('\'').append(labels.get(i)).append('\'');
         }
         return list.append(']').toString();
+    }
+
+    /** The column's constraints as schema texts write them: PRIMARY KEY, or else NOT NULL and UNIQUE. */
+    public static List<String> constraints(ColumnInfo column) {
+        if (column.primaryKey()) {
+            return List.of("PRIMARY KEY");
+        }
+        List<String> constraints = new ArrayList<>(2);
+        if (!column.nullable()) {
+            constraints.add("NOT NULL");
+        }
+        if (column.unique()) {
+            constraints.add("UNIQUE");
+        }
+        return constraints;
     }
 }

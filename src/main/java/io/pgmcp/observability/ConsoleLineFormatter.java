@@ -3,6 +3,7 @@ package io.pgmcp.observability;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.logging.LogRecord;
 
 /**
@@ -15,7 +16,7 @@ final class ConsoleLineFormatter extends LineFormatter {
         StringBuilder line = new StringBuilder(120)
                 .append(Instant.ofEpochMilli(record.getMillis()))
                 .append(' ')
-                .append(String.format("%-5s", Logging.levelName(record.getLevel())))
+                .append(String.format(Locale.ROOT, "%-5s", Logging.levelName(record.getLevel())))
                 .append(' ')
                 .append(record.getLoggerName())
                 .append(" - ")

@@ -10,10 +10,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The Prometheus scrape endpoint {@code http://host:port/path}. Metrics are an aid, not a
- * duty: when the port is taken or the host cannot be bound, start-up logs a warning and pg-mcp keeps
- * serving MCP without an endpoint. Scrapes run on virtual threads. {@link #close()} stops the
- * endpoint; it is safe to call more than once.
+ * The Prometheus scrape endpoint {@code http://host:port/path}. When it is on and its address cannot be
+ * bound (the port is taken, the host is not local), start-up fails with a {@link MetricsEndpointException}
+ * naming the address and the cause. Scrapes run on virtual threads. {@link #close()} stops the endpoint;
+ * it is safe to call more than once.
  */
 public final class MetricsServer implements AutoCloseable {
     private static final System.Logger logger = System.getLogger(MetricsServer.class.getName());
@@ -26,8 +26,10 @@ public final class MetricsServer implements AutoCloseable {
 
     /**
      * Starts the endpoint {@code config} describes for a server on {@code transport}, or returns one
-     * that serves nothing when metrics are off for it (see {@link MetricsConfig#enabledFor}) or the
-     * address cannot be bound (the latter logged as a warning). Where it bound is logged.
+     * that serves nothing when metrics are off for it (see {@link MetricsConfig#enabledFor}). Where it
+     * bound is logged.
+     *
+     * @throws MetricsEndpointException when the address cannot be bound
      */
     public static MetricsServer start(MetricsConfig config, Transport transport, PrometheusRegistry registry) {
         if (!config.enabledFor(transport)) {
@@ -40,7 +42,11 @@ public final class MetricsServer implements AutoCloseable {
         return start(config.host(), config.port(), config.path(), registry);
     }
 
-    /** As {@link #start(MetricsConfig, PrometheusRegistry)}, enabled; {@code port} 0 picks a free port. */
+    /**
+     * As {@link #start(MetricsConfig, Transport, PrometheusRegistry)}, enabled; {@code port} 0 picks a free port.
+     *
+     * @throws MetricsEndpointException when the address cannot be bound
+     */
     static MetricsServer start(String host, int port, String path, PrometheusRegistry registry) {
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         try {
@@ -50,9 +56,9 @@ public final class MetricsServer implements AutoCloseable {
             return new MetricsServer(server);
         } catch (IOException | RuntimeException e) {
             executor.shutdownNow();
-            logger.log(System.Logger.Level.WARNING, "metrics endpoint http://{0}:{1,number,#}{2} could not start ({3}); "
-                    + "pg-mcp continues without metrics — free the port or set observability.metrics.port", host, port, path, e.toString());
-            return new MetricsServer(null);
+            throw new MetricsEndpointException("cannot serve Prometheus metrics at http://" + host + ":" + port + path
+                    + ": " + e + " (free the port, set observability.metrics.port, or turn metrics off with "
+                    + "observability.metrics.enabled: false)", e);
         }
     }
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The SQL that makes the database role itself enforce a policy, written from the
@@ -73,7 +74,7 @@ public final class LeastPrivilegeGrants {
 
     /** The login role: created when missing, stripped of what a reader must not have when it exists. */
     private static String role(String role) {
-        return """
+        return String.format(Locale.ROOT, """
                 DECLARE
                   reader constant text := %s;
                   existing record;
@@ -98,13 +99,13 @@ public final class LeastPrivilegeGrants {
                     RAISE NOTICE 'role %% is no longer a member of %%', reader, membership.rolname;
                   END LOOP;
                 END
-                """.formatted(literal(role));
+                """, literal(role));
     }
 
     /** Every privilege taken back, the policy's granted, and PostgreSQL asked whether anything denied is still readable. */
     private static String privileges(String role, AccessPolicy policy) {
         List<String> patterns = policy.deniedColumnPatterns().stream().map(p -> postgresRegex(p.glob())).toList();
-        return """
+        return String.format(Locale.ROOT, """
                 DECLARE
                   reader constant text := %s;
                   allowed_schemas constant text[] := %s;  -- as PostgreSQL folds them
@@ -170,7 +171,7 @@ public final class LeastPrivilegeGrants {
                       USING HINT = 'a grant to PUBLIC, or the role owns it; revoke that (or change the owner), then run this again';
                   END IF;
                 END
-                """.formatted(literal(role), array(policy.allowedSchemaNames()), array(policy.allowedTableNames()),
+                """, literal(role), array(policy.allowedSchemaNames()), array(policy.allowedTableNames()),
                 array(policy.deniedTableNames()), array(policy.deniedColumnNames()), array(patterns), USER_SCHEMA, USER_SCHEMA);
     }
 

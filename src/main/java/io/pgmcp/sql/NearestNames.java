@@ -1,5 +1,6 @@
 package io.pgmcp.sql;
 
+import io.pgmcp.config.EditDistance;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -11,7 +12,7 @@ import java.util.function.Function;
 
 /**
  * The names nearest to one that does not resolve, for "did you mean ...?": at most {@value #MAX}, by
- * optimal-string-alignment distance (Levenshtein plus transposition of neighbours), ignoring case,
+ * {@link EditDistance} (Levenshtein plus transposition of neighbours), ignoring case,
  * within a bound that grows with the name's length (1 up to 3 characters, 2 up to 6, else 3); nearest
  * first, then alphabetical. The caller passes only names the caller of pg-mcp may see, so a
  * suggestion can never reveal a hidden one. Stateless.
@@ -35,7 +36,7 @@ final class NearestNames {
             if (candidateName.equals(name) || !seen.add(candidateName)) {
                 continue;
             }
-            int distance = distance(wanted, candidateName.toLowerCase(Locale.ROOT), bound);
+            int distance = EditDistance.between(wanted, candidateName.toLowerCase(Locale.ROOT), bound);
             if (distance <= bound) {
                 near.add(new Near<>(candidate, candidateName, distance));
             }
@@ -54,44 +55,5 @@ final class NearestNames {
 
     static int bound(int length) {
         return length <= 3 ? 1 : length <= 6 ? 2 : 3;
-    }
-
-    /**
-     * The optimal-string-alignment distance of {@code a} and {@code b} (by code point), or some value
-     * over {@code bound} once it is certain to exceed it.
-     */
-    static int distance(String a, String b, int bound) {
-        int[] x = a.codePoints().toArray();
-        int[] y = b.codePoints().toArray();
-        if (Math.abs(x.length - y.length) > bound) {
-            return bound + 1;
-        }
-        int[] before = new int[y.length + 1];
-        int[] previous = new int[y.length + 1];
-        int[] current = new int[y.length + 1];
-        for (int j = 0; j <= y.length; j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= x.length; i++) {
-            current[0] = i;
-            int rowMin = current[0];
-            for (int j = 1; j <= y.length; j++) {
-                int cost = x[i - 1] == y[j - 1] ? 0 : 1;
-                int d = Math.min(Math.min(previous[j] + 1, current[j - 1] + 1), previous[j - 1] + cost);
-                if (i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1]) {
-                    d = Math.min(d, before[j - 2] + 1);
-                }
-                current[j] = d;
-                rowMin = Math.min(rowMin, d);
-            }
-            if (rowMin > bound) {
-                return bound + 1;
-            }
-            int[] recycled = before;
-            before = previous;
-            previous = current;
-            current = recycled;
-        }
-        return previous[y.length];
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The JSON Schemas the tools declare: inputs per tool, the output shape the query tools share, and the
@@ -68,7 +69,7 @@ final class Schemas {
 
     /** A discovery tool's output: its success members, plus the failure body's. */
     private static ObjectNode discovery(String properties) {
-        return parse("""
+        return parse(String.format(Locale.ROOT, """
                 {"type":"object",
                  "properties":{
                    "success":{"type":"boolean"},
@@ -77,7 +78,7 @@ final class Schemas {
                    "error_code":{"type":"string"},
                    "error_message":{"type":"string"},
                    "details":{"type":"object"}},
-                 "required":["success"]}""".formatted(properties));
+                 "required":["success"]}""", properties));
     }
 
     static ObjectNode searchOutput() {

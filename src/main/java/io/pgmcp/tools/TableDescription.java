@@ -8,6 +8,7 @@ import io.pgmcp.catalog.ColumnInfo;
 import io.pgmcp.catalog.IndexInfo;
 import io.pgmcp.catalog.RelationKind;
 import io.pgmcp.catalog.TableInfo;
+import io.pgmcp.llm.SchemaText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -207,16 +208,7 @@ record TableDescription(String database, TableInfo table, List<CatalogIndex.Refe
 
     private static String columnLine(ColumnInfo column) {
         StringBuilder line = new StringBuilder("  - ").append(column.name()).append(": ").append(column.type());
-        List<String> notes = new ArrayList<>();
-        if (column.primaryKey()) {
-            notes.add("PRIMARY KEY");
-        }
-        if (!column.nullable() && !column.primaryKey()) {
-            notes.add("NOT NULL");
-        }
-        if (column.unique() && !column.primaryKey()) {
-            notes.add("UNIQUE");
-        }
+        List<String> notes = new ArrayList<>(SchemaText.constraints(column));
         column.foreignKey().ifPresent(fk -> notes.add("FK -> " + fk));
         if (!column.enumValues().isEmpty()) {
             notes.add("ENUM: " + String.join(", ", column.enumValues().stream().map(v -> "'" + v + "'").toList()));

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pgmcp.resilience.FakeTicker;
+import io.pgmcp.testing.FakeTicker;
 import io.pgmcp.testing.TestDatabase;
 import io.pgmcp.testing.TestPostgres;
 import java.nio.file.Path;

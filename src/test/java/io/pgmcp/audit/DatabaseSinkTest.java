@@ -10,7 +10,7 @@ import io.pgmcp.config.AuditStorage;
 import io.pgmcp.config.ConnectionTarget;
 import io.pgmcp.config.Secret;
 import io.pgmcp.config.SslMode;
-import io.pgmcp.resilience.FakeTicker;
+import io.pgmcp.testing.FakeTicker;
 import io.pgmcp.testing.PostgresDatabase;
 import io.pgmcp.testing.TestDatabase;
 import java.io.OutputStream;

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgmcp.config.RetryConfig;
 import io.pgmcp.resilience.ExponentialBackoff;
-import io.pgmcp.resilience.FakeTicker;
+import io.pgmcp.testing.FakeTicker;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /** The up/down state of a database and its probe schedule, on a fake ticker: nothing here sleeps. */
 class AvailabilityTest {
     private static final Instant T0 = Instant.parse("2026-01-02T03:04:05Z");
-    private final FakeTicker ticker = new FakeTicker();
+    final FakeTicker ticker = startTicker();
     // no jitter: 0.5 s, 1 s, 2 s, 4 s, then 5 s
     private final Availability availability = new Availability("main",
             new ExponentialBackoff(Duration.ofMillis(500), Availability.MAX_PROBE_INTERVAL, 2.0, 0.0, new Random()),
@@ -169,5 +169,10 @@ class AvailabilityTest {
         assertEquals(Availability.MAX_PROBE_INTERVAL, backoff.max());
         Duration first = backoff.delay(1);
         assertTrue(first.compareTo(Duration.ofMillis(375)) >= 0 && first.compareTo(Duration.ofMillis(625)) <= 0, first.toString());
+    }
+
+    /** Where the ticker starts; {@code AcrossTheWrap} subclasses start it just before it overflows. */
+    FakeTicker startTicker() {
+        return new FakeTicker();
     }
 }

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pgmcp.resilience.FakeTicker;
 import io.pgmcp.resilience.FixedBackoff;
 import io.pgmcp.resilience.RecordingSleeper;
 import io.pgmcp.resilience.Retry;
 import io.pgmcp.resilience.Ticker;
 import io.pgmcp.testing.BoundedCall;
+import io.pgmcp.testing.FakeTicker;
 import io.pgmcp.testing.TestDatabase;
 import io.pgmcp.testing.TestPostgres;
 import java.sql.SQLException;

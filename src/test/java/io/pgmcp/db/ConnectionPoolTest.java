@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.pgmcp.resilience.Ticker;
+import io.pgmcp.testing.FakeTicker;
 import io.pgmcp.testing.PostgresDatabase;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;

@@ -11,6 +11,7 @@ import io.pgmcp.config.Secret;
 import io.pgmcp.llm.LlmException.Kind;
 import io.pgmcp.llm.StubLlmServer.RecordedRequest;
 import io.pgmcp.llm.StubLlmServer.Reply;
+import io.pgmcp.testing.FakeTicker;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -42,7 +43,7 @@ class OpenAiClientTest {
     }
 
     private OpenAiClient client(Optional<Secret> key, String model, String baseUrl, Duration timeout) {
-        return new OpenAiClient(new OpenAiConfig(key, model, Optional.of(baseUrl), timeout));
+        return new OpenAiClient(new OpenAiConfig(key, model, Optional.of(baseUrl), timeout), new FakeTicker(), Clock.systemUTC());
     }
 
     private OpenAiClient client() {
@@ -140,7 +141,7 @@ class OpenAiClientTest {
         llm.reply(Reply.error(429, "slow down").withHeader("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT"));
         Clock clock = Clock.fixed(Instant.parse("2015-10-21T07:27:30Z"), ZoneOffset.UTC);
         OpenAiConfig config = new OpenAiConfig(Optional.empty(), "m", Optional.of(llm.baseUrl()), Duration.ofSeconds(10));
-        try (OpenAiClient client = new OpenAiClient(config, clock)) {
+        try (OpenAiClient client = new OpenAiClient(config, new FakeTicker(), clock)) {
             assertEquals(Optional.of(Duration.ofSeconds(30)), failure(client, QUESTION).retryAfter());
         }
     }

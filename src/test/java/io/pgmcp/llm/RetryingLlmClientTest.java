@@ -10,11 +10,12 @@ import io.pgmcp.config.OpenAiConfig;
 import io.pgmcp.config.RetryConfig;
 import io.pgmcp.config.Secret;
 import io.pgmcp.llm.LlmException.Kind;
-import io.pgmcp.resilience.FakeTicker;
 import io.pgmcp.resilience.FibonacciBackoff;
 import io.pgmcp.resilience.FixedBackoff;
 import io.pgmcp.resilience.RecordingSleeper;
 import io.pgmcp.resilience.Retry;
+import io.pgmcp.testing.FakeTicker;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +40,7 @@ class RetryingLlmClientTest {
 
     private RetryingLlmClient retrying(Duration timeout, Duration budget) {
         OpenAiClient openai = new OpenAiClient(new OpenAiConfig(Optional.of(new Secret(KEY)), "gpt-4o-mini",
-                Optional.of(llm.baseUrl()), timeout));
+                Optional.of(llm.baseUrl()), timeout), new FakeTicker(), Clock.systemUTC());
         Retry retry = new Retry("openai", 3, new FixedBackoff(Duration.ofMillis(500)), sleeper, ticker,
                 (attempt, delay, failure) -> retries.add(attempt + " " + delay.toMillis() + " ms"));
         return new RetryingLlmClient(openai, retry, budget);

@@ -39,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>{@code
  * try (StubLlmServer llm = StubLlmServer.start()) {
  *     llm.reply429(2).replyJson("{\"sql\": \"SELECT 1\"}");
- *     ... new OpenAiClient(new OpenAiConfig(key, "gpt-4o-mini", Optional.of(llm.baseUrl()), timeout)) ...
+ *     ... new OpenAiClient(new OpenAiConfig(key, "gpt-4o-mini", Optional.of(llm.baseUrl()), timeout), ticker, clock) ...
  *     assertEquals(2, llm.requests().size());
  * }
  * }</pre>

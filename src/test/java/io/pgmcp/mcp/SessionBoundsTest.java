@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgmcp.config.HttpConfig;
 import io.pgmcp.config.Secret;
-import io.pgmcp.resilience.FakeTicker;
 import io.pgmcp.resilience.Ticker;
+import io.pgmcp.testing.FakeTicker;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;

@@ -2,6 +2,8 @@ package io.pgmcp.observability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgmcp.config.MetricsConfig;
@@ -14,26 +16,17 @@ import io.pgmcp.resilience.LimitType;
 import io.pgmcp.resilience.RateLimiter;
 import io.pgmcp.resilience.Ticker;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Handler;
-import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class MetricsServerTest {
@@ -206,31 +199,16 @@ class MetricsServerTest {
     }
 
     @Test
-    void aPortInUseIsAWarningNotAFailedStart() throws Exception {
+    void aPortInUseFailsTheStartNamingTheAddressAndTheCause() throws Exception {
         Metrics metrics = new Metrics("dev", List.of());
-        List<LogRecord> records = new ArrayList<>();
-        Logger julLogger = Logger.getLogger(MetricsServer.class.getName());
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        julLogger.addHandler(handler);
-        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-             MetricsServer server = MetricsServer.start("127.0.0.1", taken.getLocalPort(), "/metrics", metrics.registry())) {
-            assertTrue(server.port().isEmpty());
-            assertTrue(records.stream().anyMatch(r -> r.getLevel() == Level.WARNING), "a warning is logged");
-        } finally {
-            julLogger.removeHandler(handler);
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            MetricsEndpointException failure = assertThrows(MetricsEndpointException.class,
+                    () -> MetricsServer.start(new MetricsConfig(Optional.of(true), "127.0.0.1", port, "/metrics"),
+                            Transport.STDIO, metrics.registry()));
+            assertTrue(failure.getMessage().startsWith("cannot serve Prometheus metrics at http://127.0.0.1:" + port
+                    + "/metrics: java.net.BindException"), failure.getMessage());
+            assertInstanceOf(BindException.class, failure.getCause());
         }
     }
 

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.pgmcp.config.BackoffStrategyType;
 import io.pgmcp.config.ConnectionTarget;
 import io.pgmcp.config.DatabaseConfig;
@@ -25,7 +23,7 @@ import io.pgmcp.llm.PromptBuilder;
 import io.pgmcp.llm.RetryingLlmClient;
 import io.pgmcp.llm.StubLlmServer;
 import io.pgmcp.observability.Telemetry;
-import io.pgmcp.resilience.FakeTicker;
+import io.pgmcp.testing.FakeTicker;
 import io.pgmcp.resilience.RecordingSleeper;
 import io.pgmcp.resilience.Retry;
 import io.pgmcp.resilience.Ticker;
@@ -165,7 +163,7 @@ class DatabaseOutageTest {
     void questionsForADownDatabaseDoNotReachTheLlm() throws Exception {
         Target main = target("main", proxy.postgresUrl(db.get()));
         QueryPipeline pipeline = new QueryPipeline(new DatabaseRouter(List.of(main)), server);
-        try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub))) {
+        try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub), new FakeTicker(), Clock.systemUTC())) {
             QuestionPipeline questions = new QuestionPipeline(pipeline, server, Telemetry.discarding(), llm, new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET),
                     new io.pgmcp.resilience.RateLimiter(io.pgmcp.config.RateLimitConfig.defaults(), io.pgmcp.resilience.Ticker.system()));
             stub.replyJson(GOOD);
@@ -190,7 +188,7 @@ class DatabaseOutageTest {
         QueryPipeline pipeline = new QueryPipeline(new DatabaseRouter(List.of(main)), server);
         RetryConfig retry = new RetryConfig(2, BackoffStrategyType.EXPONENTIAL, Duration.ofSeconds(1), Duration.ofSeconds(30), 2.0);
         try (StubLlmServer stub = StubLlmServer.start()) {
-            LlmClient llm = new RetryingLlmClient(new OpenAiClient(openAi(stub)),
+            LlmClient llm = new RetryingLlmClient(new OpenAiClient(openAi(stub), new FakeTicker(), Clock.systemUTC()),
                     Retry.of("openai", retry, new Random(1), sleeper, ticker, Retry.Listener.NONE), Duration.ofMinutes(1));
             QuestionPipeline questions = new QuestionPipeline(pipeline, server, Telemetry.discarding(), llm, new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET),
                     new io.pgmcp.resilience.RateLimiter(io.pgmcp.config.RateLimitConfig.defaults(), io.pgmcp.resilience.Ticker.system()));

@@ -30,11 +30,12 @@ import io.pgmcp.llm.RetryingLlmClient;
 import io.pgmcp.llm.StubLlmServer;
 import io.pgmcp.observability.Telemetry;
 import io.pgmcp.resilience.Admission;
-import io.pgmcp.resilience.FakeTicker;
+import io.pgmcp.testing.FakeTicker;
 import io.pgmcp.resilience.RateLimiter;
 import io.pgmcp.resilience.RecordingSleeper;
 import io.pgmcp.resilience.Retry;
 import io.pgmcp.resilience.Ticker;
+import io.pgmcp.testing.FakeTicker;
 import io.pgmcp.testing.PostgresDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -108,7 +109,7 @@ class QuestionPipelineTest {
 
     @Test
     void aQuestionIsAnsweredEndToEnd() throws Exception {
-        try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub, Duration.ofSeconds(5)))) {
+        try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub, Duration.ofSeconds(5)), new FakeTicker(), Clock.systemUTC())) {
             stub.replyJson(GOOD);
             var success = assertInstanceOf(QueryOutcome.Success.class, ask(llm, "How many customers per country?",
                     QuestionPipeline.ReturnType.BOTH));
@@ -126,7 +127,7 @@ class QuestionPipelineTest {
 
     @Test
     void errorsAreFedBackAndFixedOnRetry() throws Exception {
-        try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub, Duration.ofSeconds(5)))) {
+        try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub, Duration.ofSeconds(5)), new FakeTicker(), Clock.systemUTC())) {
             stub.replyJson("{\"sql\": \"SELECT sum(total) / (count(*) - count(*)) FROM orders\"}")
                     .replyJson("{\"sql\": \"SELECT name, ssn FROM customers\"}")
                     .replyJson(GOOD);
@@ -140,7 +141,7 @@ class QuestionPipelineTest {
 
     @Test
     void syntaxErrorsAreFedBackInPostgresqlsWordsNotTheParserLibrarys() throws Exception {
-        try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub, Duration.ofSeconds(5)))) {
+        try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub, Duration.ofSeconds(5)), new FakeTicker(), Clock.systemUTC())) {
             stub.replyJson("{\"sql\": \"SELEC country FROM customers\"}").replyJson(GOOD);
             assertInstanceOf(QueryOutcome.Success.class, ask(llm, "customers per country", QuestionPipeline.ReturnType.RESULT));
             String feedback = stub.request(1).rawBody();
@@ -156,7 +157,7 @@ class QuestionPipelineTest {
                 "WITH d AS (DELETE FROM orders RETURNING id) SELECT count(*) FROM d", "SELECT row_to_json(c) FROM customers c",
                 "SELECT token FROM secrets");
         for (String attack : attacks) {
-            try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub, Duration.ofSeconds(5)))) {
+            try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub, Duration.ofSeconds(5)), new FakeTicker(), Clock.systemUTC())) {
                 String reply = JSON.createObjectNode().put("sql", attack).toString();
                 stub.replyJson(reply).replyJson(reply).replyJson(reply);
                 String before = orders();
@@ -171,12 +172,12 @@ class QuestionPipelineTest {
 
     @Test
     void fencedAndProseRepliesAreHandled() throws Exception {
-        try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub, Duration.ofSeconds(5)))) {
+        try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub, Duration.ofSeconds(5)), new FakeTicker(), Clock.systemUTC())) {
             stub.replyJson("I am sorry, I cannot do that.").replyJson("```json\n" + GOOD + "\n```");
             assertInstanceOf(QueryOutcome.Success.class, ask(llm, "customers per country", QuestionPipeline.ReturnType.RESULT));
             assertTrue(stub.request(1).rawBody().contains("That was not a SQL query"));
         }
-        try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub, Duration.ofSeconds(5)))) {
+        try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub, Duration.ofSeconds(5)), new FakeTicker(), Clock.systemUTC())) {
             stub.replyGarbage("<html>oops</html>");
             var failure = assertInstanceOf(QueryOutcome.Failure.class, ask(llm, "q", QuestionPipeline.ReturnType.RESULT));
             assertEquals(ErrorCode.OPENAI_ERROR, failure.code());
@@ -190,7 +191,7 @@ class QuestionPipelineTest {
         RetryConfig retry = new RetryConfig(3, BackoffStrategyType.FIXED, Duration.ofMillis(100), Duration.ofSeconds(5), 2.0);
         try (StubLlmServer stub = StubLlmServer.start()) {
             OpenAiConfig config = openAi(stub, Duration.ofSeconds(5));
-            LlmClient llm = new RetryingLlmClient(new OpenAiClient(config),
+            LlmClient llm = new RetryingLlmClient(new OpenAiClient(config, new FakeTicker(), Clock.systemUTC()),
                     Retry.of("openai", retry, new Random(1), sleeper, ticker, Retry.Listener.NONE), Duration.ofMinutes(1));
             stub.reply429(2).replyJson(GOOD);
             assertInstanceOf(QueryOutcome.Success.class, ask(llm, "customers per country", QuestionPipeline.ReturnType.RESULT));
@@ -205,7 +206,7 @@ class QuestionPipelineTest {
 
     @Test
     void aHangingLlmIsCutOffAtItsTimeout() throws Exception {
-        try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub, Duration.ofMillis(300)))) {
+        try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub, Duration.ofMillis(300)), new FakeTicker(), Clock.systemUTC())) {
             stub.hang();
             long start = System.nanoTime();
             var failure = assertInstanceOf(QueryOutcome.Failure.class, ask(llm, "q", QuestionPipeline.ReturnType.RESULT));
@@ -217,7 +218,7 @@ class QuestionPipelineTest {
 
     @Test
     void returnTypeSqlChecksButDoesNotExecute() throws Exception {
-        try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub, Duration.ofSeconds(5)))) {
+        try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub, Duration.ofSeconds(5)), new FakeTicker(), Clock.systemUTC())) {
             // division by zero fails only when executed: with return_type sql it is checked and returned
             stub.replyJson("{\"sql\": \"SELECT sum(total) / (count(*) - count(*)) FROM orders\", \"explanation\": \"x\"}");
             var success = assertInstanceOf(QueryOutcome.Success.class, ask(llm, "q", QuestionPipeline.ReturnType.SQL));
@@ -228,7 +229,7 @@ class QuestionPipelineTest {
 
     @Test
     void anEmptyResultIsValidatedAndDoubtBecomesAWarning() throws Exception {
-        try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub, Duration.ofSeconds(5)))) {
+        try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub, Duration.ofSeconds(5)), new FakeTicker(), Clock.systemUTC())) {
             stub.replyJson("{\"sql\": \"SELECT name FROM customers WHERE country = 'XX'\"}")
                     .replyJson("{\"answers\": false, \"reason\": \"no customer has country XX\"}");
             var success = assertInstanceOf(QueryOutcome.Success.class, ask(llm, "customers in XX", QuestionPipeline.ReturnType.RESULT));
@@ -241,7 +242,7 @@ class QuestionPipelineTest {
         RateLimitConfig d = RateLimitConfig.defaults();
         RateLimitConfig tight = new RateLimitConfig(true, d.requestsPerMinute(), d.requestsPerHour(), d.perClientPerMinute(),
                 d.clientIdentifier(), 50, d.tokensPerHour(), RateLimitStrategy.REJECT, d.maxQueueWait(), d.includeHeaders(), false);
-        try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub, Duration.ofSeconds(5)))) {
+        try (StubLlmServer stub = StubLlmServer.start(); OpenAiClient llm = new OpenAiClient(openAi(stub, Duration.ofSeconds(5)), new FakeTicker(), Clock.systemUTC())) {
             stub.replyJson(GOOD).replyJson(GOOD);
             QuestionPipeline limited = questions(llm, new RateLimiter(tight, new FakeTicker()));
             // a prompt bigger than the whole budget still runs alone in an empty window (else it never could)...

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pgmcp.config.ClientIdentifier;
 import io.pgmcp.config.RateLimitConfig;
 import io.pgmcp.config.RateLimitStrategy;
+import io.pgmcp.testing.FakeTicker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /** The budgets themselves, under the {@code reject} strategy: every decision is immediate. */
 class RateLimiterTest {
-    private final FakeTicker ticker = new FakeTicker();
+    final FakeTicker ticker = startTicker();
 
     static RateLimitConfig config(int perMinute, int perHour, int perClient, long tokensPerMinute, long tokensPerHour) {
         return new RateLimitConfig(true, perMinute, perHour, perClient, ClientIdentifier.AUTO, tokensPerMinute,
@@ -264,5 +265,10 @@ class RateLimiterTest {
         RateLimiter limiter = limiter(1, 1, 1);
         assertThrows(IllegalArgumentException.class, () -> limiter.acquireTokens(-1, Cancellation.NONE));
         assertThrows(IllegalArgumentException.class, () -> limiter.chargeTokens(5, -1));
+    }
+
+    /** Where the ticker starts; {@code AcrossTheWrap} subclasses start it just before it overflows. */
+    FakeTicker startTicker() {
+        return new FakeTicker();
     }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.pgmcp.config.ClientIdentifier;
 import io.pgmcp.config.RateLimitConfig;
 import io.pgmcp.config.RateLimitStrategy;
+import io.pgmcp.testing.FakeTicker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.Test;
 class RateLimiterWaitTest {
     private static final Duration MEET = Duration.ofSeconds(10);
 
-    private final FakeTicker ticker = new FakeTicker();
+    final FakeTicker ticker = startTicker();
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
 
     @AfterEach
@@ -258,5 +259,10 @@ class RateLimiterWaitTest {
         Admission.Refused refused = assertInstanceOf(Admission.Refused.class,
                 outcome(inThread(() -> limiter.acquireTokens(1, Cancellation.NONE))));
         assertEquals(LimitType.TOKENS_PER_MINUTE, refused.type());
+    }
+
+    /** Where the ticker starts; {@code AcrossTheWrap} subclasses start it just before it overflows. */
+    FakeTicker startTicker() {
+        return new FakeTicker();
     }
 }

@@ -1,5 +1,6 @@
 package io.pgmcp.resilience;
 
+import io.pgmcp.testing.FakeTicker;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

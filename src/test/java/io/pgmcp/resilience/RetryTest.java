@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pgmcp.testing.FakeTicker;
 import java.io.Serial;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,7 +75,7 @@ class RetryTest {
         }
     }
 
-    private final FakeTicker ticker = new FakeTicker();
+    final FakeTicker ticker = startTicker();
     private final RecordingSleeper sleeper = new RecordingSleeper(ticker);
     private final List<String> retriesSeen = new ArrayList<>();
     private final Retry.Listener listener = (attempt, delay, failure) ->
@@ -269,5 +270,10 @@ class RetryTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> fixed(-1, Duration.ofSeconds(1)));
         assertEquals("maxRetries must not be negative, got -1", e.getMessage());
         assertFalse(Thread.currentThread().isInterrupted());
+    }
+
+    /** Where the ticker starts; {@code AcrossTheWrap} subclasses start it just before it overflows. */
+    FakeTicker startTicker() {
+        return new FakeTicker();
     }
 }

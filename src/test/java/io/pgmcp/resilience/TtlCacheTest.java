@@ -3,12 +3,13 @@ package io.pgmcp.resilience;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.pgmcp.testing.FakeTicker;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class TtlCacheTest {
-    private final FakeTicker ticker = new FakeTicker();
+    final FakeTicker ticker = startTicker();
     private final TtlCache<String, Integer> cache = new TtlCache<>(Duration.ofSeconds(60), 2, ticker);
 
     @Test
@@ -45,5 +46,10 @@ class TtlCacheTest {
     void badSettingsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new TtlCache<>(Duration.ZERO, 1, ticker));
         assertThrows(IllegalArgumentException.class, () -> new TtlCache<>(Duration.ofSeconds(1), 0, ticker));
+    }
+
+    /** Where the ticker starts; {@code AcrossTheWrap} subclasses start it just before it overflows. */
+    FakeTicker startTicker() {
+        return new FakeTicker();
     }
 }

@@ -7,16 +7,6 @@ import org.junit.jupiter.api.Test;
 
 /** "Did you mean ...?" candidates: near by edit distance, ignoring case, bounded, at most three. */
 class NearestNamesTest {
-
-    @Test
-    void editsAndTranspositionsCountOneEach() {
-        assertEquals(1, NearestNames.distance("statuss", "status", 3));
-        assertEquals(1, NearestNames.distance("stauts", "status", 3), "a transposition of neighbours is one edit");
-        assertEquals(1, NearestNames.distance("ordrs", "orders", 3));
-        assertEquals(2, NearestNames.distance("costumer", "customer", 3));
-        assertEquals(0, NearestNames.distance("", "", 1));
-    }
-
     @Test
     void theBoundGrowsWithTheLengthOfTheName() {
         assertEquals(List.of(), NearestNames.of("ab", List.of("xy")));

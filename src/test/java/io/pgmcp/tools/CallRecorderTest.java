@@ -23,7 +23,7 @@ import io.pgmcp.observability.Metrics;
 import io.pgmcp.observability.Scrape;
 import io.pgmcp.observability.Telemetry;
 import io.pgmcp.query.ErrorCode;
-import io.pgmcp.resilience.FakeTicker;
+import io.pgmcp.testing.FakeTicker;
 import io.pgmcp.resilience.LimitType;
 import io.pgmcp.resilience.RateLimiter;
 import java.io.ByteArrayOutputStream;

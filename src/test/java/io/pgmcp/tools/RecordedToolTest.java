@@ -13,7 +13,7 @@ import io.pgmcp.config.RateLimitStrategy;
 import io.pgmcp.mcp.ToolResult;
 import io.pgmcp.observability.Metrics;
 import io.pgmcp.observability.Telemetry;
-import io.pgmcp.resilience.FakeTicker;
+import io.pgmcp.testing.FakeTicker;
 import io.pgmcp.resilience.RateLimiter;
 import java.time.Clock;
 import java.time.Duration;

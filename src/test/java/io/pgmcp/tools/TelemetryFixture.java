@@ -1,6 +1,5 @@
 package io.pgmcp.tools;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pgmcp.audit.AuditLog;
 import io.pgmcp.config.AccessPolicyConfig;
 import io.pgmcp.config.BackoffStrategyType;
@@ -33,11 +32,12 @@ import io.pgmcp.query.QueryPipeline;
 import io.pgmcp.query.QuestionPipeline;
 import io.pgmcp.query.Target;
 import io.pgmcp.query.Targets;
-import io.pgmcp.resilience.FakeTicker;
+import io.pgmcp.testing.FakeTicker;
 import io.pgmcp.resilience.RateLimiter;
 import io.pgmcp.resilience.RecordingSleeper;
 import io.pgmcp.resilience.Retry;
 import io.pgmcp.resilience.Ticker;
+import io.pgmcp.testing.FakeTicker;
 import io.pgmcp.testing.PostgresDatabase;
 import java.time.Clock;
 import java.time.Duration;
@@ -96,7 +96,7 @@ final class TelemetryFixture {
         FakeTicker ticker = new FakeTicker();
         Retry retry = Retry.of("openai", new RetryConfig(2, BackoffStrategyType.FIXED, Duration.ofMillis(100), Duration.ofSeconds(1), 2.0),
                 new Random(1), new RecordingSleeper(ticker), ticker, telemetry.retryListener("openai"));
-        RetryingLlmClient llm = new RetryingLlmClient(new OpenAiClient(openAi), retry, Duration.ofMinutes(1), telemetry);
+        RetryingLlmClient llm = new RetryingLlmClient(new OpenAiClient(openAi, new FakeTicker(), Clock.systemUTC()), retry, Duration.ofMinutes(1), telemetry);
         QueryPipeline pipeline = new QueryPipeline(new DatabaseRouter(List.of(target)), server(), telemetry);
         return new RecordedTool(new QueryTool(new QuestionPipeline(pipeline, server(), telemetry, llm,
                 new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET), new RateLimiter(RateLimitConfig.defaults(), Ticker.system()))), recorder(telemetry));

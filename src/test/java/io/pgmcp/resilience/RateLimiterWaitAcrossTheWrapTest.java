@@ -1,0 +1,14 @@
+package io.pgmcp.resilience;
+
+import io.pgmcp.testing.FakeTicker;
+
+/**
+ * Every {@link RateLimiterWaitTest} case again with the ticker starting one second before {@link Long#MAX_VALUE}:
+ * RateLimiter must compare tick differences, never tick readings, to survive the overflow.
+ */
+class RateLimiterWaitAcrossTheWrapTest extends RateLimiterWaitTest {
+    @Override
+    FakeTicker startTicker() {
+        return FakeTicker.nearOverflow();
+    }
+}

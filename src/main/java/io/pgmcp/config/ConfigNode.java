@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -185,34 +186,22 @@ final class ConfigNode {
     /** A list of strings; elements that fail {@code valid} are reported as "'x' {@code rule}" and left out. */
     List<String> strings(String key, List<String> fallback, Predicate<String> valid, String rule) {
         JsonNode v = list(key);
-        if (v == null) {
-            return fallback;
-        }
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < v.size(); i++) {
-            JsonNode e = v.get(i);
-            String p = path(key) + "[" + i + "]";
-            if (ctx.isFailed(e)) {
-                continue;
-            }
-            if (!e.isTextual()) {
-                ctx.error(p, "expected a string, got " + describe(e, false));
-            } else if (!valid.test(e.textValue())) {
-                ctx.error(p, quote(e.textValue()) + " " + rule);
-            } else {
-                out.add(e.textValue());
-            }
-        }
-        return out;
+        return v == null ? fallback : eachString(key, v, false, text -> valid.test(text) ? null : quote(text) + " " + rule, text -> text);
     }
 
     /** A list of non-empty secret strings. Never echoed. */
     List<Secret> secrets(String key) {
         JsonNode v = list(key);
-        if (v == null) {
-            return List.of();
-        }
-        List<Secret> out = new ArrayList<>();
+        return v == null ? List.of() : eachString(key, v, true, text -> text.isEmpty() ? "must not be empty" : null, Secret::new);
+    }
+
+    /**
+     * The string elements of the list {@code v} found under {@code key}, each checked by {@code problem} (an error message, or
+     * null when fine) and turned into a value; a non-string or a bad element is reported and left out.
+     */
+    private <T> List<T> eachString(String key, JsonNode v, boolean secret, Function<String, String> problem,
+                                   Function<String, T> value) {
+        List<T> out = new ArrayList<>();
         for (int i = 0; i < v.size(); i++) {
             JsonNode e = v.get(i);
             String p = path(key) + "[" + i + "]";
@@ -220,11 +209,14 @@ final class ConfigNode {
                 continue;
             }
             if (!e.isTextual()) {
-                ctx.error(p, "expected a string, got " + describe(e, true));
-            } else if (e.textValue().isEmpty()) {
-                ctx.error(p, "must not be empty");
+                ctx.error(p, "expected a string, got " + describe(e, secret));
+                continue;
+            }
+            String error = problem.apply(e.textValue());
+            if (error != null) {
+                ctx.error(p, error);
             } else {
-                out.add(new Secret(e.textValue()));
+                out.add(value.apply(e.textValue()));
             }
         }
         return out;

@@ -139,7 +139,15 @@ public final class StdioTransport {
 
         @Override
         public void send(String compactJsonLine) {
-            byte[] bytes = (compactJsonLine + "\n").getBytes(StandardCharsets.UTF_8);
+            write((compactJsonLine + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+
+        void flush() {
+            write(new byte[0]);
+        }
+
+        /** Writes and flushes under the lock; after the first failure the output is left alone. */
+        private void write(byte[] bytes) {
             lock.lock();
             try {
                 if (outputBroken.get()) {
@@ -148,20 +156,6 @@ public final class StdioTransport {
                 out.write(bytes);
                 out.flush();
                 checkPrintStream();
-            } catch (IOException e) {
-                outputFailed(e);
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        void flush() {
-            lock.lock();
-            try {
-                if (!outputBroken.get()) {
-                    out.flush();
-                    checkPrintStream();
-                }
             } catch (IOException e) {
                 outputFailed(e);
             } finally {

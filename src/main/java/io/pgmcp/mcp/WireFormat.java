@@ -82,23 +82,25 @@ final class WireFormat {
     }
 
     static ObjectNode resource(ResourceDefinition definition) {
-        ObjectNode resource = JsonRpc.object();
-        resource.put("uri", definition.uri());
-        resource.put("name", definition.name());
-        putIfPresent(resource, "title", definition.title());
-        putIfPresent(resource, "description", definition.description());
-        putIfPresent(resource, "mimeType", definition.mimeType());
-        return resource;
+        return described("uri", definition.uri(), definition.name(), definition.title(), definition.description(),
+                definition.mimeType());
     }
 
     static ObjectNode template(ResourceTemplateDefinition definition) {
-        ObjectNode template = JsonRpc.object();
-        template.put("uriTemplate", definition.uriTemplate());
-        template.put("name", definition.name());
-        putIfPresent(template, "title", definition.title());
-        putIfPresent(template, "description", definition.description());
-        putIfPresent(template, "mimeType", definition.mimeType());
-        return template;
+        return described("uriTemplate", definition.uriTemplate(), definition.name(), definition.title(),
+                definition.description(), definition.mimeType());
+    }
+
+    /** A resource or template entry: its address under {@code addressKey}, then name and the optional fields. */
+    private static ObjectNode described(String addressKey, String address, String name, String title, String description,
+                                        String mimeType) {
+        ObjectNode entry = JsonRpc.object();
+        entry.put(addressKey, address);
+        entry.put("name", name);
+        putIfPresent(entry, "title", title);
+        putIfPresent(entry, "description", description);
+        putIfPresent(entry, "mimeType", mimeType);
+        return entry;
     }
 
     static ObjectNode completion(Completion completion) {

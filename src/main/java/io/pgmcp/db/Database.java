@@ -321,6 +321,8 @@ public final class Database implements AutoCloseable {
         });
     }
 
+    private static final String EXPLAIN = "EXPLAIN (FORMAT XML) ";
+
     /**
      * The plan of a query the guard has allowed, by {@code EXPLAIN (FORMAT XML)} in the same read-only
      * discipline: its top node. Not VERBOSE: it would print every target list with the constants the
@@ -328,11 +330,25 @@ public final class Database implements AutoCloseable {
      * a plan as large as its biggest value.
      */
     public PlanNode explain(String sql, Duration timeout, List<String> searchPath) throws DatabaseException {
+        try {
+            return explainPlan(sql, timeout, searchPath);
+        } catch (DatabaseException e) {
+            // PostgreSQL counts the position of an error from the start of the EXPLAIN statement; the caller
+            // wrote only the query
+            Integer position = e.failure().position();
+            if (e.getClass() != DatabaseException.class || position == null || position <= EXPLAIN.length()) {
+                throw e;
+            }
+            throw new DatabaseException(e.getMessage(), e.failure().atPosition(position - EXPLAIN.length()), e);
+        }
+    }
+
+    private PlanNode explainPlan(String sql, Duration timeout, List<String> searchPath) throws DatabaseException {
         return call(timeout, searchPath, connection -> {
             requireOneStatement(connection, sql);
             try (Statement statement = connection.createStatement()) {
                 statement.setEscapeProcessing(false);
-                try (ResultSet rs = statement.executeQuery("EXPLAIN (FORMAT XML) " + sql)) {
+                try (ResultSet rs = statement.executeQuery(EXPLAIN + sql)) {
                     if (!rs.next()) {
                         throw new SQLException("EXPLAIN returned no plan", SqlState.INTERNAL_ERROR.code());
                     }

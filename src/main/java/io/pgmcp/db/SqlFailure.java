@@ -122,4 +122,9 @@ public record SqlFailure(Kind kind, String sqlState, String message, Integer pos
     public static boolean isConnectionClass(Throwable e) {
         return SqlState.isConnectionFailure(e);
     }
+
+    /** The same failure with the error at {@code newPosition} (1-based, in characters) of the caller's text. */
+    public SqlFailure atPosition(int newPosition) {
+        return new SqlFailure(kind, sqlState, message, newPosition, hint, detail);
+    }
 }

@@ -125,6 +125,14 @@ class DatabaseQueryTest {
     }
 
     @Test
+    void explainErrorPositionCountsFromTheStartOfTheQueryNotOfTheExplain() {
+        DatabaseException e = assertThrows(DatabaseException.class,
+                () -> shared.explain("SELECT nosuchcolumn FROM t", TIMEOUT, List.of("public")));
+        assertEquals("42703", e.failure().sqlState());
+        assertEquals(8, e.failure().position(), "the position in the caller's SQL, as when the query runs");
+    }
+
+    @Test
     void callRunsInAReadOnlyTransaction() throws Exception {
         ResultTable show = query(shared, "SHOW transaction_read_only");
         assertEquals("on", show.rows().get(0).get(0));

@@ -85,7 +85,7 @@ class ArchitectureTest {
         assertEquals(List.of("io.pgmcp.Top -> io.pgmcp.Top (the root package is not a known package)"),
                 violationsOf(refs("io.pgmcp.Top", Set.of(), Set.of())));
         assertEquals(List.of("io.pgmcp.query.X -> com.fasterxml.jackson.databind.JsonNode (no Jackson in query)",
-                        "io.pgmcp.query.X -> java.sql.Connection (JDBC only in [db])"),
+                "io.pgmcp.query.X -> java.sql.Connection (JDBC only in [db])"),
                 violationsOf(refs("io.pgmcp.query.X",
                         Set.of("java.sql.Connection", "com.fasterxml.jackson.databind.JsonNode"), Set.of())));
         assertEquals(List.of("io.pgmcp.db.X$1 -> java.time.Instant#now (clock read outside [app, resilience])"),
@@ -158,7 +158,8 @@ class ArchitectureTest {
     /** {@code target/classes}, next to the {@code target/test-classes} this test was loaded from. */
     private static Path mainClassesDirectory() {
         try {
-            Path testClasses = Path.of(ArchitectureTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path testClasses = Path
+                    .of(ArchitectureTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             Path main = testClasses.resolveSibling("classes");
             assertTrue(Files.isDirectory(main.resolve("io/pgmcp")), "no compiled main classes in " + main
                     + " (the tests were loaded from " + testClasses + ")");

@@ -80,7 +80,7 @@ record ClassReferences(String className, Set<String> types, Set<String> methods)
                 }
                 case 12 -> addDescriptor(utf8[second[i]], types);
                 case 16 -> addDescriptor(utf8[first[i]], types);
-                default -> { }
+                default -> {}
             }
         }
         // the class's own fields and methods: a parameter type appears only in their descriptors

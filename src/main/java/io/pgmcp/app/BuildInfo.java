@@ -25,13 +25,15 @@ record BuildInfo(String version, String commit, String jdk) {
     private static final Pattern COMMIT = Pattern.compile("([0-9a-f]{40,64})(-dirty)?");
 
     BuildInfo {
-        for (String value : new String[] {version, commit, jdk}) {
+        for (String value : new String[]{version, commit, jdk}) {
             if (value == null || value.isBlank()) {
-                throw new IllegalArgumentException("version, commit and jdk must be given: " + version + ", " + commit + ", " + jdk);
+                throw new IllegalArgumentException(
+                        "version, commit and jdk must be given: " + version + ", " + commit + ", " + jdk);
             }
         }
         if (!commit.equals(UNKNOWN) && !COMMIT.matcher(commit).matches()) {
-            throw new IllegalArgumentException("commit must be a git commit id (with -dirty) or 'unknown', not '" + commit + "'");
+            throw new IllegalArgumentException(
+                    "commit must be a git commit id (with -dirty) or 'unknown', not '" + commit + "'");
         }
     }
 
@@ -60,7 +62,8 @@ record BuildInfo(String version, String commit, String jdk) {
         String commit = properties.getProperty("commit");
         String jdk = properties.getProperty("jdk");
         if (version == null || commit == null || jdk == null) {
-            throw new IllegalStateException(RESOURCE + " needs version, commit and jdk; it has " + properties.stringPropertyNames());
+            throw new IllegalStateException(
+                    RESOURCE + " needs version, commit and jdk; it has " + properties.stringPropertyNames());
         }
         return new BuildInfo(version, commit, jdk);
     }

@@ -61,14 +61,15 @@ final class Housekeeping implements AutoCloseable {
     }
 
     Housekeeping(List<Duty> duties, Duration refreshInterval, Duration loadTimeout) {
-        this(duties, refreshInterval, loadTimeout, catalog -> { });
+        this(duties, refreshInterval, loadTimeout, catalog -> {});
     }
 
     /**
      * @param firstLoaded run once per database, on the loading thread, after the first catalog load
      *                    that housekeeping completes (the start-up check of its role against its policy)
      */
-    Housekeeping(List<Duty> duties, Duration refreshInterval, Duration loadTimeout, Consumer<CatalogHolder> firstLoaded) {
+    Housekeeping(List<Duty> duties, Duration refreshInterval, Duration loadTimeout,
+            Consumer<CatalogHolder> firstLoaded) {
         this.duties = List.copyOf(duties);
         this.refreshInterval = refreshInterval;
         this.loadTimeout = loadTimeout;
@@ -134,8 +135,10 @@ final class Housekeeping implements AutoCloseable {
                 loadedOnce(holder);
             }
         } catch (DatabaseException e) {
-            logger.log(System.Logger.Level.WARNING, "database ''{0}'': schema load after recovery failed ({1}); the scheduled "
-                    + "load will retry", database.name(), SqlFailure.of(e, false).message());
+            logger.log(System.Logger.Level.WARNING,
+                    "database ''{0}'': schema load after recovery failed ({1}); the scheduled "
+                            + "load will retry",
+                    database.name(), SqlFailure.of(e, false).message());
         } catch (RuntimeException e) {
             logger.log(System.Logger.Level.ERROR, "database ''" + database.name() + "'': probe failed unexpectedly", e);
         }
@@ -145,23 +148,27 @@ final class Housekeeping implements AutoCloseable {
         Database database = holder.database();
         try {
             var catalog = holder.refresh(loadTimeout);
-            logger.log(System.Logger.Level.INFO, "database ''{0}'': schema loaded ({1} relations)", database.name(), catalog.size());
+            logger.log(System.Logger.Level.INFO, "database ''{0}'': schema loaded ({1} relations)", database.name(),
+                    catalog.size());
             loadedOnce(holder);
             if (!refreshInterval.isZero()) {
                 later(refreshInterval, () -> load(holder, FIRST_RETRY));
             }
         } catch (DatabaseException e) {
             if (closed) {
-                logger.log(System.Logger.Level.DEBUG, "database ''{0}'': schema load stopped by shutdown", database.name());
+                logger.log(System.Logger.Level.DEBUG, "database ''{0}'': schema load stopped by shutdown",
+                        database.name());
                 return;
             }
             boolean hadCatalog = holder.current().isPresent();
             logger.log(System.Logger.Level.WARNING, "database ''{0}'': schema {1} failed ({2}); retrying in {3} s",
-                    database.name(), hadCatalog ? "refresh" : "load", SqlFailure.of(e, false).message(), retryIn.toSeconds());
+                    database.name(), hadCatalog ? "refresh" : "load", SqlFailure.of(e, false).message(),
+                    retryIn.toSeconds());
             Duration next = retryIn.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retryIn.multipliedBy(2);
             later(retryIn, () -> load(holder, next));
         } catch (RuntimeException e) {
-            logger.log(System.Logger.Level.ERROR, "database ''" + database.name() + "'': schema load failed unexpectedly", e);
+            logger.log(System.Logger.Level.ERROR,
+                    "database ''" + database.name() + "'': schema load failed unexpectedly", e);
             later(MAX_RETRY, () -> load(holder, MAX_RETRY));
         }
     }

@@ -13,8 +13,7 @@ import java.util.Optional;
 /** The {@code instructions} of the initialize result: how a model should use this server. */
 final class Instructions {
 
-    private Instructions() {
-    }
+    private Instructions() {}
 
     /** @param schemaGuide step 1: how to learn each database's schema ({@link SchemaGuide}) */
     static String text(PgMcpConfig config, List<String> databases, String schemaGuide) {
@@ -25,8 +24,8 @@ final class Instructions {
         text.append(config.openai().configured()
                 ? "2. Use query with a question in plain language; a language model writes the SQL and pg-mcp checks it.\n"
                 : "2. The query tool (questions in plain language) is not offered: it needs an LLM. To enable it, set "
-                + "openai.api_key (environment: PG_MCP_OPENAI_API_KEY or OPENAI_API_KEY) or, for a local OpenAI-compatible "
-                + "server, openai.base_url (PG_MCP_OPENAI_BASE_URL), and restart pg-mcp.\n");
+                        + "openai.api_key (environment: PG_MCP_OPENAI_API_KEY or OPENAI_API_KEY) or, for a local OpenAI-compatible "
+                        + "server, openai.base_url (PG_MCP_OPENAI_BASE_URL), and restart pg-mcp.\n");
         if (config.server().enableExecuteSql()) {
             text.append("3. Use execute_sql with one read-only SELECT in PostgreSQL dialect. Name the columns you need "
                     + "(no SELECT *), filter on indexed columns, aggregate in SQL, and add LIMIT for large results.\n");
@@ -47,12 +46,14 @@ final class Instructions {
         Map<String, List<String>> databasesByLimits = new LinkedHashMap<>();
         for (DatabaseConfig database : config.databases()) {
             costLimits(database.accessPolicy().explainPolicy())
-                    .ifPresent(limits -> databasesByLimits.computeIfAbsent(limits, l -> new ArrayList<>()).add(database.name()));
+                    .ifPresent(limits -> databasesByLimits.computeIfAbsent(limits, l -> new ArrayList<>())
+                            .add(database.name()));
         }
         if (databasesByLimits.isEmpty()) {
             return Optional.empty();
         }
-        if (databasesByLimits.size() == 1 && databasesByLimits.values().iterator().next().size() == config.databases().size()) {
+        if (databasesByLimits.size() == 1
+                && databasesByLimits.values().iterator().next().size() == config.databases().size()) {
             return Optional.of(databasesByLimits.keySet().iterator().next() + ".");
         }
         List<String> parts = new ArrayList<>();

@@ -35,8 +35,7 @@ import java.util.Map;
 public final class Main {
     private static final System.Logger logger = System.getLogger(Main.class.getName());
 
-    private Main() {
-    }
+    private Main() {}
 
     @SuppressForbidden("the process's standard streams are opened here, once, and passed down")
     public static void main(String[] args) {
@@ -54,12 +53,12 @@ public final class Main {
 
     /** Runs pg-mcp as the command line says; answers the process exit code. No signal handling. */
     public static int run(String[] args, InputStream stdin, PrintStream stdout, PrintStream stderr,
-                          Map<String, String> env) {
+            Map<String, String> env) {
         return run(args, stdin, stdout, stderr, env, Termination.none());
     }
 
     private static int run(String[] args, InputStream stdin, PrintStream stdout, PrintStream stderr,
-                           Map<String, String> env, Termination termination) {
+            Map<String, String> env, Termination termination) {
         Options options;
         try {
             options = Options.parse(args);
@@ -84,7 +83,8 @@ public final class Main {
         }
         if (options.validateConfig()) {
             return new ValidateCommand(source, options.checkConnections()
-                    ? config -> ConnectionProbe.check(config, RoleAgreement::warnings, java.time.Clock.systemUTC()) : null).run(stdout);
+                    ? config -> ConnectionProbe.check(config, RoleAgreement::warnings, java.time.Clock.systemUTC())
+                    : null).run(stdout);
         }
 
         Logging.install(System.Logger.Level.INFO, true, stderr);
@@ -106,16 +106,19 @@ public final class Main {
             try {
                 config = config.withServer(config.server().withTransport(chosen));
             } catch (IllegalArgumentException e) {
-                stderr.println("pg-mcp: invalid configuration with --transport " + options.transport().get() + ": " + e.getMessage());
+                stderr.println("pg-mcp: invalid configuration with --transport " + options.transport().get() + ": "
+                        + e.getMessage());
                 return 1;
             }
         }
         AuditLog audit;
         try {
-            audit = AuditLog.open(config.audit(), new LiteralRedactor(), io.pgmcp.db.AuditTableWriter::new, stdout, stderr,
+            audit = AuditLog.open(config.audit(), new LiteralRedactor(), io.pgmcp.db.AuditTableWriter::new, stdout,
+                    stderr,
                     Ticker.system());
         } catch (AuditException | RuntimeException e) {
-            logger.log(System.Logger.Level.ERROR, "cannot open the audit log ({0}): {1}", config.audit().storage(), e.getMessage());
+            logger.log(System.Logger.Level.ERROR, "cannot open the audit log ({0}): {1}", config.audit().storage(),
+                    e.getMessage());
             return 1;
         }
         try (PgMcpServer server = new PgMcpServer(config, build.version(), audit)) {

@@ -80,15 +80,14 @@ public final class PgMcpServer implements AutoCloseable {
     private final Housekeeping housekeeping;
     private final LlmClient llm;
     private final AuditLog audit;
-    private final java.util.concurrent.atomic.AtomicReference<MetricsServer> metricsServer =
-            new java.util.concurrent.atomic.AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicReference<MetricsServer> metricsServer = new java.util.concurrent.atomic.AtomicReference<>();
     private final Thread metricsStart;
     private final Telemetry telemetry;
     private final RateLimiter limiter;
     private final VisibleSchemas schemas;
     /** Stops whatever transport is serving (SIGTERM); a no-op before one started. */
-    private final java.util.concurrent.atomic.AtomicReference<Runnable> stopServing =
-            new java.util.concurrent.atomic.AtomicReference<>(() -> { });
+    private final java.util.concurrent.atomic.AtomicReference<Runnable> stopServing = new java.util.concurrent.atomic.AtomicReference<>(
+            () -> {});
     private final java.util.concurrent.locks.ReentrantLock closeLock = new java.util.concurrent.locks.ReentrantLock();
     private boolean closed; // guarded by closeLock
 
@@ -105,7 +104,8 @@ public final class PgMcpServer implements AutoCloseable {
         List<PoolGauge> pools = new ArrayList<>();
         for (DatabaseConfig db : config.databases()) {
             int i = pools.size(); // pools are read at scrape time, when every database exists
-            pools.add(new PoolGauge(db.name(), () -> databases.get(i).poolStats().total(), () -> databases.get(i).poolStats().idle()));
+            pools.add(new PoolGauge(db.name(), () -> databases.get(i).poolStats().total(),
+                    () -> databases.get(i).poolStats().idle()));
         }
         Metrics metrics = new Metrics(version, pools);
         // bound first, so that a taken port fails start-up before anything else is started
@@ -116,8 +116,9 @@ public final class PgMcpServer implements AutoCloseable {
         for (DatabaseConfig db : config.databases()) {
             ConnectionPool pool = new ConnectionPool(PoolSettings.of(db.name(), db.minPoolSize(), db.maxPoolSize()),
                     new PgConnectionFactory(db, config.server().queryTimeout()), Ticker.system());
-            Database database = new Database(db.name(), pool, Database.Resilience.of(db.name(), config.retry().database(), random,
-                    Sleeper.system(), Ticker.system(), clock, telemetry.retryListener("database")));
+            Database database = new Database(db.name(), pool,
+                    Database.Resilience.of(db.name(), config.retry().database(), random,
+                            Sleeper.system(), Ticker.system(), clock, telemetry.retryListener("database")));
             CatalogHolder catalog = new CatalogHolder(database, loader, CatalogHolder.systemSchemas(db), clock);
             Target target = Target.of(db, database, catalog, Ticker.system());
             databases.add(database);
@@ -134,12 +135,14 @@ public final class PgMcpServer implements AutoCloseable {
         this.limiter = limiter;
         this.audit = audit;
         if (audit.isEnabled()) {
-            metrics.auditWriteFailures(config.audit().storage().name().toLowerCase(java.util.Locale.ROOT), audit::writeFailures);
+            metrics.auditWriteFailures(config.audit().storage().name().toLowerCase(java.util.Locale.ROOT),
+                    audit::writeFailures);
         }
         // every tool: recorded (span, metrics, one audit event per call, rate-limited ones included), then
         // rate limited where the request budgets apply to it (RateLimitConfig#limitsRequests). Without an LLM
         // the query tool is not offered at all: every call would fail; the instructions say how to enable it.
-        CallRecorder recorder = new CallRecorder(telemetry, audit, new LinkedHashSet<>(pipeline.databaseNames()), Ticker.system(),
+        CallRecorder recorder = new CallRecorder(telemetry, audit, new LinkedHashSet<>(pipeline.databaseNames()),
+                Ticker.system(),
                 Clock.systemUTC());
         Transport transport = config.server().transport();
         if (config.openai().configured()) {
@@ -148,16 +151,19 @@ public final class PgMcpServer implements AutoCloseable {
             register(query, config.rateLimit().limitsRequests(transport, true), limiter, recorder);
         }
         if (config.server().enableExecuteSql()) {
-            register(new ExecuteSqlTool(pipeline), config.rateLimit().limitsRequests(transport, false), limiter, recorder);
+            register(new ExecuteSqlTool(pipeline), config.rateLimit().limitsRequests(transport, false), limiter,
+                    recorder);
         }
         this.schemas = new VisibleSchemas(router, config.server().queryTimeout());
-        for (PgMcpTool tool : List.of(new SearchSchemaTool(schemas), new DescribeTableTool(schemas), new ListTablesTool(schemas),
+        for (PgMcpTool tool : List.of(new SearchSchemaTool(schemas), new DescribeTableTool(schemas),
+                new ListTablesTool(schemas),
                 new RefreshSchemaTool(router, config.server().queryTimeout()))) {
             register(tool, config.rateLimit().limitsRequests(transport, false), limiter, recorder);
         }
         registry.add(new SchemaResources(schemas));
         registry.add(new TableResources(schemas));
-        this.housekeeping = new Housekeeping(duties, config.server().cacheRefreshInterval(), config.server().queryTimeout(),
+        this.housekeeping = new Housekeeping(duties, config.server().cacheRefreshInterval(),
+                config.server().queryTimeout(),
                 catalog -> router.all().stream().filter(t -> t.catalog() == catalog).findFirst()
                         .ifPresent(target -> warnWhereTheRoleDisagrees(target, config.server().queryTimeout())));
         housekeeping.start();
@@ -181,11 +187,13 @@ public final class PgMcpServer implements AutoCloseable {
             return;
         }
         try {
-            for (String warning : RoleAgreement.warnings(target.config(), catalog.get(), RoleCheck.access(target.database(), timeout))) {
+            for (String warning : RoleAgreement.warnings(target.config(), catalog.get(),
+                    RoleCheck.access(target.database(), timeout))) {
                 logger.log(System.Logger.Level.WARNING, "database ''{0}'': {1}", target.name(), warning);
             }
         } catch (DatabaseException e) {
-            logger.log(System.Logger.Level.WARNING, "database ''{0}'': could not check what its role can read ({1})", target.name(),
+            logger.log(System.Logger.Level.WARNING, "database ''{0}'': could not check what its role can read ({1})",
+                    target.name(),
                     e.failure().message());
         }
     }
@@ -225,7 +233,9 @@ public final class PgMcpServer implements AutoCloseable {
      */
     private CacheHints cacheHints(boolean callersToldApart) {
         java.time.Duration refresh = config.server().cacheRefreshInterval();
-        java.time.Duration catalog = refresh.isZero() || refresh.isNegative() ? java.time.Duration.ofMinutes(5) : refresh;
+        java.time.Duration catalog = refresh.isZero() || refresh.isNegative()
+                ? java.time.Duration.ofMinutes(5)
+                : refresh;
         return new CacheHints(java.time.Duration.ofMinutes(5), catalog, callersToldApart);
     }
 
@@ -255,7 +265,8 @@ public final class PgMcpServer implements AutoCloseable {
         ServerInfo server = serverInfo();
         // With tokens callers are told apart: what the databases show goes to private caches only.
         CacheHints hints = cacheHints(!http.authTokens().isEmpty());
-        HttpTransport transport = HttpTransport.start(http, HttpLimits.of(http.maxSessions(), http.maxSessionsPerClient(),
+        HttpTransport transport = HttpTransport.start(http,
+                HttpLimits.of(http.maxSessions(), http.maxSessionsPerClient(),
                         http.sessionIdleTimeout(), http.requestReadTimeout()),
                 (id, sink) -> new McpSession(server, registry, ToolErrors::fromThrowable, hints, sink, id),
                 config.rateLimit().includeHeaders() ? ResponseHeaders.rateLimits(limiter) : ResponseHeaders.NONE,
@@ -263,7 +274,8 @@ public final class PgMcpServer implements AutoCloseable {
         stopServing.set(() -> transport.stop(config.server().shutdownTimeout()));
         logger.log(System.Logger.Level.INFO, "pg-mcp {0} serving MCP on {1} ({2} database(s): {3}; {4})", version,
                 transport.endpoint(), databases.size(), pipeline.databaseNames(),
-                http.authTokens().isEmpty() ? "no bearer token required (loopback only)"
+                http.authTokens().isEmpty()
+                        ? "no bearer token required (loopback only)"
                         : http.authTokens().size() + " bearer token(s) accepted");
         return transport;
     }

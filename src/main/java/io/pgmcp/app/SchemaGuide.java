@@ -11,15 +11,15 @@ import java.util.Locale;
  */
 final class SchemaGuide {
 
-    private SchemaGuide() {
-    }
+    private SchemaGuide() {}
 
     static String text(List<SchemaSize> sizes) {
         StringBuilder text = new StringBuilder(300 + 120 * Math.min(sizes.size(), 20));
-        text.append("1. Learn the schema before writing SQL; what you cannot find there is not accessible. search_schema "
-                + "finds the tables for some words, with their columns; describe_table shows one table in full (keys, "
-                + "indexes, row count); list_tables pages through the names. The resources schema://<database> and "
-                + "schema://<database>/<table> hold the same (databases://list lists the databases).\n");
+        text.append(
+                "1. Learn the schema before writing SQL; what you cannot find there is not accessible. search_schema "
+                        + "finds the tables for some words, with their columns; describe_table shows one table in full (keys, "
+                        + "indexes, row count); list_tables pages through the names. The resources schema://<database> and "
+                        + "schema://<database>/<table> hold the same (databases://list lists the databases).\n");
         for (SchemaSize size : sizes) {
             text.append("   - database ").append(size.database()).append(": ").append(advice(size)).append('\n');
         }
@@ -35,7 +35,8 @@ final class SchemaGuide {
             case LOADING -> "schema still loading; use search_schema first (it waits for the schema)";
             case UNREACHABLE -> "not reachable yet; its tools answer CONNECTION_ERROR until it is back";
             case LOADED -> {
-                String counts = count(size.tables(), "table") + (size.views() == 0 ? "" : ", " + count(size.views(), "view"));
+                String counts = count(size.tables(), "table")
+                        + (size.views() == 0 ? "" : ", " + count(size.views(), "view"));
                 yield size.complete()
                         ? counts + " (small): read schema://" + size.database() + " whole, or describe_table"
                         : counts + " (large) — use search_schema first, then describe_table";

@@ -37,7 +37,8 @@ final class Termination {
     /** For {@link Main#run} called in-process (tests): no hook. */
     static Termination none() {
         // never installed, so it never flushes anything: no stream of the test JVM is touched
-        PrintStream nowhere = new PrintStream(java.io.OutputStream.nullOutputStream(), false, java.nio.charset.StandardCharsets.UTF_8);
+        PrintStream nowhere = new PrintStream(java.io.OutputStream.nullOutputStream(), false,
+                java.nio.charset.StandardCharsets.UTF_8);
         return new Termination(false, nowhere, nowhere);
     }
 

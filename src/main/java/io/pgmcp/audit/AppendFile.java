@@ -171,7 +171,7 @@ final class AppendFile implements AutoCloseable {
             size = Files.size(path);
             out = opened;
             if (size > 0 && !endsWithLineBreak()) {
-                append(new byte[] {'\n'});
+                append(new byte[]{'\n'});
             }
             if (created && fsync && directory != null) {
                 forceDirectory(directory);

@@ -81,7 +81,8 @@ public record AuditEvent(UUID eventId, Instant timestamp, EventType eventType, S
 
         /** From possibly-null values; {@code null} means unknown. */
         public static ClientInfo of(String ip, String userAgent, String sessionId) {
-            return new ClientInfo(Optional.ofNullable(ip), Optional.ofNullable(userAgent), Optional.ofNullable(sessionId));
+            return new ClientInfo(Optional.ofNullable(ip), Optional.ofNullable(userAgent),
+                    Optional.ofNullable(sessionId));
         }
 
         boolean isEmpty() {
@@ -136,7 +137,8 @@ public record AuditEvent(UUID eventId, Instant timestamp, EventType eventType, S
                 throw new IllegalArgumentException("rowsReturned " + rowsReturned.getAsLong() + " is negative");
             }
             if (!Double.isFinite(executionTimeMs) || executionTimeMs < 0) {
-                throw new IllegalArgumentException("executionTimeMs " + executionTimeMs + " is not a finite non-negative number");
+                throw new IllegalArgumentException(
+                        "executionTimeMs " + executionTimeMs + " is not a finite non-negative number");
             }
         }
 
@@ -161,8 +163,8 @@ public record AuditEvent(UUID eventId, Instant timestamp, EventType eventType, S
 
     /** The access-policy and EXPLAIN checks. */
     public record PolicyChecks(CheckOutcome tableAccess, CheckOutcome columnAccess, CheckOutcome explainCheck) {
-        public static final PolicyChecks ALL_SKIPPED =
-                new PolicyChecks(CheckOutcome.SKIPPED, CheckOutcome.SKIPPED, CheckOutcome.SKIPPED);
+        public static final PolicyChecks ALL_SKIPPED = new PolicyChecks(CheckOutcome.SKIPPED, CheckOutcome.SKIPPED,
+                CheckOutcome.SKIPPED);
 
         public PolicyChecks {
             Objects.requireNonNull(tableAccess, "tableAccess");

@@ -68,7 +68,8 @@ public final class AuditLog implements AutoCloseable {
         }
         AuditSink sink = switch (config.storage()) {
             case FILE -> FileSink.open(config.filePath(),
-                    RotationPolicy.ofMegabytes(config.maxSizeMb(), config.maxFiles(), config.compress()), config.fsync());
+                    RotationPolicy.ofMegabytes(config.maxSizeMb(), config.maxFiles(), config.compress()),
+                    config.fsync());
             case STDOUT -> new StreamSink(stdout, "stdout");
             case STDERR -> new StreamSink(stderr, "stderr");
             case DATABASE -> {

@@ -51,8 +51,9 @@ public final class DatabaseSink extends SerialSink {
     private AuditTable.Session session; // null while events go to the spool
     private long nextAttempt;
 
-    private DatabaseSink(ConnectionTarget target, AuditTable table, Path spoolPath, boolean fsync, Duration retryInterval,
-                         Ticker ticker) {
+    private DatabaseSink(ConnectionTarget target, AuditTable table, Path spoolPath, boolean fsync,
+            Duration retryInterval,
+            Ticker ticker) {
         this.target = Objects.requireNonNull(target, "target");
         this.table = Objects.requireNonNull(table, "table");
         this.spool = new Spool(spoolPath, fsync);
@@ -86,8 +87,10 @@ public final class DatabaseSink extends SerialSink {
             Exception failure = sink.reconnect();
             if (failure instanceof AuditTableException e && !e.unreachable() || failure instanceof IOException) {
                 sink.close();
-                throw new AuditException("Cannot use the audit database " + target.displayTarget() + ": " + describe(failure)
-                        + " (spool " + sink.spool.path() + ")", failure);
+                throw new AuditException(
+                        "Cannot use the audit database " + target.displayTarget() + ": " + describe(failure)
+                                + " (spool " + sink.spool.path() + ")",
+                        failure);
             }
             if (failure != null) {
                 logger.log(System.Logger.Level.WARNING, "The audit database " + target.displayTarget()

@@ -18,8 +18,7 @@ import java.util.Optional;
 final class EventJson {
     private static final JsonFactory factory = JsonFactory.builder().build();
 
-    private EventJson() {
-    }
+    private EventJson() {}
 
     static String write(AuditEvent event) {
         StringWriter out = new StringWriter(512);

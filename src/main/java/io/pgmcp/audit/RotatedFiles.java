@@ -71,7 +71,8 @@ final class RotatedFiles {
         Path partial = target.resolveSibling(target.getFileName() + ".tmp");
         Files.deleteIfExists(partial);
         if (partial.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(partial,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }
         // streams, not channels: an interrupt of the calling thread must not abort the rotation halfway
         try (InputStream in = new FileInputStream(source.toFile());

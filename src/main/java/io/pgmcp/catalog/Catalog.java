@@ -26,7 +26,7 @@ public final class Catalog {
      *                           them never means a user table
      */
     public Catalog(String database, Instant loadedAt, List<String> schemas, Collection<TableInfo> relations,
-                   List<EnumType> enums, java.util.Set<String> pgCatalogRelations) {
+            List<EnumType> enums, java.util.Set<String> pgCatalogRelations) {
         this.pgCatalogRelations = java.util.Set.copyOf(pgCatalogRelations);
         this.database = database;
         this.loadedAt = loadedAt;

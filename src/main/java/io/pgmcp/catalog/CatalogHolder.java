@@ -29,8 +29,7 @@ public final class CatalogHolder {
     private final AtomicReference<Failure> lastFailure = new AtomicReference<>();
 
     /** Why the catalog could not be loaded, and when. */
-    public record Failure(Instant at, SqlFailure failure) {
-    }
+    public record Failure(Instant at, SqlFailure failure) {}
 
     /**
      * @param systemSchemas system schemas the catalog loads too, because the access policy allows them

@@ -24,16 +24,13 @@ public final class CatalogIndex {
     static final int COMMENT_WEIGHT = 1;
 
     /** One table that matched, with its summed weight. */
-    public record Match(TableInfo table, int score) {
-    }
+    public record Match(TableInfo table, int score) {}
 
     /** A word of a table: the table and the weight the word has there. */
-    private record Posting(TableInfo table, int weight) {
-    }
+    private record Posting(TableInfo table, int weight) {}
 
     /** A foreign key seen from the table it points to. */
-    public record Reference(TableInfo from, String column, String toColumn) {
-    }
+    public record Reference(TableInfo from, String column, String toColumn) {}
 
     private final Catalog catalog;
     private final Map<String, List<Posting>> postings;
@@ -55,7 +52,8 @@ public final class CatalogIndex {
                         .add(new Reference(table, column.name(), targetColumn(fk))));
             }
             table.comment().ifPresent(c -> words(c).forEach(w -> weights.merge(w, COMMENT_WEIGHT, Integer::sum)));
-            weights.forEach((word, weight) -> words.computeIfAbsent(word, k -> new ArrayList<>()).add(new Posting(table, weight)));
+            weights.forEach((word, weight) -> words.computeIfAbsent(word, k -> new ArrayList<>())
+                    .add(new Posting(table, weight)));
         }
         this.postings = words;
         this.byName = names;
@@ -120,8 +118,7 @@ public final class CatalogIndex {
     }
 
     /** The best matches and how many tables matched at all. */
-    public record Ranking(List<Match> matches, int total) {
-    }
+    public record Ranking(List<Match> matches, int total) {}
 
     /** {@code ranked}, each table followed by its foreign-key neighbours (targets, then up to five referrers). */
     public List<TableInfo> withNeighbours(List<TableInfo> ranked) {

@@ -19,9 +19,8 @@ import java.util.Set;
  * which the loader turns JIT off with {@code SET LOCAL}).
  */
 public final class CatalogLoader {
-    private static final String SYSTEM_SCHEMA_FILTER =
-            "(n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp_)' "
-                    + "OR n.nspname = ANY(?))";
+    private static final String SYSTEM_SCHEMA_FILTER = "(n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp_)' "
+            + "OR n.nspname = ANY(?))";
 
     private static final String SCHEMAS = "SELECT n.nspname FROM pg_namespace n WHERE " + SYSTEM_SCHEMA_FILTER
             + " ORDER BY 1";
@@ -149,14 +148,15 @@ public final class CatalogLoader {
                         relation.foreignKeys.put(keys.getFirst(), row.text(4) + "." + row.text(5) + "." + row.text(6));
                     }
                 }
-                default -> { }
+                default -> {}
             }
         });
 
         session.query(INDEXES, extra, FETCH_SIZE, row -> {
             RelationBuilder relation = relations.get(row.int8(1));
             if (relation != null) {
-                relation.indexes.add(new IndexInfo(row.text(2), row.textArray(6), row.text(3), row.bool(4), row.bool(5)));
+                relation.indexes
+                        .add(new IndexInfo(row.text(2), row.textArray(6), row.text(3), row.bool(4), row.bool(5)));
                 // a whole-table unique index on one plain column; a partial one is unique only within its WHERE
                 short uniqueColumn = row.int2(7);
                 if (uniqueColumn != 0) {
@@ -176,8 +176,7 @@ public final class CatalogLoader {
     }
 
     private record ColumnDraft(short number, String name, String type, String typeName, boolean nullable,
-                               Optional<String> defaultExpr, Optional<String> comment, List<String> enumValues) {
-    }
+            Optional<String> defaultExpr, Optional<String> comment, List<String> enumValues) {}
 
     private static final class RelationBuilder {
         final String schema;

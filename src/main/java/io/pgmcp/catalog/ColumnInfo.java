@@ -18,8 +18,8 @@ import java.util.Optional;
  * @param comment     the column comment, if any
  */
 public record ColumnInfo(String name, String type, String typeName, boolean nullable, Optional<String> defaultExpr,
-                         boolean primaryKey, boolean unique, Optional<String> foreignKey, List<String> enumValues,
-                         Optional<String> comment) {
+        boolean primaryKey, boolean unique, Optional<String> foreignKey, List<String> enumValues,
+        Optional<String> comment) {
     public ColumnInfo {
         enumValues = List.copyOf(enumValues);
     }

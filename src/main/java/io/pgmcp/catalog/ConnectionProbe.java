@@ -20,8 +20,7 @@ import java.util.Set;
 public final class ConnectionProbe {
 
     /** The errors and warnings of a probe. */
-    public record Report(List<String> errors, List<String> warnings) {
-    }
+    public record Report(List<String> errors, List<String> warnings) {}
 
     /** Compares one database's policy with its catalog and what its role can read (the layer above owns the policy). */
     @FunctionalInterface
@@ -30,8 +29,7 @@ public final class ConnectionProbe {
         List<String> warnings(DatabaseConfig db, Catalog catalog, RoleAccess access);
     }
 
-    private ConnectionProbe() {
-    }
+    private ConnectionProbe() {}
 
     /** @param clock stamps the catalogs loaded for the check */
     public static Report check(PgMcpConfig config, PolicyCheck policyCheck, InstantSource clock) {
@@ -40,7 +38,8 @@ public final class ConnectionProbe {
         for (DatabaseConfig db : config.databases()) {
             String fix = "; pg-mcp needs only SELECT on what the policy allows (run --print-grants " + db.name()
                     + " for a least-privilege role)";
-            try (DirectConnection connection = DirectConnection.open(new PgConnectionFactory(db, config.server().queryTimeout()))) {
+            try (DirectConnection connection = DirectConnection
+                    .open(new PgConnectionFactory(db, config.server().queryTimeout()))) {
                 for (String warning : RoleCheck.warnings(connection, db.accessPolicy().allowedSchemas())) {
                     warnings.add("databases." + db.name() + ": " + warning + fix);
                 }

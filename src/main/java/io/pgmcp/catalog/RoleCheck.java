@@ -45,14 +45,13 @@ public final class RoleCheck {
               AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp_)'
               AND has_schema_privilege(n.oid, 'USAGE') AND has_any_column_privilege(c.oid, 'SELECT')""";
 
-    private RoleCheck() {
-    }
+    private RoleCheck() {}
 
     /** What the connected role can read outside the system schemas (see {@link RoleAccess}). */
     public static RoleAccess access(SqlSession session) throws DatabaseException {
         Map<RoleAccess.Relation, Set<String>> readable = new HashMap<>();
-        session.query(ACCESS, List.of(), 0, row ->
-                readable.put(new RoleAccess.Relation(row.text(1), row.text(2)), Set.copyOf(row.textArray(3))));
+        session.query(ACCESS, List.of(), 0,
+                row -> readable.put(new RoleAccess.Relation(row.text(1), row.text(2)), Set.copyOf(row.textArray(3))));
         return new RoleAccess(readable);
     }
 
@@ -76,7 +75,8 @@ public final class RoleCheck {
                 warnings.add("the role bypasses row-level security");
             }
             if (row.int8(5) > 0) {
-                warnings.add("the role owns " + row.int8(5) + " relation(s) in the allowed schemas (owners bypass grants)");
+                warnings.add(
+                        "the role owns " + row.int8(5) + " relation(s) in the allowed schemas (owners bypass grants)");
             }
             if (row.text(6) != null) {
                 warnings.add("the role can write to: " + row.text(6));

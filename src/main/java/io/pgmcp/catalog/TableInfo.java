@@ -12,7 +12,7 @@ import java.util.stream.Stream;
  *                    (a table loaded since it was last analyzed); -1 when unknown
  */
 public record TableInfo(String schema, String name, RelationKind kind, Optional<String> comment, double rowEstimate,
-                        List<ColumnInfo> columns, List<IndexInfo> indexes) {
+        List<ColumnInfo> columns, List<IndexInfo> indexes) {
     public TableInfo {
         columns = List.copyOf(columns);
         indexes = List.copyOf(indexes);

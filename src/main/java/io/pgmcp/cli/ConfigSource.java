@@ -19,7 +19,8 @@ public final class ConfigSource {
         this.env = Map.copyOf(env);
         String fromEnv = env.get("PG_MCP_CONFIG");
         this.file = options.config().or(() -> fromEnv == null || fromEnv.isBlank()
-                ? Optional.empty() : Optional.of(Path.of(fromEnv)));
+                ? Optional.empty()
+                : Optional.of(Path.of(fromEnv)));
     }
 
     /** Loads and validates the configuration. */

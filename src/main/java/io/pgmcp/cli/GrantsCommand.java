@@ -40,7 +40,8 @@ public final class GrantsCommand {
                     + config.databases().stream().map(DatabaseConfig::name).toList());
             return 1;
         }
-        out.print(LeastPrivilegeGrants.render(db.get(), new AccessPolicy(db.get().accessPolicy()), config.server().queryTimeout()));
+        out.print(LeastPrivilegeGrants.render(db.get(), new AccessPolicy(db.get().accessPolicy()),
+                config.server().queryTimeout()));
         return 0;
     }
 }

@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param help             {@code --help} or {@code -h}
  */
 public record Options(Optional<Path> config, Optional<String> transport, boolean validateConfig,
-                      boolean checkConnections, Optional<String> printGrants, boolean version, boolean help) {
+        boolean checkConnections, Optional<String> printGrants, boolean version, boolean help) {
 
     public Options {
         if (config == null || transport == null || printGrants == null) {

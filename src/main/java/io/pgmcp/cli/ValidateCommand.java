@@ -58,7 +58,8 @@ public final class ValidateCommand {
         errors.forEach(e -> out.println("ERROR: " + e));
         warnings.forEach(w -> out.println("WARNING: " + w));
         if (!errors.isEmpty()) {
-            out.println("Configuration is invalid: " + errors.size() + " error(s), " + warnings.size() + " warning(s).");
+            out.println(
+                    "Configuration is invalid: " + errors.size() + " error(s), " + warnings.size() + " warning(s).");
             return 1;
         }
         List<String> names = config.databases().stream().map(DatabaseConfig::name).toList();
@@ -67,7 +68,8 @@ public final class ValidateCommand {
         return 0;
     }
 
-    private static java.util.Optional<String> metricsPortWarning(MetricsConfig metrics, io.pgmcp.config.Transport transport) {
+    private static java.util.Optional<String> metricsPortWarning(MetricsConfig metrics,
+            io.pgmcp.config.Transport transport) {
         if (!metrics.enabledFor(transport)) {
             return java.util.Optional.empty();
         }

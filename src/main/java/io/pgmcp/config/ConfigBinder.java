@@ -55,7 +55,8 @@ final class ConfigBinder {
         if (ctx.hasErrors()) {
             return null;
         }
-        return root.build(() -> new PgMcpConfig(databases, openai, server, rateLimit, observability, retry, audit), null);
+        return root.build(() -> new PgMcpConfig(databases, openai, server, rateLimit, observability, retry, audit),
+                null);
     }
 
     private OpenAiConfig openai(ConfigNode n) {
@@ -84,8 +85,10 @@ final class ConfigBinder {
         Transport transport = n.choice("transport", d.transport());
         HttpConfig http = http(n.child("http"));
         Duration shutdown = n.seconds("shutdown_timeout", d.shutdownTimeout(), 1, 300);
-        return n.build(() -> new ServerConfig(maxRows, maxBytes, queryTimeout, resultValidation, executeSql, maxSqlRetry,
-                cacheRefresh, transport, http, shutdown), d);
+        return n.build(
+                () -> new ServerConfig(maxRows, maxBytes, queryTimeout, resultValidation, executeSql, maxSqlRetry,
+                        cacheRefresh, transport, http, shutdown),
+                d);
     }
 
     private HttpConfig http(ConfigNode n) {
@@ -98,7 +101,8 @@ final class ConfigBinder {
             if (token.length() < HttpConfig.MIN_TOKEN_CHARS || token.chars().anyMatch(Character::isWhitespace)) {
                 // never echo the token: say only what is wrong with it
                 n.error("auth_tokens[" + i + "]", "a bearer token needs at least " + HttpConfig.MIN_TOKEN_CHARS
-                        + " characters and no spaces (" + token.length() + " given); make one with `openssl rand -base64 32`");
+                        + " characters and no spaces (" + token.length()
+                        + " given); make one with `openssl rand -base64 32`");
             }
         }
         List<String> origins = n.strings("allowed_origins", List.of(), ConfigBinder::isOrigin,
@@ -112,7 +116,8 @@ final class ConfigBinder {
         }
         Duration idle = n.seconds("session_idle_timeout", d.sessionIdleTimeout(), 10, 86_400);
         Duration readTimeout = n.seconds("request_read_timeout", d.requestReadTimeout(), 1, 3_600);
-        return n.build(() -> new HttpConfig(host, port, tokens, origins, tls, maxSessions, perClient, idle, readTimeout), d);
+        return n.build(
+                () -> new HttpConfig(host, port, tokens, origins, tls, maxSessions, perClient, idle, readTimeout), d);
     }
 
     private Optional<TlsConfig> tls(ConfigNode n) {
@@ -144,12 +149,15 @@ final class ConfigBinder {
         Duration maxQueueWait = n.seconds("max_queue_wait", d.maxQueueWait(), 0, 600);
         boolean includeHeaders = n.bool("include_headers", d.includeHeaders());
         boolean stdioAllTools = n.bool("stdio_all_tools", d.stdioAllTools());
-        return n.build(() -> new RateLimitConfig(enabled, perMinute, perHour, perClient, clientIdentifier, tokensPerMinute,
-                tokensPerHour, strategy, maxQueueWait, includeHeaders, stdioAllTools), d);
+        return n.build(
+                () -> new RateLimitConfig(enabled, perMinute, perHour, perClient, clientIdentifier, tokensPerMinute,
+                        tokensPerHour, strategy, maxQueueWait, includeHeaders, stdioAllTools),
+                d);
     }
 
     private ObservabilityConfig observability(ConfigNode n) {
-        return new ObservabilityConfig(metrics(n.child("metrics")), tracing(n.child("tracing")), logging(n.child("logging")));
+        return new ObservabilityConfig(metrics(n.child("metrics")), tracing(n.child("tracing")),
+                logging(n.child("logging")));
     }
 
     private MetricsConfig metrics(ConfigNode n) {
@@ -159,9 +167,11 @@ final class ConfigBinder {
         String exporter = n.string("exporter", "prometheus");
         if (exporter.equalsIgnoreCase("otlp")) {
             n.error("exporter", "\"otlp\" is not supported: metrics are exported in Prometheus format only; to get them"
-                    + " into an OTLP pipeline, scrape " + d.path() + " with the OpenTelemetry Collector's prometheus receiver");
+                    + " into an OTLP pipeline, scrape " + d.path()
+                    + " with the OpenTelemetry Collector's prometheus receiver");
         } else if (!exporter.equalsIgnoreCase("prometheus")) {
-            n.error("exporter", ConfigNode.quote(exporter) + " is not supported: metrics are exported in Prometheus format only");
+            n.error("exporter",
+                    ConfigNode.quote(exporter) + " is not supported: metrics are exported in Prometheus format only");
         }
         String host = n.string("host", d.host());
         int port = n.integer("port", d.port(), 1024, 65535);
@@ -183,7 +193,9 @@ final class ConfigBinder {
                     + " (Jaeger and Zipkin ingest OTLP directly)");
         }
         String endpoint = httpUrl(n, "endpoint").orElse(d.endpoint());
-        TracingProtocol byPort = URI.create(endpoint).getPort() == 4317 ? TracingProtocol.GRPC : TracingProtocol.HTTP_PROTOBUF;
+        TracingProtocol byPort = URI.create(endpoint).getPort() == 4317
+                ? TracingProtocol.GRPC
+                : TracingProtocol.HTTP_PROTOBUF;
         TracingProtocol protocol = n.choice("protocol", byPort);
         if (enabled && protocol == TracingProtocol.GRPC) {
             // the JDK HTTP sender speaks OTLP/HTTP only; gRPC would need OkHttp (Kotlin) or grpc-java
@@ -245,8 +257,10 @@ final class ConfigBinder {
             return d;
         }
         Optional<ConnectionTarget> target = database;
-        return n.build(() -> new AuditConfig(enabled, storage, filePath, maxSizeMb, maxFiles, redactSql, compress, fsync,
-                target), d);
+        return n.build(
+                () -> new AuditConfig(enabled, storage, filePath, maxSizeMb, maxFiles, redactSql, compress, fsync,
+                        target),
+                d);
     }
 
     /** An http(s) URL, if given; the message never echoes it, since a URL may carry credentials. */

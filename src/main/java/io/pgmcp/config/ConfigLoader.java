@@ -159,7 +159,8 @@ public final class ConfigLoader {
      */
     private static String syntaxError(JsonProcessingException e) {
         String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
-        String where = e.getLocation() == null ? ""
+        String where = e.getLocation() == null
+                ? ""
                 : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
         if (original.startsWith("Duplicate field")) {
             String path = e.getProcessor() instanceof JsonParser p ? pathOf(p.getParsingContext()) : "";
@@ -178,7 +179,8 @@ public final class ConfigLoader {
                 parts.add(line.strip());
             }
         }
-        return "config file is not valid YAML or JSON: " + (parts.isEmpty() ? "syntax error" + where : String.join("; ", parts));
+        return "config file is not valid YAML or JSON: "
+                + (parts.isEmpty() ? "syntax error" + where : String.join("; ", parts));
     }
 
     private static String pathOf(JsonStreamContext context) {

@@ -111,7 +111,8 @@ final class ConfigNode {
         if (s == fallbackSeconds) {
             return fallback;
         }
-        return Duration.ofNanos(BigDecimal.valueOf(s).movePointRight(9).setScale(0, RoundingMode.HALF_UP).longValueExact());
+        return Duration
+                .ofNanos(BigDecimal.valueOf(s).movePointRight(9).setScale(0, RoundingMode.HALF_UP).longValueExact());
     }
 
     /** A non-blank string. */
@@ -186,13 +187,17 @@ final class ConfigNode {
     /** A list of strings; elements that fail {@code valid} are reported as "'x' {@code rule}" and left out. */
     List<String> strings(String key, List<String> fallback, Predicate<String> valid, String rule) {
         JsonNode v = list(key);
-        return v == null ? fallback : eachString(key, v, false, text -> valid.test(text) ? null : quote(text) + " " + rule, text -> text);
+        return v == null
+                ? fallback
+                : eachString(key, v, false, text -> valid.test(text) ? null : quote(text) + " " + rule, text -> text);
     }
 
     /** A list of non-empty secret strings. Never echoed. */
     List<Secret> secrets(String key) {
         JsonNode v = list(key);
-        return v == null ? List.of() : eachString(key, v, true, text -> text.isEmpty() ? "must not be empty" : null, Secret::new);
+        return v == null
+                ? List.of()
+                : eachString(key, v, true, text -> text.isEmpty() ? "must not be empty" : null, Secret::new);
     }
 
     /**
@@ -200,7 +205,7 @@ final class ConfigNode {
      * null when fine) and turned into a value; a non-string or a bad element is reported and left out.
      */
     private <T> List<T> eachString(String key, JsonNode v, boolean secret, Function<String, String> problem,
-                                   Function<String, T> value) {
+            Function<String, T> value) {
         List<T> out = new ArrayList<>();
         for (int i = 0; i < v.size(); i++) {
             JsonNode e = v.get(i);
@@ -376,7 +381,8 @@ final class ConfigNode {
 
     private <T> T wrongType(String key, JsonNode v, String expected, boolean secret, T fallback) {
         String hint = !secret && !v.isTextual() && !v.isContainerNode() && expected.equals("a string")
-                ? " (put the value in quotes)" : "";
+                ? " (put the value in quotes)"
+                : "";
         error(key, "expected " + expected + ", got " + describe(v, secret) + hint);
         return fallback;
     }

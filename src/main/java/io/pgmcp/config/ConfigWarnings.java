@@ -9,8 +9,7 @@ import java.util.Locale;
  * {@code --validate-config}. Database warnings start with {@code databases[i] (name): }.
  */
 final class ConfigWarnings {
-    private ConfigWarnings() {
-    }
+    private ConfigWarnings() {}
 
     static List<String> of(PgMcpConfig config) {
         List<String> warnings = new ArrayList<>();
@@ -40,13 +39,16 @@ final class ConfigWarnings {
                     + " every table in the allowed schemas can be read");
         }
         if (!policy.columns().restricts()) {
-            warnings.add(prefix + "no column restrictions (access_policy.columns.denied and denied_patterns are empty)");
+            warnings.add(
+                    prefix + "no column restrictions (access_policy.columns.denied and denied_patterns are empty)");
         }
         for (String pattern : policy.columns().deniedPatterns()) {
             if (pattern.equals("*") || pattern.equals("*.*") || pattern.equals("**")) {
-                warnings.add(prefix + "column pattern '" + pattern + "' matches every column, so no column can be read");
+                warnings.add(
+                        prefix + "column pattern '" + pattern + "' matches every column, so no column can be read");
             } else if (pattern.chars().filter(c -> c == '*').count() > 2) {
-                warnings.add(prefix + "column pattern '" + pattern + "' has more than two '*' and may match too broadly");
+                warnings.add(
+                        prefix + "column pattern '" + pattern + "' has more than two '*' and may match too broadly");
             }
         }
         for (String schema : policy.allowedSchemas()) {

@@ -20,8 +20,10 @@ final class DatabaseBinder {
     /** The database, or null when it has errors (all reported). */
     DatabaseConfig bind(ConfigNode n, String name) {
         ConnectionTarget target = target(n);
-        int minPool = n.integer("min_pool_size", DatabaseConfig.DEFAULT_MIN_POOL_SIZE, 0, DatabaseConfig.MAX_POOL_SIZE_LIMIT);
-        int maxPool = n.integer("max_pool_size", DatabaseConfig.DEFAULT_MAX_POOL_SIZE, 1, DatabaseConfig.MAX_POOL_SIZE_LIMIT);
+        int minPool = n.integer("min_pool_size", DatabaseConfig.DEFAULT_MIN_POOL_SIZE, 0,
+                DatabaseConfig.MAX_POOL_SIZE_LIMIT);
+        int maxPool = n.integer("max_pool_size", DatabaseConfig.DEFAULT_MAX_POOL_SIZE, 1,
+                DatabaseConfig.MAX_POOL_SIZE_LIMIT);
         AccessPolicyConfig policy = policy(n.child("access_policy"));
         if (target == null || name == null) {
             return null;
@@ -114,7 +116,8 @@ final class DatabaseBinder {
         List<String> patterns = c.strings("denied_patterns", List.of(), s -> !s.isBlank(), "is not a pattern");
         OnDenied onDenied = c.choice("on_denied", OnDenied.REJECT);
         SelectStarPolicy selectStar = c.choice("select_star_policy", SelectStarPolicy.REJECT);
-        ColumnAccessConfig columns = c.build(() -> new ColumnAccessConfig(deniedColumns, patterns, onDenied, selectStar),
+        ColumnAccessConfig columns = c.build(
+                () -> new ColumnAccessConfig(deniedColumns, patterns, onDenied, selectStar),
                 ColumnAccessConfig.defaults());
 
         ExplainPolicyConfig explain = explain(p.child("explain_policy"));
@@ -123,7 +126,8 @@ final class DatabaseBinder {
         List<String> functions = f.strings("allowed", List.of(), FunctionAccessConfig::isValidName,
                 "is not a function name (name or schema.name, letters, digits and _)");
 
-        return p.build(() -> new AccessPolicyConfig(schemas, tables, columns, explain, new FunctionAccessConfig(functions)),
+        return p.build(
+                () -> new AccessPolicyConfig(schemas, tables, columns, explain, new FunctionAccessConfig(functions)),
                 AccessPolicyConfig.defaults());
     }
 

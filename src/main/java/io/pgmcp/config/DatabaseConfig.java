@@ -22,7 +22,8 @@ public record DatabaseConfig(String name, ConnectionTarget target, int minPoolSi
         if (!isValidName(name)) {
             throw new IllegalArgumentException("name '" + name + "' must be 1-63 letters, digits, '_' or '-'");
         }
-        if (minPoolSize < 0 || minPoolSize > MAX_POOL_SIZE_LIMIT || maxPoolSize < 1 || maxPoolSize > MAX_POOL_SIZE_LIMIT) {
+        if (minPoolSize < 0 || minPoolSize > MAX_POOL_SIZE_LIMIT || maxPoolSize < 1
+                || maxPoolSize > MAX_POOL_SIZE_LIMIT) {
             throw new IllegalArgumentException("pool sizes must be 0-100 (min) and 1-100 (max)");
         }
         if (minPoolSize > maxPoolSize) {
@@ -33,7 +34,8 @@ public record DatabaseConfig(String name, ConnectionTarget target, int minPoolSi
 
     /** A database with default pool sizes and the default access policy. */
     public static DatabaseConfig of(String name, ConnectionTarget target) {
-        return new DatabaseConfig(name, target, DEFAULT_MIN_POOL_SIZE, DEFAULT_MAX_POOL_SIZE, AccessPolicyConfig.defaults());
+        return new DatabaseConfig(name, target, DEFAULT_MIN_POOL_SIZE, DEFAULT_MAX_POOL_SIZE,
+                AccessPolicyConfig.defaults());
     }
 
     public static boolean isValidName(String name) {

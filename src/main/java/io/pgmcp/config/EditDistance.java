@@ -7,8 +7,7 @@ package io.pgmcp.config;
  * sensitive (callers fold case themselves). Stateless.
  */
 public final class EditDistance {
-    private EditDistance() {
-    }
+    private EditDistance() {}
 
     /**
      * The distance of {@code a} and {@code b}, or some value over {@code bound} once it is certain to

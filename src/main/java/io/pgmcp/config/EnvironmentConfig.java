@@ -114,7 +114,8 @@ final class EnvironmentConfig {
     private static Place placeOf(String variable) {
         for (Map.Entry<String, String> section : SECTIONS.entrySet()) {
             if (variable.startsWith(section.getKey()) && variable.length() > section.getKey().length()) {
-                return new Place(section.getValue(), variable.substring(section.getKey().length()).toLowerCase(Locale.ROOT));
+                return new Place(section.getValue(),
+                        variable.substring(section.getKey().length()).toLowerCase(Locale.ROOT));
             }
         }
         return null;

@@ -35,14 +35,17 @@ public record HttpConfig(String host, int port, List<Secret> authTokens, List<St
     public static final Duration DEFAULT_REQUEST_READ_TIMEOUT = Duration.ofSeconds(30);
 
     /** With the default session bounds. */
-    public HttpConfig(String host, int port, List<Secret> authTokens, List<String> allowedOrigins, Optional<TlsConfig> tls) {
+    public HttpConfig(String host, int port, List<Secret> authTokens, List<String> allowedOrigins,
+            Optional<TlsConfig> tls) {
         this(host, port, authTokens, allowedOrigins, tls, DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT);
     }
 
     /** With the default per-client bound for {@code maxSessions} and the default request read timeout. */
-    public HttpConfig(String host, int port, List<Secret> authTokens, List<String> allowedOrigins, Optional<TlsConfig> tls,
-                      int maxSessions, Duration sessionIdleTimeout) {
-        this(host, port, authTokens, allowedOrigins, tls, maxSessions, defaultPerClient(maxSessions), sessionIdleTimeout,
+    public HttpConfig(String host, int port, List<Secret> authTokens, List<String> allowedOrigins,
+            Optional<TlsConfig> tls,
+            int maxSessions, Duration sessionIdleTimeout) {
+        this(host, port, authTokens, allowedOrigins, tls, maxSessions, defaultPerClient(maxSessions),
+                sessionIdleTimeout,
                 DEFAULT_REQUEST_READ_TIMEOUT);
     }
 
@@ -68,13 +71,15 @@ public record HttpConfig(String host, int port, List<Secret> authTokens, List<St
             throw new IllegalArgumentException("max_sessions (" + maxSessions + ") and session_idle_timeout ("
                     + sessionIdleTimeout + ") must be positive");
         }
-        if (maxSessionsPerClient < 1 || maxSessionsPerClient > maxSessions || maxSessions > 1 && maxSessionsPerClient == maxSessions) {
+        if (maxSessionsPerClient < 1 || maxSessionsPerClient > maxSessions
+                || maxSessions > 1 && maxSessionsPerClient == maxSessions) {
             throw new IllegalArgumentException("max_sessions_per_client (" + maxSessionsPerClient
                     + ") must be at least 1 and below max_sessions (" + maxSessions
                     + "), so that one client at its cap leaves room for others");
         }
         if (requestReadTimeout.toSeconds() < 1) {
-            throw new IllegalArgumentException("request_read_timeout (" + requestReadTimeout + ") must be at least 1 s");
+            throw new IllegalArgumentException(
+                    "request_read_timeout (" + requestReadTimeout + ") must be at least 1 s");
         }
         if (!isLoopback(host) && authTokens.isEmpty()) {
             throw new IllegalArgumentException("host '" + host + "' is not a loopback address and auth_tokens is"

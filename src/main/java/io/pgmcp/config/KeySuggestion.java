@@ -5,8 +5,7 @@ import java.util.Locale;
 
 /** Finds the known key an unknown one was probably meant to be, for "did you mean" hints. */
 final class KeySuggestion {
-    private KeySuggestion() {
-    }
+    private KeySuggestion() {}
 
     /** The first nearest candidate within a small edit distance of {@code name} (at most 2, less for short names), or null. */
     static String closest(String name, Collection<String> candidates) {

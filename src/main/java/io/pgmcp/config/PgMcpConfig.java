@@ -18,7 +18,8 @@ public record PgMcpConfig(List<DatabaseConfig> databases, OpenAiConfig openai, S
         Objects.requireNonNull(observability, "observability");
         Objects.requireNonNull(retry, "retry");
         Objects.requireNonNull(audit, "audit");
-        List<String> problems = conflicts(databases.stream().map(DatabaseConfig::name).toList(), server.transport(), audit);
+        List<String> problems = conflicts(databases.stream().map(DatabaseConfig::name).toList(), server.transport(),
+                audit);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }

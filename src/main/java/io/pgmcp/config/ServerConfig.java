@@ -18,7 +18,8 @@ public record ServerConfig(int maxResultRows, int maxResultBytes, Duration query
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         if (maxResultRows < 1 || maxResultBytes < 1 || maxSqlRetry < 0) {
-            throw new IllegalArgumentException("max_result_rows and max_result_bytes must be positive, max_sql_retry not negative");
+            throw new IllegalArgumentException(
+                    "max_result_rows and max_result_bytes must be positive, max_sql_retry not negative");
         }
         if (!queryTimeout.isPositive() || cacheRefreshInterval.isNegative() || !shutdownTimeout.isPositive()) {
             throw new IllegalArgumentException("timeouts must be positive and cache_refresh_interval not negative");

@@ -107,7 +107,8 @@ public final class AuditTableWriter implements AuditTable {
         properties.setProperty("tcpKeepAlive", "true");
         Connection opened = driver.connect(target.jdbcUrl(), properties);
         if (opened == null) {
-            throw new SQLException("pgjdbc does not accept the URL " + target.jdbcUrl(), SqlState.CONNECTION_EXCEPTION.code() + "001");
+            throw new SQLException("pgjdbc does not accept the URL " + target.jdbcUrl(),
+                    SqlState.CONNECTION_EXCEPTION.code() + "001");
         }
         return opened;
     }
@@ -127,7 +128,8 @@ public final class AuditTableWriter implements AuditTable {
                     statement.execute(CREATE_TABLE);
                 } catch (SQLException e) {
                     // two processes creating the table at once: one loses a catalog race, the table exists now
-                    if (!SqlState.UNIQUE_VIOLATION.matches(e.getSQLState()) && !SqlState.DUPLICATE_TABLE.matches(e.getSQLState())) {
+                    if (!SqlState.UNIQUE_VIOLATION.matches(e.getSQLState())
+                            && !SqlState.DUPLICATE_TABLE.matches(e.getSQLState())) {
                         throw e;
                     }
                 }
@@ -141,7 +143,8 @@ public final class AuditTableWriter implements AuditTable {
                     }
                     logger.log(System.Logger.Level.WARNING, "The audit table " + TABLE + " in " + target.displayTarget()
                             + " has no unique index " + INDEX + " and this role may not create it, so an event whose"
-                            + " insert was acknowledged too late may be stored twice; have its owner run: " + CREATE_INDEX);
+                            + " insert was acknowledged too late may be stored twice; have its owner run: "
+                            + CREATE_INDEX);
                     return INSERT_PLAIN;
                 }
             }
@@ -172,7 +175,8 @@ public final class AuditTableWriter implements AuditTable {
     }
 
     private static boolean canReadEvents(Statement statement) throws SQLException {
-        try (ResultSet row = statement.executeQuery("SELECT has_column_privilege('" + TABLE + "', 'event', 'SELECT')")) {
+        try (ResultSet row = statement
+                .executeQuery("SELECT has_column_privilege('" + TABLE + "', 'event', 'SELECT')")) {
             row.next();
             return row.getBoolean(1);
         }

@@ -38,12 +38,10 @@ public final class Availability {
     public static final Duration MAX_PROBE_INTERVAL = Duration.ofSeconds(5);
 
     /** What is known about the database now. */
-    public sealed interface Health permits Up, Down {
-    }
+    public sealed interface Health permits Up, Down {}
 
     /** Reachable, as far as anyone knows. */
-    public record Up() implements Health {
-    }
+    public record Up() implements Health {}
 
     /**
      * Unreachable since {@code since}.
@@ -53,7 +51,8 @@ public final class Availability {
      * @param probes      probes started since the database went down
      */
     public record Down(Instant since, Duration downFor, SqlFailure lastError, Duration nextProbeIn, int probes)
-            implements Health {
+            implements
+                Health {
         public Down {
             Objects.requireNonNull(since, "since");
             Objects.requireNonNull(downFor, "downFor");
@@ -166,8 +165,10 @@ public final class Availability {
                 outage = new Outage(clock.instant(), now, failure, now + firstProbe.toNanos(), 0);
                 generation++;
                 outages.incrementAndGet();
-                logger.log(System.Logger.Level.WARNING, "database ''{0}'' is unavailable ({1}: {2}); calls to it fail at once "
-                        + "until a probe reaches it (first in {3} ms)", database, failure.sqlState(), failure.message(),
+                logger.log(System.Logger.Level.WARNING,
+                        "database ''{0}'' is unavailable ({1}: {2}); calls to it fail at once "
+                                + "until a probe reaches it (first in {3} ms)",
+                        database, failure.sqlState(), failure.message(),
                         Long.toString(firstProbe.toMillis()));
             } // else: up again since that call started; its failure is from before the recovery
             after = outage;
@@ -216,8 +217,10 @@ public final class Availability {
             }
             outage = null;
             generation++;
-            logger.log(System.Logger.Level.INFO, "database ''{0}'' is reachable again after {1} s ({2} probe(s))", database,
-                    String.format(java.util.Locale.ROOT, "%.1f", (ticker.read() - current.sinceNanos()) / 1e9), current.probes());
+            logger.log(System.Logger.Level.INFO, "database ''{0}'' is reachable again after {1} s ({2} probe(s))",
+                    database,
+                    String.format(java.util.Locale.ROOT, "%.1f", (ticker.read() - current.sinceNanos()) / 1e9),
+                    current.probes());
         } finally {
             lock.unlock();
         }

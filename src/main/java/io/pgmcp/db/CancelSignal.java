@@ -7,7 +7,7 @@ package io.pgmcp.db;
  */
 @FunctionalInterface
 public interface CancelSignal {
-    CancelSignal NONE = hook -> { };
+    CancelSignal NONE = hook -> {};
 
     void onCancel(Runnable hook);
 }

@@ -99,7 +99,8 @@ public final class ConnectionPool implements AutoCloseable {
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         throw DatabaseException.of(new SQLNonTransientConnectionException(
-                                "interrupted while waiting for a connection from pool '" + settings.name() + "'", "08000", e));
+                                "interrupted while waiting for a connection from pool '" + settings.name() + "'",
+                                "08000", e));
                     } finally {
                         waiting--;
                     }
@@ -215,7 +216,7 @@ public final class ConnectionPool implements AutoCloseable {
         lock.lock();
         try {
             long now = ticker.read();
-            for (Iterator<PooledConnection> it = idle.descendingIterator(); it.hasNext(); ) {
+            for (Iterator<PooledConnection> it = idle.descendingIterator(); it.hasNext();) {
                 PooledConnection pooled = it.next();
                 boolean idleTooLong = total - retired.size() > settings.minSize()
                         && now - pooled.lastUsed() > settings.idleTimeout().toNanos();
@@ -237,7 +238,8 @@ public final class ConnectionPool implements AutoCloseable {
                 release(pooled, false);
             } catch (SQLException e) {
                 freeSlots(missing - i - 1); // a borrower may be waiting for exactly one of these slots
-                logger.log(System.Logger.Level.DEBUG, "pool ''{0}'': cannot open a connection: {1}", settings.name(), e.getMessage());
+                logger.log(System.Logger.Level.DEBUG, "pool ''{0}'': cannot open a connection: {1}", settings.name(),
+                        e.getMessage());
                 return;
             }
         }

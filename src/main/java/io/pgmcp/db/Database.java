@@ -67,16 +67,19 @@ public final class Database implements AutoCloseable {
         }
 
         /** Retries and probes as {@code config} ({@code retry.database}) says, the default network margin. */
-        public static Resilience of(String database, RetryConfig config, RandomGenerator random, Sleeper sleeper, Ticker ticker,
-                                    InstantSource clock) {
+        public static Resilience of(String database, RetryConfig config, RandomGenerator random, Sleeper sleeper,
+                Ticker ticker,
+                InstantSource clock) {
             return of(database, config, random, sleeper, ticker, clock, Retry.Listener.NONE);
         }
 
         /** As above, with a listener told about every attempt (for metrics). */
-        public static Resilience of(String database, RetryConfig config, RandomGenerator random, Sleeper sleeper, Ticker ticker,
-                                    InstantSource clock, Retry.Listener listener) {
+        public static Resilience of(String database, RetryConfig config, RandomGenerator random, Sleeper sleeper,
+                Ticker ticker,
+                InstantSource clock, Retry.Listener listener) {
             return new Resilience(Retry.of("database '" + database + "'", config, random, sleeper, ticker, listener),
-                    new Availability(database, Availability.probeBackoff(config, random), ticker, clock), DEFAULT_NETWORK_MARGIN);
+                    new Availability(database, Availability.probeBackoff(config, random), ticker, clock),
+                    DEFAULT_NETWORK_MARGIN);
         }
 
         public Resilience withNetworkMargin(Duration margin) {
@@ -176,7 +179,8 @@ public final class Database implements AutoCloseable {
      * pool's acquire timeout plus {@code timeout} (all attempts share one acquire deadline), and marks
      * the database down when the failure says it is gone.
      */
-    private <T> T call(Duration timeout, List<String> searchPath, ReadOnlyTransaction.Work<T> work) throws DatabaseException {
+    private <T> T call(Duration timeout, List<String> searchPath, ReadOnlyTransaction.Work<T> work)
+            throws DatabaseException {
         long acquireDeadline = pool.acquireDeadline();
         Duration budget = pool.settings().acquireTimeout().plus(timeout);
         AtomicLong generation = new AtomicLong();
@@ -195,7 +199,7 @@ public final class Database implements AutoCloseable {
     }
 
     private <T> T attempt(long acquireDeadline, long generation, Duration timeout, List<String> searchPath,
-                          ReadOnlyTransaction.Work<T> work) throws DatabaseException {
+            ReadOnlyTransaction.Work<T> work) throws DatabaseException {
         Lease lease;
         try {
             lease = pool.acquire(acquireDeadline);
@@ -210,7 +214,9 @@ public final class Database implements AutoCloseable {
         try (lease) {
             return ReadOnlyTransaction.run(lease, timeout, timeout.plus(resilience.networkMargin()), searchPath, work);
         } catch (SQLException | DatabaseException e) {
-            DatabaseException failure = e instanceof SQLException sql ? DatabaseException.of(sql) : (DatabaseException) e;
+            DatabaseException failure = e instanceof SQLException sql
+                    ? DatabaseException.of(sql)
+                    : (DatabaseException) e;
             if (SqlFailure.isConnectionClass(failure)) {
                 if (SqlFailure.isNetworkTimeout(failure)) {
                     throw wentDown(failure, generation); // silent for the call's whole bound: a stall, not worth a retry
@@ -255,10 +261,13 @@ public final class Database implements AutoCloseable {
             return availability.isUp();
         }
         try (Lease lease = pool.acquire(pool.acquireDeadline())) {
-            ReadOnlyTransaction.run(lease, timeout, timeout.plus(resilience.networkMargin()), List.of(), connection -> null);
+            ReadOnlyTransaction.run(lease, timeout, timeout.plus(resilience.networkMargin()), List.of(),
+                    connection -> null);
             availability.probeSucceeded(generation);
         } catch (SQLException | DatabaseException e) {
-            DatabaseException failure = e instanceof SQLException sql ? DatabaseException.of(sql) : (DatabaseException) e;
+            DatabaseException failure = e instanceof SQLException sql
+                    ? DatabaseException.of(sql)
+                    : (DatabaseException) e;
             if (SqlFailure.isConnectionClass(failure)) {
                 pool.evictIdle();
             }
@@ -391,7 +400,9 @@ public final class Database implements AutoCloseable {
         private static final String MESSAGE = "the statement was cancelled at the client's request";
 
         CancelledException(SQLException cause) {
-            super(MESSAGE, new SqlFailure(SqlFailure.Kind.CANCELLED, SqlState.QUERY_CANCELED.code(), MESSAGE, null, null, null),
+            super(MESSAGE,
+                    new SqlFailure(SqlFailure.Kind.CANCELLED, SqlState.QUERY_CANCELED.code(), MESSAGE, null, null,
+                            null),
                     cause);
         }
     }

@@ -15,9 +15,11 @@ public final class DatabaseDownException extends DatabaseException {
     private final transient Availability.Down down;
 
     DatabaseDownException(String database, Availability.Down down, Throwable cause) {
-        this(database, down, String.format(Locale.ROOT, "database '%s' is unavailable since %s (%.1f s): %s; next probe in %.1f s",
-                database, down.since(), down.downFor().toMillis() / 1000.0, down.lastError().message(),
-                down.nextProbeIn().toMillis() / 1000.0), cause);
+        this(database, down,
+                String.format(Locale.ROOT, "database '%s' is unavailable since %s (%.1f s): %s; next probe in %.1f s",
+                        database, down.since(), down.downFor().toMillis() / 1000.0, down.lastError().message(),
+                        down.nextProbeIn().toMillis() / 1000.0),
+                cause);
     }
 
     private DatabaseDownException(String database, Availability.Down down, String message, Throwable cause) {

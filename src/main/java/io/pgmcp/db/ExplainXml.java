@@ -19,8 +19,7 @@ import javax.xml.stream.XMLStreamReader;
 final class ExplainXml {
     private static final XMLInputFactory FACTORY = factory();
 
-    private ExplainXml() {
-    }
+    private ExplainXml() {}
 
     private static XMLInputFactory factory() {
         XMLInputFactory factory = XMLInputFactory.newDefaultFactory();
@@ -85,7 +84,7 @@ final class ExplainXml {
                         }
                     }
                     case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA -> text.append(reader.getText());
-                    default -> { }
+                    default -> {}
                 }
             }
             if (nested) {

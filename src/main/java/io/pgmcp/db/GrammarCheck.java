@@ -7,8 +7,7 @@ package io.pgmcp.db;
 public sealed interface GrammarCheck {
 
     /** PostgreSQL's grammar accepts the statement. Names in it were not looked up. */
-    record Accepted() implements GrammarCheck {
-    }
+    record Accepted() implements GrammarCheck {}
 
     /**
      * PostgreSQL's grammar rejects the statement. Only the text decided this: no name was looked up,
@@ -33,6 +32,5 @@ public sealed interface GrammarCheck {
      *
      * @param reason why, for logs; never for the model
      */
-    record Unanswered(String reason) implements GrammarCheck {
-    }
+    record Unanswered(String reason) implements GrammarCheck {}
 }

@@ -38,7 +38,8 @@ final class JdbcSession implements SqlSession {
     }
 
     /** As {@link #query}, for the work of a {@link Database} call, which classifies the driver's exceptions itself. */
-    void runQuery(String sql, List<?> parameters, int fetchSize, RowHandler handler) throws SQLException, DatabaseException {
+    void runQuery(String sql, List<?> parameters, int fetchSize, RowHandler handler)
+            throws SQLException, DatabaseException {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setFetchSize(fetchSize);
             for (int i = 0; i < parameters.size(); i++) {
@@ -48,8 +49,9 @@ final class JdbcSession implements SqlSession {
                 } else if (parameter instanceof List<?> list) {
                     statement.setArray(i + 1, connection.createArrayOf("text", list.toArray()));
                 } else {
-                    throw new IllegalArgumentException("parameter " + (i + 1) + " is neither a String nor a List<String>: "
-                            + (parameter == null ? "null" : parameter.getClass().getName()));
+                    throw new IllegalArgumentException(
+                            "parameter " + (i + 1) + " is neither a String nor a List<String>: "
+                                    + (parameter == null ? "null" : parameter.getClass().getName()));
                 }
             }
             try (ResultSet rs = statement.executeQuery()) {

@@ -16,8 +16,7 @@ final class JsonSize {
     /** The scale a plain decimal may have, as the JSON writer allows it. */
     static final int MAX_PLAIN_SCALE = 9999;
 
-    private JsonSize() {
-    }
+    private JsonSize() {}
 
     /**
      * @throws IllegalArgumentException for what the writer refuses too: a decimal with a scale beyond
@@ -30,7 +29,8 @@ final class JsonSize {
             case String s -> string(s);
             case BigDecimal d -> {
                 if (Math.abs(d.scale()) > MAX_PLAIN_SCALE) {
-                    throw new IllegalArgumentException("a decimal with scale " + d.scale() + " cannot be written plain");
+                    throw new IllegalArgumentException(
+                            "a decimal with scale " + d.scale() + " cannot be written plain");
                 }
                 yield d.toPlainString().length();
             }

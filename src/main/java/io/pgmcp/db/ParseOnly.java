@@ -33,8 +33,7 @@ import org.postgresql.util.PSQLException;
 final class ParseOnly {
     static final String WRAPPER = "PREPARE pg_mcp_grammar_check AS ";
 
-    private ParseOnly() {
-    }
+    private ParseOnly() {}
 
     /**
      * The grammar's verdict on {@code statement}; positions are relative to it.
@@ -51,7 +50,8 @@ final class ParseOnly {
                 throw e;
             }
             SqlFailure failure = SqlFailure.of(e, false);
-            Integer position = failure.position() == null || failure.position() <= WRAPPER.length() ? null
+            Integer position = failure.position() == null || failure.position() <= WRAPPER.length()
+                    ? null
                     : failure.position() - WRAPPER.length();
             return new GrammarCheck.Rejected(failure.sqlState(), failure.message(), position, failure.hint());
         }
@@ -87,7 +87,8 @@ final class ParseOnly {
                 SqlCommand.createStatementTypeInfo(SqlCommandType.BLANK))));
         try {
             executor.execute(query, null, new DescribeHandler(), 0, 0,
-                    QueryExecutor.QUERY_ONESHOT | QueryExecutor.QUERY_DESCRIBE_ONLY | QueryExecutor.QUERY_SUPPRESS_BEGIN);
+                    QueryExecutor.QUERY_ONESHOT | QueryExecutor.QUERY_DESCRIBE_ONLY
+                            | QueryExecutor.QUERY_SUPPRESS_BEGIN);
         } finally {
             query.close();
         }

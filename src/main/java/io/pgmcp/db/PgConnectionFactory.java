@@ -55,7 +55,8 @@ public final class PgConnectionFactory implements ConnectionFactory {
         props.setProperty("tcpKeepAlive", "true");
         this.properties = props;
         // statement_timeout ends a slow query on the server; this ends a wait on a server that is gone.
-        this.idleReadTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, queryTimeout.toMillis() + IDLE_READ_MARGIN_SECONDS * 1000L);
+        this.idleReadTimeoutMillis = (int) Math.min(Integer.MAX_VALUE,
+                queryTimeout.toMillis() + IDLE_READ_MARGIN_SECONDS * 1000L);
     }
 
     @Override

@@ -17,17 +17,19 @@ import java.time.Duration;
  * @param idleTimeout          idle connections beyond {@code minSize} are closed after this
  */
 public record PoolSettings(String name, int minSize, int maxSize, Duration acquireTimeout, Duration maxLifetime,
-                           Duration validateAfterIdle, Duration validationTimeout, Duration idleTimeout) {
+        Duration validateAfterIdle, Duration validationTimeout, Duration idleTimeout) {
 
     public PoolSettings {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("pool name must not be blank");
         }
         if (maxSize < 1 || minSize < 0 || minSize > maxSize) {
-            throw new IllegalArgumentException("pool '" + name + "': need 0 <= minSize <= maxSize and maxSize >= 1, got min="
-                    + minSize + " max=" + maxSize);
+            throw new IllegalArgumentException(
+                    "pool '" + name + "': need 0 <= minSize <= maxSize and maxSize >= 1, got min="
+                            + minSize + " max=" + maxSize);
         }
-        for (Duration d : new Duration[] {acquireTimeout, maxLifetime, validateAfterIdle, validationTimeout, idleTimeout}) {
+        for (Duration d : new Duration[]{acquireTimeout, maxLifetime, validateAfterIdle, validationTimeout,
+                idleTimeout}) {
             if (d == null || d.isNegative()) {
                 throw new IllegalArgumentException("pool '" + name + "': durations must be zero or positive");
             }
@@ -41,10 +43,12 @@ public record PoolSettings(String name, int minSize, int maxSize, Duration acqui
     }
 
     public PoolSettings withAcquireTimeout(Duration timeout) {
-        return new PoolSettings(name, minSize, maxSize, timeout, maxLifetime, validateAfterIdle, validationTimeout, idleTimeout);
+        return new PoolSettings(name, minSize, maxSize, timeout, maxLifetime, validateAfterIdle, validationTimeout,
+                idleTimeout);
     }
 
     public PoolSettings withMaxLifetime(Duration lifetime) {
-        return new PoolSettings(name, minSize, maxSize, acquireTimeout, lifetime, validateAfterIdle, validationTimeout, idleTimeout);
+        return new PoolSettings(name, minSize, maxSize, acquireTimeout, lifetime, validateAfterIdle, validationTimeout,
+                idleTimeout);
     }
 }

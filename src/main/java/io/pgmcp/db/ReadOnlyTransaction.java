@@ -26,19 +26,20 @@ final class ReadOnlyTransaction {
         T run(Connection connection) throws SQLException, DatabaseException;
     }
 
-    private ReadOnlyTransaction() {
-    }
+    private ReadOnlyTransaction() {}
 
     /**
      * @param networkTimeout the longest wait for any answer of the server, for the whole transaction
      */
-    static <T> T run(Lease lease, Duration statementTimeout, Duration networkTimeout, List<String> searchPath, Work<T> work)
+    static <T> T run(Lease lease, Duration statementTimeout, Duration networkTimeout, List<String> searchPath,
+            Work<T> work)
             throws SQLException, DatabaseException {
         Connection connection = lease.connection();
         int idleTimeout = -1;
         try {
             idleTimeout = connection.getNetworkTimeout();
-            connection.setNetworkTimeout(Runnable::run, (int) Math.max(1, Math.min(Integer.MAX_VALUE, networkTimeout.toMillis())));
+            connection.setNetworkTimeout(Runnable::run,
+                    (int) Math.max(1, Math.min(Integer.MAX_VALUE, networkTimeout.toMillis())));
             connection.setAutoCommit(false);
             try (Statement setup = connection.createStatement()) {
                 setup.execute(setupSql(statementTimeout, searchPath));

@@ -20,7 +20,7 @@ import java.util.Optional;
  * @param bytes            the size of the rows written as a compact JSON array of arrays, plus one per row
  */
 public record ResultTable(List<String> columns, List<String> columnTypes, List<List<Object>> rows, boolean truncated,
-                          Optional<String> truncationReason, long bytes) {
+        Optional<String> truncationReason, long bytes) {
     public ResultTable {
         columns = List.copyOf(columns);
         columnTypes = List.copyOf(columnTypes);

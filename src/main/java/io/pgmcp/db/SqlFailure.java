@@ -56,7 +56,8 @@ public record SqlFailure(Kind kind, String sqlState, String message, Integer pos
             detail = server.getDetail();
         }
         Kind kind = SqlState.isConnectionFailure(e) ? Kind.CONNECTION : kind(state, cancelledByClient);
-        return new SqlFailure(kind, state, message == null ? e.getClass().getSimpleName() : message, position, hint, detail);
+        return new SqlFailure(kind, state, message == null ? e.getClass().getSimpleName() : message, position, hint,
+                detail);
     }
 
     /**
@@ -65,9 +66,11 @@ public record SqlFailure(Kind kind, String sqlState, String message, Integer pos
      */
     public static SqlFailure of(DatabaseException e, boolean cancelledByClient) {
         SqlFailure failure = e.failure();
-        if (failure.kind() == Kind.CANCELLED || failure.kind() == Kind.TIMEOUT && SqlState.QUERY_CANCELED.matches(failure.sqlState())) {
+        if (failure.kind() == Kind.CANCELLED
+                || failure.kind() == Kind.TIMEOUT && SqlState.QUERY_CANCELED.matches(failure.sqlState())) {
             Kind kind = cancelledByClient ? Kind.CANCELLED : Kind.TIMEOUT;
-            return new SqlFailure(kind, failure.sqlState(), failure.message(), failure.position(), failure.hint(), failure.detail());
+            return new SqlFailure(kind, failure.sqlState(), failure.message(), failure.position(), failure.hint(),
+                    failure.detail());
         }
         return failure;
     }
@@ -105,12 +108,14 @@ public record SqlFailure(Kind kind, String sqlState, String message, Integer pos
      * bound —, a cancellation, a SQL error, a refused login, a busy pool, or a database known to be down.
      */
     public static boolean isRetryable(Throwable e) {
-        if (e instanceof DatabaseDownException || e instanceof PoolTimeoutException || e instanceof Database.CancelledException
+        if (e instanceof DatabaseDownException || e instanceof PoolTimeoutException
+                || e instanceof Database.CancelledException
                 || isNetworkTimeout(e)) {
             return false;
         }
         String state = SqlState.stateOf(e);
-        return SqlState.SERIALIZATION_FAILURE.matches(state) || SqlState.DEADLOCK_DETECTED.matches(state) || isConnectionClass(e);
+        return SqlState.SERIALIZATION_FAILURE.matches(state) || SqlState.DEADLOCK_DETECTED.matches(state)
+                || isConnectionClass(e);
     }
 
     /** The driver gave up waiting for the server: a read or connect timed out (a stalled link, not a refusal). */

@@ -69,7 +69,8 @@ public enum SqlState {
 
     /** Whether {@code sqlState} says the connection is gone or the server is going away: class 08, 57P01–57P03. */
     public static boolean isConnectionState(String sqlState) {
-        return CONNECTION_EXCEPTION.matches(sqlState) || ADMIN_SHUTDOWN.matches(sqlState) || CRASH_SHUTDOWN.matches(sqlState)
+        return CONNECTION_EXCEPTION.matches(sqlState) || ADMIN_SHUTDOWN.matches(sqlState)
+                || CRASH_SHUTDOWN.matches(sqlState)
                 || CANNOT_CONNECT_NOW.matches(sqlState);
     }
 

@@ -28,8 +28,7 @@ import java.util.Locale;
  */
 final class ValueConverter {
 
-    ValueConverter() {
-    }
+    ValueConverter() {}
 
     /**
      * Converts column {@code index} (1-based) of the current row, whose PostgreSQL type is {@code type};
@@ -107,7 +106,7 @@ final class ValueConverter {
      * ({@code 13:45} for {@code 13:45:00}).
      */
     private static <T extends TemporalAccessor> Object temporal(ResultSet rs, int index, Class<T> type,
-                                                                   DateTimeFormatter format) throws SQLException {
+            DateTimeFormatter format) throws SQLException {
         String text = rs.getString(index);
         if (text == null) {
             return null;

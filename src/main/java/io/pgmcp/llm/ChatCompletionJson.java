@@ -17,8 +17,7 @@ final class ChatCompletionJson {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ChatCompletionJson() {
-    }
+    private ChatCompletionJson() {}
 
     /** {@code {"model", "messages", "temperature": 0}} plus {@code response_format} in JSON mode. */
     static String requestBody(String model, ChatRequest request, boolean jsonMode) {
@@ -74,7 +73,7 @@ final class ChatCompletionJson {
         Optional<JsonNode> root = parse(body);
         if (root.isPresent()) {
             JsonNode error = root.get().path("error");
-            for (JsonNode candidate : new JsonNode[] {error.path("message"), error, root.get().path("detail"),
+            for (JsonNode candidate : new JsonNode[]{error.path("message"), error, root.get().path("detail"),
                     root.get().path("message")}) {
                 if (candidate.isTextual() && !candidate.asText().isBlank()) {
                     return shorten(candidate.asText());

@@ -18,6 +18,5 @@ public interface LlmClient extends AutoCloseable {
 
     /** Releases connections; the default holds none. */
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

@@ -122,7 +122,8 @@ public final class OpenAiClient implements LlmClient {
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(ChatCompletionJson.requestBody(model, request, jsonMode), UTF_8));
+                .POST(HttpRequest.BodyPublishers.ofString(ChatCompletionJson.requestBody(model, request, jsonMode),
+                        UTF_8));
         apiKey.ifPresent(key -> builder.header("Authorization", "Bearer " + key.reveal()));
         long started = ticker.read();
         // The request timeout stops at the response headers; this bound also covers a body that stalls.

@@ -38,21 +38,23 @@ public final class PromptBuilder {
 
     /** The system message: what to produce and the rules it must follow. */
     public static String systemMessage(int rowLimit) {
-        return String.format(Locale.ROOT, """
-                You translate a question about a PostgreSQL database into ONE read-only SQL query.
-                Rules:
-                - Write exactly one SELECT (WITH ... SELECT is fine) in PostgreSQL dialect. Never INSERT, UPDATE, DELETE, DDL, \
-                SET, COPY, locking clauses or several statements.
-                - Use only the tables and columns in the schema below; anything else is not accessible. Never use SELECT *: \
-                name the columns.
-                - Use only ordinary built-in functions (aggregates, window, math, string, date/time, JSON, array, \
-                conditional); no administrative or system functions.
-                - Qualify column names with table aliases whenever more than one table is involved.
-                - For questions that could return many rows, add ORDER BY and LIMIT %d or less; prefer aggregates.
-                - A table marked large may only be read in part: filter it on a column it lists under "filter through an \
-                index on", or add a LIMIT (ORDER BY, if any, on such a column). Never sort, group or count all its rows.
-                Answer with a JSON object: {"sql": "<the query>", "explanation": "<one sentence on what it computes>"}.
-                """, rowLimit);
+        return String.format(Locale.ROOT,
+                """
+                        You translate a question about a PostgreSQL database into ONE read-only SQL query.
+                        Rules:
+                        - Write exactly one SELECT (WITH ... SELECT is fine) in PostgreSQL dialect. Never INSERT, UPDATE, DELETE, DDL, \
+                        SET, COPY, locking clauses or several statements.
+                        - Use only the tables and columns in the schema below; anything else is not accessible. Never use SELECT *: \
+                        name the columns.
+                        - Use only ordinary built-in functions (aggregates, window, math, string, date/time, JSON, array, \
+                        conditional); no administrative or system functions.
+                        - Qualify column names with table aliases whenever more than one table is involved.
+                        - For questions that could return many rows, add ORDER BY and LIMIT %d or less; prefer aggregates.
+                        - A table marked large may only be read in part: filter it on a column it lists under "filter through an \
+                        index on", or add a LIMIT (ORDER BY, if any, on such a column). Never sort, group or count all its rows.
+                        Answer with a JSON object: {"sql": "<the query>", "explanation": "<one sentence on what it computes>"}.
+                        """,
+                rowLimit);
     }
 
     /** The user message: the schema (whole, or the relevant part) and the question. */
@@ -85,7 +87,8 @@ public final class PromptBuilder {
         List<TableInfo> relevant = relevant(visible, question);
         // the relevant tables first, then the rest in catalog order while budget is left (never empty)
         Set<TableInfo> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        Iterable<TableInfo> chosen = () -> java.util.stream.Stream.concat(relevant.stream(), visible.relations().stream())
+        Iterable<TableInfo> chosen = () -> java.util.stream.Stream
+                .concat(relevant.stream(), visible.relations().stream())
                 .filter(seen::add).iterator();
         List<TableInfo> fitting = new ArrayList<>();
         int used = 300;
@@ -106,7 +109,8 @@ public final class PromptBuilder {
     /** Tables ranked by relevance to the question, each followed by its foreign-key neighbours. */
     List<TableInfo> relevant(Catalog visible, String question) {
         CatalogIndex index = index(visible);
-        List<TableInfo> ranked = index.rank(question, MAX_RANKED, false).matches().stream().map(CatalogIndex.Match::table).toList();
+        List<TableInfo> ranked = index.rank(question, MAX_RANKED, false).matches().stream()
+                .map(CatalogIndex.Match::table).toList();
         return index.withNeighbours(ranked);
     }
 

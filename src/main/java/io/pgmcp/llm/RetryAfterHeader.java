@@ -14,8 +14,7 @@ import java.util.Optional;
  */
 final class RetryAfterHeader {
 
-    private RetryAfterHeader() {
-    }
+    private RetryAfterHeader() {}
 
     static Optional<Duration> from(HttpHeaders headers, Instant now) {
         Optional<Duration> millis = headers.firstValue("retry-after-ms").flatMap(RetryAfterHeader::millis);

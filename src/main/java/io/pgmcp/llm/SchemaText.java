@@ -20,8 +20,7 @@ import java.util.OptionalLong;
  */
 public final class SchemaText {
 
-    private SchemaText() {
-    }
+    private SchemaText() {}
 
     /** The whole catalog, no table marked large. */
     public static String render(Catalog catalog) {
@@ -48,7 +47,8 @@ public final class SchemaText {
      *
      * @param largeTableThreshold tables estimated above it are marked large; empty marks none
      */
-    public static String render(Catalog catalog, List<TableInfo> relations, boolean partial, OptionalLong largeTableThreshold) {
+    public static String render(Catalog catalog, List<TableInfo> relations, boolean partial,
+            OptionalLong largeTableThreshold) {
         StringBuilder text = new StringBuilder(256 + relations.size() * 200);
         text.append("Database: ").append(catalog.database()).append('\n');
         if (partial) {
@@ -90,19 +90,23 @@ public final class SchemaText {
             case MATERIALIZED_VIEW -> text.append(" (materialized view)");
             case FOREIGN_TABLE -> text.append(" (foreign table)");
             case PARTITIONED_TABLE -> text.append(" (partitioned table)");
-            default -> { }
+            default -> {}
         }
         boolean large = largeTableThreshold.isPresent() && table.rowEstimate() > largeTableThreshold.getAsLong();
         if (large) {
             List<String> indexed = table.indexedColumns();
             text.append(String.format(Locale.ROOT, "  (large: ~%,.0f rows; ", table.rowEstimate()))
-                    .append(indexed.isEmpty() ? "no index to filter on: use a LIMIT" : "filter through an index on: "
-                            + String.join(", ", indexed)).append(')');
+                    .append(indexed.isEmpty()
+                            ? "no index to filter on: use a LIMIT"
+                            : "filter through an index on: "
+                                    + String.join(", ", indexed))
+                    .append(')');
         }
         text.append('\n');
         table.comment().ifPresent(c -> text.append(c.strip()).append('\n'));
         if (table.rowEstimate() >= 0 && !large) {
-            text.append("Estimated rows: ").append(String.format(Locale.ROOT, "%.0f", table.rowEstimate())).append('\n');
+            text.append("Estimated rows: ").append(String.format(Locale.ROOT, "%.0f", table.rowEstimate()))
+                    .append('\n');
         }
         text.append("Columns:\n");
         for (ColumnInfo column : table.columns()) {

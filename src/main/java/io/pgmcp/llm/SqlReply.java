@@ -39,13 +39,15 @@ public record SqlReply(String sql, Optional<String> explanation) {
                 JsonNode explanation = node.get("explanation");
                 return Optional.of(new SqlReply(unfence(sql.asText().strip()),
                         explanation != null && explanation.isTextual() && !explanation.asText().isBlank()
-                                ? Optional.of(explanation.asText().strip()) : Optional.empty()));
+                                ? Optional.of(explanation.asText().strip())
+                                : Optional.empty()));
             } catch (JsonProcessingException e) {
                 return Optional.empty();
             }
         }
         String lower = text.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("select") || lower.startsWith("with") || lower.startsWith("values") || lower.startsWith("table")
+        if (lower.startsWith("select") || lower.startsWith("with") || lower.startsWith("values")
+                || lower.startsWith("table")
                 || lower.startsWith("(")) {
             return Optional.of(new SqlReply(text, Optional.empty()));
         }

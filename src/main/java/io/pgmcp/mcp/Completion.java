@@ -18,10 +18,12 @@ public record Completion(List<String> values, int total, boolean hasMore) {
     public Completion {
         values = List.copyOf(values);
         if (values.size() > MAX_VALUES) {
-            throw new IllegalArgumentException("a completion holds at most " + MAX_VALUES + " values, not " + values.size());
+            throw new IllegalArgumentException(
+                    "a completion holds at most " + MAX_VALUES + " values, not " + values.size());
         }
         if (total < values.size()) {
-            throw new IllegalArgumentException("completion total " + total + " is below its " + values.size() + " values");
+            throw new IllegalArgumentException(
+                    "completion total " + total + " is below its " + values.size() + " values");
         }
     }
 

@@ -21,7 +21,7 @@ import java.util.Objects;
  *                             {@code sun.net.httpserver.maxReqTime}, whole seconds, one per JVM)
  */
 public record HttpLimits(int maxBodyBytes, int maxSessions, int maxSessionsPerClient, Duration sessionIdleTimeout,
-                         Duration keepAlive, Duration requestReadTimeout) {
+        Duration keepAlive, Duration requestReadTimeout) {
 
     /** 16 MiB, as a stdio line. */
     public static final int DEFAULT_MAX_BODY_BYTES = StdioTransport.DEFAULT_MAX_LINE_BYTES;
@@ -53,7 +53,7 @@ public record HttpLimits(int maxBodyBytes, int maxSessions, int maxSessionsPerCl
 
     /** The given session bounds with a 16 MiB body limit and a 5 s keep-alive. */
     public static HttpLimits of(int maxSessions, int maxSessionsPerClient, Duration sessionIdleTimeout,
-                                Duration requestReadTimeout) {
+            Duration requestReadTimeout) {
         return new HttpLimits(DEFAULT_MAX_BODY_BYTES, maxSessions, maxSessionsPerClient, sessionIdleTimeout,
                 Duration.ofSeconds(5), requestReadTimeout);
     }

@@ -10,8 +10,7 @@ import java.util.Map;
 /** Writes whole HTTP responses of the HTTP transport. */
 final class HttpReplies {
 
-    private HttpReplies() {
-    }
+    private HttpReplies() {}
 
     static void json(HttpExchange http, int status, String json, Map<String, String> headers) throws IOException {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
@@ -30,7 +29,8 @@ final class HttpReplies {
     }
 
     /** An HTTP error with a JSON-RPC error body (no id: it answers the HTTP request, not a message). */
-    static void error(HttpExchange http, int status, int code, String message, Map<String, String> headers) throws IOException {
+    static void error(HttpExchange http, int status, int code, String message, Map<String, String> headers)
+            throws IOException {
         json(http, status, JsonRpc.write(JsonRpc.error(null, new JsonRpcException(code, message))), headers);
     }
 

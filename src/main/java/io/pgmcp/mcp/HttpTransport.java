@@ -92,9 +92,10 @@ public final class HttpTransport {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private HttpTransport(HttpServer server, ExecutorService executor, boolean tls, HttpConfig config, HttpLimits limits,
-                          BiFunction<String, MessageSink, McpSession> sessionFactory, ResponseHeaders responseHeaders,
-                          Readiness readiness, Ticker ticker) {
+    private HttpTransport(HttpServer server, ExecutorService executor, boolean tls, HttpConfig config,
+            HttpLimits limits,
+            BiFunction<String, MessageSink, McpSession> sessionFactory, ResponseHeaders responseHeaders,
+            Readiness readiness, Ticker ticker) {
         this.server = server;
         this.executor = executor;
         this.tls = tls;
@@ -104,10 +105,12 @@ public final class HttpTransport {
         this.readiness = readiness;
         this.tokens = new BearerTokens(config.authTokens());
         this.origins = new OriginPolicy(config, server.getAddress().getPort());
-        this.sessions = new SessionTable(limits.maxSessions(), limits.maxSessionsPerClient(), limits.sessionIdleTimeout(),
+        this.sessions = new SessionTable(limits.maxSessions(), limits.maxSessionsPerClient(),
+                limits.sessionIdleTimeout(),
                 ticker, Duration.ZERO);
         Duration sweepEvery = limits.sessionIdleTimeout().dividedBy(2).compareTo(Duration.ofMinutes(1)) < 0
-                ? limits.sessionIdleTimeout().dividedBy(2) : Duration.ofMinutes(1);
+                ? limits.sessionIdleTimeout().dividedBy(2)
+                : Duration.ofMinutes(1);
         this.sweeper = Thread.ofVirtual().name("mcp-http-sweeper").unstarted(() -> sweepEvery(sweepEvery));
     }
 
@@ -120,8 +123,8 @@ public final class HttpTransport {
      *                     says which, without the password)
      */
     public static HttpTransport start(HttpConfig config, HttpLimits limits,
-                                      BiFunction<String, MessageSink, McpSession> sessionFactory,
-                                      ResponseHeaders responseHeaders, Readiness readiness, Ticker ticker) throws IOException {
+            BiFunction<String, MessageSink, McpSession> sessionFactory,
+            ResponseHeaders responseHeaders, Readiness readiness, Ticker ticker) throws IOException {
         Objects.requireNonNull(sessionFactory, "sessionFactory");
         Objects.requireNonNull(responseHeaders, "responseHeaders");
         Objects.requireNonNull(readiness, "readiness");
@@ -140,7 +143,8 @@ public final class HttpTransport {
         } else {
             server = HttpServer.create(address, 0);
         }
-        ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("mcp-http-", 0).factory());
+        ExecutorService executor = Executors
+                .newThreadPerTaskExecutor(Thread.ofVirtual().name("mcp-http-", 0).factory());
         server.setExecutor(executor);
         HttpTransport transport = new HttpTransport(server, executor, config.tls().isPresent(), config, limits,
                 sessionFactory, responseHeaders, readiness, ticker);
@@ -285,7 +289,8 @@ public final class HttpTransport {
             return;
         }
         if (!origins.allowsOrigin(request.getFirst("Origin"))) {
-            HttpReplies.error(http, 403, -32000, "Forbidden: Origin not allowed (server.http.allowed_origins)", Map.of());
+            HttpReplies.error(http, 403, -32000, "Forbidden: Origin not allowed (server.http.allowed_origins)",
+                    Map.of());
             return;
         }
         String path = http.getRequestURI().getPath();
@@ -323,16 +328,19 @@ public final class HttpTransport {
             String authorization = request.getFirst("Authorization");
             Optional<String> tokenId = tokens.verify(authorization);
             if (tokenId.isEmpty()) {
-                String challenge = authorization == null ? "Bearer realm=\"pg-mcp\""
+                String challenge = authorization == null
+                        ? "Bearer realm=\"pg-mcp\""
                         : "Bearer realm=\"pg-mcp\", error=\"invalid_token\"";
-                HttpReplies.error(http, 401, -32000, authorization == null ? "Unauthorized: bearer token required"
+                HttpReplies.error(http, 401, -32000, authorization == null
+                        ? "Unauthorized: bearer token required"
                         : "Unauthorized: invalid bearer token", Map.of("WWW-Authenticate", challenge));
                 return;
             }
             owner = tokenId.get();
         }
         String version = request.getFirst("MCP-Protocol-Version");
-        if (version != null && !http.getRequestMethod().equals("POST") && ProtocolVersion.fromWireName(version.strip()).isEmpty()) {
+        if (version != null && !http.getRequestMethod().equals("POST")
+                && ProtocolVersion.fromWireName(version.strip()).isEmpty()) {
             HttpReplies.error(http, 400, -32000, "Bad Request: unsupported MCP-Protocol-Version '"
                     + JsonRpc.abbreviate(version) + "' (supported: " + supportedVersions() + ")", Map.of());
             return;
@@ -340,13 +348,15 @@ public final class HttpTransport {
         switch (http.getRequestMethod()) {
             case "POST" -> post(http, owner);
             case "DELETE" -> delete(http, owner);
-            default -> HttpReplies.error(http, 405, -32000, "Method not allowed: POST a JSON-RPC message or DELETE the session",
+            default -> HttpReplies.error(http, 405, -32000,
+                    "Method not allowed: POST a JSON-RPC message or DELETE the session",
                     Map.of("Allow", "POST, DELETE"));
         }
     }
 
     private static String supportedVersions() {
-        return String.join(", ", java.util.Arrays.stream(ProtocolVersion.values()).map(ProtocolVersion::wireName).toList());
+        return String.join(", ",
+                java.util.Arrays.stream(ProtocolVersion.values()).map(ProtocolVersion::wireName).toList());
     }
 
     /** @param owner the bearer token's id ("" without tokens): a session answers only to its creator */
@@ -368,7 +378,9 @@ public final class HttpTransport {
             HttpReplies.error(http, 415, -32000, "Unsupported Media Type: POST application/json", Map.of());
             return;
         }
-        String accept = request.getFirst("Accept") == null ? "" : String.join(",", request.get("Accept")).toLowerCase(Locale.ROOT);
+        String accept = request.getFirst("Accept") == null
+                ? ""
+                : String.join(",", request.get("Accept")).toLowerCase(Locale.ROOT);
         boolean streamAllowed = accept.contains("text/event-stream");
         Optional<String> body = readBody(http);
         if (body.isEmpty()) {
@@ -390,8 +402,11 @@ public final class HttpTransport {
         }
         String headerVersion = mirrored.protocolVersion();
         if (headerVersion != null && ProtocolVersion.fromWireName(headerVersion).isEmpty()) {
-            HttpReplies.json(http, 400, JsonRpc.write(JsonRpc.error(message.isObject() && RequestId.isValid(message.get("id"))
-                    ? message.get("id") : null, JsonRpcException.unsupportedVersion(headerVersion))), Map.of());
+            HttpReplies.json(http, 400,
+                    JsonRpc.write(JsonRpc.error(message.isObject() && RequestId.isValid(message.get("id"))
+                            ? message.get("id")
+                            : null, JsonRpcException.unsupportedVersion(headerVersion))),
+                    Map.of());
             return;
         }
         String sessionId = request.getFirst("Mcp-Session-Id");
@@ -400,12 +415,14 @@ public final class HttpTransport {
             return;
         }
         if (sessionId == null) {
-            HttpReplies.error(http, 400, -32000, "Bad Request: Mcp-Session-Id header required (send initialize first)", Map.of());
+            HttpReplies.error(http, 400, -32000, "Bad Request: Mcp-Session-Id header required (send initialize first)",
+                    Map.of());
             return;
         }
         Optional<SessionTable.Lease> lease = sessions.acquire(sessionId, owner);
         if (lease.isEmpty()) {
-            HttpReplies.error(http, 404, -32001, "Session not found (unknown, expired or ended): initialize a new one", Map.of());
+            HttpReplies.error(http, 404, -32001, "Session not found (unknown, expired or ended): initialize a new one",
+                    Map.of());
             return;
         }
         try (SessionTable.Lease held = lease.get()) {
@@ -445,7 +462,7 @@ public final class HttpTransport {
      * Requests in flight are tracked for {@link #stop}.
      */
     private void serveModern(HttpExchange http, JsonNode message, Peer peer, String owner, boolean streamAllowed,
-                             MirroredHeaders mirrored) throws IOException {
+            MirroredHeaders mirrored) throws IOException {
         if (!message.isObject()) {
             HttpReplies.json(http, 400, JsonRpc.write(JsonRpc.error(null, JsonRpcException.invalidRequest(
                     "Invalid Request: protocol revision 2026-07-28 has no batches"))), Map.of());
@@ -464,7 +481,7 @@ public final class HttpTransport {
             PostExchange channel = new PostExchange();
             session.handle(message, channel, peer, mirrored);
             PostExchange.Outcome outcome = channel.deliver(http, streamAllowed, limits.keepAlive(),
-                    () -> responseHeaders.forClient(caller, peer.address()), () -> { });
+                    () -> responseHeaders.forClient(caller, peer.address()), () -> {});
             if (outcome == PostExchange.Outcome.CLIENT_GONE) {
                 int cancelled = session.cancelRequestsOf(channel);
                 logger.log(Level.INFO, () -> "A stateless client (" + caller + ") went away mid-call; cancelled "
@@ -489,7 +506,7 @@ public final class HttpTransport {
         if (session.protocolVersion().isEmpty()) {
             // initialize failed (bad params): answered, no session kept
             session.close(Duration.ZERO);
-            channel.deliver(http, false, limits.keepAlive(), Map::of, () -> { });
+            channel.deliver(http, false, limits.keepAlive(), Map::of, () -> {});
             return;
         }
         // The per-client bound counts a token's sessions wherever they come from; without tokens, an address's.
@@ -499,18 +516,22 @@ public final class HttpTransport {
             session.close(Duration.ZERO);
             boolean capped = admission == SessionTable.Admission.CLIENT_AT_CAP;
             logger.log(Level.WARNING, () -> capped
-                    ? "HTTP client " + client + " holds its most sessions (" + limits.maxSessionsPerClient() + "); initialize refused"
-                    : "HTTP session limit reached (" + limits.maxSessions() + ", none idle to shed); initialize refused");
+                    ? "HTTP client " + client + " holds its most sessions (" + limits.maxSessionsPerClient()
+                            + "); initialize refused"
+                    : "HTTP session limit reached (" + limits.maxSessions()
+                            + ", none idle to shed); initialize refused");
             HttpReplies.json(http, capped ? 429 : 503, HttpReplies.errorFor(message, -32000, capped
-                    ? "Too many sessions for this client (server.http.max_sessions_per_client = " + limits.maxSessionsPerClient()
+                    ? "Too many sessions for this client (server.http.max_sessions_per_client = "
+                            + limits.maxSessionsPerClient()
                             + "); end unused sessions with DELETE or retry later"
                     : "Too many sessions (server.http.max_sessions = " + limits.maxSessions()
-                            + "); end unused sessions with DELETE or retry later"), Map.of("Retry-After", capped ? "10" : "60"));
+                            + "); end unused sessions with DELETE or retry later"),
+                    Map.of("Retry-After", capped ? "10" : "60"));
             return;
         }
         Map<String, String> headers = new java.util.LinkedHashMap<>(responseHeaders.forClient(id, peer.address()));
         headers.put("Mcp-Session-Id", id);
-        channel.deliver(http, false, limits.keepAlive(), () -> headers, () -> { });
+        channel.deliver(http, false, limits.keepAlive(), () -> headers, () -> {});
     }
 
     /** @return the body as text; empty if a response (413, 400) was already sent */
@@ -521,7 +542,8 @@ public final class HttpTransport {
             try {
                 declared = Long.parseLong(length.strip());
             } catch (NumberFormatException e) {
-                HttpReplies.error(http, 400, -32000, "Bad Request: malformed Content-Length", Map.of("Connection", "close"));
+                HttpReplies.error(http, 400, -32000, "Bad Request: malformed Content-Length",
+                        Map.of("Connection", "close"));
                 return Optional.empty();
             }
         }
@@ -543,13 +565,15 @@ public final class HttpTransport {
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes)).toString());
         } catch (CharacterCodingException e) {
-            HttpReplies.json(http, 400, JsonRpc.write(JsonRpc.parseError("Parse error: message is not valid UTF-8")), Map.of());
+            HttpReplies.json(http, 400, JsonRpc.write(JsonRpc.parseError("Parse error: message is not valid UTF-8")),
+                    Map.of());
             return Optional.empty();
         }
     }
 
     private void tooLarge(HttpExchange http) throws IOException {
-        HttpReplies.error(http, 413, -32000, "Payload Too Large: a message may have at most " + limits.maxBodyBytes() + " bytes",
+        HttpReplies.error(http, 413, -32000,
+                "Payload Too Large: a message may have at most " + limits.maxBodyBytes() + " bytes",
                 Map.of("Connection", "close"));
     }
 }

@@ -22,7 +22,9 @@ final class InFlightRequest implements RequestContext {
 
     private static final System.Logger logger = System.getLogger(InFlightRequest.class.getName());
 
-    private enum Phase { RUNNING, DONE, CANCELLED }
+    private enum Phase {
+        RUNNING, DONE, CANCELLED
+    }
 
     private final Inbound.Request request;
     private final SessionState session;
@@ -49,7 +51,7 @@ final class InFlightRequest implements RequestContext {
      *                 (legacy) session, which the session's handshake describes
      */
     InFlightRequest(Inbound.Request request, SessionState session, Outbound out, ReplySlot reply, Peer peer,
-                    RequestEnvelope envelope) {
+            RequestEnvelope envelope) {
         this.request = request;
         this.session = session;
         this.out = out;
@@ -169,13 +171,16 @@ final class InFlightRequest implements RequestContext {
 
     @Override
     public String protocolVersion() {
-        return envelope != null ? envelope.version().wireName()
+        return envelope != null
+                ? envelope.version().wireName()
                 : session.protocolVersion().orElse(ProtocolVersion.LATEST).wireName();
     }
 
     @Override
     public Optional<ClientInfo> clientInfo() {
-        return envelope != null ? envelope.clientInfo() : session.handshake().flatMap(SessionState.Handshake::clientInfo);
+        return envelope != null
+                ? envelope.clientInfo()
+                : session.handshake().flatMap(SessionState.Handshake::clientInfo);
     }
 
     @Override

@@ -7,25 +7,22 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 sealed interface Inbound {
 
     /** A request: must be answered (unless cancelled). {@code params} is never null. */
-    record Request(RequestId id, JsonNode idNode, String method, ObjectNode params) implements Inbound {
-    }
+    record Request(RequestId id, JsonNode idNode, String method, ObjectNode params) implements Inbound {}
 
     /** A notification: never answered. {@code params} is never null. */
-    record Notification(String method, ObjectNode params) implements Inbound {
-    }
+    record Notification(String method, ObjectNode params) implements Inbound {}
 
     /** A message to answer with an error; {@code id} is null when it was absent or not valid. */
-    record Invalid(JsonNode id, JsonRpcException error) implements Inbound {
-    }
+    record Invalid(JsonNode id, JsonRpcException error) implements Inbound {}
 
     /** A message to drop without an answer, such as a response from the client. */
-    record Ignored(String why) implements Inbound {
-    }
+    record Ignored(String why) implements Inbound {}
 
     /** @return what {@code message} is, checked against JSON-RPC 2.0 and MCP's rules on ids */
     static Inbound classify(JsonNode message) {
         if (!message.isObject()) {
-            return new Invalid(null, JsonRpcException.invalidRequest("Invalid Request: a message must be a JSON object"));
+            return new Invalid(null,
+                    JsonRpcException.invalidRequest("Invalid Request: a message must be a JSON object"));
         }
         JsonNode idNode = message.get("id");
         boolean hasId = message.has("id");
@@ -42,14 +39,16 @@ sealed interface Inbound {
             return new Invalid(id, JsonRpcException.invalidRequest("Invalid Request: method must be a string"));
         }
         if (hasId && id == null) {
-            return new Invalid(null, JsonRpcException.invalidRequest("Invalid Request: id must be a string or an integer"));
+            return new Invalid(null,
+                    JsonRpcException.invalidRequest("Invalid Request: id must be a string or an integer"));
         }
         JsonNode params = message.get("params");
         boolean paramsValid = params == null || params.isObject();
         if (!hasId) {
             return paramsValid
                     ? new Notification(method.textValue(), params == null ? JsonRpc.object() : (ObjectNode) params)
-                    : new Ignored("notification " + JsonRpc.abbreviate(method.textValue()) + " with params that are not an object");
+                    : new Ignored("notification " + JsonRpc.abbreviate(method.textValue())
+                            + " with params that are not an object");
         }
         if (!paramsValid) {
             return new Invalid(id, JsonRpcException.invalidParams("Invalid params: params must be an object"));
@@ -57,6 +56,7 @@ sealed interface Inbound {
         if (params != null && params.has("_meta") && !params.get("_meta").isObject()) {
             return new Invalid(id, JsonRpcException.invalidParams("Invalid params: _meta must be an object"));
         }
-        return new Request(RequestId.of(id), id, method.textValue(), params == null ? JsonRpc.object() : (ObjectNode) params);
+        return new Request(RequestId.of(id), id, method.textValue(),
+                params == null ? JsonRpc.object() : (ObjectNode) params);
     }
 }

@@ -27,8 +27,7 @@ final class JsonRpc {
 
     static final JsonNodeFactory NODES = MAPPER.getNodeFactory();
 
-    private JsonRpc() {
-    }
+    private JsonRpc() {}
 
     /**
      * @return the parsed message; a {@code MissingNode} if {@code text} holds no value at all

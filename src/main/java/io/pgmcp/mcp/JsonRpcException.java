@@ -61,7 +61,8 @@ public final class JsonRpcException extends Exception {
         ProtocolVersion.wireNamesNewestFirst().forEach(data.putArray("supported")::add);
         data.put("requested", requested);
         return new JsonRpcException(UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version: "
-                + JsonRpc.abbreviate(requested) + " (supported: " + String.join(", ", ProtocolVersion.wireNamesNewestFirst())
+                + JsonRpc.abbreviate(requested) + " (supported: "
+                + String.join(", ", ProtocolVersion.wireNamesNewestFirst())
                 + ")", data);
     }
 

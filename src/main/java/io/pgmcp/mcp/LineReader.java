@@ -16,22 +16,17 @@ import java.nio.charset.StandardCharsets;
 final class LineReader {
 
     /** What {@link #next()} found. */
-    sealed interface Result {
-    }
+    sealed interface Result {}
 
-    record Line(String text) implements Result {
-    }
+    record Line(String text) implements Result {}
 
     /** A line longer than the limit; its bytes were discarded. */
-    record TooLong() implements Result {
-    }
+    record TooLong() implements Result {}
 
     /** A line that is not valid UTF-8. */
-    record Malformed() implements Result {
-    }
+    record Malformed() implements Result {}
 
-    record End() implements Result {
-    }
+    record End() implements Result {}
 
     private static final int CHUNK = 64 * 1024;
     private static final int KEEP = 64 * 1024;

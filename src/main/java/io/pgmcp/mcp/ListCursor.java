@@ -12,8 +12,7 @@ import java.util.Base64;
 final class ListCursor {
     private static final int MAX_LENGTH = 100;
 
-    private ListCursor() {
-    }
+    private ListCursor() {}
 
     /** @return the cursor that resumes {@code method} at {@code offset} */
     static String encode(String method, int offset) {

@@ -82,7 +82,7 @@ public final class McpSession {
      * @param sessionId       identifies the connection in logs and {@link RequestContext#sessionId()}
      */
     public McpSession(ServerInfo server, Registry registry, Function<Throwable, ToolResult> toolErrorMapper,
-                      CacheHints cacheHints, MessageSink sink, ExecutorService executor, String sessionId) {
+            CacheHints cacheHints, MessageSink sink, ExecutorService executor, String sessionId) {
         this.state = new SessionState(Objects.requireNonNull(sessionId, "sessionId"));
         this.methods = new ServerMethods(Objects.requireNonNull(server, "server"),
                 Objects.requireNonNull(registry, "registry"),
@@ -95,20 +95,20 @@ public final class McpSession {
 
     /** With {@link CacheHints#DEFAULT}. */
     public McpSession(ServerInfo server, Registry registry, Function<Throwable, ToolResult> toolErrorMapper,
-                      MessageSink sink, ExecutorService executor, String sessionId) {
+            MessageSink sink, ExecutorService executor, String sessionId) {
         this(server, registry, toolErrorMapper, CacheHints.DEFAULT, sink, executor, sessionId);
     }
 
     /** Like the full constructor, running each request on a new virtual thread. */
     public McpSession(ServerInfo server, Registry registry, Function<Throwable, ToolResult> toolErrorMapper,
-                      CacheHints cacheHints, MessageSink sink, String sessionId) {
+            CacheHints cacheHints, MessageSink sink, String sessionId) {
         this(server, registry, toolErrorMapper, cacheHints, sink,
                 Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("mcp-request-", 0).factory()), sessionId);
     }
 
     /** With {@link CacheHints#DEFAULT}, running each request on a new virtual thread. */
     public McpSession(ServerInfo server, Registry registry, Function<Throwable, ToolResult> toolErrorMapper,
-                      MessageSink sink, String sessionId) {
+            MessageSink sink, String sessionId) {
         this(server, registry, toolErrorMapper, CacheHints.DEFAULT, sink, sessionId);
     }
 
@@ -203,7 +203,8 @@ public final class McpSession {
     int cancelRequestsOf(MessageSink channel) {
         int cancelled = 0;
         for (InFlightRequest request : List.copyOf(inFlight.values())) {
-            if (request.answersTo(channel) && request.cancel(hooks -> Thread.ofVirtual().name("mcp-cancel").start(hooks))) {
+            if (request.answersTo(channel)
+                    && request.cancel(hooks -> Thread.ofVirtual().name("mcp-cancel").start(hooks))) {
                 cancelled++;
             }
         }
@@ -212,10 +213,11 @@ public final class McpSession {
 
     private void handleBatch(ArrayNode batch, Outbound target, Peer peer) {
         Optional<ProtocolVersion> version = state.protocolVersion();
-        String refusal = version.isEmpty() ? "Batches are not supported before initialize"
+        String refusal = version.isEmpty()
+                ? "Batches are not supported before initialize"
                 : !version.get().supportsBatches()
-                ? "Batches are not supported in protocol version " + version.get().wireName()
-                : batch.isEmpty() ? "Invalid Request: empty batch" : null;
+                        ? "Batches are not supported in protocol version " + version.get().wireName()
+                        : batch.isEmpty() ? "Invalid Request: empty batch" : null;
         if (refusal != null) {
             target.answer(JsonRpc.error(null, JsonRpcException.invalidRequest(refusal)));
             return;
@@ -227,7 +229,8 @@ public final class McpSession {
         ReplySlot.Batch replies = new ReplySlot.Batch(answered, target);
         int slot = 0;
         for (Inbound member : members) {
-            dispatch(member, isAnswered(member) ? replies.slot(slot++) : null, target, true, peer, MirroredHeaders.NONE);
+            dispatch(member, isAnswered(member) ? replies.slot(slot++) : null, target, true, peer,
+                    MirroredHeaders.NONE);
         }
         if (answered == 0) {
             target.unanswered();
@@ -240,7 +243,7 @@ public final class McpSession {
 
     /** @param reply null for a batch member that is not answered (a notification or response) */
     private void dispatch(Inbound message, ReplySlot reply, Outbound target, boolean inBatch, Peer peer,
-                          MirroredHeaders headers) {
+            MirroredHeaders headers) {
         switch (message) {
             case Inbound.Invalid invalid -> reply.respond(JsonRpc.error(invalid.id(), invalid.error()));
             case Inbound.Ignored ignored -> {
@@ -263,7 +266,8 @@ public final class McpSession {
         switch (notification.method()) {
             case "notifications/initialized" -> state.clientInitialized();
             case "notifications/cancelled" -> onCancelled(notification.params());
-            default -> logger.log(Level.DEBUG, () -> "Ignored notification " + JsonRpc.abbreviate(notification.method()));
+            default ->
+                logger.log(Level.DEBUG, () -> "Ignored notification " + JsonRpc.abbreviate(notification.method()));
         }
     }
 
@@ -283,10 +287,11 @@ public final class McpSession {
     }
 
     private void onRequest(Inbound.Request request, ReplySlot reply, Outbound target, boolean inBatch, Peer peer,
-                           MirroredHeaders headers) {
+            MirroredHeaders headers) {
         if ("initialize".equals(request.method())) {
             reply.respond(inBatch
-                    ? JsonRpc.error(request.idNode(), JsonRpcException.invalidRequest("Invalid Request: initialize must not be part of a batch"))
+                    ? JsonRpc.error(request.idNode(),
+                            JsonRpcException.invalidRequest("Invalid Request: initialize must not be part of a batch"))
                     : initialize(request));
             return;
         }
@@ -294,7 +299,8 @@ public final class McpSession {
         if (isModern(request, headers)) {
             try {
                 if (inBatch) {
-                    throw JsonRpcException.invalidRequest("Invalid Request: protocol revision 2026-07-28 has no batches");
+                    throw JsonRpcException
+                            .invalidRequest("Invalid Request: protocol revision 2026-07-28 has no batches");
                 }
                 envelope = admitModern(request, headers);
             } catch (JsonRpcException e) {
@@ -374,7 +380,8 @@ public final class McpSession {
             inFlight.remove(request.id(), inflight);
             Thread.interrupted(); // a cancellation's interrupt must not leak into the executor's thread
             if (answer) {
-                inflight.reply().respond(response != null ? response
+                inflight.reply().respond(response != null
+                        ? response
                         : JsonRpc.error(request.idNode(), JsonRpc.internalError()));
             } else {
                 inflight.reply().drop();

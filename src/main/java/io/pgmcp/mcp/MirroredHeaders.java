@@ -34,7 +34,8 @@ record MirroredHeaders(boolean present, String protocolVersion, String method, S
 
     /** @return whether {@code MCP-Protocol-Version} names a modern revision: the request must then carry an envelope */
     boolean claimsModern() {
-        return protocolVersion != null && ProtocolVersion.fromWireName(protocolVersion).map(ProtocolVersion::isModern).orElse(false);
+        return protocolVersion != null
+                && ProtocolVersion.fromWireName(protocolVersion).map(ProtocolVersion::isModern).orElse(false);
     }
 
     /**
@@ -60,8 +61,9 @@ record MirroredHeaders(boolean present, String protocolVersion, String method, S
             throw JsonRpcException.headerMismatch("Header mismatch: Mcp-Method header is required");
         }
         if (!method.equals(bodyMethod)) {
-            throw JsonRpcException.headerMismatch("Header mismatch: Mcp-Method header value '" + JsonRpc.abbreviate(method)
-                    + "' does not match body value '" + JsonRpc.abbreviate(bodyMethod) + "'");
+            throw JsonRpcException
+                    .headerMismatch("Header mismatch: Mcp-Method header value '" + JsonRpc.abbreviate(method)
+                            + "' does not match body value '" + JsonRpc.abbreviate(bodyMethod) + "'");
         }
         JsonNode bodyName = nameField == null ? null : params.get(nameField);
         if (bodyName == null || !bodyName.isTextual()) {
@@ -73,8 +75,9 @@ record MirroredHeaders(boolean present, String protocolVersion, String method, S
         String decoded = decode(name).orElseThrow(() -> JsonRpcException.headerMismatch(
                 "Header mismatch: Mcp-Name header value is not valid =?base64?...?= encoding"));
         if (!decoded.equals(bodyName.textValue())) {
-            throw JsonRpcException.headerMismatch("Header mismatch: Mcp-Name header value '" + JsonRpc.abbreviate(decoded)
-                    + "' does not match body value '" + JsonRpc.abbreviate(bodyName.textValue()) + "'");
+            throw JsonRpcException
+                    .headerMismatch("Header mismatch: Mcp-Name header value '" + JsonRpc.abbreviate(decoded)
+                            + "' does not match body value '" + JsonRpc.abbreviate(bodyName.textValue()) + "'");
         }
     }
 

@@ -27,11 +27,14 @@ final class OriginPolicy {
     OriginPolicy(HttpConfig config, int boundPort) {
         String configured = config.host().toLowerCase(Locale.ROOT);
         this.anyHost = configured.equals("0.0.0.0") || configured.equals("::") || configured.equals("[::]");
-        String bracketed = configured.contains(":") && !configured.startsWith("[") ? "[" + configured + "]" : configured;
+        String bracketed = configured.contains(":") && !configured.startsWith("[")
+                ? "[" + configured + "]"
+                : configured;
         this.hosts = List.of("localhost", "127.0.0.1", "[::1]", bracketed).stream()
                 .flatMap(name -> List.of(name, name + ":" + boundPort).stream())
                 .collect(Collectors.toUnmodifiableSet());
-        this.origins = config.allowedOrigins().stream().map(OriginPolicy::normalise).collect(Collectors.toUnmodifiableSet());
+        this.origins = config.allowedOrigins().stream().map(OriginPolicy::normalise)
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /** @param host the {@code Host} header, or null when absent (HTTP/1.0): refused */

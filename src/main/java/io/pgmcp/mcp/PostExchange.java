@@ -26,23 +26,23 @@ final class PostExchange implements MessageChannel {
 
     /** What became of the exchange. */
     enum Outcome {
-        /** answered as JSON */ ANSWERED,
-        /** answered as an event stream */ STREAMED,
-        /** nothing to answer: 202 or an ended stream */ UNANSWERED,
-        /** the client disconnected before the answer: the caller cancels the message's requests */ CLIENT_GONE
+        /** answered as JSON */
+        ANSWERED,
+        /** answered as an event stream */
+        STREAMED,
+        /** nothing to answer: 202 or an ended stream */
+        UNANSWERED,
+        /** the client disconnected before the answer: the caller cancels the message's requests */
+        CLIENT_GONE
     }
 
-    private sealed interface Event permits Notice, Answer, End {
-    }
+    private sealed interface Event permits Notice, Answer, End {}
 
-    private record Notice(String json) implements Event {
-    }
+    private record Notice(String json) implements Event {}
 
-    private record Answer(String json, int status) implements Event {
-    }
+    private record Answer(String json, int status) implements Event {}
 
-    private record End() implements Event {
-    }
+    private record End() implements Event {}
 
     private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -83,7 +83,7 @@ final class PostExchange implements MessageChannel {
      *                      is then recorded before the client can send its next request)
      */
     Outcome deliver(HttpExchange http, boolean streamAllowed, Duration keepAlive, Supplier<Map<String, String>> headers,
-                    Runnable ending) {
+            Runnable ending) {
         OutputStream stream = null;
         try {
             while (true) {
@@ -131,7 +131,8 @@ final class PostExchange implements MessageChannel {
         }
     }
 
-    private static OutputStream startStream(HttpExchange http, Supplier<Map<String, String>> headers) throws IOException {
+    private static OutputStream startStream(HttpExchange http, Supplier<Map<String, String>> headers)
+            throws IOException {
         http.getResponseHeaders().set("Content-Type", "text/event-stream");
         http.getResponseHeaders().set("Cache-Control", "no-cache");
         // A reverse proxy (nginx) must not buffer the stream: progress and keep-alives go out as they happen.

@@ -17,8 +17,7 @@ import java.util.Optional;
 public final class Registry {
 
     private record Snapshot(Map<String, Tool> tools, List<ToolDefinition> definitions,
-                            List<ResourceProvider> providers) {
-    }
+            List<ResourceProvider> providers) {}
 
     /** Resources per {@code resources/list} page, unless a registry is built with another size. */
     public static final int DEFAULT_PAGE_SIZE = 100;

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * @param logLevel           {@code io.modelcontextprotocol/logLevel}; empty means no log notifications
  */
 record RequestEnvelope(ProtocolVersion version, Optional<ClientInfo> clientInfo, ObjectNode clientCapabilities,
-                       Optional<LogLevel> logLevel) {
+        Optional<LogLevel> logLevel) {
 
     static final String VERSION_KEY = "io.modelcontextprotocol/protocolVersion";
     static final String CLIENT_INFO_KEY = "io.modelcontextprotocol/clientInfo";
@@ -128,7 +128,8 @@ record RequestEnvelope(ProtocolVersion version, Optional<ClientInfo> clientInfo,
         }
         Optional<LogLevel> parsed = level.isTextual() ? LogLevel.fromWireName(level.textValue()) : Optional.empty();
         if (parsed.isEmpty()) {
-            throw JsonRpcException.invalidParams("Invalid params: _meta." + LOG_LEVEL_KEY + " must be one of " + LEVELS);
+            throw JsonRpcException
+                    .invalidParams("Invalid params: _meta." + LOG_LEVEL_KEY + " must be one of " + LEVELS);
         }
         return parsed;
     }

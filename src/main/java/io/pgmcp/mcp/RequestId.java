@@ -19,7 +19,9 @@ record RequestId(boolean textual, String value) {
         if (!isValid(id)) {
             throw new IllegalArgumentException("not a request id: " + id);
         }
-        return id.isTextual() ? new RequestId(true, id.textValue()) : new RequestId(false, id.bigIntegerValue().toString());
+        return id.isTextual()
+                ? new RequestId(true, id.textValue())
+                : new RequestId(false, id.bigIntegerValue().toString());
     }
 
     @Override

@@ -10,7 +10,7 @@ package io.pgmcp.mcp;
  * @param mimeType    their MIME type, or {@code null}
  */
 public record ResourceTemplateDefinition(String uriTemplate, String name, String title, String description,
-                                         String mimeType) {
+        String mimeType) {
     /** @throws IllegalArgumentException if {@code uriTemplate} or {@code name} is null or blank */
     public ResourceTemplateDefinition {
         if (uriTemplate == null || uriTemplate.isBlank()) {

@@ -29,9 +29,12 @@ final class ServerMethods {
 
     /** The protocol eras a method is served in. */
     enum Eras {
-        /** only in an {@code initialize}d session (2025 revisions) */ LEGACY,
-        /** only as a stateless request with a {@code _meta} envelope (2026-07-28 on) */ MODERN,
-        /** in both */ BOTH;
+        /** only in an {@code initialize}d session (2025 revisions) */
+        LEGACY,
+        /** only as a stateless request with a {@code _meta} envelope (2026-07-28 on) */
+        MODERN,
+        /** in both */
+        BOTH;
 
         boolean legacy() {
             return this != MODERN;
@@ -44,9 +47,12 @@ final class ServerMethods {
 
     /** The caching hints a modern result of a method carries (see {@link CacheHints}). */
     enum Caching {
-        /** none: the result is not cacheable */ NONE,
-        /** what the server is: public, {@link CacheHints#serverTtl} */ SERVER,
-        /** what the databases hold: {@link CacheHints#catalogTtl}, private where callers are told apart */ CATALOG
+        /** none: the result is not cacheable */
+        NONE,
+        /** what the server is: public, {@link CacheHints#serverTtl} */
+        SERVER,
+        /** what the databases hold: {@link CacheHints#catalogTtl}, private where callers are told apart */
+        CATALOG
     }
 
     /** Runs one method. */
@@ -79,7 +85,7 @@ final class ServerMethods {
     private final Map<String, Route> routes;
 
     ServerMethods(ServerInfo server, Registry registry, Function<Throwable, ToolResult> toolErrorMapper,
-                  SessionState state, CacheHints cacheHints) {
+            SessionState state, CacheHints cacheHints) {
         this.server = server;
         this.registry = registry;
         this.toolErrorMapper = toolErrorMapper;
@@ -92,8 +98,10 @@ final class ServerMethods {
                 new Route("server/discover", Eras.MODERN, null, Caching.SERVER, (params, request) -> discover()),
                 new Route("tools/list", Eras.BOTH, null, Caching.SERVER, (params, request) -> toolsList()),
                 new Route("tools/call", Eras.BOTH, "name", Caching.NONE, this::toolsCall),
-                new Route("resources/list", Eras.BOTH, null, Caching.CATALOG, (params, request) -> resourcesList(params)),
-                new Route("resources/templates/list", Eras.BOTH, null, Caching.CATALOG, (params, request) -> templatesList()),
+                new Route("resources/list", Eras.BOTH, null, Caching.CATALOG,
+                        (params, request) -> resourcesList(params)),
+                new Route("resources/templates/list", Eras.BOTH, null, Caching.CATALOG,
+                        (params, request) -> templatesList()),
                 new Route("resources/read", Eras.BOTH, "uri", Caching.CATALOG, this::resourcesRead),
                 new Route("completion/complete", Eras.BOTH, null, Caching.NONE, this::complete));
     }
@@ -140,9 +148,13 @@ final class ServerMethods {
     Route route(String method, boolean modern) throws JsonRpcException {
         Route route = routes.get(method);
         if (route == null || !(modern ? route.eras().modern() : route.eras().legacy())) {
-            throw new JsonRpcException(JsonRpcException.METHOD_NOT_FOUND, "Method not found: " + JsonRpc.abbreviate(method)
-                    + (route != null ? modern ? " (not part of protocol revision 2026-07-28 and later)"
-                    : " (protocol revision 2026-07-28 and later only: send the _meta envelope)" : ""));
+            throw new JsonRpcException(JsonRpcException.METHOD_NOT_FOUND,
+                    "Method not found: " + JsonRpc.abbreviate(method)
+                            + (route != null
+                                    ? modern
+                                            ? " (not part of protocol revision 2026-07-28 and later)"
+                                            : " (protocol revision 2026-07-28 and later only: send the _meta envelope)"
+                                    : ""));
         }
         return route;
     }
@@ -175,8 +187,7 @@ final class ServerMethods {
     private ObjectNode modernResult(Route route, ObjectNode result) {
         result.put("resultType", "complete");
         switch (route.caching()) {
-            case NONE -> {
-            }
+            case NONE -> {}
             case SERVER -> WireFormat.putCacheHints(result, cacheHints.serverTtl(), false);
             case CATALOG -> WireFormat.putCacheHints(result, cacheHints.catalogTtl(), cacheHints.catalogPrivate());
         }
@@ -212,8 +223,8 @@ final class ServerMethods {
         if (name == null || !name.isTextual()) {
             throw JsonRpcException.invalidParams("Invalid params: name must be a string");
         }
-        Tool tool = registry.tool(name.textValue()).orElseThrow(() ->
-                JsonRpcException.invalidParams("Unknown tool: " + JsonRpc.abbreviate(name.textValue())));
+        Tool tool = registry.tool(name.textValue()).orElseThrow(
+                () -> JsonRpcException.invalidParams("Unknown tool: " + JsonRpc.abbreviate(name.textValue())));
         JsonNode arguments = params.get("arguments");
         if (arguments != null && !arguments.isObject()) {
             throw JsonRpcException.invalidParams("Invalid params: arguments must be an object");
@@ -311,7 +322,8 @@ final class ServerMethods {
         ObjectNode data = JsonRpc.object();
         data.put("uri", uri.textValue());
         // 2026-07-28 made an unknown resource invalid params; 2025 clients still get their -32002.
-        throw new JsonRpcException(context.isModern() ? JsonRpcException.INVALID_PARAMS : JsonRpcException.RESOURCE_NOT_FOUND,
+        throw new JsonRpcException(
+                context.isModern() ? JsonRpcException.INVALID_PARAMS : JsonRpcException.RESOURCE_NOT_FOUND,
                 "Resource not found: " + JsonRpc.abbreviate(uri.textValue()), data);
     }
 
@@ -333,8 +345,10 @@ final class ServerMethods {
             throw JsonRpcException.invalidParams("Invalid params: ref must be {\"type\":\"ref/resource\",\"uri\":...}");
         }
         JsonNode argument = params.get("argument");
-        if (argument == null || !argument.isObject() || !argument.path("name").isTextual() || !argument.path("value").isTextual()) {
-            throw JsonRpcException.invalidParams("Invalid params: argument must be an object with string name and value");
+        if (argument == null || !argument.isObject() || !argument.path("name").isTextual()
+                || !argument.path("value").isTextual()) {
+            throw JsonRpcException
+                    .invalidParams("Invalid params: argument must be an object with string name and value");
         }
         Map<String, String> filled = new HashMap<>();
         JsonNode arguments = params.path("context").path("arguments");
@@ -358,7 +372,8 @@ final class ServerMethods {
     private ObjectNode setLevel(ObjectNode params) throws JsonRpcException {
         JsonNode level = params.get("level");
         LogLevel parsed = level != null && level.isTextual()
-                ? LogLevel.fromWireName(level.textValue()).orElse(null) : null;
+                ? LogLevel.fromWireName(level.textValue()).orElse(null)
+                : null;
         if (parsed == null) {
             throw JsonRpcException.invalidParams("Invalid params: level must be one of " + LEVELS);
         }

@@ -7,8 +7,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class SessionState {
 
     /** What {@code initialize} negotiated. */
-    record Handshake(ProtocolVersion version, Optional<ClientInfo> clientInfo) {
-    }
+    record Handshake(ProtocolVersion version, Optional<ClientInfo> clientInfo) {}
 
     private final String sessionId;
     private final AtomicReference<Handshake> handshake = new AtomicReference<>();

@@ -45,9 +45,12 @@ final class SessionTable {
 
     /** What {@link #register} did. */
     enum Admission {
-        /** the session is in the table */ ADMITTED,
-        /** the client holds its most sessions, none of which could be shed */ CLIENT_AT_CAP,
-        /** the table is full and no session could be shed */ FULL
+        /** the session is in the table */
+        ADMITTED,
+        /** the client holds its most sessions, none of which could be shed */
+        CLIENT_AT_CAP,
+        /** the table is full and no session could be shed */
+        FULL
     }
 
     /** One session and its use. */

@@ -105,15 +105,14 @@ public final class StdioTransport {
     private void deliver(LineReader.Result next, McpSession served, LineWriter writer) {
         try {
             switch (next) {
-                case LineReader.Line line when line.text().isBlank() -> {
-                }
+                case LineReader.Line line when line.text().isBlank() -> {}
                 case LineReader.Line line -> served.handle(line.text());
                 case LineReader.TooLong tooLong ->
-                        writer.send(JsonRpc.write(JsonRpc.parseError("Parse error: message exceeds " + maxLineBytes + " bytes")));
+                    writer.send(JsonRpc
+                            .write(JsonRpc.parseError("Parse error: message exceeds " + maxLineBytes + " bytes")));
                 case LineReader.Malformed malformed ->
-                        writer.send(JsonRpc.write(JsonRpc.parseError("Parse error: message is not valid UTF-8")));
-                case LineReader.End end -> {
-                }
+                    writer.send(JsonRpc.write(JsonRpc.parseError("Parse error: message is not valid UTF-8")));
+                case LineReader.End end -> {}
             }
         } catch (RuntimeException e) {
             // The top of the read loop: one bad message must not end the session.

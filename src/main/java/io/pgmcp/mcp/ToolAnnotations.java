@@ -10,5 +10,4 @@ package io.pgmcp.mcp;
  * @param openWorldHint   the tool interacts with an open world of external entities
  */
 public record ToolAnnotations(Boolean readOnlyHint, Boolean destructiveHint, Boolean idempotentHint,
-                              Boolean openWorldHint) {
-}
+        Boolean openWorldHint) {}

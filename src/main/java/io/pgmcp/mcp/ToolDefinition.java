@@ -17,14 +17,15 @@ import java.util.regex.Pattern;
  * @param annotations  behaviour hints, or {@code null}
  */
 public record ToolDefinition(String name, String title, String description, ObjectNode inputSchema,
-                             ObjectNode outputSchema, ToolAnnotations annotations) {
+        ObjectNode outputSchema, ToolAnnotations annotations) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     /** @throws IllegalArgumentException naming the bad value if the name or a schema is invalid */
     public ToolDefinition {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("Tool name " + quote(name) + " must be 1-64 characters of [A-Za-z0-9_-]");
+            throw new IllegalArgumentException(
+                    "Tool name " + quote(name) + " must be 1-64 characters of [A-Za-z0-9_-]");
         }
         if (inputSchema == null) {
             throw new IllegalArgumentException("Tool " + name + " needs an inputSchema");

@@ -5,8 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /** Encodes the MCP value types as their wire JSON, omitting absent members. */
 final class WireFormat {
 
-    private WireFormat() {
-    }
+    private WireFormat() {}
 
     static ObjectNode initializeResult(ProtocolVersion version, ServerInfo server) {
         ObjectNode result = JsonRpc.object();
@@ -92,8 +91,9 @@ final class WireFormat {
     }
 
     /** A resource or template entry: its address under {@code addressKey}, then name and the optional fields. */
-    private static ObjectNode described(String addressKey, String address, String name, String title, String description,
-                                        String mimeType) {
+    private static ObjectNode described(String addressKey, String address, String name, String title,
+            String description,
+            String mimeType) {
         ObjectNode entry = JsonRpc.object();
         entry.put(addressKey, address);
         entry.put("name", name);

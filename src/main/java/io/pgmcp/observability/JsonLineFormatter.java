@@ -26,7 +26,8 @@ final class JsonLineFormatter extends LineFormatter {
             json.writeStringField("logger", String.valueOf(record.getLoggerName()));
             json.writeStringField("msg", String.valueOf(formatMessage(record)));
             json.writeStringField("thread", Thread.currentThread().getName().isEmpty()
-                    ? "virtual-" + Thread.currentThread().threadId() : Thread.currentThread().getName());
+                    ? "virtual-" + Thread.currentThread().threadId()
+                    : Thread.currentThread().getName());
             if (ids != null) {
                 json.writeStringField("trace_id", ids.traceId());
                 json.writeStringField("span_id", ids.spanId());

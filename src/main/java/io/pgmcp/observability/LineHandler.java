@@ -26,7 +26,8 @@ final class LineHandler extends Handler {
         }
         String line;
         try {
-            line = getFormatter() instanceof LineFormatter lines ? lines.format(record, traceIds.get().orElse(null))
+            line = getFormatter() instanceof LineFormatter lines
+                    ? lines.format(record, traceIds.get().orElse(null))
                     : getFormatter().format(record);
         } catch (RuntimeException e) {
             line = "{\"level\":\"ERROR\",\"logger\":\"io.pgmcp.observability\",\"msg\":\"unformattable log record\"}";

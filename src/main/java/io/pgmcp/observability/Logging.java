@@ -15,8 +15,7 @@ import java.util.logging.Logger;
  */
 public final class Logging {
 
-    private Logging() {
-    }
+    private Logging() {}
 
     /**
      * Installs the stderr handler on the JUL root logger, replacing the JDK's console handler.

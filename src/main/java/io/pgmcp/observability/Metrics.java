@@ -53,8 +53,7 @@ public final class Metrics {
     private volatile AuditFailures auditFailures; // null: no audit log, no samples
 
     /** What {@code pg_mcp_audit_write_failures_total} reads at scrape time. */
-    private record AuditFailures(String storage, LongSupplier count) {
-    }
+    private record AuditFailures(String storage, LongSupplier count) {}
 
     /**
      * Registers all metrics.
@@ -68,37 +67,48 @@ public final class Metrics {
 
         requestsTotal = Counter.builder().name("pg_mcp_requests_total").help("Total number of requests")
                 .labelNames("database", "status", "error_code").register(registry);
-        requestDuration = Histogram.builder().name("pg_mcp_request_duration_seconds").help("Request duration in seconds")
+        requestDuration = Histogram.builder().name("pg_mcp_request_duration_seconds")
+                .help("Request duration in seconds")
                 .labelNames("database").classicOnly()
                 .classicUpperBounds(0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0).register(registry);
-        requestsInFlight = Gauge.builder().name("pg_mcp_requests_in_flight").help("Number of requests currently being processed")
+        requestsInFlight = Gauge.builder().name("pg_mcp_requests_in_flight")
+                .help("Number of requests currently being processed")
                 .labelNames("database").register(registry);
 
-        sqlGenerationTotal = Counter.builder().name("pg_mcp_sql_generation_total").help("Total number of SQL generation attempts")
+        sqlGenerationTotal = Counter.builder().name("pg_mcp_sql_generation_total")
+                .help("Total number of SQL generation attempts")
                 .labelNames("database", "status").register(registry);
         sqlGenerationDuration = Histogram.builder().name("pg_mcp_sql_generation_duration_seconds")
                 .help("SQL generation duration in seconds").labelNames("database").classicOnly()
                 .classicUpperBounds(0.1, 0.5, 1.0, 2.0, 5.0, 10.0).register(registry);
-        sqlRetriesTotal = Counter.builder().name("pg_mcp_sql_retries_total").help("Total number of SQL generation retries")
+        sqlRetriesTotal = Counter.builder().name("pg_mcp_sql_retries_total")
+                .help("Total number of SQL generation retries")
                 .labelNames("database", "reason").register(registry);
 
-        GaugeWithCallback.builder().name("pg_mcp_db_pool_size").help("Database connection pool size").labelNames("database")
-                .callback(callback -> gauges.forEach(pool -> read(pool, "size", () -> callback.call(pool.size().getAsInt(), pool.database()))))
+        GaugeWithCallback.builder().name("pg_mcp_db_pool_size").help("Database connection pool size")
+                .labelNames("database")
+                .callback(callback -> gauges.forEach(
+                        pool -> read(pool, "size", () -> callback.call(pool.size().getAsInt(), pool.database()))))
                 .register(registry);
-        GaugeWithCallback.builder().name("pg_mcp_db_pool_available").help("Available connections in pool").labelNames("database")
+        GaugeWithCallback.builder().name("pg_mcp_db_pool_available").help("Available connections in pool")
+                .labelNames("database")
                 .callback(callback -> gauges.forEach(pool -> read(pool, "available",
                         () -> callback.call(pool.available().getAsInt(), pool.database()))))
                 .register(registry);
         GaugeWithCallback.builder().name("pg_mcp_database_up")
                 .help("Whether the database is reachable, as pg-mcp's calls and recovery probes found it (1 up, 0 down)")
                 .labelNames("database")
-                .callback(callback -> availability.forEach(db -> callback.call(db.up().getAsBoolean() ? 1 : 0, db.database())))
+                .callback(callback -> availability
+                        .forEach(db -> callback.call(db.up().getAsBoolean() ? 1 : 0, db.database())))
                 .register(registry);
         CounterWithCallback.builder().name("pg_mcp_database_outages_total")
-                .help("Times the database went down (a call or schema load could not connect) since start-up").labelNames("database")
-                .callback(callback -> availability.forEach(db -> callback.call(db.outages().getAsLong(), db.database())))
+                .help("Times the database went down (a call or schema load could not connect) since start-up")
+                .labelNames("database")
+                .callback(
+                        callback -> availability.forEach(db -> callback.call(db.outages().getAsLong(), db.database())))
                 .register(registry);
-        dbQueryDuration = Histogram.builder().name("pg_mcp_db_query_duration_seconds").help("Database query execution duration")
+        dbQueryDuration = Histogram.builder().name("pg_mcp_db_query_duration_seconds")
+                .help("Database query execution duration")
                 .labelNames("database").classicOnly()
                 .classicUpperBounds(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0).register(registry);
 
@@ -106,12 +116,14 @@ public final class Metrics {
                 .labelNames("type").register(registry);
         openaiRequestsTotal = Counter.builder().name("pg_mcp_openai_requests_total").help("Total OpenAI API requests")
                 .labelNames("status").register(registry);
-        openaiRequestDuration = Histogram.builder().name("pg_mcp_openai_request_duration_seconds").help("OpenAI API request duration")
+        openaiRequestDuration = Histogram.builder().name("pg_mcp_openai_request_duration_seconds")
+                .help("OpenAI API request duration")
                 .classicOnly().classicUpperBounds(0.5, 1.0, 2.0, 5.0, 10.0, 30.0).register(registry);
 
         GaugeWithCallback.builder().name("pg_mcp_rate_limit_current").help("Current rate limit usage")
                 .labelNames("limit_type")
-                .callback(callback -> rateLimitUsage.get().forEach((type, used) -> callback.call(used, type.wireName())))
+                .callback(
+                        callback -> rateLimitUsage.get().forEach((type, used) -> callback.call(used, type.wireName())))
                 .register(registry);
         rateLimitExceededTotal = Counter.builder().name("pg_mcp_rate_limit_exceeded_total")
                 .help("Total number of rate limit exceeded events").labelNames("limit_type").register(registry);
@@ -131,7 +143,8 @@ public final class Metrics {
 
         guardDuration = Histogram.builder().name("pg_mcp_guard_duration_seconds")
                 .help("SQL guard duration (lex, parse, access policy) in seconds").labelNames("database").classicOnly()
-                .classicUpperBounds(0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05).register(registry);
+                .classicUpperBounds(0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05)
+                .register(registry);
         retryAttemptsTotal = Counter.builder().name("pg_mcp_retry_attempts_total")
                 .help("Attempts of retried operations by how they ended (success, retry, failure)")
                 .labelNames("operation", "outcome").register(registry);
@@ -147,7 +160,8 @@ public final class Metrics {
                 })
                 .register(registry);
 
-        Info serviceInfo = Info.builder().name("pg_mcp_service").help("Service information").labelNames("version").register(registry);
+        Info serviceInfo = Info.builder().name("pg_mcp_service").help("Service information").labelNames("version")
+                .register(registry);
         serviceInfo.setLabelValues(version);
     }
 
@@ -164,7 +178,8 @@ public final class Metrics {
         try {
             report.run();
         } catch (RuntimeException e) {
-            logger.log(System.Logger.Level.DEBUG, "pool {0} of database {1} could not be read: {2}", what, pool.database(), e.toString());
+            logger.log(System.Logger.Level.DEBUG, "pool {0} of database {1} could not be read: {2}", what,
+                    pool.database(), e.toString());
         }
     }
 
@@ -233,8 +248,7 @@ public final class Metrics {
         Objects.requireNonNull(operation, "operation");
         return new Retry.Listener() {
             @Override
-            public void onRetry(int attempt, java.time.Duration delay, Exception failure) {
-            }
+            public void onRetry(int attempt, java.time.Duration delay, Exception failure) {}
 
             @Override
             public void onAttempt(int attempt, Retry.Outcome outcome) {
@@ -271,7 +285,8 @@ public final class Metrics {
      * @param storage a fixed word: the configured {@code audit.storage} ("file", "database", ...)
      */
     public void auditWriteFailures(String storage, LongSupplier failures) {
-        this.auditFailures = new AuditFailures(Objects.requireNonNull(storage, "storage"), Objects.requireNonNull(failures, "failures"));
+        this.auditFailures = new AuditFailures(Objects.requireNonNull(storage, "storage"),
+                Objects.requireNonNull(failures, "failures"));
     }
 
     /** Records one policy check outcome. */

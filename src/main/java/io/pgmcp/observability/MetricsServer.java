@@ -36,7 +36,7 @@ public final class MetricsServer implements AutoCloseable {
             logger.log(System.Logger.Level.INFO, config.enabled().isPresent()
                     ? "metrics endpoint off (observability.metrics.enabled is false)"
                     : "metrics endpoint off: the stdio transport serves one desktop client, and each client's process would"
-                    + " bind the same port; set observability.metrics.enabled: true (or PG_MCP_METRICS_ENABLED=true) to serve it");
+                            + " bind the same port; set observability.metrics.enabled: true (or PG_MCP_METRICS_ENABLED=true) to serve it");
             return new MetricsServer(null);
         }
         return start(config.host(), config.port(), config.path(), registry);
@@ -50,9 +50,11 @@ public final class MetricsServer implements AutoCloseable {
     static MetricsServer start(String host, int port, String path, PrometheusRegistry registry) {
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         try {
-            HTTPServer server = HTTPServer.builder().hostname(host).port(port).metricsHandlerPath(path).registry(registry)
+            HTTPServer server = HTTPServer.builder().hostname(host).port(port).metricsHandlerPath(path)
+                    .registry(registry)
                     .executorService(executor).buildAndStart();
-            logger.log(System.Logger.Level.INFO, "serving Prometheus metrics at http://{0}:{1,number,#}{2}", host, server.getPort(), path);
+            logger.log(System.Logger.Level.INFO, "serving Prometheus metrics at http://{0}:{1,number,#}{2}", host,
+                    server.getPort(), path);
             return new MetricsServer(server);
         } catch (IOException | RuntimeException e) {
             executor.shutdownNow();

@@ -33,7 +33,8 @@ final class OtlpTracing implements Tracing {
     private static final System.Logger logger = System.getLogger(OtlpTracing.class.getName());
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
 
-    private static final TextMapGetter<Map<String, String>> MAP_GETTER = (carrier, key) -> carrier == null ? null : carrier.get(key);
+    private static final TextMapGetter<Map<String, String>> MAP_GETTER = (carrier,
+            key) -> carrier == null ? null : carrier.get(key);
 
     private final SdkTracerProvider provider;
     private final Tracer tracer;
@@ -44,10 +45,12 @@ final class OtlpTracing implements Tracing {
      */
     OtlpTracing(TracingConfig config, String version) {
         if (config.protocol() != TracingProtocol.HTTP_PROTOBUF) {
-            throw new IllegalArgumentException("OTLP over " + config.protocol() + " is not supported; use http/protobuf");
+            throw new IllegalArgumentException(
+                    "OTLP over " + config.protocol() + " is not supported; use http/protobuf");
         }
         String url = tracesUrl(config.endpoint());
-        OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder().setEndpoint(url).setTimeout(Duration.ofSeconds(10)).build();
+        OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder().setEndpoint(url)
+                .setTimeout(Duration.ofSeconds(10)).build();
         Resource resource = Resource.getDefault().merge(Resource.create(Attributes.of(
                 AttributeKey.stringKey("service.name"), config.serviceName(),
                 AttributeKey.stringKey("service.version"), version)));
@@ -58,7 +61,8 @@ final class OtlpTracing implements Tracing {
                 .build();
         this.tracer = provider.get("io.pgmcp", version);
         URI where = URI.create(url); // logged without any user info the URL may carry
-        String shown = where.getScheme() + "://" + where.getHost() + (where.getPort() > 0 ? ":" + where.getPort() : "") + where.getPath();
+        String shown = where.getScheme() + "://" + where.getHost() + (where.getPort() > 0 ? ":" + where.getPort() : "")
+                + where.getPath();
         logger.log(System.Logger.Level.INFO, "tracing: OTLP/HTTP to {0}, sample rate {1}", shown, config.sampleRate());
     }
 
@@ -72,7 +76,8 @@ final class OtlpTracing implements Tracing {
     public SpanScope root(String name, String traceparent, String tracestate) {
         Context parent = Context.root();
         if (traceparent != null) {
-            Map<String, String> carrier = tracestate == null ? Map.of("traceparent", traceparent)
+            Map<String, String> carrier = tracestate == null
+                    ? Map.of("traceparent", traceparent)
                     : Map.of("traceparent", traceparent, "tracestate", tracestate);
             parent = W3CTraceContextPropagator.getInstance().extract(parent, carrier, MAP_GETTER);
         }
@@ -91,7 +96,9 @@ final class OtlpTracing implements Tracing {
     @Override
     public Optional<TraceIds> current() {
         SpanContext context = Span.current().getSpanContext();
-        return context.isValid() ? Optional.of(new TraceIds(context.getTraceId(), context.getSpanId())) : Optional.empty();
+        return context.isValid()
+                ? Optional.of(new TraceIds(context.getTraceId(), context.getSpanId()))
+                : Optional.empty();
     }
 
     @Override

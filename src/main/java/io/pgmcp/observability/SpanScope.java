@@ -9,28 +9,22 @@ interface SpanScope extends AutoCloseable {
     /** The span of disabled tracing: does nothing. */
     SpanScope NONE = new SpanScope() {
         @Override
-        public void attribute(String key, String value) {
-        }
+        public void attribute(String key, String value) {}
 
         @Override
-        public void attribute(String key, long value) {
-        }
+        public void attribute(String key, long value) {}
 
         @Override
-        public void attribute(String key, double value) {
-        }
+        public void attribute(String key, double value) {}
 
         @Override
-        public void attribute(String key, boolean value) {
-        }
+        public void attribute(String key, boolean value) {}
 
         @Override
-        public void error(String code) {
-        }
+        public void error(String code) {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     void attribute(String key, String value);

@@ -114,13 +114,14 @@ public final class Telemetry implements AutoCloseable {
         String status = stage.failed() ? Metrics.ERROR : Metrics.SUCCESS;
         switch (stage.name()) {
             case SQL_GENERATION -> metrics.recordSqlGeneration(stage.database(), status, seconds);
-            case LLM_REQUEST -> metrics.recordOpenAiRequest(status, seconds, stage.promptTokens(), stage.completionTokens());
+            case LLM_REQUEST ->
+                metrics.recordOpenAiRequest(status, seconds, stage.promptTokens(), stage.completionTokens());
             case GUARD -> metrics.recordGuard(stage.database(), seconds);
             case EXECUTE -> {
                 metrics.recordDbQuery(stage.database(), seconds);
                 slowQuery(stage, seconds);
             }
-            case TOOL_CALL, RATE_LIMIT, EXPLAIN -> { }
+            case TOOL_CALL, RATE_LIMIT, EXPLAIN -> {}
         }
     }
 

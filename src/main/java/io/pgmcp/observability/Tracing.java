@@ -24,8 +24,7 @@ interface Tracing extends AutoCloseable {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     /**

@@ -32,7 +32,8 @@ public final class DatabaseFailures {
 
     /** The failure when PostgreSQL's plan for a query cannot be read. */
     public static QueryOutcome.Failure unreadablePlan() {
-        return new QueryOutcome.Failure(ErrorCode.INTERNAL_ERROR, "pg-mcp could not read PostgreSQL's plan for this query.",
+        return new QueryOutcome.Failure(ErrorCode.INTERNAL_ERROR,
+                "pg-mcp could not read PostgreSQL's plan for this query.",
                 new FailureDetails.None());
     }
 
@@ -63,27 +64,35 @@ public final class DatabaseFailures {
                     database, busy.stats().total(), busy.waited().toMillis() / 1000.0, busy.stats()),
                     new FailureDetails.PoolBusy(database, failure.sqlState()));
         }
-        FailureDetails.DatabaseError details = new FailureDetails.DatabaseError(database, failure.sqlState(), null, null);
+        FailureDetails.DatabaseError details = new FailureDetails.DatabaseError(database, failure.sqlState(), null,
+                null);
         return switch (failure.kind()) {
             case TIMEOUT -> new QueryOutcome.Failure(ErrorCode.EXECUTION_TIMEOUT, String.format(Locale.ROOT,
                     "The query was stopped after the %.1f s statement timeout. Make it cheaper: filter on indexed "
-                            + "columns, aggregate, or add a LIMIT.", queryTimeout.toMillis() / 1000.0),
-                    new FailureDetails.StatementTimeout(database, failure.sqlState(), queryTimeout.toMillis() / 1000.0));
+                            + "columns, aggregate, or add a LIMIT.",
+                    queryTimeout.toMillis() / 1000.0),
+                    new FailureDetails.StatementTimeout(database, failure.sqlState(),
+                            queryTimeout.toMillis() / 1000.0));
             case CANCELLED -> new QueryOutcome.Failure(ErrorCode.INTERNAL_ERROR, CANCELLED, details);
             case CONNECTION -> new QueryOutcome.Failure(ErrorCode.CONNECTION_ERROR, "Database '" + database
                     + "' (" + target.config().displayTarget() + ") is unreachable: " + failure.message(), details);
             case LOGIN_REJECTED -> new QueryOutcome.Failure(ErrorCode.CONNECTION_ERROR, "Database '" + database
-                    + "' (" + target.config().displayTarget() + ") refused pg-mcp's connection (SQLSTATE " + failure.sqlState()
-                    + "): " + failure.message() + ". Check the database's connection settings in pg-mcp's configuration.",
+                    + "' (" + target.config().displayTarget() + ") refused pg-mcp's connection (SQLSTATE "
+                    + failure.sqlState()
+                    + "): " + failure.message()
+                    + ". Check the database's connection settings in pg-mcp's configuration.",
                     details);
             case READ_ONLY_VIOLATION -> new QueryOutcome.Failure(ErrorCode.UNSAFE_SQL,
-                    "PostgreSQL refused to write: pg-mcp runs every query in a read-only transaction. " + failure.message(), details);
+                    "PostgreSQL refused to write: pg-mcp runs every query in a read-only transaction. "
+                            + failure.message(),
+                    details);
             case PERMISSION -> new QueryOutcome.Failure(ErrorCode.TABLE_ACCESS_DENIED,
                     "The database role may not read this: " + failure.message(), details);
             case DATA -> rejected(ErrorCode.DATA_ERROR, "PostgreSQL could not compute the result", database, failure,
                     "Guard the expression against such values (e.g. NULLIF for a divisor, a CASE before a cast) or filter them out.");
-            case RESOURCES -> rejected(ErrorCode.RESOURCE_ERROR, "PostgreSQL ran out of resources or hit a limit", database, failure,
-                    "Make the query smaller: fewer rows or columns, less nesting, aggregate, or add a LIMIT.");
+            case RESOURCES ->
+                rejected(ErrorCode.RESOURCE_ERROR, "PostgreSQL ran out of resources or hit a limit", database, failure,
+                        "Make the query smaller: fewer rows or columns, less nesting, aggregate, or add a LIMIT.");
             case QUERY -> rejected(ErrorCode.SYNTAX_ERROR, "PostgreSQL rejected the SQL", database, failure, null);
         };
     }
@@ -92,7 +101,8 @@ public final class DatabaseFailures {
      * A failure for an error PostgreSQL raised on the SQL itself: {@code what} (SQLSTATE ...): its message, the
      * character position and hint it gave, and {@code advice} for the model when there is one.
      */
-    private static QueryOutcome.Failure rejected(ErrorCode code, String what, String database, SqlFailure failure, String advice) {
+    private static QueryOutcome.Failure rejected(ErrorCode code, String what, String database, SqlFailure failure,
+            String advice) {
         StringBuilder message = new StringBuilder(what).append(" (SQLSTATE ").append(failure.sqlState()).append("): ")
                 .append(failure.message());
         if (failure.position() != null) {
@@ -119,7 +129,8 @@ public final class DatabaseFailures {
         return new QueryOutcome.Failure(ErrorCode.CONNECTION_ERROR, String.format(Locale.ROOT,
                 "Database '%s' (%s) is unavailable since %s (%.0f s ago): %s. pg-mcp checks it again in %.1f s; until it "
                         + "answers, calls to it fail at once. Try again later or use another database.",
-                target.name(), target.config().displayTarget(), down.since(), Math.floor(down.downFor().toMillis() / 1000.0),
+                target.name(), target.config().displayTarget(), down.since(),
+                Math.floor(down.downFor().toMillis() / 1000.0),
                 last.message(), nextProbe),
                 new FailureDetails.DatabaseDown(target.name(), sqlState, down.since(), last.message(), nextProbe));
     }

@@ -40,12 +40,14 @@ public final class DatabaseRouter {
             }
             return new Step.Failed<>(new QueryOutcome.Failure(ErrorCode.AMBIGUOUS_QUERY,
                     "Several databases are configured; say which one with the 'database' argument: "
-                            + String.join(", ", targets.keySet()), available()));
+                            + String.join(", ", targets.keySet()),
+                    available()));
         }
         Target target = targets.get(name.get());
         if (target == null) {
             return new Step.Failed<>(new QueryOutcome.Failure(ErrorCode.UNKNOWN_DATABASE,
-                    "Unknown database '" + name.get() + "'. Available: " + String.join(", ", targets.keySet()), available()));
+                    "Unknown database '" + name.get() + "'. Available: " + String.join(", ", targets.keySet()),
+                    available()));
         }
         return new Step.Passed<>(target);
     }

@@ -15,8 +15,7 @@ import java.util.OptionalLong;
 public sealed interface FailureDetails {
 
     /** Nothing beyond the message. */
-    record None() implements FailureDetails {
-    }
+    record None() implements FailureDetails {}
 
     /** The guard or the EXPLAIN policy refused the SQL. */
     record Refused(RefusalDetails refusal) implements FailureDetails {
@@ -75,7 +74,8 @@ public sealed interface FailureDetails {
      * @param nextProbeInSeconds  when the next recovery probe runs, rounded up to a tenth of a second
      */
     record DatabaseDown(String database, String sqlState, Instant since, String lastError, double nextProbeInSeconds)
-            implements FailureDetails {
+            implements
+                FailureDetails {
         public DatabaseDown {
             Objects.requireNonNull(database, "database");
             Objects.requireNonNull(sqlState, "sqlState");
@@ -92,8 +92,7 @@ public sealed interface FailureDetails {
     }
 
     /** PostgreSQL could not even plan the SQL within {@code explain_policy.timeout}. */
-    record ExplainTimeout(double explainTimeoutSeconds) implements FailureDetails {
-    }
+    record ExplainTimeout(double explainTimeoutSeconds) implements FailureDetails {}
 
     /**
      * The model could not be asked.
@@ -109,8 +108,7 @@ public sealed interface FailureDetails {
     }
 
     /** The model answered {@code attempts} times without a SQL query. */
-    record NoSql(int attempts) implements FailureDetails {
-    }
+    record NoSql(int attempts) implements FailureDetails {}
 
     /** A rate limit or token budget refused the call. */
     record RateLimited(Admission.Refused refusal) implements FailureDetails {

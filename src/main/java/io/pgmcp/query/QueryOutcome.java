@@ -16,7 +16,7 @@ public sealed interface QueryOutcome {
      * @param rewritten   the guard rewrote the SQL (e.g. {@code expand_safe}), so the response shows it
      */
     record Success(String database, String sql, Optional<String> explanation, Optional<ResultTable> result,
-                   List<String> warnings, boolean rewritten) implements QueryOutcome {
+            List<String> warnings, boolean rewritten) implements QueryOutcome {
         public Success {
             warnings = List.copyOf(warnings);
         }

@@ -49,7 +49,7 @@ public final class QueryPipeline {
     /** Progress of a call, reported between stages. */
     @FunctionalInterface
     public interface Progress {
-        Progress NONE = (step, total, message) -> { };
+        Progress NONE = (step, total, message) -> {};
 
         void report(int step, int total, String message);
     }
@@ -59,7 +59,8 @@ public final class QueryPipeline {
      *
      * @param limit rows at most; null for {@code server.max_result_rows}
      */
-    public QueryOutcome executeSql(String sql, Optional<String> database, Integer limit, CancelSignal cancel, Progress progress) {
+    public QueryOutcome executeSql(String sql, Optional<String> database, Integer limit, CancelSignal cancel,
+            Progress progress) {
         Target target;
         switch (resolve(database)) {
             case Step.Failed(var failure) -> {
@@ -137,7 +138,8 @@ public final class QueryPipeline {
         try (Stage stage = telemetry.stage(StageName.GUARD, target.name()).sql(sql)) {
             return switch (target.guard().check(sql, catalog)) {
                 case Verdict.Allowed allowed -> {
-                    stage.attribute("pg_mcp.guard.verdict", "allowed").attribute("pg_mcp.guard.rewritten", allowed.rewritten());
+                    stage.attribute("pg_mcp.guard.verdict", "allowed").attribute("pg_mcp.guard.rewritten",
+                            allowed.rewritten());
                     yield new Step.Passed<>(allowed);
                 }
                 case Verdict.Denied denied -> {
@@ -174,7 +176,8 @@ public final class QueryPipeline {
         }
     }
 
-    private Step<List<String>> planWarnings(Target target, Catalog catalog, String sql, ExplainPolicy policy, Stage stage) {
+    private Step<List<String>> planWarnings(Target target, Catalog catalog, String sql, ExplainPolicy policy,
+            Stage stage) {
         PlanEstimate estimate = target.plans().get(sql).orElse(null);
         if (estimate == null) {
             try {
@@ -190,7 +193,8 @@ public final class QueryPipeline {
         } else {
             stage.attribute("pg_mcp.explain.cache_hit", true);
         }
-        stage.attribute("pg_mcp.explain.total_cost", estimate.totalCost()).attribute("pg_mcp.explain.rows", estimate.rows());
+        stage.attribute("pg_mcp.explain.total_cost", estimate.totalCost()).attribute("pg_mcp.explain.rows",
+                estimate.rows());
         return switch (policy.decide(estimate, catalog, target.policy())) {
             case ExplainPolicy.Decision.Pass pass -> new Step.Passed<>(pass.warnings());
             case ExplainPolicy.Decision.Refuse refuse -> new Step.Failed<>(new QueryOutcome.Failure(
@@ -206,7 +210,8 @@ public final class QueryPipeline {
         try (Stage stage = telemetry.stage(StageName.EXECUTE, target.name()).sql(planned.sql())) {
             try {
                 ResultTable table = target.database().query(planned.sql(), limits, cancel);
-                stage.attribute("db.response.returned_rows", table.rowCount()).attribute("pg_mcp.truncated", table.truncated());
+                stage.attribute("db.response.returned_rows", table.rowCount()).attribute("pg_mcp.truncated",
+                        table.truncated());
                 return new QueryOutcome.Success(target.name(), planned.sql(), Optional.empty(), Optional.of(table),
                         planned.warnings(), planned.rewritten());
             } catch (DatabaseException e) {

@@ -37,12 +37,15 @@ public final class QuestionPipeline {
     private static final System.Logger logger = System.getLogger(QuestionPipeline.class.getName());
 
     /** Failures the model may be able to fix if told about them. */
-    private static final Set<ErrorCode> FIXABLE = EnumSet.of(ErrorCode.SYNTAX_ERROR, ErrorCode.DATA_ERROR, ErrorCode.UNSAFE_SQL,
+    private static final Set<ErrorCode> FIXABLE = EnumSet.of(ErrorCode.SYNTAX_ERROR, ErrorCode.DATA_ERROR,
+            ErrorCode.UNSAFE_SQL,
             ErrorCode.SCHEMA_ACCESS_DENIED, ErrorCode.TABLE_ACCESS_DENIED, ErrorCode.COLUMN_ACCESS_DENIED,
             ErrorCode.QUERY_TOO_EXPENSIVE, ErrorCode.SEQ_SCAN_DENIED);
 
     /** What the caller wants back. */
-    public enum ReturnType { SQL, RESULT, BOTH }
+    public enum ReturnType {
+        SQL, RESULT, BOTH
+    }
 
     private final QueryPipeline pipeline;
     private final ServerConfig server;
@@ -57,8 +60,9 @@ public final class QuestionPipeline {
      * @param telemetry measures and traces SQL generation and the token budget (the pipeline's own telemetry)
      * @param limiter   the LLM token budgets, checked before every model call
      */
-    public QuestionPipeline(QueryPipeline pipeline, ServerConfig server, Telemetry telemetry, LlmClient llm, PromptBuilder prompts,
-                            RateLimiter limiter) {
+    public QuestionPipeline(QueryPipeline pipeline, ServerConfig server, Telemetry telemetry, LlmClient llm,
+            PromptBuilder prompts,
+            RateLimiter limiter) {
         this.pipeline = pipeline;
         this.server = server;
         this.telemetry = java.util.Objects.requireNonNull(telemetry, "telemetry");
@@ -68,7 +72,7 @@ public final class QuestionPipeline {
     }
 
     public QueryOutcome ask(String question, Optional<String> database, ReturnType returnType, Integer limit,
-                            CancelSignal cancel, QueryPipeline.Progress progress) {
+            CancelSignal cancel, QueryPipeline.Progress progress) {
         Target target;
         switch (pipeline.resolve(database)) {
             case Step.Failed(var failure) -> {
@@ -95,7 +99,8 @@ public final class QuestionPipeline {
             progress.report(1, 4, attempt == 1 ? "generating SQL" : "generating SQL (attempt " + attempt + ")");
             Completion completion;
             Optional<SqlReply> reply;
-            try (Stage stage = telemetry.stage(StageName.SQL_GENERATION, target.name()).attribute("pg_mcp.attempt", attempt)) {
+            try (Stage stage = telemetry.stage(StageName.SQL_GENERATION, target.name()).attribute("pg_mcp.attempt",
+                    attempt)) {
                 try {
                     completion = complete(new ChatRequest(List.copyOf(messages), true), cancel);
                 } catch (LlmException e) {
@@ -112,7 +117,8 @@ public final class QuestionPipeline {
             }
             messages.add(new ChatMessage("assistant", completion.content() == null ? "" : completion.content()));
             if (reply.isEmpty()) {
-                last = new QueryOutcome.Failure(ErrorCode.OPENAI_ERROR, "The model produced no SQL.", new FailureDetails.NoSql(attempt));
+                last = new QueryOutcome.Failure(ErrorCode.OPENAI_ERROR, "The model produced no SQL.",
+                        new FailureDetails.NoSql(attempt));
                 retried(target, attempt, attempts, ErrorCode.OPENAI_ERROR);
                 messages.add(new ChatMessage("user", "That was not a SQL query. Answer only with the JSON object "
                         + "{\"sql\": \"...\", \"explanation\": \"...\"}."));
@@ -135,7 +141,8 @@ public final class QuestionPipeline {
                         validate(question, success, warnings);
                     }
                     return new QueryOutcome.Success(success.database(), success.sql(), reply.get().explanation(),
-                            returnType == ReturnType.SQL ? Optional.empty() : success.result(), warnings, success.rewritten());
+                            returnType == ReturnType.SQL ? Optional.empty() : success.result(), warnings,
+                            success.rewritten());
                 }
             }
         }
@@ -147,7 +154,7 @@ public final class QuestionPipeline {
      * execution; with {@code execute} false the success carries the checked SQL and no result.
      */
     private QueryOutcome run(Target target, Catalog catalog, String sql, int rows, CancelSignal cancel,
-                             QueryPipeline.Progress progress, boolean execute) {
+            QueryPipeline.Progress progress, boolean execute) {
         Verdict.Allowed checked;
         switch (pipeline.check(target, catalog, sql)) {
             case Step.Failed(var failure) -> {
@@ -163,7 +170,8 @@ public final class QuestionPipeline {
             case Step.Passed(var withPlan) -> planned = withPlan;
         }
         if (!execute) {
-            return new QueryOutcome.Success(target.name(), planned.sql(), Optional.empty(), Optional.empty(), planned.warnings(),
+            return new QueryOutcome.Success(target.name(), planned.sql(), Optional.empty(), Optional.empty(),
+                    planned.warnings(),
                     planned.rewritten());
         }
         progress.report(3, 4, "executing");
@@ -183,14 +191,18 @@ public final class QuestionPipeline {
         if (!server.enableResultValidation() && !empty) {
             return;
         }
-        String sample = success.result().map(r -> r.rows().size() > 20 ? "first 20 of " + r.rowCount() + " rows: "
-                + ResultJudgement.rowsJson(r.rows()).substring(0, Math.min(4000, ResultJudgement.rowsJson(r.rows()).length())) : ResultJudgement.rowsJson(r.rows())).orElse("[]");
+        String sample = success.result().map(r -> r.rows().size() > 20
+                ? "first 20 of " + r.rowCount() + " rows: "
+                        + ResultJudgement.rowsJson(r.rows()).substring(0,
+                                Math.min(4000, ResultJudgement.rowsJson(r.rows()).length()))
+                : ResultJudgement.rowsJson(r.rows())).orElse("[]");
         try {
             Completion verdict = complete(new ChatRequest(List.of(
                     new ChatMessage("system", "You check whether a SQL result answers a question. Answer with JSON "
                             + "{\"answers\": true|false, \"reason\": \"...\"}."),
                     new ChatMessage("user", "Question: " + question + "\nSQL: " + success.sql() + "\nResult ("
-                            + success.result().map(r -> r.columns().toString()).orElse("[]") + "): " + sample)), true),
+                            + success.result().map(r -> r.columns().toString()).orElse("[]") + "): " + sample)),
+                    true),
                     CancelSignal.NONE);
             ResultJudgement judgement = ResultJudgement.parse(verdict.content());
             if (!judgement.answers()) {
@@ -217,7 +229,8 @@ public final class QuestionPipeline {
         }
         try (Stage stage = telemetry.stage(StageName.RATE_LIMIT, "").attribute("pg_mcp.rate_limit.tokens", estimate)) {
             switch (limiter.acquireTokens(estimate, cancel::onCancel)) {
-                case Admission.Granted granted -> stage.attribute("pg_mcp.rate_limit.waited_ms", granted.waited().toMillis());
+                case Admission.Granted granted ->
+                    stage.attribute("pg_mcp.rate_limit.waited_ms", granted.waited().toMillis());
                 case Admission.Refused refused -> {
                     stage.fail(ErrorCode.RATE_LIMIT_EXCEEDED.name());
                     throw new TokensRefused(new QueryOutcome.Failure(ErrorCode.RATE_LIMIT_EXCEEDED, refused.message(),
@@ -252,7 +265,8 @@ public final class QuestionPipeline {
     }
 
     private static QueryOutcome.Failure openAiError(LlmException e) {
-        OptionalLong retryAfter = e.retryAfter().map(d -> OptionalLong.of(Math.max(1, d.toSeconds()))).orElse(OptionalLong.empty());
+        OptionalLong retryAfter = e.retryAfter().map(d -> OptionalLong.of(Math.max(1, d.toSeconds())))
+                .orElse(OptionalLong.empty());
         return new QueryOutcome.Failure(ErrorCode.OPENAI_ERROR, e.getMessage(),
                 new FailureDetails.ModelError(e.kind().name().toLowerCase(Locale.ROOT), retryAfter));
     }

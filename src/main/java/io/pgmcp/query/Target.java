@@ -18,7 +18,7 @@ import io.pgmcp.sql.SqlGuard;
  * its guard, its EXPLAIN policy and the cache of plan estimates (keyed by the executable SQL).
  */
 public record Target(DatabaseConfig config, Database database, CatalogHolder catalog, AccessPolicy policy, Guard guard,
-                     ExplainPolicy explainPolicy, TtlCache<String, PlanEstimate> plans) {
+        ExplainPolicy explainPolicy, TtlCache<String, PlanEstimate> plans) {
     /** The statement timeout of asking PostgreSQL's grammar about SQL the guard's parser cannot read. */
     static final Duration GRAMMAR_CHECK_TIMEOUT = Duration.ofSeconds(2);
 
@@ -33,7 +33,8 @@ public record Target(DatabaseConfig config, Database database, CatalogHolder cat
     public static Target of(DatabaseConfig db, Database database, CatalogHolder catalog, Ticker ticker) {
         AccessPolicy policy = new AccessPolicy(db.accessPolicy());
         ExplainPolicyConfig explain = db.accessPolicy().explainPolicy();
-        SqlGuard guard = new SqlGuard(policy, db.dbname(), statement -> database.checkGrammar(statement, GRAMMAR_CHECK_TIMEOUT));
+        SqlGuard guard = new SqlGuard(policy, db.dbname(),
+                statement -> database.checkGrammar(statement, GRAMMAR_CHECK_TIMEOUT));
         return new Target(db, database, catalog, policy, guard, new ExplainPolicy(explain),
                 new TtlCache<>(explain.cacheTtl(), explain.cacheMaxSize(), ticker));
     }

@@ -9,7 +9,7 @@ package io.pgmcp.resilience;
  */
 @FunctionalInterface
 public interface Cancellation {
-    Cancellation NONE = hook -> { };
+    Cancellation NONE = hook -> {};
 
     /** Runs {@code hook} once when the request is cancelled; hooks must be quick and must not throw. */
     void onCancel(Runnable hook);

@@ -13,8 +13,10 @@ import java.util.random.RandomGenerator;
  * @param random the jitter source, called once per {@link #delay}; must be thread-safe when the
  *               backoff is shared ({@link java.util.Random} is)
  */
-public record ExponentialBackoff(Duration initial, Duration max, double multiplier, double jitter, RandomGenerator random)
-        implements Backoff {
+public record ExponentialBackoff(Duration initial, Duration max, double multiplier, double jitter,
+        RandomGenerator random)
+        implements
+            Backoff {
 
     public ExponentialBackoff {
         Objects.requireNonNull(initial, "initial");

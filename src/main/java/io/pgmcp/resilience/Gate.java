@@ -221,7 +221,7 @@ final class Gate {
 
     private void dispatch(long now) {
         WindowCounter heldBy = null; // the shared window blocking an earlier waiter, under QUEUE
-        for (Iterator<Waiter> it = queue.iterator(); it.hasNext(); ) {
+        for (Iterator<Waiter> it = queue.iterator(); it.hasNext();) {
             Waiter waiter = it.next();
             WindowCounter block = heldBy != null ? heldBy : blocking(waiter.clientId, waiter.amount, now);
             if (block == null) {

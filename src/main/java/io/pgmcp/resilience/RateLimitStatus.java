@@ -18,7 +18,8 @@ public record RateLimitStatus(LimitType type, long limit, long remaining, Durati
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(reset, "reset");
         if (limit < 1 || remaining < 0 || reset.isNegative() || reset.isZero()) {
-            throw new IllegalArgumentException("bad status: limit " + limit + ", remaining " + remaining + ", reset " + reset);
+            throw new IllegalArgumentException(
+                    "bad status: limit " + limit + ", remaining " + remaining + ", reset " + reset);
         }
     }
 

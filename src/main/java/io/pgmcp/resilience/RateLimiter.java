@@ -46,7 +46,8 @@ public final class RateLimiter {
         this.requests = new Gate(
                 List.of(new WindowCounter(LimitType.REQUESTS_PER_MINUTE, config.requestsPerMinute()),
                         new WindowCounter(LimitType.REQUESTS_PER_HOUR, config.requestsPerHour())),
-                new ClientWindows(config.perClientPerMinute()), config.strategy(), config.maxQueueWait(), false, ticker);
+                new ClientWindows(config.perClientPerMinute()), config.strategy(), config.maxQueueWait(), false,
+                ticker);
         this.tokens = new Gate(
                 List.of(new WindowCounter(LimitType.TOKENS_PER_MINUTE, config.tokensPerMinute()),
                         new WindowCounter(LimitType.TOKENS_PER_HOUR, config.tokensPerHour())),
@@ -144,7 +145,7 @@ public final class RateLimiter {
     public static long estimateTokens(String prompt) {
         long ascii = 0;
         long other = 0;
-        for (int i = 0; i < prompt.length(); ) {
+        for (int i = 0; i < prompt.length();) {
             int codePoint = prompt.codePointAt(i);
             if (codePoint < 0x80) {
                 ascii++;

@@ -46,7 +46,7 @@ public final class Retry {
     /** Told about every retry before its wait, and about how every attempt ended. Must be quick and must not throw. */
     @FunctionalInterface
     public interface Listener {
-        Listener NONE = (attempt, delay, failure) -> { };
+        Listener NONE = (attempt, delay, failure) -> {};
 
         /**
          * @param attempt the attempt that just failed (1 for the first try)
@@ -60,8 +60,7 @@ public final class Retry {
          *
          * @param attempt the attempt (1 for the first try)
          */
-        default void onAttempt(int attempt, Outcome outcome) {
-        }
+        default void onAttempt(int attempt, Outcome outcome) {}
     }
 
     private final String name;
@@ -109,7 +108,7 @@ public final class Retry {
             throws E {
         long start = ticker.read();
         long budgetNanos = saturatedNanos(budget);
-        for (int attempt = 1; ; attempt++) {
+        for (int attempt = 1;; attempt++) {
             attempts.incrementAndGet();
             int number = attempt;
             logger.log(DEBUG, () -> name + ": attempt " + number + " of " + (maxRetries + 1));
@@ -125,7 +124,8 @@ public final class Retry {
                 failure = checked(e);
             }
             if (!retryable.test(failure)) {
-                logger.log(DEBUG, () -> name + ": attempt " + number + " failed, not retryable: " + failure.getMessage());
+                logger.log(DEBUG,
+                        () -> name + ": attempt " + number + " failed, not retryable: " + failure.getMessage());
                 listener.onAttempt(attempt, Outcome.FAILURE);
                 throw failure;
             }

@@ -12,8 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link Ticker}. Thread-safe (one lock; the work under it is a map operation).
  */
 public final class TtlCache<K, V> {
-    private record Slot<V>(V value, long expiresAt) {
-    }
+    private record Slot<V>(V value, long expiresAt) {}
 
     private final long ttlNanos;
     private final int maxSize;
@@ -23,7 +22,8 @@ public final class TtlCache<K, V> {
 
     public TtlCache(Duration ttl, int maxSize, Ticker ticker) {
         if (ttl.isNegative() || ttl.isZero() || maxSize < 1) {
-            throw new IllegalArgumentException("ttl must be positive and maxSize at least 1, got " + ttl + " and " + maxSize);
+            throw new IllegalArgumentException(
+                    "ttl must be positive and maxSize at least 1, got " + ttl + " and " + maxSize);
         }
         this.ttlNanos = ttl.toNanos();
         this.maxSize = maxSize;

@@ -30,7 +30,8 @@ public final class AccessPolicy {
         // allow lists match exactly, the way PostgreSQL folds the names as written (a schema "PUBLIC" is not
         // public); deny lists match ignoring case, so they deny more rather than less
         this.allowedSchemas = config.allowedSchemas().stream().map(Names::fold).collect(Collectors.toUnmodifiableSet());
-        this.allowedTables = config.tables().allowed().stream().map(AccessPolicy::foldDotted).collect(Collectors.toUnmodifiableSet());
+        this.allowedTables = config.tables().allowed().stream().map(AccessPolicy::foldDotted)
+                .collect(Collectors.toUnmodifiableSet());
         this.deniedTables = lower(config.tables().denied());
         this.deniedColumns = lower(config.columns().denied());
         this.deniedPatterns = config.columns().deniedPatterns().stream().map(NamePattern::of).toList();
@@ -129,7 +130,7 @@ public final class AccessPolicy {
             return last[1];
         }
         Catalog filtered = filter(catalog);
-        lastVisible = new Catalog[] {catalog, filtered};
+        lastVisible = new Catalog[]{catalog, filtered};
         return filtered;
     }
 
@@ -146,7 +147,8 @@ public final class AccessPolicy {
                     .filter(c -> columnAllowed(table.schema(), table.name(), c.name()))
                     .toList();
             List<io.pgmcp.catalog.IndexInfo> indexes = table.indexes().stream()
-                    .filter(i -> i.columns().stream().allMatch(col -> columns.stream().anyMatch(c -> c.name().equals(unquote(col)))))
+                    .filter(i -> i.columns().stream()
+                            .allMatch(col -> columns.stream().anyMatch(c -> c.name().equals(unquote(col)))))
                     .toList();
             List<ColumnInfo> visibleColumns = columns.stream().map(c -> c.foreignKey().isPresent()
                     && !foreignKeyVisible(c.foreignKey().get()) ? withoutForeignKey(c) : c).toList();
@@ -154,8 +156,10 @@ public final class AccessPolicy {
                     visibleColumns, indexes));
         }
         List<String> schemas = catalog.schemas().stream().filter(this::schemaAllowed).toList();
-        List<io.pgmcp.catalog.EnumType> enums = catalog.enums().stream().filter(e -> schemaAllowed(e.schema())).toList();
-        return new Catalog(catalog.database(), catalog.loadedAt(), schemas, tables, enums, catalog.pgCatalogRelations());
+        List<io.pgmcp.catalog.EnumType> enums = catalog.enums().stream().filter(e -> schemaAllowed(e.schema()))
+                .toList();
+        return new Catalog(catalog.database(), catalog.loadedAt(), schemas, tables, enums,
+                catalog.pgCatalogRelations());
     }
 
     private boolean foreignKeyVisible(String target) {
@@ -164,7 +168,8 @@ public final class AccessPolicy {
     }
 
     private static ColumnInfo withoutForeignKey(ColumnInfo c) {
-        return new ColumnInfo(c.name(), c.type(), c.typeName(), c.nullable(), c.defaultExpr(), c.primaryKey(), c.unique(),
+        return new ColumnInfo(c.name(), c.type(), c.typeName(), c.nullable(), c.defaultExpr(), c.primaryKey(),
+                c.unique(),
                 java.util.Optional.empty(), c.enumValues(), c.comment());
     }
 

@@ -24,13 +24,18 @@ final class CastTypes {
 
     /** PostgreSQL's own names of the types the SQL standard spells with keywords, as an unaliased cast is named by. */
     private static final java.util.Map<String, String> INTERNAL_NAMES = java.util.Map.ofEntries(
-            java.util.Map.entry("int", "int4"), java.util.Map.entry("integer", "int4"), java.util.Map.entry("smallint", "int2"),
-            java.util.Map.entry("bigint", "int8"), java.util.Map.entry("real", "float4"), java.util.Map.entry("float", "float8"),
+            java.util.Map.entry("int", "int4"), java.util.Map.entry("integer", "int4"),
+            java.util.Map.entry("smallint", "int2"),
+            java.util.Map.entry("bigint", "int8"), java.util.Map.entry("real", "float4"),
+            java.util.Map.entry("float", "float8"),
             java.util.Map.entry("double precision", "float8"), java.util.Map.entry("decimal", "numeric"),
-            java.util.Map.entry("boolean", "bool"), java.util.Map.entry("char", "bpchar"), java.util.Map.entry("character", "bpchar"),
+            java.util.Map.entry("boolean", "bool"), java.util.Map.entry("char", "bpchar"),
+            java.util.Map.entry("character", "bpchar"),
             java.util.Map.entry("character varying", "varchar"), java.util.Map.entry("time without time zone", "time"),
-            java.util.Map.entry("time with time zone", "timetz"), java.util.Map.entry("timestamp without time zone", "timestamp"),
-            java.util.Map.entry("timestamp with time zone", "timestamptz"), java.util.Map.entry("bit varying", "varbit"));
+            java.util.Map.entry("time with time zone", "timetz"),
+            java.util.Map.entry("timestamp without time zone", "timestamp"),
+            java.util.Map.entry("timestamp with time zone", "timestamptz"),
+            java.util.Map.entry("bit varying", "varbit"));
 
     private final Catalog catalog;
     private final AccessPolicy policy;

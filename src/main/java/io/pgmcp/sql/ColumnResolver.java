@@ -32,12 +32,12 @@ final class ColumnResolver {
         this.policy = policy;
     }
 
-
     void column(Column column, Scope scope, ExpressionChecker.Place place, SelectItem<?> item) {
         if (column.getArrayConstructor() != null) {
             expressions.checkAll(column.getArrayConstructor().getExpressions(), scope, ExpressionChecker.Place.OTHER);
         }
-        List<String> qualifier = column.getTable() == null ? List.of()
+        List<String> qualifier = column.getTable() == null
+                ? List.of()
                 : Names.foldAll(qualifierParts(column));
         String name = Names.fold(column.getColumnName());
         if (qualifier.isEmpty()) {
@@ -72,7 +72,8 @@ final class ColumnResolver {
      * {@linkplain Relation#guessed() guessed} column may not be there: the name is then resolved on as if
      * it were not, and accepted if that finds nothing (both readings are checked).
      */
-    private void bareColumn(Column column, String name, Scope scope, ExpressionChecker.Place place, SelectItem<?> item) {
+    private void bareColumn(Column column, String name, Scope scope, ExpressionChecker.Place place,
+            SelectItem<?> item) {
         if (place == ExpressionChecker.Place.ORDER_BY && scope.outputNames.contains(name)) {
             return;
         }
@@ -127,21 +128,24 @@ final class ColumnResolver {
     private void qualifiedColumn(Column column, List<String> qualifier, String name, Scope scope, SelectItem<?> item) {
         Optional<Relation> relation = findRelation(qualifier, scope);
         if (relation.isEmpty()) {
-            findings.column(String.join(".", qualifier.stream().map(Names::display).toList()) + "." + Names.display(name));
+            findings.column(
+                    String.join(".", qualifier.stream().map(Names::display).toList()) + "." + Names.display(name));
             return;
         }
         Relation r = relation.get();
         String written = Names.display(r.name()) + "." + Names.display(name);
         if (!r.hasColumn(name) && !r.exact() && !expressions.isAllowedFunction(name)) {
             // on a row without that column, PostgreSQL reads s.c as the call c(s) (functional notation)
-            findings.column(written + " (the columns of " + Names.display(r.name()) + " are not known; where it has no column "
+            findings.column(written + " (the columns of " + Names.display(r.name())
+                    + " are not known; where it has no column "
                     + Names.display(name) + " PostgreSQL calls a function " + Names.display(name) + "() on its row)");
             return;
         }
         if (r.guessed()) {
             // on a row without that column, PostgreSQL reads u.c as the call c(u) (functional notation)
-            findings.column(written + " (the function may return a row without that column; write " + Names.display(name)
-                    + " alone, or name the column in an alias list: AS " + Names.display(r.name()) + "(c))");
+            findings.column(
+                    written + " (the function may return a row without that column; write " + Names.display(name)
+                            + " alone, or name the column in an alias list: AS " + Names.display(r.name()) + "(c))");
             return;
         }
         if (r.hasColumn(name) ? !readable(r, name) : r.exact()) {
@@ -158,7 +162,8 @@ final class ColumnResolver {
         List<String> allowed = new ArrayList<>();
         for (Relation relation : relations) {
             relation.table().ifPresent(table -> relation.columns().stream()
-                    .filter(visible -> policy.columnAllowed(table.schema(), table.name(), relation.catalogColumn(visible)))
+                    .filter(visible -> policy.columnAllowed(table.schema(), table.name(),
+                            relation.catalogColumn(visible)))
                     .forEach(allowed::add));
         }
         findings.column(written, NearestNames.of(name, allowed).stream().map(Names::display).toList(), item);
@@ -175,7 +180,9 @@ final class ColumnResolver {
     /** The relation a qualifier names: {@code alias}, {@code schema.table} or {@code db.schema.table}. */
     Optional<Relation> findRelation(List<String> qualifier, Scope scope) {
         String name = qualifier.getLast();
-        Optional<String> schema = qualifier.size() >= 2 ? Optional.of(qualifier.get(qualifier.size() - 2)) : Optional.empty();
+        Optional<String> schema = qualifier.size() >= 2
+                ? Optional.of(qualifier.get(qualifier.size() - 2))
+                : Optional.empty();
         if (qualifier.size() >= 3 && !analyzer.isCurrentDatabase(qualifier.get(qualifier.size() - 3))) {
             findings.unsafe("cross-database reference " + String.join(".", qualifier));
             return Optional.empty();
@@ -185,7 +192,8 @@ final class ColumnResolver {
                 if (!relation.name().equals(name)) {
                     continue;
                 }
-                if (schema.isEmpty() || relation.qualified() && relation.table().map(t -> t.schema().equals(schema.get())).orElse(false)) {
+                if (schema.isEmpty() || relation.qualified()
+                        && relation.table().map(t -> t.schema().equals(schema.get())).orElse(false)) {
                     return Optional.of(relation);
                 }
             }
@@ -215,7 +223,8 @@ final class ColumnResolver {
 
     /** Whether a column of a relation may be read: any column of a derived relation, the allowed ones of a catalog table. */
     private boolean readable(Relation relation, String visibleName) {
-        return relation.table().map(table -> policy.columnAllowed(table.schema(), table.name(), relation.catalogColumn(visibleName)))
+        return relation.table()
+                .map(table -> policy.columnAllowed(table.schema(), table.name(), relation.catalogColumn(visibleName)))
                 .orElse(true);
     }
 

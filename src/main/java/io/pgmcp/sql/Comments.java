@@ -2,8 +2,7 @@ package io.pgmcp.sql;
 
 /** Where PostgreSQL's comments end: {@code --} to end of line, {@code /* *}{@code /} nesting. */
 final class Comments {
-    private Comments() {
-    }
+    private Comments() {}
 
     /** End (exclusive, before the newline) of the {@code --} comment starting at {@code p}. */
     static int lineCommentEnd(String s, int p) throws LexerException {

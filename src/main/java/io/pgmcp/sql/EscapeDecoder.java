@@ -8,8 +8,7 @@ package io.pgmcp.sql;
 final class EscapeDecoder {
     private static final int MAX_CODE_POINT = 0x10FFFF;
 
-    private EscapeDecoder() {
-    }
+    private EscapeDecoder() {}
 
     /**
      * Decodes the {@code E''} escape whose backslash is at {@code p} into {@code out} and returns the
@@ -67,7 +66,8 @@ final class EscapeDecoder {
         int q = p + escapeLength(s, p);
         if (first >= 0xD800 && first <= 0xDBFF) {
             long second = q + 1 < s.length() && s.charAt(q) == '\\' && (s.charAt(q + 1) | 0x20) == 'u'
-                    ? hexDigits(s, q) : -1;
+                    ? hexDigits(s, q)
+                    : -1;
             if (second < 0xDC00 || second > 0xDFFF) {
                 throw new LexerException("invalid Unicode surrogate pair at offset " + p
                         + ": a high surrogate escape must be followed by a low surrogate escape", p);

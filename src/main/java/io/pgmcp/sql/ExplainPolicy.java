@@ -32,12 +32,10 @@ public final class ExplainPolicy {
     /** The policy's answer. */
     public sealed interface Decision {
         /** Within the limits; {@code warnings} may note a high cost. */
-        record Pass(List<String> warnings) implements Decision {
-        }
+        record Pass(List<String> warnings) implements Decision {}
 
         /** Over a limit. {@code seqScan} tells SEQ_SCAN_DENIED from QUERY_TOO_EXPENSIVE. */
-        record Refuse(boolean seqScan, String message, RefusalDetails details) implements Decision {
-        }
+        record Refuse(boolean seqScan, String message, RefusalDetails details) implements Decision {}
     }
 
     private static final String OPERATOR_HINT = " An operator can raise explain_policy.large_table_threshold or set "
@@ -71,16 +69,20 @@ public final class ExplainPolicy {
      */
     public Decision decide(PlanEstimate estimate, Catalog catalog, AccessPolicy access) {
         if (estimate.rows() > config.maxEstimatedRows()) {
-            RefusalDetails details = new RefusalDetails.TooManyRows(estimate.rows(), estimate.totalCost(), config.maxEstimatedRows());
+            RefusalDetails details = new RefusalDetails.TooManyRows(estimate.rows(), estimate.totalCost(),
+                    config.maxEstimatedRows());
             return new Decision.Refuse(false, String.format(Locale.ROOT,
                     "The planner estimates %,.0f result rows, more than the limit of %,d (explain_policy.max_estimated_rows). "
-                            + "Filter (WHERE on indexed columns), aggregate, or add a LIMIT.", estimate.rows(),
+                            + "Filter (WHERE on indexed columns), aggregate, or add a LIMIT.",
+                    estimate.rows(),
                     config.maxEstimatedRows()), details);
         }
         if (config.denySeqScanOnLargeTables()) {
             long threshold = config.largeTableThreshold();
-            Optional<TableReads.Read> worst = TableReads.of(estimate.plan(), r -> table(catalog, r).map(TableInfo::rowEstimate)
-                            .orElse(0.0)).stream()
+            Optional<TableReads.Read> worst = TableReads
+                    .of(estimate.plan(), r -> table(catalog, r).map(TableInfo::rowEstimate)
+                            .orElse(0.0))
+                    .stream()
                     .filter(read -> read.tableRows() > threshold && read.rows() > threshold)
                     .max(Comparator.comparingDouble(TableReads.Read::rows));
             if (worst.isPresent()) {
@@ -95,7 +97,8 @@ public final class ExplainPolicy {
         return new Decision.Pass(warnings);
     }
 
-    private Decision refuseLargeRead(TableReads.Read read, PlanEstimate estimate, Catalog catalog, AccessPolicy access) {
+    private Decision refuseLargeRead(TableReads.Read read, PlanEstimate estimate, Catalog catalog,
+            AccessPolicy access) {
         long threshold = config.largeTableThreshold();
         Optional<TableInfo> visible = table(catalog, read.relation())
                 .flatMap(t -> access.visible(catalog).table(t.schema(), t.name()));
@@ -103,7 +106,8 @@ public final class ExplainPolicy {
             // a table behind a view the caller may not see: neither its name nor its size
             return new Decision.Refuse(true, String.format(Locale.ROOT,
                     "The plan reads more than %,d rows of a large table behind this query, the most it may read from a large "
-                            + "table (explain_policy.large_table_threshold). Filter on indexed columns, or %s.%s", threshold,
+                            + "table (explain_policy.large_table_threshold). Filter on indexed columns, or %s.%s",
+                    threshold,
                     LIMIT_HINT, OPERATOR_HINT), new RefusalDetails.HiddenLargeTableRead(estimate.rows(), threshold));
         }
         TableInfo table = visible.get();
@@ -112,16 +116,19 @@ public final class ExplainPolicy {
         if (indexed.isEmpty()) {
             change = "It has no index on a column you may read: add a LIMIT without ORDER BY.";
         } else if (read.walked()) {
-            change = "Filter on an indexed column you may read (" + String.join(", ", indexed) + "), or " + LIMIT_HINT + ".";
+            change = "Filter on an indexed column you may read (" + String.join(", ", indexed) + "), or " + LIMIT_HINT
+                    + ".";
         } else {
             change = "Narrow the range of the indexed filter, filter on a more selective indexed column you may read ("
                     + String.join(", ", indexed) + "), or " + LIMIT_HINT + ".";
         }
         return new Decision.Refuse(true, String.format(Locale.ROOT,
                 "The plan reads about %,d rows of %s, a large table (about %,d rows); at most %,d rows may be read from a "
-                        + "large table (explain_policy.large_table_threshold). %s%s", Math.round(read.rows()),
+                        + "large table (explain_policy.large_table_threshold). %s%s",
+                Math.round(read.rows()),
                 table.qualifiedName(), Math.round(read.tableRows()), threshold, change, OPERATOR_HINT),
-                new RefusalDetails.LargeTableRead(estimate.rows(), threshold, estimate.totalCost(), Math.round(read.rows()),
+                new RefusalDetails.LargeTableRead(estimate.rows(), threshold, estimate.totalCost(),
+                        Math.round(read.rows()),
                         table.qualifiedName(), Math.round(read.tableRows()), indexed));
     }
 

@@ -68,7 +68,9 @@ import net.sf.jsqlparser.statement.select.SelectItem;
 final class ExpressionChecker {
 
     /** Where an expression stands, which changes how a bare name resolves. */
-    enum Place { SELECT, ORDER_BY, GROUP_BY, OTHER }
+    enum Place {
+        SELECT, ORDER_BY, GROUP_BY, OTHER
+    }
 
     private final QueryAnalyzer analyzer;
     private final Findings findings;
@@ -77,7 +79,7 @@ final class ExpressionChecker {
     private final ColumnResolver columns;
 
     ExpressionChecker(QueryAnalyzer analyzer, Findings findings, AccessPolicy policy, FunctionAllowlist functions,
-                      CastTypes castTypes) {
+            CastTypes castTypes) {
         this.analyzer = analyzer;
         this.findings = findings;
         this.functions = functions;
@@ -114,15 +116,15 @@ final class ExpressionChecker {
             return;
         }
         switch (expression) {
-            case LongValue v -> { }
-            case DoubleValue v -> { }
-            case StringValue v -> { }
-            case NullValue v -> { }
-            case BooleanValue v -> { }
-            case HexValue v -> { }
-            case DateTimeLiteralExpression v -> { }
-            case TimeKeyExpression v -> { }
-            case AllValue v -> { }
+            case LongValue v -> {}
+            case DoubleValue v -> {}
+            case StringValue v -> {}
+            case NullValue v -> {}
+            case BooleanValue v -> {}
+            case HexValue v -> {}
+            case DateTimeLiteralExpression v -> {}
+            case TimeKeyExpression v -> {}
+            case AllValue v -> {}
             case Column column -> columns.column(column, scope, place, item);
             case DateUnitExpression unit -> columns.column(dateUnitColumn(unit), scope, place, item);
             case AllTableColumns all -> columns.wholeRow(all.getTable(), scope, "t.*");
@@ -165,7 +167,7 @@ final class ExpressionChecker {
             // PostgreSQL drops the parentheses of (x): it is x, in the same place (an output name in ORDER BY,
             // a select item on_denied: filter may drop)
             case ExpressionList<?> list when list.size() == 1 && !(list instanceof RowConstructor<?>) ->
-                    check(list.getFirst(), scope, place, item);
+                check(list.getFirst(), scope, place, item);
             case ExpressionList<?> list -> checkAll(list, scope, Place.OTHER);
             case Between between -> {
                 check(between.getLeftExpression(), scope, Place.OTHER);
@@ -243,17 +245,22 @@ final class ExpressionChecker {
      * function the allowlist allows; when x is a table alias it reads a whole row.
      */
     private void rowField(RowGetExpression rowGet, Scope scope) {
-        Expression target = rowGet.getExpression() instanceof DateUnitExpression unit ? dateUnitColumn(unit) : rowGet.getExpression();
+        Expression target = rowGet.getExpression() instanceof DateUnitExpression unit
+                ? dateUnitColumn(unit)
+                : rowGet.getExpression();
         String field = Names.fold(rowGet.getColumnName());
-        if (target instanceof Column c && c.getTable() == null && columns.resolvesToRelationOnly(Names.fold(c.getColumnName()), scope)) {
+        if (target instanceof Column c && c.getTable() == null
+                && columns.resolvesToRelationOnly(Names.fold(c.getColumnName()), scope)) {
             columns.wholeRow(c.getColumnName(), scope, "(t).column");
         } else {
             check(target, scope, Place.OTHER);
         }
         boolean known = fields(target, scope).map(fields -> fields.contains(field)).orElse(false);
         if (!known && !isAllowedFunction(field)) {
-            findings.unsafe("(...)." + Names.display(field) + ": pg-mcp cannot tell that the row has a field " + Names.display(field)
-                    + ", and where it has none PostgreSQL calls a function " + Names.display(field) + "() on the row instead");
+            findings.unsafe("(...)." + Names.display(field) + ": pg-mcp cannot tell that the row has a field "
+                    + Names.display(field)
+                    + ", and where it has none PostgreSQL calls a function " + Names.display(field)
+                    + "() on the row instead");
         }
     }
 
@@ -261,8 +268,9 @@ final class ExpressionChecker {
     private Optional<List<String>> fields(Expression row, Scope scope) {
         return switch (row) {
             case Function f when f.getParameters() != null && FunctionColumns.kind(f) == FunctionColumns.Kind.NAMED ->
-                    Optional.of(FunctionColumns.named(f));
-            case ExpressionList<?> list when list.size() == 1 && !(list instanceof RowConstructor<?>) -> fields(list.getFirst(), scope);
+                Optional.of(FunctionColumns.named(f));
+            case ExpressionList<?> list when list.size() == 1 && !(list instanceof RowConstructor<?>) ->
+                fields(list.getFirst(), scope);
             default -> wholeRowFields(row, scope);
         };
     }
@@ -273,8 +281,10 @@ final class ExpressionChecker {
      * Reports nothing.
      */
     Optional<List<String>> wholeRowFields(Expression expression, Scope scope) {
-        Expression e = expression instanceof ExpressionList<?> list && list.size() == 1 && !(list instanceof RowConstructor<?>)
-                ? list.getFirst() : expression;
+        Expression e = expression instanceof ExpressionList<?> list && list.size() == 1
+                && !(list instanceof RowConstructor<?>)
+                        ? list.getFirst()
+                        : expression;
         if (!(e instanceof Column c) || c.getArrayConstructor() != null) {
             return Optional.empty();
         }
@@ -299,8 +309,10 @@ final class ExpressionChecker {
             return;
         }
         String simple = name.getLast();
-        if (function.getChainedParameters() != null || (function.getKeywordArguments() != null && !function.getKeywordArguments().isEmpty())
-                || function.getExtraKeyword() != null || function.isUnique() || function.isEscaped() || function.isIgnoreNullsOutside()) {
+        if (function.getChainedParameters() != null
+                || (function.getKeywordArguments() != null && !function.getKeywordArguments().isEmpty())
+                || function.getExtraKeyword() != null || function.isUnique() || function.isEscaped()
+                || function.isIgnoreNullsOutside()) {
             findings.unsafe("unsupported syntax in call of " + simple + "()");
             return;
         }
@@ -355,8 +367,10 @@ final class ExpressionChecker {
      * comparison of x with each element of the array, which is what gets checked.
      */
     private void comparedOperand(Expression right, Scope scope) {
-        if (right instanceof Function quantifier && quantifier.getParameters() != null && quantifier.getParameters().size() == 1
-                && (isKeywordCall(quantifier, "any") || isKeywordCall(quantifier, "some") || isKeywordCall(quantifier, "all"))) {
+        if (right instanceof Function quantifier && quantifier.getParameters() != null
+                && quantifier.getParameters().size() == 1
+                && (isKeywordCall(quantifier, "any") || isKeywordCall(quantifier, "some")
+                        || isKeywordCall(quantifier, "all"))) {
             check(quantifier.getParameters().getFirst(), scope, Place.OTHER);
             return;
         }
@@ -439,7 +453,8 @@ final class ExpressionChecker {
         if (argument instanceof AllColumns star && !(star instanceof AllTableColumns) && name.equals("count")) {
             argument = null; // count(*) reads no column
         }
-        if (argument instanceof Column c && c.getTable() == null && columns.resolvesToRelationOnly(Names.fold(c.getColumnName()), scope)) {
+        if (argument instanceof Column c && c.getTable() == null
+                && columns.resolvesToRelationOnly(Names.fold(c.getColumnName()), scope)) {
             columns.wholeRow(c.getColumnName(), scope, name + "(t)");
         } else {
             check(argument, scope, Place.OTHER);

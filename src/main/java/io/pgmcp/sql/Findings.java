@@ -47,8 +47,10 @@ final class Findings {
         if (unsafeFunction == null) {
             unsafeFunction = name;
         }
-        unsafe.add("function " + name + "() is not allowed (" + why.map(e -> e.category().replace('_', ' ') + ": " + e.reason())
-                .orElse("it is not on the list of side-effect-free functions") + ")");
+        unsafe.add("function " + name + "() is not allowed ("
+                + why.map(e -> e.category().replace('_', ' ') + ": " + e.reason())
+                        .orElse("it is not on the list of side-effect-free functions")
+                + ")");
     }
 
     void schema(String schema) {
@@ -101,7 +103,8 @@ final class Findings {
     }
 
     boolean any() {
-        return !unsafe.isEmpty() || !schemas.isEmpty() || !tables.isEmpty() || !columns.isEmpty() || !hiddenColumns.isEmpty()
+        return !unsafe.isEmpty() || !schemas.isEmpty() || !tables.isEmpty() || !columns.isEmpty()
+                || !hiddenColumns.isEmpty()
                 || selectStar;
     }
 
@@ -116,13 +119,17 @@ final class Findings {
      */
     Verdict.Denied verdict(List<String> visibleTables) {
         if (!unsafe.isEmpty()) {
-            RefusalDetails details = unsafeFunction == null ? new RefusalDetails.None() : new RefusalDetails.UnsafeFunction(unsafeFunction);
+            RefusalDetails details = unsafeFunction == null
+                    ? new RefusalDetails.None()
+                    : new RefusalDetails.UnsafeFunction(unsafeFunction);
             return new Verdict.Denied(Verdict.Reason.UNSAFE_SQL, "Not allowed: " + String.join("; ", unsafe)
-                    + ". Only one read-only SELECT (or WITH ... SELECT, VALUES, TABLE) using side-effect-free functions is allowed.", details);
+                    + ". Only one read-only SELECT (or WITH ... SELECT, VALUES, TABLE) using side-effect-free functions is allowed.",
+                    details);
         }
         if (!schemas.isEmpty()) {
-            return new Verdict.Denied(Verdict.Reason.SCHEMA_ACCESS_DENIED, "Access to schema(s) " + String.join(", ", schemas)
-                    + " is not allowed. Use only the tables listed in the schema resource.",
+            return new Verdict.Denied(Verdict.Reason.SCHEMA_ACCESS_DENIED,
+                    "Access to schema(s) " + String.join(", ", schemas)
+                            + " is not allowed. Use only the tables listed in the schema resource.",
                     new RefusalDetails.DeniedSchemas(List.copyOf(schemas)));
         }
         if (!tables.isEmpty()) {
@@ -132,9 +139,10 @@ final class Findings {
                 List<String> listed = visibleTables.subList(0, Math.min(MAX_LISTED_TABLES, visibleTables.size()));
                 available = Optional.of(listed);
                 int more = visibleTables.size() - listed.size();
-                sentences.add(visibleTables.isEmpty() ? "No table may be read."
+                sentences.add(visibleTables.isEmpty()
+                        ? "No table may be read."
                         : "Available tables: " + String.join(", ", listed)
-                        + (more > 0 ? ", and " + more + " more (see the schema resource)." : "."));
+                                + (more > 0 ? ", and " + more + " more (see the schema resource)." : "."));
             }
             return new Verdict.Denied(Verdict.Reason.TABLE_ACCESS_DENIED, String.join(" ", sentences),
                     new RefusalDetails.DeniedTables(List.copyOf(tables.keySet()), suggestions(tables), available));
@@ -154,11 +162,13 @@ final class Findings {
     private static List<String> missing(String kind, Map<String, List<String>> names) {
         List<String> sentences = new ArrayList<>();
         names.forEach((name, nearest) -> {
-            StringBuilder sentence = new StringBuilder(kind).append(' ').append(name).append(" does not exist or may not be read");
+            StringBuilder sentence = new StringBuilder(kind).append(' ').append(name)
+                    .append(" does not exist or may not be read");
             if (nearest.isEmpty()) {
                 sentence.append('.');
             } else {
-                String alternatives = nearest.size() == 1 ? nearest.getFirst()
+                String alternatives = nearest.size() == 1
+                        ? nearest.getFirst()
                         : String.join(", ", nearest.subList(0, nearest.size() - 1)) + " or " + nearest.getLast();
                 sentence.append("; did you mean ").append(alternatives).append('?');
             }

@@ -32,7 +32,8 @@ final class FromClause {
     private final AccessPolicy policy;
     private final Catalog catalog;
 
-    FromClause(QueryAnalyzer analyzer, ExpressionChecker expressions, Findings findings, AccessPolicy policy, Catalog catalog) {
+    FromClause(QueryAnalyzer analyzer, ExpressionChecker expressions, Findings findings, AccessPolicy policy,
+            Catalog catalog) {
         this.analyzer = analyzer;
         this.expressions = expressions;
         this.findings = findings;
@@ -50,8 +51,8 @@ final class FromClause {
         List<Relation> added = scope.relations.subList(before, scope.relations.size());
         if (join.isNatural()) {
             for (Relation relation : scope.relations) {
-                relation.table().filter(policy::hasDeniedColumns).ifPresent(table ->
-                        findings.hiddenColumns(table.name(), "a NATURAL join over " + table.name()
+                relation.table().filter(policy::hasDeniedColumns)
+                        .ifPresent(table -> findings.hiddenColumns(table.name(), "a NATURAL join over " + table.name()
                                 + " may compare columns that may not be read; join with ON instead"));
             }
         }
@@ -68,7 +69,8 @@ final class FromClause {
                     }
                     TableInfo table = relation.table().get();
                     for (String visible : relation.columns()) {
-                        boolean may = policy.columnAllowed(table.schema(), table.name(), relation.catalogColumn(visible));
+                        boolean may = policy.columnAllowed(table.schema(), table.name(),
+                                relation.catalogColumn(visible));
                         if (may) {
                             allowed.add(visible);
                         }
@@ -80,7 +82,8 @@ final class FromClause {
                 }
                 // a denied column and a missing one read alike (no oracle for hidden names)
                 if (!readable || !found && added.stream().allMatch(Relation::exact)) {
-                    findings.column(Names.display(name), NearestNames.of(name, allowed).stream().map(Names::display).toList(), null);
+                    findings.column(Names.display(name),
+                            NearestNames.of(name, allowed).stream().map(Names::display).toList(), null);
                 }
             }
         }
@@ -184,14 +187,17 @@ final class FromClause {
      * caller may read (the same for both, so that the answer is no oracle for hidden tables).
      */
     private void missing(String written, String name, String visibleName, Scope scope) {
-        List<TableInfo> visible = catalog.relations().stream().filter(t -> policy.tableAllowed(t.schema(), t.name())).toList();
-        findings.table(written, NearestNames.of(name, visible, TableInfo::name).stream().map(FromClause::display).toList());
+        List<TableInfo> visible = catalog.relations().stream().filter(t -> policy.tableAllowed(t.schema(), t.name()))
+                .toList();
+        findings.table(written,
+                NearestNames.of(name, visible, TableInfo::name).stream().map(FromClause::display).toList());
         scope.relations.add(Relation.derived(visibleName, List.of(), false));
     }
 
     /** A visible table as a model should write it: bare in {@code public}, else schema-qualified. */
     static String display(TableInfo table) {
-        return table.schema().equals("public") ? Names.display(table.name())
+        return table.schema().equals("public")
+                ? Names.display(table.name())
                 : Names.display(table.schema()) + "." + Names.display(table.name());
     }
 
@@ -212,7 +218,8 @@ final class FromClause {
         QueryAnalyzer.Output output = analyzer.select(select, parentForInner, false);
         String name = alias == null ? "" : Names.fold(alias.getName());
         List<String> columns = rename(output.names(), aliasColumns(alias));
-        scope.relations.add(Relation.derived(name, columns, output.exact(), Relation.renameRows(output.rows(), output.names(), columns)));
+        scope.relations.add(Relation.derived(name, columns, output.exact(),
+                Relation.renameRows(output.rows(), output.names(), columns)));
     }
 
     /**
@@ -227,7 +234,8 @@ final class FromClause {
                 && !tableFunction.getPrefix().equalsIgnoreCase("LATERAL"))) {
             findings.unsafe("a clause on a function in FROM that is not PostgreSQL syntax");
         }
-        List<Function> functions = tableFunction.isRowsFrom() ? tableFunction.getRowsFromFunctions()
+        List<Function> functions = tableFunction.isRowsFrom()
+                ? tableFunction.getRowsFromFunctions()
                 : java.util.Collections.singletonList(tableFunction.getFunction());
         if (functions == null || functions.isEmpty() || functions.contains(null)) {
             findings.unsafe("a function in FROM without a function");
@@ -235,7 +243,8 @@ final class FromClause {
         }
         Alias alias = tableFunction.getAlias();
         boolean alone = functions.size() == 1;
-        String name = alias != null ? Names.fold(alias.getName())
+        String name = alias != null
+                ? Names.fold(alias.getName())
                 : alone ? Names.fold(functions.getFirst().getMultipartName().getLast()) : "";
         List<String> declared = aliasColumns(alias);
         List<String> columns = new ArrayList<>();

@@ -32,7 +32,8 @@ public final class FunctionAllowlist {
 
         public Exclusion {
             if (!CATEGORIES.contains(category)) {
-                throw new IllegalStateException("functions-excluded.txt: unknown category '" + category + "' for " + name.glob());
+                throw new IllegalStateException(
+                        "functions-excluded.txt: unknown category '" + category + "' for " + name.glob());
             }
         }
 
@@ -48,7 +49,8 @@ public final class FunctionAllowlist {
      *                   schema on the path) or {@code schema.name}
      */
     public FunctionAllowlist(List<String> configured) {
-        this.configured = configured.stream().map(n -> n.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        this.configured = configured.stream().map(n -> n.toLowerCase(Locale.ROOT))
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /**
@@ -99,7 +101,8 @@ public final class FunctionAllowlist {
         for (String line : lines("functions-excluded.txt")) {
             String[] parts = line.split("\\s+", 3);
             if (parts.length != 3) {
-                throw new IllegalStateException("functions-excluded.txt: expected 'name category reason', got: " + line);
+                throw new IllegalStateException(
+                        "functions-excluded.txt: expected 'name category reason', got: " + line);
             }
             exclusions.add(new Exclusion(NamePattern.of(parts[0]), parts[1], parts[2]));
         }

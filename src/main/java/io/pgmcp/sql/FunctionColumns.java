@@ -44,15 +44,15 @@ final class FunctionColumns {
      * and the syntax functions whose type is their arguments' common type.
      */
     static final Set<String> POLYMORPHIC_OUTPUTS = Set.of("unnest", "lower", "upper", "json_populate_record",
-            "json_populate_recordset", "jsonb_populate_record", "jsonb_populate_recordset", "coalesce", "greatest", "least",
+            "json_populate_recordset", "jsonb_populate_record", "jsonb_populate_recordset", "coalesce", "greatest",
+            "least",
             "nullif");
 
     /** Built-ins returning {@code record} without OUT parameters: the caller must list the columns. */
     static final Set<String> RECORD_OUTPUTS = Set.of("json_to_record", "json_to_recordset", "jsonb_to_record",
             "jsonb_to_recordset");
 
-    private FunctionColumns() {
-    }
+    private FunctionColumns() {}
 
     /** How the columns of {@code function}, standing in FROM, are known. */
     static Kind kind(Function function) {

@@ -34,26 +34,30 @@ public final class LeastPrivilegeGrants {
     /** Outside pg_catalog, information_schema and the toast and temporary schemas, as {@code RoleCheck} sees it. */
     private static final String USER_SCHEMA = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp_)'";
 
-    private LeastPrivilegeGrants() {
-    }
+    private LeastPrivilegeGrants() {}
 
     public static String render(DatabaseConfig db, AccessPolicy policy, Duration statementTimeout) {
         String role = db.user().orElse(DEFAULT_ROLE);
         String roleIdent = quote(role);
         var policyConfig = db.accessPolicy();
         StringBuilder sql = new StringBuilder(8192);
-        sql.append("-- Least-privilege role ").append(comment(roleIdent)).append(" for pg-mcp database '").append(db.name())
+        sql.append("-- Least-privilege role ").append(comment(roleIdent)).append(" for pg-mcp database '")
+                .append(db.name())
                 .append("' (").append(comment(db.displayTarget())).append("), made from the configuration alone.\n")
                 .append("-- Run it as a superuser (or a role with CREATEROLE that owns the tables) in database ")
                 .append(comment(quote(db.dbname()))).append(",\n")
-                .append("-- e.g. psql -v ON_ERROR_STOP=1 -d ").append(comment(db.dbname())).append(" -f grants.sql. Replace the password.\n")
+                .append("-- e.g. psql -v ON_ERROR_STOP=1 -d ").append(comment(db.dbname()))
+                .append(" -f grants.sql. Replace the password.\n")
                 .append("-- Safe to run again, and run it again after a migration: it creates the role only when missing,\n")
                 .append("-- takes back every privilege beyond what the policy allows, grants SELECT on the allowed tables and\n")
                 .append("-- columns that exist when it runs, and fails (changing nothing) if PostgreSQL says the role could\n")
                 .append("-- still read something the policy denies.\n")
-                .append("-- Policy: ").append(comment("allowed_schemas " + policyConfig.allowedSchemas() + ", tables.allowed "
-                        + policyConfig.tables().allowed() + ", tables.denied " + policyConfig.tables().denied() + ", columns.denied "
-                        + policyConfig.columns().denied() + ", columns.denied_patterns " + policyConfig.columns().deniedPatterns()))
+                .append("-- Policy: ")
+                .append(comment("allowed_schemas " + policyConfig.allowedSchemas() + ", tables.allowed "
+                        + policyConfig.tables().allowed() + ", tables.denied " + policyConfig.tables().denied()
+                        + ", columns.denied "
+                        + policyConfig.columns().denied() + ", columns.denied_patterns "
+                        + policyConfig.columns().deniedPatterns()))
                 .append(".\n");
         sql.append("BEGIN;\n\n");
         sql.append(block(role(role)));
@@ -62,9 +66,12 @@ public final class LeastPrivilegeGrants {
                 .append(Math.max(1, statementTimeout.toMillis())).append("ms';\n")
                 .append("ALTER ROLE ").append(roleIdent).append(" SET idle_in_transaction_session_timeout = '60s';\n")
                 .append("ALTER ROLE ").append(roleIdent).append(" SET search_path = ")
-                .append(String.join(", ", policy.searchPath().stream().map(LeastPrivilegeGrants::quote).toList())).append(";\n")
-                .append("REVOKE ALL ON DATABASE ").append(quote(db.dbname())).append(" FROM ").append(roleIdent).append(";\n")
-                .append("GRANT CONNECT ON DATABASE ").append(quote(db.dbname())).append(" TO ").append(roleIdent).append(";\n\n");
+                .append(String.join(", ", policy.searchPath().stream().map(LeastPrivilegeGrants::quote).toList()))
+                .append(";\n")
+                .append("REVOKE ALL ON DATABASE ").append(quote(db.dbname())).append(" FROM ").append(roleIdent)
+                .append(";\n")
+                .append("GRANT CONNECT ON DATABASE ").append(quote(db.dbname())).append(" TO ").append(roleIdent)
+                .append(";\n\n");
         sql.append(block(privileges(role, policy)));
         sql.append("COMMIT;\n")
                 .append("-- Nothing else: no INSERT/UPDATE/DELETE/TRUNCATE, no CREATE, and do not add this role to\n")
@@ -74,105 +81,110 @@ public final class LeastPrivilegeGrants {
 
     /** The login role: created when missing, stripped of what a reader must not have when it exists. */
     private static String role(String role) {
-        return String.format(Locale.ROOT, """
-                DECLARE
-                  reader constant text := %s;
-                  existing record;
-                  membership record;
-                BEGIN
-                  SELECT * INTO existing FROM pg_roles WHERE rolname = reader;
-                  IF NOT FOUND THEN
-                    EXECUTE format('CREATE ROLE %%I LOGIN PASSWORD %%L NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS',
-                                   reader, 'change-me');
-                    RETURN;
-                  END IF;
-                  -- the role exists: take away what a reader must not have (the first needs a superuser)
-                  IF existing.rolsuper OR existing.rolbypassrls OR existing.rolreplication THEN
-                    EXECUTE format('ALTER ROLE %%I NOSUPERUSER NOBYPASSRLS NOREPLICATION', reader);
-                  END IF;
-                  IF existing.rolcreatedb OR existing.rolcreaterole OR existing.rolinherit OR NOT existing.rolcanlogin THEN
-                    EXECUTE format('ALTER ROLE %%I NOCREATEDB NOCREATEROLE NOINHERIT LOGIN', reader);
-                  END IF;
-                  FOR membership IN SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
-                                    WHERE m.member = existing.oid LOOP
-                    EXECUTE format('REVOKE %%I FROM %%I', membership.rolname, reader);
-                    RAISE NOTICE 'role %% is no longer a member of %%', reader, membership.rolname;
-                  END LOOP;
-                END
-                """, literal(role));
+        return String.format(Locale.ROOT,
+                """
+                        DECLARE
+                          reader constant text := %s;
+                          existing record;
+                          membership record;
+                        BEGIN
+                          SELECT * INTO existing FROM pg_roles WHERE rolname = reader;
+                          IF NOT FOUND THEN
+                            EXECUTE format('CREATE ROLE %%I LOGIN PASSWORD %%L NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS',
+                                           reader, 'change-me');
+                            RETURN;
+                          END IF;
+                          -- the role exists: take away what a reader must not have (the first needs a superuser)
+                          IF existing.rolsuper OR existing.rolbypassrls OR existing.rolreplication THEN
+                            EXECUTE format('ALTER ROLE %%I NOSUPERUSER NOBYPASSRLS NOREPLICATION', reader);
+                          END IF;
+                          IF existing.rolcreatedb OR existing.rolcreaterole OR existing.rolinherit OR NOT existing.rolcanlogin THEN
+                            EXECUTE format('ALTER ROLE %%I NOCREATEDB NOCREATEROLE NOINHERIT LOGIN', reader);
+                          END IF;
+                          FOR membership IN SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+                                            WHERE m.member = existing.oid LOOP
+                            EXECUTE format('REVOKE %%I FROM %%I', membership.rolname, reader);
+                            RAISE NOTICE 'role %% is no longer a member of %%', reader, membership.rolname;
+                          END LOOP;
+                        END
+                        """,
+                literal(role));
     }
 
     /** Every privilege taken back, the policy's granted, and PostgreSQL asked whether anything denied is still readable. */
     private static String privileges(String role, AccessPolicy policy) {
         List<String> patterns = policy.deniedColumnPatterns().stream().map(p -> postgresRegex(p.glob())).toList();
-        return String.format(Locale.ROOT, """
-                DECLARE
-                  reader constant text := %s;
-                  allowed_schemas constant text[] := %s;  -- as PostgreSQL folds them
-                  allowed_tables constant text[] := %s;   -- "table" or "schema.table", folded; empty: every table
-                  denied_tables constant text[] := %s;    -- lower case, "table" or "schema.table"
-                  denied_columns constant text[] := %s;   -- lower case, "table.column" or "schema.table.column"
-                  denied_patterns constant text[] := %s;  -- the globs as regular expressions, matched ignoring case
-                  s record;
-                  t record;
-                  leaks text[] := ARRAY[]::text[];
-                BEGIN
-                  FOR s IN SELECT n.nspname FROM pg_namespace n WHERE %s ORDER BY 1 LOOP
-                    EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA %%I FROM %%I', s.nspname, reader);  -- column grants too
-                    EXECUTE format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA %%I FROM %%I', s.nspname, reader);
-                    EXECUTE format('REVOKE ALL ON SCHEMA %%I FROM %%I', s.nspname, reader);
-                    IF s.nspname = ANY (allowed_schemas) THEN
-                      EXECUTE format('GRANT USAGE ON SCHEMA %%I TO %%I', s.nspname, reader);
-                    END IF;
-                  END LOOP;
-                  FOR t IN
-                    WITH relations AS (
-                      SELECT c.oid, n.oid AS nspoid, n.nspname, c.relname,
-                             n.nspname = ANY (allowed_schemas)
-                               AND NOT (lower(c.relname) = ANY (denied_tables) OR lower(n.nspname || '.' || c.relname) = ANY (denied_tables))
-                               AND (cardinality(allowed_tables) = 0 OR c.relname = ANY (allowed_tables)
-                                    OR n.nspname || '.' || c.relname = ANY (allowed_tables)) AS allowed
-                      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                      WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND %s
-                    ), columns AS (
-                      SELECT r.oid, a.attnum, a.attname,
-                             lower(r.relname || '.' || a.attname) = ANY (denied_columns)
-                               OR lower(r.nspname || '.' || r.relname || '.' || a.attname) = ANY (denied_columns)
-                               OR EXISTS (SELECT FROM unnest(denied_patterns) p
-                                          WHERE r.relname || '.' || a.attname ~* p OR r.nspname || '.' || r.relname || '.' || a.attname ~* p)
-                               AS denied
-                      FROM relations r JOIN pg_attribute a ON a.attrelid = r.oid
-                      WHERE a.attnum > 0 AND NOT a.attisdropped
-                    )
-                    SELECT r.oid, r.nspoid, r.nspname, r.relname, r.allowed,
-                           (SELECT string_agg(quote_ident(k.attname), ', ' ORDER BY k.attnum) FROM columns k
-                            WHERE k.oid = r.oid AND NOT k.denied) AS readable,
-                           ARRAY(SELECT k.attnum FROM columns k WHERE k.oid = r.oid AND k.denied) AS hidden
-                    FROM relations r ORDER BY r.nspname, r.relname
-                  LOOP
-                    IF t.allowed AND cardinality(t.hidden) = 0 THEN
-                      EXECUTE format('GRANT SELECT ON %%I.%%I TO %%I', t.nspname, t.relname, reader);
-                    ELSIF t.allowed AND t.readable IS NOT NULL THEN
-                      EXECUTE format('GRANT SELECT (%%s) ON %%I.%%I TO %%I', t.readable, t.nspname, t.relname, reader);
-                    END IF;
-                    -- PostgreSQL decides what the role can read now: PUBLIC's grants and ownership count too
-                    IF has_schema_privilege(reader, t.nspoid, 'USAGE') THEN
-                      IF NOT t.allowed AND has_any_column_privilege(reader, t.oid, 'SELECT') THEN
-                        leaks := leaks || format('%%I.%%I', t.nspname, t.relname);
-                      ELSIF t.allowed THEN
-                        leaks := leaks || ARRAY(SELECT format('%%I.%%I.%%I', t.nspname, t.relname, a.attname)
-                                                FROM pg_attribute a WHERE a.attrelid = t.oid AND a.attnum = ANY (t.hidden)
-                                                  AND has_column_privilege(reader, t.oid, a.attnum, 'SELECT'));
-                      END IF;
-                    END IF;
-                  END LOOP;
-                  IF cardinality(leaks) > 0 THEN
-                    RAISE EXCEPTION 'role %% can still read what the policy denies: %%', reader, array_to_string(leaks, ', ')
-                      USING HINT = 'a grant to PUBLIC, or the role owns it; revoke that (or change the owner), then run this again';
-                  END IF;
-                END
-                """, literal(role), array(policy.allowedSchemaNames()), array(policy.allowedTableNames()),
-                array(policy.deniedTableNames()), array(policy.deniedColumnNames()), array(patterns), USER_SCHEMA, USER_SCHEMA);
+        return String.format(Locale.ROOT,
+                """
+                        DECLARE
+                          reader constant text := %s;
+                          allowed_schemas constant text[] := %s;  -- as PostgreSQL folds them
+                          allowed_tables constant text[] := %s;   -- "table" or "schema.table", folded; empty: every table
+                          denied_tables constant text[] := %s;    -- lower case, "table" or "schema.table"
+                          denied_columns constant text[] := %s;   -- lower case, "table.column" or "schema.table.column"
+                          denied_patterns constant text[] := %s;  -- the globs as regular expressions, matched ignoring case
+                          s record;
+                          t record;
+                          leaks text[] := ARRAY[]::text[];
+                        BEGIN
+                          FOR s IN SELECT n.nspname FROM pg_namespace n WHERE %s ORDER BY 1 LOOP
+                            EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA %%I FROM %%I', s.nspname, reader);  -- column grants too
+                            EXECUTE format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA %%I FROM %%I', s.nspname, reader);
+                            EXECUTE format('REVOKE ALL ON SCHEMA %%I FROM %%I', s.nspname, reader);
+                            IF s.nspname = ANY (allowed_schemas) THEN
+                              EXECUTE format('GRANT USAGE ON SCHEMA %%I TO %%I', s.nspname, reader);
+                            END IF;
+                          END LOOP;
+                          FOR t IN
+                            WITH relations AS (
+                              SELECT c.oid, n.oid AS nspoid, n.nspname, c.relname,
+                                     n.nspname = ANY (allowed_schemas)
+                                       AND NOT (lower(c.relname) = ANY (denied_tables) OR lower(n.nspname || '.' || c.relname) = ANY (denied_tables))
+                                       AND (cardinality(allowed_tables) = 0 OR c.relname = ANY (allowed_tables)
+                                            OR n.nspname || '.' || c.relname = ANY (allowed_tables)) AS allowed
+                              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                              WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND %s
+                            ), columns AS (
+                              SELECT r.oid, a.attnum, a.attname,
+                                     lower(r.relname || '.' || a.attname) = ANY (denied_columns)
+                                       OR lower(r.nspname || '.' || r.relname || '.' || a.attname) = ANY (denied_columns)
+                                       OR EXISTS (SELECT FROM unnest(denied_patterns) p
+                                                  WHERE r.relname || '.' || a.attname ~* p OR r.nspname || '.' || r.relname || '.' || a.attname ~* p)
+                                       AS denied
+                              FROM relations r JOIN pg_attribute a ON a.attrelid = r.oid
+                              WHERE a.attnum > 0 AND NOT a.attisdropped
+                            )
+                            SELECT r.oid, r.nspoid, r.nspname, r.relname, r.allowed,
+                                   (SELECT string_agg(quote_ident(k.attname), ', ' ORDER BY k.attnum) FROM columns k
+                                    WHERE k.oid = r.oid AND NOT k.denied) AS readable,
+                                   ARRAY(SELECT k.attnum FROM columns k WHERE k.oid = r.oid AND k.denied) AS hidden
+                            FROM relations r ORDER BY r.nspname, r.relname
+                          LOOP
+                            IF t.allowed AND cardinality(t.hidden) = 0 THEN
+                              EXECUTE format('GRANT SELECT ON %%I.%%I TO %%I', t.nspname, t.relname, reader);
+                            ELSIF t.allowed AND t.readable IS NOT NULL THEN
+                              EXECUTE format('GRANT SELECT (%%s) ON %%I.%%I TO %%I', t.readable, t.nspname, t.relname, reader);
+                            END IF;
+                            -- PostgreSQL decides what the role can read now: PUBLIC's grants and ownership count too
+                            IF has_schema_privilege(reader, t.nspoid, 'USAGE') THEN
+                              IF NOT t.allowed AND has_any_column_privilege(reader, t.oid, 'SELECT') THEN
+                                leaks := leaks || format('%%I.%%I', t.nspname, t.relname);
+                              ELSIF t.allowed THEN
+                                leaks := leaks || ARRAY(SELECT format('%%I.%%I.%%I', t.nspname, t.relname, a.attname)
+                                                        FROM pg_attribute a WHERE a.attrelid = t.oid AND a.attnum = ANY (t.hidden)
+                                                          AND has_column_privilege(reader, t.oid, a.attnum, 'SELECT'));
+                              END IF;
+                            END IF;
+                          END LOOP;
+                          IF cardinality(leaks) > 0 THEN
+                            RAISE EXCEPTION 'role %% can still read what the policy denies: %%', reader, array_to_string(leaks, ', ')
+                              USING HINT = 'a grant to PUBLIC, or the role owns it; revoke that (or change the owner), then run this again';
+                          END IF;
+                        END
+                        """,
+                literal(role), array(policy.allowedSchemaNames()), array(policy.allowedTableNames()),
+                array(policy.deniedTableNames()), array(policy.deniedColumnNames()), array(patterns), USER_SCHEMA,
+                USER_SCHEMA);
     }
 
     /** {@code DO $tag$ body $tag$;} with a dollar-quote tag the body does not contain (names come from the config). */
@@ -191,7 +203,7 @@ public final class LeastPrivilegeGrants {
      */
     static String postgresRegex(String glob) {
         StringBuilder re = new StringBuilder(glob.length() * 2 + 2).append('^');
-        for (int i = 0; i < glob.length(); ) {
+        for (int i = 0; i < glob.length();) {
             int c = glob.codePointAt(i);
             if (c == '*') {
                 re.append(".*");

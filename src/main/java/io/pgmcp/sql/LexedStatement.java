@@ -135,7 +135,8 @@ public final class LexedStatement {
             Token t = code.get(i);
             boolean insideCall = i <= hiddenUntil;
             if (ParserSpelling.isUserOperator(code, i)) {
-                throw new LexerException("operator " + t.text() + " at offset " + t.start() + " is not one of PostgreSQL's "
+                throw new LexerException("operator " + t.text() + " at offset " + t.start()
+                        + " is not one of PostgreSQL's "
                         + "built-in operators where it stands (an operator of another schema can run any function); "
                         + "separate operators with spaces, e.g. a % -b", t.start());
             }
@@ -168,11 +169,13 @@ public final class LexedStatement {
                 for (int j = i + 1; j <= hiddenUntil; j++) {
                     call.append(gaps.get(j)).append(executableText(code.get(j)));
                 }
-                skeletonText = placeholder(ParserSpelling.isPrefixOperator(code, i), operatorTexts.size(), prefixOperators);
+                skeletonText = placeholder(ParserSpelling.isPrefixOperator(code, i), operatorTexts.size(),
+                        prefixOperators);
                 operatorTexts.add(call.toString());
             } else if (!insideCall && (ParserSpelling.isHiddenOperator(t) || ParserSpelling.isPrefixOperator(code, i)
                     || t.kind() == TokenKind.OPERATOR && t.text().equals(ParserSpelling.PLACEHOLDER))) {
-                skeletonText = placeholder(ParserSpelling.isPrefixOperator(code, i), operatorTexts.size(), prefixOperators);
+                skeletonText = placeholder(ParserSpelling.isPrefixOperator(code, i), operatorTexts.size(),
+                        prefixOperators);
                 operatorTexts.add(text);
             }
             String gap = gaps.get(i);
@@ -187,7 +190,8 @@ public final class LexedStatement {
                 }
             }
         }
-        return new LexedStatement(source, code, literals, literalTexts, operatorTexts, prefixOperators, executable.toString(),
+        return new LexedStatement(source, code, literals, literalTexts, operatorTexts, prefixOperators,
+                executable.toString(),
                 skeleton.toString(), groupByDistinct);
     }
 

@@ -19,7 +19,8 @@ public record NamePattern(String glob, Pattern regex) {
                 default -> re.append(Pattern.quote(String.valueOf(c)));
             }
         }
-        return new NamePattern(glob, Pattern.compile(re.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.DOTALL));
+        return new NamePattern(glob,
+                Pattern.compile(re.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.DOTALL));
     }
 
     public boolean matches(String name) {

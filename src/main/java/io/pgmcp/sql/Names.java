@@ -6,8 +6,7 @@ import java.util.List;
 /** PostgreSQL's identifier rules as the guard needs them: quoted names are exact, unquoted ones fold ASCII to lower case. */
 final class Names {
 
-    private Names() {
-    }
+    private Names() {}
 
     /** The name PostgreSQL would look up for an identifier as written ({@code "Users"} → {@code Users}, {@code Users} → {@code users}). */
     static String fold(String written) {

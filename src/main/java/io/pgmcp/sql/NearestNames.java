@@ -20,15 +20,13 @@ import java.util.function.Function;
 final class NearestNames {
     static final int MAX = 3;
 
-    private NearestNames() {
-    }
+    private NearestNames() {}
 
     /** The nearest of {@code candidates} to {@code name}, compared by {@code nameOf}; never {@code name} itself. */
     static <T> List<T> of(String name, Collection<T> candidates, Function<T, String> nameOf) {
         String wanted = name.toLowerCase(Locale.ROOT);
         int bound = bound(wanted.codePointCount(0, wanted.length()));
-        record Near<T>(T candidate, String name, int distance) {
-        }
+        record Near<T>(T candidate, String name, int distance) {}
         List<Near<T>> near = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
         for (T candidate : candidates) {

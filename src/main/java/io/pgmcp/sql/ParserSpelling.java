@@ -36,7 +36,8 @@ final class ParserSpelling {
      * operator (ParserSpellingTest checks this against JSQLParser, FunctionCatalogTest against the real catalog).
      */
     static final Set<String> HIDDEN_OPERATORS = Set.of("!~~", "!~~*", "#", "##", "#-", "&<", "&<|", "&>", "*<", "*<=",
-            "*<>", "*=", "*>", "*>=", "-|-", "<<=", "<<|", "<^", ">>=", ">^", "?#", "?-", "?-|", "?||", "@?", "@@@", "^@",
+            "*<>", "*=", "*>", "*>=", "-|-", "<<=", "<<|", "<^", ">>=", ">^", "?#", "?-", "?-|", "?||", "@?", "@@@",
+            "^@",
             "|&>", "|>>", "~<=~", "~<~", "~=", "~>=~", "~>~", "~~", "~~*");
 
     /** Every binary operator name in PostgreSQL 15's {@code pg_catalog}: what {@code OPERATOR(pg_catalog.op)} may name. */
@@ -57,8 +58,10 @@ final class ParserSpelling {
     static final String PREFIX_PLACEHOLDER = "0 " + PLACEHOLDER;
 
     /** Reserved words (and {@code BY}) after which an operand starts, never ends. */
-    private static final Set<String> BEFORE_OPERAND = Set.of("select", "where", "and", "or", "not", "when", "then", "else",
-            "case", "on", "having", "distinct", "all", "between", "symmetric", "asymmetric", "like", "ilike", "escape", "to",
+    private static final Set<String> BEFORE_OPERAND = Set.of("select", "where", "and", "or", "not", "when", "then",
+            "else",
+            "case", "on", "having", "distinct", "all", "between", "symmetric", "asymmetric", "like", "ilike", "escape",
+            "to",
             "from", "limit", "offset", "returning", "for", "by");
 
     /**
@@ -85,15 +88,18 @@ final class ParserSpelling {
      * PostgreSQL reads any word as a name (ColLabel, attr_name; before a dot, a qualifier). The skeleton
      * quotes them there (JsqlParserBehaviourTest pins the list).
      */
-    static final Set<String> NAMES_AFTER_AS_OR_DOT = Set.of("and", "as", "between", "both", "check", "constraint", "cross",
-            "csv", "current", "distinct", "else", "except", "exists", "false", "fetch", "for", "force", "foreign", "from", "full",
-            "having", "ilike", "import", "inner", "intersect", "into", "is", "join", "lateral", "like", "natural", "not",
-            "null", "only", "or", "outer", "prior", "returning", "returns", "sample", "select", "statement", "tablesample",
+    static final Set<String> NAMES_AFTER_AS_OR_DOT = Set.of("and", "as", "between", "both", "check", "constraint",
+            "cross",
+            "csv", "current", "distinct", "else", "except", "exists", "false", "fetch", "for", "force", "foreign",
+            "from", "full",
+            "having", "ilike", "import", "inner", "intersect", "into", "is", "join", "lateral", "like", "natural",
+            "not",
+            "null", "only", "or", "outer", "prior", "returning", "returns", "sample", "select", "statement",
+            "tablesample",
             "trailing", "true", "unbounded", "union", "unique", "unknown", "using", "when", "where", "window", "with",
             "xmlserialize");
 
-    private ParserSpelling() {
-    }
+    private ParserSpelling() {}
 
     /**
      * True when the unquoted word {@code code[i]} is a name to PostgreSQL that JSQLParser would read as a
@@ -135,7 +141,8 @@ final class ParserSpelling {
             return true;
         }
         Token next = code.get(i + 1);
-        return next.isPunctuation(")") || next.kind() == TokenKind.IDENTIFIER && AFTER_SELECT_LIST.contains(next.value());
+        return next.isPunctuation(")")
+                || next.kind() == TokenKind.IDENTIFIER && AFTER_SELECT_LIST.contains(next.value());
     }
 
     /** True when {@code code[i]} is {@code TABLE} opening a query ({@code TABLE name}, {@code (TABLE name)}, {@code UNION TABLE name}). */
@@ -191,7 +198,8 @@ final class ParserSpelling {
             if ((type.equals("time") || type.equals("timestamp")) && end > start + n) {
                 end = skipTimeZone(code, end);
             }
-            if (end < code.size() && code.get(end).kind() == TokenKind.STRING && code.get(end).quoting() != Quoting.NATIONAL) {
+            if (end < code.size() && code.get(end).kind() == TokenKind.STRING
+                    && code.get(end).quoting() != Quoting.NATIONAL) {
                 return end - i;
             }
         }
@@ -230,7 +238,8 @@ final class ParserSpelling {
      */
     static boolean isGroupByQuantifier(List<Token> code, int i) {
         Token t = code.get(i);
-        return (t.isWord("distinct") || t.isWord("all")) && i >= 2 && code.get(i - 1).isWord("by") && code.get(i - 2).isWord("group");
+        return (t.isWord("distinct") || t.isWord("all")) && i >= 2 && code.get(i - 1).isWord("by")
+                && code.get(i - 2).isWord("group");
     }
 
     private static boolean isSetOperation(Token t) {
@@ -248,7 +257,9 @@ final class ParserSpelling {
             return 0;
         }
         String name = code.get(op).text();
-        boolean builtin = startsOperand(code, i) ? BUILTIN_PREFIX_OPERATORS.contains(name) : BUILTIN_BINARY_OPERATORS.contains(name);
+        boolean builtin = startsOperand(code, i)
+                ? BUILTIN_PREFIX_OPERATORS.contains(name)
+                : BUILTIN_BINARY_OPERATORS.contains(name);
         return builtin ? op + 2 - i : 0;
     }
 
@@ -285,7 +296,8 @@ final class ParserSpelling {
         } else {
             return false;
         }
-        return BUILTIN_PREFIX_OPERATORS.contains(name) && (!BUILTIN_BINARY_OPERATORS.contains(name) || startsOperand(code, i));
+        return BUILTIN_PREFIX_OPERATORS.contains(name)
+                && (!BUILTIN_BINARY_OPERATORS.contains(name) || startsOperand(code, i));
     }
 
     /** True for the operator token named in an {@code OPERATOR([schema.]op)} call. */
@@ -307,7 +319,8 @@ final class ParserSpelling {
             return false;
         }
         String name = t.text();
-        if (!BUILTIN_BINARY_OPERATORS.contains(name) && !BUILTIN_PREFIX_OPERATORS.contains(name) && !name.equals("!=")) {
+        if (!BUILTIN_BINARY_OPERATORS.contains(name) && !BUILTIN_PREFIX_OPERATORS.contains(name)
+                && !name.equals("!=")) {
             return true;
         }
         return !name.equals("*") && !isInsideOperatorCall(code, i) && startsOperand(code, i)
@@ -329,7 +342,8 @@ final class ParserSpelling {
     }
 
     private static boolean isPgCatalog(Token t) {
-        return (t.kind() == TokenKind.IDENTIFIER || t.kind() == TokenKind.QUOTED_IDENTIFIER) && t.value().equals("pg_catalog");
+        return (t.kind() == TokenKind.IDENTIFIER || t.kind() == TokenKind.QUOTED_IDENTIFIER)
+                && t.value().equals("pg_catalog");
     }
 
     /** True for an operator token the skeleton spells as {@link #PLACEHOLDER}. */

@@ -59,10 +59,11 @@ public record PlanEstimate(double rows, double totalCost, Node plan) {
      * @param hashedSubplans  the names of the subplans this node's expressions use as hashed ("hashed SubPlan 1"):
      *                        a hashed subplan runs once, not once per row
      */
-    public record Node(String type, String relationship, String schema, String relation, double rows, double startupCost,
-                       double totalCost, int workersPlanned, boolean singleCopy, boolean parallelAware, boolean indexCond,
-                       boolean filter, String strategy, String samplingMethod, String subplanName, Set<String> hashedSubplans,
-                       List<Node> children) {
+    public record Node(String type, String relationship, String schema, String relation, double rows,
+            double startupCost,
+            double totalCost, int workersPlanned, boolean singleCopy, boolean parallelAware, boolean indexCond,
+            boolean filter, String strategy, String samplingMethod, String subplanName, Set<String> hashedSubplans,
+            List<Node> children) {
 
         private static final Pattern HASHED = Pattern.compile("hashed (SubPlan \\d+)\\b");
 

@@ -68,7 +68,7 @@ final class QueryAnalyzer {
     private final FromClause fromClause;
 
     QueryAnalyzer(Catalog catalog, AccessPolicy policy, FunctionAllowlist functions, String databaseName,
-                  Findings findings, StarRewrite stars) {
+            Findings findings, StarRewrite stars) {
         this.catalog = catalog;
         this.policy = policy;
         this.databaseName = databaseName;
@@ -237,7 +237,9 @@ final class QueryAnalyzer {
 
     /** The output names of a recursive CTE's non-recursive arm, worked out without reporting anything. */
     private List<String> firstArmNames(Select body, Scope scope) {
-        Select first = body instanceof SetOperationList set && !set.getSelects().isEmpty() ? set.getSelects().getFirst() : body;
+        Select first = body instanceof SetOperationList set && !set.getSelects().isEmpty()
+                ? set.getSelects().getFirst()
+                : body;
         QueryAnalyzer dry = new QueryAnalyzer(catalog, policy, new FunctionAllowlist(List.of()), databaseName,
                 new Findings(), new StarRewrite(false));
         Output output = dry.select(first, scope, false);
@@ -268,7 +270,8 @@ final class QueryAnalyzer {
         }
         for (SelectItem<?> item : List.copyOf(plain.getSelectItems())) {
             exact &= selectItem(item, scope, top, names);
-            expressions.wholeRowFields(item.getExpression(), scope).ifPresent(fields -> rows.put(names.getLast(), fields));
+            expressions.wholeRowFields(item.getExpression(), scope)
+                    .ifPresent(fields -> rows.put(names.getLast(), fields));
         }
         scope.outputNames = List.copyOf(names);
         expressions.check(plain.getWhere(), scope, ExpressionChecker.Place.OTHER);
@@ -316,7 +319,8 @@ final class QueryAnalyzer {
     private boolean selectItem(SelectItem<?> item, Scope scope, boolean top, List<String> names) {
         Expression expression = item.getExpression();
         if (expression instanceof AllTableColumns tableColumns) {
-            Optional<Relation> relation = expressions.findRelation(Names.foldAll(ExpressionChecker.tableParts(tableColumns.getTable())), scope);
+            Optional<Relation> relation = expressions
+                    .findRelation(Names.foldAll(ExpressionChecker.tableParts(tableColumns.getTable())), scope);
             if (relation.isEmpty()) {
                 findings.column(tableColumns.getTable().getFullyQualifiedName() + ".*");
                 return false;
@@ -460,7 +464,8 @@ final class QueryAnalyzer {
             case RowConstructor<?> r -> Optional.of("row");
             case ExtractExpression e -> Optional.of("extract");
             case RowGetExpression r -> Optional.of(Names.fold(r.getColumnName()));
-            case TimeKeyExpression t -> Optional.of(t.getStringValue().toLowerCase(java.util.Locale.ROOT).split("\\(")[0].strip());
+            case TimeKeyExpression t ->
+                Optional.of(t.getStringValue().toLowerCase(java.util.Locale.ROOT).split("\\(")[0].strip());
             case ParenthesedSelect p -> Optional.empty();
             case ExpressionList<?> list when list.size() == 1 -> outputName(list.getFirst());
             default -> Optional.empty();

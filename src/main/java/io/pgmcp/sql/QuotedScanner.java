@@ -247,8 +247,7 @@ final class QuotedScanner {
     }
 
     /** End of a U& literal including its UESCAPE clause, and the escape character in force. */
-    private record Uescape(int end, char escape) {
-    }
+    private record Uescape(int end, char escape) {}
 
     private Token token(TokenKind kind, Quoting quoting, int start, int end, String value) {
         return new Token(kind, quoting, sql.substring(start, end), value, start, end);

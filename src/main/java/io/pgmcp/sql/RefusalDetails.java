@@ -14,8 +14,7 @@ import java.util.Optional;
 public sealed interface RefusalDetails {
 
     /** Nothing beyond the message. */
-    record None() implements RefusalDetails {
-    }
+    record None() implements RefusalDetails {}
 
     /** A call of a function that is not allowed (the first one, when there are several). */
     record UnsafeFunction(String function) implements RefusalDetails {
@@ -25,8 +24,7 @@ public sealed interface RefusalDetails {
     }
 
     /** The lexer stopped at {@code offset} (a UTF-16 index into the submitted text). */
-    record LexicalError(int offset) implements RefusalDetails {
-    }
+    record LexicalError(int offset) implements RefusalDetails {}
 
     /** Schemas that may not be read, as written. */
     record DeniedSchemas(List<String> schemas) implements RefusalDetails {
@@ -42,8 +40,10 @@ public sealed interface RefusalDetails {
      * @param availableTables the visible tables (at most {@link Findings#MAX_LISTED_TABLES}), present when some
      *                        denied table has no suggestion
      */
-    record DeniedTables(List<String> tables, Map<String, List<String>> suggestions, Optional<List<String>> availableTables)
-            implements RefusalDetails {
+    record DeniedTables(List<String> tables, Map<String, List<String>> suggestions,
+            Optional<List<String>> availableTables)
+            implements
+                RefusalDetails {
         public DeniedTables {
             tables = List.copyOf(tables);
             suggestions = ordered(suggestions);
@@ -58,7 +58,8 @@ public sealed interface RefusalDetails {
      * @param suggestions for each column that has some, the nearest visible columns
      */
     record DeniedColumns(List<String> columns, boolean selectStar, Map<String, List<String>> suggestions)
-            implements RefusalDetails {
+            implements
+                RefusalDetails {
         public DeniedColumns {
             columns = List.copyOf(columns);
             suggestions = ordered(suggestions);
@@ -73,7 +74,8 @@ public sealed interface RefusalDetails {
      * @param column   the 1-based column of {@code position} (null with it)
      * @param hint     PostgreSQL's hint, or null
      */
-    record SyntaxError(String sqlState, Integer position, Integer line, Integer column, String hint) implements RefusalDetails {
+    record SyntaxError(String sqlState, Integer position, Integer line, Integer column,
+            String hint) implements RefusalDetails {
         public SyntaxError {
             Objects.requireNonNull(sqlState, "sqlState");
             if ((position == null) != (line == null) || (position == null) != (column == null)) {
@@ -83,15 +85,13 @@ public sealed interface RefusalDetails {
     }
 
     /** The planner estimates more result rows than {@code explain_policy.max_estimated_rows}. */
-    record TooManyRows(double estimatedRows, double estimatedCost, long maxEstimatedRows) implements RefusalDetails {
-    }
+    record TooManyRows(double estimatedRows, double estimatedCost, long maxEstimatedRows) implements RefusalDetails {}
 
     /**
      * The plan reads too many rows of a large table the caller may not see (behind a view): neither its
      * name nor its size is told.
      */
-    record HiddenLargeTableRead(double estimatedRows, long largeTableThreshold) implements RefusalDetails {
-    }
+    record HiddenLargeTableRead(double estimatedRows, long largeTableThreshold) implements RefusalDetails {}
 
     /**
      * The plan reads too many rows of a large table the caller may see.
@@ -102,7 +102,7 @@ public sealed interface RefusalDetails {
      * @param indexedColumns     the indexed columns of {@code table} the caller may read
      */
     record LargeTableRead(double estimatedRows, long largeTableThreshold, double estimatedCost, long estimatedRowsRead,
-                          String table, long tableEstimatedRows, List<String> indexedColumns) implements RefusalDetails {
+            String table, long tableEstimatedRows, List<String> indexedColumns) implements RefusalDetails {
         public LargeTableRead {
             Objects.requireNonNull(table, "table");
             indexedColumns = List.copyOf(indexedColumns);

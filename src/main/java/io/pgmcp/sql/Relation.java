@@ -22,7 +22,7 @@ import java.util.Optional;
  *                  fields: only they make {@code (x).f} a field and not PostgreSQL's call {@code f(x)}
  */
 record Relation(String name, Optional<TableInfo> table, boolean qualified, List<String> columns, boolean exact,
-                boolean guessed, Map<String, List<String>> rows) {
+        boolean guessed, Map<String, List<String>> rows) {
     Relation {
         columns = List.copyOf(columns);
         rows = Map.copyOf(rows);
@@ -56,7 +56,8 @@ record Relation(String name, Optional<TableInfo> table, boolean qualified, List<
     }
 
     /** {@link #rows} keyed by new names: the column at each position of {@code before} is called as in {@code after}. */
-    static Map<String, List<String>> renameRows(Map<String, List<String>> rows, List<String> before, List<String> after) {
+    static Map<String, List<String>> renameRows(Map<String, List<String>> rows, List<String> before,
+            List<String> after) {
         Map<String, List<String>> renamed = new java.util.HashMap<>();
         for (int i = 0; i < before.size() && i < after.size(); i++) {
             if (rows.containsKey(before.get(i))) {

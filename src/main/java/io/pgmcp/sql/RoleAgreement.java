@@ -24,8 +24,7 @@ public final class RoleAgreement {
     /** Names listed in one warning at most; the rest are counted. */
     static final int MAX_NAMES = 10;
 
-    private RoleAgreement() {
-    }
+    private RoleAgreement() {}
 
     /** Every disagreement between {@code db}'s policy, the database's {@code catalog} and what its role can read. */
     public static List<String> warnings(DatabaseConfig db, Catalog catalog, RoleAccess access) {
@@ -56,14 +55,17 @@ public final class RoleAgreement {
                 + " prints SQL that makes the role read only what the policy allows)";
         List<String> warnings = new ArrayList<>();
         if (!outsideSchemas.isEmpty()) {
-            warnings.add("the " + role + " can SELECT " + list(outsideSchemas, "relation") + " in schemas outside allowed_schemas "
+            warnings.add("the " + role + " can SELECT " + list(outsideSchemas, "relation")
+                    + " in schemas outside allowed_schemas "
                     + db.accessPolicy().allowedSchemas() + fix);
         }
         if (!deniedTables.isEmpty()) {
-            warnings.add("the " + role + " can SELECT " + list(deniedTables, "relation") + " that the policy denies" + fix);
+            warnings.add(
+                    "the " + role + " can SELECT " + list(deniedTables, "relation") + " that the policy denies" + fix);
         }
         if (!deniedColumns.isEmpty()) {
-            warnings.add("the " + role + " can SELECT " + list(deniedColumns, "column") + " that the policy denies" + fix);
+            warnings.add(
+                    "the " + role + " can SELECT " + list(deniedColumns, "column") + " that the policy denies" + fix);
         }
         warnings.addAll(unknownDenyEntries(db.accessPolicy(), catalog));
         return warnings;

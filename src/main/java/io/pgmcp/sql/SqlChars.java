@@ -4,8 +4,7 @@ import java.util.Locale;
 
 /** Character classes of PostgreSQL 15's scanner, and the checks on characters we do not accept. */
 final class SqlChars {
-    private SqlChars() {
-    }
+    private SqlChars() {}
 
     static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
@@ -170,11 +169,11 @@ final class SqlChars {
         int cp = s.codePointAt(i);
         switch (Character.getType(cp)) {
             case Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR ->
-                    throw new LexerException("invisible character " + describe(cp) + " at offset " + i
-                            + " is not allowed outside string literals and quoted identifiers; remove it", i);
+                throw new LexerException("invisible character " + describe(cp) + " at offset " + i
+                        + " is not allowed outside string literals and quoted identifiers; remove it", i);
             case Character.SPACE_SEPARATOR ->
-                    throw new LexerException("non-ASCII space " + describe(cp) + " at offset " + i
-                            + " is not allowed outside string literals; use an ordinary space", i);
+                throw new LexerException("non-ASCII space " + describe(cp) + " at offset " + i
+                        + " is not allowed outside string literals; use an ordinary space", i);
             default -> {
                 // an ordinary identifier character for PostgreSQL
             }

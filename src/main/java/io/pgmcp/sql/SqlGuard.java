@@ -55,7 +55,8 @@ public final class SqlGuard implements Guard {
         try {
             lexed = Lexer.analyse(sql);
         } catch (LexerException e) {
-            return new Verdict.Denied(Verdict.Reason.UNSAFE_SQL, e.getMessage(), new RefusalDetails.LexicalError(e.offset()));
+            return new Verdict.Denied(Verdict.Reason.UNSAFE_SQL, e.getMessage(),
+                    new RefusalDetails.LexicalError(e.offset()));
         }
         Statement statement;
         try {
@@ -73,7 +74,8 @@ public final class SqlGuard implements Guard {
             return unsafe(UnreadableStatement.ONLY_QUERIES + ", not " + StatementKinds.describe(statement));
         }
         Findings findings = new Findings();
-        StarRewrite stars = new StarRewrite(mayRewrite && policy.config().columns().selectStarPolicy() == SelectStarPolicy.EXPAND_SAFE);
+        StarRewrite stars = new StarRewrite(
+                mayRewrite && policy.config().columns().selectStarPolicy() == SelectStarPolicy.EXPAND_SAFE);
         try {
             new QueryAnalyzer(catalog, policy, functions, databaseName, findings, stars).statement(select);
         } catch (StackOverflowError e) {
@@ -97,8 +99,9 @@ public final class SqlGuard implements Guard {
                 owner.remove(index);
                 dropped.add(item.toString());
             }
-            warnings.add("Removed column(s) that do not exist or may not be read from the select list (on_denied: filter): "
-                    + String.join(", ", dropped));
+            warnings.add(
+                    "Removed column(s) that do not exist or may not be read from the select list (on_denied: filter): "
+                            + String.join(", ", dropped));
         }
         if (stars.any()) {
             if (!stars.apply()) {
@@ -179,7 +182,8 @@ public final class SqlGuard implements Guard {
                 }
                 if (lexed.operatorIsPrefix(operators)) {
                     // a prefix operator: the dummy 0 before its placeholder goes
-                    if (before == null || before.kind() != TokenKind.NUMBER || !before.text().equals("0") || before.start() < copied) {
+                    if (before == null || before.kind() != TokenKind.NUMBER || !before.text().equals("0")
+                            || before.start() < copied) {
                         throw new IllegalStateException("a prefix operator lost its place in the rewritten query");
                     }
                     sql.append(skeleton, copied, before.start()).append(lexed.operatorText(operators++));
@@ -201,7 +205,8 @@ public final class SqlGuard implements Guard {
 
     /** The tables the caller may read, as refusals list them. */
     private List<String> visibleTables(Catalog catalog) {
-        return catalog.relations().stream().filter(t -> policy.tableAllowed(t.schema(), t.name())).map(FromClause::display).toList();
+        return catalog.relations().stream().filter(t -> policy.tableAllowed(t.schema(), t.name()))
+                .map(FromClause::display).toList();
     }
 
     private static Verdict.Denied unsafe(String message) {

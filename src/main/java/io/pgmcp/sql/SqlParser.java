@@ -51,7 +51,8 @@ final class SqlParser {
             throw new Failure("the query is nested too deeply to analyse", true);
         } catch (Exception e) {
             if (parser.interrupted) {
-                throw new Failure("the query took too long to analyse (over " + timeout.toMillis() + " ms); simplify it", true);
+                throw new Failure(
+                        "the query took too long to analyse (over " + timeout.toMillis() + " ms); simplify it", true);
             }
             // JSQLParser's message (token kinds, lexical states) means nothing to a model; SqlGuard asks PostgreSQL why
             throw new Failure("pg-mcp could not parse this SQL", false);

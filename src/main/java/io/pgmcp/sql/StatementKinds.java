@@ -6,8 +6,7 @@ import net.sf.jsqlparser.statement.Statement;
 /** Names a parsed statement the way a user wrote it (INSERT, DROP TABLE, SET, ...), for refusals. */
 final class StatementKinds {
 
-    private StatementKinds() {
-    }
+    private StatementKinds() {}
 
     static String describe(Statement statement) {
         String simple = statement.getClass().getSimpleName().replace("Statement", "");

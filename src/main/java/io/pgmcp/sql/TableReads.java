@@ -43,8 +43,7 @@ import java.util.function.ToDoubleFunction;
 final class TableReads {
 
     /** A scanned relation; {@code schema} is null when the plan does not give it (EXPLAIN without VERBOSE). */
-    record Relation(String schema, String name) {
-    }
+    record Relation(String schema, String name) {}
 
     /**
      * What a plan reads from one relation.
@@ -53,15 +52,18 @@ final class TableReads {
      * @param tableRows the relation's estimated size: the catalog's, or more when the plan saw more
      * @param walked    some access walks the table rather than reading an index range or bitmap
      */
-    record Read(Relation relation, double rows, double tableRows, boolean walked) {
-    }
+    record Read(Relation relation, double rows, double tableRows, boolean walked) {}
 
     /** The node types that pass the share pulled from them on to their children. */
-    private static final Set<String> STREAMING = Set.of("Limit", "Nested Loop", "Hash Join", "Merge Join", "Group", "Unique",
-            "Incremental Sort", "Append", "Merge Append", "Gather", "Gather Merge", "Subquery Scan", "Result", "ProjectSet",
+    private static final Set<String> STREAMING = Set.of("Limit", "Nested Loop", "Hash Join", "Merge Join", "Group",
+            "Unique",
+            "Incremental Sort", "Append", "Merge Append", "Gather", "Gather Merge", "Subquery Scan", "Result",
+            "ProjectSet",
             "Memoize", "Materialize", "LockRows");
 
-    private enum Access { WALK, RANGE, BITMAP, WHOLE }
+    private enum Access {
+        WALK, RANGE, BITMAP, WHOLE
+    }
 
     /** Where a node runs: how often, how much of its output is pulled, and its parallel setting. */
     private record Context(double loops, double share, int processes, double divisor) {
@@ -126,14 +128,16 @@ final class TableReads {
                 case "InitPlan" -> visit(child, context.with(context.loops(), 1.0));
                 case "SubPlan" -> {
                     boolean hashed = child.subplanName() != null && node.hashedSubplans().contains(child.subplanName());
-                    visit(child, context.with(hashed ? context.loops() : context.loops() * Math.max(1.0, handled), 1.0));
+                    visit(child,
+                            context.with(hashed ? context.loops() : context.loops() * Math.max(1.0, handled), 1.0));
                 }
                 default -> visit(child, childContext(node, child, outer, context));
             }
         }
     }
 
-    private Context childContext(PlanEstimate.Node node, PlanEstimate.Node child, PlanEstimate.Node outer, Context context) {
+    private Context childContext(PlanEstimate.Node node, PlanEstimate.Node child, PlanEstimate.Node outer,
+            Context context) {
         String type = node.type();
         boolean inner = "Inner".equals(child.relationship());
         if (type.equals("Limit")) {
@@ -151,7 +155,8 @@ final class TableReads {
         }
         if (isGather(node) && !node.singleCopy()) {
             int processes = node.workersPlanned() + 1;
-            return new Context(context.loops() * processes, context.share(), processes, parallelDivisor(node.workersPlanned()));
+            return new Context(context.loops() * processes, context.share(), processes,
+                    parallelDivisor(node.workersPlanned()));
         }
         if (type.equals("Recursive Union") && inner) {
             return context.with(context.loops() * 10, 1.0); // PostgreSQL's own guess: ten iterations
@@ -203,7 +208,8 @@ final class TableReads {
 
     private static double bitmapNodeRows(PlanEstimate.Node node) {
         return switch (node.type()) {
-            case "BitmapAnd" -> node.children().stream().mapToDouble(TableReads::bitmapNodeRows).min().orElse(node.rows());
+            case "BitmapAnd" ->
+                node.children().stream().mapToDouble(TableReads::bitmapNodeRows).min().orElse(node.rows());
             case "BitmapOr" -> node.children().stream().mapToDouble(TableReads::bitmapNodeRows).sum();
             default -> node.rows();
         };

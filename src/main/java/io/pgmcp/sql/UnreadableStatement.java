@@ -25,9 +25,11 @@ final class UnreadableStatement {
 
     /** First words of PostgreSQL statements that are not queries (and not preparable, so the grammar check stops at them). */
     private static final Set<String> OTHER_STATEMENTS = Set.of("abort", "alter", "analyse", "analyze", "begin", "call",
-            "checkpoint", "close", "cluster", "comment", "commit", "copy", "create", "deallocate", "declare", "discard", "do",
+            "checkpoint", "close", "cluster", "comment", "commit", "copy", "create", "deallocate", "declare", "discard",
+            "do",
             "drop", "end", "execute", "explain", "fetch", "grant", "import", "listen", "load", "lock", "move", "notify",
-            "prepare", "reassign", "refresh", "reindex", "release", "reset", "revoke", "rollback", "savepoint", "security",
+            "prepare", "reassign", "refresh", "reindex", "release", "reset", "revoke", "rollback", "savepoint",
+            "security",
             "set", "show", "start", "truncate", "unlisten", "vacuum");
 
     /** First words of data-modifying statements, which the grammar check accepts. */
@@ -51,12 +53,15 @@ final class UnreadableStatement {
                 }
                 yield syntaxError(rejected, at);
             }
-            case GrammarCheck.Accepted accepted -> WRITES.contains(firstWord) ? notAQuery(firstWord)
-                    : unsafe("pg-mcp cannot analyse this construct yet: PostgreSQL's grammar accepts the SQL, but pg-mcp's "
-                            + "checker cannot read it, and SQL it cannot check does not run. Write the query with more common "
-                            + "constructs.");
-            case GrammarCheck.Unanswered unanswered -> unsafe("pg-mcp could not parse this SQL. Check its syntax: write one "
-                    + "read-only PostgreSQL SELECT (or WITH ... SELECT, VALUES, TABLE).");
+            case GrammarCheck.Accepted accepted -> WRITES.contains(firstWord)
+                    ? notAQuery(firstWord)
+                    : unsafe(
+                            "pg-mcp cannot analyse this construct yet: PostgreSQL's grammar accepts the SQL, but pg-mcp's "
+                                    + "checker cannot read it, and SQL it cannot check does not run. Write the query with more common "
+                                    + "constructs.");
+            case GrammarCheck.Unanswered unanswered ->
+                unsafe("pg-mcp could not parse this SQL. Check its syntax: write one "
+                        + "read-only PostgreSQL SELECT (or WITH ... SELECT, VALUES, TABLE).");
         };
     }
 
@@ -70,7 +75,8 @@ final class UnreadableStatement {
             int lineStart = sql.lastIndexOf('\n', at - 1) + 1;
             line = 1 + (int) sql.substring(0, lineStart).chars().filter(c -> c == '\n').count();
             column = 1 + sql.codePointCount(lineStart, at);
-            message.append(String.format(Locale.ROOT, " at character %d (line %d, column %d)", rejected.position(), line, column));
+            message.append(String.format(Locale.ROOT, " at character %d (line %d, column %d)", rejected.position(),
+                    line, column));
         }
         if (rejected.hint() != null) {
             message.append(". Hint: ").append(rejected.hint());

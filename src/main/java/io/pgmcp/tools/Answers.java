@@ -20,8 +20,7 @@ final class Answers {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Answers() {
-    }
+    private Answers() {}
 
     /** @return the UTF-8 size of the compact JSON of {@code node} */
     static int bytes(JsonNode node) {

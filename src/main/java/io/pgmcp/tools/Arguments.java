@@ -18,10 +18,11 @@ final class Arguments {
 
     Arguments(ObjectNode arguments, Set<String> known) {
         this.arguments = arguments;
-        for (Iterator<String> names = arguments.fieldNames(); names.hasNext(); ) {
+        for (Iterator<String> names = arguments.fieldNames(); names.hasNext();) {
             String name = names.next();
             if (!known.contains(name)) {
-                problems.add("unknown argument '" + name + "' (expected: " + String.join(", ", known.stream().sorted().toList()) + ")");
+                problems.add("unknown argument '" + name + "' (expected: "
+                        + String.join(", ", known.stream().sorted().toList()) + ")");
             }
         }
     }
@@ -36,12 +37,15 @@ final class Arguments {
             return Optional.empty();
         }
         if (!value.isTextual()) {
-            problems.add("'" + name + "' must be a string, not " + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+            problems.add("'" + name + "' must be a string, not "
+                    + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
             return Optional.empty();
         }
         String text = value.textValue().strip();
         if (text.length() < minLength) {
-            problems.add(minLength == 1 ? "'" + name + "' must not be empty" : "'" + name + "' must have at least " + minLength + " characters");
+            problems.add(minLength == 1
+                    ? "'" + name + "' must not be empty"
+                    : "'" + name + "' must have at least " + minLength + " characters");
             return Optional.empty();
         }
         if (text.length() > maxLength) {

@@ -61,7 +61,8 @@ public final class CallRecorder {
      * @param ticker    measures each call's duration
      * @param clock     stamps each audit event
      */
-    public CallRecorder(Telemetry telemetry, AuditLog audit, Set<String> databases, Ticker ticker, InstantSource clock) {
+    public CallRecorder(Telemetry telemetry, AuditLog audit, Set<String> databases, Ticker ticker,
+            InstantSource clock) {
         this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
         this.metrics = telemetry.metrics();
         this.audit = Objects.requireNonNull(audit, "audit");
@@ -150,7 +151,7 @@ public final class CallRecorder {
         switch (outcome) {
             case PASSED -> metrics.recordPolicyCheck(check, PolicyResult.PASSED);
             case DENIED -> metrics.recordPolicyCheck(check, PolicyResult.DENIED);
-            case SKIPPED -> { }
+            case SKIPPED -> {}
         }
     }
 
@@ -163,7 +164,8 @@ public final class CallRecorder {
             audit.record(event(call));
             return true;
         } catch (AuditException | RuntimeException e) {
-            logger.log(System.Logger.Level.ERROR, "audit event could not be written; the call is answered with an error", e);
+            logger.log(System.Logger.Level.ERROR,
+                    "audit event could not be written; the call is answered with an error", e);
             return false;
         }
     }
@@ -178,7 +180,8 @@ public final class CallRecorder {
         AuditEvent.Builder event = AuditEvent.builder(filing.type(), UUID.randomUUID().toString(), call.timestamp())
                 .sessionId(caller.sessionId())
                 .tool(call.tool())
-                .client(AuditEvent.ClientInfo.of(caller.address().orElse(null), caller.client().orElse(null), caller.sessionId()))
+                .client(AuditEvent.ClientInfo.of(caller.address().orElse(null), caller.client().orElse(null),
+                        caller.sessionId()))
                 .database(call.database().orElse(null))
                 .query(call.question().orElse(null), call.sql().orElse(null))
                 .policyChecks(filing.checks());
@@ -209,8 +212,8 @@ public final class CallRecorder {
      * for a refusal, or for a call that returned rows).
      */
     private record Filing(EventType type, boolean denied, AuditEvent.PolicyChecks checks) {
-        private static final AuditEvent.PolicyChecks ALL_PASSED =
-                new AuditEvent.PolicyChecks(CheckOutcome.PASSED, CheckOutcome.PASSED, CheckOutcome.PASSED);
+        private static final AuditEvent.PolicyChecks ALL_PASSED = new AuditEvent.PolicyChecks(CheckOutcome.PASSED,
+                CheckOutcome.PASSED, CheckOutcome.PASSED);
         static final Filing ANSWERED = new Filing(EventType.QUERY_EXECUTED, false, ALL_PASSED);
 
         static Filing of(ErrorCode code) {
@@ -222,11 +225,15 @@ public final class CallRecorder {
                 case UNSAFE_SQL -> new Filing(EventType.POLICY_VIOLATION, true, AuditEvent.PolicyChecks.ALL_SKIPPED);
                 case QUERY_TOO_EXPENSIVE, SEQ_SCAN_DENIED -> new Filing(EventType.QUERY_DENIED, true,
                         new AuditEvent.PolicyChecks(CheckOutcome.PASSED, CheckOutcome.PASSED, CheckOutcome.DENIED));
-                case RATE_LIMIT_EXCEEDED -> new Filing(EventType.RATE_LIMIT_EXCEEDED, true, AuditEvent.PolicyChecks.ALL_SKIPPED);
+                case RATE_LIMIT_EXCEEDED ->
+                    new Filing(EventType.RATE_LIMIT_EXCEEDED, true, AuditEvent.PolicyChecks.ALL_SKIPPED);
                 // PostgreSQL failed a statement the checks had let through
-                case SYNTAX_ERROR, DATA_ERROR, RESOURCE_ERROR, EXECUTION_TIMEOUT -> new Filing(EventType.QUERY_EXECUTED, false, ALL_PASSED);
-                case VALIDATION_ERROR, UNKNOWN_DATABASE, AMBIGUOUS_QUERY, CONNECTION_ERROR, OPENAI_ERROR, CONFIGURATION_ERROR,
-                        INTERNAL_ERROR -> new Filing(EventType.QUERY_EXECUTED, false, AuditEvent.PolicyChecks.ALL_SKIPPED);
+                case SYNTAX_ERROR, DATA_ERROR, RESOURCE_ERROR, EXECUTION_TIMEOUT ->
+                    new Filing(EventType.QUERY_EXECUTED, false, ALL_PASSED);
+                case VALIDATION_ERROR, UNKNOWN_DATABASE, AMBIGUOUS_QUERY, CONNECTION_ERROR, OPENAI_ERROR,
+                        CONFIGURATION_ERROR,
+                        INTERNAL_ERROR ->
+                    new Filing(EventType.QUERY_EXECUTED, false, AuditEvent.PolicyChecks.ALL_SKIPPED);
             };
         }
     }

@@ -21,8 +21,9 @@ public final class DescribeTableTool extends DiscoveryTool {
                 "Describes one table or view: columns with types, nullability, defaults and comments, primary key, "
                         + "foreign keys both ways, indexes, enum values, the estimated row count and whether it is "
                         + "large (sequential scans refused: filter on an indexed column).",
-                Schemas.input(List.of("table"), """
-                        "table":{"type":"string","minLength":1,"maxLength":300,"description":"Table or view name, optionally schema-qualified"}""",
+                Schemas.input(List.of("table"),
+                        """
+                                "table":{"type":"string","minLength":1,"maxLength":300,"description":"Table or view name, optionally schema-qualified"}""",
                         Schemas.DATABASE),
                 Schemas.describeOutput(), READ_ONLY), schemas);
     }
@@ -38,7 +39,8 @@ public final class DescribeTableTool extends DiscoveryTool {
         if (found.isEmpty()) {
             return notVisible(schema, table);
         }
-        return ToolOutcome.Answered.schema(TableDescription.of(schema, found.get()).json(Answers.TOOL_BUDGET), schema.database());
+        return ToolOutcome.Answered.schema(TableDescription.of(schema, found.get()).json(Answers.TOOL_BUDGET),
+                schema.database());
     }
 
     /** The one answer for a table that is missing or hidden: built from the written name and visible names only. */

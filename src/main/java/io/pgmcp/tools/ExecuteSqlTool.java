@@ -23,8 +23,9 @@ public final class ExecuteSqlTool extends PgMcpTool {
                         + "functions, and only the schemas, tables and columns the access policy allows (search_schema and "
                         + "describe_table show them). Name columns explicitly instead of SELECT *. Results are capped by 'limit'. "
                         + "On failure the error_message says what to fix.",
-                Schemas.input(List.of("sql"), """
-                        "sql":{"type":"string","minLength":1,"maxLength":65536,"description":"One read-only SQL query"}""",
+                Schemas.input(List.of("sql"),
+                        """
+                                "sql":{"type":"string","minLength":1,"maxLength":65536,"description":"One read-only SQL query"}""",
                         Schemas.DATABASE, Schemas.ROW_LIMIT),
                 Schemas.output(), READ_ONLY));
         this.pipeline = pipeline;

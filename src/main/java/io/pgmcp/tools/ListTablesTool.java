@@ -20,17 +20,19 @@ public final class ListTablesTool extends DiscoveryTool {
     static final int MAX_COMMENT = 120;
 
     /** Catalog order: schema, then name (the order {@link io.pgmcp.catalog.Catalog#relations()} keeps). */
-    private static final Comparator<TableInfo> ORDER = Comparator.comparing(TableInfo::schema).thenComparing(TableInfo::name);
+    private static final Comparator<TableInfo> ORDER = Comparator.comparing(TableInfo::schema)
+            .thenComparing(TableInfo::name);
 
     public ListTablesTool(VisibleSchemas schemas) {
         super(new ToolDefinition("list_tables", "List tables",
                 "Lists table and view names with estimated row counts and comments, 200 per page; pass next_cursor "
                         + "back as 'cursor' for the next page. name_pattern is a glob (* any characters, ? one; case "
                         + "ignored), e.g. 'invoice*'.",
-                Schemas.input(List.of(), Schemas.DATABASE, """
-                        "schema":{"type":"string","description":"Only this schema"},
-                        "name_pattern":{"type":"string","maxLength":200,"description":"Glob over the table name, or schema.table if it has a dot"},
-                        "cursor":{"type":"string","description":"next_cursor of the previous page"}"""),
+                Schemas.input(List.of(), Schemas.DATABASE,
+                        """
+                                "schema":{"type":"string","description":"Only this schema"},
+                                "name_pattern":{"type":"string","maxLength":200,"description":"Glob over the table name, or schema.table if it has a dot"},
+                                "cursor":{"type":"string","description":"next_cursor of the previous page"}"""),
                 Schemas.listOutput(), READ_ONLY), schemas);
     }
 
@@ -50,13 +52,15 @@ public final class ListTablesTool extends DiscoveryTool {
         }
         Optional<PageCursor> cursor = cursorText.flatMap(PageCursor::decode);
         if (cursorText.isPresent() && cursor.isEmpty()) {
-            args.problem("'cursor' is not a next_cursor that list_tables returned; call again without it to start over");
+            args.problem(
+                    "'cursor' is not a next_cursor that list_tables returned; call again without it to start over");
         }
         Optional<TablePattern> filter = pattern;
         return new Request(database, schema -> list(schema, schemaName, patternText, filter, cursor));
     }
 
-    private static ToolOutcome list(VisibleSchemas.VisibleSchema schema, Optional<String> schemaName, Optional<String> patternText,
+    private static ToolOutcome list(VisibleSchemas.VisibleSchema schema, Optional<String> schemaName,
+            Optional<String> patternText,
             Optional<TablePattern> filter, Optional<PageCursor> cursor) {
         String listing = PageCursor.listing(schema.database(), schemaName, patternText);
         if (cursor.isPresent() && !cursor.get().listing().equals(listing)) {
@@ -96,9 +100,12 @@ public final class ListTablesTool extends DiscoveryTool {
             body.put("next_cursor", new PageCursor(listing, last.schema(), last.name()).encode());
         }
         if (matching.isEmpty()) {
-            body.put("note", schemaName.isPresent() && schema.catalog().schemas().stream().noneMatch(s -> s.equalsIgnoreCase(schemaName.get()))
-                    ? "No visible schema is named '" + schemaName.get() + "'. Visible schemas: " + String.join(", ", schema.catalog().schemas()) + "."
-                    : "No table or view matches. search_schema finds tables by words.");
+            body.put("note",
+                    schemaName.isPresent()
+                            && schema.catalog().schemas().stream().noneMatch(s -> s.equalsIgnoreCase(schemaName.get()))
+                                    ? "No visible schema is named '" + schemaName.get() + "'. Visible schemas: "
+                                            + String.join(", ", schema.catalog().schemas()) + "."
+                                    : "No table or view matches. search_schema finds tables by words.");
         }
         return ToolOutcome.Answered.schema(body, schema.database());
     }

@@ -9,8 +9,7 @@ import io.pgmcp.query.QueryOutcome;
 /** Shapes a {@link QueryOutcome} into a tool's response body (a success, or {@link ToolErrors#failure}). */
 final class Outcomes {
 
-    private Outcomes() {
-    }
+    private Outcomes() {}
 
     static ToolResult result(QueryOutcome outcome, boolean includeSql) {
         return switch (outcome) {

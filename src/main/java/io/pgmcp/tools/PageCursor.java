@@ -25,7 +25,8 @@ record PageCursor(String listing, String schema, String name) {
     /** @return the fingerprint of a listing: its database, schema filter and name pattern */
     static String listing(String database, Optional<String> schema, Optional<String> pattern) {
         CRC32 crc = new CRC32();
-        crc.update((database + SEPARATOR + schema.orElse("") + SEPARATOR + pattern.orElse("")).getBytes(StandardCharsets.UTF_8));
+        crc.update((database + SEPARATOR + schema.orElse("") + SEPARATOR + pattern.orElse(""))
+                .getBytes(StandardCharsets.UTF_8));
         return Long.toHexString(crc.getValue());
     }
 
@@ -46,7 +47,8 @@ record PageCursor(String listing, String schema, String name) {
             return Optional.empty();
         }
         String[] parts = raw.split(String.valueOf(SEPARATOR), -1);
-        if (parts.length != 4 || !parts[0].equals(VERSION) || parts[1].isEmpty() || parts[2].isEmpty() || parts[3].isEmpty()) {
+        if (parts.length != 4 || !parts[0].equals(VERSION) || parts[1].isEmpty() || parts[2].isEmpty()
+                || parts[3].isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new PageCursor(parts[1], parts[2], parts[3]));

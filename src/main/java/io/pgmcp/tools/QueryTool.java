@@ -21,10 +21,11 @@ public final class QueryTool extends PgMcpTool {
                 "Answers a question in plain language about a PostgreSQL database: a language model writes one read-only SQL "
                         + "query from the schema the access policy allows, pg-mcp checks it like execute_sql and runs it. "
                         + "return_type 'sql' only writes and checks the SQL, 'result' (default) returns the rows, 'both' returns both.",
-                Schemas.input(List.of("question"), """
-                        "question":{"type":"string","minLength":1,"maxLength":2000,"description":"The question, in plain language"}""",
+                Schemas.input(List.of("question"),
+                        """
+                                "question":{"type":"string","minLength":1,"maxLength":2000,"description":"The question, in plain language"}""",
                         Schemas.DATABASE, """
-                        "return_type":{"type":"string","enum":["sql","result","both"],"default":"result"}""",
+                                "return_type":{"type":"string","enum":["sql","result","both"],"default":"result"}""",
                         Schemas.ROW_LIMIT),
                 Schemas.output(),
                 // not idempotent: the model may write other SQL next time; open world: the model is outside pg-mcp
@@ -41,8 +42,10 @@ public final class QueryTool extends PgMcpTool {
         if (args.hasProblems()) {
             return args.invalid();
         }
-        QuestionPipeline.ReturnType type = QuestionPipeline.ReturnType.valueOf(returnType.orElse("result").toUpperCase(Locale.ROOT));
-        QueryOutcome outcome = pipeline.ask(question.orElseThrow(), database, type, limit.orElse(null), context::onCancel,
+        QuestionPipeline.ReturnType type = QuestionPipeline.ReturnType
+                .valueOf(returnType.orElse("result").toUpperCase(Locale.ROOT));
+        QueryOutcome outcome = pipeline.ask(question.orElseThrow(), database, type, limit.orElse(null),
+                context::onCancel,
                 (step, total, message) -> context.progress(step, (double) total, message));
         if (outcome instanceof QueryOutcome.Success success && type == QuestionPipeline.ReturnType.RESULT) {
             outcome = new QueryOutcome.Success(success.database(), success.sql(), Optional.empty(), success.result(),

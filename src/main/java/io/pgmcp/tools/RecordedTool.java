@@ -51,12 +51,14 @@ public final class RecordedTool implements Tool {
             return tool.outcome(arguments, context);
         }
         RateLimiter limits = limiter.get();
-        Admission admission = limits.acquireRequest(limits.clientKey(context.sessionId(), context.remoteAddress().orElse(null)),
+        Admission admission = limits.acquireRequest(
+                limits.clientKey(context.sessionId(), context.remoteAddress().orElse(null)),
                 context::onCancel);
         return switch (admission) {
             case Admission.Granted granted -> tool.outcome(arguments, context);
             case Admission.Refused refused -> ToolOutcome.refused(refused);
-            case Admission.Cancelled cancelled -> ToolOutcome.failed(ErrorCode.INTERNAL_ERROR, "The call was cancelled.", null);
+            case Admission.Cancelled cancelled ->
+                ToolOutcome.failed(ErrorCode.INTERNAL_ERROR, "The call was cancelled.", null);
         };
     }
 }

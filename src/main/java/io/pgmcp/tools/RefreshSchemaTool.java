@@ -62,7 +62,8 @@ public final class RefreshSchemaTool extends PgMcpTool {
                         .put("tables", catalog.size() - views).put("views", views);
             } catch (DatabaseException e) {
                 failed.addObject().put("database", target.name())
-                        .put("error", "unreachable (" + target.config().displayTarget() + "): " + SqlFailure.of(e, false).message());
+                        .put("error", "unreachable (" + target.config().displayTarget() + "): "
+                                + SqlFailure.of(e, false).message());
             }
         }
         if (refreshed.isEmpty()) {

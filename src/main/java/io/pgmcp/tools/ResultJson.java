@@ -18,8 +18,7 @@ import java.util.Map;
 final class ResultJson {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private ResultJson() {
-    }
+    private ResultJson() {}
 
     static ObjectNode table(ResultTable table) {
         ObjectNode result = NODES.objectNode();

@@ -18,8 +18,7 @@ final class SchemaOverview {
     /** Room kept for the closing line that counts the names left out. */
     private static final int FOOTER = 200;
 
-    private SchemaOverview() {
-    }
+    private SchemaOverview() {}
 
     /** The schema text when it fits, else the overview. */
     static String text(VisibleSchemas.VisibleSchema schema) {
@@ -39,14 +38,16 @@ final class SchemaOverview {
         text.append("Database: ").append(database).append('\n')
                 .append(String.format(Locale.ROOT, "Schema overview: %s and %s are visible. The whole schema text "
                         + "(%,d characters) is larger than the %d KB this resource holds, so this overview lists names and "
-                        + "short comments only: columns, keys and indexes are left out.\n", count(catalog.size() - views, "table"),
+                        + "short comments only: columns, keys and indexes are left out.\n",
+                        count(catalog.size() - views, "table"),
                         count(views, "view"), schema.fullTextLength(), limit / 1024))
                 .append("To see them:\n")
                 .append("- search_schema {\"query\": \"<words>\"}: the tables matching the words, with their columns\n")
                 .append("- describe_table {\"table\": \"<schema.table>\"}: one table in full\n")
                 .append("- list_tables {\"name_pattern\": \"invoice*\"}: names, 200 per page\n")
                 .append("- the resource schema://").append(database).append("/{table}, e.g. schema://").append(database)
-                .append('/').append(catalog.relations().isEmpty() ? "public.orders" : catalog.relations().get(0).qualifiedName())
+                .append('/')
+                .append(catalog.relations().isEmpty() ? "public.orders" : catalog.relations().get(0).qualifiedName())
                 .append('\n');
         Map<String, int[]> counts = new LinkedHashMap<>();
         for (TableInfo table : catalog.relations()) {
@@ -67,7 +68,8 @@ final class SchemaOverview {
             if (table.kind() != RelationKind.TABLE) {
                 lines.append(" (").append(TableDescription.kind(table.kind())).append(')');
             }
-            table.comment().ifPresent(c -> lines.append(": ").append(Answers.clip(c.replaceAll("\\s+", " "), COMMENT_CHARS)));
+            table.comment()
+                    .ifPresent(c -> lines.append(": ").append(Answers.clip(c.replaceAll("\\s+", " "), COMMENT_CHARS)));
             lines.append('\n');
             int size = Answers.bytes(lines.toString());
             if (used + size > limit - FOOTER) {
@@ -79,8 +81,9 @@ final class SchemaOverview {
             currentSchema = table.schema();
         }
         if (shown < relations.size()) {
-            text.append(String.format(Locale.ROOT, "\n(%,d more names are not shown, to keep this under %d KB: list_tables "
-                    + "lists them all, 200 per page.)\n", relations.size() - shown, limit / 1024));
+            text.append(
+                    String.format(Locale.ROOT, "\n(%,d more names are not shown, to keep this under %d KB: list_tables "
+                            + "lists them all, 200 per page.)\n", relations.size() - shown, limit / 1024));
         }
         return text.toString();
     }

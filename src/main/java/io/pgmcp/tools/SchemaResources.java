@@ -49,7 +49,8 @@ public final class SchemaResources implements ResourceProvider {
         for (String name : router.names()) {
             list.add(new ResourceDefinition(SCHEMA_PREFIX + name, "schema-" + name, "Schema of " + name,
                     "Tables, columns, types, keys and indexes of database '" + name + "' that the access policy allows "
-                            + "(names only when the schema is large)", "text/plain"));
+                            + "(names only when the schema is large)",
+                    "text/plain"));
         }
         return list;
     }
@@ -58,7 +59,8 @@ public final class SchemaResources implements ResourceProvider {
     public List<ResourceTemplateDefinition> templates() {
         return List.of(new ResourceTemplateDefinition(SCHEMA_PREFIX + "{database}", "schema", "Database schema",
                 "Tables, columns, types, keys and indexes of a database that the access policy allows "
-                        + "(names only when the schema is large)", "text/plain"));
+                        + "(names only when the schema is large)",
+                "text/plain"));
     }
 
     @Override
@@ -95,7 +97,8 @@ public final class SchemaResources implements ResourceProvider {
             text.append("- ").append(target.name());
             Optional<Catalog> catalog = target.catalog().current();
             if (target.database().health() instanceof Availability.Down down) {
-                text.append(" (unavailable since ").append(down.since()).append(": ").append(brief(down.lastError().message()))
+                text.append(" (unavailable since ").append(down.since()).append(": ")
+                        .append(brief(down.lastError().message()))
                         .append(")\n");
                 continue;
             }
@@ -105,7 +108,8 @@ public final class SchemaResources implements ResourceProvider {
                 if (failure.isEmpty()) {
                     text.append(" (loading: its schema is being read; read this resource again in a few seconds)\n");
                 } else {
-                    text.append(" (unavailable: its schema could not be loaded: ").append(brief(failure.get().failure().message()))
+                    text.append(" (unavailable: its schema could not be loaded: ")
+                            .append(brief(failure.get().failure().message()))
                             .append("; retrying)\n");
                 }
                 continue;

@@ -20,8 +20,7 @@ final class Schemas {
     static final String ROW_LIMIT = """
             "limit":{"type":"integer","minimum":1,"maximum":10000,"description":"Maximum rows to return"}""";
 
-    private Schemas() {
-    }
+    private Schemas() {}
 
     static ObjectNode parse(String json) {
         try {
@@ -82,13 +81,14 @@ final class Schemas {
     }
 
     static ObjectNode searchOutput() {
-        return discovery("""
-                "total_matches":{"type":"integer"},
-                "tables":{"type":"array","items":{"type":"object","properties":{
-                  "table":{"type":"string"},"kind":{"type":"string"},"rows":{"type":"integer"},"large":{"type":"boolean"},
-                  "comment":{"type":"string"},"columns":{"type":"string"}}}},
-                "truncated":{"type":"boolean"},
-                "note":{"type":"string"}""");
+        return discovery(
+                """
+                        "total_matches":{"type":"integer"},
+                        "tables":{"type":"array","items":{"type":"object","properties":{
+                          "table":{"type":"string"},"kind":{"type":"string"},"rows":{"type":"integer"},"large":{"type":"boolean"},
+                          "comment":{"type":"string"},"columns":{"type":"string"}}}},
+                        "truncated":{"type":"boolean"},
+                        "note":{"type":"string"}""");
     }
 
     static ObjectNode describeOutput() {
@@ -105,11 +105,12 @@ final class Schemas {
     }
 
     static ObjectNode listOutput() {
-        return discovery("""
-                "total":{"type":"integer"},
-                "tables":{"type":"array","items":{"type":"object","properties":{
-                  "table":{"type":"string"},"kind":{"type":"string"},"rows":{"type":"integer"},"comment":{"type":"string"}}}},
-                "next_cursor":{"type":"string"},
-                "note":{"type":"string"}""");
+        return discovery(
+                """
+                        "total":{"type":"integer"},
+                        "tables":{"type":"array","items":{"type":"object","properties":{
+                          "table":{"type":"string"},"kind":{"type":"string"},"rows":{"type":"integer"},"comment":{"type":"string"}}}},
+                        "next_cursor":{"type":"string"},
+                        "note":{"type":"string"}""");
     }
 }

@@ -28,10 +28,12 @@ public final class SearchSchemaTool extends DiscoveryTool {
                 "Finds the tables and views most relevant to a few words (matched against table names, column names "
                         + "and comments) and returns each with its columns and types. Start here to find the tables "
                         + "a question needs; then describe_table for keys, indexes and row counts.",
-                Schemas.input(List.of("query"), """
-                        "query":{"type":"string","minLength":1,"maxLength":500,"description":"Words to look for, e.g. 'invoice payments'"}""",
-                        Schemas.DATABASE, """
-                        "limit":{"type":"integer","minimum":1,"maximum":50,"default":10,"description":"Most tables to return"}"""),
+                Schemas.input(List.of("query"),
+                        """
+                                "query":{"type":"string","minLength":1,"maxLength":500,"description":"Words to look for, e.g. 'invoice payments'"}""",
+                        Schemas.DATABASE,
+                        """
+                                "limit":{"type":"integer","minimum":1,"maximum":50,"default":10,"description":"Most tables to return"}"""),
                 Schemas.searchOutput(), READ_ONLY), schemas);
     }
 
@@ -78,12 +80,15 @@ public final class SearchSchemaTool extends DiscoveryTool {
             notes.add("No table or view matches these words. Try other words (a synonym, a column name), "
                     + "or list_tables with a name_pattern.");
         } else if (shown < ranking.total()) {
-            notes.add((ranking.total() - shown) + " more tables match; " + (cut ? "the answer is bounded to "
-                    + Answers.TOOL_BUDGET / 1024 + " KB, " : "") + "add words to narrow the search, or raise 'limit'.");
+            notes.add((ranking.total() - shown) + " more tables match; " + (cut
+                    ? "the answer is bounded to "
+                            + Answers.TOOL_BUDGET / 1024 + " KB, "
+                    : "") + "add words to narrow the search, or raise 'limit'.");
         }
         if (shown > 0) {
-            notes.add("Columns are 'name type'; PK primary key, FK -> referenced table.column. describe_table shows keys, "
-                    + "indexes, defaults and comments.");
+            notes.add(
+                    "Columns are 'name type'; PK primary key, FK -> referenced table.column. describe_table shows keys, "
+                            + "indexes, defaults and comments.");
         }
         body.put("note", String.join(" ", notes));
         return ToolOutcome.Answered.schema(body, schema.database());
@@ -111,7 +116,8 @@ public final class SearchSchemaTool extends DiscoveryTool {
             column.foreignKey().ifPresent(fk -> one.append(" FK -> ").append(fk));
             if (!column.enumValues().isEmpty()) {
                 String values = String.join(", ", column.enumValues().stream().map(v -> "'" + v + "'").toList());
-                one.append(" (").append(values.length() <= 120 ? values : column.enumValues().size() + " enum values").append(')');
+                one.append(" (").append(values.length() <= 120 ? values : column.enumValues().size() + " enum values")
+                        .append(')');
             }
             String separator = line.isEmpty() ? "" : ", ";
             if (line.length() + separator.length() + one.length() > maxChars) {
@@ -121,7 +127,8 @@ public final class SearchSchemaTool extends DiscoveryTool {
             shown++;
         }
         if (shown < columns.size()) {
-            line.append(line.isEmpty() ? "" : ", ").append("... ").append(columns.size() - shown).append(" more (describe_table)");
+            line.append(line.isEmpty() ? "" : ", ").append("... ").append(columns.size() - shown)
+                    .append(" more (describe_table)");
         }
         return line.toString();
     }

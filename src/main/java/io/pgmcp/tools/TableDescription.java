@@ -22,7 +22,7 @@ import java.util.Locale;
  * there to show. Immutable.
  */
 record TableDescription(String database, TableInfo table, List<CatalogIndex.Reference> referencedBy, boolean large,
-                        long largeThreshold) {
+        long largeThreshold) {
     /** The most referencing foreign keys listed; more are counted. */
     static final int MAX_REFERENCED_BY = 50;
 
@@ -42,7 +42,8 @@ record TableDescription(String database, TableInfo table, List<CatalogIndex.Refe
 
     /** The JSON body of {@code describe_table}, bounded to {@code budget} UTF-8 bytes by leaving details out. */
     ObjectNode json(int budget) {
-        List<Detail> steps = List.of(Detail.FULL, new Detail(false, MAX_REFERENCED_BY, Integer.MAX_VALUE, Integer.MAX_VALUE),
+        List<Detail> steps = List.of(Detail.FULL,
+                new Detail(false, MAX_REFERENCED_BY, Integer.MAX_VALUE, Integer.MAX_VALUE),
                 new Detail(false, 10, 10, Integer.MAX_VALUE));
         for (Detail detail : steps) {
             ObjectNode body = json(detail);
@@ -102,7 +103,8 @@ record TableDescription(String database, TableInfo table, List<CatalogIndex.Refe
         ArrayNode foreignKeys = JsonNodeFactory.instance.arrayNode();
         for (ColumnInfo column : shown) {
             column.foreignKey().ifPresent(fk -> foreignKeys.addObject().put("column", column.name())
-                    .put("references", CatalogIndex.targetTable(fk)).put("references_column", CatalogIndex.targetColumn(fk)));
+                    .put("references", CatalogIndex.targetTable(fk))
+                    .put("references_column", CatalogIndex.targetColumn(fk)));
         }
         if (!foreignKeys.isEmpty()) {
             body.set("foreign_keys", foreignKeys);
@@ -110,7 +112,8 @@ record TableDescription(String database, TableInfo table, List<CatalogIndex.Refe
         if (!referencedBy.isEmpty()) {
             ArrayNode referencing = body.putArray("referenced_by");
             referencedBy.stream().limit(detail.referencedBy()).forEach(r -> referencing.addObject()
-                    .put("table", r.from().qualifiedName()).put("column", r.column()).put("references_column", r.toColumn()));
+                    .put("table", r.from().qualifiedName()).put("column", r.column())
+                    .put("references_column", r.toColumn()));
         }
         if (!table.indexes().isEmpty()) {
             ArrayNode indexes = body.putArray("indexes");
@@ -146,7 +149,8 @@ record TableDescription(String database, TableInfo table, List<CatalogIndex.Refe
             omitted.add((table.indexes().size() - detail.indexes()) + " of " + table.indexes().size() + " indexes");
         }
         if (referencedBy.size() > detail.referencedBy()) {
-            omitted.add((referencedBy.size() - detail.referencedBy()) + " of " + referencedBy.size() + " referencing foreign keys");
+            omitted.add((referencedBy.size() - detail.referencedBy()) + " of " + referencedBy.size()
+                    + " referencing foreign keys");
         }
         return omitted;
     }
@@ -178,13 +182,15 @@ record TableDescription(String database, TableInfo table, List<CatalogIndex.Refe
         }
         if (!referencedBy.isEmpty()) {
             tail.append("Referenced by:\n");
-            referencedBy.stream().limit(MAX_REFERENCED_BY).forEach(r -> tail.append("  - ").append(r.from().qualifiedName())
-                    .append('.').append(r.column()).append(" -> ").append(r.toColumn()).append('\n'));
+            referencedBy.stream().limit(MAX_REFERENCED_BY)
+                    .forEach(r -> tail.append("  - ").append(r.from().qualifiedName())
+                            .append('.').append(r.column()).append(" -> ").append(r.toColumn()).append('\n'));
             if (referencedBy.size() > MAX_REFERENCED_BY) {
                 tail.append("  (").append(referencedBy.size() - MAX_REFERENCED_BY).append(" more)\n");
             }
         }
-        String ending = Answers.bytes(tail.toString()) <= budget / 4 ? tail.toString()
+        String ending = Answers.bytes(tail.toString()) <= budget / 4
+                ? tail.toString()
                 : "(indexes and referencing foreign keys left out to keep this short: describe_table lists them)\n";
         int used = Answers.bytes(head.toString()) + Answers.bytes(ending) + 200;
         StringBuilder columns = new StringBuilder("Columns:\n");
@@ -200,7 +206,8 @@ record TableDescription(String database, TableInfo table, List<CatalogIndex.Refe
             shown++;
         }
         if (shown < table.columns().size()) {
-            columns.append("  (").append(table.columns().size() - shown).append(" more columns left out to keep this under ")
+            columns.append("  (").append(table.columns().size() - shown)
+                    .append(" more columns left out to keep this under ")
                     .append(budget / 1024).append(" KB)\n");
         }
         return head.append(columns).append(ending).toString();

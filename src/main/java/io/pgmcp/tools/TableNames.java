@@ -24,16 +24,13 @@ final class TableNames {
     /** The most names {@link #nearest} suggests. */
     static final int NEAREST = 3;
 
-    private TableNames() {
-    }
+    private TableNames() {}
 
     /** A name as written: an optional schema and the table, each remembering whether it was quoted. */
-    record Written(Optional<Part> schema, Part table) {
-    }
+    record Written(Optional<Part> schema, Part table) {}
 
     /** One part of a dotted name, without its quotes. */
-    record Part(String text, boolean quoted) {
-    }
+    record Part(String text, boolean quoted) {}
 
     /** @return the parts of {@code written}, or empty if it is not one or two (optionally quoted) names */
     static Optional<Written> parse(String written) {
@@ -72,7 +69,8 @@ final class TableNames {
             return Optional.empty();
         }
         parts.add(new Part(part.toString(), wasQuoted));
-        return Optional.of(parts.size() == 1 ? new Written(Optional.empty(), parts.get(0))
+        return Optional.of(parts.size() == 1
+                ? new Written(Optional.empty(), parts.get(0))
                 : new Written(Optional.of(parts.get(0)), parts.get(1)));
     }
 
@@ -135,8 +133,7 @@ final class TableNames {
             table = table.substring(0, 128);
         }
         int limit = Math.max(2, table.length() / 3);
-        record Candidate(String name, int distance) {
-        }
+        record Candidate(String name, int distance) {}
         List<Candidate> close = new ArrayList<>();
         for (TableInfo info : index.catalog().relations()) {
             int distance = distance(table, info.name().toLowerCase(Locale.ROOT), limit);

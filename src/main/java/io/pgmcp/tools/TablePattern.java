@@ -22,8 +22,7 @@ record TablePattern(NamePattern glob, boolean qualified) {
     }
 
     /** A pattern or the problem with it. */
-    record Either(TablePattern pattern, String problem) {
-    }
+    record Either(TablePattern pattern, String problem) {}
 
     boolean matches(TableInfo table) {
         return glob.matches(qualified ? table.qualifiedName() : table.name());

@@ -47,7 +47,8 @@ public final class TableResources implements ResourceProvider {
     public List<ResourceTemplateDefinition> templates() {
         return List.of(new ResourceTemplateDefinition(TABLE_TEMPLATE, "table", "Table schema",
                 "One table or view that the access policy allows: columns, types, keys, foreign keys both ways, "
-                        + "indexes, row estimate. {table} may be schema-qualified.", "text/plain"));
+                        + "indexes, row estimate. {table} may be schema-qualified.",
+                "text/plain"));
     }
 
     @Override
@@ -66,14 +67,16 @@ public final class TableResources implements ResourceProvider {
             return Optional.empty();
         }
         VisibleSchemas.VisibleSchema schema = load(target);
-        Optional<TableInfo> table = TableNames.find(schema.catalog(), written.get(), schema.target().policy().searchPath());
+        Optional<TableInfo> table = TableNames.find(schema.catalog(), written.get(),
+                schema.target().policy().searchPath());
         if (table.isEmpty()) {
             List<String> nearest = TableNames.nearest(schema.index(), written.get());
             ObjectNode data = JsonNodeFactory.instance.objectNode().put("uri", uri);
             nearest.forEach(data.putArray("suggestions")::add);
             throw new JsonRpcException(JsonRpcException.RESOURCE_NOT_FOUND, "Resource not found: table or view '"
                     + Answers.clip(written.get(), 300) + "' does not exist in database '" + schema.database()
-                    + "' or may not be read" + (nearest.isEmpty() ? "" : "; nearest visible names: " + String.join(", ", nearest)), data);
+                    + "' or may not be read"
+                    + (nearest.isEmpty() ? "" : "; nearest visible names: " + String.join(", ", nearest)), data);
         }
         return Optional.of(new ResourceContents(uri, "text/plain",
                 TableDescription.of(schema, table.get()).text(VisibleSchemas.RESOURCE_LIMIT)));
@@ -93,7 +96,8 @@ public final class TableResources implements ResourceProvider {
     }
 
     private Completion tables(CompletionRequest request) {
-        if (!(schemas.router().resolve(Optional.ofNullable(request.context().get("database"))) instanceof Step.Passed(var target))) {
+        if (!(schemas.router()
+                .resolve(Optional.ofNullable(request.context().get("database"))) instanceof Step.Passed(var target))) {
             return Completion.none();
         }
         try {

@@ -45,18 +45,21 @@ public record ToolCall(String tool, Caller caller, Optional<String> requestedDat
 
         static Caller of(RequestContext context) {
             Optional<String> client = context.userAgent()
-                    .or(() -> context.clientInfo().map(c -> c.version() == null ? c.name() : c.name() + "/" + c.version()));
+                    .or(() -> context.clientInfo()
+                            .map(c -> c.version() == null ? c.name() : c.name() + "/" + c.version()));
             return new Caller(context.sessionId(), client, context.remoteAddress());
         }
     }
 
     /** The call's facts from its arguments; the outcome, duration and timestamp come when it ends. */
     static Request request(String tool, ObjectNode arguments, RequestContext context) {
-        return new Request(tool, Caller.of(context), text(arguments, "database"), text(arguments, "question"), text(arguments, "sql"));
+        return new Request(tool, Caller.of(context), text(arguments, "database"), text(arguments, "question"),
+                text(arguments, "sql"));
     }
 
     /** What is known of a call when it starts. */
-    record Request(String tool, Caller caller, Optional<String> database, Optional<String> question, Optional<String> sql) {
+    record Request(String tool, Caller caller, Optional<String> database, Optional<String> question,
+            Optional<String> sql) {
         ToolCall ended(ToolOutcome outcome, Duration duration, Instant timestamp) {
             return new ToolCall(tool, caller, database, question, sql, outcome, duration, timestamp);
         }
@@ -65,12 +68,15 @@ public record ToolCall(String tool, Caller caller, Optional<String> requestedDat
     /** The database the call used: the one its answer names, else the one it asked for. */
     public Optional<String> database() {
         return outcome instanceof ToolOutcome.Answered answered && answered.database().isPresent()
-                ? answered.database() : requestedDatabase;
+                ? answered.database()
+                : requestedDatabase;
     }
 
     /** The SQL of the call: the one its answer shows (generated or rewritten), else the one it was given. */
     public Optional<String> sql() {
-        return outcome instanceof ToolOutcome.Answered answered && answered.sql().isPresent() ? answered.sql() : requestedSql;
+        return outcome instanceof ToolOutcome.Answered answered && answered.sql().isPresent()
+                ? answered.sql()
+                : requestedSql;
     }
 
     private static Optional<String> text(ObjectNode arguments, String name) {

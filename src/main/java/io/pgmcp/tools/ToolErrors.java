@@ -21,8 +21,7 @@ public final class ToolErrors {
     /** The {@code error_message} of a Throwable that escaped a tool. */
     static final String UNEXPECTED = "Internal error in pg-mcp; the server log has the details.";
 
-    private ToolErrors() {
-    }
+    private ToolErrors() {}
 
     /** The failure result of a pipeline's failure; details with no fields are omitted. */
     public static ToolResult failure(QueryOutcome.Failure failure) {
@@ -55,12 +54,13 @@ public final class ToolErrors {
     static ObjectNode details(FailureDetails facts) {
         ObjectNode details = JsonNodeFactory.instance.objectNode();
         switch (facts) {
-            case FailureDetails.None none -> { }
+            case FailureDetails.None none -> {}
             case FailureDetails.Refused refused -> {
                 return refusal(refused.refusal());
             }
             case FailureDetails.Problems problems -> strings(details, "problems", problems.problems());
-            case FailureDetails.AvailableDatabases available -> strings(details, "available_databases", available.databases());
+            case FailureDetails.AvailableDatabases available ->
+                strings(details, "available_databases", available.databases());
             case FailureDetails.DatabaseError error -> {
                 database(details, error.database(), error.sqlState());
                 if (error.position() != null) {
@@ -82,7 +82,8 @@ public final class ToolErrors {
                 details.put("next_probe_in_seconds", down.nextProbeInSeconds());
             }
             case FailureDetails.CatalogUnavailable unavailable -> details.put("database", unavailable.database());
-            case FailureDetails.ExplainTimeout timeout -> details.put("explain_timeout_seconds", timeout.explainTimeoutSeconds());
+            case FailureDetails.ExplainTimeout timeout ->
+                details.put("explain_timeout_seconds", timeout.explainTimeoutSeconds());
             case FailureDetails.ModelError error -> {
                 details.put("reason", error.reason());
                 error.retryAfterSeconds().ifPresent(seconds -> details.put("retry_after", seconds));
@@ -98,7 +99,7 @@ public final class ToolErrors {
     private static ObjectNode refusal(RefusalDetails facts) {
         ObjectNode details = JsonNodeFactory.instance.objectNode();
         switch (facts) {
-            case RefusalDetails.None none -> { }
+            case RefusalDetails.None none -> {}
             case RefusalDetails.UnsafeFunction unsafe -> details.put("function", unsafe.function());
             case RefusalDetails.LexicalError lexical -> details.put("offset", lexical.offset());
             case RefusalDetails.DeniedSchemas denied -> strings(details, "denied_schemas", denied.schemas());

@@ -30,7 +30,8 @@ public sealed interface ToolOutcome {
      * @param rows     the rows that came back, if the call ran a statement to the end
      */
     record Answered(ObjectNode body, Optional<String> database, Optional<String> sql, Optional<Rows> rows)
-            implements ToolOutcome {
+            implements
+                ToolOutcome {
         public Answered {
             Objects.requireNonNull(body, "body");
             Objects.requireNonNull(database, "database");
@@ -64,13 +65,15 @@ public sealed interface ToolOutcome {
      * @param limit   the budget that refused the call, for {@code RATE_LIMIT_EXCEEDED}
      * @param details the body's {@code details}, or null (then omitted)
      */
-    record Failed(ErrorCode code, String message, Optional<LimitType> limit, ObjectNode details) implements ToolOutcome {
+    record Failed(ErrorCode code, String message, Optional<LimitType> limit,
+            ObjectNode details) implements ToolOutcome {
         public Failed {
             Objects.requireNonNull(code, "code");
             Objects.requireNonNull(message, "message");
             Objects.requireNonNull(limit, "limit");
             if (limit.isPresent() && code != ErrorCode.RATE_LIMIT_EXCEEDED) {
-                throw new IllegalArgumentException(code + " with limit " + limit.get() + ": a limit goes with RATE_LIMIT_EXCEEDED only");
+                throw new IllegalArgumentException(
+                        code + " with limit " + limit.get() + ": a limit goes with RATE_LIMIT_EXCEEDED only");
             }
         }
 
@@ -111,6 +114,7 @@ public sealed interface ToolOutcome {
     /** The budget that refused a pipeline's {@code RATE_LIMIT_EXCEEDED} (the LLM token budgets). */
     private static Optional<LimitType> limitType(QueryOutcome.Failure failure) {
         return failure.details() instanceof FailureDetails.RateLimited limited
-                ? Optional.of(limited.refusal().type()) : Optional.empty();
+                ? Optional.of(limited.refusal().type())
+                : Optional.empty();
     }
 }

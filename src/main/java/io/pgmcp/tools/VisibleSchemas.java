@@ -76,9 +76,11 @@ public final class VisibleSchemas {
         try {
             return new Resolution(load(target), null);
         } catch (DatabaseException e) {
-            return new Resolution(null, new QueryOutcome.Failure(ErrorCode.CONNECTION_ERROR, "Database '" + target.name()
-                    + "' is unavailable (" + target.config().displayTarget() + "): its schema could not be loaded: "
-                    + SqlFailure.of(e, false).message(), new FailureDetails.CatalogUnavailable(target.name())));
+            return new Resolution(null,
+                    new QueryOutcome.Failure(ErrorCode.CONNECTION_ERROR, "Database '" + target.name()
+                            + "' is unavailable (" + target.config().displayTarget()
+                            + "): its schema could not be loaded: "
+                            + SqlFailure.of(e, false).message(), new FailureDetails.CatalogUnavailable(target.name())));
         }
     }
 
@@ -118,13 +120,15 @@ public final class VisibleSchemas {
             Optional<VisibleSchema> schema = loaded(target);
             if (schema.isEmpty()) {
                 sizes.add(new SchemaSize(target.name(), target.catalog().lastFailure().isPresent()
-                        ? SchemaSize.State.UNREACHABLE : SchemaSize.State.LOADING, 0, 0, false));
+                        ? SchemaSize.State.UNREACHABLE
+                        : SchemaSize.State.LOADING, 0, 0, false));
                 continue;
             }
             Catalog catalog = schema.get().catalog();
             long views = catalog.relations().stream().filter(TableInfo::isViewLike).count();
-            sizes.add(new SchemaSize(target.name(), SchemaSize.State.LOADED, (int) (catalog.size() - views), (int) views,
-                    schema.get().completeText().isPresent()));
+            sizes.add(
+                    new SchemaSize(target.name(), SchemaSize.State.LOADED, (int) (catalog.size() - views), (int) views,
+                            schema.get().completeText().isPresent()));
         }
         return sizes;
     }
@@ -136,7 +140,9 @@ public final class VisibleSchemas {
      */
     public record SchemaSize(String database, State state, int tables, int views, boolean complete) {
         /** Whether the catalog has loaded. */
-        public enum State { LOADED, LOADING, UNREACHABLE }
+        public enum State {
+            LOADED, LOADING, UNREACHABLE
+        }
     }
 
     /**
@@ -179,7 +185,8 @@ public final class VisibleSchemas {
         public Optional<String> completeText() {
             Optional<String> text = completeText;
             if (text == null) {
-                String full = SchemaText.render(catalog, target.config().accessPolicy().explainPolicy().largeTableLimit());
+                String full = SchemaText.render(catalog,
+                        target.config().accessPolicy().explainPolicy().largeTableLimit());
                 int bytes = full.getBytes(StandardCharsets.UTF_8).length;
                 fullTextLength = full.length();
                 text = bytes <= RESOURCE_LIMIT ? Optional.of(full) : Optional.empty();

@@ -37,7 +37,8 @@ class AlertRulesTest {
         for (JsonNode rule : rules) {
             String name = rule.path("alert").asText();
             names.add(name);
-            assertTrue(Set.of("critical", "warning").contains(rule.at("/labels/severity").asText()), name + ": severity");
+            assertTrue(Set.of("critical", "warning").contains(rule.at("/labels/severity").asText()),
+                    name + ": severity");
             assertTrue(rule.at("/annotations/summary").asText().length() > 10, name + ": summary");
             assertTrue(rule.at("/annotations/description").asText().length() > 40, name + ": description");
             assertTrue(rule.path("for").isTextual(), name + ": an explicit for:");
@@ -70,7 +71,8 @@ class AlertRulesTest {
                 tested.add(line.strip().substring("alertname:".length()).strip());
             }
         }
-        Set<String> alerts = new TreeSet<>(MonitoringFiles.load().rules().stream().map(r -> r.path("alert").asText()).toList());
+        Set<String> alerts = new TreeSet<>(
+                MonitoringFiles.load().rules().stream().map(r -> r.path("alert").asText()).toList());
         assertEquals(alerts, tested, "every alert has a promtool unit test");
 
         Result result = run(promtool.toString(), "test", "rules", tests.toString());
@@ -84,8 +86,7 @@ class AlertRulesTest {
         return promtool.get();
     }
 
-    private record Result(int exitCode, String output) {
-    }
+    private record Result(int exitCode, String output) {}
 
     /** Runs a command to its end (at most {@link #PROMTOOL_LIMIT}); stdout and stderr together. */
     private Result run(String... command) throws IOException, InterruptedException {
@@ -93,7 +94,8 @@ class AlertRulesTest {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         try {
             if (!process.waitFor(PROMTOOL_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
-                throw new AssertionError(String.join(" ", command) + " did not end within " + PROMTOOL_LIMIT.toSeconds() + " s");
+                throw new AssertionError(
+                        String.join(" ", command) + " did not end within " + PROMTOOL_LIMIT.toSeconds() + " s");
             }
             return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
         } finally {

@@ -39,7 +39,8 @@ class BuildInfoTest {
 
     @Test
     void rejectsARecordWithoutTheJdk() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> parse("version=0.1.0\ncommit=unknown\n"));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> parse("version=0.1.0\ncommit=unknown\n"));
         assertTrue(e.getMessage().contains("needs version, commit and jdk"), e.getMessage());
     }
 
@@ -53,12 +54,14 @@ class BuildInfoTest {
     @Test
     void mainPrintsTheBuildRecordOfThisBuild() {
         // the Maven build writes the record (generate-resources) with the toolchain JDK that also runs the tests
-        assertTrue(BuildInfo.class.getResource(BuildInfo.RESOURCE) != null, "build-info.properties is on the class path");
+        assertTrue(BuildInfo.class.getResource(BuildInfo.RESOURCE) != null,
+                "build-info.properties is on the class path");
         BuildInfo build = BuildInfo.load();
         assertTrue(build.jdk().startsWith(System.getProperty("java.runtime.version") + " "), build.jdk());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int code = Main.run(new String[] {"--version"}, new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Map.of());
+        int code = Main.run(new String[]{"--version"}, new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Map.of());
         assertEquals(0, code);
         assertEquals(build.versionLine(), out.toString(StandardCharsets.UTF_8).strip());
     }

@@ -32,7 +32,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ClientV2Test {
 
-    static final List<String> STEPS = List.of("connect", "tools/list", "execute_sql", "resources/list", "resources/read",
+    static final List<String> STEPS = List.of("connect", "tools/list", "execute_sql", "resources/list",
+            "resources/read",
             "unknown tool", "unknown resource", "close");
 
     @RegisterExtension
@@ -49,12 +50,14 @@ class ClientV2Test {
         PgMcpConfig config = new ConfigLoader(Map.of("HOME", dir.toString())).load(file).config();
         ServerConfig s = config.server();
         config = config.withServer(new ServerConfig(s.maxResultRows(), s.maxResultBytes(), s.queryTimeout(),
-                s.enableResultValidation(), s.enableExecuteSql(), s.maxSqlRetry(), s.cacheRefreshInterval(), Transport.HTTP,
+                s.enableResultValidation(), s.enableExecuteSql(), s.maxSqlRetry(), s.cacheRefreshInterval(),
+                Transport.HTTP,
                 new HttpConfig("127.0.0.1", 0, List.of(new Secret("client-v2-token-01")), List.of(), Optional.empty()),
                 s.shutdownTimeout()));
         try (PgMcpServer server = new PgMcpServer(config, "test", AuditLog.disabled())) {
             HttpTransport transport = server.startHttp();
-            NodeClients.Run run = node.run("v2-session.mjs", mode, "http", transport.endpoint().toString(), "client-v2-token-01");
+            NodeClients.Run run = node.run("v2-session.mjs", mode, "http", transport.endpoint().toString(),
+                    "client-v2-token-01");
             assertEquals(0, run.exitCode(), run::toString);
             JsonNode summary = run.summary();
             assertSession(summary, !mode.equals("legacy"));
@@ -62,7 +65,8 @@ class ClientV2Test {
                 assertFalse(summary.get("sessionId").isNull(), "a 2025 session over HTTP: " + summary);
             } else {
                 assertTrue(summary.get("sessionId").isNull(), "no session in the modern era: " + summary);
-                assertEquals("private", summary.get("resourcesCacheScope").asText(), "tokens tell callers apart: " + summary);
+                assertEquals("private", summary.get("resourcesCacheScope").asText(),
+                        "tokens tell callers apart: " + summary);
                 assertEquals(0, transport.sessionCount());
             }
         }
@@ -84,12 +88,14 @@ class ClientV2Test {
 
     /** What every full session shows, in either era. */
     static void assertSession(JsonNode summary, boolean modern) {
-        assertEquals(STEPS.toString(), summary.get("steps").toString().replace("\"", "").replace(",", ", "), summary::toString);
+        assertEquals(STEPS.toString(), summary.get("steps").toString().replace("\"", "").replace(",", ", "),
+                summary::toString);
         assertEquals(modern ? "modern" : "legacy", summary.get("era").asText(), summary::toString);
         assertEquals(modern ? "2026-07-28" : "2025-11-25", summary.get("protocolVersion").asText(), summary::toString);
         assertEquals("pg-mcp", summary.get("server").asText());
         for (String tool : List.of("execute_sql", "search_schema", "describe_table", "list_tables", "refresh_schema")) {
-            assertTrue(summary.get("tools").toString().contains("\"" + tool + "\""), () -> tool + " not listed: " + summary);
+            assertTrue(summary.get("tools").toString().contains("\"" + tool + "\""),
+                    () -> tool + " not listed: " + summary);
         }
         assertFalse(summary.get("isError").asBoolean(), summary::toString);
         assertEquals("[[42]]", summary.get("rows").toString(), summary::toString);

@@ -55,24 +55,30 @@ class DashboardAndAlertsMetricsTest {
         try (StubLlmServer llm = StubLlmServer.start()) {
             llm.replyJson("{\"sql\": \"SELECT ssn FROM customers\", \"explanation\": \"the numbers\"}")
                     .replyJson("{\"sql\": \"SELECT count(*) AS n FROM customers\", \"explanation\": \"counts\"}");
-            try (MeteredServer server = MeteredServer.start(db.get(), dir, "{columns: {denied: [\"customers.ssn\"]}}", """
-                    openai: {api_key: "sk-test-dashboard-0000", model: stub-model, base_url: "%s", timeout: 5}
-                    rate_limit: {per_client_per_minute: 4}
-                    """.formatted(llm.baseUrl()))) {
+            try (MeteredServer server = MeteredServer.start(db.get(), dir, "{columns: {denied: [\"customers.ssn\"]}}",
+                    """
+                            openai: {api_key: "sk-test-dashboard-0000", model: stub-model, base_url: "%s", timeout: 5}
+                            rate_limit: {per_client_per_minute: 4}
+                            """.formatted(llm.baseUrl()))) {
                 HttpTestClient client = server.client();
-                assertSuccess(client.call(1, "execute_sql", "{\"sql\": \"SELECT id, name FROM customers WHERE id < 4\"}"));
-                assertError("COLUMN_ACCESS_DENIED", client.call(2, "execute_sql", "{\"sql\": \"SELECT ssn FROM customers\"}"));
+                assertSuccess(
+                        client.call(1, "execute_sql", "{\"sql\": \"SELECT id, name FROM customers WHERE id < 4\"}"));
+                assertError("COLUMN_ACCESS_DENIED",
+                        client.call(2, "execute_sql", "{\"sql\": \"SELECT ssn FROM customers\"}"));
                 assertSuccess(client.call(3, "query", "{\"question\": \"how many customers?\"}"));
-                assertEquals(1.0, server.scrape().value("pg_mcp_database_up", "database", "main"), "up before the outage");
+                assertEquals(1.0, server.scrape().value("pg_mcp_database_up", "database", "main"),
+                        "up before the outage");
 
                 server.stopDatabase();
-                assertError("CONNECTION_ERROR", client.call(4, "execute_sql", "{\"sql\": \"SELECT id FROM customers WHERE id = 1\"}"));
+                assertError("CONNECTION_ERROR",
+                        client.call(4, "execute_sql", "{\"sql\": \"SELECT id FROM customers WHERE id = 1\"}"));
                 assertError("RATE_LIMIT_EXCEEDED", client.call(5, "execute_sql", "{\"sql\": \"SELECT 1\"}"));
                 scrape = server.scrape();
             }
         }
 
-        assertEquals(0.0, scrape.value("pg_mcp_database_up", "database", "main"), "down after a call could not connect");
+        assertEquals(0.0, scrape.value("pg_mcp_database_up", "database", "main"),
+                "down after a call could not connect");
         assertEquals(1.0, scrape.value("pg_mcp_database_outages_total", "database", "main"));
         assertEquals(0.0, scrape.value("pg_mcp_audit_write_failures_total", "storage", "file"));
         // whatever their database label: a failed call that named no database is counted under ""
@@ -80,9 +86,12 @@ class DashboardAndAlertsMetricsTest {
         assertEquals(1.0, sum(scrape, "pg_mcp_requests_total", "error_code", "CONNECTION_ERROR"));
         assertEquals(1.0, sum(scrape, "pg_mcp_requests_total", "error_code", "RATE_LIMIT_EXCEEDED"));
         assertEquals(1.0, scrape.value("pg_mcp_rate_limit_exceeded_total", "limit_type", "per_client_per_minute"));
-        assertEquals(1.0, scrape.value("pg_mcp_sql_retries_total", "database", "main", "reason", "COLUMN_ACCESS_DENIED"));
-        assertEquals(2.0 * StubLlmServer.PROMPT_TOKENS, scrape.value("pg_mcp_openai_tokens_used_total", "type", "prompt"));
-        assertEquals(2.0 * StubLlmServer.COMPLETION_TOKENS, scrape.value("pg_mcp_openai_tokens_used_total", "type", "completion"));
+        assertEquals(1.0,
+                scrape.value("pg_mcp_sql_retries_total", "database", "main", "reason", "COLUMN_ACCESS_DENIED"));
+        assertEquals(2.0 * StubLlmServer.PROMPT_TOKENS,
+                scrape.value("pg_mcp_openai_tokens_used_total", "type", "prompt"));
+        assertEquals(2.0 * StubLlmServer.COMPLETION_TOKENS,
+                scrape.value("pg_mcp_openai_tokens_used_total", "type", "completion"));
 
         Map<String, String> types = types(scrape);
         MonitoringFiles files = MonitoringFiles.load();
@@ -98,7 +107,8 @@ class DashboardAndAlertsMetricsTest {
         assertEquals(List.of(), problems, "scrape:\n" + scrape.text());
 
         Set<String> shown = new TreeSet<>();
-        files.dashboardQueries().forEach(q -> PromQl.metricNames(q.promql()).forEach(name -> shown.add(family(name, types))));
+        files.dashboardQueries()
+                .forEach(q -> PromQl.metricNames(q.promql()).forEach(name -> shown.add(family(name, types))));
         Set<String> exported = new TreeSet<>(types.keySet().stream().filter(name -> name.startsWith("pg_mcp_"))
                 .map(name -> family(name, types)).toList());
         exported.removeAll(shown);
@@ -127,7 +137,8 @@ class DashboardAndAlertsMetricsTest {
         }
         for (String name : PromQl.rateArguments(expression.promql())) {
             String type = types.get(family(name, types));
-            boolean counter = "counter".equals(type) || "histogram".equals(type) && name.matches(".*_(bucket|count|sum)$");
+            boolean counter = "counter".equals(type)
+                    || "histogram".equals(type) && name.matches(".*_(bucket|count|sum)$");
             if (scrape.has(name) && !counter) {
                 problems.add(where + "rate/increase over " + name + ", a " + type + ", not a counter");
             }
@@ -145,8 +156,10 @@ class DashboardAndAlertsMetricsTest {
                         problems.add(where + code + " is not an error code");
                     }
                 }
-            } else if (matcher.op().equals("=") && !matcher.value().contains("$") && !values.contains(matcher.value())) {
-                problems.add(where + matcher.metric() + "{" + matcher.label() + "=\"" + matcher.value() + "\"} matches nothing; the values are "
+            } else if (matcher.op().equals("=") && !matcher.value().contains("$")
+                    && !values.contains(matcher.value())) {
+                problems.add(where + matcher.metric() + "{" + matcher.label() + "=\"" + matcher.value()
+                        + "\"} matches nothing; the values are "
                         + values);
             }
         }
@@ -195,7 +208,8 @@ class DashboardAndAlertsMetricsTest {
 
     private static Set<String> labelNames(Scrape scrape, String name) {
         Set<String> labels = new TreeSet<>();
-        scrape.series().stream().filter(s -> s.getKey().equals(name)).forEach(s -> labels.addAll(s.getValue().keySet()));
+        scrape.series().stream().filter(s -> s.getKey().equals(name))
+                .forEach(s -> labels.addAll(s.getValue().keySet()));
         return labels;
     }
 

@@ -113,7 +113,8 @@ class DatabaseDownAlertTest {
         JsonNode groups = await("every rule evaluated", Duration.ofSeconds(10), () -> prometheus.get("/api/v1/rules"),
                 answer -> {
                     List<JsonNode> rules = rules(answer);
-                    return !rules.isEmpty() && rules.stream().noneMatch(r -> r.path("lastEvaluation").asText().startsWith("0001"));
+                    return !rules.isEmpty()
+                            && rules.stream().noneMatch(r -> r.path("lastEvaluation").asText().startsWith("0001"));
                 });
         List<JsonNode> rules = rules(groups);
         assertEquals(MonitoringFiles.load().rules().size(), rules.size(), groups.toString());
@@ -155,17 +156,18 @@ class DatabaseDownAlertTest {
         assertEquals("CONNECTION_ERROR", result.at("/structuredContent/error_code").asText(), result.toString());
 
         boolean[] sawPending = {false};
-        JsonNode firing = await("PgMcpDatabaseDown firing", FIRING_LIMIT, () -> prometheus.get("/api/v1/alerts"), answer -> {
-            for (JsonNode alert : answer.at("/data/alerts")) {
-                if (alert.at("/labels/alertname").asText().equals("PgMcpDatabaseDown")) {
-                    sawPending[0] |= alert.path("state").asText().equals("pending");
-                    if (alert.path("state").asText().equals("firing")) {
-                        return true;
+        JsonNode firing = await("PgMcpDatabaseDown firing", FIRING_LIMIT, () -> prometheus.get("/api/v1/alerts"),
+                answer -> {
+                    for (JsonNode alert : answer.at("/data/alerts")) {
+                        if (alert.at("/labels/alertname").asText().equals("PgMcpDatabaseDown")) {
+                            sawPending[0] |= alert.path("state").asText().equals("pending");
+                            if (alert.path("state").asText().equals("firing")) {
+                                return true;
+                            }
+                        }
                     }
-                }
-            }
-            return false;
-        });
+                    return false;
+                });
         double seconds = (System.nanoTime() - start) / 1e9;
         JsonNode alert = null;
         for (JsonNode candidate : firing.at("/data/alerts")) {
@@ -187,7 +189,8 @@ class DatabaseDownAlertTest {
     private static void awaitScraped() throws Exception {
         await("up{job=\"pg-mcp\"} == 1", SCRAPED_WAIT, () -> prometheus.query("up{job=\"pg-mcp\"} == 1"),
                 answer -> answer.at("/data/result").size() == 1);
-        await("pg_mcp_database_up scraped", SCRAPED_WAIT, () -> prometheus.query("pg_mcp_database_up{job=\"pg-mcp\", database=\"main\"}"),
+        await("pg_mcp_database_up scraped", SCRAPED_WAIT,
+                () -> prometheus.query("pg_mcp_database_up{job=\"pg-mcp\", database=\"main\"}"),
                 answer -> answer.at("/data/result").size() == 1);
     }
 

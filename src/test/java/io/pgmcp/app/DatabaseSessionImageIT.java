@@ -51,9 +51,11 @@ class DatabaseSessionImageIT {
                 audit:
                   file_path: %s
                 """.formatted(audit));
-        try (ImageProcess pgMcp = ImageProcess.start(Map.of("IT_DATABASE_URL", db.get().postgresUrl()), "--config", config.toString())) {
-            JsonNode init = pgMcp.request("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
-                    + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"it\",\"version\":\"1\"}}}");
+        try (ImageProcess pgMcp = ImageProcess.start(Map.of("IT_DATABASE_URL", db.get().postgresUrl()), "--config",
+                config.toString())) {
+            JsonNode init = pgMcp
+                    .request("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                            + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"it\",\"version\":\"1\"}}}");
             assertEquals("pg-mcp", init.at("/result/serverInfo/name").asText());
             assertEquals(System.getProperty("pgmcp.version"), init.at("/result/serverInfo/version").asText());
             pgMcp.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
@@ -61,12 +63,14 @@ class DatabaseSessionImageIT {
             JsonNode tools = pgMcp.request("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
             assertTrue(tools.at("/result/tools").findValuesAsText("name").contains("execute_sql"), tools.toString());
 
-            JsonNode schema = pgMcp.request("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"resources/read\",\"params\":{\"uri\":\"schema://main\"}}");
+            JsonNode schema = pgMcp.request(
+                    "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"resources/read\",\"params\":{\"uri\":\"schema://main\"}}");
             String schemaText = schema.at("/result/contents/0/text").asText();
             assertTrue(schemaText.contains("shapes"), schema.toString());
 
-            JsonNode call = pgMcp.request("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"name\":\"execute_sql\","
-                    + "\"arguments\":{\"sql\":\"SELECT id, name, spot, trail, doc, meta, price, seen, raw FROM shapes ORDER BY id\"}}}");
+            JsonNode call = pgMcp.request(
+                    "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"name\":\"execute_sql\","
+                            + "\"arguments\":{\"sql\":\"SELECT id, name, spot, trail, doc, meta, price, seen, raw FROM shapes ORDER BY id\"}}}");
             JsonNode result = call.at("/result/structuredContent/result");
             assertFalse(call.at("/result/isError").asBoolean(), call.toString());
             JsonNode row = result.at("/rows/0");
@@ -82,16 +86,20 @@ class DatabaseSessionImageIT {
             assertTrue(row.get(7).asText().startsWith("2026-01-02T03:04:05"), row.get(7).toString());
             assertEquals("\\x0102", row.get(8).asText());
 
-            JsonNode denied = pgMcp.request("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"execute_sql\","
-                    + "\"arguments\":{\"sql\":\"SELECT secret FROM shapes\"}}}");
-            assertEquals("COLUMN_ACCESS_DENIED", denied.at("/result/structuredContent/error_code").asText(), denied.toString());
+            JsonNode denied = pgMcp.request(
+                    "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"execute_sql\","
+                            + "\"arguments\":{\"sql\":\"SELECT secret FROM shapes\"}}}");
+            assertEquals("COLUMN_ACCESS_DENIED", denied.at("/result/structuredContent/error_code").asText(),
+                    denied.toString());
 
             assertEquals(0, pgMcp.closeStdinAndWait());
             List<String> events = Files.readAllLines(audit);
             assertEquals(2, events.size(), String.join("\n", events));
             String log = String.join("\n", pgMcp.stderrLines());
-            assertFalse(log.contains("NoClassDefFoundError") || log.contains("java.desktop") || log.contains("java.beans")
-                    || log.contains("java.awt"), log);
+            assertFalse(
+                    log.contains("NoClassDefFoundError") || log.contains("java.desktop") || log.contains("java.beans")
+                            || log.contains("java.awt"),
+                    log);
         }
     }
 }

@@ -51,7 +51,8 @@ class GrafanaDashboardTest {
             assertTrue(ids.add(panel.path("id").asInt()), "panel ids are unique: " + title);
             JsonNode grid = panel.path("gridPos");
             assertTrue(grid.path("x").asInt() >= 0 && grid.path("w").asInt() > 0
-                    && grid.path("x").asInt() + grid.path("w").asInt() <= 24 && grid.path("h").asInt() > 0, title + ": " + grid);
+                    && grid.path("x").asInt() + grid.path("w").asInt() <= 24 && grid.path("h").asInt() > 0,
+                    title + ": " + grid);
             if (panel.path("type").asText().equals("row")) {
                 continue;
             }
@@ -68,9 +69,12 @@ class GrafanaDashboardTest {
     @Test
     void showsWhatTheOperatorsAskedFor() throws Exception {
         String queries = MonitoringFiles.load().dashboardQueries().toString();
-        for (String wanted : List.of("sum by (error_code) (rate(pg_mcp_requests_total", "histogram_quantile(0.99, sum by (le) "
-                + "(rate(pg_mcp_request_duration_seconds_bucket", "pg_mcp_policy_check_total{instance=~\"$instance\", result=\"denied\"}",
-                "rate(pg_mcp_rate_limit_exceeded_total", "pg_mcp_db_pool_size", "pg_mcp_db_pool_available", "pg_mcp_database_up",
+        for (String wanted : List.of("sum by (error_code) (rate(pg_mcp_requests_total",
+                "histogram_quantile(0.99, sum by (le) "
+                        + "(rate(pg_mcp_request_duration_seconds_bucket",
+                "pg_mcp_policy_check_total{instance=~\"$instance\", result=\"denied\"}",
+                "rate(pg_mcp_rate_limit_exceeded_total", "pg_mcp_db_pool_size", "pg_mcp_db_pool_available",
+                "pg_mcp_database_up",
                 "rate(pg_mcp_openai_tokens_used_total", "increase(pg_mcp_audit_write_failures_total")) {
             assertTrue(queries.contains(wanted), wanted + " is on the dashboard");
         }

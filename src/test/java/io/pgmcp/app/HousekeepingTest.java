@@ -46,14 +46,19 @@ class HousekeepingTest {
             ConnectionPool pool = new ConnectionPool(PoolSettings.of("late", 0, 2),
                     new PgConnectionFactory(config, Duration.ofSeconds(5), Duration.ofSeconds(1)), Ticker.system());
             Database.Resilience resilience = new Database.Resilience(
-                    new Retry("late", 2, new FixedBackoff(Duration.ofMillis(500)), new RecordingSleeper(ticker), ticker, Retry.Listener.NONE),
-                    new Availability("late", new ExponentialBackoff(Duration.ofMillis(500), Availability.MAX_PROBE_INTERVAL, 2.0, 0.0,
-                            new Random()), ticker, Clock.systemUTC()),
+                    new Retry("late", 2, new FixedBackoff(Duration.ofMillis(500)), new RecordingSleeper(ticker), ticker,
+                            Retry.Listener.NONE),
+                    new Availability("late",
+                            new ExponentialBackoff(Duration.ofMillis(500), Availability.MAX_PROBE_INTERVAL, 2.0, 0.0,
+                                    new Random()),
+                            ticker, Clock.systemUTC()),
                     Duration.ofSeconds(1));
             Database database = new Database("late", pool, resilience);
-            CatalogHolder catalog = new CatalogHolder(database, new CatalogLoader(Clock.systemUTC()), Set.of(), Clock.systemUTC());
-            try (database; Housekeeping housekeeping = new Housekeeping(List.of(new Housekeeping.Duty(catalog, pool)),
-                    Duration.ZERO, Duration.ofSeconds(5))) {
+            CatalogHolder catalog = new CatalogHolder(database, new CatalogLoader(Clock.systemUTC()), Set.of(),
+                    Clock.systemUTC());
+            try (database;
+                    Housekeeping housekeeping = new Housekeeping(List.of(new Housekeeping.Duty(catalog, pool)),
+                            Duration.ZERO, Duration.ofSeconds(5))) {
                 proxy.refuse(true);
                 assertThrows(DatabaseDownException.class, () -> catalog.refresh(Duration.ofSeconds(5)));
 
@@ -73,7 +78,8 @@ class HousekeepingTest {
                     Thread.onSpinWait();
                 }
                 assertTrue(database.availability().isUp());
-                assertTrue(catalog.current().orElseThrow().table("public", "t").isPresent(), "catalog loaded after the recovery");
+                assertTrue(catalog.current().orElseThrow().table("public", "t").isPresent(),
+                        "catalog loaded after the recovery");
                 assertEquals(1, database.availability().outages());
             }
         }
@@ -90,10 +96,12 @@ class HousekeepingTest {
             DatabaseConfig config = DatabaseConfig.of("slow", ConnectionTarget.parse(proxy.postgresUrl(db.get())));
             ConnectionPool pool = new ConnectionPool(PoolSettings.of("slow", 0, 2),
                     new PgConnectionFactory(config, Duration.ofSeconds(30), Duration.ofSeconds(30)), Ticker.system());
-            Database.Resilience resilience = Database.Resilience.of("slow", io.pgmcp.config.RetryConfig.databaseDefaults(),
+            Database.Resilience resilience = Database.Resilience.of("slow",
+                    io.pgmcp.config.RetryConfig.databaseDefaults(),
                     new Random(), io.pgmcp.resilience.Sleeper.system(), Ticker.system(), Clock.systemUTC());
             Database database = new Database("slow", pool, resilience);
-            CatalogHolder catalog = new CatalogHolder(database, new CatalogLoader(Clock.systemUTC()), Set.of(), Clock.systemUTC());
+            CatalogHolder catalog = new CatalogHolder(database, new CatalogLoader(Clock.systemUTC()), Set.of(),
+                    Clock.systemUTC());
             Housekeeping housekeeping = new Housekeeping(List.of(new Housekeeping.Duty(catalog, pool)), Duration.ZERO,
                     Duration.ofSeconds(30));
             proxy.latency(Duration.ofSeconds(2)); // every round trip of the load now takes seconds

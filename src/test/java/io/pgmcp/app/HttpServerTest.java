@@ -74,7 +74,8 @@ class HttpServerTest {
         config = config.withServer(new ServerConfig(s.maxResultRows(), s.maxResultBytes(), s.queryTimeout(),
                 s.enableResultValidation(), s.enableExecuteSql(), s.maxSqlRetry(), s.cacheRefreshInterval(),
                 io.pgmcp.config.Transport.HTTP, anyPort, s.shutdownTimeout()));
-        AuditLog audit = AuditLog.open(config.audit(), new LiteralRedactor(), io.pgmcp.db.AuditTableWriter::new, OutputStream.nullOutputStream(),
+        AuditLog audit = AuditLog.open(config.audit(), new LiteralRedactor(), io.pgmcp.db.AuditTableWriter::new,
+                OutputStream.nullOutputStream(),
                 OutputStream.nullOutputStream(), Ticker.system());
         return new PgMcpServer(config, "test", audit);
     }
@@ -88,7 +89,8 @@ class HttpServerTest {
             HttpTestClient.Reply tools = client.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
             assertTrue(tools.message().at("/result/tools").toString().contains("execute_sql"));
 
-            HttpTestClient.Reply call = client.call(2, "execute_sql", "{\"sql\":\"SELECT id, name FROM items ORDER BY id\"}");
+            HttpTestClient.Reply call = client.call(2, "execute_sql",
+                    "{\"sql\":\"SELECT id, name FROM items ORDER BY id\"}");
             assertEquals(200, call.status(), call.response().body());
             JsonNode result = call.answer().at("/result/structuredContent");
             assertTrue(result.get("success").asBoolean(), result.toString());
@@ -104,7 +106,8 @@ class HttpServerTest {
             assertEquals("e2e-agent/1.0", client_info.get("user_agent").asText());
             assertEquals(client.sessionId(), client_info.get("session_id").asText());
 
-            HttpTestClient.Reply ready = client.send(HttpRequest.newBuilder(transport.endpoint().resolve("/readyz")).GET());
+            HttpTestClient.Reply ready = client
+                    .send(HttpRequest.newBuilder(transport.endpoint().resolve("/readyz")).GET());
             assertEquals(200, ready.status(), ready.response().body());
             server.stopServing();
         }
@@ -123,16 +126,21 @@ class HttpServerTest {
             try (Connection watcher = db.get().connect()) {
                 try (Socket socket = new Socket("127.0.0.1", port)) {
                     OutputStream out = socket.getOutputStream();
-                    out.write(("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Type: application/json\r\n"
-                            + "Accept: application/json, text/event-stream\r\nMcp-Session-Id: " + client.sessionId() + "\r\n"
-                            + "MCP-Protocol-Version: 2025-06-18\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length
-                            + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+                    out.write(
+                            ("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Type: application/json\r\n"
+                                    + "Accept: application/json, text/event-stream\r\nMcp-Session-Id: "
+                                    + client.sessionId() + "\r\n"
+                                    + "MCP-Protocol-Version: 2025-06-18\r\nContent-Length: "
+                                    + body.getBytes(StandardCharsets.UTF_8).length
+                                    + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
                     out.flush();
                     assertTrue(ActiveStatements.await(watcher, marker, 1), "the statement runs");
-                    BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+                    BufferedReader in = new BufferedReader(
+                            new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
                     assertEquals("HTTP/1.1 200 OK", in.readLine(), "the silent call turned into an event stream");
                 }
-                assertTrue(ActiveStatements.await(watcher, marker, 0), "the client went away: its statement was cancelled");
+                assertTrue(ActiveStatements.await(watcher, marker, 0),
+                        "the client went away: its statement was cancelled");
             }
             assertEquals(200, client.post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}").status());
             server.stopServing();
@@ -163,7 +171,8 @@ class HttpServerTest {
             assertEquals(503, ready.status(), ready.response().body());
             assertEquals("[\"archive\"]", ready.message().get("unavailable_databases").toString());
             assertFalse(ready.response().body().contains("127.0.0.1"), "names only, no hosts");
-            assertEquals(200, client.send(HttpRequest.newBuilder(transport.endpoint().resolve("/healthz")).GET()).status());
+            assertEquals(200,
+                    client.send(HttpRequest.newBuilder(transport.endpoint().resolve("/healthz")).GET()).status());
             server.stopServing();
         }
     }

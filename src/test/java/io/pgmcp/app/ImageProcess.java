@@ -96,7 +96,8 @@ final class ImageProcess implements AutoCloseable {
     JsonNode receive() throws IOException, InterruptedException {
         String line = stdout.poll(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         if (line == null) {
-            throw new AssertionError("no line on stdout within " + READ_TIMEOUT + "; stderr:\n" + String.join("\n", stderr));
+            throw new AssertionError(
+                    "no line on stdout within " + READ_TIMEOUT + "; stderr:\n" + String.join("\n", stderr));
         }
         return JSON.readTree(line);
     }
@@ -126,7 +127,8 @@ final class ImageProcess implements AutoCloseable {
                 return line;
             }
         }
-        throw new AssertionError("no stderr line with '" + text + "' within " + READ_TIMEOUT + "; stderr:\n" + String.join("\n", stderr));
+        throw new AssertionError("no stderr line with '" + text + "' within " + READ_TIMEOUT + "; stderr:\n"
+                + String.join("\n", stderr));
     }
 
     /** Sends SIGTERM and waits for the process to exit; answers its exit code. */

@@ -17,7 +17,8 @@ class InstructionsTest {
     static DatabaseConfig database(String name, ExplainPolicyConfig explain) {
         AccessPolicyConfig defaults = AccessPolicyConfig.defaults();
         return DatabaseConfig.of(name, ConnectionTarget.parse("postgresql://reader@127.0.0.1:5432/" + name))
-                .withAccessPolicy(new AccessPolicyConfig(defaults.allowedSchemas(), defaults.tables(), defaults.columns(), explain,
+                .withAccessPolicy(new AccessPolicyConfig(defaults.allowedSchemas(), defaults.tables(),
+                        defaults.columns(), explain,
                         defaults.functions()));
     }
 
@@ -28,9 +29,12 @@ class InstructionsTest {
 
     @Test
     void statesTheLargeTableThresholdAndTheRowLimit() {
-        String text = Instructions.text(PgMcpConfig.of(List.of(database("main", ExplainPolicyConfig.defaults()))), List.of("main"), "1. Read the schema.\n");
-        assertTrue(text.contains("at most 100,000 estimated result rows; a table of more than 10,000 estimated rows is large "
-                + "(marked in schema://) and a query may read at most 10,000 of its rows"), text);
+        String text = Instructions.text(PgMcpConfig.of(List.of(database("main", ExplainPolicyConfig.defaults()))),
+                List.of("main"), "1. Read the schema.\n");
+        assertTrue(text
+                .contains("at most 100,000 estimated result rows; a table of more than 10,000 estimated rows is large "
+                        + "(marked in schema://) and a query may read at most 10,000 of its rows"),
+                text);
         assertTrue(text.contains("LIMIT"), text);
     }
 
@@ -46,9 +50,11 @@ class InstructionsTest {
 
     @Test
     void withoutTheLargeTableRuleOnlyTheRowLimitIsStated() {
-        String text = Instructions.text(PgMcpConfig.of(List.of(database("main", explain(true, 100_000, false, 10_000)))),
+        String text = Instructions.text(
+                PgMcpConfig.of(List.of(database("main", explain(true, 100_000, false, 10_000)))),
                 List.of("main"), "1. Read the schema.\n");
-        assertTrue(text.contains("Cost limits, checked on the plan before a query runs: at most 100,000 estimated result rows.\n"),
+        assertTrue(text.contains(
+                "Cost limits, checked on the plan before a query runs: at most 100,000 estimated result rows.\n"),
                 text);
         assertFalse(text.contains("is large"), text);
     }

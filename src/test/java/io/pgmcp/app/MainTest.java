@@ -27,7 +27,8 @@ class MainTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(Map<String, String> env, String... args) {
-        return Main.run(args, InputStream.nullInputStream(), new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8), env);
+        return Main.run(args, InputStream.nullInputStream(), new PrintStream(out, true, UTF_8),
+                new PrintStream(err, true, UTF_8), env);
     }
 
     private int run(String... args) {
@@ -66,7 +67,9 @@ class MainTest {
                 observability: {metrics: {enabled: false}}
                 """);
         assertEquals(0, run("--config", config.toString(), "--validate-config"));
-        assertTrue(out.toString(UTF_8).strip().lines().toList().getLast().startsWith("Configuration is valid: 1 database(s) [shop]"),
+        assertTrue(
+                out.toString(UTF_8).strip().lines().toList().getLast()
+                        .startsWith("Configuration is valid: 1 database(s) [shop]"),
                 out.toString(UTF_8));
         assertEquals("", err.toString(UTF_8));
     }
@@ -88,7 +91,8 @@ class MainTest {
                     url: postgresql://reader@db.example/shop
                 """);
         assertEquals(1, run("--config=" + config, "--print-grants", "warehouse"));
-        assertEquals("pg-mcp: --print-grants needs one of the configured databases: [shop]", err.toString(UTF_8).strip());
+        assertEquals("pg-mcp: --print-grants needs one of the configured databases: [shop]",
+                err.toString(UTF_8).strip());
         assertEquals("", out.toString(UTF_8));
     }
 }

@@ -76,14 +76,16 @@ final class MeteredServer implements AutoCloseable {
                       metrics: {enabled: true, host: 127.0.0.1, port: %d, path: /metrics}
                     audit: {storage: file, file_path: "%s"}
                     %s
-                    """.formatted(proxy.postgresUrl(database), policyYaml, metricsPort, dir.resolve("audit.jsonl"), extraYaml));
+                    """.formatted(proxy.postgresUrl(database), policyYaml, metricsPort, dir.resolve("audit.jsonl"),
+                    extraYaml));
             PgMcpConfig config = new ConfigLoader(Map.of("HOME", dir.toString())).load(file).config();
             ServerConfig s = config.server();
             HttpConfig anyPort = new HttpConfig("127.0.0.1", 0, List.of(), List.of(), Optional.empty());
             config = config.withServer(new ServerConfig(s.maxResultRows(), s.maxResultBytes(), s.queryTimeout(),
                     s.enableResultValidation(), s.enableExecuteSql(), s.maxSqlRetry(), s.cacheRefreshInterval(),
                     Transport.HTTP, anyPort, Duration.ofSeconds(5)));
-            AuditLog audit = AuditLog.open(config.audit(), new LiteralRedactor(), io.pgmcp.db.AuditTableWriter::new, OutputStream.nullOutputStream(),
+            AuditLog audit = AuditLog.open(config.audit(), new LiteralRedactor(), io.pgmcp.db.AuditTableWriter::new,
+                    OutputStream.nullOutputStream(),
                     OutputStream.nullOutputStream(), Ticker.system());
             PgMcpServer server = new PgMcpServer(config, "test", audit);
             try {
@@ -120,7 +122,8 @@ final class MeteredServer implements AutoCloseable {
         URI uri = URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
         long deadline = System.nanoTime() + ENDPOINT_WAIT.toNanos();
         try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
-            HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).header("Accept", "text/plain").build();
+            HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+                    .header("Accept", "text/plain").build();
             while (true) {
                 try {
                     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -128,7 +131,8 @@ final class MeteredServer implements AutoCloseable {
                     return new Scrape(response.body());
                 } catch (ConnectException notYet) {
                     if (System.nanoTime() - deadline > 0) {
-                        throw new AssertionError("no metrics endpoint at " + uri + " after " + ENDPOINT_WAIT.toSeconds() + " s", notYet);
+                        throw new AssertionError(
+                                "no metrics endpoint at " + uri + " after " + ENDPOINT_WAIT.toSeconds() + " s", notYet);
                     }
                     Thread.sleep(100);
                 }

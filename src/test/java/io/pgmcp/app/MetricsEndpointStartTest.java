@@ -37,8 +37,9 @@ class MetricsEndpointStartTest {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-            int code = Main.run(new String[] {"--config", config.toString()}, InputStream.nullInputStream(),
-                    new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8), Map.of("HOME", dir.toString()));
+            int code = Main.run(new String[]{"--config", config.toString()}, InputStream.nullInputStream(),
+                    new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8),
+                    Map.of("HOME", dir.toString()));
 
             String stderr = err.toString(UTF_8);
             assertEquals(1, code, stderr);

@@ -19,15 +19,14 @@ record MonitoringFiles(JsonNode dashboard, JsonNode alerts) {
     static final Path ALERTS = Path.of("conf/prometheus-alerts.yaml");
     static final ObjectMapper JSON = new ObjectMapper();
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Pattern LABEL_VALUES = Pattern.compile("^\\s*label_values\\((.*),\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*\\)\\s*$");
+    private static final Pattern LABEL_VALUES = Pattern
+            .compile("^\\s*label_values\\((.*),\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*\\)\\s*$");
 
     /** One PromQL expression and where it is: "panel 'Calls / s' (A)", "alert PgMcpDatabaseDown". */
-    record Expression(String origin, String promql) {
-    }
+    record Expression(String origin, String promql) {}
 
     /** A dashboard variable filled by {@code label_values(selector, label)}. */
-    record VariableQuery(String name, String selector, String label) {
-    }
+    record VariableQuery(String name, String selector, String label) {}
 
     static MonitoringFiles load() throws IOException {
         return new MonitoringFiles(JSON.readTree(DASHBOARD.toFile()), YAML.readTree(ALERTS.toFile()));
@@ -48,7 +47,8 @@ record MonitoringFiles(JsonNode dashboard, JsonNode alerts) {
         List<Expression> queries = new ArrayList<>();
         for (JsonNode panel : panels()) {
             for (JsonNode target : panel.path("targets")) {
-                queries.add(new Expression("panel '" + panel.path("title").asText() + "' (" + target.path("refId").asText() + ")",
+                queries.add(new Expression(
+                        "panel '" + panel.path("title").asText() + "' (" + target.path("refId").asText() + ")",
                         target.path("expr").asText()));
             }
         }
@@ -66,7 +66,8 @@ record MonitoringFiles(JsonNode dashboard, JsonNode alerts) {
             String text = query.isTextual() ? query.asText() : query.path("query").asText();
             Matcher m = LABEL_VALUES.matcher(text);
             if (!m.matches()) {
-                throw new AssertionError("variable " + variable.path("name").asText() + " is not label_values(selector, label): " + text);
+                throw new AssertionError("variable " + variable.path("name").asText()
+                        + " is not label_values(selector, label): " + text);
             }
             variables.add(new VariableQuery(variable.path("name").asText(), m.group(1).strip(), m.group(2)));
         }
@@ -84,7 +85,9 @@ record MonitoringFiles(JsonNode dashboard, JsonNode alerts) {
 
     /** The {@code expr} of every alerting rule. */
     List<Expression> alertExpressions() {
-        return rules().stream().map(rule -> new Expression("alert " + rule.path("alert").asText(), rule.path("expr").asText())).toList();
+        return rules().stream()
+                .map(rule -> new Expression("alert " + rule.path("alert").asText(), rule.path("expr").asText()))
+                .toList();
     }
 
     /** The dashboard's queries, its variables' selectors and the alerts' expressions, together. */

@@ -46,7 +46,8 @@ final class NodeClients {
      */
     static NodeClients in(Path dir, String script, String packageName) throws IOException {
         String configured = System.getenv("PG_MCP_NODE_MODULES");
-        Path modules = (configured != null ? Path.of(configured) : Path.of("src/test/node/node_modules")).toAbsolutePath();
+        Path modules = (configured != null ? Path.of(configured) : Path.of("src/test/node/node_modules"))
+                .toAbsolutePath();
         if (!Files.isRegularFile(modules.resolve(packageName).resolve("package.json"))) {
             Assumptions.abort(packageName + " is not installed in " + modules
                     + " (run npm ci in src/test/node, or set PG_MCP_NODE_MODULES)");

@@ -19,10 +19,13 @@ import java.util.regex.Pattern;
 final class PromQl {
     private static final Pattern STRING = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'|`[^`]*`");
     private static final Pattern METRIC = Pattern.compile("(?<![a-zA-Z0-9_:$])pg_mcp_[a-zA-Z0-9_:]*");
-    private static final Pattern SELECTOR = Pattern.compile("(?<![a-zA-Z0-9_:$])(pg_mcp_[a-zA-Z0-9_:]*)\\s*\\{([^{}]*)}");
-    private static final Pattern MATCHER = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final Pattern SELECTOR = Pattern
+            .compile("(?<![a-zA-Z0-9_:$])(pg_mcp_[a-zA-Z0-9_:]*)\\s*\\{([^{}]*)}");
+    private static final Pattern MATCHER = Pattern
+            .compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
     private static final Pattern GROUPING = Pattern.compile("\\b(?:by|without)\\s*\\(([^)]*)\\)");
-    private static final Pattern RATE_ARGUMENT = Pattern.compile("\\b(?:rate|increase|irate)\\s*\\(\\s*(pg_mcp_[a-zA-Z0-9_:]*)");
+    private static final Pattern RATE_ARGUMENT = Pattern
+            .compile("\\b(?:rate|increase|irate)\\s*\\(\\s*(pg_mcp_[a-zA-Z0-9_:]*)");
 
     /** One label matcher of a selector: {@code metric{label op "value"}}. */
     record LabelMatcher(String metric, String label, String op, String value) {
@@ -32,8 +35,7 @@ final class PromQl {
         }
     }
 
-    private PromQl() {
-    }
+    private PromQl() {}
 
     /** The pg_mcp_ metric names of {@code promql}, in order, outside string literals. */
     static Set<String> metricNames(String promql) {

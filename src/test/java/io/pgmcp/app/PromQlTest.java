@@ -13,7 +13,8 @@ class PromQlTest {
 
     @Test
     void findsMetricNamesOutsideStringLiterals() {
-        assertEquals(Set.of("pg_mcp_requests_total", "pg_mcp_request_duration_seconds_bucket"), PromQl.metricNames(RATIO));
+        assertEquals(Set.of("pg_mcp_requests_total", "pg_mcp_request_duration_seconds_bucket"),
+                PromQl.metricNames(RATIO));
         assertEquals(Set.of(), PromQl.metricNames("up{job=\"pg_mcp_x\"} == 0"));
         assertEquals(Set.of(), PromQl.metricNames("$pg_mcp_variable"));
     }
@@ -30,14 +31,18 @@ class PromQlTest {
     @Test
     void findsGroupingLabelsAndRateArguments() {
         assertEquals(Set.of("job", "database", "le"), PromQl.groupingLabels(RATIO));
-        assertEquals(Set.of("pg_mcp_requests_total", "pg_mcp_request_duration_seconds_bucket"), PromQl.rateArguments(RATIO));
+        assertEquals(Set.of("pg_mcp_requests_total", "pg_mcp_request_duration_seconds_bucket"),
+                PromQl.rateArguments(RATIO));
         assertEquals(Set.of(), PromQl.rateArguments("pg_mcp_database_up == 0"));
     }
 
     @Test
     void replacesGrafanaVariablesForPrometheus() {
-        assertEquals("sum(increase(pg_mcp_x_total{instance=~\".*\", database=~\".*\"}[300s])) + rate(pg_mcp_y_total[1m])",
-                PromQl.withGrafanaVariables("sum(increase(pg_mcp_x_total{instance=~\"$instance\", database=~\"$database\"}[$__range]))"
-                        + " + rate(pg_mcp_y_total[$__rate_interval])", java.time.Duration.ofMinutes(5)));
+        assertEquals(
+                "sum(increase(pg_mcp_x_total{instance=~\".*\", database=~\".*\"}[300s])) + rate(pg_mcp_y_total[1m])",
+                PromQl.withGrafanaVariables(
+                        "sum(increase(pg_mcp_x_total{instance=~\"$instance\", database=~\"$database\"}[$__range]))"
+                                + " + rate(pg_mcp_y_total[$__rate_interval])",
+                        java.time.Duration.ofMinutes(5)));
     }
 }

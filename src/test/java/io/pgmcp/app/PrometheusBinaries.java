@@ -17,11 +17,11 @@ final class PrometheusBinaries {
     static final String MISSING = " not found on PATH nor in /usr/bin: install Debian's prometheus package "
             + "(apt-get install prometheus; .ci/run does) to run this test";
 
-    private PrometheusBinaries() {
-    }
+    private PrometheusBinaries() {}
 
     static Optional<Path> find(String name) {
-        List<String> dirs = new ArrayList<>(List.of(Objects.requireNonNullElse(System.getenv("PATH"), "").split(File.pathSeparator)));
+        List<String> dirs = new ArrayList<>(
+                List.of(Objects.requireNonNullElse(System.getenv("PATH"), "").split(File.pathSeparator)));
         dirs.add("/usr/bin");
         return dirs.stream().filter(dir -> !dir.isBlank()).map(dir -> Path.of(dir, name)).filter(Files::isExecutable)
                 .filter(Files::isRegularFile).findFirst();

@@ -66,7 +66,8 @@ final class PrometheusServer implements AutoCloseable {
         HttpRequest ready = HttpRequest.newBuilder(base.resolve("/-/ready")).timeout(Duration.ofSeconds(5)).build();
         while (true) {
             if (!process.isAlive()) {
-                throw new AssertionError("prometheus exited with " + process.exitValue() + " before it was ready:\n" + log());
+                throw new AssertionError(
+                        "prometheus exited with " + process.exitValue() + " before it was ready:\n" + log());
             }
             try {
                 if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {

@@ -75,9 +75,11 @@ class ReleaseImageIT {
                 bySize.put(ImageProcess.imageDir().relativize(p).toString(), size);
             }
         }
-        String biggest = bySize.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+        String biggest = bySize.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(8)
                 .map(e -> e.getKey() + " " + e.getValue()).toList().toString();
-        assertTrue(total <= MAX_IMAGE_BYTES, "the image is " + total + " bytes, more than " + MAX_IMAGE_BYTES + "; biggest: " + biggest);
+        assertTrue(total <= MAX_IMAGE_BYTES,
+                "the image is " + total + " bytes, more than " + MAX_IMAGE_BYTES + "; biggest: " + biggest);
     }
 
     @Test
@@ -87,7 +89,8 @@ class ReleaseImageIT {
         try (Stream<Path> files = Files.list(bin)) {
             files.forEach(f -> names.add(f.getFileName().toString()));
         }
-        assertEquals(new TreeSet<>(List.of("java", "pg-mcp", "pg-mcp.cmd")), names, "no JDK tools (keytool, jwebserver, ...)");
+        assertEquals(new TreeSet<>(List.of("java", "pg-mcp", "pg-mcp.cmd")), names,
+                "no JDK tools (keytool, jwebserver, ...)");
         assertTrue(Files.getPosixFilePermissions(bin.resolve("pg-mcp")).contains(PosixFilePermission.OTHERS_EXECUTE));
     }
 
@@ -97,9 +100,11 @@ class ReleaseImageIT {
         String cmd = new String(bytes, StandardCharsets.US_ASCII);
         assertEquals(cmd.split("\n", -1).length, cmd.split("\r\n", -1).length, "every line of the .cmd ends in CRLF");
         String sh = Files.readString(ImageProcess.imageDir().resolve("bin/pg-mcp"));
-        for (String shared : List.of("lib/pg-mcp.jvmflags", "lib/pg-mcp.aot", "app/pg-mcp.jar", "-XX:AOTCache=", "PG_MCP_JAVA_OPTS")) {
+        for (String shared : List.of("lib/pg-mcp.jvmflags", "lib/pg-mcp.aot", "app/pg-mcp.jar", "-XX:AOTCache=",
+                "PG_MCP_JAVA_OPTS")) {
             assertTrue(sh.contains(shared), "bin/pg-mcp uses " + shared);
-            assertTrue(cmd.contains(shared.replace('/', '\\')), "bin/pg-mcp.cmd uses " + shared + " as bin/pg-mcp does:\n" + cmd);
+            assertTrue(cmd.contains(shared.replace('/', '\\')),
+                    "bin/pg-mcp.cmd uses " + shared + " as bin/pg-mcp does:\n" + cmd);
         }
         assertTrue(cmd.contains("%~dp0"), "the .cmd finds the image from its own place");
         assertTrue(cmd.contains("\\bin\\java.exe\" \"@"), "runs the image's own java with the flags file");
@@ -149,7 +154,8 @@ class ReleaseImageIT {
             assertEquals(List.of(root), top.map(p -> p.getFileName().toString()).toList(), "one top-level folder");
         }
         Path unpacked = dir.resolve(root);
-        assertEquals(listing(ImageProcess.imageDir()), listing(unpacked), "the archive holds the image: paths, sizes, execute bits, links");
+        assertEquals(listing(ImageProcess.imageDir()), listing(unpacked),
+                "the archive holds the image: paths, sizes, execute bits, links");
 
         // moved elsewhere and with new file times, the image still starts from its AOT cache
         List<String> command = List.of(unpacked.resolve("bin/pg-mcp").toString(), "--version");
@@ -183,14 +189,15 @@ class ReleaseImageIT {
         try (InputStream in = Files.newInputStream(archive())) {
             assertEquals(10, in.readNBytes(head, 0, 10));
         }
-        assertArrayEquals(new byte[] {0, 0, 0, 0}, Arrays.copyOfRange(head, 4, 8), "gzip header mtime 0");
+        assertArrayEquals(new byte[]{0, 0, 0, 0}, Arrays.copyOfRange(head, 4, 8), "gzip header mtime 0");
     }
 
     @Test
     void sbomNamesEveryJarWithItsHashAndEveryModuleOfTheRuntime() throws Exception {
         Path image = ImageProcess.imageDir();
         byte[] inside = Files.readAllBytes(image.resolve("lib/sbom.cdx.json"));
-        Path beside = releaseDir().resolve(archive().getFileName().toString().replaceFirst("\\.(tar\\.gz|zip)$", ".cdx.json"));
+        Path beside = releaseDir()
+                .resolve(archive().getFileName().toString().replaceFirst("\\.(tar\\.gz|zip)$", ".cdx.json"));
         assertArrayEquals(inside, Files.readAllBytes(beside), "the SBOM beside the archive is the one in the image");
         JsonNode sbom = ImageProcess.JSON.readTree(inside);
         assertEquals("CycloneDX", sbom.get("bomFormat").asText());
@@ -216,9 +223,11 @@ class ReleaseImageIT {
             String name = c.get("name").asText();
             String version = c.get("version").asText();
             assertFalse(version.isBlank(), jar);
-            assertEquals("pkg:maven/" + c.get("group").asText() + "/" + name + "@" + version, c.get("purl").asText(), jar);
+            assertEquals("pkg:maven/" + c.get("group").asText() + "/" + name + "@" + version, c.get("purl").asText(),
+                    jar);
             assertEquals("SHA-256", c.at("/hashes/0/alg").asText(), jar);
-            assertEquals(sha256(image.resolve(jar)), c.at("/hashes/0/content").asText(), jar + ": the hash of the jar in the image");
+            assertEquals(sha256(image.resolve(jar)), c.at("/hashes/0/content").asText(),
+                    jar + ": the hash of the jar in the image");
             if (!jar.equals("app/pg-mcp.jar")) {
                 assertEquals("app/" + name + "-" + version + ".jar", jar, "Maven's file name from the coordinates");
             }
@@ -240,7 +249,8 @@ class ReleaseImageIT {
     private static Path archive() throws IOException {
         try (Stream<Path> files = Files.list(releaseDir())) {
             List<Path> archives = files.filter(f -> f.getFileName().toString().matches(
-                    "pg-mcp-" + Pattern.quote(version()) + "-(linux|macos|windows)-(x64|aarch64)\\.(tar\\.gz|zip)")).toList();
+                    "pg-mcp-" + Pattern.quote(version()) + "-(linux|macos|windows)-(x64|aarch64)\\.(tar\\.gz|zip)"))
+                    .toList();
             assertEquals(1, archives.size(), "one release archive in " + releaseDir() + ": " + archives);
             return archives.getFirst();
         }
@@ -308,7 +318,9 @@ class ReleaseImageIT {
                 } else if (Files.isDirectory(p)) {
                     what = "dir";
                 } else {
-                    what = Files.size(p) + (Files.getPosixFilePermissions(p).contains(PosixFilePermission.OWNER_EXECUTE) ? " x" : "");
+                    what = Files.size(p) + (Files.getPosixFilePermissions(p).contains(PosixFilePermission.OWNER_EXECUTE)
+                            ? " x"
+                            : "");
                 }
                 listing.put(root.relativize(p).toString(), what);
             }
@@ -320,7 +332,7 @@ class ReleaseImageIT {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) {
+            for (int n; (n = in.read(buffer)) > 0;) {
                 digest.update(buffer, 0, n);
             }
         }
@@ -340,7 +352,8 @@ class ReleaseImageIT {
                     String prefix = text(block, 345, 155);
                     String name = (prefix.isEmpty() ? "" : prefix + "/") + text(block, 0, 100);
                     long size = octal(block, 124, 12);
-                    entries.add(new TarEntry(name, (int) octal(block, 100, 8), (int) octal(block, 108, 8), (int) octal(block, 116, 8),
+                    entries.add(new TarEntry(name, (int) octal(block, 100, 8), (int) octal(block, 108, 8),
+                            (int) octal(block, 116, 8),
                             octal(block, 136, 12), text(block, 265, 32), text(block, 297, 32)));
                     in.skipNBytes((size + 511) / 512 * 512);
                 }

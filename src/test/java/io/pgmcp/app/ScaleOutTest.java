@@ -43,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ScaleOutTest {
 
     @RegisterExtension
-    static final PostgresDatabase db = PostgresDatabase.withSql("CREATE TABLE t (id int)", "INSERT INTO t VALUES (1), (2)");
+    static final PostgresDatabase db = PostgresDatabase.withSql("CREATE TABLE t (id int)",
+            "INSERT INTO t VALUES (1), (2)");
 
     private static final String TOKEN = "scale-out-token-0001";
     private static final int CALLS = 60;
@@ -103,7 +104,8 @@ class ScaleOutTest {
                       file_path: %s
                     """.formatted(db.get().postgresUrl(), port, TOKEN, audit));
             PgMcpConfig config = new ConfigLoader(Map.of("HOME", dir.toString())).load(file).config();
-            AuditLog log = AuditLog.open(config.audit(), new LiteralRedactor(), io.pgmcp.db.AuditTableWriter::new, System.out, System.err, Ticker.system());
+            AuditLog log = AuditLog.open(config.audit(), new LiteralRedactor(), io.pgmcp.db.AuditTableWriter::new,
+                    System.out, System.err, Ticker.system());
             audits.add(log);
             PgMcpServer server = new PgMcpServer(config, "instance-" + i, log);
             servers.add(server);
@@ -164,7 +166,8 @@ class ScaleOutTest {
                 Thread.sleep(50);
             }
         }
-        throw new IllegalStateException("nginx did not listen on " + port + " within 20 s: " + readIfExists(prefix.resolve("error.log")));
+        throw new IllegalStateException(
+                "nginx did not listen on " + port + " within 20 s: " + readIfExists(prefix.resolve("error.log")));
     }
 
     private static String readIfExists(Path file) throws IOException {
@@ -214,7 +217,8 @@ class ScaleOutTest {
             assertEquals("2026-07-28", discover.message().at("/result/supportedVersions/0").asText());
             for (int i = 0; i < CALLS; i++) {
                 HttpTestClient.Reply call = client.send(modern("tools/call", "execute_sql",
-                        "\"name\":\"execute_sql\",\"arguments\":{\"sql\":\"SELECT count(*) AS n FROM t WHERE id <= " + (i % 2 + 1) + "\"}"));
+                        "\"name\":\"execute_sql\",\"arguments\":{\"sql\":\"SELECT count(*) AS n FROM t WHERE id <= "
+                                + (i % 2 + 1) + "\"}"));
                 assertEquals(200, call.status(), call.response().body());
                 JsonNode result = call.answer().get("result");
                 assertFalse(result.get("isError").asBoolean(), result::toString);
@@ -236,15 +240,19 @@ class ScaleOutTest {
     void aLegacySessionNeedsAffinity() throws Exception {
         try (HttpClient http = HttpClient.newBuilder().connectTimeout(HttpTestClient.TIMEOUT).build()) {
             HttpTestClient legacy = new HttpTestClient(http, balancer).header("Authorization", "Bearer " + TOKEN);
-            HttpTestClient.Reply initialized = legacy.post("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":"
-                    + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"legacy\",\"version\":\"1\"}}}");
+            HttpTestClient.Reply initialized = legacy
+                    .post("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":"
+                            + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"legacy\",\"version\":\"1\"}}}");
             assertEquals(200, initialized.status(), initialized.response().body());
             String session = initialized.header("Mcp-Session-Id");
             int lost = 0;
             for (int i = 0; i < 4; i++) {
-                lost += legacy.send(legacy.request().header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-11-25")
-                        .header("Accept", HttpTestClient.ACCEPT_BOTH)
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":" + (i + 10) + ",\"method\":\"ping\"}")))
+                lost += legacy
+                        .send(legacy.request().header("Mcp-Session-Id", session)
+                                .header("MCP-Protocol-Version", "2025-11-25")
+                                .header("Accept", HttpTestClient.ACCEPT_BOTH)
+                                .POST(HttpRequest.BodyPublishers
+                                        .ofString("{\"jsonrpc\":\"2.0\",\"id\":" + (i + 10) + ",\"method\":\"ping\"}")))
                         .status() == 404 ? 1 : 0;
             }
             assertTrue(lost > 0, "round robin sends a 2025 session's requests to an instance that does not know it");

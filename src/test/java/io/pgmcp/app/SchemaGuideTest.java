@@ -13,8 +13,14 @@ class SchemaGuideTest {
     void aSmallSchemaIsReadWholeAndALargeOneSearchedFirstWithTheNumbers() {
         String text = SchemaGuide.text(List.of(new SchemaSize("shop", State.LOADED, 38, 1, true),
                 new SchemaSize("wide", State.LOADED, 2002, 0, false)));
-        assertTrue(text.contains("   - database shop: 38 tables, 1 view (small): read schema://shop whole, or describe_table\n"), text);
-        assertTrue(text.contains("   - database wide: 2,002 tables (large) — use search_schema first, then describe_table\n"), text);
+        assertTrue(
+                text.contains(
+                        "   - database shop: 38 tables, 1 view (small): read schema://shop whole, or describe_table\n"),
+                text);
+        assertTrue(
+                text.contains(
+                        "   - database wide: 2,002 tables (large) — use search_schema first, then describe_table\n"),
+                text);
     }
 
     @Test

@@ -61,7 +61,8 @@ class SecretsNeverLeakTest {
     @Test
     void neitherTheDatabasePasswordNorTheApiKeyAppearsInAnyOutput() throws Exception {
         TestDatabase database = db.get();
-        database.createRole("secrets_never_leak_reader", DB_PASSWORD, "GRANT SELECT ON customers TO secrets_never_leak_reader");
+        database.createRole("secrets_never_leak_reader", DB_PASSWORD,
+                "GRANT SELECT ON customers TO secrets_never_leak_reader");
         int metricsPort = freePort();
         Path audit = dir.resolve("audit.jsonl");
         Path stderr = dir.resolve("stderr.log");
@@ -101,8 +102,9 @@ class SecretsNeverLeakTest {
             try {
                 BlockingQueue<String> lines = new LinkedBlockingQueue<>();
                 Thread.ofVirtual().start(() -> {
-                    try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), UTF_8))) {
-                        for (String line; (line = reader.readLine()) != null; ) {
+                    try (BufferedReader reader = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), UTF_8))) {
+                        for (String line; (line = reader.readLine()) != null;) {
                             lines.add(line);
                         }
                     } catch (IOException ignored) {
@@ -123,7 +125,8 @@ class SecretsNeverLeakTest {
                 // one call at a time: the stub LLM answers in order
                 for (int i = 0; i < calls.size(); i++) {
                     int id = i + 2;
-                    send(in, "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":" + calls.get(i) + "}");
+                    send(in, "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":"
+                            + calls.get(i) + "}");
                     while (!answers.containsKey(id)) {
                         String line = null;
                         for (int second = 0; line == null && second < 60 && process.isAlive(); second++) {
@@ -184,7 +187,7 @@ class SecretsNeverLeakTest {
     private static String scrape(int port) throws Exception {
         try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build();
-            for (int attempt = 1; ; attempt++) {
+            for (int attempt = 1;; attempt++) {
                 try {
                     HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
                     assertEquals(200, response.statusCode());

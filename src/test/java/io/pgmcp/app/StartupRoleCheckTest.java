@@ -60,15 +60,14 @@ class StartupRoleCheckTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         julLogger.addHandler(handler);
-        AuditLog audit = AuditLog.open(config.audit(), new LiteralRedactor(), io.pgmcp.db.AuditTableWriter::new, OutputStream.nullOutputStream(),
+        AuditLog audit = AuditLog.open(config.audit(), new LiteralRedactor(), io.pgmcp.db.AuditTableWriter::new,
+                OutputStream.nullOutputStream(),
                 OutputStream.nullOutputStream(), Ticker.system());
         PgMcpServer server = new PgMcpServer(config, "test", audit);
         try {

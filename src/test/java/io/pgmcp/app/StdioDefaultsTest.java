@@ -57,7 +57,8 @@ class StdioDefaultsTest {
                 %s
                 """.formatted(db.get().postgresUrl(), dir.resolve("audit.jsonl"), extra));
         PgMcpConfig config = new ConfigLoader(Map.of("HOME", dir.toString())).load(file).config();
-        AuditLog audit = AuditLog.open(config.audit(), new LiteralRedactor(), io.pgmcp.db.AuditTableWriter::new, OutputStream.nullOutputStream(),
+        AuditLog audit = AuditLog.open(config.audit(), new LiteralRedactor(), io.pgmcp.db.AuditTableWriter::new,
+                OutputStream.nullOutputStream(),
                 OutputStream.nullOutputStream(), Ticker.system());
         return new PgMcpServer(config, "test", audit);
     }
@@ -66,8 +67,10 @@ class StdioDefaultsTest {
     void aHundredQuickExecuteSqlCallsAreNeverRefusedWithTheDefaults() throws Exception {
         try (PgMcpServer server = server(""); Session session = new Session(server)) {
             for (int i = 1; i <= 100; i++) {
-                JsonNode result = session.call(i, "execute_sql", "{\"sql\":\"SELECT id, name FROM items WHERE id = " + i + "\"}");
-                assertTrue(result.at("/structuredContent/success").asBoolean(), "call " + i + " was answered: " + result);
+                JsonNode result = session.call(i, "execute_sql",
+                        "{\"sql\":\"SELECT id, name FROM items WHERE id = " + i + "\"}");
+                assertTrue(result.at("/structuredContent/success").asBoolean(),
+                        "call " + i + " was answered: " + result);
                 assertEquals(i, result.at("/structuredContent/result/rows/0/0").asInt());
             }
             assertEquals(Optional.empty(), server.metricsPort(), "no metrics endpoint on stdio by default");
@@ -78,7 +81,8 @@ class StdioDefaultsTest {
     void withoutAnLlmTheQueryToolIsNotListedAndTheInstructionsSayHowToEnableIt() throws Exception {
         try (PgMcpServer server = server(""); Session session = new Session(server)) {
             String instructions = session.initializeResult().get("instructions").asText();
-            assertTrue(instructions.contains("PG_MCP_OPENAI_API_KEY") && instructions.contains("openai.base_url"), instructions);
+            assertTrue(instructions.contains("PG_MCP_OPENAI_API_KEY") && instructions.contains("openai.base_url"),
+                    instructions);
 
             JsonNode tools = session.request(2, "tools/list", "{}").at("/result/tools");
             assertTrue(tools.toString().contains("\"execute_sql\""), tools.toString());
@@ -86,7 +90,8 @@ class StdioDefaultsTest {
                 assertFalse(tool.get("name").asText().equals("query"), "query is listed: " + tools);
             }
 
-            JsonNode query = session.request(3, "tools/call", "{\"name\":\"query\",\"arguments\":{\"question\":\"how many?\"}}");
+            JsonNode query = session.request(3, "tools/call",
+                    "{\"name\":\"query\",\"arguments\":{\"question\":\"how many?\"}}");
             JsonNode unknown = session.request(4, "tools/call", "{\"name\":\"no_such_tool\",\"arguments\":{}}");
             assertEquals(-32602, query.at("/error/code").asInt(), query.toString());
             assertEquals("Unknown tool: query", query.at("/error/message").asText());
@@ -108,12 +113,14 @@ class StdioDefaultsTest {
                 assertTrue(session.call(1, "query", question).at("/structuredContent/success").asBoolean());
                 assertTrue(session.call(2, "query", question).at("/structuredContent/success").asBoolean());
                 JsonNode third = session.call(3, "query", question);
-                assertEquals("RATE_LIMIT_EXCEEDED", third.at("/structuredContent/error_code").asText(), third.toString());
+                assertEquals("RATE_LIMIT_EXCEEDED", third.at("/structuredContent/error_code").asText(),
+                        third.toString());
                 assertEquals("per_client_per_minute", third.at("/structuredContent/details/limit_type").asText());
                 assertEquals(2, stub.requests().size(), "the refused call never reached the LLM");
                 for (int i = 4; i < 10; i++) {
                     assertTrue(session.call(i, "execute_sql", "{\"sql\":\"SELECT id FROM items WHERE id = 1\"}")
-                            .at("/structuredContent/success").asBoolean(), "execute_sql is not request-limited on stdio");
+                            .at("/structuredContent/success").asBoolean(),
+                            "execute_sql is not request-limited on stdio");
                 }
             }
         }
@@ -159,13 +166,15 @@ class StdioDefaultsTest {
 
         /** The {@code result} of a {@code tools/call}. */
         JsonNode call(int id, String tool, String arguments) throws Exception {
-            JsonNode response = request(id, "tools/call", "{\"name\":\"" + tool + "\",\"arguments\":" + arguments + "}");
+            JsonNode response = request(id, "tools/call",
+                    "{\"name\":\"" + tool + "\",\"arguments\":" + arguments + "}");
             assertTrue(response.has("result"), response.toString());
             return response.get("result");
         }
 
         JsonNode request(int id, String method, String params) throws Exception {
-            in.feed("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + params + "}\n");
+            in.feed("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":" + params
+                    + "}\n");
             while (true) {
                 String line = out.lines().poll(30, TimeUnit.SECONDS);
                 assertNotNull(line, "no answer to request " + id);

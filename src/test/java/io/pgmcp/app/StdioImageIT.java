@@ -94,7 +94,8 @@ class StdioImageIT {
 
     @Test
     void answersBatchesOn20250326() throws Exception {
-        try (ImageProcess pgMcp = ImageProcess.start(Map.of("PG_MCP_DATABASE_URL", "postgresql://127.0.0.1:1/nowhere"))) {
+        try (ImageProcess pgMcp = ImageProcess
+                .start(Map.of("PG_MCP_DATABASE_URL", "postgresql://127.0.0.1:1/nowhere"))) {
             pgMcp.request(INIT_0618.replace("2025-06-18", "2025-03-26"));
             JsonNode batch = pgMcp.request("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"},"
                     + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"},"
@@ -130,7 +131,8 @@ class StdioImageIT {
             JsonNode event = ImageProcess.JSON.readTree(lines.getFirst());
             assertEquals("CONNECTION_ERROR", event.at("/result/error_code").asText());
             assertEquals("SELECT 1", event.at("/query/sql").asText());
-            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(auditFile)));
+            assertEquals("rw-------",
+                    java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(auditFile)));
             assertEquals(0, pgMcp.closeStdinAndWait());
         }
     }
@@ -176,14 +178,15 @@ class StdioImageIT {
             assertFalse(out.contains("hunter2-secret"), out);
             assertFalse(out.contains("sk-live-very-secret"), out);
         }
-        try (ImageProcess ok = ImageProcess.start(Map.of(), "--validate-config", "--config", config("info").toString())) {
+        try (ImageProcess ok = ImageProcess.start(Map.of(), "--validate-config", "--config",
+                config("info").toString())) {
             assertEquals(0, ok.waitFor(), String.join("\n", ok.stdoutLines()));
         }
     }
 
     private static void assertNoNulls(JsonNode node, String line) {
         assertFalse(node.isNull(), "null in " + line);
-        for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
+        for (Iterator<JsonNode> it = node.elements(); it.hasNext();) {
             assertNoNulls(it.next(), line);
         }
     }

@@ -59,9 +59,10 @@ class TerminationImageIT {
     void sigtermOnStdioCancelsTheRunningCallAuditsItAndExitsZero() throws Exception {
         String marker = "stdio_term_" + System.nanoTime();
         try (ImageProcess pgMcp = ImageProcess.start(Map.of(), "--config", config("").toString());
-             Connection watcher = db.get().connect()) {
-            pgMcp.request("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
-                    + "\"capabilities\":{},\"clientInfo\":{\"name\":\"it\",\"version\":\"1\"}}}");
+                Connection watcher = db.get().connect()) {
+            pgMcp.request(
+                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
+                            + "\"capabilities\":{},\"clientInfo\":{\"name\":\"it\",\"version\":\"1\"}}}");
             pgMcp.send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"execute_sql\","
                     + "\"arguments\":{\"sql\":\"SELECT pg_sleep(120) AS " + marker + "\"}}}");
             assertTrue(ActiveStatements.await(watcher, marker, 1), "the statement runs");
@@ -87,7 +88,7 @@ class TerminationImageIT {
                     auth_tokens: ["it-token-123-abcdefgh"]
                 """.formatted(port));
         try (ImageProcess pgMcp = ImageProcess.start(Map.of(), "--config", config.toString());
-             Connection watcher = db.get().connect()) {
+                Connection watcher = db.get().connect()) {
             String started = pgMcp.awaitStderr("serving MCP on");
             assertTrue(started.contains("http://127.0.0.1:" + port + "/mcp"), started);
             assertFalse(started.contains("it-token-123-abcdefgh"), "tokens are never logged");
@@ -95,7 +96,8 @@ class TerminationImageIT {
                     .header("Authorization", "Bearer it-token-123-abcdefgh");
             client.initialize();
             assertEquals(200, client.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}").status());
-            Thread call = Thread.ofVirtual().start(() -> client.call(2, "execute_sql", "{\"sql\":\"SELECT pg_sleep(120) AS " + marker + "\"}"));
+            Thread call = Thread.ofVirtual()
+                    .start(() -> client.call(2, "execute_sql", "{\"sql\":\"SELECT pg_sleep(120) AS " + marker + "\"}"));
             assertTrue(ActiveStatements.await(watcher, marker, 1), "the statement runs");
             assertEquals(0, pgMcp.terminateAndWait(), "SIGTERM is an orderly shutdown");
             // logged by pg-mcp's shutdown hook while the JDK's own hook runs: ShutdownSafeLogManager keeps the handler

@@ -94,8 +94,10 @@ class TypeScriptSdkTest {
         PgMcpConfig config = new ConfigLoader(Map.of("HOME", dir.toString())).load(file).config();
         ServerConfig s = config.server();
         config = config.withServer(new ServerConfig(s.maxResultRows(), s.maxResultBytes(), s.queryTimeout(),
-                s.enableResultValidation(), s.enableExecuteSql(), s.maxSqlRetry(), s.cacheRefreshInterval(), Transport.HTTP,
-                new HttpConfig("127.0.0.1", 0, List.of(new Secret("sdk-token")), List.of(), Optional.empty()), s.shutdownTimeout()));
+                s.enableResultValidation(), s.enableExecuteSql(), s.maxSqlRetry(), s.cacheRefreshInterval(),
+                Transport.HTTP,
+                new HttpConfig("127.0.0.1", 0, List.of(new Secret("sdk-token")), List.of(), Optional.empty()),
+                s.shutdownTimeout()));
         try (PgMcpServer server = new PgMcpServer(config, "test", AuditLog.disabled())) {
             HttpTransport transport = server.startHttp();
             Process run = new ProcessBuilder("node", script.toString(), transport.endpoint().toString(), "sdk-token",
@@ -116,7 +118,8 @@ class TypeScriptSdkTest {
             assertTrue(summary.get("tools").toString().contains("search_schema"), summary.toString());
             assertEquals("public.invoice_payments", summary.at("/search/tables/0/table").asText(), summary.toString());
             assertEquals("[\"id\",\"amount\",\"paid_at\"]",
-                    HttpTestClient.JSON.valueToTree(summary.at("/describe/columns").findValuesAsText("name")).toString());
+                    HttpTestClient.JSON.valueToTree(summary.at("/describe/columns").findValuesAsText("name"))
+                            .toString());
             assertEquals("[\"public.invoice_payments\"]", summary.at("/completion/values").toString());
             assertEquals("TABLE_ACCESS_DENIED", summary.at("/missing/error_code").asText(), summary.toString());
             assertFalse(summary.get("isError").asBoolean(), summary.toString());

@@ -106,7 +106,8 @@ class AuditEventTest {
 
     @Test
     void rejectsInvalidParts() {
-        assertThrows(IllegalArgumentException.class, () -> AuditEvent.builder(EventType.QUERY_EXECUTED, "", AuditEvents.TIMESTAMP).build());
+        assertThrows(IllegalArgumentException.class,
+                () -> AuditEvent.builder(EventType.QUERY_EXECUTED, "", AuditEvents.TIMESTAMP).build());
         assertThrows(IllegalArgumentException.class, () -> AuditEvent.QueryInfo.of(null, null));
         assertThrows(IllegalArgumentException.class,
                 () -> new AuditEvent.QueryInfo(Optional.empty(), Optional.of("SELECT 1"), Optional.of("md5:x")));

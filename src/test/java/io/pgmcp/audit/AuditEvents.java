@@ -22,8 +22,7 @@ final class AuditEvents {
     /** The time every test event carries. */
     static final Instant TIMESTAMP = Instant.parse("2025-01-15T10:30:00.123456Z");
 
-    private AuditEvents() {
-    }
+    private AuditEvents() {}
 
     /** A complete {@code query_executed} event whose request id is {@code requestId}. */
     static AuditEvent executed(String requestId) {
@@ -34,7 +33,8 @@ final class AuditEvents {
                 .client(AuditEvent.ClientInfo.of("10.0.0.7", "claude-code/1.0", null))
                 .query("how many users?", "SELECT count(*) FROM users WHERE name = 'Ann' AND age > 30")
                 .result(AuditEvent.ResultInfo.success(1, 12.5, false))
-                .policyChecks(new AuditEvent.PolicyChecks(CheckOutcome.PASSED, CheckOutcome.PASSED, CheckOutcome.SKIPPED))
+                .policyChecks(
+                        new AuditEvent.PolicyChecks(CheckOutcome.PASSED, CheckOutcome.PASSED, CheckOutcome.SKIPPED))
                 .build();
     }
 

@@ -34,7 +34,8 @@ class AuditLogTest {
     }
 
     private AuditLog open(AuditConfig config) throws AuditException {
-        return AuditLog.open(config, QUESTION_MARKS, io.pgmcp.db.AuditTableWriter::new, stdout, stderr, Ticker.system());
+        return AuditLog.open(config, QUESTION_MARKS, io.pgmcp.db.AuditTableWriter::new, stdout, stderr,
+                Ticker.system());
     }
 
     @Test
@@ -86,12 +87,10 @@ class AuditLogTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         try (AuditLog log = new AuditLog(sink, Optional.empty())) {
             log.record(AuditEvents.executed("1"));
@@ -126,6 +125,7 @@ class AuditLogTest {
 
     @Test
     void theSpoolLivesBesideTheAuditFile() {
-        assertEquals(dir.resolve("pg-mcp/audit-spool.jsonl"), AuditLog.spoolPath(config(true, AuditStorage.FILE, false)));
+        assertEquals(dir.resolve("pg-mcp/audit-spool.jsonl"),
+                AuditLog.spoolPath(config(true, AuditStorage.FILE, false)));
     }
 }

@@ -47,7 +47,8 @@ class DatabaseSinkTest {
     }
 
     private DatabaseSink open(ConnectionTarget target) throws AuditException {
-        return DatabaseSink.open(target, new AuditTableWriter(target), dir.resolve("state/audit-spool.jsonl"), false, RETRY, ticker);
+        return DatabaseSink.open(target, new AuditTableWriter(target), dir.resolve("state/audit-spool.jsonl"), false,
+                RETRY, ticker);
     }
 
     /** Request ids of the stored events starting with {@code prefix}, in insertion order. */
@@ -68,8 +69,10 @@ class DatabaseSinkTest {
 
     private List<String> spooled(DatabaseSink sink) throws Exception {
         Path spool = sink.spoolPath();
-        return Files.exists(spool) ? AuditEvents.lines(spool).stream()
-                .map(l -> AuditEvents.parse(l).get("request_id").asText()).toList() : List.of();
+        return Files.exists(spool)
+                ? AuditEvents.lines(spool).stream()
+                        .map(l -> AuditEvents.parse(l).get("request_id").asText()).toList()
+                : List.of();
     }
 
     @Test
@@ -80,16 +83,18 @@ class DatabaseSinkTest {
                 sink.write(AuditEvents.executed("land-" + i));
             }
             assertTrue(sink.isConnected());
-            try (Connection c = database.connect(); ResultSet rows = c.createStatement().executeQuery(
-                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pg-mcp-audit' AND datname = current_database()")) {
+            try (Connection c = database.connect();
+                    ResultSet rows = c.createStatement().executeQuery(
+                            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pg-mcp-audit' AND datname = current_database()")) {
                 rows.next();
                 assertEquals(1, rows.getInt(1), "one dedicated connection");
             }
         }
         assertEquals(List.of("land-1", "land-2", "land-3"), stored(database, "land-"));
-        try (Connection c = database.connect(); ResultSet rows = c.createStatement().executeQuery(
-                "SELECT pg_typeof(event)::text, event->'query'->>'sql_hash', event->'result'->>'rows_returned'"
-                        + " FROM pg_mcp_audit WHERE event->>'request_id' = 'land-1'")) {
+        try (Connection c = database.connect();
+                ResultSet rows = c.createStatement().executeQuery(
+                        "SELECT pg_typeof(event)::text, event->'query'->>'sql_hash', event->'result'->>'rows_returned'"
+                                + " FROM pg_mcp_audit WHERE event->>'request_id' = 'land-1'")) {
             rows.next();
             assertEquals("jsonb", rows.getString(1));
             assertEquals(AuditEvents.executed("x").query().get().sqlHash().get(), rows.getString(2));
@@ -186,7 +191,8 @@ class DatabaseSinkTest {
     @Test
     void aCancelledCallOnAVirtualThreadIsRecordedWithoutLosingTheConnection() throws Exception {
         TestDatabase database = db.get();
-        try (AuditLog log = new AuditLog(open(target(database, database.port(), database.password())), Optional.empty())) {
+        try (AuditLog log = new AuditLog(open(target(database, database.port(), database.password())),
+                Optional.empty())) {
             boolean[] stillInterrupted = new boolean[1];
             Exception[] failure = new Exception[1];
             Thread.ofVirtual().start(() -> {
@@ -231,14 +237,16 @@ class DatabaseSinkTest {
         TestDatabase database = db.get();
         AuditConfig config = new AuditConfig(true, AuditStorage.DATABASE, dir.resolve("state/audit.jsonl"), 100, 10,
                 true, false, true, Optional.of(target(database, database.port(), database.password())));
-        try (AuditLog log = AuditLog.open(config, sql -> "REDACTED", io.pgmcp.db.AuditTableWriter::new, OutputStream.nullOutputStream(),
+        try (AuditLog log = AuditLog.open(config, sql -> "REDACTED", io.pgmcp.db.AuditTableWriter::new,
+                OutputStream.nullOutputStream(),
                 OutputStream.nullOutputStream(), ticker)) {
             log.record(AuditEvents.executed("config-1"));
         }
         assertTrue(Files.exists(dir.resolve("state/audit-spool.jsonl")), "the spool is created at start-up");
         assertFalse(Files.exists(dir.resolve("state/audit.jsonl")));
-        try (Connection c = database.connect(); ResultSet rows = c.createStatement().executeQuery(
-                "SELECT event->'query'->>'sql' FROM pg_mcp_audit WHERE event->>'request_id' = 'config-1'")) {
+        try (Connection c = database.connect();
+                ResultSet rows = c.createStatement().executeQuery(
+                        "SELECT event->'query'->>'sql' FROM pg_mcp_audit WHERE event->>'request_id' = 'config-1'")) {
             rows.next();
             assertEquals("REDACTED", rows.getString(1));
         }

@@ -139,7 +139,8 @@ class FileSinkTest {
             }
         }
         assertTrue(names().size() > 20, "rotated many times: " + names().size() + " files");
-        assertTrue(names().stream().filter(n -> !n.equals("audit.jsonl")).allMatch(n -> n.endsWith(".jsonl.gz")), names().toString());
+        assertTrue(names().stream().filter(n -> !n.equals("audit.jsonl")).allMatch(n -> n.endsWith(".jsonl.gz")),
+                names().toString());
         List<String> lines = AuditEvents.allLines(dir);
         Set<String> ids = new HashSet<>();
         for (String line : lines) {
@@ -166,7 +167,8 @@ class FileSinkTest {
     @Test
     void aTornLastLineStaysALineOfItsOwn() throws Exception {
         Path file = dir.resolve("audit.jsonl");
-        Files.writeString(file, AuditEvents.executed("1").toJsonLine() + "\n{\"timestamp\":\"2025-", StandardCharsets.UTF_8);
+        Files.writeString(file, AuditEvents.executed("1").toJsonLine() + "\n{\"timestamp\":\"2025-",
+                StandardCharsets.UTF_8);
         try (FileSink sink = FileSink.open(file, NO_ROTATION, false)) {
             sink.write(AuditEvents.executed("2"));
         }

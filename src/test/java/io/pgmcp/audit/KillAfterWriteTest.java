@@ -27,7 +27,8 @@ class KillAfterWriteTest {
                 WriteOneEventAndWait.class.getName(), file.toString(), "killed-" + fsync, fsync)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out = new BufferedReader(
+                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             assertEquals("written", out.readLine());
             child.destroyForcibly();
             assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the child did not die");

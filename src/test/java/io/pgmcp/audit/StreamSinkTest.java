@@ -90,7 +90,8 @@ class StreamSinkTest {
             }
         };
         try (StreamSink raw = new StreamSink(broken, "stdout");
-                StreamSink printing = new StreamSink(new PrintStream(broken, false, StandardCharsets.UTF_8), "stderr")) {
+                StreamSink printing = new StreamSink(new PrintStream(broken, false, StandardCharsets.UTF_8),
+                        "stderr")) {
             assertThrows(AuditException.class, () -> raw.write(AuditEvents.executed("1")));
             assertThrows(AuditException.class, () -> printing.write(AuditEvents.executed("1")),
                     "a PrintStream swallows the IOException; checkError() reveals it");

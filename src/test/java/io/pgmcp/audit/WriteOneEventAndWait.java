@@ -9,8 +9,7 @@ import java.nio.file.Path;
  * <p>Arguments: the audit file, the event's request id, {@code fsync} or {@code nofsync}.
  */
 public final class WriteOneEventAndWait {
-    private WriteOneEventAndWait() {
-    }
+    private WriteOneEventAndWait() {}
 
     public static void main(String[] args) throws Exception {
         FileSink sink = FileSink.open(Path.of(args[0]), new RotationPolicy(1 << 20, 2, false), args[2].equals("fsync"));

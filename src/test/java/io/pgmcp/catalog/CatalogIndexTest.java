@@ -12,16 +12,19 @@ import org.junit.jupiter.api.Test;
 class CatalogIndexTest {
 
     static ColumnInfo column(String name, String fk, String comment) {
-        return new ColumnInfo(name, "integer", "int4", true, Optional.empty(), name.equals("id"), false, Optional.ofNullable(fk),
+        return new ColumnInfo(name, "integer", "int4", true, Optional.empty(), name.equals("id"), false,
+                Optional.ofNullable(fk),
                 List.of(), Optional.ofNullable(comment));
     }
 
     static TableInfo table(String name, String comment, ColumnInfo... columns) {
-        return new TableInfo("public", name, RelationKind.TABLE, Optional.ofNullable(comment), 10, List.of(columns), List.of());
+        return new TableInfo("public", name, RelationKind.TABLE, Optional.ofNullable(comment), 10, List.of(columns),
+                List.of());
     }
 
     static final Catalog CATALOG = new Catalog("shop", Instant.EPOCH, List.of("public"), List.of(
-            table("invoices", "Bills sent to customers", column("id", null, null), column("customer_id", "public.customers.id", null)),
+            table("invoices", "Bills sent to customers", column("id", null, null),
+                    column("customer_id", "public.customers.id", null)),
             table("invoice_payments", null, column("id", null, null), column("invoice_id", "public.invoices.id", null)),
             table("customers", null, column("id", null, null), column("region", null, "sales region")),
             table("ledger", "Card settlements from the acquirer", column("id", null, null)),

@@ -26,16 +26,20 @@ class RoleCheckTest {
     void aLeastPrivilegeRoleHasNothingToWarnAbout() throws Exception {
         db.get().createRole("rolechecktest_reader", "pw", "GRANT USAGE ON SCHEMA public TO rolechecktest_reader",
                 "GRANT SELECT ON items TO rolechecktest_reader", "REVOKE CREATE ON SCHEMA public FROM PUBLIC");
-        try (DirectConnection connection = DirectConnection.open(() -> db.get().connect("rolechecktest_reader", "pw"))) {
+        try (DirectConnection connection = DirectConnection
+                .open(() -> db.get().connect("rolechecktest_reader", "pw"))) {
             assertEquals(List.of(), RoleCheck.warnings(connection, List.of("public")));
         }
     }
 
     @Test
     void writePrivilegesAndServerFileRolesAreWarnedAbout() throws Exception {
-        db.get().createRole("rolechecktest_writer", "pw", "GRANT USAGE, CREATE ON SCHEMA public TO rolechecktest_writer",
-                "GRANT SELECT, INSERT ON items TO rolechecktest_writer", "GRANT pg_read_server_files TO rolechecktest_writer");
-        try (DirectConnection connection = DirectConnection.open(() -> db.get().connect("rolechecktest_writer", "pw"))) {
+        db.get().createRole("rolechecktest_writer", "pw",
+                "GRANT USAGE, CREATE ON SCHEMA public TO rolechecktest_writer",
+                "GRANT SELECT, INSERT ON items TO rolechecktest_writer",
+                "GRANT pg_read_server_files TO rolechecktest_writer");
+        try (DirectConnection connection = DirectConnection
+                .open(() -> db.get().connect("rolechecktest_writer", "pw"))) {
             List<String> warnings = RoleCheck.warnings(connection, List.of("public"));
             assertTrue(warnings.contains("the role can write to: public.items"), warnings.toString());
             assertTrue(warnings.contains("the role can CREATE in schema(s): public"), warnings.toString());

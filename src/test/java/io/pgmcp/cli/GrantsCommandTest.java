@@ -36,7 +36,8 @@ class GrantsCommandTest {
 
     private int printGrants(String database, String yaml) throws IOException {
         Path file = Files.writeString(dir.resolve("config.yaml"), yaml);
-        Options options = new Options(Optional.of(file), Optional.empty(), false, false, Optional.of(database), false, false);
+        Options options = new Options(Optional.of(file), Optional.empty(), false, false, Optional.of(database), false,
+                false);
         return new GrantsCommand(new ConfigSource(options, Map.of()), database)
                 .run(new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8));
     }
@@ -54,7 +55,8 @@ class GrantsCommandTest {
     @Test
     void theOnlyDatabaseNeedsNoNameAndGetsTheScriptForItsPolicy() throws IOException {
         TestDatabase database = db.get();
-        assertEquals(0, printGrants("", "databases:\n" + database("main", database.postgresUrl())), err.toString(UTF_8));
+        assertEquals(0, printGrants("", "databases:\n" + database("main", database.postgresUrl())),
+                err.toString(UTF_8));
         String sql = out.toString(UTF_8);
         assertTrue(sql.startsWith("-- Least-privilege role"), sql);
         assertTrue(sql.contains("for pg-mcp database 'main'"), sql);
@@ -74,20 +76,25 @@ class GrantsCommandTest {
 
     @Test
     void anUnknownOrMissingNameListsTheConfiguredDatabases() throws IOException {
-        String yaml = "databases:\n" + database("main", db.get().postgresUrl()) + database("reports", db.get().postgresUrl());
+        String yaml = "databases:\n" + database("main", db.get().postgresUrl())
+                + database("reports", db.get().postgresUrl());
         assertEquals(1, printGrants("", yaml));
-        assertEquals("pg-mcp: --print-grants needs one of the configured databases: [main, reports]", err.toString(UTF_8).strip());
+        assertEquals("pg-mcp: --print-grants needs one of the configured databases: [main, reports]",
+                err.toString(UTF_8).strip());
         assertEquals("", out.toString(UTF_8));
     }
 
     @Test
-    void aDatabaseThatCannotBeReachedStillGetsItsScriptFromTheConfigurationAloneWithoutThePassword() throws IOException {
+    void aDatabaseThatCannotBeReachedStillGetsItsScriptFromTheConfigurationAloneWithoutThePassword()
+            throws IOException {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        assertEquals(0, printGrants("", "databases:\n" + database("main", "postgresql://reader:Unreach4ble-pw@127.0.0.1:"
-                + closedPort + "/shop")), err.toString(UTF_8));
+        assertEquals(0,
+                printGrants("", "databases:\n" + database("main", "postgresql://reader:Unreach4ble-pw@127.0.0.1:"
+                        + closedPort + "/shop")),
+                err.toString(UTF_8));
         String sql = out.toString(UTF_8);
         assertTrue(sql.contains("GRANT CONNECT ON DATABASE shop TO "), sql);
         assertFalse(sql.contains("Unreach4ble-pw"), sql);

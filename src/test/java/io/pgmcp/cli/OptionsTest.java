@@ -21,7 +21,8 @@ class OptionsTest {
 
     @Test
     void acceptsSeparateAndInlineValues() throws UsageException {
-        Options options = Options.parse("--config", "a.yaml", "--transport=HTTP", "--validate-config", "--check-connections");
+        Options options = Options.parse("--config", "a.yaml", "--transport=HTTP", "--validate-config",
+                "--check-connections");
         assertEquals(Optional.of(Path.of("a.yaml")), options.config());
         assertEquals(Optional.of("http"), options.transport());
         assertTrue(options.validateConfig() && options.checkConnections());
@@ -47,22 +48,29 @@ class OptionsTest {
 
     @Test
     void rejectsUnknownOptionsMissingValuesAndRepeats() {
-        assertEquals("unknown option: --frobnicate", assertThrows(UsageException.class, () -> Options.parse("--frobnicate")).getMessage());
-        assertEquals("unexpected argument: stray", assertThrows(UsageException.class, () -> Options.parse("stray")).getMessage());
-        assertEquals("--config needs a value", assertThrows(UsageException.class, () -> Options.parse("--config")).getMessage());
-        assertEquals("--config needs a value", assertThrows(UsageException.class, () -> Options.parse("--config", "--version")).getMessage());
-        assertEquals("--config given twice", assertThrows(UsageException.class, () -> Options.parse("--config", "a", "--config", "b")).getMessage());
+        assertEquals("unknown option: --frobnicate",
+                assertThrows(UsageException.class, () -> Options.parse("--frobnicate")).getMessage());
+        assertEquals("unexpected argument: stray",
+                assertThrows(UsageException.class, () -> Options.parse("stray")).getMessage());
+        assertEquals("--config needs a value",
+                assertThrows(UsageException.class, () -> Options.parse("--config")).getMessage());
+        assertEquals("--config needs a value",
+                assertThrows(UsageException.class, () -> Options.parse("--config", "--version")).getMessage());
+        assertEquals("--config given twice",
+                assertThrows(UsageException.class, () -> Options.parse("--config", "a", "--config", "b")).getMessage());
         assertTrue(assertThrows(UsageException.class, () -> Options.parse("--transport", "carrier-pigeon")).getMessage()
                 .contains("stdio or http"));
-        assertEquals("--version takes no value", assertThrows(UsageException.class, () -> Options.parse("--version=2")).getMessage());
+        assertEquals("--version takes no value",
+                assertThrows(UsageException.class, () -> Options.parse("--version=2")).getMessage());
         assertTrue(assertThrows(UsageException.class, () -> Options.parse("--check-connections")).getMessage()
                 .contains("--validate-config"));
     }
 
     @Test
     void usageMentionsEveryOption() {
-        for (String option : new String[] {"--config", "--transport", "--validate-config", "--check-connections", "--print-grants",
-            "--version", "--help"}) {
+        for (String option : new String[]{"--config", "--transport", "--validate-config", "--check-connections",
+                "--print-grants",
+                "--version", "--help"}) {
             assertTrue(Options.USAGE.contains(option), option);
         }
     }

@@ -39,11 +39,13 @@ class ValidateCommandTest {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    private int validate(String yaml, Function<PgMcpConfig, ConnectionProbe.Report> connectionCheck) throws IOException {
+    private int validate(String yaml, Function<PgMcpConfig, ConnectionProbe.Report> connectionCheck)
+            throws IOException {
         Path file = Files.writeString(dir.resolve("config.yaml"), yaml);
         Options options = new Options(Optional.of(file), Optional.empty(), true, connectionCheck != null,
                 Optional.empty(), false, false);
-        return new ValidateCommand(new ConfigSource(options, Map.of()), connectionCheck).run(new PrintStream(out, true, UTF_8));
+        return new ValidateCommand(new ConfigSource(options, Map.of()), connectionCheck)
+                .run(new PrintStream(out, true, UTF_8));
     }
 
     private List<String> lines() {
@@ -85,7 +87,8 @@ class ValidateCommandTest {
         List<String> warnings = lines().stream().filter(l -> l.startsWith("WARNING: ")).toList();
         assertTrue(warnings.stream().anyMatch(w -> w.contains("openai")), warnings.toString());
         assertTrue(warnings.stream().anyMatch(w -> w.contains("no table restrictions")), warnings.toString());
-        assertTrue(lines().getLast().matches("Configuration is valid: 1 database\\(s\\) \\[shop], \\d+ warning\\(s\\)\\."),
+        assertTrue(
+                lines().getLast().matches("Configuration is valid: 1 database\\(s\\) \\[shop], \\d+ warning\\(s\\)\\."),
                 lines().getLast());
     }
 
@@ -96,8 +99,10 @@ class ValidateCommandTest {
             assertEquals(0, validate(VALID.replace("observability: {metrics: {enabled: false}}",
                     "observability: {metrics: {enabled: true, host: 127.0.0.1, port: " + port + "}}"), null));
             List<String> lines = lines();
-            assertTrue(lines.stream().anyMatch(l -> l.startsWith("WARNING: observability.metrics.port: 127.0.0.1:" + port
-                    + " is not available")), lines.toString());
+            assertTrue(
+                    lines.stream().anyMatch(l -> l.startsWith("WARNING: observability.metrics.port: 127.0.0.1:" + port
+                            + " is not available")),
+                    lines.toString());
             assertEquals("Configuration is valid: 1 database(s) [shop], 1 warning(s).", lines.getLast());
         }
     }
@@ -105,7 +110,8 @@ class ValidateCommandTest {
     @Test
     void anUnreachableDatabaseFromTheConnectionCheckMakesTheConfigurationInvalid() throws IOException {
         assertEquals(1, validate(VALID, config -> new ConnectionProbe.Report(
-                List.of("databases.shop: cannot connect to db.example:5432/shop"), List.of("databases.shop: the role is SUPERUSER"))));
+                List.of("databases.shop: cannot connect to db.example:5432/shop"),
+                List.of("databases.shop: the role is SUPERUSER"))));
         assertEquals(List.of("Validating configuration from " + dir.resolve("config.yaml"),
                 "ERROR: databases.shop: cannot connect to db.example:5432/shop",
                 "WARNING: databases.shop: the role is SUPERUSER",
@@ -114,13 +120,16 @@ class ValidateCommandTest {
 
     @Test
     void aBlankPgMcpConfigMeansTheEnvironmentWhoseErrorsNameTheVariableButNoSecret() {
-        Map<String, String> env = Map.of("PG_MCP_CONFIG", " ", "PG_MCP_DATABASE_URL", "postgresql://reader:s3cret-pw@db.example/shop",
+        Map<String, String> env = Map.of("PG_MCP_CONFIG", " ", "PG_MCP_DATABASE_URL",
+                "postgresql://reader:s3cret-pw@db.example/shop",
                 "PG_MCP_SERVER_TRANSPRT", "http");
         Options options = new Options(Optional.empty(), Optional.empty(), true, false, Optional.empty(), false, false);
-        assertEquals(1, new ValidateCommand(new ConfigSource(options, env), null).run(new PrintStream(out, true, UTF_8)));
+        assertEquals(1,
+                new ValidateCommand(new ConfigSource(options, env), null).run(new PrintStream(out, true, UTF_8)));
         List<String> lines = lines();
         assertEquals("Validating configuration from environment (PG_MCP_*)", lines.getFirst());
-        assertEquals("ERROR: PG_MCP_SERVER_TRANSPRT (server.transprt): unknown key (did you mean 'transport'?)", lines.get(1));
+        assertEquals("ERROR: PG_MCP_SERVER_TRANSPRT (server.transprt): unknown key (did you mean 'transport'?)",
+                lines.get(1));
         assertEquals("Configuration is invalid: 1 error(s).", lines.getLast());
         assertFalse(out.toString(UTF_8).contains("s3cret-pw"));
     }

@@ -88,7 +88,8 @@ class ConfigLoaderTest {
     @TempDir
     Path dir;
 
-    private final Map<String, String> env = Map.of("DB_PASSWORD", "s3cret", "OPENAI_API_KEY", "sk-test", "HOME", "/home/t");
+    private final Map<String, String> env = Map.of("DB_PASSWORD", "s3cret", "OPENAI_API_KEY", "sk-test", "HOME",
+            "/home/t");
 
     @Test
     void loadsAppendixAWithItsValues() throws ConfigException {
@@ -135,8 +136,10 @@ class ConfigLoaderTest {
         assertEquals(ClientIdentifier.AUTO, rate.clientIdentifier());
         assertEquals(RateLimitStrategy.REJECT, rate.strategy());
         ObservabilityConfig d = ObservabilityConfig.defaults();
-        assertEquals(new ObservabilityConfig(new MetricsConfig(Optional.of(true), d.metrics().host(), d.metrics().port(),
-                d.metrics().path()), d.tracing(), d.logging()), config.observability(), "appendix A sets metrics.enabled: true");
+        assertEquals(
+                new ObservabilityConfig(new MetricsConfig(Optional.of(true), d.metrics().host(), d.metrics().port(),
+                        d.metrics().path()), d.tracing(), d.logging()),
+                config.observability(), "appendix A sets metrics.enabled: true");
         assertEquals(RetrySettings.defaults(), config.retry());
         assertEquals(AuditStorage.FILE, config.audit().storage());
         assertEquals(100, config.audit().maxSizeMb());
@@ -243,7 +246,8 @@ class ConfigLoaderTest {
         MetricsConfig on = fixture.load(ConfigFixture.MINIMAL_DATABASE + "observability: {metrics: {enabled: true}}\n")
                 .config().observability().metrics();
         assertTrue(on.enabledFor(Transport.STDIO));
-        MetricsConfig off = fixture.load(ConfigFixture.MINIMAL_DATABASE + "observability: {metrics: {enabled: false}}\n")
+        MetricsConfig off = fixture
+                .load(ConfigFixture.MINIMAL_DATABASE + "observability: {metrics: {enabled: false}}\n")
                 .config().observability().metrics();
         assertFalse(off.enabledFor(Transport.HTTP));
     }
@@ -251,11 +255,13 @@ class ConfigLoaderTest {
     @Test
     void requestLimitsCoverStdioSqlOnlyWhenAsked() throws ConfigException {
         RateLimitConfig defaults = RateLimitConfig.defaults();
-        assertFalse(defaults.limitsRequests(Transport.STDIO, false), "stdio execute_sql is not request-limited by default");
+        assertFalse(defaults.limitsRequests(Transport.STDIO, false),
+                "stdio execute_sql is not request-limited by default");
         assertTrue(defaults.limitsRequests(Transport.STDIO, true), "query pays for an LLM: always limited");
         assertTrue(defaults.limitsRequests(Transport.HTTP, false), "every HTTP call is limited");
 
-        RateLimitConfig all = new ConfigFixture(dir).load(ConfigFixture.MINIMAL_DATABASE + "rate_limit: {stdio_all_tools: true}\n")
+        RateLimitConfig all = new ConfigFixture(dir)
+                .load(ConfigFixture.MINIMAL_DATABASE + "rate_limit: {stdio_all_tools: true}\n")
                 .config().rateLimit();
         assertTrue(all.limitsRequests(Transport.STDIO, false));
     }
@@ -348,7 +354,8 @@ class ConfigLoaderTest {
                     dbname: *h
                 """);
 
-        assertEquals(List.of("databases[0].dbname: YAML aliases (*name) are not supported; write the value out (line 3)"),
+        assertEquals(
+                List.of("databases[0].dbname: YAML aliases (*name) are not supported; write the value out (line 3)"),
                 errors);
     }
 

@@ -35,20 +35,23 @@ class ConfigRecordsTest {
 
     @Test
     void rejectsDuplicateDatabaseNames() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PgMcpConfig.of(List.of(MAIN, MAIN)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PgMcpConfig.of(List.of(MAIN, MAIN)));
 
         assertEquals("databases[1].name: duplicate database name 'main' (also databases[0])", e.getMessage());
     }
 
     @Test
     void rejectsSwitchingToStdioWithStdoutAudit() {
-        AuditConfig stdout = new AuditConfig(true, AuditStorage.STDOUT, AuditConfig.defaultFilePath(Map.of("HOME", "/h")),
+        AuditConfig stdout = new AuditConfig(true, AuditStorage.STDOUT,
+                AuditConfig.defaultFilePath(Map.of("HOME", "/h")),
                 100, 10, false, false, false, Optional.empty());
         PgMcpConfig http = new PgMcpConfig(List.of(MAIN), OpenAiConfig.defaults(),
                 ServerConfig.defaults().withTransport(Transport.HTTP), RateLimitConfig.defaults(),
                 ObservabilityConfig.defaults(), RetrySettings.defaults(), stdout);
 
-        assertThrows(IllegalArgumentException.class, () -> http.withServer(http.server().withTransport(Transport.STDIO)));
+        assertThrows(IllegalArgumentException.class,
+                () -> http.withServer(http.server().withTransport(Transport.STDIO)));
     }
 
     @Test
@@ -57,14 +60,18 @@ class ConfigRecordsTest {
         assertThrows(IllegalArgumentException.class, () -> new ColumnAccessConfig(List.of("nodot"), List.of(),
                 OnDenied.REJECT, SelectStarPolicy.REJECT));
         assertThrows(IllegalArgumentException.class, () -> new FunctionAccessConfig(List.of("f()")));
-        assertThrows(IllegalArgumentException.class, () -> new HttpConfig("0.0.0.0", 80, List.of(), List.of(), Optional.empty()));
+        assertThrows(IllegalArgumentException.class,
+                () -> new HttpConfig("0.0.0.0", 80, List.of(), List.of(), Optional.empty()));
         assertThrows(IllegalArgumentException.class, () -> new RetryConfig(1, BackoffStrategyType.FIXED,
                 Duration.ofSeconds(2), Duration.ofSeconds(1), 2));
         assertThrows(IllegalArgumentException.class, () -> new DatabaseConfig("bad name", ConnectionTarget.of("h", "d"),
                 2, 10, AccessPolicyConfig.defaults()));
-        assertThrows(IllegalArgumentException.class, () -> new AccessPolicyConfig(List.of(), TableAccessConfig.defaults(),
-                ColumnAccessConfig.defaults(), ExplainPolicyConfig.defaults(), FunctionAccessConfig.defaults()));
-        assertThrows(NullPointerException.class, () -> new OpenAiConfig(null, "m", Optional.empty(), Duration.ofSeconds(1)));
+        assertThrows(IllegalArgumentException.class,
+                () -> new AccessPolicyConfig(List.of(), TableAccessConfig.defaults(),
+                        ColumnAccessConfig.defaults(), ExplainPolicyConfig.defaults(),
+                        FunctionAccessConfig.defaults()));
+        assertThrows(NullPointerException.class,
+                () -> new OpenAiConfig(null, "m", Optional.empty(), Duration.ofSeconds(1)));
     }
 
     @Test
@@ -82,13 +89,16 @@ class ConfigRecordsTest {
                 AuditConfig.defaultFilePath(Map.of("XDG_STATE_HOME", "/x/state", "HOME", "/h")));
         assertEquals(java.nio.file.Path.of("/h/.local/state/pg-mcp/audit.jsonl"),
                 AuditConfig.defaultFilePath(Map.of("XDG_STATE_HOME", "relative", "HOME", "/h")));
-        assertEquals(java.nio.file.Path.of("/h/.local/state/pg-mcp/audit.jsonl"), AuditConfig.defaultFilePath(Map.of("HOME", "/h")));
+        assertEquals(java.nio.file.Path.of("/h/.local/state/pg-mcp/audit.jsonl"),
+                AuditConfig.defaultFilePath(Map.of("HOME", "/h")));
     }
 
     @Test
     void openAiIsConfiguredByKeyOrBaseUrl() {
-        assertTrue(new OpenAiConfig(Optional.empty(), "m", Optional.of("http://x/v1/"), Duration.ofSeconds(1)).configured());
-        assertTrue(new OpenAiConfig(Optional.of(new Secret("k")), "m", Optional.empty(), Duration.ofSeconds(1)).configured());
+        assertTrue(new OpenAiConfig(Optional.empty(), "m", Optional.of("http://x/v1/"), Duration.ofSeconds(1))
+                .configured());
+        assertTrue(new OpenAiConfig(Optional.of(new Secret("k")), "m", Optional.empty(), Duration.ofSeconds(1))
+                .configured());
         assertEquals(false, OpenAiConfig.defaults().configured());
     }
 }

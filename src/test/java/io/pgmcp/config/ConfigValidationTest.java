@@ -30,7 +30,8 @@ class ConfigValidationTest {
 
     @Test
     void rejectsUnknownKeySuggestingTheClosestOne() {
-        assertOnly("server.transprt: unknown key (did you mean 'transport'?)", errorsWith("server: {transprt: http}\n"));
+        assertOnly("server.transprt: unknown key (did you mean 'transport'?)",
+                errorsWith("server: {transprt: http}\n"));
     }
 
     @Test
@@ -54,7 +55,8 @@ class ConfigValidationTest {
 
     @Test
     void rejectsWrongTypeNamingTheValue() {
-        assertOnly("rate_limit.enabled: expected a boolean, got string \"maybe\"", errorsWith("rate_limit: {enabled: maybe}\n"));
+        assertOnly("rate_limit.enabled: expected a boolean, got string \"maybe\"",
+                errorsWith("rate_limit: {enabled: maybe}\n"));
         assertOnly("server.max_result_rows: expected an integer, got string \"100\"",
                 errorsWith("server: {max_result_rows: \"100\"}\n"));
         assertOnly("server.max_result_rows: expected an integer, got number 10.5",
@@ -62,10 +64,11 @@ class ConfigValidationTest {
         assertOnly("openai.model: expected a string, got number 4 (put the value in quotes)",
                 errorsWith("openai: {model: 4}\n"));
         assertOnly("server: expected a mapping, got a list", errorsWith("server: [1]\n"));
-        assertOnly("databases[0].access_policy.allowed_schemas: expected a list, got string \"public\"", fixture.errors("""
-                databases:
-                  - {host: h, dbname: d, access_policy: {allowed_schemas: public}}
-                """));
+        assertOnly("databases[0].access_policy.allowed_schemas: expected a list, got string \"public\"",
+                fixture.errors("""
+                        databases:
+                          - {host: h, dbname: d, access_policy: {allowed_schemas: public}}
+                        """));
     }
 
     @Test
@@ -77,13 +80,15 @@ class ConfigValidationTest {
                         """));
         assertOnly("databases[0].port: 70000 is above the maximum 65535",
                 fixture.errors("databases: [{host: h, dbname: d, port: 70000}]\n"));
-        assertOnly("server.query_timeout: 0.05 is below the minimum 0.1", errorsWith("server: {query_timeout: 0.05}\n"));
+        assertOnly("server.query_timeout: 0.05 is below the minimum 0.1",
+                errorsWith("server: {query_timeout: 0.05}\n"));
         assertOnly("observability.metrics.port: 80 is below the minimum 1024",
                 errorsWith("observability: {metrics: {port: 80}}\n"));
         assertOnly("observability.tracing.sample_rate: 1.5 is above the maximum 1",
                 errorsWith("observability: {tracing: {sample_rate: 1.5}}\n"));
         assertOnly("audit.max_size_mb: 5 is below the minimum 10", errorsWith("audit: {max_size_mb: 5}\n"));
-        assertOnly("retry.database.multiplier: 0.5 is below the minimum 1", errorsWith("retry: {database: {multiplier: 0.5}}\n"));
+        assertOnly("retry.database.multiplier: 0.5 is below the minimum 1",
+                errorsWith("retry: {database: {multiplier: 0.5}}\n"));
     }
 
     @Test
@@ -95,7 +100,8 @@ class ConfigValidationTest {
     @Test
     void rejectsUnknownEnumValuesListingTheChoices() {
         assertOnly("server.transport: \"sse\" is not one of stdio, http", errorsWith("server: {transport: sse}\n"));
-        assertOnly("databases[0].ssl_mode: \"on\" is not one of disable, allow, prefer, require, verify-ca, verify-full",
+        assertOnly(
+                "databases[0].ssl_mode: \"on\" is not one of disable, allow, prefer, require, verify-ca, verify-full",
                 fixture.errors("databases: [{host: h, dbname: d, ssl_mode: \"on\"}]\n"));
         assertOnly("observability.logging.level: \"loud\" is not one of trace, debug, info, warn, warning, error",
                 errorsWith("observability: {logging: {level: loud}}\n"));
@@ -151,7 +157,8 @@ class ConfigValidationTest {
     void rejectsMalformedFunctionName() {
         assertOnly("databases[0].access_policy.functions.allowed[0]: \"pg_sleep(1)\" is not a function name"
                 + " (name or schema.name, letters, digits and _)",
-                fixture.errors("databases: [{host: h, dbname: d, access_policy: {functions: {allowed: [\"pg_sleep(1)\"]}}}]\n"));
+                fixture.errors(
+                        "databases: [{host: h, dbname: d, access_policy: {functions: {allowed: [\"pg_sleep(1)\"]}}}]\n"));
     }
 
     @Test
@@ -195,7 +202,8 @@ class ConfigValidationTest {
         List<String> errors = errorsWith("audit: {storage: stdout}\n");
 
         assertEquals(1, errors.size());
-        assertTrue(errors.getFirst().startsWith("audit.storage: stdout cannot be used with server.transport stdio"), errors.toString());
+        assertTrue(errors.getFirst().startsWith("audit.storage: stdout cannot be used with server.transport stdio"),
+                errors.toString());
     }
 
     @Test
@@ -211,20 +219,24 @@ class ConfigValidationTest {
         List<String> errors = errorsWith("server: {http: {host: 0.0.0.0}}\n");
 
         assertEquals(1, errors.size());
-        assertTrue(errors.getFirst().startsWith("server.http: host '0.0.0.0' is not a loopback address and auth_tokens is empty"),
+        assertTrue(
+                errors.getFirst()
+                        .startsWith("server.http: host '0.0.0.0' is not a loopback address and auth_tokens is empty"),
                 errors.toString());
     }
 
     @Test
     void rejectsGuessableBearerTokensWithoutEchoingThem() throws ConfigException {
-        List<String> errors = errorsWith("server: {http: {auth_tokens: [\"short-tok\", \"has a space in it here\"]}}\n");
+        List<String> errors = errorsWith(
+                "server: {http: {auth_tokens: [\"short-tok\", \"has a space in it here\"]}}\n");
 
         assertEquals(List.of(
                 "server.http.auth_tokens[0]: a bearer token needs at least 16 characters and no spaces (9 given); make one with `openssl rand -base64 32`",
                 "server.http.auth_tokens[1]: a bearer token needs at least 16 characters and no spaces (22 given); make one with `openssl rand -base64 32`"),
                 errors);
         assertEquals("0123456789abcdef", fixture.load(ConfigFixture.MINIMAL_DATABASE
-                + "server: {http: {auth_tokens: [\"0123456789abcdef\"]}}\n").config().server().http().authTokens().getFirst().reveal(),
+                + "server: {http: {auth_tokens: [\"0123456789abcdef\"]}}\n").config().server().http().authTokens()
+                .getFirst().reveal(),
                 "16 characters are enough");
     }
 
@@ -238,13 +250,15 @@ class ConfigValidationTest {
         assertEquals(HttpConfig.DEFAULT_MAX_SESSIONS, defaults.maxSessions());
         assertEquals(HttpConfig.DEFAULT_SESSION_IDLE_TIMEOUT, defaults.sessionIdleTimeout());
         assertTrue(errorsWith("server: {http: {max_sessions: 0}}\n").getFirst().startsWith("server.http.max_sessions"));
-        assertTrue(errorsWith("server: {http: {session_idle_timeout: 5}}\n").getFirst().startsWith("server.http.session_idle_timeout"));
+        assertTrue(errorsWith("server: {http: {session_idle_timeout: 5}}\n").getFirst()
+                .startsWith("server.http.session_idle_timeout"));
     }
 
     @Test
     void bindsPerClientSessionBoundAndRequestReadTimeout() throws ConfigException {
         HttpConfig http = fixture.load(ConfigFixture.MINIMAL_DATABASE
-                + "server: {http: {max_sessions: 50, max_sessions_per_client: 7, request_read_timeout: 12}}\n").config().server().http();
+                + "server: {http: {max_sessions: 50, max_sessions_per_client: 7, request_read_timeout: 12}}\n").config()
+                .server().http();
         assertEquals(7, http.maxSessionsPerClient());
         assertEquals(java.time.Duration.ofSeconds(12), http.requestReadTimeout());
         HttpConfig defaults = fixture.load(ConfigFixture.MINIMAL_DATABASE).config().server().http();
@@ -253,11 +267,14 @@ class ConfigValidationTest {
         assertEquals(10, fixture.load(ConfigFixture.MINIMAL_DATABASE + "server: {http: {max_sessions: 20}}\n")
                 .config().server().http().maxSessionsPerClient(), "half of a small table by default");
         List<String> equal = errorsWith("server: {http: {max_sessions: 10, max_sessions_per_client: 10}}\n");
-        assertTrue(equal.getFirst().startsWith("server.http.max_sessions_per_client") && equal.getFirst().contains("below max_sessions"),
+        assertTrue(
+                equal.getFirst().startsWith("server.http.max_sessions_per_client")
+                        && equal.getFirst().contains("below max_sessions"),
                 equal::toString);
         assertTrue(errorsWith("server: {http: {max_sessions_per_client: 0}}\n").getFirst()
                 .startsWith("server.http.max_sessions_per_client"));
-        assertTrue(errorsWith("server: {http: {request_read_timeout: 0}}\n").getFirst().startsWith("server.http.request_read_timeout"));
+        assertTrue(errorsWith("server: {http: {request_read_timeout: 0}}\n").getFirst()
+                .startsWith("server.http.request_read_timeout"));
     }
 
     @Test
@@ -268,43 +285,50 @@ class ConfigValidationTest {
         assertTrue(errors.getFirst().startsWith("observability.metrics.exporter: \"otlp\" is not supported: metrics are"
                 + " exported in Prometheus format only"), errors.toString());
         assertTrue(errors.getFirst().contains("OpenTelemetry Collector's prometheus receiver"), errors.toString());
-        assertOnly("observability.metrics.exporter: \"statsd\" is not supported: metrics are exported in Prometheus format only",
+        assertOnly(
+                "observability.metrics.exporter: \"statsd\" is not supported: metrics are exported in Prometheus format only",
                 errorsWith("observability: {metrics: {exporter: statsd}}\n"));
     }
 
     @Test
     void rejectsTracingExportersOtherThanOtlp() {
         assertOnly("observability.tracing.exporter: \"jaeger\" is not supported: traces are exported over OTLP only"
-                + " (Jaeger and Zipkin ingest OTLP directly)", errorsWith("observability: {tracing: {exporter: jaeger}}\n"));
+                + " (Jaeger and Zipkin ingest OTLP directly)",
+                errorsWith("observability: {tracing: {exporter: jaeger}}\n"));
     }
 
     @Test
     void rejectsEnabledTracingOverGrpcWhichTheJdkSenderCannotSpeak() throws ConfigException {
-        assertOnly("observability.tracing.protocol: OTLP over grpc is not supported: pg-mcp exports traces over OTLP/HTTP;"
+        assertOnly(
+                "observability.tracing.protocol: OTLP over grpc is not supported: pg-mcp exports traces over OTLP/HTTP;"
                         + " set protocol: http/protobuf and point endpoint at the collector's OTLP/HTTP port (4318 by default,"
                         + " e.g. http://localhost:4318)",
                 errorsWith("observability: {tracing: {enabled: true, protocol: grpc}}\n"));
         assertOnly("observability.tracing.endpoint: OTLP over grpc (the default for port 4317) is not"
-                        + " supported: pg-mcp exports traces over OTLP/HTTP; set protocol: http/protobuf and point endpoint at the"
-                        + " collector's OTLP/HTTP port (4318 by default, e.g. http://localhost:4318)",
+                + " supported: pg-mcp exports traces over OTLP/HTTP; set protocol: http/protobuf and point endpoint at the"
+                + " collector's OTLP/HTTP port (4318 by default, e.g. http://localhost:4318)",
                 errorsWith("observability: {tracing: {enabled: true, endpoint: \"http://otel:4317\"}}\n"));
         assertEquals(TracingProtocol.HTTP_PROTOBUF, fixture.load(ConfigFixture.MINIMAL_DATABASE
                 + "observability: {tracing: {enabled: true, endpoint: \"http://otel:4317\", protocol: http/protobuf}}\n")
                 .config().observability().tracing().protocol(), "any port works with http/protobuf");
-        assertEquals("http://localhost:4318", fixture.load(ConfigFixture.MINIMAL_DATABASE + "observability: {tracing: {enabled: true}}\n")
-                .config().observability().tracing().endpoint(), "the default endpoint is OTLP/HTTP");
+        assertEquals("http://localhost:4318",
+                fixture.load(ConfigFixture.MINIMAL_DATABASE + "observability: {tracing: {enabled: true}}\n")
+                        .config().observability().tracing().endpoint(),
+                "the default endpoint is OTLP/HTTP");
     }
 
     @Test
     void rejectsNonHttpUrls() {
-        assertOnly("openai.base_url: must be an http:// or https:// URL with a host", errorsWith("openai: {base_url: \"ftp://x\"}\n"));
+        assertOnly("openai.base_url: must be an http:// or https:// URL with a host",
+                errorsWith("openai: {base_url: \"ftp://x\"}\n"));
         assertOnly("observability.tracing.endpoint: must be an http:// or https:// URL with a host",
                 errorsWith("observability: {tracing: {endpoint: localhost:4317}}\n"));
     }
 
     @Test
     void rejectsMetricsPathWithoutLeadingSlash() {
-        assertOnly("observability.metrics.path: \"metrics\" must start with /", errorsWith("observability: {metrics: {path: metrics}}\n"));
+        assertOnly("observability.metrics.path: \"metrics\" must start with /",
+                errorsWith("observability: {metrics: {path: metrics}}\n"));
     }
 
     @Test
@@ -321,7 +345,8 @@ class ConfigValidationTest {
 
     @Test
     void requiresDatabaseUrlExactlyForDatabaseAuditStorage() {
-        assertOnly("audit: database_url is required when storage is database", errorsWith("audit: {storage: database}\n"));
+        assertOnly("audit: database_url is required when storage is database",
+                errorsWith("audit: {storage: database}\n"));
         assertOnly("audit: database_url is only used with storage: database",
                 errorsWith("audit: {database_url: \"postgresql://h/audit\"}\n"));
     }
@@ -330,7 +355,8 @@ class ConfigValidationTest {
     void requiresAnExistingTlsKeystore() {
         assertOnly("server.http.tls.keystore: file not found: " + dir.resolve("none.p12"),
                 errorsWith("server: {http: {tls: {keystore: \"" + dir.resolve("none.p12") + "\"}}}\n"));
-        assertOnly("server.http.tls.keystore: required when tls is given", errorsWith("server: {http: {tls: {password: x}}}\n"));
+        assertOnly("server.http.tls.keystore: required when tls is given",
+                errorsWith("server: {http: {tls: {password: x}}}\n"));
     }
 
     @Test
@@ -346,7 +372,8 @@ class ConfigValidationTest {
 
     @Test
     void rejectsOriginsWithPaths() {
-        assertOnly("server.http.allowed_origins[0]: \"https://a.example/app\" is not an origin (scheme://host[:port], no path)",
+        assertOnly(
+                "server.http.allowed_origins[0]: \"https://a.example/app\" is not an origin (scheme://host[:port], no path)",
                 errorsWith("server: {http: {allowed_origins: [\"https://a.example/app\"]}}\n"));
     }
 
@@ -376,7 +403,8 @@ class ConfigValidationTest {
     @Test
     void rejectsWrongTypeOfAListElementNamingItsIndex() {
         assertOnly("databases[0].access_policy.tables.allowed[1]: expected a string, got number 42",
-                fixture.errors("databases: [{host: h, dbname: d, access_policy: {tables: {allowed: [orders, 42]}}}]\n"));
+                fixture.errors(
+                        "databases: [{host: h, dbname: d, access_policy: {tables: {allowed: [orders, 42]}}}]\n"));
     }
 
     @Test

@@ -49,7 +49,8 @@ class ConfigWarningsTest {
                 "databases[0] (main): allowed_schemas includes pg_catalog: the system catalogs describe every object,"
                         + " role and setting in the database",
                 "databases[0] (main): allowed_schemas includes INFORMATION_SCHEMA: the system catalogs describe every"
-                        + " object, role and setting in the database"), warnings);
+                        + " object, role and setting in the database"),
+                warnings);
     }
 
     @Test
@@ -57,7 +58,9 @@ class ConfigWarningsTest {
         List<String> warnings = warnings(ConfigFixture.MINIMAL_DATABASE
                 + "observability: {tracing: {enabled: true, sample_rate: 0}}\n");
 
-        assertTrue(warnings.contains("observability.tracing: enabled with sample_rate 0, so no trace will ever be recorded"),
+        assertTrue(
+                warnings.contains(
+                        "observability.tracing: enabled with sample_rate 0, so no trace will ever be recorded"),
                 warnings.toString());
     }
 
@@ -65,7 +68,8 @@ class ConfigWarningsTest {
     void warnsAboutLoopbackHttpWithoutTokens() throws ConfigException {
         List<String> warnings = warnings(ConfigFixture.MINIMAL_DATABASE + "server: {transport: http}\n");
 
-        assertTrue(warnings.contains("server.http: no auth_tokens; any local process or user can call the HTTP endpoint"),
+        assertTrue(
+                warnings.contains("server.http: no auth_tokens; any local process or user can call the HTTP endpoint"),
                 warnings.toString());
     }
 

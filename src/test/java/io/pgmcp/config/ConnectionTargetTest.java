@@ -29,7 +29,8 @@ class ConnectionTargetTest {
 
     @Test
     void parsesAFullUrl() {
-        ConnectionTarget target = ConnectionTarget.parse("postgresql://ro:s3cret@db.example:6432/sales?sslmode=require");
+        ConnectionTarget target = ConnectionTarget
+                .parse("postgresql://ro:s3cret@db.example:6432/sales?sslmode=require");
 
         assertEquals("db.example", target.host());
         assertEquals(6432, target.port());
@@ -83,12 +84,15 @@ class ConnectionTargetTest {
 
     @Test
     void rejectsMalformedUrlsWithoutEchoingThem() {
-        for (String url : new String[] {"mysql://u:pw@h/d", "postgresql://u:pw@h", "postgresql://u:pw@h/", "postgresql://u:pw@/d",
+        for (String url : new String[]{"mysql://u:pw@h/d", "postgresql://u:pw@h", "postgresql://u:pw@h/",
+                "postgresql://u:pw@/d",
                 "postgresql://u:pw@h:0/d", "postgresql://u:pw@h:99999/d", "postgresql://u:pw@h:x/d",
-                "postgresql://u:pw%4@h/d", "postgresql://u:pw@h/d?application_name=pw", "postgresql://u:pw@h/d?sslmode=pw",
+                "postgresql://u:pw%4@h/d", "postgresql://u:pw@h/d?application_name=pw",
+                "postgresql://u:pw@h/d?sslmode=pw",
                 "postgresql://u:pw@h1,h2/d", "postgresql://u:pw@[::1/d", "postgresql://u:pw@h/d#pw",
                 "postgresql://u:pw@h!/d"}) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConnectionTarget.parse(url), url);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConnectionTarget.parse(url),
+                    url);
             assertTrue(e.getMessage().startsWith("not a valid PostgreSQL URL: "), e.getMessage());
             assertFalse(e.getMessage().contains("pw"), url + " -> " + e.getMessage());
         }

@@ -148,7 +148,7 @@ class EnvironmentConfigTest {
     @Test
     void namesTheRateLimitVariableInErrors() {
         assertEquals(List.of("PG_MCP_RATE_LIMIT_PER_CLIENT (rate_limit.per_client): unknown key",
-                        "PG_MCP_RATE_LIMIT_PER_CLIENT_PER_MINUTE (rate_limit.per_client_per_minute): 0 is below the minimum 1"),
+                "PG_MCP_RATE_LIMIT_PER_CLIENT_PER_MINUTE (rate_limit.per_client_per_minute): 0 is below the minimum 1"),
                 errors(Map.of("PG_MCP_DATABASE_URL", "postgresql://h/d", "PG_MCP_RATE_LIMIT_PER_CLIENT_PER_MINUTE", "0",
                         "PG_MCP_RATE_LIMIT_PER_CLIENT", "5")).stream().sorted().toList());
     }
@@ -161,14 +161,17 @@ class EnvironmentConfigTest {
         assertEquals(Optional.of(true), config.observability().metrics().enabled());
         assertTrue(config.observability().metrics().enabledFor(Transport.STDIO));
         assertEquals(9464, config.observability().metrics().port());
-        assertEquals(Optional.empty(), load(Map.of("PG_MCP_DATABASE_URL", "postgresql://h/d")).observability().metrics().enabled());
+        assertEquals(Optional.empty(),
+                load(Map.of("PG_MCP_DATABASE_URL", "postgresql://h/d")).observability().metrics().enabled());
     }
 
     @Test
     void suggestsTheIntendedServerVariable() {
-        List<String> errors = errors(Map.of("PG_MCP_DATABASE_URL", "postgresql://h/d", "PG_MCP_SERVER_TRANSPRT", "http"));
+        List<String> errors = errors(
+                Map.of("PG_MCP_DATABASE_URL", "postgresql://h/d", "PG_MCP_SERVER_TRANSPRT", "http"));
 
-        assertEquals(List.of("PG_MCP_SERVER_TRANSPRT (server.transprt): unknown key (did you mean 'transport'?)"), errors);
+        assertEquals(List.of("PG_MCP_SERVER_TRANSPRT (server.transprt): unknown key (did you mean 'transport'?)"),
+                errors);
     }
 
     @Test

@@ -13,7 +13,8 @@ class KeySuggestionTest {
         assertEquals("transport", KeySuggestion.closest("transprt", List.of("host", "transport")));
         assertEquals("databases", KeySuggestion.closest("DATABSES", List.of("databases", "audit")), "case is ignored");
         assertEquals("port", KeySuggestion.closest("prot", List.of("path", "port")), "a transposition is one edit");
-        assertEquals("host", KeySuggestion.closest("hostt", List.of("host", "hosts")), "the first of equally near keys");
+        assertEquals("host", KeySuggestion.closest("hostt", List.of("host", "hosts")),
+                "the first of equally near keys");
     }
 
     @Test

@@ -30,7 +30,8 @@ class SecretRedactionTest {
     void databasePasswordOfTheWrongTypeIsNotEchoed() {
         List<String> errors = errors("databases: [{host: h, dbname: d, password: 12345678}]\n");
 
-        assertEquals(List.of("databases[0].password: expected a string, got a number (<redacted>); put the value in quotes"),
+        assertEquals(
+                List.of("databases[0].password: expected a string, got a number (<redacted>); put the value in quotes"),
                 errors);
     }
 
@@ -42,8 +43,10 @@ class SecretRedactionTest {
 
     @Test
     void authTokenOfTheWrongTypeIsNotEchoed() {
-        assertEquals(List.of("server.http.auth_tokens[1]: expected a string, got a number (<redacted>); put the value in quotes"),
-                errors(ConfigFixture.MINIMAL_DATABASE + "server: {http: {auth_tokens: [\"${S}-long-enough\", 12345678]}}\n"));
+        assertEquals(List.of(
+                "server.http.auth_tokens[1]: expected a string, got a number (<redacted>); put the value in quotes"),
+                errors(ConfigFixture.MINIMAL_DATABASE
+                        + "server: {http: {auth_tokens: [\"${S}-long-enough\", 12345678]}}\n"));
     }
 
     @Test
@@ -53,7 +56,8 @@ class SecretRedactionTest {
         List<String> errors = errors(ConfigFixture.MINIMAL_DATABASE + "server: {http: {tls: {keystore: \"" + keystore
                 + "\", password: 12345678}}}\n");
 
-        assertEquals(List.of("server.http.tls.password: expected a string, got a number (<redacted>); put the value in quotes"),
+        assertEquals(List
+                .of("server.http.tls.password: expected a string, got a number (<redacted>); put the value in quotes"),
                 errors);
     }
 
@@ -65,7 +69,8 @@ class SecretRedactionTest {
             List<String> errors = errors("databases: [{url: \"" + url + "\"}]\n");
 
             assertEquals(1, errors.size(), url);
-            assertTrue(errors.getFirst().startsWith("databases[0].url: not a valid PostgreSQL URL: "), errors.getFirst());
+            assertTrue(errors.getFirst().startsWith("databases[0].url: not a valid PostgreSQL URL: "),
+                    errors.getFirst());
         }
     }
 
@@ -105,7 +110,8 @@ class SecretRedactionTest {
 
     @Test
     void unsetVariableInsideAPasswordEchoesOnlyTheVariableName() {
-        assertEquals(List.of("databases[0].password: environment variable NOPE is not set (use ${NOPE:-default} to give a default)"),
+        assertEquals(List.of(
+                "databases[0].password: environment variable NOPE is not set (use ${NOPE:-default} to give a default)"),
                 errors("databases: [{host: h, dbname: d, password: \"" + SECRET + "${NOPE}\"}]\n"));
         assertTrue(errors("databases: [{host: h, dbname: d, password: \"" + SECRET + "${oops\"}]\n").getFirst()
                 .startsWith("databases[0].password: unterminated ${"));
@@ -129,7 +135,8 @@ class SecretRedactionTest {
         assertFalse(text.contains(SECRET), text);
         assertTrue(text.contains("****"), text);
         assertEquals(SECRET + "-url", loaded.config().databases().get(1).password().orElseThrow().reveal());
-        assertEquals(SECRET + "-audit", loaded.config().audit().database().orElseThrow().password().orElseThrow().reveal());
+        assertEquals(SECRET + "-audit",
+                loaded.config().audit().database().orElseThrow().password().orElseThrow().reveal());
         for (String warning : loaded.warnings()) {
             assertFalse(warning.contains(SECRET), warning);
         }

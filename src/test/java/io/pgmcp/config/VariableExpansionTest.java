@@ -42,7 +42,8 @@ class VariableExpansionTest {
 
     @Test
     void keepsAnEmptyValueWithoutADefault() throws ConfigException {
-        PgMcpConfig config = withEnv(Map.of("KEY", "")).load(ConfigFixture.MINIMAL_DATABASE + "openai: {api_key: \"${KEY}\"}\n")
+        PgMcpConfig config = withEnv(Map.of("KEY", ""))
+                .load(ConfigFixture.MINIMAL_DATABASE + "openai: {api_key: \"${KEY}\"}\n")
                 .config();
 
         assertFalse(config.openai().apiKey().isPresent());
@@ -58,7 +59,8 @@ class VariableExpansionTest {
 
     @Test
     void reportsAnUnsetVariableNamingItAndThePath() {
-        List<String> errors = withEnv(Map.of()).errors("databases: [{host: h, dbname: d, password: \"${DB_PASSWORD}\"}]\n");
+        List<String> errors = withEnv(Map.of())
+                .errors("databases: [{host: h, dbname: d, password: \"${DB_PASSWORD}\"}]\n");
 
         assertEquals(List.of("databases[0].password: environment variable DB_PASSWORD is not set"
                 + " (use ${DB_PASSWORD:-default} to give a default)"), errors);
@@ -101,7 +103,8 @@ class VariableExpansionTest {
 
     @Test
     void checksTheRangeOfAnExpandedValue() {
-        List<String> errors = withEnv(Map.of("PORT", "99999")).errors("databases:\n  - host: h\n    dbname: d\n    port: ${PORT}\n");
+        List<String> errors = withEnv(Map.of("PORT", "99999"))
+                .errors("databases:\n  - host: h\n    dbname: d\n    port: ${PORT}\n");
 
         assertEquals(List.of("databases[0].port: 99999 is above the maximum 65535"), errors);
     }
@@ -138,7 +141,8 @@ class VariableExpansionTest {
                 .load("""
                         databases: [{host: h, dbname: d, access_policy: {tables: {allowed: ["${T}", "public.${T}_2024"]}}}]
                         server: {http: {auth_tokens: ["${TOKEN}"]}}
-                        """).config();
+                        """)
+                .config();
 
         assertEquals(List.of("orders", "public.orders_2024"),
                 config.databases().getFirst().accessPolicy().tables().allowed());

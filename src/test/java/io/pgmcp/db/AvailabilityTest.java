@@ -57,7 +57,8 @@ class AvailabilityTest {
         assertEquals(Duration.ofMillis(200), down.downFor());
         assertEquals("Connection to 127.0.0.1:5432 refused.", down.lastError().message());
         assertEquals(Duration.ofMillis(300), down.nextProbeIn());
-        assertTrue(e.getMessage().contains("database 'main' is unavailable since 2026-01-02T03:04:05Z"), e.getMessage());
+        assertTrue(e.getMessage().contains("database 'main' is unavailable since 2026-01-02T03:04:05Z"),
+                e.getMessage());
         assertEquals(1, availability.outages());
     }
 
@@ -66,7 +67,8 @@ class AvailabilityTest {
         long generation = availability.check();
         availability.markDown(refused(), generation);
         ticker.advance(Duration.ofSeconds(1));
-        availability.markDown(DatabaseException.of(new SQLException("the database system is starting up", "57P03")), generation + 1);
+        availability.markDown(DatabaseException.of(new SQLException("the database system is starting up", "57P03")),
+                generation + 1);
         Availability.Down down = (Availability.Down) availability.health();
         assertEquals(T0, down.since());
         assertEquals("57P03", down.lastError().sqlState());
@@ -108,17 +110,17 @@ class AvailabilityTest {
         long before = availability.check();
         availability.markDown(refused(), before);
         ticker.advance(Duration.ofSeconds(1));
-        long stuckProbe = availability.beginProbe();          // hangs on a stalled link...
+        long stuckProbe = availability.beginProbe(); // hangs on a stalled link...
         ticker.advance(Duration.ofSeconds(1));
-        long goodProbe = availability.beginProbe();           // ...while the next one, on schedule, gets through
+        long goodProbe = availability.beginProbe(); // ...while the next one, on schedule, gets through
         availability.probeSucceeded(goodProbe);
         assertTrue(availability.isUp());
 
-        availability.probeFailed(stuckProbe, refused());      // the stuck probe gives up late
+        availability.probeFailed(stuckProbe, refused()); // the stuck probe gives up late
         assertTrue(availability.markDown(refused(), before).isEmpty(), "a call from before the outage fails late");
         assertTrue(availability.isUp(), "stale results do not take the database down again");
         long now = availability.check();
-        availability.markDown(refused(), now);                // a failure of a call made now does
+        availability.markDown(refused(), now); // a failure of a call made now does
         assertFalse(availability.isUp());
     }
 
@@ -168,7 +170,8 @@ class AvailabilityTest {
         assertEquals(Duration.ofMillis(500), backoff.initial());
         assertEquals(Availability.MAX_PROBE_INTERVAL, backoff.max());
         Duration first = backoff.delay(1);
-        assertTrue(first.compareTo(Duration.ofMillis(375)) >= 0 && first.compareTo(Duration.ofMillis(625)) <= 0, first.toString());
+        assertTrue(first.compareTo(Duration.ofMillis(375)) >= 0 && first.compareTo(Duration.ofMillis(625)) <= 0,
+                first.toString());
     }
 
     /** Where the ticker starts; {@code AcrossTheWrap} subclasses start it just before it overflows. */

@@ -46,7 +46,8 @@ class BlackholeTest {
 
     /** A pool that never validates idle connections, so a call meets the stalled one itself. */
     private Database database(Duration networkMargin) {
-        PoolSettings settings = new PoolSettings("stall", 0, 2, Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofHours(1),
+        PoolSettings settings = new PoolSettings("stall", 0, 2, Duration.ofSeconds(5), Duration.ofMinutes(30),
+                Duration.ofHours(1),
                 Duration.ofSeconds(1), Duration.ofMinutes(10));
         ConnectionPool pool = new ConnectionPool(settings,
                 new PgConnectionFactory(config(), Duration.ofSeconds(30), Duration.ofSeconds(1)), Ticker.system());
@@ -61,7 +62,8 @@ class BlackholeTest {
             assertEquals(1, database.query("SELECT 1", limits, CancelSignal.NONE).rows().size());
             proxy.blackhole(true);
             long start = System.nanoTime();
-            DatabaseException e = assertThrows(DatabaseException.class, () -> database.query("SELECT 1", limits, CancelSignal.NONE));
+            DatabaseException e = assertThrows(DatabaseException.class,
+                    () -> database.query("SELECT 1", limits, CancelSignal.NONE));
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertEquals(SqlFailure.Kind.CONNECTION, SqlFailure.of(e, false).kind(), e.toString());
             // statement timeout 0.5 s + margin 1 s; it used to wait for the socket timeout, query_timeout + 30 s

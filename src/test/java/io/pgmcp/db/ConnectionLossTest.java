@@ -44,7 +44,8 @@ class ConnectionLossTest {
     }
 
     private static long pid(Database database) throws Exception {
-        return ((Number) database.query("SELECT pg_backend_pid()", PoolFixture.limits(1, 1 << 20, TIMEOUT), CancelSignal.NONE)
+        return ((Number) database
+                .query("SELECT pg_backend_pid()", PoolFixture.limits(1, 1 << 20, TIMEOUT), CancelSignal.NONE)
                 .rows().get(0).get(0)).longValue();
     }
 
@@ -64,7 +65,8 @@ class ConnectionLossTest {
                 SqlFailure failure = SqlFailure.of(e, false);
                 assertEquals(SqlFailure.Kind.CONNECTION, failure.kind(), failure.toString());
                 outcomes.add("failed " + failure.sqlState());
-                assertEquals(0, database.poolStats().total(), "the broken connection was evicted: " + database.poolStats());
+                assertEquals(0, database.poolStats().total(),
+                        "the broken connection was evicted: " + database.poolStats());
             }
             long after = pid(database);
             System.err.println("ConnectionLossTest: first call after the restart: " + outcomes);
@@ -78,12 +80,15 @@ class ConnectionLossTest {
     void callsDuringARestartFailFastAndTheFirstCallAfterTheProbeWorks() throws Exception {
         FakeTicker ticker = new FakeTicker();
         Instant since = Instant.parse("2026-05-06T07:08:09Z");
-        PoolSettings settings = new PoolSettings("restarting", 0, 3, TIMEOUT, Duration.ofMinutes(30), Duration.ofHours(1),
+        PoolSettings settings = new PoolSettings("restarting", 0, 3, TIMEOUT, Duration.ofMinutes(30),
+                Duration.ofHours(1),
                 Duration.ofSeconds(2), Duration.ofMinutes(10));
         Database.Resilience resilience = new Database.Resilience(
-                new Retry("database 'restarting'", 2, new FixedBackoff(Duration.ofMillis(500)), new RecordingSleeper(ticker), ticker,
+                new Retry("database 'restarting'", 2, new FixedBackoff(Duration.ofMillis(500)),
+                        new RecordingSleeper(ticker), ticker,
                         Retry.Listener.NONE),
-                new Availability("restarting", new FixedBackoff(Duration.ofSeconds(1)), ticker, InstantSource.fixed(since)),
+                new Availability("restarting", new FixedBackoff(Duration.ofSeconds(1)), ticker,
+                        InstantSource.fixed(since)),
                 Duration.ofSeconds(2));
         try (Database database = PoolFixture.database(db, settings, Ticker.system()).withResilience(resilience)) {
             long before = pid(database);
@@ -94,7 +99,8 @@ class ConnectionLossTest {
             int succeeded = 0;
             int failedFast = 0;
             while (!restart.isDone()) {
-                BoundedCall.Outcome<Long> outcome = BoundedCall.run("call-during-restart", Duration.ofSeconds(15), () -> pid(database));
+                BoundedCall.Outcome<Long> outcome = BoundedCall.run("call-during-restart", Duration.ofSeconds(15),
+                        () -> pid(database));
                 if (outcome.succeeded()) {
                     succeeded++;
                     continue;
@@ -102,13 +108,15 @@ class ConnectionLossTest {
                 DatabaseDownException down = outcome.failure(DatabaseDownException.class);
                 assertEquals("restarting", down.database());
                 assertEquals(since, down.down().since());
-                assertTrue(down.getMessage().startsWith("database 'restarting' is unavailable since 2026-05-06T07:08:09Z"),
+                assertTrue(
+                        down.getMessage().startsWith("database 'restarting' is unavailable since 2026-05-06T07:08:09Z"),
                         down.getMessage());
                 failedFast++;
             }
             restart.await(Duration.ofSeconds(1)).value();
-            System.err.println("ConnectionLossTest: during the restart " + succeeded + " call(s) succeeded, " + failedFast
-                    + " failed as unavailable; " + database.health());
+            System.err
+                    .println("ConnectionLossTest: during the restart " + succeeded + " call(s) succeeded, " + failedFast
+                            + " failed as unavailable; " + database.health());
             assertTrue(failedFast > 0, "the restart was seen");
             assertInstanceOf(Availability.Down.class, database.health(), "down until a probe says otherwise");
 

@@ -71,7 +71,7 @@ class ConnectionPoolTest {
                                 throw new AssertionError("a connection was lent to two borrowers at once");
                             }
                             try (Statement st = connection.createStatement();
-                                 ResultSet rs = st.executeQuery("SELECT pg_backend_pid() FROM pg_sleep(0.002)")) {
+                                    ResultSet rs = st.executeQuery("SELECT pg_backend_pid() FROM pg_sleep(0.002)")) {
                                 rs.next();
                                 pids.add(rs.getInt(1));
                             }
@@ -97,8 +97,9 @@ class ConnectionPoolTest {
 
     @Test
     void exhaustedPoolTimesOutWithItsStateInTheMessage() throws Exception {
-        try (ConnectionPool pool = pool(PoolFixture.settings("exhausted", 0, 1, Duration.ofMillis(200)), Ticker.system());
-             Lease held = pool.acquire()) {
+        try (ConnectionPool pool = pool(PoolFixture.settings("exhausted", 0, 1, Duration.ofMillis(200)),
+                Ticker.system());
+                Lease held = pool.acquire()) {
             long started = System.nanoTime();
             PoolTimeoutException e = assertThrows(PoolTimeoutException.class, pool::acquire);
             long waitedMs = (System.nanoTime() - started) / 1_000_000;
@@ -195,7 +196,8 @@ class ConnectionPoolTest {
         PgConnectionFactory real = PoolFixture.factory(db.get());
         ConnectionFactory slowToValidate = () -> {
             Connection connection = real.open();
-            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                    new Class<?>[]{Connection.class},
                     (proxy, method, args) -> {
                         if (method.getName().equals("isValid")) {
                             ticker.advance(Duration.ofMillis(300)); // each check takes 300 ms and finds the connection dead
@@ -218,7 +220,8 @@ class ConnectionPoolTest {
             long started = ticker.read();
             PoolTimeoutException e = assertThrows(PoolTimeoutException.class, pool::acquire);
             long spentMs = (ticker.read() - started) / 1_000_000;
-            assertEquals(600, spentMs, "two checks, then the 500 ms deadline has passed: no third check, no new connection");
+            assertEquals(600, spentMs,
+                    "two checks, then the 500 ms deadline has passed: no third check, no new connection");
             assertTrue(e.getMessage().contains("'deadline'"), e.getMessage());
             assertEquals(new PoolStats(1, 1, 0, 0), pool.stats(), "the unchecked connection stays idle");
         }
@@ -285,7 +288,9 @@ class ConnectionPoolTest {
             pool.close();
             java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
                     () -> waiter.get(5, TimeUnit.SECONDS));
-            assertTrue(e.getCause() instanceof DatabaseException d && d.getCause() instanceof SQLNonTransientConnectionException,
+            assertTrue(
+                    e.getCause() instanceof DatabaseException d
+                            && d.getCause() instanceof SQLNonTransientConnectionException,
                     String.valueOf(e.getCause()));
             assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(5), "woken, not timed out");
         }
@@ -333,7 +338,8 @@ class ConnectionPoolTest {
             }
             return real.open();
         };
-        try (ConnectionPool pool = new ConnectionPool(PoolFixture.settings("flaky", 0, 2, LONG), flaky, Ticker.system())) {
+        try (ConnectionPool pool = new ConnectionPool(PoolFixture.settings("flaky", 0, 2, LONG), flaky,
+                Ticker.system())) {
             for (int i = 0; i < 5; i++) { // more attempts than maxSize: a leaked slot would make one wait
                 DatabaseException e = assertThrows(DatabaseException.class, pool::acquire);
                 assertSame(outage, e.getCause());
@@ -354,7 +360,8 @@ class ConnectionPoolTest {
         ConnectionFactory broken = () -> {
             throw bug;
         };
-        try (ConnectionPool pool = new ConnectionPool(PoolFixture.settings("broken", 0, 1, LONG), broken, Ticker.system())) {
+        try (ConnectionPool pool = new ConnectionPool(PoolFixture.settings("broken", 0, 1, LONG), broken,
+                Ticker.system())) {
             DatabaseException e = assertThrows(DatabaseException.class, pool::acquire);
             assertSame(bug, e.getCause().getCause());
             assertTrue(e.getMessage().contains("'broken'"), e.getMessage());
@@ -373,7 +380,8 @@ class ConnectionPoolTest {
             }
             return real.open();
         };
-        try (ConnectionPool pool = new ConnectionPool(PoolFixture.settings("flakymaintain", 2, 3, LONG), flaky, Ticker.system())) {
+        try (ConnectionPool pool = new ConnectionPool(PoolFixture.settings("flakymaintain", 2, 3, LONG), flaky,
+                Ticker.system())) {
             pool.maintain();
             assertEquals(new PoolStats(0, 0, 0, 0), pool.stats(), "no slot leaked by failed opens");
             failing.set(false);
@@ -401,12 +409,14 @@ class ConnectionPoolTest {
             }
             return real.open();
         };
-        ConnectionPool pool = new ConnectionPool(PoolFixture.settings("reserved", 2, 2, Duration.ofSeconds(3)), stalling,
+        ConnectionPool pool = new ConnectionPool(PoolFixture.settings("reserved", 2, 2, Duration.ofSeconds(3)),
+                stalling,
                 Ticker.system());
         try (pool; ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<?> maintenance = executor.submit(pool::maintain); // reserves both slots, hangs opening the first
             opening.await();
-            List<Future<Lease>> borrowers = List.of(executor.submit(() -> pool.acquire()), executor.submit(() -> pool.acquire()));
+            List<Future<Lease>> borrowers = List.of(executor.submit(() -> pool.acquire()),
+                    executor.submit(() -> pool.acquire()));
             waitUntil(() -> pool.stats().waiting() == 2, "both borrowers to wait");
 
             long started = System.nanoTime();
@@ -424,7 +434,7 @@ class ConnectionPoolTest {
 
     private void terminate(int pid) throws Exception {
         try (Connection admin = db.get().connect();
-             PreparedStatement st = admin.prepareStatement("SELECT pg_terminate_backend(?, 5000)")) {
+                PreparedStatement st = admin.prepareStatement("SELECT pg_terminate_backend(?, 5000)")) {
             st.setInt(1, pid);
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
@@ -435,7 +445,8 @@ class ConnectionPoolTest {
 
     private boolean backendsGone(Set<Integer> pids) {
         try (Connection admin = db.get().connect();
-             PreparedStatement st = admin.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(?)")) {
+                PreparedStatement st = admin
+                        .prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(?)")) {
             st.setArray(1, admin.createArrayOf("int4", pids.toArray()));
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();

@@ -68,7 +68,8 @@ class DatabaseQueryTest {
 
     @Test
     void statementTimeoutStopsTheQueryAndTheConnectionWorksAfterwards() throws Exception {
-        Database database = PoolFixture.database(db.get(), PoolFixture.settings("timeout", 0, 1, TIMEOUT), Ticker.system());
+        Database database = PoolFixture.database(db.get(), PoolFixture.settings("timeout", 0, 1, TIMEOUT),
+                Ticker.system());
         try (database) {
             long pid = pid(database);
             long started = System.nanoTime();
@@ -106,7 +107,8 @@ class DatabaseQueryTest {
         assertEquals(Optional.of("max_result_bytes"), table.truncationReason());
         int written = PoolFixture.JSON.writeValueAsBytes(table.rows()).length;
         assertTrue(written <= 1000, "rows' JSON is " + written + " bytes, over the 1000-byte bound");
-        assertTrue(table.bytes() <= 1000 && table.bytes() >= written, "bytes " + table.bytes() + " vs written " + written);
+        assertTrue(table.bytes() <= 1000 && table.bytes() >= written,
+                "bytes " + table.bytes() + " vs written " + written);
         assertTrue(table.rowCount() >= 8, "as many rows as fit: " + table.rowCount());
 
         ResultTable none = shared.query("SELECT repeat('x', 5000) AS pad",
@@ -165,7 +167,9 @@ class DatabaseQueryTest {
     @Test
     void noSessionStateSurvivesACall() throws Exception {
         String defaultWorkMem;
-        try (Connection c = db.get().connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW work_mem")) {
+        try (Connection c = db.get().connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SHOW work_mem")) {
             rs.next();
             defaultWorkMem = rs.getString(1);
         }
@@ -184,12 +188,14 @@ class DatabaseQueryTest {
         }
 
         // an SQL error after the state was set
-        SqlFailure error = failure(single, "SELECT set_config('work_mem', '2MB', false), pg_advisory_lock(43), 1 / 0", TIMEOUT);
+        SqlFailure error = failure(single, "SELECT set_config('work_mem', '2MB', false), pg_advisory_lock(43), 1 / 0",
+                TIMEOUT);
         assertEquals("22012", error.sqlState());
         assertClean(defaultWorkMem, pid);
 
         // a timeout after the state was set
-        SqlFailure timeout = failure(single, "SELECT set_config('work_mem', '3MB', false), pg_advisory_lock(44), pg_sleep(5)",
+        SqlFailure timeout = failure(single,
+                "SELECT set_config('work_mem', '3MB', false), pg_advisory_lock(44), pg_sleep(5)",
                 Duration.ofMillis(300));
         assertEquals(SqlFailure.Kind.TIMEOUT, timeout.kind());
         assertClean(defaultWorkMem, pid);
@@ -198,21 +204,24 @@ class DatabaseQueryTest {
     }
 
     private static void assertClean(String defaultWorkMem, long pid) throws Exception {
-        ResultTable state = query(single, """
-                SELECT current_setting('work_mem') AS work_mem,
-                       (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()) AS advisory,
-                       (SELECT count(*) FROM pg_prepared_statements) AS prepared,
-                       (SELECT count(*) FROM pg_listening_channels()) AS listening,
-                       (SELECT count(*) FROM pg_cursors WHERE is_holdable) AS held_cursors,
-                       current_setting('default_transaction_read_only') AS read_only_default,
-                       pg_backend_pid() AS pid
-                """);
-        assertEquals("[[\"" + defaultWorkMem + "\",0,0,0,0,\"on\"," + pid + "]]", PoolFixture.JSON.writeValueAsString(state.rows()));
+        ResultTable state = query(single,
+                """
+                        SELECT current_setting('work_mem') AS work_mem,
+                               (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()) AS advisory,
+                               (SELECT count(*) FROM pg_prepared_statements) AS prepared,
+                               (SELECT count(*) FROM pg_listening_channels()) AS listening,
+                               (SELECT count(*) FROM pg_cursors WHERE is_holdable) AS held_cursors,
+                               current_setting('default_transaction_read_only') AS read_only_default,
+                               pg_backend_pid() AS pid
+                        """);
+        assertEquals("[[\"" + defaultWorkMem + "\",0,0,0,0,\"on\"," + pid + "]]",
+                PoolFixture.JSON.writeValueAsString(state.rows()));
     }
 
     @Test
     void cancellationStopsTheStatementOnTheServer() throws Exception {
-        Database database = PoolFixture.database(db.get(), PoolFixture.settings("cancel", 0, 1, TIMEOUT), Ticker.system());
+        Database database = PoolFixture.database(db.get(), PoolFixture.settings("cancel", 0, 1, TIMEOUT),
+                Ticker.system());
         try (database; ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
             long pid = pid(database);
             ManualCancelSignal cancel = new ManualCancelSignal();
@@ -245,11 +254,12 @@ class DatabaseQueryTest {
 
     @Test
     void setTransactionReadWriteCannotMakeTheCallWritable() throws Exception {
-        DatabaseException e = assertThrows(DatabaseException.class, () -> shared.read(TIMEOUT, List.of("public"), session -> {
-            session.execute("SET TRANSACTION READ WRITE");
-            session.execute("SELECT nextval('seq')"); // sequences are not rolled back
-            return null;
-        }));
+        DatabaseException e = assertThrows(DatabaseException.class,
+                () -> shared.read(TIMEOUT, List.of("public"), session -> {
+                    session.execute("SET TRANSACTION READ WRITE");
+                    session.execute("SELECT nextval('seq')"); // sequences are not rolled back
+                    return null;
+                }));
         assertEquals("25001", e.failure().sqlState(), e.getMessage());
         assertNothingWritten();
     }
@@ -284,7 +294,8 @@ class DatabaseQueryTest {
     /** The query the backend {@code pid} is running now, or "" when it is idle. */
     private static String activeQuery(long pid) {
         try (Connection c = db.get().connect();
-             PreparedStatement st = c.prepareStatement("SELECT query FROM pg_stat_activity WHERE pid = ? AND state = 'active'")) {
+                PreparedStatement st = c
+                        .prepareStatement("SELECT query FROM pg_stat_activity WHERE pid = ? AND state = 'active'")) {
             st.setLong(1, pid);
             try (ResultSet rs = st.executeQuery()) {
                 return rs.next() ? rs.getString(1) : "";
@@ -299,9 +310,10 @@ class DatabaseQueryTest {
     }
 
     private static void assertNothingWritten() throws Exception {
-        try (Connection c = db.get().connect(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM t), to_regclass('written') IS NULL, "
-                     + "(SELECT is_called FROM seq)")) {
+        try (Connection c = db.get().connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM t), to_regclass('written') IS NULL, "
+                        + "(SELECT is_called FROM seq)")) {
             rs.next();
             assertEquals(2, rs.getInt(1), "rows in t");
             assertTrue(rs.getBoolean(2), "no table created");

@@ -31,10 +31,12 @@ class JsonSizeTest {
 
     @Test
     void sizesAreTheBytesJacksonWrites() throws Exception {
-        List<Object> values = Arrays.asList(null, true, false, 0L, -42L, Long.MIN_VALUE, new BigInteger("123456789012345678901234567890"),
+        List<Object> values = Arrays.asList(null, true, false, 0L, -42L, Long.MIN_VALUE,
+                new BigInteger("123456789012345678901234567890"),
                 new BigDecimal("1.50"), new BigDecimal("1E+400"), new BigDecimal("-0.000001"), new BigDecimal("1e-20"),
                 1.0, 0.1, 1e21, 1.0E-7, -3.4028234663852886E38, 123456.789,
-                "", "plain", "quote \" backslash \\ slash /", "tab\tnewline\nreturn\rbell\u0007nul\u0000 form\f back\b del\u007f",
+                "", "plain", "quote \" backslash \\ slash /",
+                "tab\tnewline\nreturn\rbell\u0007nul\u0000 form\f back\b del\u007f",
                 "é ü ß", "€ 日本語", "emoji 😀 and 𝄞", List.of(), List.of(List.of(1L, "x"), Arrays.asList(null, true)),
                 Map.of(), Map.of("k\"ey", List.of(1L)));
         for (Object value : values) {
@@ -88,7 +90,9 @@ class JsonSizeTest {
         assertThrows(IllegalArgumentException.class, () -> EmbeddedJson.parse(deep));
         String ok = "[".repeat(EmbeddedJson.MAX_DEPTH) + "]".repeat(EmbeddedJson.MAX_DEPTH);
         assertEquals(1, ((List<?>) EmbeddedJson.parse(ok)).size());
-        assertThrows(IllegalArgumentException.class, () -> EmbeddedJson.parse("1".repeat(EmbeddedJson.MAX_NUMBER_LENGTH + 1)));
-        assertEquals(BigDecimal.class, EmbeddedJson.parse("-1." + "1".repeat(EmbeddedJson.MAX_NUMBER_LENGTH - 1)).getClass());
+        assertThrows(IllegalArgumentException.class,
+                () -> EmbeddedJson.parse("1".repeat(EmbeddedJson.MAX_NUMBER_LENGTH + 1)));
+        assertEquals(BigDecimal.class,
+                EmbeddedJson.parse("-1." + "1".repeat(EmbeddedJson.MAX_NUMBER_LENGTH - 1)).getClass());
     }
 }

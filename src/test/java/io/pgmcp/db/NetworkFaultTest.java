@@ -43,7 +43,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(60)
 class NetworkFaultTest {
     @RegisterExtension
-    static final PostgresDatabase db = PostgresDatabase.withSql("CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1), (2)");
+    static final PostgresDatabase db = PostgresDatabase
+            .withSql("CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1), (2)");
 
     private static final Instant NOW = Instant.parse("2026-03-04T05:06:07Z");
     private static final ExecutionLimits LIMITS = PoolFixture.limits(100, 1 << 20, Duration.ofMillis(500));
@@ -62,13 +63,16 @@ class NetworkFaultTest {
         proxy = FaultProxy.to(db.get());
         DatabaseConfig config = DatabaseConfig.of("faults", ConnectionTarget.parse(proxy.postgresUrl(db.get())));
         // never validate idle connections: the calls themselves meet the broken ones
-        PoolSettings settings = new PoolSettings("faults", 0, 3, Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofHours(1),
+        PoolSettings settings = new PoolSettings("faults", 0, 3, Duration.ofSeconds(5), Duration.ofMinutes(30),
+                Duration.ofHours(1),
                 Duration.ofSeconds(1), Duration.ofMinutes(10));
         ConnectionPool pool = new ConnectionPool(settings,
                 new PgConnectionFactory(config, Duration.ofSeconds(30), Duration.ofSeconds(1)), Ticker.system());
-        retry = new Retry("database 'faults'", 2, new FixedBackoff(Duration.ofMillis(500)), sleeper, ticker, Retry.Listener.NONE);
+        retry = new Retry("database 'faults'", 2, new FixedBackoff(Duration.ofMillis(500)), sleeper, ticker,
+                Retry.Listener.NONE);
         Availability availability = new Availability("faults",
-                new ExponentialBackoff(Duration.ofMillis(500), Availability.MAX_PROBE_INTERVAL, 2.0, 0.0, new Random()), ticker,
+                new ExponentialBackoff(Duration.ofMillis(500), Availability.MAX_PROBE_INTERVAL, 2.0, 0.0, new Random()),
+                ticker,
                 InstantSource.fixed(NOW));
         database = new Database("faults", pool, new Database.Resilience(retry, availability, Duration.ofSeconds(1)));
     }
@@ -99,8 +103,9 @@ class NetworkFaultTest {
     /** Waits (bounded) until the slow query runs on the server. */
     private static void awaitRunning(String sql) throws Exception {
         long deadline = System.nanoTime() + BOUND.toNanos();
-        try (Connection admin = db.get().connect(); PreparedStatement active = admin.prepareStatement(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query = ?")) {
+        try (Connection admin = db.get().connect();
+                PreparedStatement active = admin.prepareStatement(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query = ?")) {
             active.setString(1, sql);
             while (System.nanoTime() < deadline) {
                 try (ResultSet rs = active.executeQuery()) {
@@ -119,12 +124,14 @@ class NetworkFaultTest {
     void cutMidQueryCostsOneRetryNotAnError() throws Exception {
         assertAnswers();
         ExecutionLimits slow = PoolFixture.limits(10, 1 << 20, Duration.ofSeconds(5));
-        BoundedCall.Running<ResultTable> running = BoundedCall.start("fault-call-slow", () -> database.query(SLOW, slow, CancelSignal.NONE));
+        BoundedCall.Running<ResultTable> running = BoundedCall.start("fault-call-slow",
+                () -> database.query(SLOW, slow, CancelSignal.NONE));
         awaitRunning(SLOW);
         proxy.cutAll();
 
         BoundedCall.Outcome<ResultTable> outcome = running.await(BOUND);
-        assertEquals(42, ((Number) outcome.value().rows().get(0).get(0)).intValue(), "the call ran again on a new connection");
+        assertEquals(42, ((Number) outcome.value().rows().get(0).get(0)).intValue(),
+                "the call ran again on a new connection");
         assertEquals(List.of(Duration.ofMillis(500)), sleeper.waits(), "one retry, after the configured delay");
         assertEquals(1, retry.retries());
         assertTrue(database.availability().isUp(), "one dropped connection does not take the database down");
@@ -141,12 +148,14 @@ class NetworkFaultTest {
         assertEquals("faults", down.database());
         assertEquals(NOW, down.down().since());
         assertEquals("08001", down.down().lastError().sqlState(), "no connection could be opened: " + down.down());
-        assertEquals(List.of(Duration.ofMillis(500)), sleeper.waits(), "the broken connection cost a retry, then the open failed");
+        assertEquals(List.of(Duration.ofMillis(500)), sleeper.waits(),
+                "the broken connection cost a retry, then the open failed");
 
         long accepted = proxy.acceptedConnections();
         BoundedCall.Outcome<ResultTable> meanwhile = call("SELECT id FROM t", LIMITS);
         assertEquals("08001", meanwhile.failure(DatabaseDownException.class).failure().sqlState());
-        assertEquals(accepted, proxy.acceptedConnections(), "a call to a database that is down does not even try to connect");
+        assertEquals(accepted, proxy.acceptedConnections(),
+                "a call to a database that is down does not even try to connect");
         assertEquals(1, sleeper.waits().size(), "nor wait out retries");
 
         assertFalse(database.probeIfDue(Duration.ofSeconds(5)), "no probe before it is due");
@@ -175,9 +184,11 @@ class NetworkFaultTest {
         assertEquals(accepted, proxy.acceptedConnections(), "fails at once while down");
 
         ticker.advance(Duration.ofSeconds(1));
-        BoundedCall.Outcome<Boolean> probe = BoundedCall.run("fault-probe", BOUND, () -> database.probeIfDue(Duration.ofSeconds(5)));
+        BoundedCall.Outcome<Boolean> probe = BoundedCall.run("fault-probe", BOUND,
+                () -> database.probeIfDue(Duration.ofSeconds(5)));
         assertFalse(probe.value(), "the probe cannot log in through the blackhole");
-        assertTrue(probe.took().toMillis() < 5_000, "bounded by the connect timeout (twice, with and without SSL): " + probe.took());
+        assertTrue(probe.took().toMillis() < 5_000,
+                "bounded by the connect timeout (twice, with and without SSL): " + probe.took());
 
         proxy.blackhole(false);
         ticker.advance(Availability.MAX_PROBE_INTERVAL);

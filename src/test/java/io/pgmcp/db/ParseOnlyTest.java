@@ -45,7 +45,8 @@ class ParseOnlyTest {
 
     @BeforeAll
     static void open() {
-        database = PoolFixture.database(db.get(), PoolFixture.settings("parse", 0, 1, Duration.ofSeconds(10)), Ticker.system());
+        database = PoolFixture.database(db.get(), PoolFixture.settings("parse", 0, 1, Duration.ofSeconds(10)),
+                Ticker.system());
     }
 
     @AfterAll
@@ -69,9 +70,12 @@ class ParseOnlyTest {
             ParseOnly.describeOnly(connection, "SELECT pg_sleep(5)");
             long tookMs = (System.nanoTime() - started) / 1_000_000;
             assertTrue(tookMs < 2_000, "a parse-only call of pg_sleep(5) took " + tookMs + " ms");
-            for (String sql : List.of("CREATE TABLE parse_only_created ()", "INSERT INTO t VALUES (2)", "UPDATE t SET id = 3",
-                    "DELETE FROM t", "DROP TABLE t", "SELECT nextval('s')", "SELECT setval('s', 99)", "SELECT pg_advisory_lock(42)",
-                    "CREATE TABLE parse_only_as AS SELECT 1", "PREPARE parse_only_prepared AS SELECT 1", "TRUNCATE t")) {
+            for (String sql : List.of("CREATE TABLE parse_only_created ()", "INSERT INTO t VALUES (2)",
+                    "UPDATE t SET id = 3",
+                    "DELETE FROM t", "DROP TABLE t", "SELECT nextval('s')", "SELECT setval('s', 99)",
+                    "SELECT pg_advisory_lock(42)",
+                    "CREATE TABLE parse_only_as AS SELECT 1", "PREPARE parse_only_prepared AS SELECT 1",
+                    "TRUNCATE t")) {
                 ParseOnly.describeOnly(connection, sql);
                 assertEquals(before, state(connection), sql + " changed the database");
             }
@@ -103,15 +107,17 @@ class ParseOnlyTest {
             assertEquals("42601", refused.getSQLState());
             assertEquals(before, state(connection));
             // the splitter is pgjdbc's; PostgreSQL refuses several statements in one Parse message too
-            assertThrows(SQLException.class, () -> ParseOnly.grammar(connection, "SELECT 1; CREATE TABLE parse_only_three ()"));
+            assertThrows(SQLException.class,
+                    () -> ParseOnly.grammar(connection, "SELECT 1; CREATE TABLE parse_only_three ()"));
             assertEquals(before, state(connection));
         }
     }
 
     @Test
     void aGrammarErrorIsPostgresqlsOwnWordsAtItsPositionInTheStatement() {
-        GrammarCheck.Rejected selec = assertInstanceOf(GrammarCheck.Rejected.class, database.checkGrammar("SELEC id FROM t",
-                Duration.ofSeconds(2)));
+        GrammarCheck.Rejected selec = assertInstanceOf(GrammarCheck.Rejected.class,
+                database.checkGrammar("SELEC id FROM t",
+                        Duration.ofSeconds(2)));
         assertEquals("42601", selec.sqlState());
         assertEquals("syntax error at or near \"SELEC\"", selec.message());
         assertEquals(1, selec.position());
@@ -133,7 +139,8 @@ class ParseOnlyTest {
             before = state(connection);
         }
         long started = System.nanoTime();
-        for (String sql : List.of("SELECT pg_sleep(5)", "SELECT nosuch FROM nosuch_table", "INSERT INTO t VALUES (1, 2, 3)",
+        for (String sql : List.of("SELECT pg_sleep(5)", "SELECT nosuch FROM nosuch_table",
+                "INSERT INTO t VALUES (1, 2, 3)",
                 "INSERT INTO nosuch_table VALUES (1)", "SELECT nextval('s')", "DELETE FROM t")) {
             assertInstanceOf(GrammarCheck.Accepted.class, database.checkGrammar(sql, Duration.ofSeconds(2)), sql);
         }
@@ -149,7 +156,8 @@ class ParseOnlyTest {
 
     @Test
     void aDatabaseThatCannotBeAskedIsUnanswered() {
-        Database closed = PoolFixture.database(db.get(), PoolFixture.settings("closed", 0, 1, Duration.ofSeconds(1)), Ticker.system());
+        Database closed = PoolFixture.database(db.get(), PoolFixture.settings("closed", 0, 1, Duration.ofSeconds(1)),
+                Ticker.system());
         closed.close();
         assertInstanceOf(GrammarCheck.Unanswered.class, closed.checkGrammar("SELEC 1", Duration.ofSeconds(1)));
     }

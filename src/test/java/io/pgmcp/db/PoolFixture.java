@@ -22,11 +22,11 @@ public final class PoolFixture {
     /** Configured as the MCP wire is, so decimals print exactly (for comparing values written as JSON). */
     static final ObjectMapper JSON = JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
 
-    private PoolFixture() {
-    }
+    private PoolFixture() {}
 
     public static PgConnectionFactory factory(TestDatabase db) {
-        return new PgConnectionFactory(DatabaseConfig.of("main", ConnectionTarget.parse(db.postgresUrl())), Duration.ofSeconds(30));
+        return new PgConnectionFactory(DatabaseConfig.of("main", ConnectionTarget.parse(db.postgresUrl())),
+                Duration.ofSeconds(30));
     }
 
     /** Sizes {@code min..max}, the given acquire timeout, every other setting at its default. */
@@ -36,7 +36,8 @@ public final class PoolFixture {
 
     /** A database on a new pool, with the default retries on the system clocks. */
     public static Database database(TestDatabase db, PoolSettings settings, Ticker ticker) {
-        return new Database(settings.name(), new ConnectionPool(settings, factory(db), ticker), defaults(settings.name()));
+        return new Database(settings.name(), new ConnectionPool(settings, factory(db), ticker),
+                defaults(settings.name()));
     }
 
     /** {@link RetryConfig#databaseDefaults()} on the system clocks. */
@@ -50,7 +51,8 @@ public final class PoolFixture {
     }
 
     static int backendPid(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("SELECT pg_backend_pid()")) {
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT pg_backend_pid()")) {
             rs.next();
             return rs.getInt(1);
         }

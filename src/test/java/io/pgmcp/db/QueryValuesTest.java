@@ -29,7 +29,8 @@ class QueryValuesTest {
 
     @BeforeAll
     static void open() {
-        database = PoolFixture.database(db.get(), PoolFixture.settings("values", 0, 2, Duration.ofSeconds(10)), Ticker.system());
+        database = PoolFixture.database(db.get(), PoolFixture.settings("values", 0, 2, Duration.ofSeconds(10)),
+                Ticker.system());
     }
 
     @AfterAll
@@ -54,24 +55,28 @@ class QueryValuesTest {
 
     @Test
     void everyCommonTypeRoundTripsAsExactJson() throws Exception {
-        ResultTable table = query("""
-                SELECT 1::int2 AS i2, 2147483647::int4 AS i4, '-9223372036854775808'::int8 AS i8,
-                       123456789012345678901234567890::numeric AS n30, 'NaN'::numeric AS n_nan,
-                       'NaN'::float8 AS f_nan, 'Infinity'::float8 AS f_inf, '-Infinity'::float8 AS f_ninf, 1.5::float8 AS f,
-                       E'say "hi" \\\\ then\\nbye' AS txt, true AS yes, false AS no,
-                       DATE '2024-02-29' AS d, TIME '13:45:00' AS t, TIMESTAMP '2024-02-29 13:45:00' AS ts,
-                       TIMESTAMPTZ '2024-02-29 13:45:00+02' AS tstz, INTERVAL '1 day 02:03:04' AS iv,
-                       '{"a": [1, 2.50, null], "b": "x"}'::json AS js, '{"k": {"n": 1}}'::jsonb AS jsb,
-                       'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid AS id, '\\xdeadbeef'::bytea AS bin,
-                       ARRAY[1, NULL, 3] AS ints, ARRAY['a', NULL, 'c"d'] AS texts, ARRAY[[1, 2], [3, 4]] AS grid,
-                       'happy'::mood AS m, '192.168.0.1/24'::inet AS net, NULL::text AS nothing, NULL::int4 AS no_int
-                """);
+        ResultTable table = query(
+                """
+                        SELECT 1::int2 AS i2, 2147483647::int4 AS i4, '-9223372036854775808'::int8 AS i8,
+                               123456789012345678901234567890::numeric AS n30, 'NaN'::numeric AS n_nan,
+                               'NaN'::float8 AS f_nan, 'Infinity'::float8 AS f_inf, '-Infinity'::float8 AS f_ninf, 1.5::float8 AS f,
+                               E'say "hi" \\\\ then\\nbye' AS txt, true AS yes, false AS no,
+                               DATE '2024-02-29' AS d, TIME '13:45:00' AS t, TIMESTAMP '2024-02-29 13:45:00' AS ts,
+                               TIMESTAMPTZ '2024-02-29 13:45:00+02' AS tstz, INTERVAL '1 day 02:03:04' AS iv,
+                               '{"a": [1, 2.50, null], "b": "x"}'::json AS js, '{"k": {"n": 1}}'::jsonb AS jsb,
+                               'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid AS id, '\\xdeadbeef'::bytea AS bin,
+                               ARRAY[1, NULL, 3] AS ints, ARRAY['a', NULL, 'c"d'] AS texts, ARRAY[[1, 2], [3, 4]] AS grid,
+                               'happy'::mood AS m, '192.168.0.1/24'::inet AS net, NULL::text AS nothing, NULL::int4 AS no_int
+                        """);
         assertEquals(List.of("i2", "i4", "i8", "n30", "n_nan", "f_nan", "f_inf", "f_ninf", "f", "txt", "yes", "no",
                 "d", "t", "ts", "tstz", "iv", "js", "jsb", "id", "bin", "ints", "texts", "grid", "m", "net", "nothing",
                 "no_int"), table.columns());
-        assertEquals(List.of("int2", "int4", "int8", "numeric", "numeric", "float8", "float8", "float8", "float8", "text",
-                "bool", "bool", "date", "time", "timestamp", "timestamptz", "interval", "json", "jsonb", "uuid", "bytea",
-                "_int4", "_text", "_int4", "mood", "inet", "text", "int4"), table.columnTypes());
+        assertEquals(
+                List.of("int2", "int4", "int8", "numeric", "numeric", "float8", "float8", "float8", "float8", "text",
+                        "bool", "bool", "date", "time", "timestamp", "timestamptz", "interval", "json", "jsonb", "uuid",
+                        "bytea",
+                        "_int4", "_text", "_int4", "mood", "inet", "text", "int4"),
+                table.columnTypes());
         String expected = "[[1,2147483647,-9223372036854775808,"
                 + "123456789012345678901234567890,\"NaN\","
                 + "\"NaN\",\"Infinity\",\"-Infinity\",1.5,"
@@ -100,7 +105,8 @@ class QueryValuesTest {
 
     @Test
     void jsonNumbersAreNotRoundedThroughDouble() throws Exception {
-        assertEquals(List.of("{\"n\":0.12345678901234567890123}", "jsonb"), value("'{\"n\": 0.12345678901234567890123}'::jsonb"));
+        assertEquals(List.of("{\"n\":0.12345678901234567890123}", "jsonb"),
+                value("'{\"n\": 0.12345678901234567890123}'::jsonb"));
         assertEquals(List.of("[123456789012345678901234567890,1.0,2.50]", "json"),
                 value("'[123456789012345678901234567890, 1.0, 2.50]'::json"));
         assertEquals(List.of("{\"big\":1" + "0".repeat(400) + "}", "jsonb"), value("'{\"big\": 1e400}'::jsonb"));
@@ -131,7 +137,8 @@ class QueryValuesTest {
         assertEquals(List.of("\"00:00:00\"", "time"), value("TIME '00:00'"));
         assertEquals(List.of("\"13:45:00+02:00\"", "timetz"), value("TIMETZ '13:45:00+02'"));
         assertEquals(List.of("\"2024-02-29T00:00:00\"", "timestamp"), value("TIMESTAMP '2024-02-29'"));
-        assertEquals(List.of("\"2024-02-29T13:45:06.5Z\"", "timestamptz"), value("TIMESTAMPTZ '2024-02-29 13:45:06.5Z'"));
+        assertEquals(List.of("\"2024-02-29T13:45:06.5Z\"", "timestamptz"),
+                value("TIMESTAMPTZ '2024-02-29 13:45:06.5Z'"));
         assertEquals(List.of("\"infinity\"", "timestamp"), value("'infinity'::timestamp"));
         assertEquals(List.of("\"-infinity\"", "date"), value("'-infinity'::date"));
     }
@@ -144,12 +151,15 @@ class QueryValuesTest {
 
     @Test
     void arrayElementsFollowTheScalarRules() throws Exception {
-        assertEquals(List.of("[1.5,\"Infinity\",\"NaN\"]", "_float8"), value("ARRAY[1.5, 'Infinity', 'NaN']::float8[]"));
+        assertEquals(List.of("[1.5,\"Infinity\",\"NaN\"]", "_float8"),
+                value("ARRAY[1.5, 'Infinity', 'NaN']::float8[]"));
         assertEquals(List.of("[true,false,null]", "_bool"), value("ARRAY[true, false, NULL]"));
         assertEquals(List.of("[\"2024-02-29\"]", "_date"), value("ARRAY[DATE '2024-02-29']"));
         assertEquals(List.of("[\"13:45:00\"]", "_time"), value("ARRAY[TIME '13:45']"));
-        assertEquals(List.of("[\"2024-02-29T13:45:00\"]", "_timestamp"), value("ARRAY[TIMESTAMP '2024-02-29 13:45:00']"));
-        assertEquals(List.of("[\"2024-02-29T11:45:00Z\"]", "_timestamptz"), value("ARRAY[TIMESTAMPTZ '2024-02-29 13:45:00+02']"));
+        assertEquals(List.of("[\"2024-02-29T13:45:00\"]", "_timestamp"),
+                value("ARRAY[TIMESTAMP '2024-02-29 13:45:00']"));
+        assertEquals(List.of("[\"2024-02-29T11:45:00Z\"]", "_timestamptz"),
+                value("ARRAY[TIMESTAMPTZ '2024-02-29 13:45:00+02']"));
         assertEquals(List.of("[\"1 day 02:03:04\"]", "_interval"), value("ARRAY[INTERVAL '1 day 02:03:04']"));
         assertEquals(List.of("[{\"a\":1.50},null]", "_jsonb"), value("ARRAY['{\"a\": 1.50}'::jsonb, NULL]"));
         assertEquals(List.of("[\"\\\\xdead\"]", "_bytea"), value("ARRAY['\\xdead'::bytea]"));

@@ -22,14 +22,16 @@ class RetryPredicateTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"57014", "55P03", "42601", "42P01", "23505", "25006", "42501", "28P01", "3D000", "53300", "22012", "XX000", ""})
+    @ValueSource(strings = {"57014", "55P03", "42601", "42P01", "23505", "25006", "42501", "28P01", "3D000", "53300",
+            "22012", "XX000", ""})
     void doesNotRetryTimeoutsSqlErrorsOrRefusedLogins(String sqlState) {
         assertFalse(SqlFailure.isRetryable(new SQLException("x", sqlState.isEmpty() ? null : sqlState)), sqlState);
     }
 
     @Test
     void retriesAResetSocketWhateverTheState() {
-        assertTrue(SqlFailure.isRetryable(new SQLException("I/O error", null, new SocketException("Connection reset"))));
+        assertTrue(
+                SqlFailure.isRetryable(new SQLException("I/O error", null, new SocketException("Connection reset"))));
     }
 
     @Test
@@ -42,7 +44,8 @@ class RetryPredicateTest {
 
     @Test
     void doesNotRetryABusyPoolADownDatabaseOrACancellation() {
-        assertFalse(SqlFailure.isRetryable(new PoolTimeoutException("main", Duration.ofSeconds(1), new PoolStats(2, 0, 2, 3))));
+        assertFalse(SqlFailure
+                .isRetryable(new PoolTimeoutException("main", Duration.ofSeconds(1), new PoolStats(2, 0, 2, 3))));
         Availability.Down down = new Availability.Down(Instant.EPOCH, Duration.ZERO,
                 SqlFailure.of(new SQLException("refused", "08001"), false), Duration.ofSeconds(1), 0);
         assertFalse(SqlFailure.isRetryable(new DatabaseDownException("main", down, null)));

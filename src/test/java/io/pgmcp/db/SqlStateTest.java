@@ -26,10 +26,10 @@ class SqlStateTest {
 
     @Test
     void connectionStatesAreClass08AndTheServerGoingAway() {
-        for (String state : new String[] {"08000", "08001", "08003", "08006", "57P01", "57P02", "57P03"}) {
+        for (String state : new String[]{"08000", "08001", "08003", "08006", "57P01", "57P02", "57P03"}) {
             assertTrue(SqlState.isConnectionState(state), state);
         }
-        for (String state : new String[] {"57014", "40001", "28P01", "3D000", "XX000", ""}) {
+        for (String state : new String[]{"57014", "40001", "28P01", "3D000", "XX000", ""}) {
             assertFalse(SqlState.isConnectionState(state), state);
         }
     }
@@ -41,8 +41,9 @@ class SqlStateTest {
      */
     @Test
     void anyIoFailureUnderTheDriverIsAConnectionFailure() {
-        for (IOException io : new IOException[] {new SocketException("Connection reset"), new EOFException(),
-                new SSLException("handshake"), new SocketTimeoutException("Read timed out"), new IOException("broken pipe")}) {
+        for (IOException io : new IOException[]{new SocketException("Connection reset"), new EOFException(),
+                new SSLException("handshake"), new SocketTimeoutException("Read timed out"),
+                new IOException("broken pipe")}) {
             SQLException e = new SQLException("An I/O error occurred", "XX000", io);
             assertTrue(SqlState.isConnectionFailure(e), io.toString());
             assertTrue(SqlFailure.isConnectionClass(e), io.toString());

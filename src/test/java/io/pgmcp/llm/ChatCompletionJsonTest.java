@@ -10,7 +10,8 @@ class ChatCompletionJsonTest {
 
     @Test
     void errorMessagesAreFoundInEveryCommonShape() {
-        assertEquals("openai", ChatCompletionJson.errorMessage("{\"error\": {\"message\": \"openai\", \"type\": \"x\"}}"));
+        assertEquals("openai",
+                ChatCompletionJson.errorMessage("{\"error\": {\"message\": \"openai\", \"type\": \"x\"}}"));
         assertEquals("ollama", ChatCompletionJson.errorMessage("{\"error\": \"ollama\"}"));
         assertEquals("fastapi", ChatCompletionJson.errorMessage("{\"detail\": \"fastapi\"}"));
         assertEquals("plain", ChatCompletionJson.errorMessage("{\"message\": \"plain\"}"));

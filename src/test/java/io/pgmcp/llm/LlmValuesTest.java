@@ -44,7 +44,8 @@ class LlmValuesTest {
 
     @Test
     void aCompletionRejectsNegativeTokenCounts() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Completion("x", -1, 0, "m"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Completion("x", -1, 0, "m"));
         assertTrue(e.getMessage().contains("-1"));
     }
 }

@@ -43,7 +43,8 @@ class OpenAiClientTest {
     }
 
     private OpenAiClient client(Optional<Secret> key, String model, String baseUrl, Duration timeout) {
-        return new OpenAiClient(new OpenAiConfig(key, model, Optional.of(baseUrl), timeout), new FakeTicker(), Clock.systemUTC());
+        return new OpenAiClient(new OpenAiConfig(key, model, Optional.of(baseUrl), timeout), new FakeTicker(),
+                Clock.systemUTC());
     }
 
     private OpenAiClient client() {
@@ -110,7 +111,8 @@ class OpenAiClientTest {
         llm.reply(Reply.completion("{\"sql\": \"SELECT count(*) FROM users\"}", 321, 17));
         try (OpenAiClient client = client()) {
             Completion completion = client.complete(QUESTION);
-            assertEquals(new Completion("{\"sql\": \"SELECT count(*) FROM users\"}", 321, 17, "stub-model"), completion);
+            assertEquals(new Completion("{\"sql\": \"SELECT count(*) FROM users\"}", 321, 17, "stub-model"),
+                    completion);
             assertEquals(338, completion.totalTokens());
         }
     }
@@ -140,7 +142,8 @@ class OpenAiClientTest {
     void retryAfterAsHttpDateIsMeasuredFromTheClock() {
         llm.reply(Reply.error(429, "slow down").withHeader("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT"));
         Clock clock = Clock.fixed(Instant.parse("2015-10-21T07:27:30Z"), ZoneOffset.UTC);
-        OpenAiConfig config = new OpenAiConfig(Optional.empty(), "m", Optional.of(llm.baseUrl()), Duration.ofSeconds(10));
+        OpenAiConfig config = new OpenAiConfig(Optional.empty(), "m", Optional.of(llm.baseUrl()),
+                Duration.ofSeconds(10));
         try (OpenAiClient client = new OpenAiClient(config, new FakeTicker(), clock)) {
             assertEquals(Optional.of(Duration.ofSeconds(30)), failure(client, QUESTION).retryAfter());
         }
@@ -165,7 +168,8 @@ class OpenAiClientTest {
             LlmException e = failure(client, QUESTION);
             assertEquals(Kind.UNAUTHORIZED, e.kind());
             assertFalse(e.retryable());
-            assertEquals("the API key was rejected (401): Incorrect API key provided: sk-test-****cdef.", e.getMessage());
+            assertEquals("the API key was rejected (401): Incorrect API key provided: sk-test-****cdef.",
+                    e.getMessage());
         }
     }
 
@@ -191,10 +195,12 @@ class OpenAiClientTest {
     @Test
     void anUnknownModelIsNamed() {
         llm.replyStatus(404, "The model `gpt-9` does not exist or you do not have access to it.");
-        try (OpenAiClient client = client(Optional.of(new Secret(KEY)), "gpt-9", llm.baseUrl(), Duration.ofSeconds(10))) {
+        try (OpenAiClient client = client(Optional.of(new Secret(KEY)), "gpt-9", llm.baseUrl(),
+                Duration.ofSeconds(10))) {
             LlmException e = failure(client, QUESTION);
             assertEquals(Kind.NOT_FOUND, e.kind());
-            assertEquals("unknown model 'gpt-9' (404): The model `gpt-9` does not exist or you do not have access to it.",
+            assertEquals(
+                    "unknown model 'gpt-9' (404): The model `gpt-9` does not exist or you do not have access to it.",
                     e.getMessage());
         }
     }
@@ -230,7 +236,8 @@ class OpenAiClientTest {
             assertEquals(Kind.TIMEOUT, e.kind());
             assertTrue(e.retryable());
             assertTrue(elapsedMillis >= 280 && elapsedMillis < 5_000, "timed out after " + elapsedMillis + " ms");
-            assertEquals("the LLM at " + llm.baseUrl() + "/chat/completions did not answer within 300 ms", e.getMessage());
+            assertEquals("the LLM at " + llm.baseUrl() + "/chat/completions did not answer within 300 ms",
+                    e.getMessage());
         }
     }
 
@@ -274,11 +281,13 @@ class OpenAiClientTest {
     void anAnswerWithoutChoicesOrContentIsABadResponse() {
         llm.replyGarbage("{\"choices\": []}")
                 .replyGarbage("{\"choices\": [{\"message\": {\"role\": \"assistant\", \"content\": null}}]}")
-                .replyGarbage("{\"choices\": [{\"message\": {\"content\": null, \"refusal\": \"I can't help with that.\"}}]}");
+                .replyGarbage(
+                        "{\"choices\": [{\"message\": {\"content\": null, \"refusal\": \"I can't help with that.\"}}]}");
         try (OpenAiClient client = client()) {
             assertTrue(failure(client, QUESTION).getMessage().startsWith("the LLM's answer has no choices"));
             assertTrue(failure(client, QUESTION).getMessage().startsWith("the LLM's answer has no message content"));
-            assertEquals("the model refused to answer: I can't help with that.", failure(client, QUESTION).getMessage());
+            assertEquals("the model refused to answer: I can't help with that.",
+                    failure(client, QUESTION).getMessage());
         }
     }
 
@@ -290,7 +299,8 @@ class OpenAiClientTest {
             LlmException e = failure(client, QUESTION);
             assertEquals(Kind.CONNECTION, e.kind());
             assertTrue(e.retryable());
-            assertTrue(e.getMessage().startsWith("cannot reach the LLM at " + baseUrl + "/chat/completions: "), e.getMessage());
+            assertTrue(e.getMessage().startsWith("cannot reach the LLM at " + baseUrl + "/chat/completions: "),
+                    e.getMessage());
         }
     }
 

@@ -18,18 +18,22 @@ import org.junit.jupiter.api.Test;
 class PromptBuilderTest {
 
     static ColumnInfo column(String name, String fk) {
-        return new ColumnInfo(name, "integer", "int4", true, Optional.empty(), name.equals("id"), false, Optional.ofNullable(fk),
+        return new ColumnInfo(name, "integer", "int4", true, Optional.empty(), name.equals("id"), false,
+                Optional.ofNullable(fk),
                 List.of(), Optional.empty());
     }
 
     static Catalog large(int tables) {
         List<TableInfo> relations = new ArrayList<>();
         for (int i = 0; i < tables; i++) {
-            relations.add(new TableInfo("public", "table_" + i, RelationKind.TABLE, Optional.of("generated table " + i), 100,
+            relations.add(new TableInfo("public", "table_" + i, RelationKind.TABLE, Optional.of("generated table " + i),
+                    100,
                     List.of(column("id", null), column("value_" + i, null), column("created_on", null)), List.of()));
         }
-        relations.add(new TableInfo("public", "invoices", RelationKind.TABLE, Optional.of("Bills sent to customers"), 5000,
-                List.of(column("id", null), column("customer_id", "public.customers.id"), column("amount", null)), List.of()));
+        relations.add(new TableInfo("public", "invoices", RelationKind.TABLE, Optional.of("Bills sent to customers"),
+                5000,
+                List.of(column("id", null), column("customer_id", "public.customers.id"), column("amount", null)),
+                List.of()));
         relations.add(new TableInfo("public", "customers", RelationKind.TABLE, Optional.empty(), 500,
                 List.of(column("id", null), column("region", null)), List.of()));
         relations.add(new TableInfo("public", "payments", RelationKind.TABLE, Optional.empty(), 500,
@@ -55,6 +59,7 @@ class PromptBuilderTest {
         assertTrue(schema.contains("### public.invoices"), "the table named in the question");
         assertTrue(schema.contains("### public.customers"), "its foreign-key target (holds region)");
         assertTrue(schema.contains("### public.payments"), "a table referencing it");
-        assertTrue(schema.indexOf("### public.invoices") < schema.indexOf("### public.table_0"), "relevant tables come first");
+        assertTrue(schema.indexOf("### public.invoices") < schema.indexOf("### public.table_0"),
+                "relevant tables come first");
     }
 }

@@ -9,10 +9,12 @@ class ResultJudgementTest {
 
     @Test
     void onlyAnExplicitFalseIsDoubt() {
-        assertEquals(new ResultJudgement(false, "wrong year"), ResultJudgement.parse("{\"answers\": false, \"reason\": \"wrong year\"}"));
+        assertEquals(new ResultJudgement(false, "wrong year"),
+                ResultJudgement.parse("{\"answers\": false, \"reason\": \"wrong year\"}"));
         assertEquals(new ResultJudgement(false, "no reason given"), ResultJudgement.parse("{\"answers\": false}"));
         assertEquals(new ResultJudgement(true, "no reason given"), ResultJudgement.parse("{\"answers\": \"no\"}"));
-        assertEquals(new ResultJudgement(true, "fine"), ResultJudgement.parse("{\"answers\": true, \"reason\": \"fine\"}"));
+        assertEquals(new ResultJudgement(true, "fine"),
+                ResultJudgement.parse("{\"answers\": true, \"reason\": \"fine\"}"));
         assertEquals(new ResultJudgement(true, "no reason given"), ResultJudgement.parse(""));
     }
 

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class RetryingLlmClientTest {
-    private static final ChatRequest QUESTION = ChatRequest.json(List.of(ChatMessage.user("Answer in JSON: count users")));
+    private static final ChatRequest QUESTION = ChatRequest
+            .json(List.of(ChatMessage.user("Answer in JSON: count users")));
     private static final Duration BUDGET = Duration.ofMinutes(2);
 
     private final StubLlmServer llm = StubLlmServer.start();
@@ -126,7 +127,8 @@ class RetryingLlmClientTest {
             calls.incrementAndGet();
             return new NotConfiguredClient().complete(request);
         };
-        Retry retry = new Retry("openai", 3, new FibonacciBackoff(Duration.ofSeconds(1), Duration.ofSeconds(5)), sleeper,
+        Retry retry = new Retry("openai", 3, new FibonacciBackoff(Duration.ofSeconds(1), Duration.ofSeconds(5)),
+                sleeper,
                 ticker, Retry.Listener.NONE);
         LlmException e = assertThrows(LlmException.class,
                 () -> new RetryingLlmClient(counting, retry, BUDGET).complete(QUESTION));

@@ -30,7 +30,8 @@ class SchemaTextTest {
                     new IndexInfo("orders_pkey", List.of("id"), "btree", true, true),
                     new IndexInfo("orders_email_idx", List.of("email"), "btree", false, false),
                     new IndexInfo("orders_lower_email_idx", List.of("lower(email)"), "btree", false, false),
-                    new IndexInfo("orders_customer_created_idx", List.of("customer_id", "created_at"), "btree", false, false),
+                    new IndexInfo("orders_customer_created_idx", List.of("customer_id", "created_at"), "btree", false,
+                            false),
                     new IndexInfo("orders_created_at_idx", List.of("created_at"), "brin", false, false)),
             table("events", 50_000, List.of("id", "payload")),
             table("countries", 250, List.of("code"))), List.of(), Set.of());
@@ -38,7 +39,8 @@ class SchemaTextTest {
     static TableInfo table(String name, double rows, List<String> columns, IndexInfo... indexes) {
         return new TableInfo("public", name, RelationKind.TABLE, Optional.empty(), rows, columns.stream()
                 .map(c -> new ColumnInfo(c, "text", "text", true, Optional.empty(), c.equals("id"), c.equals("id"),
-                        Optional.empty(), List.of(), Optional.empty())).toList(), Arrays.asList(indexes));
+                        Optional.empty(), List.of(), Optional.empty()))
+                .toList(), Arrays.asList(indexes));
     }
 
     static Catalog visible(String... deniedColumns) {
@@ -52,7 +54,8 @@ class SchemaTextTest {
         String text = SchemaText.render(visible(), OptionalLong.of(10_000));
         assertTrue(text.contains("### public.orders  (large: ~200,000 rows; filter through an index on: id, email, "
                 + "customer_id, created_at)\n"), text);
-        assertTrue(text.contains("### public.events  (large: ~50,000 rows; no index to filter on: use a LIMIT)\n"), text);
+        assertTrue(text.contains("### public.events  (large: ~50,000 rows; no index to filter on: use a LIMIT)\n"),
+                text);
         assertTrue(text.contains("### public.countries\nEstimated rows: 250\n"), text);
         assertFalse(text.contains("Estimated rows: 200000"), "the heading carries it: " + text);
     }
@@ -60,7 +63,8 @@ class SchemaTextTest {
     @Test
     void indexesOnADeniedColumnAreNotOffered() {
         String text = SchemaText.render(visible("orders.email"), OptionalLong.of(10_000));
-        assertTrue(text.contains("(large: ~200,000 rows; filter through an index on: id, customer_id, created_at)"), text);
+        assertTrue(text.contains("(large: ~200,000 rows; filter through an index on: id, customer_id, created_at)"),
+                text);
         assertFalse(text.contains("email"), text);
     }
 

@@ -258,8 +258,8 @@ public final class StubLlmServer implements AutoCloseable {
 
     private static Map<String, List<String>> headers(HttpExchange exchange) {
         Map<String, List<String>> headers = new TreeMap<>();
-        exchange.getRequestHeaders().forEach((name, values) ->
-                headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
+        exchange.getRequestHeaders()
+                .forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
         return Map.copyOf(headers);
     }
 

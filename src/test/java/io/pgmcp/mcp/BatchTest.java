@@ -44,7 +44,8 @@ class BatchTest {
             assertTrue(error.isObject(), error::toString);
             assertError(error, -32600);
             assertFalse(error.has("id"));
-            assertEquals("Batches are not supported in protocol version " + version, error.get("error").get("message").asText());
+            assertEquals("Batches are not supported in protocol version " + version,
+                    error.get("error").get("message").asText());
             assertEquals("{}", result(client.call("ping", null)).toString());
         }
     }
@@ -106,7 +107,8 @@ class BatchTest {
     void initializeInsideABatchIs32600ForThatMember() {
         try (TestClient client = new TestClient(registry())) {
             client.initialize("2025-03-26");
-            client.send(batch(request("1", "initialize", "{\"protocolVersion\":\"2025-03-26\"}"), request("2", "ping", null)));
+            client.send(batch(request("1", "initialize", "{\"protocolVersion\":\"2025-03-26\"}"),
+                    request("2", "ping", null)));
             JsonNode answers = client.next();
             assertError(answers.get(0), -32600);
             assertEquals(1, answers.get(0).get("id").asInt());
@@ -129,7 +131,8 @@ class BatchTest {
                 }));
         try (TestClient client = new TestClient(registry)) {
             client.initialize("2025-03-26");
-            client.send(batch(request("1", "tools/call", "{\"name\":\"a\"}"), request("2", "tools/call", "{\"name\":\"b\"}")));
+            client.send(batch(request("1", "tools/call", "{\"name\":\"a\"}"),
+                    request("2", "tools/call", "{\"name\":\"b\"}")));
             JsonNode answers = client.next();
             assertEquals(2, answers.size());
             answers.forEach(answer -> assertTrue(result(answer).get("structuredContent").get("met").asBoolean()));
@@ -146,7 +149,8 @@ class BatchTest {
         }));
         try (TestClient client = new TestClient(registry)) {
             client.initialize("2025-03-26");
-            client.send(batch(request("\"slow\"", "tools/call", "{\"name\":\"block\"}"), request("\"fast\"", "ping", null)));
+            client.send(batch(request("\"slow\"", "tools/call", "{\"name\":\"block\"}"),
+                    request("\"fast\"", "ping", null)));
             assertTrue(started.await(10, TimeUnit.SECONDS));
             client.send(notification("notifications/cancelled", "{\"requestId\":\"slow\"}"));
             JsonNode answers = client.next();

@@ -155,8 +155,10 @@ class CancellationTest {
             client.initialize();
             client.send(request("\"a\"", "tools/call", "{\"name\":\"a\"}"));
             client.send(request("\"b\"", "tools/call", "{\"name\":\"b\"}"));
-            assertTrue(result(client.awaitResponse(NODES.textNode("a"))).get("structuredContent").get("met").asBoolean());
-            assertTrue(result(client.awaitResponse(NODES.textNode("b"))).get("structuredContent").get("met").asBoolean());
+            assertTrue(
+                    result(client.awaitResponse(NODES.textNode("a"))).get("structuredContent").get("met").asBoolean());
+            assertTrue(
+                    result(client.awaitResponse(NODES.textNode("b"))).get("structuredContent").get("met").asBoolean());
         }
     }
 
@@ -170,7 +172,8 @@ class CancellationTest {
         Thread closer = Thread.ofVirtual().start(() -> client.session().close(TestClient.TIMEOUT));
         blocking.release.countDown();
         closer.join();
-        assertTrue(result(client.awaitResponse(NODES.numberNode(9))).get("structuredContent").get("released").asBoolean());
+        assertTrue(
+                result(client.awaitResponse(NODES.numberNode(9))).get("structuredContent").get("released").asBoolean());
         assertEquals(1, blocking.hookRan.getCount());
     }
 

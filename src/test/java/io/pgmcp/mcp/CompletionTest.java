@@ -70,12 +70,16 @@ class CompletionTest {
             assertEquals("bolt0", completion.at("/values/0").asText());
             assertEquals(250, completion.get("total").asInt());
             assertTrue(completion.get("hasMore").asBoolean());
-            assertEquals(Map.of("kind", "bolt"), seen.getFirst().context(), "string context arguments reach the provider");
+            assertEquals(Map.of("kind", "bolt"), seen.getFirst().context(),
+                    "string context arguments reach the provider");
 
             JsonNode few = result(client.call("completion/complete", "{\"ref\":{\"type\":\"ref/resource\","
-                    + "\"uri\":\"items://{kind}/{item}\"},\"argument\":{\"name\":\"item\",\"value\":\"item24\"}}")).get("completion");
-            assertEquals(json("{\"values\":[\"item24\",\"item240\",\"item241\",\"item242\",\"item243\",\"item244\",\"item245\","
-                    + "\"item246\",\"item247\",\"item248\",\"item249\"],\"total\":11,\"hasMore\":false}"), few);
+                    + "\"uri\":\"items://{kind}/{item}\"},\"argument\":{\"name\":\"item\",\"value\":\"item24\"}}"))
+                    .get("completion");
+            assertEquals(json(
+                    "{\"values\":[\"item24\",\"item240\",\"item241\",\"item242\",\"item243\",\"item244\",\"item245\","
+                            + "\"item246\",\"item247\",\"item248\",\"item249\"],\"total\":11,\"hasMore\":false}"),
+                    few);
         }
     }
 
@@ -83,15 +87,20 @@ class CompletionTest {
     void unknownTemplatesArgumentsAndPromptsAre32602() {
         try (TestClient client = new TestClient(registry(new ArrayList<>()))) {
             client.initialize();
-            assertError(client.call("completion/complete", "{\"ref\":{\"type\":\"ref/resource\",\"uri\":\"items://{kind}/{item}\"},"
-                    + "\"argument\":{\"name\":\"colour\",\"value\":\"\"}}"), -32602);
-            assertError(client.call("completion/complete", "{\"ref\":{\"type\":\"ref/resource\",\"uri\":\"other://{x}\"},"
-                    + "\"argument\":{\"name\":\"x\",\"value\":\"\"}}"), -32602);
+            assertError(client.call("completion/complete",
+                    "{\"ref\":{\"type\":\"ref/resource\",\"uri\":\"items://{kind}/{item}\"},"
+                            + "\"argument\":{\"name\":\"colour\",\"value\":\"\"}}"),
+                    -32602);
+            assertError(
+                    client.call("completion/complete", "{\"ref\":{\"type\":\"ref/resource\",\"uri\":\"other://{x}\"},"
+                            + "\"argument\":{\"name\":\"x\",\"value\":\"\"}}"),
+                    -32602);
             JsonNode prompt = client.call("completion/complete", "{\"ref\":{\"type\":\"ref/prompt\",\"name\":\"p\"},"
                     + "\"argument\":{\"name\":\"x\",\"value\":\"\"}}");
             assertError(prompt, -32602);
             assertTrue(prompt.at("/error/message").asText().contains("no prompts"), prompt.toString());
-            for (String params : List.of("{}", "{\"ref\":{\"type\":\"ref/tool\",\"name\":\"t\"},\"argument\":{\"name\":\"x\",\"value\":\"\"}}",
+            for (String params : List.of("{}",
+                    "{\"ref\":{\"type\":\"ref/tool\",\"name\":\"t\"},\"argument\":{\"name\":\"x\",\"value\":\"\"}}",
                     "{\"ref\":{\"type\":\"ref/resource\"},\"argument\":{\"name\":\"x\",\"value\":\"\"}}",
                     "{\"ref\":{\"type\":\"ref/resource\",\"uri\":\"items://{kind}/{item}\"},\"argument\":{\"name\":\"item\"}}",
                     "{\"ref\":{\"type\":\"ref/resource\",\"uri\":\"items://{kind}/{item}\"},\"argument\":\"item\"}")) {
@@ -103,7 +112,8 @@ class CompletionTest {
     @Test
     void aCompletionHoldsAtMostAHundredValues() {
         List<String> many = IntStream.range(0, 101).mapToObj(Integer::toString).toList();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Completion(many, 101, true));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Completion(many, 101, true));
         assertTrue(e.getMessage().contains("101"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new Completion(List.of("a", "b"), 1, false));
         assertEquals(new Completion(List.of(), 0, false), Completion.of(List.of()));

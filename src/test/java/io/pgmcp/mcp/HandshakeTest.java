@@ -40,7 +40,8 @@ class HandshakeTest {
     void initializeResultHasCapabilitiesServerInfoAndInstructions() {
         try (TestClient client = new TestClient(new Registry())) {
             JsonNode result = result(client.initialize());
-            assertEquals(json("{\"tools\":{\"listChanged\":false},\"resources\":{},\"completions\":{},\"logging\":{}}"), result.get("capabilities"));
+            assertEquals(json("{\"tools\":{\"listChanged\":false},\"resources\":{},\"completions\":{},\"logging\":{}}"),
+                    result.get("capabilities"));
             assertEquals(json("{\"name\":\"pg-mcp\",\"version\":\"1.2.3\"}"), result.get("serverInfo"));
             assertEquals("Use execute_sql for SQL.", result.get("instructions").asText());
         }
@@ -52,7 +53,8 @@ class HandshakeTest {
         ServerInfo server = new ServerInfo("pg-mcp", "1", () -> "call " + said.incrementAndGet());
         for (int session = 1; session <= 2; session++) {
             var queue = new java.util.concurrent.LinkedBlockingQueue<String>();
-            var mcp = new McpSession(server, new Registry(), McpSession.genericToolErrorMapper(), queue::add, "s" + session);
+            var mcp = new McpSession(server, new Registry(), McpSession.genericToolErrorMapper(), queue::add,
+                    "s" + session);
             try (TestClient client = new TestClient(mcp::handle, queue)) {
                 assertEquals("call " + session, result(client.initialize()).get("instructions").asText());
             } finally {
@@ -105,7 +107,8 @@ class HandshakeTest {
         try (TestClient client = new TestClient(new Registry())) {
             JsonNode response = client.call(method, "{}");
             assertError(response, -32600);
-            assertEquals("Server not initialized: send initialize first", response.get("error").get("message").asText());
+            assertEquals("Server not initialized: send initialize first",
+                    response.get("error").get("message").asText());
         }
     }
 

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
 class HttpModernTest {
 
     private static final HttpConfig LOCAL = new HttpConfig("127.0.0.1", 0, List.of(), List.of(), Optional.empty());
-    private static final HttpLimits LIMITS = new HttpLimits(64 * 1024, 100, Duration.ofMinutes(10), Duration.ofMillis(50));
+    private static final HttpLimits LIMITS = new HttpLimits(64 * 1024, 100, Duration.ofMinutes(10),
+            Duration.ofMillis(50));
 
     private final AtomicInteger executed = new AtomicInteger();
     private final CountDownLatch blockStarted = new CountDownLatch(1);
@@ -60,7 +61,8 @@ class HttpModernTest {
 
     private HttpTransport start(HttpConfig config) throws IOException {
         HttpTransport transport = HttpTransport.start(config, LIMITS,
-                (id, sink) -> new McpSession(TestClient.SERVER, registry, McpSession.genericToolErrorMapper(), sink, id),
+                (id, sink) -> new McpSession(TestClient.SERVER, registry, McpSession.genericToolErrorMapper(), sink,
+                        id),
                 ResponseHeaders.NONE, () -> List.of(), Ticker.system());
         started.add(transport);
         return transport;
@@ -72,8 +74,9 @@ class HttpModernTest {
     }
 
     /** A modern POST of {@code bodyMethod} whose {@code Mcp-Method} header says {@code headerMethod}. */
-    private static HttpRequest.Builder modern(HttpTestClient client, String bodyMethod, String headerMethod, String name,
-                                              String params) {
+    private static HttpRequest.Builder modern(HttpTestClient client, String bodyMethod, String headerMethod,
+            String name,
+            String params) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(client.endpoint()).timeout(HttpTestClient.TIMEOUT)
                 .header("Content-Type", "application/json").header("Accept", HttpTestClient.ACCEPT_BOTH)
                 .header("MCP-Protocol-Version", "2026-07-28").header("Mcp-Method", headerMethod);
@@ -84,7 +87,8 @@ class HttpModernTest {
     }
 
     private static String body(String method, String params) {
-        return "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":" + ModernEraTest.modern(params) + "}";
+        return "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method + "\",\"params\":" + ModernEraTest.modern(params)
+                + "}";
     }
 
     @Test
@@ -100,12 +104,14 @@ class HttpModernTest {
         assertEquals(200, tools.status());
         assertEquals("complete", tools.message().at("/result/resultType").asText());
         assertEquals(3, tools.message().at("/result/tools").size());
-        HttpTestClient.Reply call = client.send(modern(client, "tools/call", "count", "\"name\":\"count\",\"arguments\":{}"));
+        HttpTestClient.Reply call = client
+                .send(modern(client, "tools/call", "count", "\"name\":\"count\",\"arguments\":{}"));
         assertEquals(200, call.status());
         assertEquals("stateless-ip:127.0.0.1", call.message().at("/result/structuredContent/session").asText(),
                 "without tokens the caller is its address");
-        HttpTestClient.Reply stale = client.send(modern(client, "tools/call", "count", "\"name\":\"count\",\"arguments\":{}")
-                .header("Mcp-Session-Id", "no-such-session"));
+        HttpTestClient.Reply stale = client
+                .send(modern(client, "tools/call", "count", "\"name\":\"count\",\"arguments\":{}")
+                        .header("Mcp-Session-Id", "no-such-session"));
         assertEquals(200, stale.status(), "a session id on a modern request is ignored");
         assertEquals(0, transport.sessionCount());
     }
@@ -120,9 +126,11 @@ class HttpModernTest {
                 modern(client, "tools/call", "progress", callCount), // Mcp-Name names another tool
                 modern(client, "tools/call", null, callCount), // Mcp-Name missing
                 HttpRequest.newBuilder(client.endpoint()).header("MCP-Protocol-Version", "2026-07-28")
-                        .header("Mcp-Name", "count").POST(HttpRequest.BodyPublishers.ofString(body("tools/call", callCount))),
+                        .header("Mcp-Name", "count")
+                        .POST(HttpRequest.BodyPublishers.ofString(body("tools/call", callCount))),
                 HttpRequest.newBuilder(client.endpoint()).header("Mcp-Method", "tools/call")
-                        .header("Mcp-Name", "count").POST(HttpRequest.BodyPublishers.ofString(body("tools/call", callCount))),
+                        .header("Mcp-Name", "count")
+                        .POST(HttpRequest.BodyPublishers.ofString(body("tools/call", callCount))),
                 modern(client, "tools/call", "count", callCount).setHeader("MCP-Protocol-Version", "2025-11-25"),
                 modern(client, "tools/call", "=?base64?not base64!?=", callCount));
         for (HttpRequest.Builder request : refused) {
@@ -133,8 +141,10 @@ class HttpModernTest {
         }
         assertEquals(0, executed.get(), "no refused call ran");
         HttpTestClient.Reply encoded = client.send(modern(client, "tools/call",
-                "=?base64?" + Base64.getEncoder().encodeToString("count".getBytes(StandardCharsets.UTF_8)) + "?=", callCount));
-        assertEquals(200, encoded.status(), "an encoded Mcp-Name is decoded before the comparison: " + encoded.response().body());
+                "=?base64?" + Base64.getEncoder().encodeToString("count".getBytes(StandardCharsets.UTF_8)) + "?=",
+                callCount));
+        assertEquals(200, encoded.status(),
+                "an encoded Mcp-Name is decoded before the comparison: " + encoded.response().body());
         assertEquals(1, encoded.message().at("/result/structuredContent/n").asInt());
     }
 
@@ -162,10 +172,12 @@ class HttpModernTest {
         assertEquals(404, unknownMethod.status());
         assertEquals(-32601, unknownMethod.message().at("/error/code").asInt());
 
-        HttpTestClient.Reply unknownResource = client.send(modern(client, "resources/read", "nowhere://x", "\"uri\":\"nowhere://x\""));
+        HttpTestClient.Reply unknownResource = client
+                .send(modern(client, "resources/read", "nowhere://x", "\"uri\":\"nowhere://x\""));
         assertEquals(200, unknownResource.status(), "a method's own error is in-band");
         assertEquals(-32602, unknownResource.message().at("/error/code").asInt());
-        HttpTestClient.Reply unknownTool = client.send(modern(client, "tools/call", "nope", "\"name\":\"nope\",\"arguments\":{}"));
+        HttpTestClient.Reply unknownTool = client
+                .send(modern(client, "tools/call", "nope", "\"name\":\"nope\",\"arguments\":{}"));
         assertEquals(200, unknownTool.status());
         assertEquals(-32602, unknownTool.message().at("/error/code").asInt());
     }
@@ -175,9 +187,11 @@ class HttpModernTest {
         HttpTransport transport = start(LOCAL);
         HttpTestClient client = new HttpTestClient(transport.endpoint());
         HttpTestClient.Reply reply = client.send(modern(client, "tools/call", "progress",
-                "\"name\":\"progress\",\"arguments\":{}").POST(HttpRequest.BodyPublishers.ofString(
-                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"_meta\":{" + ModernEraTest.ENVELOPE
-                        + ",\"progressToken\":\"p\"},\"name\":\"progress\",\"arguments\":{}}}")));
+                "\"name\":\"progress\",\"arguments\":{}").POST(
+                        HttpRequest.BodyPublishers.ofString(
+                                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"_meta\":{"
+                                        + ModernEraTest.ENVELOPE
+                                        + ",\"progressToken\":\"p\"},\"name\":\"progress\",\"arguments\":{}}}")));
         assertTrue(reply.isStream());
         assertEquals("no", reply.header("X-Accel-Buffering"));
         assertEquals(List.of("notifications/progress", "notifications/progress", "response"),
@@ -187,13 +201,15 @@ class HttpModernTest {
 
     @Test
     void withTokensTheCallerIsItsTokenAndResourcesArePrivate() throws Exception {
-        HttpTransport transport = start(new HttpConfig("127.0.0.1", 0, List.of(new Secret("modern-token-0001")), List.of(),
-                Optional.empty()));
+        HttpTransport transport = start(
+                new HttpConfig("127.0.0.1", 0, List.of(new Secret("modern-token-0001")), List.of(),
+                        Optional.empty()));
         HttpTestClient client = new HttpTestClient(transport.endpoint());
         HttpTestClient.Reply unauthorized = client.send(modern(client, "tools/list", null, ""));
         assertEquals(401, unauthorized.status());
-        HttpTestClient.Reply call = client.send(modern(client, "tools/call", "count", "\"name\":\"count\",\"arguments\":{}")
-                .header("Authorization", "Bearer modern-token-0001"));
+        HttpTestClient.Reply call = client
+                .send(modern(client, "tools/call", "count", "\"name\":\"count\",\"arguments\":{}")
+                        .header("Authorization", "Bearer modern-token-0001"));
         assertEquals("stateless-token:" + BearerTokens.idOf("modern-token-0001"),
                 call.message().at("/result/structuredContent/session").asText());
     }
@@ -213,7 +229,8 @@ class HttpModernTest {
                     .getBytes(StandardCharsets.UTF_8));
             out.flush();
             assertTrue(blockStarted.await(10, TimeUnit.SECONDS), "the call started");
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            BufferedReader in = new BufferedReader(
+                    new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
             assertEquals("HTTP/1.1 200 OK", in.readLine(), "a silent call becomes an event stream");
         }
         assertTrue(blockCancelled.await(10, TimeUnit.SECONDS), "the stream was closed: the call was cancelled");
@@ -235,7 +252,8 @@ class HttpModernTest {
                 .header("MCP-Protocol-Version", "2026-07-28").POST(HttpRequest.BodyPublishers.ofString(
                         "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\","
                                 + "\"capabilities\":{},\"clientInfo\":{\"name\":\"x\"}}}")));
-        assertEquals(200, initializeWithModernHeader.status(), "initialize is the 2025 handshake whatever the headers say");
+        assertEquals(200, initializeWithModernHeader.status(),
+                "initialize is the 2025 handshake whatever the headers say");
         assertEquals("2025-11-25", initializeWithModernHeader.message().at("/result/protocolVersion").asText());
         assertEquals(1, transport.sessionCount());
     }

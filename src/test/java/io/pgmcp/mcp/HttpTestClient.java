@@ -82,7 +82,8 @@ public final class HttpTestClient {
     /** Initializes with {@code protocolVersion}, sends notifications/initialized; answers the initialize result. */
     public JsonNode initialize(String protocolVersion) {
         Reply reply = post("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\""
-                + protocolVersion + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"http-test\",\"version\":\"1\"}}}");
+                + protocolVersion
+                + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"http-test\",\"version\":\"1\"}}}");
         assertEquals(200, reply.status(), reply.response().body());
         sessionId = reply.header("Mcp-Session-Id");
         assertNotNull(sessionId, "initialize answered with a session id");
@@ -126,7 +127,8 @@ public final class HttpTestClient {
 
     /** {@code tools/call} of {@code tool} with {@code arguments} (JSON text). */
     public Reply call(Object id, String tool, String arguments) {
-        return post("{\"jsonrpc\":\"2.0\",\"id\":" + JSON.valueToTree(id) + ",\"method\":\"tools/call\",\"params\":{\"name\":\""
+        return post("{\"jsonrpc\":\"2.0\",\"id\":" + JSON.valueToTree(id)
+                + ",\"method\":\"tools/call\",\"params\":{\"name\":\""
                 + tool + "\",\"arguments\":" + arguments + "}}");
     }
 

@@ -39,7 +39,8 @@ import org.junit.jupiter.api.Test;
 class HttpTransportTest {
 
     private static final HttpConfig LOCAL = new HttpConfig("127.0.0.1", 0, List.of(), List.of(), Optional.empty());
-    private static final HttpLimits LIMITS = new HttpLimits(64 * 1024, 100, Duration.ofMinutes(10), Duration.ofMillis(50));
+    private static final HttpLimits LIMITS = new HttpLimits(64 * 1024, 100, Duration.ofMinutes(10),
+            Duration.ofMillis(50));
 
     private final CountDownLatch blockStarted = new CountDownLatch(1);
     private final CountDownLatch blockCancelled = new CountDownLatch(1);
@@ -71,9 +72,11 @@ class HttpTransportTest {
         started.forEach(transport -> transport.stop(Duration.ZERO));
     }
 
-    private HttpTransport start(HttpConfig config, HttpLimits limits, ResponseHeaders headers, Ticker ticker) throws IOException {
+    private HttpTransport start(HttpConfig config, HttpLimits limits, ResponseHeaders headers, Ticker ticker)
+            throws IOException {
         HttpTransport transport = HttpTransport.start(config, limits,
-                (id, sink) -> new McpSession(TestClient.SERVER, registry, McpSession.genericToolErrorMapper(), sink, id),
+                (id, sink) -> new McpSession(TestClient.SERVER, registry, McpSession.genericToolErrorMapper(), sink,
+                        id),
                 headers, () -> List.of("reports"), ticker);
         started.add(transport);
         return transport;
@@ -89,7 +92,8 @@ class HttpTransportTest {
         HttpTestClient client = new HttpTestClient(transport.endpoint()).header("User-Agent", "agent/7");
         JsonNode init = client.initialize("2025-11-25");
         assertEquals("2025-11-25", init.get("protocolVersion").asText());
-        assertTrue(client.sessionId().matches("[A-Za-z0-9_-]{43}"), "256 random bits, base64url: " + client.sessionId());
+        assertTrue(client.sessionId().matches("[A-Za-z0-9_-]{43}"),
+                "256 random bits, base64url: " + client.sessionId());
 
         HttpTestClient.Reply tools = client.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
         assertEquals(200, tools.status());
@@ -105,25 +109,29 @@ class HttpTransportTest {
         assertEquals("agent/7", content.get("ua").asText());
 
         client.post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"logging/setLevel\",\"params\":{\"level\":\"info\"}}");
-        HttpTestClient.Reply progress = client.post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":"
-                + "{\"name\":\"progress\",\"arguments\":{},\"_meta\":{\"progressToken\":\"p\"}}}");
+        HttpTestClient.Reply progress = client
+                .post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":"
+                        + "{\"name\":\"progress\",\"arguments\":{},\"_meta\":{\"progressToken\":\"p\"}}}");
         assertTrue(progress.isStream(), "notifications turn the answer into an event stream");
         List<String> methods = progress.messages().stream().map(m -> m.path("method").asText("response")).toList();
-        assertEquals(List.of("notifications/progress", "notifications/message", "notifications/progress", "response"), methods);
+        assertEquals(List.of("notifications/progress", "notifications/message", "notifications/progress", "response"),
+                methods);
         assertEquals("two", progress.messages().get(2).at("/params/message").asText());
         assertTrue(progress.answer().at("/result/structuredContent/done").asBoolean());
 
         // a JSON-only client gets the answer alone
         HttpTestClient.Reply jsonOnly = client.send(client.request().header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":"
-                        + "{\"name\":\"progress\",\"arguments\":{},\"_meta\":{\"progressToken\":\"q\"}}}")));
+                .POST(HttpRequest.BodyPublishers
+                        .ofString("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":"
+                                + "{\"name\":\"progress\",\"arguments\":{},\"_meta\":{\"progressToken\":\"q\"}}}")));
         assertEquals("application/json", jsonOnly.header("Content-Type"));
         assertTrue(jsonOnly.message().at("/result/structuredContent/done").asBoolean());
 
         assertEquals(1, transport.sessionCount());
         assertEquals(204, client.delete().status());
         assertEquals(0, transport.sessionCount());
-        assertEquals(404, client.post("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"ping\"}").status(), "an ended session is gone");
+        assertEquals(404, client.post("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"ping\"}").status(),
+                "an ended session is gone");
     }
 
     @Test
@@ -136,7 +144,8 @@ class HttpTransportTest {
         assertEquals(200, batch.status());
         assertEquals(2, batch.message().size());
         assertEquals(202, old.post("[{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}]").status());
-        assertEquals(202, old.post("{\"jsonrpc\":\"2.0\",\"id\":77,\"result\":{}}").status(), "a response from the client");
+        assertEquals(202, old.post("{\"jsonrpc\":\"2.0\",\"id\":77,\"result\":{}}").status(),
+                "a response from the client");
 
         HttpTestClient current = new HttpTestClient(transport.endpoint());
         current.initialize();
@@ -167,8 +176,9 @@ class HttpTransportTest {
         HttpTransport transport = start();
         HttpTestClient client = new HttpTestClient(transport.endpoint());
         HttpTestClient.Reply early = client.send(client.request().header("MCP-Protocol-Version", "2000-01-01")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":"
-                        + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"x\"}}}")));
+                .POST(HttpRequest.BodyPublishers
+                        .ofString("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":"
+                                + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"x\"}}}")));
         assertEquals(400, early.status());
         assertEquals(0, transport.sessionCount(), "no session for a refused initialize");
         client.initialize();
@@ -204,14 +214,17 @@ class HttpTransportTest {
         HttpTestClient.Reply tooLarge = client.call(1, "echo", "{\"text\":\"" + big + "\"}");
         assertEquals(413, tooLarge.status());
         assertTrue(tooLarge.message().at("/error/message").asText().contains(Integer.toString(LIMITS.maxBodyBytes())));
-        assertEquals(200, new HttpTestClient(transport.endpoint()).post("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\","
-                + "\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"x\"}}}").status(),
+        assertEquals(200,
+                new HttpTestClient(transport.endpoint()).post("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\","
+                        + "\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"x\"}}}")
+                        .status(),
                 "the server goes on");
     }
 
     @Test
     void foreignOriginsAndHostsAre403() throws Exception {
-        HttpConfig config = new HttpConfig("127.0.0.1", 0, List.of(), List.of("https://app.example.com"), Optional.empty());
+        HttpConfig config = new HttpConfig("127.0.0.1", 0, List.of(), List.of("https://app.example.com"),
+                Optional.empty());
         HttpTransport transport = start(config, LIMITS, ResponseHeaders.NONE, Ticker.system());
         HttpTestClient evil = new HttpTestClient(transport.endpoint()).header("Origin", "https://evil.example");
         HttpTestClient.Reply refused = evil.post("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":"
@@ -222,8 +235,10 @@ class HttpTransportTest {
         new HttpTestClient(transport.endpoint()).initialize(); // no Origin: not a browser
 
         int port = transport.address().getPort();
-        assertTrue(raw(port, "GET /healthz HTTP/1.1\r\nHost: attacker.example:" + port + "\r\nConnection: close\r\n\r\n")
-                .startsWith("HTTP/1.1 403"), "DNS rebinding: a foreign Host");
+        assertTrue(
+                raw(port, "GET /healthz HTTP/1.1\r\nHost: attacker.example:" + port + "\r\nConnection: close\r\n\r\n")
+                        .startsWith("HTTP/1.1 403"),
+                "DNS rebinding: a foreign Host");
         assertTrue(raw(port, "GET /healthz HTTP/1.1\r\nHost: localhost:" + port + "\r\nConnection: close\r\n\r\n")
                 .startsWith("HTTP/1.1 200"));
         assertTrue(raw(port, "GET /healthz HTTP/1.1\r\nHost: [::1]:" + port + "\r\nConnection: close\r\n\r\n")
@@ -234,7 +249,8 @@ class HttpTransportTest {
 
     @Test
     void bearerTokensAreRequiredWhenConfigured() throws Exception {
-        HttpConfig config = new HttpConfig("127.0.0.1", 0, List.of(new Secret("first-token"), new Secret("second-token")),
+        HttpConfig config = new HttpConfig("127.0.0.1", 0,
+                List.of(new Secret("first-token"), new Secret("second-token")),
                 List.of(), Optional.empty());
         HttpTransport transport = start(config, LIMITS, ResponseHeaders.NONE, Ticker.system());
         String init = "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":"
@@ -242,11 +258,13 @@ class HttpTransportTest {
         HttpTestClient.Reply missing = new HttpTestClient(transport.endpoint()).post(init);
         assertEquals(401, missing.status());
         assertTrue(missing.header("WWW-Authenticate").startsWith("Bearer"));
-        HttpTestClient.Reply wrong = new HttpTestClient(transport.endpoint()).header("Authorization", "Bearer first-tokeN").post(init);
+        HttpTestClient.Reply wrong = new HttpTestClient(transport.endpoint())
+                .header("Authorization", "Bearer first-tokeN").post(init);
         assertEquals(401, wrong.status());
         assertTrue(wrong.header("WWW-Authenticate").contains("invalid_token"));
         assertFalse(wrong.response().body().contains("first-token"), "tokens are never echoed");
-        assertEquals(401, new HttpTestClient(transport.endpoint()).header("Authorization", "Basic Zmlyc3QtdG9rZW4=").post(init).status());
+        assertEquals(401, new HttpTestClient(transport.endpoint()).header("Authorization", "Basic Zmlyc3QtdG9rZW4=")
+                .post(init).status());
 
         HttpTestClient good = new HttpTestClient(transport.endpoint()).header("Authorization", "Bearer second-token");
         good.initialize();
@@ -268,13 +286,15 @@ class HttpTransportTest {
 
     @Test
     void theNumberOfSessionsIsBounded() throws Exception {
-        HttpTransport transport = start(LOCAL, new HttpLimits(64 * 1024, 2, Duration.ofMinutes(10), Duration.ofMillis(50)),
+        HttpTransport transport = start(LOCAL,
+                new HttpLimits(64 * 1024, 2, Duration.ofMinutes(10), Duration.ofMillis(50)),
                 ResponseHeaders.NONE, Ticker.system());
         HttpTestClient first = new HttpTestClient(transport.endpoint());
         first.initialize();
         new HttpTestClient(transport.endpoint()).initialize();
-        HttpTestClient.Reply full = new HttpTestClient(transport.endpoint()).post("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":"
-                + "\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"x\"}}}");
+        HttpTestClient.Reply full = new HttpTestClient(transport.endpoint())
+                .post("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":"
+                        + "\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"x\"}}}");
         assertEquals(503, full.status());
         assertEquals(9, full.message().get("id").asInt());
         assertTrue(full.message().at("/error/message").asText().contains("Too many sessions"));
@@ -286,7 +306,8 @@ class HttpTransportTest {
     @Test
     void idleSessionsExpire() throws Exception {
         FakeTicker ticker = new FakeTicker();
-        HttpTransport transport = start(LOCAL, new HttpLimits(64 * 1024, 100, Duration.ofMinutes(5), Duration.ofMillis(50)),
+        HttpTransport transport = start(LOCAL,
+                new HttpLimits(64 * 1024, 100, Duration.ofMinutes(5), Duration.ofMillis(50)),
                 ResponseHeaders.NONE, ticker);
         HttpTestClient idle = new HttpTestClient(transport.endpoint());
         idle.initialize();
@@ -299,7 +320,8 @@ class HttpTransportTest {
         assertEquals(404, idle.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}").status());
         assertEquals(200, busy.post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}").status());
         ticker.advance(Duration.ofMinutes(6));
-        assertEquals(404, busy.post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}").status(), "expired when looked up");
+        assertEquals(404, busy.post("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}").status(),
+                "expired when looked up");
         assertEquals(0, transport.sessionCount());
     }
 
@@ -352,11 +374,13 @@ class HttpTransportTest {
                     .getBytes(StandardCharsets.UTF_8));
             out.flush();
             assertTrue(blockStarted.await(10, TimeUnit.SECONDS), "the call started");
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            BufferedReader in = new BufferedReader(
+                    new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
             assertEquals("HTTP/1.1 200 OK", in.readLine(), "a silent call becomes an event stream");
         }
         assertTrue(blockCancelled.await(10, TimeUnit.SECONDS), "the client went away: the call was cancelled");
-        assertEquals(200, client.post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}").status(), "the session goes on");
+        assertEquals(200, client.post("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}").status(),
+                "the session goes on");
     }
 
     @Test
@@ -378,7 +402,8 @@ class HttpTransportTest {
         FakeTicker ticker = new FakeTicker();
         RateLimiter limiter = new RateLimiter(config, ticker);
         registry.add(new TestTool("limited", (arguments, context) -> {
-            var admission = limiter.acquireRequest(limiter.clientKey(context.sessionId(), context.remoteAddress().orElse(null)),
+            var admission = limiter.acquireRequest(
+                    limiter.clientKey(context.sessionId(), context.remoteAddress().orElse(null)),
                     context::onCancel);
             return TestTool.ok("{\"admission\":\"" + admission.getClass().getSimpleName() + "\"}");
         }));
@@ -406,7 +431,8 @@ class HttpTransportTest {
     void healthAndReadinessNeedNoSession() throws Exception {
         HttpTransport transport = start();
         HttpTestClient client = new HttpTestClient(transport.endpoint());
-        HttpTestClient.Reply health = client.send(HttpRequest.newBuilder(transport.endpoint().resolve("/healthz")).GET());
+        HttpTestClient.Reply health = client
+                .send(HttpRequest.newBuilder(transport.endpoint().resolve("/healthz")).GET());
         assertEquals(200, health.status());
         assertEquals("ok", health.message().get("status").asText());
         HttpTestClient.Reply ready = client.send(HttpRequest.newBuilder(transport.endpoint().resolve("/readyz")).GET());
@@ -430,7 +456,8 @@ class HttpTransportTest {
         assertTrue(stopper.join(Duration.ofSeconds(20)));
         assertTrue(call.join(Duration.ofSeconds(10)));
         assertEquals(1, replies.size());
-        assertTrue(replies.getFirst().answer().at("/result/structuredContent/released").asBoolean(), "answered within the drain");
+        assertTrue(replies.getFirst().answer().at("/result/structuredContent/released").asBoolean(),
+                "answered within the drain");
     }
 
     /** The status of a ping sent while the transport is stopping. */

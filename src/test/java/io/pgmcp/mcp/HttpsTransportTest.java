@@ -53,7 +53,8 @@ class HttpsTransportTest {
         HttpConfig config = new HttpConfig("127.0.0.1", 0, List.of(), List.of(),
                 Optional.of(new TlsConfig(keystore, Optional.of(new Secret("changeit-store")))));
         HttpTransport transport = HttpTransport.start(config, HttpLimits.of(10, Duration.ofMinutes(5)),
-                (id, sink) -> new McpSession(TestClient.SERVER, new Registry(), McpSession.genericToolErrorMapper(), sink, id),
+                (id, sink) -> new McpSession(TestClient.SERVER, new Registry(), McpSession.genericToolErrorMapper(),
+                        sink, id),
                 ResponseHeaders.NONE, Readiness.ALWAYS, Ticker.system());
         try {
             assertEquals("https", transport.endpoint().getScheme());
@@ -65,7 +66,8 @@ class HttpsTransportTest {
             trust.init(trusted);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, trust.getTrustManagers(), null);
-            HttpTestClient client = new HttpTestClient(HttpClient.newBuilder().sslContext(context).build(), transport.endpoint());
+            HttpTestClient client = new HttpTestClient(HttpClient.newBuilder().sslContext(context).build(),
+                    transport.endpoint());
             assertEquals("2025-06-18", client.initialize().get("protocolVersion").asText());
             assertEquals(200, client.post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").status());
         } finally {
@@ -78,9 +80,11 @@ class HttpsTransportTest {
         Path keystore = keystore(dir, "right-password");
         HttpConfig config = new HttpConfig("127.0.0.1", 0, List.of(), List.of(),
                 Optional.of(new TlsConfig(keystore, Optional.of(new Secret("wrong-password")))));
-        IOException e = assertThrows(IOException.class, () -> HttpTransport.start(config, HttpLimits.of(10, Duration.ofMinutes(5)),
-                (id, sink) -> new McpSession(TestClient.SERVER, new Registry(), McpSession.genericToolErrorMapper(), sink, id),
-                ResponseHeaders.NONE, Readiness.ALWAYS, Ticker.system()));
+        IOException e = assertThrows(IOException.class,
+                () -> HttpTransport.start(config, HttpLimits.of(10, Duration.ofMinutes(5)),
+                        (id, sink) -> new McpSession(TestClient.SERVER, new Registry(),
+                                McpSession.genericToolErrorMapper(), sink, id),
+                        ResponseHeaders.NONE, Readiness.ALWAYS, Ticker.system()));
         assertTrue(e.getMessage().contains("cannot load the TLS keystore"), e.getMessage());
         assertTrue(!e.getMessage().contains("wrong-password") && !e.getMessage().contains("right-password"));
     }

@@ -27,7 +27,8 @@ class JsonRpcFramingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{", "{\"jsonrpc\":\"2.0\",\"id\":1,", "not json", "{\"a\":1}}", "{\"a\":1} {\"b\":2}", "[1,]"})
+    @ValueSource(strings = {"{", "{\"jsonrpc\":\"2.0\",\"id\":1,", "not json", "{\"a\":1}}", "{\"a\":1} {\"b\":2}",
+            "[1,]"})
     void malformedLineGetsParseErrorAndSessionContinues(String line) {
         try (TestClient client = initialized()) {
             client.send(line);
@@ -226,7 +227,8 @@ class JsonRpcFramingTest {
 
             @Override
             public java.util.List<ResourceTemplateDefinition> templates() {
-                return java.util.List.of(new ResourceTemplateDefinition("schema://{database}", "schema", null, null, null));
+                return java.util.List
+                        .of(new ResourceTemplateDefinition("schema://{database}", "schema", null, null, null));
             }
 
             @Override
@@ -239,10 +241,10 @@ class JsonRpcFramingTest {
         Registry registry = new Registry()
                 .add(new TestTool(new ToolDefinition("bare", null, null, TestClient.json("{\"type\":\"object\"}"), null,
                         new ToolAnnotations(null, null, null, null)), (args, context) -> {
-                    context.progress(1, null, null);
-                    context.log(LogLevel.ERROR, null, "logged");
-                    return TestTool.ok("{\"ok\":true}");
-                }))
+                            context.progress(1, null, null);
+                            context.log(LogLevel.ERROR, null, "logged");
+                            return TestTool.ok("{\"ok\":true}");
+                        }))
                 .add(new TestTool("boom", (args, context) -> {
                     throw new IllegalStateException("boom");
                 }))

@@ -54,18 +54,21 @@ class ModernEraTest {
 
                 @Override
                 public List<ResourceTemplateDefinition> templates() {
-                    return List.of(new ResourceTemplateDefinition("schema://{database}", "schema", null, null, "text/plain"));
+                    return List.of(
+                            new ResourceTemplateDefinition("schema://{database}", "schema", null, null, "text/plain"));
                 }
 
                 @Override
                 public Optional<ResourceContents> read(String uri, RequestContext context) throws JsonRpcException {
                     if (uri.equals("schema://main/missing")) {
                         // as TableResources answers a table that does not exist or may not be read
-                        throw new JsonRpcException(JsonRpcException.RESOURCE_NOT_FOUND, "Resource not found: table 'missing'",
+                        throw new JsonRpcException(JsonRpcException.RESOURCE_NOT_FOUND,
+                                "Resource not found: table 'missing'",
                                 TestClient.JSON.createObjectNode().put("uri", uri));
                     }
                     return uri.equals("databases://list")
-                            ? Optional.of(new ResourceContents(uri, "text/plain", "main")) : Optional.empty();
+                            ? Optional.of(new ResourceContents(uri, "text/plain", "main"))
+                            : Optional.empty();
                 }
             });
 
@@ -81,7 +84,8 @@ class ModernEraTest {
             assertEquals("complete", result.get("resultType").asText());
             assertEquals("2026-07-28", result.at("/supportedVersions/0").asText());
             assertTrue(result.get("supportedVersions").toString().contains("2025-11-25"), result::toString);
-            assertEquals(json("{\"tools\":{\"listChanged\":false},\"resources\":{},\"completions\":{},\"logging\":{}}"), result.get("capabilities"));
+            assertEquals(json("{\"tools\":{\"listChanged\":false},\"resources\":{},\"completions\":{},\"logging\":{}}"),
+                    result.get("capabilities"));
             assertEquals("Use execute_sql for SQL.", result.get("instructions").asText());
             assertEquals(json("{\"name\":\"pg-mcp\",\"version\":\"1.2.3\"}"),
                     result.at("/_meta/io.modelcontextprotocol~1serverInfo"));
@@ -136,8 +140,9 @@ class ModernEraTest {
     @Test
     void anUnsupportedVersionIs32022NamingTheSupportedOnes() {
         try (TestClient client = new TestClient(registry)) {
-            JsonNode response = client.call("tools/list", "{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"1900-01-01\","
-                    + "\"io.modelcontextprotocol/clientCapabilities\":{}}}");
+            JsonNode response = client.call("tools/list",
+                    "{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"1900-01-01\","
+                            + "\"io.modelcontextprotocol/clientCapabilities\":{}}}");
             assertError(response, -32022);
             assertEquals("1900-01-01", response.at("/error/data/requested").asText());
             assertEquals("2026-07-28", response.at("/error/data/supported/0").asText());
@@ -148,8 +153,9 @@ class ModernEraTest {
     @Test
     void aLegacyVersionInMetaIsAskedToInitialize() {
         try (TestClient client = new TestClient(registry)) {
-            JsonNode response = client.call("tools/list", "{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2025-06-18\","
-                    + "\"io.modelcontextprotocol/clientCapabilities\":{}}}");
+            JsonNode response = client.call("tools/list",
+                    "{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2025-06-18\","
+                            + "\"io.modelcontextprotocol/clientCapabilities\":{}}}");
             assertError(response, -32600);
             assertTrue(response.at("/error/message").asText().contains("initialize"), response::toString);
         }
@@ -158,14 +164,19 @@ class ModernEraTest {
     @Test
     void aMalformedEnvelopeIs32602NamingTheKey() {
         try (TestClient client = new TestClient(registry)) {
-            JsonNode noCapabilities = client.call("tools/list", "{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\"}}");
+            JsonNode noCapabilities = client.call("tools/list",
+                    "{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\"}}");
             assertError(noCapabilities, -32602);
-            assertTrue(noCapabilities.at("/error/message").asText().contains("clientCapabilities"), noCapabilities::toString);
+            assertTrue(noCapabilities.at("/error/message").asText().contains("clientCapabilities"),
+                    noCapabilities::toString);
             assertError(client.call("tools/list", "{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":7,"
                     + "\"io.modelcontextprotocol/clientCapabilities\":{}}}"), -32602);
-            assertError(client.call("tools/list", "{\"_meta\":{" + ENVELOPE + ",\"io.modelcontextprotocol/logLevel\":\"loud\"}}"), -32602);
-            assertError(client.call("tools/list", "{\"_meta\":{" + ENVELOPE.replace("{\"name\":\"modern-test\",\"version\":\"2.4.0\"}", "\"me\"")
-                    + "}}"), -32602);
+            assertError(client.call("tools/list",
+                    "{\"_meta\":{" + ENVELOPE + ",\"io.modelcontextprotocol/logLevel\":\"loud\"}}"), -32602);
+            assertError(client.call("tools/list",
+                    "{\"_meta\":{" + ENVELOPE.replace("{\"name\":\"modern-test\",\"version\":\"2.4.0\"}", "\"me\"")
+                            + "}}"),
+                    -32602);
             JsonNode bareDiscover = client.call("server/discover", null);
             assertError(bareDiscover, -32602);
             assertTrue(bareDiscover.at("/error/message").asText().contains("protocolVersion"), bareDiscover::toString);
@@ -240,7 +251,8 @@ class ModernEraTest {
             assertTrue(blockCancelled.await(10, TimeUnit.SECONDS), "the cancel hook ran");
             JsonNode after = result(client.call("tools/list", modern("")));
             assertTrue(after.has("tools"));
-            assertTrue(client.drain().stream().noneMatch(m -> m.path("id").asInt(-1) == 7), "a cancelled request gets no answer");
+            assertTrue(client.drain().stream().noneMatch(m -> m.path("id").asInt(-1) == 7),
+                    "a cancelled request gets no answer");
         }
     }
 
@@ -283,11 +295,14 @@ class ModernEraTest {
     @Test
     void aMissingClientCapabilityIs32021ListingIt() throws JsonRpcException {
         RequestEnvelope envelope = RequestEnvelope.of(json(modern("")), ProtocolVersion.V2026_07_28);
-        JsonRpcException missing = assertThrows(JsonRpcException.class, () -> envelope.require(List.of("elicitation", "sampling")));
+        JsonRpcException missing = assertThrows(JsonRpcException.class,
+                () -> envelope.require(List.of("elicitation", "sampling")));
         assertEquals(-32021, missing.code());
         assertEquals(json("{\"requiredCapabilities\":{\"elicitation\":{},\"sampling\":{}}}"), missing.data());
-        RequestEnvelope declared = RequestEnvelope.of(json("{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
-                + "\"io.modelcontextprotocol/clientCapabilities\":{\"elicitation\":{}}}}"), ProtocolVersion.V2026_07_28);
+        RequestEnvelope declared = RequestEnvelope.of(
+                json("{\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+                        + "\"io.modelcontextprotocol/clientCapabilities\":{\"elicitation\":{}}}}"),
+                ProtocolVersion.V2026_07_28);
         declared.require(List.of("elicitation"));
     }
 }

@@ -52,8 +52,10 @@ class NotificationsTest {
             client.initialize();
             assertEquals(List.of(), notificationsOf(client, "1", "{\"name\":\"stages\"}"));
             assertEquals(List.of(), notificationsOf(client, "2", "{\"name\":\"stages\",\"_meta\":{}}"));
-            assertEquals(List.of(), notificationsOf(client, "3", "{\"name\":\"stages\",\"_meta\":{\"progressToken\":1.5}}"));
-            List<JsonNode> progress = notificationsOf(client, "4", "{\"name\":\"stages\",\"_meta\":{\"progressToken\":\"tok\"}}");
+            assertEquals(List.of(),
+                    notificationsOf(client, "3", "{\"name\":\"stages\",\"_meta\":{\"progressToken\":1.5}}"));
+            List<JsonNode> progress = notificationsOf(client, "4",
+                    "{\"name\":\"stages\",\"_meta\":{\"progressToken\":\"tok\"}}");
             assertEquals(List.of(
                     json("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{\"progressToken\":\"tok\",\"progress\":1.0,\"total\":3.0,\"message\":\"generating SQL\"}}"),
                     json("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{\"progressToken\":\"tok\",\"progress\":2.0,\"total\":3.0,\"message\":\"checking\"}}"),
@@ -66,7 +68,8 @@ class NotificationsTest {
     void integerProgressTokenIsEchoedAsAnInteger() {
         try (TestClient client = new TestClient(registry())) {
             client.initialize();
-            List<JsonNode> progress = notificationsOf(client, "5", "{\"name\":\"stages\",\"_meta\":{\"progressToken\":42}}");
+            List<JsonNode> progress = notificationsOf(client, "5",
+                    "{\"name\":\"stages\",\"_meta\":{\"progressToken\":42}}");
             assertEquals(3, progress.size());
             assertTrue(progress.get(0).get("params").get("progressToken").isIntegralNumber());
         }

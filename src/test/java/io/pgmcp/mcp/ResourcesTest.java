@@ -17,7 +17,7 @@ class ResourcesTest {
 
     /** A provider serving fixed texts, plus one URI that fails. */
     private record FixedProvider(List<ResourceDefinition> resources, List<ResourceTemplateDefinition> templates,
-                                 Map<String, String> texts) implements ResourceProvider {
+            Map<String, String> texts) implements ResourceProvider {
         @Override
         public Optional<ResourceContents> read(String uri, RequestContext context) throws Exception {
             if (uri.equals("broken://secret")) {
@@ -33,8 +33,10 @@ class ResourcesTest {
     private static Registry registry() {
         return new Registry()
                 .add(new FixedProvider(
-                        List.of(new ResourceDefinition("databases://list", "databases", "Databases", "All databases", "text/plain")),
-                        List.of(new ResourceTemplateDefinition("schema://{database}", "schema", null, "A schema", "text/plain")),
+                        List.of(new ResourceDefinition("databases://list", "databases", "Databases", "All databases",
+                                "text/plain")),
+                        List.of(new ResourceTemplateDefinition("schema://{database}", "schema", null, "A schema",
+                                "text/plain")),
                         Map.of("databases://list", "Available Databases:\n- main (3 tables, 1 views)")))
                 .add(new FixedProvider(
                         List.of(new ResourceDefinition("other://one", "one", null, null, null)),
@@ -71,7 +73,8 @@ class ResourcesTest {
                 if (!page.has("nextCursor")) {
                     break;
                 }
-                page = result(client.call("resources/list", "{\"cursor\":\"" + page.get("nextCursor").asText() + "\"}"));
+                page = result(
+                        client.call("resources/list", "{\"cursor\":\"" + page.get("nextCursor").asText() + "\"}"));
                 pages++;
             }
             assertEquals(List.of("r://0", "r://1", "r://2", "r://3", "r://4"), uris);
@@ -82,13 +85,17 @@ class ResourcesTest {
     @Test
     void aCursorTheServerDidNotIssueIs32602() {
         try (TestClient client = new TestClient(new Registry(1).add(new FixedProvider(List.of(
-                new ResourceDefinition("r://0", "r0", null, null, null), new ResourceDefinition("r://1", "r1", null, null, null)),
+                new ResourceDefinition("r://0", "r0", null, null, null),
+                new ResourceDefinition("r://1", "r1", null, null, null)),
                 List.of(), Map.of())))) {
             client.initialize();
             String cursor = result(client.call("resources/list", "{}")).get("nextCursor").asText();
-            assertEquals("r://1", result(client.call("resources/list", "{\"cursor\":\"" + cursor + "\"}")).at("/resources/0/uri").asText());
-            String elsewhere = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("tools/list:1".getBytes());
-            String beyond = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("resources/list:9".getBytes());
+            assertEquals("r://1", result(client.call("resources/list", "{\"cursor\":\"" + cursor + "\"}"))
+                    .at("/resources/0/uri").asText());
+            String elsewhere = java.util.Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString("tools/list:1".getBytes());
+            String beyond = java.util.Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString("resources/list:9".getBytes());
             for (String bad : List.of("\"x\"", "\"\"", "5", "\"" + elsewhere + "\"", "\"" + beyond + "\"", "\"!!\"")) {
                 assertError(client.call("resources/list", "{\"cursor\":" + bad + "}"), -32602);
             }
@@ -101,8 +108,10 @@ class ResourcesTest {
             client.initialize();
             JsonNode result = result(client.call("resources/templates/list", null));
             assertEquals(1, result.get("resourceTemplates").size());
-            assertEquals(json("{\"uriTemplate\":\"schema://{database}\",\"name\":\"schema\",\"description\":\"A schema\","
-                    + "\"mimeType\":\"text/plain\"}"), result.get("resourceTemplates").get(0));
+            assertEquals(
+                    json("{\"uriTemplate\":\"schema://{database}\",\"name\":\"schema\",\"description\":\"A schema\","
+                            + "\"mimeType\":\"text/plain\"}"),
+                    result.get("resourceTemplates").get(0));
         }
     }
 
@@ -111,7 +120,8 @@ class ResourcesTest {
         try (TestClient client = new TestClient(registry())) {
             client.initialize();
             JsonNode contents = result(client.call("resources/read", "{\"uri\":\"schema://main\"}")).get("contents");
-            assertEquals(json("{\"uri\":\"schema://main\",\"mimeType\":\"text/plain\",\"text\":\"CREATE TABLE t (id int);\"}"),
+            assertEquals(json(
+                    "{\"uri\":\"schema://main\",\"mimeType\":\"text/plain\",\"text\":\"CREATE TABLE t (id int);\"}"),
                     contents.get(0));
         }
     }

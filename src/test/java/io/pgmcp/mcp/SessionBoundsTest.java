@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 /** No one holds every 2025-era session: per-client bounds, shedding under pressure, half-open sockets. */
 class SessionBoundsTest {
 
-    private static final List<Secret> TOKENS = List.of(new Secret("token-alice-000001"), new Secret("token-bob-00000002"),
+    private static final List<Secret> TOKENS = List.of(new Secret("token-alice-000001"),
+            new Secret("token-bob-00000002"),
             new Secret("token-carol-000003"), new Secret("token-dave-0000004"));
     private static final HttpConfig WITH_TOKENS = new HttpConfig("127.0.0.1", 0, TOKENS, List.of(), Optional.empty());
     private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":"
@@ -49,15 +50,17 @@ class SessionBoundsTest {
 
     private HttpTransport start(HttpConfig config, int maxSessions, int perClient, Ticker ticker) throws IOException {
         HttpTransport transport = HttpTransport.start(config, new HttpLimits(64 * 1024, maxSessions, perClient,
-                        Duration.ofMinutes(30), Duration.ofMillis(50), Duration.ofSeconds(30)),
-                (id, sink) -> new McpSession(TestClient.SERVER, registry, McpSession.genericToolErrorMapper(), sink, id),
+                Duration.ofMinutes(30), Duration.ofMillis(50), Duration.ofSeconds(30)),
+                (id, sink) -> new McpSession(TestClient.SERVER, registry, McpSession.genericToolErrorMapper(), sink,
+                        id),
                 ResponseHeaders.NONE, () -> List.of(), ticker);
         started.add(transport);
         return transport;
     }
 
     private HttpTestClient client(HttpTransport transport, int token) {
-        return new HttpTestClient(http, transport.endpoint()).header("Authorization", "Bearer " + TOKENS.get(token).reveal());
+        return new HttpTestClient(http, transport.endpoint()).header("Authorization",
+                "Bearer " + TOKENS.get(token).reveal());
     }
 
     @Test
@@ -106,9 +109,12 @@ class SessionBoundsTest {
         HttpTestClient carol = client(transport, 2);
         carol.initialize();
         assertEquals(4, transport.sessionCount());
-        assertEquals(404, new HttpTestClient(transport.endpoint()).header("Authorization", "Bearer " + TOKENS.get(1).reveal())
-                .header("Mcp-Session-Id", bobHalfOpen.header("Mcp-Session-Id")).header("MCP-Protocol-Version", "2025-06-18")
-                .post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}").status(), "the half-open session was shed");
+        assertEquals(404,
+                new HttpTestClient(transport.endpoint()).header("Authorization", "Bearer " + TOKENS.get(1).reveal())
+                        .header("Mcp-Session-Id", bobHalfOpen.header("Mcp-Session-Id"))
+                        .header("MCP-Protocol-Version", "2025-06-18")
+                        .post("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}").status(),
+                "the half-open session was shed");
         for (HttpTestClient alice : List.of(alice1, alice2, alice3)) {
             assertEquals(200, alice.call(1, "echo", "{}").status(), "sessions in use were kept");
         }

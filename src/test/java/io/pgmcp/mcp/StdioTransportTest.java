@@ -77,7 +77,8 @@ class StdioTransportTest {
     void servesASessionOverLines() {
         try (Running running = new Running(echo())) {
             running.client.initialize();
-            JsonNode result = result(running.client.call("tools/call", "{\"name\":\"echo\",\"arguments\":{\"s\":\"é漢😀\"}}"));
+            JsonNode result = result(
+                    running.client.call("tools/call", "{\"name\":\"echo\",\"arguments\":{\"s\":\"é漢😀\"}}"));
             assertEquals("é漢😀", result.get("structuredContent").get("echo").get("s").asText());
         }
     }
@@ -103,7 +104,8 @@ class StdioTransportTest {
     void overlongLineIsRejectedWithoutKillingTheSession() {
         try (Running running = new Running(echo(), 256)) {
             running.client.initialize();
-            String huge = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"pad\":\"" + "x".repeat(100_000) + "\"}}";
+            String huge = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"pad\":\""
+                    + "x".repeat(100_000) + "\"}}";
             running.in.feed(huge.substring(0, 50_000));
             running.in.feed(huge.substring(50_000) + "\n");
             JsonNode error = running.client.next();
@@ -117,7 +119,7 @@ class StdioTransportTest {
     @Test
     void invalidUtf8IsAParseError() {
         try (Running running = new Running(echo())) {
-            running.in.feed(new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}', '\n'});
+            running.in.feed(new byte[]{'{', '"', (byte) 0xC3, (byte) 0x28, '"', '}', '\n'});
             JsonNode error = running.client.next();
             assertError(error, -32700);
             assertFalse(error.has("id"));
@@ -139,7 +141,8 @@ class StdioTransportTest {
         try (Running running = new Running(echo())) {
             running.client.initialize();
             for (int i = 0; i < 50; i++) {
-                running.client.send(request(Integer.toString(i), "tools/call", "{\"name\":\"echo\",\"arguments\":{\"i\":" + i + "}}"));
+                running.client.send(request(Integer.toString(i), "tools/call",
+                        "{\"name\":\"echo\",\"arguments\":{\"i\":" + i + "}}"));
             }
             for (int i = 0; i < 50; i++) {
                 result(running.client.awaitResponse(NODES.numberNode(i)));
@@ -204,7 +207,8 @@ class StdioTransportTest {
         };
         StdioTransport transport = new StdioTransport(failing, new LineOutputStream());
         assertThrows(UncheckedIOException.class, () -> transport.run(sink -> {
-            McpSession created = new McpSession(TestClient.SERVER, new Registry(), McpSession.genericToolErrorMapper(), sink, "s");
+            McpSession created = new McpSession(TestClient.SERVER, new Registry(), McpSession.genericToolErrorMapper(),
+                    sink, "s");
             session.set(created);
             return created;
         }, Duration.ZERO));
@@ -213,8 +217,11 @@ class StdioTransportTest {
 
     @Test
     void runIsCalledOnce() {
-        StdioTransport transport = new StdioTransport(new java.io.ByteArrayInputStream(new byte[0]), new LineOutputStream());
-        transport.run(sink -> new McpSession(TestClient.SERVER, new Registry(), McpSession.genericToolErrorMapper(), sink, "s"),
+        StdioTransport transport = new StdioTransport(new java.io.ByteArrayInputStream(new byte[0]),
+                new LineOutputStream());
+        transport.run(
+                sink -> new McpSession(TestClient.SERVER, new Registry(), McpSession.genericToolErrorMapper(), sink,
+                        "s"),
                 Duration.ZERO);
         assertThrows(IllegalStateException.class, () -> transport.run(sink -> null, Duration.ZERO));
     }

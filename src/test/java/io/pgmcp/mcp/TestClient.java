@@ -93,7 +93,8 @@ final class TestClient implements AutoCloseable {
     }
 
     static String notification(String method, String params) {
-        return "{\"jsonrpc\":\"2.0\",\"method\":\"" + method + "\"" + (params == null ? "" : ",\"params\":" + params) + "}";
+        return "{\"jsonrpc\":\"2.0\",\"method\":\"" + method + "\"" + (params == null ? "" : ",\"params\":" + params)
+                + "}";
     }
 
     JsonNode initialize(String version) {
@@ -118,7 +119,7 @@ final class TestClient implements AutoCloseable {
 
     /** @return the response whose id has {@code id}'s JSON type and value; other messages stay unread */
     JsonNode awaitResponse(JsonNode id) {
-        for (Iterator<JsonNode> it = unread.iterator(); it.hasNext(); ) {
+        for (Iterator<JsonNode> it = unread.iterator(); it.hasNext();) {
             JsonNode message = it.next();
             if (sameId(message.get("id"), id)) {
                 it.remove();
@@ -136,7 +137,7 @@ final class TestClient implements AutoCloseable {
 
     /** @return the next message that is a JSON array (a batch answer); other messages stay unread */
     JsonNode awaitBatch() {
-        for (Iterator<JsonNode> it = unread.iterator(); it.hasNext(); ) {
+        for (Iterator<JsonNode> it = unread.iterator(); it.hasNext();) {
             JsonNode message = it.next();
             if (message.isArray()) {
                 it.remove();
@@ -154,7 +155,7 @@ final class TestClient implements AutoCloseable {
 
     /** @return the next message that is a notification of {@code method}; other messages stay unread */
     JsonNode awaitNotification(String method) {
-        for (Iterator<JsonNode> it = unread.iterator(); it.hasNext(); ) {
+        for (Iterator<JsonNode> it = unread.iterator(); it.hasNext();) {
             JsonNode message = it.next();
             if (method.equals(message.path("method").asText(null))) {
                 it.remove();
@@ -174,7 +175,7 @@ final class TestClient implements AutoCloseable {
     List<JsonNode> drain() {
         List<JsonNode> rest = new ArrayList<>(unread);
         unread.clear();
-        for (String line; (line = incoming.poll()) != null; ) {
+        for (String line; (line = incoming.poll()) != null;) {
             rest.add(parse(line));
         }
         return rest;

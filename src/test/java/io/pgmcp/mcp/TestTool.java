@@ -14,7 +14,8 @@ final class TestTool implements Tool {
     private final Body body;
 
     TestTool(String name, Body body) {
-        this(new ToolDefinition(name, null, "test tool " + name, TestClient.json("{\"type\":\"object\"}"), null, null), body);
+        this(new ToolDefinition(name, null, "test tool " + name, TestClient.json("{\"type\":\"object\"}"), null, null),
+                body);
     }
 
     TestTool(ToolDefinition definition, Body body) {

@@ -19,9 +19,10 @@ class ToolsTest {
 
     private static Registry registry() {
         return new Registry()
-                .add(new TestTool(new ToolDefinition("execute_sql", "Execute SQL", "Runs a read-only query.", QUERY_SCHEMA,
-                        json("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"}}}"),
-                        new ToolAnnotations(true, null, null, false)),
+                .add(new TestTool(
+                        new ToolDefinition("execute_sql", "Execute SQL", "Runs a read-only query.", QUERY_SCHEMA,
+                                json("{\"type\":\"object\",\"properties\":{\"success\":{\"type\":\"boolean\"}}}"),
+                                new ToolAnnotations(true, null, null, false)),
                         (args, context) -> TestTool.ok("{\"success\":true,\"sql\":" + args.get("sql")
                                 + ",\"result\":{\"rows\":[[1,null,\"é\"]],\"n\":12345678901234567890}}")))
                 .add(new TestTool("bare", (args, context) -> TestTool.ok("{\"args\":" + args + "}")));
@@ -33,11 +34,14 @@ class ToolsTest {
             client.initialize();
             JsonNode tools = result(client.call("tools/list", null)).get("tools");
             assertEquals(2, tools.size());
-            assertEquals(json("{\"name\":\"execute_sql\",\"title\":\"Execute SQL\",\"description\":\"Runs a read-only query.\","
-                    + "\"inputSchema\":" + QUERY_SCHEMA + ",\"outputSchema\":{\"type\":\"object\",\"properties\":"
-                    + "{\"success\":{\"type\":\"boolean\"}}},\"annotations\":{\"readOnlyHint\":true,\"openWorldHint\":false}}"),
+            assertEquals(json(
+                    "{\"name\":\"execute_sql\",\"title\":\"Execute SQL\",\"description\":\"Runs a read-only query.\","
+                            + "\"inputSchema\":" + QUERY_SCHEMA
+                            + ",\"outputSchema\":{\"type\":\"object\",\"properties\":"
+                            + "{\"success\":{\"type\":\"boolean\"}}},\"annotations\":{\"readOnlyHint\":true,\"openWorldHint\":false}}"),
                     tools.get(0));
-            assertEquals(json("{\"name\":\"bare\",\"description\":\"test tool bare\",\"inputSchema\":{\"type\":\"object\"}}"),
+            assertEquals(json(
+                    "{\"name\":\"bare\",\"description\":\"test tool bare\",\"inputSchema\":{\"type\":\"object\"}}"),
                     tools.get(1));
         }
     }
@@ -66,7 +70,8 @@ class ToolsTest {
             assertEquals("text", text.get("type").asText());
             assertEquals(structured, TestClient.JSON.readTree(text.get("text").asText()));
             assertEquals(TestClient.JSON.writeValueAsString(structured), text.get("text").asText());
-            assertTrue(structured.get("result").get("rows").get(0).get(1).isNull(), "SQL NULL stays a JSON null in data");
+            assertTrue(structured.get("result").get("rows").get(0).get(1).isNull(),
+                    "SQL NULL stays a JSON null in data");
             assertEquals("12345678901234567890", structured.get("result").get("n").bigIntegerValue().toString());
         }
     }
@@ -91,7 +96,8 @@ class ToolsTest {
     void absentArgumentsAreAnEmptyObject() {
         try (TestClient client = new TestClient(registry())) {
             client.initialize();
-            assertEquals(json("{\"args\":{}}"), result(client.call("tools/call", "{\"name\":\"bare\"}")).get("structuredContent"));
+            assertEquals(json("{\"args\":{}}"),
+                    result(client.call("tools/call", "{\"name\":\"bare\"}")).get("structuredContent"));
         }
     }
 
@@ -105,7 +111,8 @@ class ToolsTest {
             JsonNode response = client.call("tools/call", "{\"name\":\"boom\"}");
             JsonNode result = result(response);
             assertTrue(result.get("isError").asBoolean());
-            assertEquals(json("{\"success\":false,\"error_code\":\"INTERNAL_ERROR\",\"error_message\":\"Internal error\"}"),
+            assertEquals(
+                    json("{\"success\":false,\"error_code\":\"INTERNAL_ERROR\",\"error_message\":\"Internal error\"}"),
                     result.get("structuredContent"));
             assertFalse(response.toString().contains("hunter2"), response::toString);
             assertFalse(response.toString().contains("IllegalStateException"), response::toString);

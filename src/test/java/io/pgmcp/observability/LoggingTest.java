@@ -20,7 +20,7 @@ class LoggingTest {
     @Test
     void jsonLineCarriesLevelLoggerMessageAndError() throws Exception {
         LogRecord record = new LogRecord(Level.WARNING, "pool {0} is {1}");
-        record.setParameters(new Object[] {"main", "exhausted"});
+        record.setParameters(new Object[]{"main", "exhausted"});
         record.setLoggerName("io.pgmcp.db.ConnectionPool");
         record.setThrown(new IllegalStateException("boom"));
         String line = new JsonLineFormatter().format(record);
@@ -55,7 +55,8 @@ class LoggingTest {
     @Test
     void handlerWritesFlushedLinesToItsStream() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        LineHandler handler = new LineHandler(new PrintStream(bytes, true, StandardCharsets.UTF_8), new JsonLineFormatter());
+        LineHandler handler = new LineHandler(new PrintStream(bytes, true, StandardCharsets.UTF_8),
+                new JsonLineFormatter());
         LogRecord record = new LogRecord(Level.INFO, "one");
         record.setLoggerName("t");
         handler.publish(record);

@@ -43,8 +43,10 @@ class MetricsServerTest {
         try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "/metrics", metrics.registry())) {
             Scrape scrape = scrape(server, "/metrics");
 
-            assertEquals(2.0, scrape.value("pg_mcp_requests_total", "database", "main", "error_code", "", "status", "success"));
-            assertEquals(1.0, scrape.value("pg_mcp_requests_total", "database", "main", "error_code", "TABLE_ACCESS_DENIED", "status", "error"));
+            assertEquals(2.0,
+                    scrape.value("pg_mcp_requests_total", "database", "main", "error_code", "", "status", "success"));
+            assertEquals(1.0, scrape.value("pg_mcp_requests_total", "database", "main", "error_code",
+                    "TABLE_ACCESS_DENIED", "status", "error"));
             assertEquals(3.0, scrape.value("pg_mcp_request_duration_seconds_count", "database", "main"));
             List<String> bounds = scrape.labelValues("pg_mcp_request_duration_seconds_bucket", "le");
             assertEquals(List.of("0.01", "0.05", "0.1", "0.25", "0.5", "1.0", "2.5", "5.0", "10.0", "+Inf"), bounds);
@@ -67,7 +69,8 @@ class MetricsServerTest {
         metrics.recordOpenAiRequest(Metrics.SUCCESS, 1.5, 100, 20);
         RateLimiter limiter = new RateLimiter(io.pgmcp.config.RateLimitConfig.defaults(), Ticker.system());
         for (int i = 0; i < 7; i++) {
-            assertTrue(limiter.acquireRequest(i < 5 ? "session:a" : "session:b", Cancellation.NONE) instanceof Admission.Granted);
+            assertTrue(limiter.acquireRequest(i < 5 ? "session:a" : "session:b",
+                    Cancellation.NONE) instanceof Admission.Granted);
         }
         limiter.chargeTokens(0, 1234);
         metrics.rateLimitUsage(limiter::usage);
@@ -76,11 +79,15 @@ class MetricsServerTest {
         try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "/metrics", metrics.registry())) {
             Scrape scrape = scrape(server, "/metrics");
 
-            for (String name : List.of("pg_mcp_requests_total", "pg_mcp_request_duration_seconds_count", "pg_mcp_requests_in_flight",
-                    "pg_mcp_sql_generation_total", "pg_mcp_sql_generation_duration_seconds_count", "pg_mcp_sql_retries_total",
+            for (String name : List.of("pg_mcp_requests_total", "pg_mcp_request_duration_seconds_count",
+                    "pg_mcp_requests_in_flight",
+                    "pg_mcp_sql_generation_total", "pg_mcp_sql_generation_duration_seconds_count",
+                    "pg_mcp_sql_retries_total",
                     "pg_mcp_db_pool_size", "pg_mcp_db_pool_available", "pg_mcp_db_query_duration_seconds_count",
-                    "pg_mcp_openai_tokens_used_total", "pg_mcp_openai_requests_total", "pg_mcp_openai_request_duration_seconds_count",
-                    "pg_mcp_rate_limit_current", "pg_mcp_rate_limit_exceeded_total", "pg_mcp_policy_check_total", "pg_mcp_service_info")) {
+                    "pg_mcp_openai_tokens_used_total", "pg_mcp_openai_requests_total",
+                    "pg_mcp_openai_request_duration_seconds_count",
+                    "pg_mcp_rate_limit_current", "pg_mcp_rate_limit_exceeded_total", "pg_mcp_policy_check_total",
+                    "pg_mcp_service_info")) {
                 assertTrue(scrape.has(name), name + " is missing from\n" + scrape.text());
             }
             assertEquals(1.0, scrape.value("pg_mcp_requests_in_flight", "database", "main"));
@@ -104,7 +111,8 @@ class MetricsServerTest {
     void poolGaugesReadTheSupplierAtScrapeTime() throws Exception {
         AtomicInteger size = new AtomicInteger(2);
         AtomicInteger idle = new AtomicInteger(1);
-        Metrics metrics = new Metrics("dev", List.of(new PoolGauge("main", size::get, idle::get), new PoolGauge("other", () -> 10, () -> 0)));
+        Metrics metrics = new Metrics("dev",
+                List.of(new PoolGauge("main", size::get, idle::get), new PoolGauge("other", () -> 10, () -> 0)));
         try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "/metrics", metrics.registry())) {
             Scrape first = scrape(server, "/metrics");
             assertEquals(2.0, first.value("pg_mcp_db_pool_size", "database", "main"));
@@ -215,7 +223,8 @@ class MetricsServerTest {
     @Test
     void disabledMetricsServeNothing() {
         Metrics metrics = new Metrics("dev", List.of());
-        try (MetricsServer server = MetricsServer.start(new MetricsConfig(Optional.of(false), "127.0.0.1", 9090, "/metrics"),
+        try (MetricsServer server = MetricsServer.start(
+                new MetricsConfig(Optional.of(false), "127.0.0.1", 9090, "/metrics"),
                 Transport.HTTP, metrics.registry())) {
             assertTrue(server.port().isEmpty());
         }
@@ -237,12 +246,10 @@ class MetricsServerTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         julLogger.addHandler(handler);
         try {
@@ -250,12 +257,15 @@ class MetricsServerTest {
             try (MetricsServer server = MetricsServer.start(unset, Transport.STDIO, metrics.registry())) {
                 assertTrue(server.port().isEmpty(), "stdio binds no port unless told to");
             }
-            try (MetricsServer server = MetricsServer.start(new MetricsConfig(Optional.of(true), "127.0.0.1", port, "/metrics"),
+            try (MetricsServer server = MetricsServer.start(
+                    new MetricsConfig(Optional.of(true), "127.0.0.1", port, "/metrics"),
                     Transport.STDIO, metrics.registry())) {
                 assertEquals(Optional.of(port), server.port());
                 String where = "http://127.0.0.1:" + port + "/metrics";
-                assertTrue(records.stream().anyMatch(r -> java.text.MessageFormat.format(r.getMessage(), r.getParameters())
-                        .contains(where)), "the log says where the endpoint bound");
+                assertTrue(
+                        records.stream().anyMatch(r -> java.text.MessageFormat.format(r.getMessage(), r.getParameters())
+                                .contains(where)),
+                        "the log says where the endpoint bound");
             }
         } finally {
             julLogger.removeHandler(handler);

@@ -22,8 +22,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class OtlpReceiver implements AutoCloseable {
     /** A received span; ids in lower-case hex ("" for no parent). Status code: 0 unset, 1 ok, 2 error. */
-    public record ReceivedSpan(String traceId, String spanId, String parentSpanId, String name, Map<String, Object> attributes,
-                               int statusCode, String statusMessage, Map<String, Object> resource) {
+    public record ReceivedSpan(String traceId, String spanId, String parentSpanId, String name,
+            Map<String, Object> attributes,
+            int statusCode, String statusMessage, Map<String, Object> resource) {
         public Optional<Object> attribute(String key) {
             return Optional.ofNullable(attributes.get(key));
         }

@@ -29,8 +29,9 @@ public record Scrape(String text, List<Map.Entry<String, Map<String, String>>> s
     public static Scrape of(MetricsServer server, String path) throws IOException, InterruptedException {
         int port = server.port().orElseThrow();
         try (HttpClient client = HttpClient.newHttpClient()) {
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .header("Accept", "text/plain").build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = client
+                    .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                            .header("Accept", "text/plain").build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, response.statusCode(), response.body());
             return new Scrape(response.body());
         }
@@ -75,6 +76,7 @@ public record Scrape(String text, List<Map.Entry<String, Map<String, String>>> s
 
     /** The values of {@code label} over the series named {@code name}, in order, without repeats. */
     public List<String> labelValues(String name, String label) {
-        return series.stream().filter(s -> s.getKey().equals(name)).map(s -> s.getValue().get(label)).distinct().toList();
+        return series.stream().filter(s -> s.getKey().equals(name)).map(s -> s.getValue().get(label)).distinct()
+                .toList();
     }
 }

@@ -48,16 +48,21 @@ class TelemetryTest {
     @Test
     void linesLoggedInsideASpanCarryItsTraceAndSpanIds() throws Exception {
         try (OtlpReceiver receiver = OtlpReceiver.start()) {
-            OtlpTracing tracing = new OtlpTracing(new TracingConfig(true, receiver.endpoint(), TracingProtocol.HTTP_PROTOBUF, 1.0, "t"), "1");
-            Telemetry telemetry = new Telemetry(new Metrics("1", List.of()), tracing, LoggingConfig.defaults(), Ticker.system());
+            OtlpTracing tracing = new OtlpTracing(
+                    new TracingConfig(true, receiver.endpoint(), TracingProtocol.HTTP_PROTOBUF, 1.0, "t"), "1");
+            Telemetry telemetry = new Telemetry(new Metrics("1", List.of()), tracing, LoggingConfig.defaults(),
+                    Ticker.system());
             ByteArrayOutputStream json = new ByteArrayOutputStream();
             ByteArrayOutputStream console = new ByteArrayOutputStream();
-            LineHandler jsonHandler = new LineHandler(new PrintStream(json, true, StandardCharsets.UTF_8), new JsonLineFormatter());
-            LineHandler consoleHandler = new LineHandler(new PrintStream(console, true, StandardCharsets.UTF_8), new ConsoleLineFormatter());
+            LineHandler jsonHandler = new LineHandler(new PrintStream(json, true, StandardCharsets.UTF_8),
+                    new JsonLineFormatter());
+            LineHandler consoleHandler = new LineHandler(new PrintStream(console, true, StandardCharsets.UTF_8),
+                    new ConsoleLineFormatter());
             jsonHandler.traceIds(tracing::current);
             consoleHandler.traceIds(tracing::current);
 
-            try (Stage call = telemetry.toolCall("execute_sql", null, null); Stage guard = telemetry.stage(StageName.GUARD, "main")) {
+            try (Stage call = telemetry.toolCall("execute_sql", null, null);
+                    Stage guard = telemetry.stage(StageName.GUARD, "main")) {
                 call.attribute("k", 1L);
                 guard.attribute("k", 2L);
                 jsonHandler.publish(record("inside"));
@@ -73,7 +78,9 @@ class TelemetryTest {
             assertEquals(guard.spanId(), inside.get("span_id").asText(), "the innermost span");
             JsonNode outside = JSON.readTree(lines[1]);
             assertFalse(outside.has("trace_id") || outside.has("span_id"), lines[1]);
-            assertTrue(console.toString(StandardCharsets.UTF_8).contains("inside trace_id=" + guard.traceId() + " span_id=" + guard.spanId()),
+            assertTrue(
+                    console.toString(StandardCharsets.UTF_8)
+                            .contains("inside trace_id=" + guard.traceId() + " span_id=" + guard.spanId()),
                     console.toString(StandardCharsets.UTF_8));
         }
     }
@@ -81,21 +88,27 @@ class TelemetryTest {
     @Test
     void anOpenMetricsScrapeLinksAHistogramBucketToTheTraceOfASampledCall() throws Exception {
         try (OtlpReceiver receiver = OtlpReceiver.start()) {
-            OtlpTracing tracing = new OtlpTracing(new TracingConfig(true, receiver.endpoint(), TracingProtocol.HTTP_PROTOBUF, 1.0, "t"), "1");
+            OtlpTracing tracing = new OtlpTracing(
+                    new TracingConfig(true, receiver.endpoint(), TracingProtocol.HTTP_PROTOBUF, 1.0, "t"), "1");
             Metrics metrics = new Metrics("1", List.of());
             Telemetry telemetry = new Telemetry(metrics, tracing, LoggingConfig.defaults(), Ticker.system());
-            try (Stage call = telemetry.toolCall("execute_sql", null, null); Stage execute = telemetry.stage(StageName.EXECUTE, "main")) {
+            try (Stage call = telemetry.toolCall("execute_sql", null, null);
+                    Stage execute = telemetry.stage(StageName.EXECUTE, "main")) {
                 call.attribute("k", 1L);
                 execute.attribute("k", 2L);
             }
             telemetry.close();
             String traceId = receiver.span("execute").traceId();
             try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "/metrics", metrics.registry());
-                 java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient()) {
+                    java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient()) {
                 String text = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
-                                + server.port().orElseThrow() + "/metrics")).header("Accept", "application/openmetrics-text").build(),
+                        + server.port().orElseThrow() + "/metrics")).header("Accept", "application/openmetrics-text")
+                        .build(),
                         java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-                assertTrue(text.lines().anyMatch(l -> l.startsWith("pg_mcp_db_query_duration_seconds_bucket") && l.contains(traceId)), text);
+                assertTrue(
+                        text.lines().anyMatch(
+                                l -> l.startsWith("pg_mcp_db_query_duration_seconds_bucket") && l.contains(traceId)),
+                        text);
             }
         }
     }
@@ -103,9 +116,11 @@ class TelemetryTest {
     @Test
     void withoutTracingLinesHaveNoIdsEvenForACallerTraceparent() {
         ByteArrayOutputStream json = new ByteArrayOutputStream();
-        LineHandler handler = new LineHandler(new PrintStream(json, true, StandardCharsets.UTF_8), new JsonLineFormatter());
+        LineHandler handler = new LineHandler(new PrintStream(json, true, StandardCharsets.UTF_8),
+                new JsonLineFormatter());
         Telemetry telemetry = Telemetry.metricsOnly(new Metrics("1", List.of()));
-        try (Stage call = telemetry.toolCall("execute_sql", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", null)) {
+        try (Stage call = telemetry.toolCall("execute_sql", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                null)) {
             call.attribute("k", 1L);
             handler.publish(record("inside"));
         }
@@ -115,7 +130,8 @@ class TelemetryTest {
     @Test
     void aSlowExecutionIsAWarningWithDatabaseDurationAndHashButNoSqlText() {
         List<LogRecord> records = capture(() -> {
-            Telemetry telemetry = new Telemetry(new Metrics("1", List.of()), Tracing.NONE, logging(false, Duration.ofSeconds(5)),
+            Telemetry telemetry = new Telemetry(new Metrics("1", List.of()), Tracing.NONE,
+                    logging(false, Duration.ofSeconds(5)),
                     stepping(Duration.ofSeconds(6)));
             try (Stage stage = telemetry.stage(StageName.EXECUTE, "main")) {
                 stage.sql("SELECT secret_column FROM t");
@@ -132,7 +148,8 @@ class TelemetryTest {
     void aSlowExecutionShowsItsSqlCutTo500CharactersOnlyWithLogSql() {
         String sql = "SELECT " + "x, ".repeat(300) + "1";
         List<LogRecord> records = capture(() -> {
-            Telemetry telemetry = new Telemetry(new Metrics("1", List.of()), Tracing.NONE, logging(true, Duration.ofSeconds(5)),
+            Telemetry telemetry = new Telemetry(new Metrics("1", List.of()), Tracing.NONE,
+                    logging(true, Duration.ofSeconds(5)),
                     stepping(Duration.ofSeconds(6)));
             try (Stage stage = telemetry.stage(StageName.EXECUTE, "main")) {
                 stage.sql(sql);
@@ -145,12 +162,14 @@ class TelemetryTest {
     @Test
     void aFastExecutionOrAnotherStageIsNotLoggedAsSlow() {
         List<LogRecord> records = capture(() -> {
-            Telemetry fast = new Telemetry(new Metrics("1", List.of()), Tracing.NONE, logging(true, Duration.ofSeconds(5)),
+            Telemetry fast = new Telemetry(new Metrics("1", List.of()), Tracing.NONE,
+                    logging(true, Duration.ofSeconds(5)),
                     stepping(Duration.ofSeconds(4)));
             try (Stage stage = fast.stage(StageName.EXECUTE, "main")) {
                 stage.sql("SELECT 1");
             }
-            Telemetry slow = new Telemetry(new Metrics("1", List.of()), Tracing.NONE, logging(true, Duration.ofSeconds(5)),
+            Telemetry slow = new Telemetry(new Metrics("1", List.of()), Tracing.NONE,
+                    logging(true, Duration.ofSeconds(5)),
                     stepping(Duration.ofSeconds(60)));
             try (Stage stage = slow.stage(StageName.GUARD, "main")) {
                 stage.sql("SELECT 1");
@@ -174,12 +193,10 @@ class TelemetryTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         Logger logger = Logger.getLogger(Telemetry.class.getName());
         logger.addHandler(handler);

@@ -46,14 +46,16 @@ class DatabaseFailuresTest {
     void exhaustedPoolIsBusyNotUnreachable() throws Exception {
         Target target = reachable();
         DatabaseConfig config = DatabaseConfig.of("main", ConnectionTarget.parse(db.get().postgresUrl()));
-        try (ConnectionPool pool = new ConnectionPool(PoolSettings.of("main", 0, 1).withAcquireTimeout(Duration.ofMillis(50)),
+        try (ConnectionPool pool = new ConnectionPool(
+                PoolSettings.of("main", 0, 1).withAcquireTimeout(Duration.ofMillis(50)),
                 new PgConnectionFactory(config, SERVER.queryTimeout()), Ticker.system());
-             var held = pool.acquire()) {
+                var held = pool.acquire()) {
             DatabaseException e = assertThrows(DatabaseException.class, pool::acquire);
             QueryOutcome.Failure failure = new DatabaseFailures(SERVER.queryTimeout()).of(target, e);
             assertEquals(ErrorCode.CONNECTION_ERROR, failure.code());
             assertFalse(failure.message().contains("unreachable"), failure.message());
-            assertTrue(failure.message().startsWith("Database 'main' is busy: all 1 of its connections"), failure.message());
+            assertTrue(failure.message().startsWith("Database 'main' is busy: all 1 of its connections"),
+                    failure.message());
             assertTrue(held.connection().isValid(1));
         } finally {
             target.database().close();
@@ -71,12 +73,13 @@ class DatabaseFailuresTest {
 
     @Test
     void divisionByZeroInvalidInputAndDatetimeOutOfRangeAreDataErrorsNotSyntaxErrors() {
-        for (String[] c : new String[][] {{"SELECT 1 / 0", "22012"},
+        for (String[] c : new String[][]{{"SELECT 1 / 0", "22012"},
                 {"SELECT 'abc'::int", "22P02"}, {"SELECT make_date(2024, 13, 1)", "22008"}}) {
             QueryOutcome.Failure failure = failureOf(c[0], Duration.ofSeconds(10));
             assertEquals(ErrorCode.DATA_ERROR, failure.code(), c[0] + ": " + failure.message());
             assertEquals(c[1], error(failure).sqlState());
-            assertTrue(failure.message().startsWith("PostgreSQL could not compute the result (SQLSTATE " + c[1] + "): "),
+            assertTrue(
+                    failure.message().startsWith("PostgreSQL could not compute the result (SQLSTATE " + c[1] + "): "),
                     failure.message());
         }
     }
@@ -87,7 +90,9 @@ class DatabaseFailuresTest {
             QueryOutcome.Failure failure = failureOf("SELECT raise_state('" + state + "')", Duration.ofSeconds(10));
             assertEquals(ErrorCode.RESOURCE_ERROR, failure.code(), state + ": " + failure.message());
             assertEquals(state, error(failure).sqlState());
-            assertTrue(failure.message().contains("raised " + state) && failure.message().contains("Make the query smaller"),
+            assertTrue(
+                    failure.message().contains("raised " + state)
+                            && failure.message().contains("Make the query smaller"),
                     failure.message());
         }
     }
@@ -96,7 +101,8 @@ class DatabaseFailuresTest {
     void statementTimeoutIsAnExecutionTimeout() {
         QueryOutcome.Failure failure = failureOf("SELECT pg_sleep(5)", Duration.ofMillis(200));
         assertEquals(ErrorCode.EXECUTION_TIMEOUT, failure.code(), failure.message());
-        FailureDetails.StatementTimeout timeout = assertInstanceOf(FailureDetails.StatementTimeout.class, failure.details());
+        FailureDetails.StatementTimeout timeout = assertInstanceOf(FailureDetails.StatementTimeout.class,
+                failure.details());
         assertEquals("57014", timeout.sqlState());
         assertEquals(SERVER.queryTimeout().toMillis() / 1000.0, timeout.timeoutSeconds());
     }

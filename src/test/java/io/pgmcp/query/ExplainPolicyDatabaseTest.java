@@ -45,20 +45,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ExplainPolicyDatabaseTest {
     @RegisterExtension
-    static final PostgresDatabase db = PostgresDatabase.withSql("""
-            CREATE TABLE big (id int PRIMARY KEY, status text NOT NULL, customer_id int NOT NULL, created_at timestamptz NOT NULL,
-                note text NOT NULL) WITH (autovacuum_enabled = off);
-            CREATE INDEX big_customer_idx ON big (customer_id);
-            CREATE INDEX big_created_at_idx ON big (created_at);
-            CREATE TABLE people (id int PRIMARY KEY, email text NOT NULL, region text NOT NULL, nickname text, joined_on date NOT NULL)
-                WITH (autovacuum_enabled = off);
-            CREATE INDEX people_email_idx ON people (email);
-            CREATE INDEX people_lower_email_idx ON people (lower(email));
-            CREATE INDEX people_region_email_idx ON people (region, email);
-            CREATE INDEX people_joined_on_idx ON people (joined_on);
-            CREATE TABLE vault (id int PRIMARY KEY, kind text NOT NULL) WITH (autovacuum_enabled = off);
-            CREATE VIEW vault_kinds AS SELECT id, kind FROM vault;
-            """);
+    static final PostgresDatabase db = PostgresDatabase.withSql(
+            """
+                    CREATE TABLE big (id int PRIMARY KEY, status text NOT NULL, customer_id int NOT NULL, created_at timestamptz NOT NULL,
+                        note text NOT NULL) WITH (autovacuum_enabled = off);
+                    CREATE INDEX big_customer_idx ON big (customer_id);
+                    CREATE INDEX big_created_at_idx ON big (created_at);
+                    CREATE TABLE people (id int PRIMARY KEY, email text NOT NULL, region text NOT NULL, nickname text, joined_on date NOT NULL)
+                        WITH (autovacuum_enabled = off);
+                    CREATE INDEX people_email_idx ON people (email);
+                    CREATE INDEX people_lower_email_idx ON people (lower(email));
+                    CREATE INDEX people_region_email_idx ON people (region, email);
+                    CREATE INDEX people_joined_on_idx ON people (joined_on);
+                    CREATE TABLE vault (id int PRIMARY KEY, kind text NOT NULL) WITH (autovacuum_enabled = off);
+                    CREATE VIEW vault_kinds AS SELECT id, kind FROM vault;
+                    """);
 
     static final String LIMIT_TWO = "SELECT id, status FROM big LIMIT 2";
     static final String COUNT = "SELECT count(*) FROM big";
@@ -68,7 +69,8 @@ class ExplainPolicyDatabaseTest {
     static final String ORDER_BY_RANDOM = "SELECT id, status FROM big ORDER BY random() LIMIT 10";
     static final String PEOPLE = "SELECT id, region FROM people WHERE nickname = 'x'";
     static final String BEHIND_VIEW = "SELECT id, kind FROM vault_kinds WHERE kind = 'x'";
-    static final List<String> ALL = List.of(LIMIT_TWO, COUNT, BY_ID, ORDER_BY_ID, UNINDEXED_FILTER, ORDER_BY_RANDOM, PEOPLE,
+    static final List<String> ALL = List.of(LIMIT_TWO, COUNT, BY_ID, ORDER_BY_ID, UNINDEXED_FILTER, ORDER_BY_RANDOM,
+            PEOPLE,
             BEHIND_VIEW);
 
     private static final ServerConfig SERVER = ServerConfig.defaults();
@@ -84,8 +86,9 @@ class ExplainPolicyDatabaseTest {
             connection.setAutoCommit(true); // VACUUM cannot run in a transaction block
             statement.execute("INSERT INTO big SELECT g, (ARRAY['new', 'paid', 'shipped'])[1 + g % 3], g % 5000, "
                     + "timestamptz '2024-01-01' + g * interval '1 minute', repeat('x', 60) FROM generate_series(1, 200000) g");
-            statement.execute("INSERT INTO people SELECT g, 'u' || g || '@example.com', (ARRAY['eu', 'us', 'apac'])[1 + g % 3], "
-                    + "NULL, date '2020-01-01' + g % 1000 FROM generate_series(1, 20000) g");
+            statement.execute(
+                    "INSERT INTO people SELECT g, 'u' || g || '@example.com', (ARRAY['eu', 'us', 'apac'])[1 + g % 3], "
+                            + "NULL, date '2020-01-01' + g % 1000 FROM generate_series(1, 20000) g");
             statement.execute("INSERT INTO vault SELECT g, 'k' || g % 10 FROM generate_series(1, 20000) g");
             // the live-tuple statistics are flushed now, not up to a second later, so the catalog sees the load
             statement.execute("SELECT pg_stat_force_next_flush()");
@@ -103,16 +106,19 @@ class ExplainPolicyDatabaseTest {
 
     /** Each SQL through a fresh pipeline: catalog loaded now, empty plan cache. */
     private static Map<String, QueryOutcome> verdicts(Map<String, PlanNode> plans) throws Exception {
-        AccessPolicyConfig policy = new AccessPolicyConfig(List.of("public"), new TableAccessConfig(List.of(), List.of("vault")),
+        AccessPolicyConfig policy = new AccessPolicyConfig(List.of("public"),
+                new TableAccessConfig(List.of(), List.of("vault")),
                 new ColumnAccessConfig(List.of("people.email"), List.of(), OnDenied.REJECT, SelectStarPolicy.REJECT),
                 ExplainPolicyConfig.defaults(), FunctionAccessConfig.defaults());
-        Target target = Targets.create(new DatabaseConfig("main", ConnectionTarget.parse(db.get().postgresUrl()), 0, 2, policy),
+        Target target = Targets.create(
+                new DatabaseConfig("main", ConnectionTarget.parse(db.get().postgresUrl()), 0, 2, policy),
                 SERVER, new CatalogLoader(Clock.systemUTC()), Ticker.system());
         Map<String, QueryOutcome> outcomes = new LinkedHashMap<>();
         try (Database database = target.database()) {
             QueryPipeline pipeline = new QueryPipeline(new DatabaseRouter(List.of(target)), SERVER);
             for (String sql : ALL) {
-                outcomes.put(sql, pipeline.executeSql(sql, Optional.empty(), null, CancelSignal.NONE, QueryPipeline.Progress.NONE));
+                outcomes.put(sql, pipeline.executeSql(sql, Optional.empty(), null, CancelSignal.NONE,
+                        QueryPipeline.Progress.NONE));
                 plans.put(sql, database.explain(sql, SERVER.queryTimeout(), target.policy().searchPath()));
             }
         }
@@ -131,7 +137,8 @@ class ExplainPolicyDatabaseTest {
     }
 
     private static QueryOutcome.Failure refused(Map<String, QueryOutcome> phase, String name, String sql) {
-        QueryOutcome.Failure failure = assertInstanceOf(QueryOutcome.Failure.class, phase.get(sql), name + ": " + phase.get(sql));
+        QueryOutcome.Failure failure = assertInstanceOf(QueryOutcome.Failure.class, phase.get(sql),
+                name + ": " + phase.get(sql));
         assertEquals(ErrorCode.SEQ_SCAN_DENIED, failure.code(), name + ": " + failure.message());
         return failure;
     }
@@ -150,7 +157,9 @@ class ExplainPolicyDatabaseTest {
         // planner may still pick the Seq Scan on a busy machine (pinned with both shapes in ExplainPolicyTest): the
         // verdict must stay whatever the shape
         assertTrue(plansBefore.get(COUNT).toString().contains("Seq Scan"), plansBefore.get(COUNT).toString());
-        assertTrue(plansAfter.get(COUNT).toString().contains("Index Only Scan") || plansAfter.get(COUNT).toString().contains("Seq Scan"),
+        assertTrue(
+                plansAfter.get(COUNT).toString().contains("Index Only Scan")
+                        || plansAfter.get(COUNT).toString().contains("Seq Scan"),
                 plansAfter.get(COUNT).toString());
         for (QueryOutcome.Failure failure : refusedBeforeAndAfter(COUNT)) {
             RefusalDetails.LargeTableRead read = largeTableRead(failure);
@@ -173,7 +182,8 @@ class ExplainPolicyDatabaseTest {
     void filterOnAnUnindexedColumnIsRefusedAndSaysWhatToChange() {
         for (QueryOutcome.Failure failure : refusedBeforeAndAfter(UNINDEXED_FILTER)) {
             assertTrue(failure.message().contains("public.big")
-                    && failure.message().contains("Filter on an indexed column you may read (id, created_at, customer_id)")
+                    && failure.message()
+                            .contains("Filter on an indexed column you may read (id, created_at, customer_id)")
                     && failure.message().contains("LIMIT")
                     && failure.message().contains("explain_policy.large_table_threshold"), failure.message());
             assertEquals(10_000, largeTableRead(failure).largeTableThreshold());
@@ -206,7 +216,8 @@ class ExplainPolicyDatabaseTest {
     }
 
     private static RefusalDetails.LargeTableRead largeTableRead(QueryOutcome.Failure failure) {
-        FailureDetails.Refused refused = assertInstanceOf(FailureDetails.Refused.class, failure.details(), failure.message());
+        FailureDetails.Refused refused = assertInstanceOf(FailureDetails.Refused.class, failure.details(),
+                failure.message());
         return assertInstanceOf(RefusalDetails.LargeTableRead.class, refused.refusal(), failure.message());
     }
 }

@@ -73,12 +73,15 @@ class GrantsDefenceTest {
     static void applyGrantsAndSwitchTheGuardOff() throws Exception {
         TestDatabase database = db.get();
         owner = database.connect();
-        PgMcpConfig config = new ConfigLoader(Map.of("PG_HOST", database.host(), "PG_PORT", Integer.toString(database.port()),
-                "PG_DB", database.name(), "PG_USER", ROLE))
+        PgMcpConfig config = new ConfigLoader(
+                Map.of("PG_HOST", database.host(), "PG_PORT", Integer.toString(database.port()),
+                        "PG_DB", database.name(), "PG_USER", ROLE))
                 .load(GuardCorpus.DIRECTORY.resolve("guard-policy.yaml")).config();
-        DatabaseConfig asRole = new DatabaseConfig("guardtest", ConnectionTarget.parse(database.postgresUrl(ROLE, PASSWORD)), 1, 1,
+        DatabaseConfig asRole = new DatabaseConfig("guardtest",
+                ConnectionTarget.parse(database.postgresUrl(ROLE, PASSWORD)), 1, 1,
                 config.databases().getFirst().accessPolicy());
-        grants = LeastPrivilegeGrants.render(asRole, new AccessPolicy(asRole.accessPolicy()), config.server().queryTimeout());
+        grants = LeastPrivilegeGrants.render(asRole, new AccessPolicy(asRole.accessPolicy()),
+                config.server().queryTimeout());
         try (Statement statement = owner.createStatement()) {
             statement.execute("DROP OWNED BY " + ROLE + " CASCADE; DROP ROLE IF EXISTS " + ROLE);
         } catch (SQLException e) {
@@ -88,13 +91,14 @@ class GrantsDefenceTest {
             statement.execute(grants.replace("'change-me'", "'" + PASSWORD + "'"));
         }
         Target real = Targets.create(asRole, config.server(), new CatalogLoader(Clock.systemUTC()), Ticker.system());
-        target = new Target(real.config(), real.database(), real.catalog(), real.policy(), (sql, c) -> new Verdict.Allowed(sql, false, List.of()),
+        target = new Target(real.config(), real.database(), real.catalog(), real.policy(),
+                (sql, c) -> new Verdict.Allowed(sql, false, List.of()),
                 real.explainPolicy(), real.plans());
         pipeline = new QueryPipeline(new DatabaseRouter(List.of(target)), config.server());
         target.catalog().refresh(config.server().queryTimeout());
         try (Statement statement = owner.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT password_hash FROM users UNION ALL SELECT ssn FROM users "
-                     + "UNION ALL SELECT secret FROM user_credentials UNION ALL SELECT note FROM internal.audit")) {
+                ResultSet rs = statement.executeQuery("SELECT password_hash FROM users UNION ALL SELECT ssn FROM users "
+                        + "UNION ALL SELECT secret FROM user_credentials UNION ALL SELECT note FROM internal.audit")) {
             while (rs.next()) {
                 secrets.add(rs.getString(1));
             }
@@ -131,7 +135,8 @@ class GrantsDefenceTest {
     @MethodSource("cases")
     void theRoleAloneKeepsTheDataSafe(GuardCorpus c) throws SQLException {
         String before = fingerprint();
-        QueryOutcome outcome = pipeline.executeSql(c.sql(), Optional.empty(), null, CancelSignal.NONE, QueryPipeline.Progress.NONE);
+        QueryOutcome outcome = pipeline.executeSql(c.sql(), Optional.empty(), null, CancelSignal.NONE,
+                QueryPipeline.Progress.NONE);
         assertEquals(before, fingerprint(), c.id() + " changed the database with the guard off");
         if (outcome instanceof QueryOutcome.Success success) {
             String rows = success.result().map(r -> r.rows().toString()).orElse("");

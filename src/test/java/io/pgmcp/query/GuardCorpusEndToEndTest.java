@@ -77,12 +77,14 @@ class GuardCorpusEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         TestDatabase database = db.get();
-        PgMcpConfig config = new ConfigLoader(Map.of("PG_HOST", database.host(), "PG_PORT", Integer.toString(database.port()),
-                "PG_DB", database.name(), "PG_USER", database.user()))
+        PgMcpConfig config = new ConfigLoader(
+                Map.of("PG_HOST", database.host(), "PG_PORT", Integer.toString(database.port()),
+                        "PG_DB", database.name(), "PG_USER", database.user()))
                 .load(GuardCorpus.DIRECTORY.resolve("guard-policy.yaml")).config();
         var dbConfig = config.databases().getFirst();
         // the policy file names no password: the fixture's superuser needs one
-        dbConfig = new io.pgmcp.config.DatabaseConfig(dbConfig.name(), io.pgmcp.config.ConnectionTarget.parse(database.postgresUrl()),
+        dbConfig = new io.pgmcp.config.DatabaseConfig(dbConfig.name(),
+                io.pgmcp.config.ConnectionTarget.parse(database.postgresUrl()),
                 1, 1, dbConfig.accessPolicy());
         target = Targets.create(dbConfig, config.server(), new CatalogLoader(Clock.systemUTC()), Ticker.system());
         pipeline = new QueryPipeline(new DatabaseRouter(List.of(target)), config.server());
@@ -105,7 +107,8 @@ class GuardCorpusEndToEndTest {
     @MethodSource("cases")
     void caseIsRefusedOrAnsweredAndNothingChanges(GuardCorpus c) throws Exception {
         String before = fingerprint();
-        QueryOutcome outcome = pipeline.executeSql(c.sql(), Optional.empty(), null, CancelSignal.NONE, QueryPipeline.Progress.NONE);
+        QueryOutcome outcome = pipeline.executeSql(c.sql(), Optional.empty(), null, CancelSignal.NONE,
+                QueryPipeline.Progress.NONE);
         String after = fingerprint();
         assertEquals(before, after, c.id() + " changed the database");
         assertEquals(cleanSession, sessionState(), c.id() + " left session state behind");
@@ -113,12 +116,14 @@ class GuardCorpusEndToEndTest {
         switch (outcome) {
             case QueryOutcome.Success success -> {
                 if (!c.allow()) {
-                    fail(c.id() + " should be refused (" + c.why() + ") but returned " + success.result().map(r -> r.rowCount() + " rows").orElse("?"));
+                    fail(c.id() + " should be refused (" + c.why() + ") but returned "
+                            + success.result().map(r -> r.rowCount() + " rows").orElse("?"));
                 }
             }
             case QueryOutcome.Failure failure -> {
                 if (c.allow() && !GuardCorpus.TOLERATED.contains(c.id())) {
-                    fail(c.id() + " should be answered (" + c.why() + ") but failed: " + failure.code() + " " + failure.message());
+                    fail(c.id() + " should be answered (" + c.why() + ") but failed: " + failure.code() + " "
+                            + failure.message());
                 }
                 if (!c.allow()) {
                     assertNotEquals(ErrorCode.INTERNAL_ERROR, failure.code(), c.id() + ": " + failure.message());

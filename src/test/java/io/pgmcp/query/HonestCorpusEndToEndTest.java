@@ -43,8 +43,9 @@ class HonestCorpusEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         TestDatabase database = db.get();
-        PgMcpConfig config = new ConfigLoader(Map.of("PG_HOST", database.host(), "PG_PORT", Integer.toString(database.port()),
-                "PG_DB", database.name(), "PG_USER", database.user()))
+        PgMcpConfig config = new ConfigLoader(
+                Map.of("PG_HOST", database.host(), "PG_PORT", Integer.toString(database.port()),
+                        "PG_DB", database.name(), "PG_USER", database.user()))
                 .load(HonestCorpus.policy()).config();
         DatabaseConfig file = config.databases().getFirst();
         // the policy file names no password: the fixture's superuser needs one
@@ -67,7 +68,8 @@ class HonestCorpusEndToEndTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void honestQueryIsAnswered(HonestCorpus c) {
-        QueryOutcome outcome = pipeline.executeSql(c.sql(), Optional.empty(), null, CancelSignal.NONE, QueryPipeline.Progress.NONE);
+        QueryOutcome outcome = pipeline.executeSql(c.sql(), Optional.empty(), null, CancelSignal.NONE,
+                QueryPipeline.Progress.NONE);
         if (outcome instanceof QueryOutcome.Failure failure) {
             fail(c.id() + " (" + c.construct() + ") was refused: " + failure.code() + " " + failure.message());
         }

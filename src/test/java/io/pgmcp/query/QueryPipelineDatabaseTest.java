@@ -55,7 +55,8 @@ class QueryPipelineDatabaseTest {
         try {
             assertTrue(target.catalog().current().isEmpty());
             new QueryPipeline(new DatabaseRouter(List.of(target)), SERVER)
-                    .executeSql("SELECT id FROM t", Optional.empty(), null, CancelSignal.NONE, QueryPipeline.Progress.NONE);
+                    .executeSql("SELECT id FROM t", Optional.empty(), null, CancelSignal.NONE,
+                            QueryPipeline.Progress.NONE);
             assertTrue(target.catalog().current().orElseThrow().table("public", "t").isPresent());
         } finally {
             target.database().close();
@@ -92,7 +93,9 @@ class QueryPipelineDatabaseTest {
                         .executeSql("SELECT 1", Optional.empty(), null, CancelSignal.NONE, QueryPipeline.Progress.NONE);
                 QueryOutcome.Failure failure = assertInstanceOf(QueryOutcome.Failure.class, outcome);
                 assertEquals(ErrorCode.CONNECTION_ERROR, failure.code(), failure.message());
-                assertTrue(failure.message().startsWith("Database 'main' (" + target.config().displayTarget() + ") refused"),
+                assertTrue(
+                        failure.message()
+                                .startsWith("Database 'main' (" + target.config().displayTarget() + ") refused"),
                         failure.message());
                 assertFalse((failure.message() + failure.details()).contains("not-the-password"), failure.toString());
                 assertEquals(0, database.poolStats().total(), "no slot leaked by the refused login");
@@ -103,8 +106,10 @@ class QueryPipelineDatabaseTest {
     private static QueryOutcome.Failure executeSql(String sql) {
         Target target = reachable();
         try {
-            return assertInstanceOf(QueryOutcome.Failure.class, new QueryPipeline(new DatabaseRouter(List.of(target)), SERVER)
-                    .executeSql(sql, Optional.empty(), null, CancelSignal.NONE, QueryPipeline.Progress.NONE), sql);
+            return assertInstanceOf(QueryOutcome.Failure.class,
+                    new QueryPipeline(new DatabaseRouter(List.of(target)), SERVER)
+                            .executeSql(sql, Optional.empty(), null, CancelSignal.NONE, QueryPipeline.Progress.NONE),
+                    sql);
         } finally {
             target.database().close();
         }
@@ -114,18 +119,23 @@ class QueryPipelineDatabaseTest {
     void misspeltKeywordIsASyntaxErrorInPostgresqlsWordsNotTheParserLibrarys() {
         QueryOutcome.Failure selec = executeSql("SELEC id FROM t");
         assertEquals(ErrorCode.SYNTAX_ERROR, selec.code(), selec.message());
-        assertEquals("PostgreSQL rejected the SQL (SQLSTATE 42601): syntax error at or near \"SELEC\" at character 1 (line 1, "
-                + "column 1). Correct the SQL (PostgreSQL dialect, one read-only query).", selec.message());
+        assertEquals(
+                "PostgreSQL rejected the SQL (SQLSTATE 42601): syntax error at or near \"SELEC\" at character 1 (line 1, "
+                        + "column 1). Correct the SQL (PostgreSQL dialect, one read-only query).",
+                selec.message());
         FailureDetails.Refused refused = assertInstanceOf(FailureDetails.Refused.class, selec.details());
         assertEquals(1, assertInstanceOf(RefusalDetails.SyntaxError.class, refused.refusal()).position());
         QueryOutcome.Failure end = executeSql("SELECT id FROM t WHERE id = 1 AND");
         assertEquals(ErrorCode.SYNTAX_ERROR, end.code(), end.message());
-        assertTrue(end.message().contains("syntax error at end of input at character 34 (line 1, column 34)"), end.message());
+        assertTrue(end.message().contains("syntax error at end of input at character 34 (line 1, column 34)"),
+                end.message());
         QueryOutcome.Failure lines = executeSql("SELECT id\nFROM t\nWHERE id IN (1,,2)");
         assertEquals(ErrorCode.SYNTAX_ERROR, lines.code(), lines.message());
-        assertTrue(lines.message().contains("syntax error at or near \",\" at character 33 (line 3, column 16)"), lines.message());
+        assertTrue(lines.message().contains("syntax error at or near \",\" at character 33 (line 3, column 16)"),
+                lines.message());
         for (QueryOutcome.Failure failure : List.of(selec, end, lines)) {
-            assertFalse(failure.message().contains("Encountered") || failure.message().contains("lexical state"), failure.message());
+            assertFalse(failure.message().contains("Encountered") || failure.message().contains("lexical state"),
+                    failure.message());
         }
     }
 

@@ -16,18 +16,18 @@ import java.util.Random;
 
 /** Builds a {@link Target} for tests as the composition root builds one: pool (not yet connected), database, catalog holder. */
 public final class Targets {
-    private Targets() {
-    }
+    private Targets() {}
 
     /** With the default database retries on the system clocks. */
     public static Target create(DatabaseConfig db, ServerConfig server, CatalogLoader loader, Ticker ticker) {
-        return create(db, server, loader, ticker, Database.Resilience.of(db.name(), RetryConfig.databaseDefaults(), new Random(),
-                Sleeper.system(), Ticker.system(), Clock.systemUTC()));
+        return create(db, server, loader, ticker,
+                Database.Resilience.of(db.name(), RetryConfig.databaseDefaults(), new Random(),
+                        Sleeper.system(), Ticker.system(), Clock.systemUTC()));
     }
 
     /** With the database's retries and availability tracking. */
     public static Target create(DatabaseConfig db, ServerConfig server, CatalogLoader loader, Ticker ticker,
-                                Database.Resilience resilience) {
+            Database.Resilience resilience) {
         ConnectionPool pool = new ConnectionPool(PoolSettings.of(db.name(), db.minPoolSize(), db.maxPoolSize()),
                 new PgConnectionFactory(db, server.queryTimeout()), ticker);
         Database database = new Database(db.name(), pool, resilience);

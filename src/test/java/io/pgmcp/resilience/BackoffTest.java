@@ -80,7 +80,8 @@ class BackoffTest {
 
     @Test
     void exponentialWithSeededRandomStaysWithinTheJitterBand() {
-        Backoff backoff = new ExponentialBackoff(Duration.ofMillis(100), Duration.ofSeconds(10), 3.0, 0.25, new Random(7));
+        Backoff backoff = new ExponentialBackoff(Duration.ofMillis(100), Duration.ofSeconds(10), 3.0, 0.25,
+                new Random(7));
         for (int attempt = 1; attempt <= 12; attempt++) {
             double base = Math.min(100.0 * Math.pow(3.0, attempt - 1), 10_000.0);
             long millis = backoff.delay(attempt).toMillis();
@@ -118,15 +119,18 @@ class BackoffTest {
 
     @Test
     void attemptsStartAtOne() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FixedBackoff(SECOND).delay(0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new FixedBackoff(SECOND).delay(0));
         assertEquals("attempt must be at least 1, got 0", e.getMessage());
     }
 
     @Test
     void nonsenseSettingsAreRejected() {
-        assertThrows(IllegalArgumentException.class, () -> new ExponentialBackoff(SECOND, MAX, 0.5, 0.25, new Random()));
+        assertThrows(IllegalArgumentException.class,
+                () -> new ExponentialBackoff(SECOND, MAX, 0.5, 0.25, new Random()));
         assertThrows(IllegalArgumentException.class, () -> new ExponentialBackoff(SECOND, MAX, 2.0, 1.5, new Random()));
-        assertThrows(IllegalArgumentException.class, () -> new ExponentialBackoff(Duration.ZERO, MAX, 2.0, 0.25, new Random()));
+        assertThrows(IllegalArgumentException.class,
+                () -> new ExponentialBackoff(Duration.ZERO, MAX, 2.0, 0.25, new Random()));
         assertThrows(IllegalArgumentException.class, () -> new FixedBackoff(Duration.ofSeconds(-1)));
         assertThrows(IllegalArgumentException.class, () -> new FibonacciBackoff(SECOND, Duration.ZERO));
     }

@@ -232,7 +232,8 @@ class RateLimiterTest {
                 Duration.ofMillis(12_001));
         assertEquals(Map.of("limit_type", "per_client_per_minute", "limit", 20L, "remaining", 0L, "retry_after", 13L),
                 refusal.details());
-        assertEquals(List.of("limit_type", "limit", "remaining", "retry_after"), List.copyOf(refusal.details().keySet()));
+        assertEquals(List.of("limit_type", "limit", "remaining", "retry_after"),
+                List.copyOf(refusal.details().keySet()));
         assertEquals("Rate limit exceeded: this server allows 20 requests per minute from this client, and 0 remain in "
                 + "the current window. Wait 13 seconds before trying again; retrying sooner will be refused.",
                 refusal.message());
@@ -243,8 +244,10 @@ class RateLimiterTest {
     @Test
     void theClientKeyFollowsClientIdentifier() {
         for (ClientIdentifier mode : ClientIdentifier.values()) {
-            RateLimiter limiter = new RateLimiter(new RateLimitConfig(true, 1, 1, 1, mode, 1, 1, RateLimitStrategy.REJECT,
-                    Duration.ofSeconds(30), true, false), ticker);
+            RateLimiter limiter = new RateLimiter(
+                    new RateLimitConfig(true, 1, 1, 1, mode, 1, 1, RateLimitStrategy.REJECT,
+                            Duration.ofSeconds(30), true, false),
+                    ticker);
             String http = limiter.clientKey("s1", "10.0.0.7");
             assertEquals(mode == ClientIdentifier.SESSION ? "session:s1" : "ip:10.0.0.7", http, mode.name());
             assertEquals("session:s1", limiter.clientKey("s1", null), mode.name());

@@ -143,7 +143,8 @@ class RateLimiterWaitTest {
         advance(limiter, Duration.ofNanos(Duration.ofSeconds(10).toNanos() - 1));
         assertEquals(1, limiter.waiting());
         advance(limiter, Duration.ofNanos(1));
-        assertEquals(new Admission.Refused(LimitType.TOKENS_PER_MINUTE, 1000, 0, Duration.ofSeconds(50)), outcome(call));
+        assertEquals(new Admission.Refused(LimitType.TOKENS_PER_MINUTE, 1000, 0, Duration.ofSeconds(50)),
+                outcome(call));
         assertEquals(0, limiter.waiting());
     }
 

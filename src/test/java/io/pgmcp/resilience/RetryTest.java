@@ -78,8 +78,8 @@ class RetryTest {
     final FakeTicker ticker = startTicker();
     private final RecordingSleeper sleeper = new RecordingSleeper(ticker);
     private final List<String> retriesSeen = new ArrayList<>();
-    private final Retry.Listener listener = (attempt, delay, failure) ->
-            retriesSeen.add(attempt + ":" + delay.toMillis() + ":" + failure.getMessage());
+    private final Retry.Listener listener = (attempt, delay, failure) -> retriesSeen
+            .add(attempt + ":" + delay.toMillis() + ":" + failure.getMessage());
 
     private Retry retry(int maxRetries, Backoff backoff) {
         return new Retry("test", maxRetries, backoff, sleeper, ticker, listener);
@@ -119,8 +119,7 @@ class RetryTest {
         List<String> outcomes = new ArrayList<>();
         Retry.Listener counting = new Retry.Listener() {
             @Override
-            public void onRetry(int attempt, Duration delay, Exception failure) {
-            }
+            public void onRetry(int attempt, Duration delay, Exception failure) {}
 
             @Override
             public void onAttempt(int attempt, Retry.Outcome outcome) {
@@ -132,7 +131,8 @@ class RetryTest {
         assertEquals(List.of("1:RETRY", "2:SUCCESS"), outcomes);
 
         outcomes.clear();
-        assertThrows(Flaky.class, () -> retry.run(new Script(Flaky.transientFailure("a"), Flaky.permanent("b")), Flaky::isTransient, BUDGET));
+        assertThrows(Flaky.class, () -> retry.run(new Script(Flaky.transientFailure("a"), Flaky.permanent("b")),
+                Flaky::isTransient, BUDGET));
         assertEquals(List.of("1:RETRY", "2:FAILURE"), outcomes, "a failure that is not retried is the last attempt");
 
         outcomes.clear();
@@ -147,7 +147,8 @@ class RetryTest {
     void nonRetryableFailuresPropagateAtOnce() {
         Flaky permanent = Flaky.permanent("bad request");
         Script op = new Script(Flaky.transientFailure("blip"), permanent);
-        Flaky thrown = assertThrows(Flaky.class, () -> fixed(5, Duration.ofSeconds(1)).run(op, Flaky::isTransient, BUDGET));
+        Flaky thrown = assertThrows(Flaky.class,
+                () -> fixed(5, Duration.ofSeconds(1)).run(op, Flaky::isTransient, BUDGET));
         assertSame(permanent, thrown);
         assertEquals(2, op.calls.get());
         assertEquals(List.of(Duration.ofSeconds(1)), sleeper.waits());
@@ -156,7 +157,8 @@ class RetryTest {
     @Test
     void givesUpAfterMaxRetriesWithTheLastFailure() {
         Flaky last = Flaky.transientFailure("4");
-        Script op = new Script(Flaky.transientFailure("1"), Flaky.transientFailure("2"), Flaky.transientFailure("3"), last);
+        Script op = new Script(Flaky.transientFailure("1"), Flaky.transientFailure("2"), Flaky.transientFailure("3"),
+                last);
         Retry retry = fixed(3, Duration.ofSeconds(1));
         Flaky thrown = assertThrows(Flaky.class, () -> retry.run(op, Flaky::isTransient, BUDGET));
         assertSame(last, thrown);
@@ -182,7 +184,8 @@ class RetryTest {
     @Test
     void neverWaitsPastTheDeadline() {
         Flaky third = Flaky.transientFailure("3");
-        Script op = new Script(Flaky.transientFailure("1"), Flaky.transientFailure("2"), third, Flaky.transientFailure("4"));
+        Script op = new Script(Flaky.transientFailure("1"), Flaky.transientFailure("2"), third,
+                Flaky.transientFailure("4"));
         Retry retry = fixed(10, Duration.ofSeconds(1));
         long start = ticker.read();
         Flaky thrown = assertThrows(Flaky.class, () -> retry.run(op, Flaky::isTransient, Duration.ofMillis(2500)));
@@ -197,7 +200,8 @@ class RetryTest {
             ticker.advance(Duration.ofSeconds(4));
             throw Flaky.transientFailure("slow");
         };
-        assertThrows(Flaky.class, () -> fixed(10, Duration.ofSeconds(1)).run(slow, Flaky::isTransient, Duration.ofSeconds(10)));
+        assertThrows(Flaky.class,
+                () -> fixed(10, Duration.ofSeconds(1)).run(slow, Flaky::isTransient, Duration.ofSeconds(10)));
         assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(1)), sleeper.waits(),
                 "4+1+4+1+4 = 14 s: a third wait would start at 14 s, past the budget");
     }
@@ -206,7 +210,8 @@ class RetryTest {
     void aRetryAfterBeyondTheDeadlineFailsNowInsteadOfWaiting() {
         Flaky limited = Flaky.withHint("429", Duration.ofSeconds(90));
         Script op = new Script(limited);
-        Flaky thrown = assertThrows(Flaky.class, () -> fixed(3, Duration.ofSeconds(1)).run(op, Flaky::isTransient, BUDGET));
+        Flaky thrown = assertThrows(Flaky.class,
+                () -> fixed(3, Duration.ofSeconds(1)).run(op, Flaky::isTransient, BUDGET));
         assertSame(limited, thrown);
         assertEquals(List.of(), sleeper.waits());
         assertEquals(List.of(), retriesSeen);
@@ -215,7 +220,8 @@ class RetryTest {
     @Test
     void anEnormousBudgetOrHintDoesNotOverflow() throws Flaky {
         Script op = new Script(Flaky.transientFailure("1"));
-        assertEquals("ok", fixed(3, Duration.ofSeconds(1)).run(op, Flaky::isTransient, Duration.ofDays(1_000_000_000L)));
+        assertEquals("ok",
+                fixed(3, Duration.ofSeconds(1)).run(op, Flaky::isTransient, Duration.ofDays(1_000_000_000L)));
         Script hinted = new Script(Flaky.withHint("429", Duration.ofDays(1_000_000_000L)));
         assertThrows(Flaky.class, () -> fixed(3, Duration.ofSeconds(1)).run(hinted, Flaky::isTransient, BUDGET));
     }
@@ -223,7 +229,8 @@ class RetryTest {
     @Test
     void aNegativeBudgetStillRunsTheFirstAttemptButNoRetry() {
         Script op = new Script(Flaky.transientFailure("1"));
-        assertThrows(Flaky.class, () -> fixed(3, Duration.ofSeconds(1)).run(op, Flaky::isTransient, Duration.ofSeconds(-1)));
+        assertThrows(Flaky.class,
+                () -> fixed(3, Duration.ofSeconds(1)).run(op, Flaky::isTransient, Duration.ofSeconds(-1)));
         assertEquals(1, op.calls.get());
     }
 
@@ -234,7 +241,8 @@ class RetryTest {
         };
         Flaky first = Flaky.transientFailure("first");
         Script op = new Script(first, Flaky.transientFailure("second"));
-        Retry retry = new Retry("test", 3, new FixedBackoff(Duration.ofSeconds(1)), interrupted, ticker, Retry.Listener.NONE);
+        Retry retry = new Retry("test", 3, new FixedBackoff(Duration.ofSeconds(1)), interrupted, ticker,
+                Retry.Listener.NONE);
         Flaky thrown = assertThrows(Flaky.class, () -> retry.run(op, Flaky::isTransient, BUDGET));
         assertSame(first, thrown);
         assertInstanceOf(InterruptedException.class, thrown.getSuppressed()[0]);
@@ -248,7 +256,8 @@ class RetryTest {
             Thread.currentThread().interrupt();
             throw Flaky.transientFailure("interrupted while waiting");
         };
-        Flaky thrown = assertThrows(Flaky.class, () -> fixed(3, Duration.ofSeconds(1)).run(op, Flaky::isTransient, BUDGET));
+        Flaky thrown = assertThrows(Flaky.class,
+                () -> fixed(3, Duration.ofSeconds(1)).run(op, Flaky::isTransient, BUDGET));
         assertInstanceOf(InterruptedException.class, thrown.getSuppressed()[0]);
         assertTrue(Thread.currentThread().isInterrupted());
         assertEquals(List.of(), sleeper.waits());
@@ -267,7 +276,8 @@ class RetryTest {
 
     @Test
     void negativeMaxRetriesIsRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> fixed(-1, Duration.ofSeconds(1)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> fixed(-1, Duration.ofSeconds(1)));
         assertEquals("maxRetries must not be negative, got -1", e.getMessage());
         assertFalse(Thread.currentThread().isInterrupted());
     }

@@ -34,23 +34,29 @@ class AccessPolicyTest {
             AccessPolicyConfig.defaults().explainPolicy(), new FunctionAccessConfig(List.of())));
 
     private static final Catalog CATALOG = new Catalog("main", Instant.EPOCH, List.of("internal", "public"), List.of(
-            table("public", "users", List.of(column("id"), column("ssn"), column("Nick Name"), column("pin1"), column("pin12")),
+            table("public", "users",
+                    List.of(column("id"), column("ssn"), column("Nick Name"), column("pin1"), column("pin12")),
                     List.of(new IndexInfo("users_ssn_key", List.of("ssn"), "btree", true, false),
                             new IndexInfo("users_nick_idx", List.of("\"Nick Name\""), "btree", false, false),
                             new IndexInfo("users_pkey", List.of("id"), "btree", true, true))),
-            table("public", "orders", List.of(column("id"), fk("user_id", "public.users.id"), fk("user_ssn", "public.users.ssn"),
-                    fk("salary_id", "public.salaries.id"), fk("note_id", "internal.notes.id")), List.of()),
+            table("public", "orders",
+                    List.of(column("id"), fk("user_id", "public.users.id"), fk("user_ssn", "public.users.ssn"),
+                            fk("salary_id", "public.salaries.id"), fk("note_id", "internal.notes.id")),
+                    List.of()),
             table("public", "salaries", List.of(column("id")), List.of()),
             table("internal", "notes", List.of(column("id")), List.of())),
-            List.of(new EnumType("public", "mood", List.of("ok")), new EnumType("internal", "level", List.of("secret"))),
+            List.of(new EnumType("public", "mood", List.of("ok")),
+                    new EnumType("internal", "level", List.of("secret"))),
             Set.of("pg_class"));
 
     private static ColumnInfo column(String name) {
-        return new ColumnInfo(name, "text", "text", true, Optional.empty(), false, false, Optional.empty(), List.of(), Optional.empty());
+        return new ColumnInfo(name, "text", "text", true, Optional.empty(), false, false, Optional.empty(), List.of(),
+                Optional.empty());
     }
 
     private static ColumnInfo fk(String name, String target) {
-        return new ColumnInfo(name, "int4", "integer", true, Optional.empty(), false, false, Optional.of(target), List.of(),
+        return new ColumnInfo(name, "int4", "integer", true, Optional.empty(), false, false, Optional.of(target),
+                List.of(),
                 Optional.empty());
     }
 
@@ -68,7 +74,8 @@ class AccessPolicyTest {
         assertEquals(List.of("public"), visible.schemas());
         assertEquals(List.of("public.orders", "public.users"),
                 visible.relations().stream().map(t -> t.schema() + "." + t.name()).toList());
-        assertEquals(List.of("id", "Nick Name", "pin12"), names(visible.table("public", "users").orElseThrow().columns()));
+        assertEquals(List.of("id", "Nick Name", "pin12"),
+                names(visible.table("public", "users").orElseThrow().columns()));
         assertEquals(List.of("mood"), visible.enums().stream().map(EnumType::name).toList());
     }
 
@@ -101,7 +108,8 @@ class AccessPolicyTest {
     void theVisibleViewIsComputedOncePerCatalog() {
         Catalog first = POLICY.visible(CATALOG);
         assertSame(first, POLICY.visible(CATALOG));
-        Catalog reloaded = new Catalog("main", Instant.EPOCH.plusSeconds(1), CATALOG.schemas(), CATALOG.relations(), CATALOG.enums(),
+        Catalog reloaded = new Catalog("main", Instant.EPOCH.plusSeconds(1), CATALOG.schemas(), CATALOG.relations(),
+                CATALOG.enums(),
                 Set.of("pg_class"));
         assertEquals(Instant.EPOCH.plusSeconds(1), POLICY.visible(reloaded).loadedAt());
     }

@@ -39,7 +39,8 @@ class ExplainPolicyTest {
     static final Catalog CATALOG = new Catalog("main", Instant.EPOCH, List.of("public"), List.of(
             table("events", 2_000_000, List.of("id", "email", "region", "created_at"),
                     index("events_pkey", true, "id"), index("events_email_idx", false, "email"),
-                    index("events_lower_email_idx", false, "lower(email)"), index("events_region_email_idx", false, "region", "email"),
+                    index("events_lower_email_idx", false, "lower(email)"),
+                    index("events_region_email_idx", false, "region", "email"),
                     index("events_created_at_idx", false, "created_at")),
             table("big", 200_000, List.of("id", "status", "customer_id", "created_at"),
                     index("big_pkey", true, "id"), index("big_customer_idx", false, "customer_id")),
@@ -58,7 +59,8 @@ class ExplainPolicyTest {
     static TableInfo table(String name, double rows, List<String> columns, IndexInfo... indexes) {
         return new TableInfo("public", name, RelationKind.TABLE, Optional.empty(), rows, columns.stream()
                 .map(c -> new ColumnInfo(c, "text", "text", true, Optional.empty(), c.equals("id"), c.equals("id"),
-                        Optional.empty(), List.of(), Optional.empty())).toList(), Arrays.asList(indexes));
+                        Optional.empty(), List.of(), Optional.empty()))
+                .toList(), Arrays.asList(indexes));
     }
 
     static IndexInfo index(String name, boolean primary, String... columns) {
@@ -113,12 +115,13 @@ class ExplainPolicyTest {
 
     @Test
     void readsRowsCostAndThePlanTree() throws Exception {
-        PlanEstimate estimate = plan("""
-                [{"Plan":{"Node Type":"Hash Join","Plan Rows":42,"Total Cost":123.5,"Plans":[
-                  {"Node Type":"Seq Scan","Parent Relationship":"Outer","Relation Name":"small","Schema":"public","Plan Rows":50,
-                   "Filter":"(NOT (hashed SubPlan 1))"},
-                  {"Node Type":"Hash","Parent Relationship":"Inner","Plans":[
-                    {"Node Type":"Index Scan","Parent Relationship":"Outer","Relation Name":"events","Index Cond":"(id = 1)"}]}]}}]""");
+        PlanEstimate estimate = plan(
+                """
+                        [{"Plan":{"Node Type":"Hash Join","Plan Rows":42,"Total Cost":123.5,"Plans":[
+                          {"Node Type":"Seq Scan","Parent Relationship":"Outer","Relation Name":"small","Schema":"public","Plan Rows":50,
+                           "Filter":"(NOT (hashed SubPlan 1))"},
+                          {"Node Type":"Hash","Parent Relationship":"Inner","Plans":[
+                            {"Node Type":"Index Scan","Parent Relationship":"Outer","Relation Name":"events","Index Cond":"(id = 1)"}]}]}}]""");
         assertEquals(42, estimate.rows());
         assertEquals(123.5, estimate.totalCost());
         PlanEstimate.Node scan = estimate.plan().children().getFirst();
@@ -152,16 +155,18 @@ class ExplainPolicyTest {
         var refuse = assertInstanceOf(ExplainPolicy.Decision.Refuse.class,
                 decide("[{\"Plan\":{\"Node Type\":\"Result\",\"Plan Rows\":1e11,\"Total Cost\":1}}]"));
         assertFalse(refuse.seqScan());
-        assertTrue(refuse.message().contains("100,000") && refuse.message().contains("explain_policy.max_estimated_rows"),
+        assertTrue(
+                refuse.message().contains("100,000") && refuse.message().contains("explain_policy.max_estimated_rows"),
                 refuse.message());
         assertEquals(1e11, assertInstanceOf(RefusalDetails.TooManyRows.class, refuse.details()).estimatedRows());
     }
 
     @Test
     void seqScanOfALargeTableIsDeniedButNotOfASmallOne() throws Exception {
-        var refuse = refused("""
-                [{"Plan":{"Node Type":"Aggregate","Strategy":"Plain","Plan Rows":1,"Total Cost":5,"Plans":[
-                  {"Node Type":"Seq Scan","Parent Relationship":"Outer","Relation Name":"events","Plan Rows":2000000}]}}]""");
+        var refuse = refused(
+                """
+                        [{"Plan":{"Node Type":"Aggregate","Strategy":"Plain","Plan Rows":1,"Total Cost":5,"Plans":[
+                          {"Node Type":"Seq Scan","Parent Relationship":"Outer","Relation Name":"events","Plan Rows":2000000}]}}]""");
         assertEquals("public.events", assertInstanceOf(RefusalDetails.LargeTableRead.class, refuse.details()).table());
         assertEquals(2_000_000, rowsRead(refuse));
         allowed("""
@@ -189,21 +194,23 @@ class ExplainPolicyTest {
     @Test
     void countIsRefusedAsSeqScanAndAsParallelIndexOnlyScan() throws Exception {
         // SELECT count(*) FROM big: before VACUUM (never analyzed: 132,825 rows from the page count) ...
-        var before = refused("""
-                [{"Plan":{"Node Type":"Aggregate","Strategy":"Plain","Startup Cost":3431.31,"Total Cost":3431.32,"Plan Rows":1,"Plans":[
-                  {"Node Type":"Seq Scan","Parent Relationship":"Outer","Relation Name":"big","Schema":"public",
-                   "Startup Cost":0.0,"Total Cost":3099.25,"Plan Rows":132825}]}}]""");
+        var before = refused(
+                """
+                        [{"Plan":{"Node Type":"Aggregate","Strategy":"Plain","Startup Cost":3431.31,"Total Cost":3431.32,"Plan Rows":1,"Plans":[
+                          {"Node Type":"Seq Scan","Parent Relationship":"Outer","Relation Name":"big","Schema":"public",
+                           "Startup Cost":0.0,"Total Cost":3099.25,"Plan Rows":132825}]}}]""");
         assertEquals(132_825, rowsRead(before));
         // ... and after VACUUM ANALYZE: the visibility map makes an index-only walk cheaper
-        var after = refused("""
-                [{"Plan":{"Node Type":"Aggregate","Strategy":"Plain","Partial Mode":"Finalize","Startup Cost":3926.18,
-                  "Total Cost":3926.19,"Plan Rows":1,"Plans":[
-                  {"Node Type":"Gather","Parent Relationship":"Outer","Startup Cost":3925.96,"Total Cost":3926.17,"Plan Rows":2,
-                   "Workers Planned":2,"Single Copy":false,"Plans":[
-                    {"Node Type":"Aggregate","Strategy":"Plain","Partial Mode":"Partial","Parent Relationship":"Outer",
-                     "Startup Cost":2925.96,"Total Cost":2925.97,"Plan Rows":1,"Plans":[
-                      {"Node Type":"Index Only Scan","Parent Relationship":"Outer","Parallel Aware":true,"Index Name":"big_customer_idx",
-                       "Relation Name":"big","Schema":"public","Startup Cost":0.29,"Total Cost":2717.63,"Plan Rows":83333}]}]}]}}]""");
+        var after = refused(
+                """
+                        [{"Plan":{"Node Type":"Aggregate","Strategy":"Plain","Partial Mode":"Finalize","Startup Cost":3926.18,
+                          "Total Cost":3926.19,"Plan Rows":1,"Plans":[
+                          {"Node Type":"Gather","Parent Relationship":"Outer","Startup Cost":3925.96,"Total Cost":3926.17,"Plan Rows":2,
+                           "Workers Planned":2,"Single Copy":false,"Plans":[
+                            {"Node Type":"Aggregate","Strategy":"Plain","Partial Mode":"Partial","Parent Relationship":"Outer",
+                             "Startup Cost":2925.96,"Total Cost":2925.97,"Plan Rows":1,"Plans":[
+                              {"Node Type":"Index Only Scan","Parent Relationship":"Outer","Parallel Aware":true,"Index Name":"big_customer_idx",
+                               "Relation Name":"big","Schema":"public","Startup Cost":0.29,"Total Cost":2717.63,"Plan Rows":83333}]}]}]}}]""");
         assertEquals(83_333 * 2.4, rowsRead(after), 1.0, "per-process rows times PostgreSQL's divisor for 2 workers");
     }
 
@@ -214,10 +221,11 @@ class ExplainPolicyTest {
                 [{"Plan":{"Node Type":"Index Scan","Index Name":"big_pkey","Relation Name":"big","Schema":"public",
                   "Startup Cost":0.42,"Total Cost":8.44,"Plan Rows":1,"Index Cond":"(id = 5)"}}]""");
         // a range the index cannot narrow is still a read of most of the table
-        var range = refused("""
-                [{"Plan":{"Node Type":"Aggregate","Strategy":"Plain","Total Cost":7478.42,"Plan Rows":1,"Plans":[
-                  {"Node Type":"Index Scan","Parent Relationship":"Outer","Index Name":"big_pkey","Relation Name":"big",
-                   "Schema":"public","Startup Cost":0.42,"Total Cost":6978.42,"Plan Rows":50000,"Index Cond":"(id > 150000)"}]}}]""");
+        var range = refused(
+                """
+                        [{"Plan":{"Node Type":"Aggregate","Strategy":"Plain","Total Cost":7478.42,"Plan Rows":1,"Plans":[
+                          {"Node Type":"Index Scan","Parent Relationship":"Outer","Index Name":"big_pkey","Relation Name":"big",
+                           "Schema":"public","Startup Cost":0.42,"Total Cost":6978.42,"Plan Rows":50000,"Index Cond":"(id > 150000)"}]}}]""");
         assertTrue(range.message().contains("Narrow the range"), range.message());
     }
 
@@ -229,33 +237,37 @@ class ExplainPolicyTest {
                   {"Node Type":"Index Scan","Parent Relationship":"Outer","Index Name":"big_pkey","Relation Name":"big",
                    "Schema":"public","Startup Cost":0.42,"Total Cost":6978.42,"Plan Rows":200000}]}}]""");
         // SELECT id FROM big ORDER BY id LIMIT 10 OFFSET 100000: the Limit's cost counts the skipped rows
-        var offset = refused("""
-                [{"Plan":{"Node Type":"Limit","Startup Cost":8493.08,"Total Cost":8493.93,"Plan Rows":10,"Plans":[
-                  {"Node Type":"Index Only Scan","Parent Relationship":"Outer","Index Name":"big_pkey","Relation Name":"big",
-                   "Schema":"public","Startup Cost":0.42,"Total Cost":11280.8,"Plan Rows":132825}]}}]""");
+        var offset = refused(
+                """
+                        [{"Plan":{"Node Type":"Limit","Startup Cost":8493.08,"Total Cost":8493.93,"Plan Rows":10,"Plans":[
+                          {"Node Type":"Index Only Scan","Parent Relationship":"Outer","Index Name":"big_pkey","Relation Name":"big",
+                           "Schema":"public","Startup Cost":0.42,"Total Cost":11280.8,"Plan Rows":132825}]}}]""");
         assertEquals(100_010, rowsRead(offset), 50);
     }
 
     @Test
     void sortUnderALimitReadsItsWholeInput() throws Exception {
         // SELECT id, status FROM big ORDER BY random() LIMIT 10
-        var refuse = refused("""
-                [{"Plan":{"Node Type":"Limit","Startup Cost":8592.93,"Total Cost":8592.95,"Plan Rows":10,"Plans":[
-                  {"Node Type":"Sort","Parent Relationship":"Outer","Startup Cost":8592.93,"Total Cost":9092.93,"Plan Rows":200000,
-                   "Sort Key":["(random())"],"Plans":[
-                    {"Node Type":"Seq Scan","Parent Relationship":"Outer","Relation Name":"big","Schema":"public",
-                     "Startup Cost":0.0,"Total Cost":4271.0,"Plan Rows":200000}]}]}}]""");
+        var refuse = refused(
+                """
+                        [{"Plan":{"Node Type":"Limit","Startup Cost":8592.93,"Total Cost":8592.95,"Plan Rows":10,"Plans":[
+                          {"Node Type":"Sort","Parent Relationship":"Outer","Startup Cost":8592.93,"Total Cost":9092.93,"Plan Rows":200000,
+                           "Sort Key":["(random())"],"Plans":[
+                            {"Node Type":"Seq Scan","Parent Relationship":"Outer","Relation Name":"big","Schema":"public",
+                             "Startup Cost":0.0,"Total Cost":4271.0,"Plan Rows":200000}]}]}}]""");
         assertEquals(200_000, rowsRead(refuse));
     }
 
     @Test
     void filteredWalkReadsTheWholeTableWhateverItReturns() throws Exception {
         // SELECT id, status FROM big WHERE status = 'x' (analyzed: one row expected)
-        var refuse = refused("""
-                [{"Plan":{"Node Type":"Seq Scan","Relation Name":"big","Schema":"public","Startup Cost":0.0,"Total Cost":4271.0,
-                  "Plan Rows":1,"Filter":"(status = 'x'::text)"}}]""");
+        var refuse = refused(
+                """
+                        [{"Plan":{"Node Type":"Seq Scan","Relation Name":"big","Schema":"public","Startup Cost":0.0,"Total Cost":4271.0,
+                          "Plan Rows":1,"Filter":"(status = 'x'::text)"}}]""");
         assertEquals(200_000, rowsRead(refuse), "the catalog's estimate of the table");
-        assertTrue(refuse.message().contains("Filter on an indexed column you may read (id, customer_id)"), refuse.message());
+        assertTrue(refuse.message().contains("Filter on an indexed column you may read (id, customer_id)"),
+                refuse.message());
         // the same filter under a LIMIT reads the share PostgreSQL expects to scan before it has the rows
         allowed("""
                 [{"Plan":{"Node Type":"Limit","Startup Cost":0.0,"Total Cost":0.64,"Plan Rows":10,"Plans":[
@@ -295,13 +307,14 @@ class ExplainPolicyTest {
                   "Total Cost":147.16,"Plan Rows":13,"Recheck Cond":"(customer_id = 5)","Filter":"(status = 'paid'::text)","Plans":[
                   {"Node Type":"Bitmap Index Scan","Parent Relationship":"Outer","Index Name":"big_customer_idx",
                    "Startup Cost":0.0,"Total Cost":4.59,"Plan Rows":40,"Index Cond":"(customer_id = 5)"}]}}]""");
-        var refuse = refused("""
-                [{"Plan":{"Node Type":"Limit","Startup Cost":639.43,"Total Cost":639.6,"Plan Rows":10,"Plans":[
-                  {"Node Type":"Bitmap Heap Scan","Parent Relationship":"Outer","Relation Name":"big","Schema":"public",
-                   "Startup Cost":639.43,"Total Cost":2735.98,"Plan Rows":44275,"Recheck Cond":"(customer_id < 100)","Plans":[
-                    {"Node Type":"BitmapOr","Parent Relationship":"Outer","Plan Rows":0,"Plans":[
-                      {"Node Type":"Bitmap Index Scan","Parent Relationship":"Member","Plan Rows":30000},
-                      {"Node Type":"Bitmap Index Scan","Parent Relationship":"Member","Plan Rows":14275}]}]}]}}]""");
+        var refuse = refused(
+                """
+                        [{"Plan":{"Node Type":"Limit","Startup Cost":639.43,"Total Cost":639.6,"Plan Rows":10,"Plans":[
+                          {"Node Type":"Bitmap Heap Scan","Parent Relationship":"Outer","Relation Name":"big","Schema":"public",
+                           "Startup Cost":639.43,"Total Cost":2735.98,"Plan Rows":44275,"Recheck Cond":"(customer_id < 100)","Plans":[
+                            {"Node Type":"BitmapOr","Parent Relationship":"Outer","Plan Rows":0,"Plans":[
+                              {"Node Type":"Bitmap Index Scan","Parent Relationship":"Member","Plan Rows":30000},
+                              {"Node Type":"Bitmap Index Scan","Parent Relationship":"Member","Plan Rows":14275}]}]}]}}]""");
         assertEquals(44_275, rowsRead(refuse), "BitmapOr: the sum of its bitmaps");
         assertTrue(refuse.message().contains("Narrow the range"), refuse.message());
     }
@@ -309,16 +322,17 @@ class ExplainPolicyTest {
     @Test
     void parallelSeqScanRowsAreMultipliedByTheDivisor() throws Exception {
         // SELECT b.id FROM big b JOIN big c ON c.id = b.customer_id (never analyzed; one worker)
-        var refuse = refused("""
-                [{"Plan":{"Node Type":"Gather","Startup Cost":4168.4,"Total Cost":7000.0,"Plan Rows":44275,"Workers Planned":1,
-                  "Single Copy":false,"Plans":[
-                  {"Node Type":"Hash Join","Parent Relationship":"Outer","Parallel Aware":true,"Startup Cost":4168.4,
-                   "Total Cost":6333.32,"Plan Rows":26044,"Plans":[
-                    {"Node Type":"Seq Scan","Parent Relationship":"Outer","Parallel Aware":true,"Relation Name":"small",
-                     "Schema":"public","Plan Rows":29},
-                    {"Node Type":"Hash","Parent Relationship":"Inner","Parallel Aware":true,"Plan Rows":78132,"Plans":[
-                      {"Node Type":"Seq Scan","Parent Relationship":"Outer","Parallel Aware":true,"Relation Name":"big",
-                       "Schema":"public","Startup Cost":0.0,"Total Cost":2552.32,"Plan Rows":78132}]}]}]}}]""");
+        var refuse = refused(
+                """
+                        [{"Plan":{"Node Type":"Gather","Startup Cost":4168.4,"Total Cost":7000.0,"Plan Rows":44275,"Workers Planned":1,
+                          "Single Copy":false,"Plans":[
+                          {"Node Type":"Hash Join","Parent Relationship":"Outer","Parallel Aware":true,"Startup Cost":4168.4,
+                           "Total Cost":6333.32,"Plan Rows":26044,"Plans":[
+                            {"Node Type":"Seq Scan","Parent Relationship":"Outer","Parallel Aware":true,"Relation Name":"small",
+                             "Schema":"public","Plan Rows":29},
+                            {"Node Type":"Hash","Parent Relationship":"Inner","Parallel Aware":true,"Plan Rows":78132,"Plans":[
+                              {"Node Type":"Seq Scan","Parent Relationship":"Outer","Parallel Aware":true,"Relation Name":"big",
+                               "Schema":"public","Startup Cost":0.0,"Total Cost":2552.32,"Plan Rows":78132}]}]}]}}]""");
         assertEquals(78_132 * 1.7, rowsRead(refuse), 1.0, "one worker and the leader: divisor 1.7");
     }
 
@@ -351,7 +365,8 @@ class ExplainPolicyTest {
                   {"Node Type":"Index Scan","Parent Relationship":"SubPlan","Subplan Name":"SubPlan 1","Relation Name":"big",
                    "Schema":"public","Total Cost":10.22,"Plan Rows":1000,"Index Cond":"(id < 1000)"}]}}]""";
         allowed(subplan.formatted("hashed SubPlan 1"));
-        assertEquals(50_000, rowsRead(refused(subplan.formatted("SubPlan 1"))), "once per row of small read: 50 x 1,000");
+        assertEquals(50_000, rowsRead(refused(subplan.formatted("SubPlan 1"))),
+                "once per row of small read: 50 x 1,000");
     }
 
     @Test
@@ -386,14 +401,16 @@ class ExplainPolicyTest {
 
     @Test
     void hintNamesOnlyReadableColumnsOfIndexesWhoseColumnsAreAllReadable() throws Exception {
-        var refuse = refused("""
-                [{"Plan":{"Node Type":"Seq Scan","Relation Name":"events","Schema":"public","Total Cost":30000.0,"Plan Rows":3,
-                  "Filter":"(region = 'x'::text)"}}]""");
+        var refuse = refused(
+                """
+                        [{"Plan":{"Node Type":"Seq Scan","Relation Name":"events","Schema":"public","Total Cost":30000.0,"Plan Rows":3,
+                          "Filter":"(region = 'x'::text)"}}]""");
         String all = refuse.message() + refuse.details();
         assertFalse(all.contains("email"), "no denied column nor an index on it: " + all);
         assertFalse(all.contains("region"), "region's only index also holds email: " + all);
         assertTrue(refuse.message().contains("(id, created_at)"), refuse.message());
-        assertEquals(List.of("id", "created_at"), assertInstanceOf(RefusalDetails.LargeTableRead.class, refuse.details()).indexedColumns());
+        assertEquals(List.of("id", "created_at"),
+                assertInstanceOf(RefusalDetails.LargeTableRead.class, refuse.details()).indexedColumns());
         assertTrue(refuse.message().contains("explain_policy.large_table_threshold")
                 && refuse.message().contains("explain_policy.deny_seq_scan_on_large_tables"), refuse.message());
     }
@@ -401,9 +418,10 @@ class ExplainPolicyTest {
     @Test
     void tableTheCallerCannotSeeIsNotNamed() throws Exception {
         // SELECT id FROM vault_kinds WHERE kind = 'x', a view over the denied table vault
-        var refuse = refused("""
-                [{"Plan":{"Node Type":"Seq Scan","Relation Name":"vault","Schema":"public","Alias":"vault","Total Cost":900.0,
-                  "Plan Rows":250,"Filter":"(vault.kind = 'x'::text)"}}]""");
+        var refuse = refused(
+                """
+                        [{"Plan":{"Node Type":"Seq Scan","Relation Name":"vault","Schema":"public","Alias":"vault","Total Cost":900.0,
+                          "Plan Rows":250,"Filter":"(vault.kind = 'x'::text)"}}]""");
         String all = refuse.message() + refuse.details();
         assertFalse(all.contains("vault"), all);
         assertTrue(refuse.message().contains("a large table behind this query"), refuse.message());
@@ -414,8 +432,9 @@ class ExplainPolicyTest {
     @Test
     void withoutSchemaTheLargestTableOfThatNameIsAssumed() throws Exception {
         // plain EXPLAIN names no schema: a filtered scan of "vault" could be the denied table
-        var refuse = refused("""
-                [{"Plan":{"Node Type":"Seq Scan","Relation Name":"vault","Total Cost":900.0,"Plan Rows":250,"Filter":"(kind = 'x')"}}]""");
+        var refuse = refused(
+                """
+                        [{"Plan":{"Node Type":"Seq Scan","Relation Name":"vault","Total Cost":900.0,"Plan Rows":250,"Filter":"(kind = 'x')"}}]""");
         assertFalse((refuse.message() + refuse.details()).contains("vault"));
     }
 
@@ -423,8 +442,11 @@ class ExplainPolicyTest {
     void largeReadsAreAllowedWhenTheOperatorSaysSo() throws Exception {
         ExplainPolicy lenient = new ExplainPolicy(new ExplainPolicyConfig(true, 100_000, 10_000.0, false, 10_000,
                 Duration.ofSeconds(5), Duration.ofSeconds(60), 1000));
-        assertInstanceOf(ExplainPolicy.Decision.Pass.class, lenient.decide(plan("""
-                [{"Plan":{"Node Type":"Seq Scan","Relation Name":"big","Schema":"public","Total Cost":4271.0,"Plan Rows":1,
-                  "Filter":"(status = 'x'::text)"}}]"""), CATALOG, ACCESS));
+        assertInstanceOf(ExplainPolicy.Decision.Pass.class,
+                lenient.decide(
+                        plan("""
+                                [{"Plan":{"Node Type":"Seq Scan","Relation Name":"big","Schema":"public","Total Cost":4271.0,"Plan Rows":1,
+                                  "Filter":"(status = 'x'::text)"}}]"""),
+                        CATALOG, ACCESS));
     }
 }

@@ -31,7 +31,8 @@ class FunctionCatalogTest {
 
     /** Allowed names that are no pg_catalog function of this server: syntax, or functions of later versions. */
     private static final Set<String> NOT_IN_PG_PROC = Set.of("coalesce", "greatest", "least", "nullif", "any_value",
-            "array_sample", "array_shuffle", "casefold", "erf", "erfc", "uuid_extract_timestamp", "uuid_extract_version");
+            "array_sample", "array_shuffle", "casefold", "erf", "erfc", "uuid_extract_timestamp",
+            "uuid_extract_version");
 
     static Set<String> builtins;
 
@@ -43,7 +44,9 @@ class FunctionCatalogTest {
 
     private static Set<String> names(String sql) throws SQLException {
         Set<String> names = new TreeSet<>();
-        try (Connection c = db.get().connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = db.get().connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
                 names.add(rs.getString(1));
             }
@@ -64,9 +67,11 @@ class FunctionCatalogTest {
             } else if (!allowed && exclusion.isEmpty()) {
                 unclassified.add(name);
             }
-            counts.merge(allowed ? "allowed" : exclusion.map(FunctionAllowlist.Exclusion::category).orElse("?"), 1, Integer::sum);
+            counts.merge(allowed ? "allowed" : exclusion.map(FunctionAllowlist.Exclusion::category).orElse("?"), 1,
+                    Integer::sum);
         }
-        assertEquals(List.of(), unclassified, "built-in functions neither in functions.txt nor in functions-excluded.txt");
+        assertEquals(List.of(), unclassified,
+                "built-in functions neither in functions.txt nor in functions-excluded.txt");
         assertEquals(List.of(), both, "allowed functions that functions-excluded.txt also refuses");
         System.out.println("pg_catalog functions: " + builtins.size() + " " + counts);
     }
@@ -92,10 +97,14 @@ class FunctionCatalogTest {
     @Test
     void noAllowedFunctionReadsFilesOrSettingsOrRunsSql() {
         // the reviewed dangers stay out whatever else is added to functions.txt
-        for (String name : List.of("pg_read_file", "pg_read_binary_file", "pg_ls_dir", "pg_stat_file", "lo_import", "lo_export",
-                "current_setting", "set_config", "pg_sleep", "query_to_xml", "table_to_xml", "ts_stat", "ts_rewrite", "nextval",
-                "currval", "setval", "txid_current", "pg_current_xact_id", "pg_notify", "pg_advisory_lock", "pg_terminate_backend",
-                "pg_cancel_backend", "pg_reload_conf", "pg_relation_size", "pg_total_relation_size", "has_table_privilege",
+        for (String name : List.of("pg_read_file", "pg_read_binary_file", "pg_ls_dir", "pg_stat_file", "lo_import",
+                "lo_export",
+                "current_setting", "set_config", "pg_sleep", "query_to_xml", "table_to_xml", "ts_stat", "ts_rewrite",
+                "nextval",
+                "currval", "setval", "txid_current", "pg_current_xact_id", "pg_notify", "pg_advisory_lock",
+                "pg_terminate_backend",
+                "pg_cancel_backend", "pg_reload_conf", "pg_relation_size", "pg_total_relation_size",
+                "has_table_privilege",
                 "to_regclass", "pg_get_viewdef", "pg_stat_get_activity", "dblink", "pg_logical_slot_peek_changes")) {
             assertFalse(FunctionAllowlist.builtins().contains(name), name + " must not be allowed");
         }
@@ -104,9 +113,11 @@ class FunctionCatalogTest {
 
     @Test
     void theSkeletonsOperatorListsArePostgresOperators() throws SQLException {
-        Set<String> binary = names("SELECT DISTINCT oprname FROM pg_operator WHERE oprnamespace = 'pg_catalog'::regnamespace AND oprleft <> 0");
+        Set<String> binary = names(
+                "SELECT DISTINCT oprname FROM pg_operator WHERE oprnamespace = 'pg_catalog'::regnamespace AND oprleft <> 0");
         assertEquals(binary, new TreeSet<>(ParserSpelling.BUILTIN_BINARY_OPERATORS));
-        Set<String> prefix = names("SELECT DISTINCT oprname FROM pg_operator WHERE oprnamespace = 'pg_catalog'::regnamespace AND oprleft = 0");
+        Set<String> prefix = names(
+                "SELECT DISTINCT oprname FROM pg_operator WHERE oprnamespace = 'pg_catalog'::regnamespace AND oprleft = 0");
         assertEquals(prefix, new TreeSet<>(ParserSpelling.BUILTIN_PREFIX_OPERATORS));
     }
 
@@ -126,7 +137,9 @@ class FunctionCatalogTest {
                                WITH ORDINALITY AS a(name, mode, n) WHERE a.mode IN ('o', 'b', 't'))
                 FROM pg_proc p JOIN pg_type t ON t.oid = p.prorettype
                 WHERE p.pronamespace = 'pg_catalog'::regnamespace AND p.prokind = 'f'""";
-        try (Connection c = db.get().connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c = db.get().connect();
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             while (rs.next()) {
                 String name = rs.getString(1);
                 if (!FunctionAllowlist.builtins().contains(name)) {
@@ -134,9 +147,11 @@ class FunctionCatalogTest {
                 }
                 String returns = rs.getString(2);
                 String out = rs.getString(4);
-                String shape = out != null ? "named:" + out
-                        : Set.of("anyelement", "anynonarray", "anycompatible", "anycompatiblenonarray").contains(returns)
-                        || rs.getString(3).equals("c") ? "row" : returns.equals("record") ? "record" : "scalar";
+                String shape = out != null
+                        ? "named:" + out
+                        : Set.of("anyelement", "anynonarray", "anycompatible", "anycompatiblenonarray")
+                                .contains(returns)
+                                || rs.getString(3).equals("c") ? "row" : returns.equals("record") ? "record" : "scalar";
                 shapes.computeIfAbsent(name, n -> new TreeSet<>()).add(shape);
             }
         }
@@ -152,16 +167,19 @@ class FunctionCatalogTest {
             } else {
                 expected = "SCALAR";
             }
-            String actual = FunctionColumns.NAMED_OUTPUTS.containsKey(name) ? "NAMED " + String.join(",", FunctionColumns.NAMED_OUTPUTS.get(name))
-                    : FunctionColumns.POLYMORPHIC_OUTPUTS.contains(name) ? "POLYMORPHIC"
-                    : FunctionColumns.RECORD_OUTPUTS.contains(name) ? "RECORD" : "SCALAR";
+            String actual = FunctionColumns.NAMED_OUTPUTS.containsKey(name)
+                    ? "NAMED " + String.join(",", FunctionColumns.NAMED_OUTPUTS.get(name))
+                    : FunctionColumns.POLYMORPHIC_OUTPUTS.contains(name)
+                            ? "POLYMORPHIC"
+                            : FunctionColumns.RECORD_OUTPUTS.contains(name) ? "RECORD" : "SCALAR";
             if (!expected.equals(actual)) {
                 wrong.add(name + " " + kinds + ": " + actual + ", should be " + expected);
             }
         });
         assertEquals(List.of(), wrong, "FunctionColumns disagrees with pg_proc");
         for (String syntax : Set.of("coalesce", "greatest", "least", "nullif")) {
-            assertTrue(FunctionColumns.POLYMORPHIC_OUTPUTS.contains(syntax), syntax + " has its arguments' type, maybe a row");
+            assertTrue(FunctionColumns.POLYMORPHIC_OUTPUTS.contains(syntax),
+                    syntax + " has its arguments' type, maybe a row");
         }
     }
 }

@@ -34,7 +34,8 @@ public record GuardCorpus(String id, String sql, String category, boolean allow,
                     continue;
                 }
                 JsonNode node = json.readTree(line);
-                cases.add(new GuardCorpus(node.get("id").asText(), node.get("sql").asText(), node.get("category").asText(),
+                cases.add(new GuardCorpus(node.get("id").asText(), node.get("sql").asText(),
+                        node.get("category").asText(),
                         node.get("expect").asText().equals("allow"), node.path("why").asText()));
             }
         } catch (IOException e) {

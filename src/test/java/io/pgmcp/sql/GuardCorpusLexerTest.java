@@ -33,16 +33,20 @@ class GuardCorpusLexerTest {
         return Stream.of(
                 Arguments.of("OK25", "SELECT name FROM products WHERE name <> 'x; DROP TABLE users; --'",
                         "SELECT name FROM products WHERE name <> 's0'"),
-                Arguments.of("OK33", "SELECT id FROM products /* outer /* nested */ still a comment; DELETE FROM orders; */"
-                        + " LIMIT 1", "SELECT id FROM products LIMIT 1"),
+                Arguments.of("OK33",
+                        "SELECT id FROM products /* outer /* nested */ still a comment; DELETE FROM orders; */"
+                                + " LIMIT 1",
+                        "SELECT id FROM products LIMIT 1"),
                 Arguments.of("M02", "COMMIT; INSERT INTO products (name, price) VALUES ('evil', 666)", REJECT),
                 Arguments.of("M03", "SELECT 1; DELETE FROM orders", REJECT),
                 Arguments.of("M06", "SELECT id FROM products; SELECT password_hash FROM users", REJECT),
                 Arguments.of("M07", "SET TRANSACTION READ WRITE; DELETE FROM orders", REJECT),
                 Arguments.of("M08", "ABORT; SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE; DELETE FROM orders",
                         REJECT),
-                Arguments.of("E02", "-- just a select\nDELETE FROM orders WHERE id = 1", "DELETE FROM orders WHERE id = 1"),
-                Arguments.of("E03", "SELECT U&\"\\0070assword_hash\" FROM users", "SELECT \"password_hash\" FROM users"),
+                Arguments.of("E02", "-- just a select\nDELETE FROM orders WHERE id = 1",
+                        "DELETE FROM orders WHERE id = 1"),
+                Arguments.of("E03", "SELECT U&\"\\0070assword_hash\" FROM users",
+                        "SELECT \"password_hash\" FROM users"),
                 Arguments.of("E06", "SELECT PASSWORD_HASH FROM USERS", "SELECT PASSWORD_HASH FROM USERS"),
                 Arguments.of("E08", "SELECT * FROM \"public\".\"user_credentials\"",
                         "SELECT * FROM \"public\".\"user_credentials\""),
@@ -103,7 +107,8 @@ class GuardCorpusLexerTest {
         assertTrue(entries.size() >= 21, "expected at least 21 entries, found " + entries.size());
         for (JsonNode entry : entries) {
             String id = entry.path("id").asText();
-            assertEquals(entry.path("sql").asText(), covered.get(id), "corpus entry " + id + " is missing here or differs");
+            assertEquals(entry.path("sql").asText(), covered.get(id),
+                    "corpus entry " + id + " is missing here or differs");
         }
     }
 

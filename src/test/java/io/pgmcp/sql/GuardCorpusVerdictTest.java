@@ -35,8 +35,9 @@ class GuardCorpusVerdictTest {
     @BeforeAll
     static void loadPolicyAndCatalog() throws Exception {
         TestDatabase database = db.get();
-        DatabaseConfig config = new ConfigLoader(Map.of("PG_HOST", database.host(), "PG_PORT", Integer.toString(database.port()),
-                "PG_DB", database.name(), "PG_USER", database.user()))
+        DatabaseConfig config = new ConfigLoader(
+                Map.of("PG_HOST", database.host(), "PG_PORT", Integer.toString(database.port()),
+                        "PG_DB", database.name(), "PG_USER", database.user()))
                 .load(GuardCorpus.DIRECTORY.resolve("guard-policy.yaml")).config().databases().getFirst();
         AccessPolicy policy = new AccessPolicy(config.accessPolicy());
         guard = new SqlGuard(policy, config.dbname());
@@ -55,10 +56,12 @@ class GuardCorpusVerdictTest {
         Verdict verdict = guard.check(c.sql(), catalog);
         if (c.allow()) {
             if (verdict instanceof Verdict.Denied denied && !GuardCorpus.TOLERATED.contains(c.id())) {
-                fail(c.id() + " should be allowed (" + c.why() + ") but was refused: " + denied.reason() + " " + denied.message());
+                fail(c.id() + " should be allowed (" + c.why() + ") but was refused: " + denied.reason() + " "
+                        + denied.message());
             }
         } else if (!c.category().equals("dos")) {
-            assertInstanceOf(Verdict.Denied.class, verdict, () -> c.id() + " should be refused (" + c.why() + "): " + verdict);
+            assertInstanceOf(Verdict.Denied.class, verdict,
+                    () -> c.id() + " should be refused (" + c.why() + "): " + verdict);
         }
     }
 

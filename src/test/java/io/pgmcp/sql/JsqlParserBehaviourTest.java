@@ -43,10 +43,13 @@ class JsqlParserBehaviourTest {
     @Test
     void keywordSyntaxIsReadAsFunctionCalls() throws Exception {
         assertEquals("ROW", assertInstanceOf(Function.class, firstItem("SELECT ROW(1, 2)")).getName());
-        assertEquals("grouping", assertInstanceOf(Function.class, firstItem("SELECT grouping(a) FROM t GROUP BY ROLLUP (a)")).getName());
-        BinaryExpression any = assertInstanceOf(BinaryExpression.class, select("SELECT 1 FROM t WHERE a = ANY (ARRAY[1])").getWhere());
+        assertEquals("grouping",
+                assertInstanceOf(Function.class, firstItem("SELECT grouping(a) FROM t GROUP BY ROLLUP (a)")).getName());
+        BinaryExpression any = assertInstanceOf(BinaryExpression.class,
+                select("SELECT 1 FROM t WHERE a = ANY (ARRAY[1])").getWhere());
         assertEquals("ANY", assertInstanceOf(Function.class, any.getRightExpression()).getName());
-        Object rollup = select("SELECT 1 FROM t GROUP BY ROLLUP (a, (b, c))").getGroupBy().getGroupByExpressionList().getFirst();
+        Object rollup = select("SELECT 1 FROM t GROUP BY ROLLUP (a, (b, c))").getGroupBy().getGroupByExpressionList()
+                .getFirst();
         assertEquals("ROLLUP", assertInstanceOf(Function.class, rollup).getName());
     }
 
@@ -74,7 +77,8 @@ class JsqlParserBehaviourTest {
     @Test
     void tablesampleAfterAFunctionInFromIsDropped() throws Exception {
         // PostgreSQL refuses TABLESAMPLE on a function; JSQLParser parses it and keeps nothing of it
-        assertEquals("SELECT * FROM generate_series(1, 2)", select("SELECT * FROM generate_series(1, 2) TABLESAMPLE SYSTEM (10)").toString());
+        assertEquals("SELECT * FROM generate_series(1, 2)",
+                select("SELECT * FROM generate_series(1, 2) TABLESAMPLE SYSTEM (10)").toString());
     }
 
     @Test

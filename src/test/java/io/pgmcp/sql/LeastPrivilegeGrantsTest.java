@@ -105,7 +105,8 @@ class LeastPrivilegeGrantsTest {
      * Tries every column of every relation as the role: PostgreSQL must answer exactly those the
      * policy allows and refuse the rest with 42501. Answers what it could read.
      */
-    private static List<String> assertReadsExactlyWhatThePolicyAllows(DatabaseConfig config, String role) throws SQLException, DatabaseException {
+    private static List<String> assertReadsExactlyWhatThePolicyAllows(DatabaseConfig config, String role)
+            throws SQLException, DatabaseException {
         AccessPolicy policy = new AccessPolicy(config.accessPolicy());
         List<String> readable = new ArrayList<>();
         try (Connection connection = db.get().connect(role, PASSWORD)) {
@@ -116,16 +117,19 @@ class LeastPrivilegeGrantsTest {
                             + Names.display(column.name());
                     boolean allowed = policy.tableAllowed(table.schema(), table.name())
                             && policy.columnAllowed(table.schema(), table.name(), column.name());
-                    String sql = "SELECT " + Names.display(column.name()) + " FROM " + Names.display(table.schema()) + "."
+                    String sql = "SELECT " + Names.display(column.name()) + " FROM " + Names.display(table.schema())
+                            + "."
                             + Names.display(table.name());
-                    try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+                    try (Statement statement = connection.createStatement();
+                            ResultSet rs = statement.executeQuery(sql)) {
                         while (rs.next()) {
                             rs.getObject(1);
                         }
                         assertTrue(allowed, role + " read " + name + ", which the policy denies");
                         readable.add(name);
                     } catch (SQLException e) {
-                        assertFalse(allowed, role + " cannot read " + name + ", which the policy allows: " + e.getMessage());
+                        assertFalse(allowed,
+                                role + " cannot read " + name + ", which the policy allows: " + e.getMessage());
                         assertEquals("42501", e.getSQLState(), name + ": " + e.getMessage());
                     }
                 }
@@ -146,16 +150,24 @@ class LeastPrivilegeGrantsTest {
 
             List<String> readable = assertReadsExactlyWhatThePolicyAllows(config, role);
             assertEquals(List.of("public.\"MixedCase\".id", "public.\"MixedCase\".label", "public.customers.id",
-                    "public.customers.name", "public.order_totals.customer_id", "public.order_totals.total", "public.orders.customer_id",
+                    "public.customers.name", "public.order_totals.customer_id", "public.order_totals.total",
+                    "public.orders.customer_id",
                     "public.orders.id", "public.orders.total"), readable.stream().sorted().toList());
-            try (Connection connection = db.get().connect(role, PASSWORD); Statement statement = connection.createStatement()) {
-                assertEquals("42501", assertThrows(SQLException.class, () -> statement.executeQuery("SELECT ssn FROM customers"))
-                        .getSQLState(), "the denied column is refused by PostgreSQL");
-                assertEquals("42501", assertThrows(SQLException.class, () -> statement.executeQuery("SELECT token FROM secrets"))
-                        .getSQLState(), "the denied table is refused by PostgreSQL");
+            try (Connection connection = db.get().connect(role, PASSWORD);
+                    Statement statement = connection.createStatement()) {
+                assertEquals("42501",
+                        assertThrows(SQLException.class, () -> statement.executeQuery("SELECT ssn FROM customers"))
+                                .getSQLState(),
+                        "the denied column is refused by PostgreSQL");
+                assertEquals("42501",
+                        assertThrows(SQLException.class, () -> statement.executeQuery("SELECT token FROM secrets"))
+                                .getSQLState(),
+                        "the denied table is refused by PostgreSQL");
                 assertEquals("25006", assertThrows(SQLException.class,
-                        () -> statement.execute("CREATE TEMP TABLE t (id int)")).getSQLState(), "sessions are read-only");
-                assertEquals(List.of(), RoleAgreement.warnings(config, catalog(), RoleCheck.access(DirectConnection.open(() -> connection))));
+                        () -> statement.execute("CREATE TEMP TABLE t (id int)")).getSQLState(),
+                        "sessions are read-only");
+                assertEquals(List.of(), RoleAgreement.warnings(config, catalog(),
+                        RoleCheck.access(DirectConnection.open(() -> connection))));
             }
         } finally {
             dropRole(role);
@@ -176,7 +188,10 @@ class LeastPrivilegeGrantsTest {
             ConnectionProbe.Report before = ConnectionProbe.check(
                     io.pgmcp.config.PgMcpConfig.of(List.of(config)), RoleAgreement::warnings, Clock.systemUTC());
             String warnings = String.join("\n", before.warnings());
-            assertTrue(warnings.contains("can SELECT 1 relation (internal.audit) in schemas outside allowed_schemas [public]"), warnings);
+            assertTrue(
+                    warnings.contains(
+                            "can SELECT 1 relation (internal.audit) in schemas outside allowed_schemas [public]"),
+                    warnings);
             assertTrue(warnings.contains("can SELECT 1 relation (public.secrets) that the policy denies"), warnings);
             assertTrue(warnings.contains("can SELECT 3 columns (public.\"MixedCase\".\"Secret_Note\", "
                     + "public.customers.\"Password_Hash\", public.customers.ssn) that the policy denies"), warnings);
@@ -188,11 +203,13 @@ class LeastPrivilegeGrantsTest {
             runAsSuperuser(grants);
 
             assertReadsExactlyWhatThePolicyAllows(config, role);
-            try (Connection owner = db.get().connect(); Statement statement = owner.createStatement();
-                 ResultSet rs = statement.executeQuery("SELECT r.rolcreatedb, r.rolinherit, pg_has_role('" + role
-                         + "', 'pg_read_all_data', 'MEMBER'), has_table_privilege('" + role + "', 'orders', 'INSERT'),"
-                         + " has_schema_privilege('" + role + "', 'public', 'CREATE'), has_schema_privilege('" + role
-                         + "', 'internal', 'USAGE') FROM pg_roles r WHERE r.rolname = '" + role + "'")) {
+            try (Connection owner = db.get().connect();
+                    Statement statement = owner.createStatement();
+                    ResultSet rs = statement.executeQuery("SELECT r.rolcreatedb, r.rolinherit, pg_has_role('" + role
+                            + "', 'pg_read_all_data', 'MEMBER'), has_table_privilege('" + role
+                            + "', 'orders', 'INSERT'),"
+                            + " has_schema_privilege('" + role + "', 'public', 'CREATE'), has_schema_privilege('" + role
+                            + "', 'internal', 'USAGE') FROM pg_roles r WHERE r.rolname = '" + role + "'")) {
                 assertTrue(rs.next());
                 for (int i = 1; i <= 6; i++) {
                     assertFalse(rs.getBoolean(i), "privilege " + i + " was taken back");
@@ -215,9 +232,12 @@ class LeastPrivilegeGrantsTest {
             DatabaseConfig config = config(role, POLICY);
             runAsSuperuser("GRANT SELECT ON secrets TO PUBLIC");
             SQLException refused = assertThrows(SQLException.class, () -> runAsSuperuser(grants(config)));
-            assertTrue(refused.getMessage().contains("can still read what the policy denies: public.secrets"), refused.getMessage());
-            try (Connection owner = db.get().connect(); Statement statement = owner.createStatement();
-                 ResultSet rs = statement.executeQuery("SELECT count(*) FROM pg_roles WHERE rolname = '" + role + "'")) {
+            assertTrue(refused.getMessage().contains("can still read what the policy denies: public.secrets"),
+                    refused.getMessage());
+            try (Connection owner = db.get().connect();
+                    Statement statement = owner.createStatement();
+                    ResultSet rs = statement
+                            .executeQuery("SELECT count(*) FROM pg_roles WHERE rolname = '" + role + "'")) {
                 assertTrue(rs.next());
                 assertEquals(0, rs.getInt(1), "the whole script rolled back");
             }
@@ -229,11 +249,12 @@ class LeastPrivilegeGrantsTest {
 
     @Test
     void denyEntriesThatNameNothingAreWarnedAbout() throws Exception {
-        DatabaseConfig config = config("lpg_unused", """
-                access_policy:
-                  tables: {denied: [secrets, no_such_table, internal.audit, public.nope]}
-                  columns: {denied: [customers.ssn, customers.nosuchcol, PUBLIC.Customers.Name], denied_patterns: ["*.nothing_like_this*"]}
-                """);
+        DatabaseConfig config = config("lpg_unused",
+                """
+                        access_policy:
+                          tables: {denied: [secrets, no_such_table, internal.audit, public.nope]}
+                          columns: {denied: [customers.ssn, customers.nosuchcol, PUBLIC.Customers.Name], denied_patterns: ["*.nothing_like_this*"]}
+                        """);
         assertEquals(List.of(
                 "access_policy.tables.denied: 'no_such_table' names no table or view in the database; it denies nothing (a typo?)",
                 "access_policy.tables.denied: 'public.nope' names no table or view in the database; it denies nothing (a typo?)",
@@ -246,16 +267,18 @@ class LeastPrivilegeGrantsTest {
         String role = "lpg_quoted_reader";
         dropRole(role);
         try {
-            DatabaseConfig config = config(role, """
-                    access_policy:
-                      tables: {denied: ["x\\nDROP TABLE orders; --", "y'; DROP TABLE orders; --", "$pgmcp$ DROP TABLE orders; $pgmcp$"]}
-                      columns: {denied_patterns: ["*'\\\\*"]}
-                    """);
+            DatabaseConfig config = config(role,
+                    """
+                            access_policy:
+                              tables: {denied: ["x\\nDROP TABLE orders; --", "y'; DROP TABLE orders; --", "$pgmcp$ DROP TABLE orders; $pgmcp$"]}
+                              columns: {denied_patterns: ["*'\\\\*"]}
+                            """);
             String grants = grants(config);
             assertFalse(grants.lines().anyMatch(line -> line.startsWith("DROP")), grants);
             runAsSuperuser(grants);
-            try (Connection owner = db.get().connect(); Statement statement = owner.createStatement();
-                 ResultSet rs = statement.executeQuery("SELECT to_regclass('public.orders') IS NOT NULL")) {
+            try (Connection owner = db.get().connect();
+                    Statement statement = owner.createStatement();
+                    ResultSet rs = statement.executeQuery("SELECT to_regclass('public.orders') IS NOT NULL")) {
                 assertTrue(rs.next());
                 assertTrue(rs.getBoolean(1), "orders is still there");
             }

@@ -75,7 +75,8 @@ class LexedStatementTest {
     @Test
     void commentsAreRemovedWithoutGluingTokens() throws LexerException {
         assertEquals("SELECT 1 - -1", Lexer.analyse("SELECT 1 -/**/-1").executableSql());
-        assertEquals("SELECT a\nFROM t", Lexer.analyse("/* lead */ SELECT/* x */a -- y\n  FROM t -- end").executableSql());
+        assertEquals("SELECT a\nFROM t",
+                Lexer.analyse("/* lead */ SELECT/* x */a -- y\n  FROM t -- end").executableSql());
         assertEquals("SELECT id FROM t LIMIT 1", Lexer.analyse("SELECT id FROM t /* a\nb */ LIMIT 1").executableSql());
         assertEquals("SELECT 1 + 2", Lexer.analyse("SELECT 1 +/* c */2").executableSql());
     }

@@ -73,7 +73,8 @@ class LexerPropertyTest {
                     () -> "meaning changed for " + escape(sql));
             assertEquals(statement.executableSql(), again.executableSql(), () -> "not idempotent for " + escape(sql));
             // the empty select list's stand-in is no token a query may hold: it is not part of the shape
-            LexedStatement skeleton = Lexer.analyse(statement.skeletonSql().replace(ParserSpelling.EMPTY_SELECT_LIST, ""));
+            LexedStatement skeleton = Lexer
+                    .analyse(statement.skeletonSql().replace(ParserSpelling.EMPTY_SELECT_LIST, ""));
             assertEquals(statement.tokens().size() + spelledDifferently(statement), skeleton.tokens().size(),
                     () -> "skeleton shape for " + escape(sql));
             assertEquals(statement.literalCount(), skeleton.literalCount());
@@ -102,7 +103,8 @@ class LexerPropertyTest {
 
     private static String escape(String s) {
         StringBuilder sb = new StringBuilder();
-        s.chars().forEach(c -> sb.append(c < 0x20 || c > 0x7E ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+        s.chars()
+                .forEach(c -> sb.append(c < 0x20 || c > 0x7E ? String.format("\\u%04x", c) : String.valueOf((char) c)));
         return sb.toString();
     }
 }

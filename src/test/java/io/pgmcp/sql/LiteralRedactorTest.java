@@ -16,11 +16,13 @@ class LiteralRedactorTest {
     void replacesEveryKindOfLiteralWithAQuestionMark() {
         assertEquals("SELECT * FROM users WHERE name = ? AND age > ? LIMIT ?",
                 redactor.redact("SELECT * FROM users WHERE name = 'O''Brien' AND age > 30 LIMIT 10"));
-        assertEquals("SELECT ?, ?, ?, ?", redactor.redact("SELECT E'it\\'s', U&'d\\0061t\\+000061', N'x', $q$a 'b' $q$"));
+        assertEquals("SELECT ?, ?, ?, ?",
+                redactor.redact("SELECT E'it\\'s', U&'d\\0061t\\+000061', N'x', $q$a 'b' $q$"));
         assertEquals("SELECT ?, ?", redactor.redact("SELECT U&'d!0061t' UESCAPE '!', $$dollar$$"));
         assertEquals("SELECT ?, ?, ?, ?", redactor.redact("SELECT B'0101', X'1F', 1.5e10, .5"));
         assertEquals("SELECT ?\n", redactor.redact("SELECT 'con'\n'tinued'\n"));
-        assertEquals("SELECT DATE ?, interval ?, ?::numeric", redactor.redact("SELECT DATE '2024-01-01', interval '1 day', 3::numeric"));
+        assertEquals("SELECT DATE ?, interval ?, ?::numeric",
+                redactor.redact("SELECT DATE '2024-01-01', interval '1 day', 3::numeric"));
     }
 
     @Test
@@ -56,7 +58,8 @@ class LiteralRedactorTest {
                 continue;
             }
             checked++;
-            List<Token> originalLiterals = Lexer.tokenize(c.sql()).stream().filter(LiteralRedactorTest::isLiteral).toList();
+            List<Token> originalLiterals = Lexer.tokenize(c.sql()).stream().filter(LiteralRedactorTest::isLiteral)
+                    .toList();
             for (Token token : Lexer.tokenize(redacted)) {
                 if (isLiteral(token)) {
                     problems.add(c.id() + ": literal " + token.text() + " left in " + redacted);

@@ -25,9 +25,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 class MissingNamesTest {
     static SqlGuard guard(List<String> deniedTables, OnDenied onDenied) {
         AccessPolicyConfig defaults = AccessPolicyConfig.defaults();
-        return new SqlGuard(new AccessPolicy(new AccessPolicyConfig(List.of("public"), new TableAccessConfig(List.of(), deniedTables),
-                new ColumnAccessConfig(List.of("users.password_hash", "users.ssn"), List.of("*.secret*"), onDenied, SelectStarPolicy.REJECT),
-                defaults.explainPolicy(), new FunctionAccessConfig(List.of()))), "appdb");
+        return new SqlGuard(new AccessPolicy(
+                new AccessPolicyConfig(List.of("public"), new TableAccessConfig(List.of(), deniedTables),
+                        new ColumnAccessConfig(List.of("users.password_hash", "users.ssn"), List.of("*.secret*"),
+                                onDenied, SelectStarPolicy.REJECT),
+                        defaults.explainPolicy(), new FunctionAccessConfig(List.of()))),
+                "appdb");
     }
 
     static final SqlGuard GUARD = guard(List.of(), OnDenied.REJECT);
@@ -45,7 +48,8 @@ class MissingNamesTest {
         assertEquals(Map.of("statuss", List.of("status")),
                 assertInstanceOf(RefusalDetails.DeniedColumns.class, denied.details()).suggestions());
         Verdict.Denied qualified = denied(GUARD, "SELECT o.totl FROM orders o JOIN users u ON u.id = o.user_id");
-        assertTrue(qualified.message().startsWith("Column o.totl does not exist or may not be read; did you mean total?"),
+        assertTrue(
+                qualified.message().startsWith("Column o.totl does not exist or may not be read; did you mean total?"),
                 qualified.message());
         Verdict.Denied two = denied(GUARD, "SELECT nmae, emial FROM users");
         assertTrue(two.message().startsWith("Column nmae does not exist or may not be read; did you mean name? "
@@ -61,7 +65,8 @@ class MissingNamesTest {
         assertEquals(Map.of("ordrs", List.of("orders")), tables.suggestions());
         assertEquals(Optional.empty(), tables.availableTables());
         Verdict.Denied far = denied(GUARD, "SELECT id FROM invoices");
-        assertEquals("Table invoices does not exist or may not be read. Available tables: \"Mixed\", orders, pg_settings, users.",
+        assertEquals(
+                "Table invoices does not exist or may not be read. Available tables: \"Mixed\", orders, pg_settings, users.",
                 far.message());
     }
 
@@ -79,12 +84,12 @@ class MissingNamesTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "SELECT ssn FROM users                              | SELECT nosuch FROM users",
-        "SELECT u.ssn FROM users u                          | SELECT u.nosuch FROM users u",
-        "SELECT public.users.ssn FROM public.users          | SELECT public.users.nosuch FROM public.users",
-        "SELECT id FROM users WHERE ssn = '1'               | SELECT id FROM users WHERE nosuch = '1'",
-        "SELECT u.id FROM users u JOIN orders o USING (ssn) | SELECT u.id FROM users u JOIN orders o USING (nosuch)",
-        "SELECT \"Secret\" FROM \"Mixed\"                   | SELECT \"Nosuch\" FROM \"Mixed\""})
+            "SELECT ssn FROM users                              | SELECT nosuch FROM users",
+            "SELECT u.ssn FROM users u                          | SELECT u.nosuch FROM users u",
+            "SELECT public.users.ssn FROM public.users          | SELECT public.users.nosuch FROM public.users",
+            "SELECT id FROM users WHERE ssn = '1'               | SELECT id FROM users WHERE nosuch = '1'",
+            "SELECT u.id FROM users u JOIN orders o USING (ssn) | SELECT u.id FROM users u JOIN orders o USING (nosuch)",
+            "SELECT \"Secret\" FROM \"Mixed\"                   | SELECT \"Nosuch\" FROM \"Mixed\""})
     void aDeniedColumnAndANonexistentOneReadAlike(String deniedSql, String missingSql) {
         Verdict.Denied hidden = denied(GUARD, deniedSql);
         Verdict.Denied missing = denied(GUARD, missingSql);
@@ -98,8 +103,9 @@ class MissingNamesTest {
     @Test
     void aDeniedTableAndANonexistentOneReadAlike() {
         SqlGuard guard = guard(List.of("users"), OnDenied.REJECT);
-        for (String[] pair : new String[][] {{"SELECT id FROM users", "SELECT id FROM nosch"},
-                {"SELECT id FROM public.users", "SELECT id FROM public.nosch"}, {"SELECT id FROM usrs", "SELECT id FROM nsch"}}) {
+        for (String[] pair : new String[][]{{"SELECT id FROM users", "SELECT id FROM nosch"},
+                {"SELECT id FROM public.users", "SELECT id FROM public.nosch"},
+                {"SELECT id FROM usrs", "SELECT id FROM nsch"}}) {
             Verdict.Denied hidden = denied(guard, pair[0]);
             Verdict.Denied missing = denied(guard, pair[1]);
             String hiddenName = pair[0].substring(pair[0].lastIndexOf(' ') + 1).replace("public.", "");
@@ -114,10 +120,12 @@ class MissingNamesTest {
     @Test
     void aMisspellingNearADeniedNameNeverSuggestsIt() {
         for (String sql : List.of("SELECT ssm FROM users", "SELECT sn FROM users", "SELECT password_has FROM users",
-                "SELECT u.ssm FROM users u", "SELECT id FROM users JOIN orders USING (ssm)", "SELECT \"Secrets\" FROM \"Mixed\"")) {
+                "SELECT u.ssm FROM users u", "SELECT id FROM users JOIN orders USING (ssm)",
+                "SELECT \"Secrets\" FROM \"Mixed\"")) {
             Verdict.Denied denied = denied(GUARD, sql);
             String text = denied.message() + denied.details();
-            assertFalse(text.contains("ssn") || text.contains("password_hash") || text.contains("\"Secret\""), sql + ": " + text);
+            assertFalse(text.contains("ssn") || text.contains("password_hash") || text.contains("\"Secret\""),
+                    sql + ": " + text);
         }
         Verdict.Denied table = denied(guard(List.of("users"), OnDenied.REJECT), "SELECT id FROM user");
         assertFalse((table.message() + table.details()).contains("users"), table.message());
@@ -126,10 +134,13 @@ class MissingNamesTest {
     @Test
     void onDeniedFilterDropsAMissingColumnLikeADeniedOne() {
         SqlGuard filter = guard(List.of(), OnDenied.FILTER);
-        Verdict.Allowed hidden = assertInstanceOf(Verdict.Allowed.class, filter.check("SELECT id, ssn, name FROM users", SqlGuardTest.CATALOG));
-        Verdict.Allowed missing = assertInstanceOf(Verdict.Allowed.class, filter.check("SELECT id, nosuch, name FROM users", SqlGuardTest.CATALOG));
+        Verdict.Allowed hidden = assertInstanceOf(Verdict.Allowed.class,
+                filter.check("SELECT id, ssn, name FROM users", SqlGuardTest.CATALOG));
+        Verdict.Allowed missing = assertInstanceOf(Verdict.Allowed.class,
+                filter.check("SELECT id, nosuch, name FROM users", SqlGuardTest.CATALOG));
         assertEquals(hidden.sql(), missing.sql());
-        assertEquals(List.of("Removed column(s) that do not exist or may not be read from the select list (on_denied: filter): nosuch"),
+        assertEquals(List.of(
+                "Removed column(s) that do not exist or may not be read from the select list (on_denied: filter): nosuch"),
                 missing.warnings());
         assertEquals(missing.warnings(), hidden.warnings().stream().map(w -> w.replace("ssn", "nosuch")).toList());
     }

@@ -18,13 +18,15 @@ class NearestNamesTest {
     @Test
     void ignoresCaseAndNeverSuggestsTheNameItself() {
         assertEquals(List.of("Orders"), NearestNames.of("ORDRS", List.of("Orders", "users")));
-        assertEquals(List.of("orders"), NearestNames.of("Orders", List.of("orders")), "a quoted \"Orders\" is another table");
+        assertEquals(List.of("orders"), NearestNames.of("Orders", List.of("orders")),
+                "a quoted \"Orders\" is another table");
         assertEquals(List.of(), NearestNames.of("status", List.of("status")));
     }
 
     @Test
     void atMostThreeNearestFirstThenAlphabetical() {
         assertEquals(List.of("cat", "a_cats"), NearestNames.of("cats", List.of("a_cats", "cat", "dogs")));
-        assertEquals(List.of("bats", "cars", "cat"), NearestNames.of("cats", List.of("dogs", "coats", "cat", "cars", "bats")));
+        assertEquals(List.of("bats", "cars", "cat"),
+                NearestNames.of("cats", List.of("dogs", "coats", "cat", "cars", "bats")));
     }
 }

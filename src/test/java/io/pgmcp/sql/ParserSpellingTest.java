@@ -29,7 +29,8 @@ class ParserSpellingTest {
             try {
                 PlainSelect select = (PlainSelect) parser.parse("SELECT " + expression + " FROM t");
                 Expression read = select.getSelectItems().getFirst().getExpression();
-                if (!(read instanceof BinaryExpression || read instanceof JsonExpression) || !read.toString().equals(expression)) {
+                if (!(read instanceof BinaryExpression || read instanceof JsonExpression)
+                        || !read.toString().equals(expression)) {
                     unreadable.add(op);
                 }
             } catch (SqlParser.Failure e) {
@@ -43,18 +44,19 @@ class ParserSpellingTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {
-        "SELECT j @? 'x' FROM t;SELECT j | 's0' FROM t",
-        "SELECT a|b, a@?b, a ~~ b FROM t;SELECT a | b, a | b, a | b FROM t",
-        "SELECT 1 OPERATOR(pg_catalog.+) 2;SELECT 1 | 2",
-        "SELECT 1 operator ( \"pg_catalog\" . * ) 2;SELECT 1 | 2",
-        "SELECT 1 OPERATOR(+) 2;SELECT 1 | 2",
-        "SELECT 1 OPERATOR(public.+) 2;SELECT 1 OPERATOR(public.+) 2",
-        "SELECT !! q, |/ 25, ||/ 8, @ -5, @-@ p FROM t;SELECT 0 | q, 0 | 25, 0 | 8, 0 | -5, 0 | p FROM t",
-        "SELECT a # b, # p, (# p), a @@ b, @@ b FROM t;SELECT a | b, 0 | p, ( 0 | p), a @@ b, 0 | b FROM t",
-        "SELECT - 5, ~ 5, + 5, OPERATOR(pg_catalog.-) 5, 1 OPERATOR(pg_catalog.-) 5;SELECT - 5, ~ 5, + 5, 0 | 5, 1 | 5",
-        "SELECT 1 WHERE NOT @ x = ANY(a) AND b ?| c;SELECT 1 WHERE NOT 0 | x = ANY(a) AND b ?| c",
-        "SELECT OPERATOR(pg_catalog.*) 5, a OPERATOR(pg_catalog.!!) b;SELECT OPERATOR(pg_catalog.*) 5, a OPERATOR(pg_catalog.!!) b"})
-    void operatorsJsqlParserCannotReadArePlaceholdersInTheSkeletonOnly(String sql, String skeleton) throws LexerException {
+            "SELECT j @? 'x' FROM t;SELECT j | 's0' FROM t",
+            "SELECT a|b, a@?b, a ~~ b FROM t;SELECT a | b, a | b, a | b FROM t",
+            "SELECT 1 OPERATOR(pg_catalog.+) 2;SELECT 1 | 2",
+            "SELECT 1 operator ( \"pg_catalog\" . * ) 2;SELECT 1 | 2",
+            "SELECT 1 OPERATOR(+) 2;SELECT 1 | 2",
+            "SELECT 1 OPERATOR(public.+) 2;SELECT 1 OPERATOR(public.+) 2",
+            "SELECT !! q, |/ 25, ||/ 8, @ -5, @-@ p FROM t;SELECT 0 | q, 0 | 25, 0 | 8, 0 | -5, 0 | p FROM t",
+            "SELECT a # b, # p, (# p), a @@ b, @@ b FROM t;SELECT a | b, 0 | p, ( 0 | p), a @@ b, 0 | b FROM t",
+            "SELECT - 5, ~ 5, + 5, OPERATOR(pg_catalog.-) 5, 1 OPERATOR(pg_catalog.-) 5;SELECT - 5, ~ 5, + 5, 0 | 5, 1 | 5",
+            "SELECT 1 WHERE NOT @ x = ANY(a) AND b ?| c;SELECT 1 WHERE NOT 0 | x = ANY(a) AND b ?| c",
+            "SELECT OPERATOR(pg_catalog.*) 5, a OPERATOR(pg_catalog.!!) b;SELECT OPERATOR(pg_catalog.*) 5, a OPERATOR(pg_catalog.!!) b"})
+    void operatorsJsqlParserCannotReadArePlaceholdersInTheSkeletonOnly(String sql, String skeleton)
+            throws LexerException {
         LexedStatement lexed = Lexer.analyse(sql);
         assertEquals(skeleton, lexed.skeletonSql().replaceAll(" +", " "));
         assertEquals(sql, lexed.executableSql());
@@ -62,7 +64,7 @@ class ParserSpellingTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"SELECT 1 OPERATOR(pg_catalog.===) 2", "SELECT 1 === 2", "SELECT a %- b", "SELECT ! a",
-        "SELECT a = % b", "SELECT (<> 1)"})
+            "SELECT a = % b", "SELECT (<> 1)"})
     void operatorsThatAreNoBuiltInOperatorWhereTheyStandAreRefusedByTheLexer(String sql) {
         LexerException e = assertThrows(LexerException.class, () -> Lexer.analyse(sql));
         assertTrue(e.getMessage().contains("is not one of PostgreSQL's built-in operators"), e.getMessage());
@@ -76,23 +78,24 @@ class ParserSpellingTest {
         assertEquals("@?", lexed.operatorText(1));
         assertEquals("OPERATOR( pg_catalog . + )", lexed.operatorText(2));
         LexedStatement prefix = Lexer.analyse("SELECT !! a | OPERATOR(pg_catalog.-) b");
-        assertEquals(List.of("!!", "|", "OPERATOR(pg_catalog.-)"), List.of(prefix.operatorText(0), prefix.operatorText(1),
-                prefix.operatorText(2)));
+        assertEquals(List.of("!!", "|", "OPERATOR(pg_catalog.-)"),
+                List.of(prefix.operatorText(0), prefix.operatorText(1),
+                        prefix.operatorText(2)));
         assertEquals(List.of(true, false, true), List.of(prefix.operatorIsPrefix(0), prefix.operatorIsPrefix(1),
                 prefix.operatorIsPrefix(2)));
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {
-        "TABLE users;SELECT * FROM users",
-        "TABLE ONLY users ORDER BY 1;SELECT * FROM ONLY users ORDER BY 1",
-        "SELECT x FROM (TABLE users) u;SELECT x FROM (SELECT * FROM users) u",
-        "TABLE a UNION ALL TABLE b;SELECT * FROM a UNION ALL SELECT * FROM b",
-        "TABLE a EXCEPT DISTINCT TABLE \"B\";SELECT * FROM a EXCEPT DISTINCT SELECT * FROM \"B\"",
-        "WITH w AS (SELECT 1) TABLE w;WITH w AS (SELECT 1) SELECT * FROM w",
-        "SELECT t.table, 1 AS table FROM t;SELECT t.table, 1 AS table FROM t",
-        "LOCK TABLE users;LOCK TABLE users",
-        "SELECT 1 INTO TABLE t;SELECT 1 INTO TABLE t"})
+            "TABLE users;SELECT * FROM users",
+            "TABLE ONLY users ORDER BY 1;SELECT * FROM ONLY users ORDER BY 1",
+            "SELECT x FROM (TABLE users) u;SELECT x FROM (SELECT * FROM users) u",
+            "TABLE a UNION ALL TABLE b;SELECT * FROM a UNION ALL SELECT * FROM b",
+            "TABLE a EXCEPT DISTINCT TABLE \"B\";SELECT * FROM a EXCEPT DISTINCT SELECT * FROM \"B\"",
+            "WITH w AS (SELECT 1) TABLE w;WITH w AS (SELECT 1) SELECT * FROM w",
+            "SELECT t.table, 1 AS table FROM t;SELECT t.table, 1 AS table FROM t",
+            "LOCK TABLE users;LOCK TABLE users",
+            "SELECT 1 INTO TABLE t;SELECT 1 INTO TABLE t"})
     void tableQueriesAreWrittenOutInWhatRunsAndWhatIsParsed(String sql, String written) throws LexerException {
         LexedStatement lexed = Lexer.analyse(sql);
         assertEquals(written, lexed.executableSql());

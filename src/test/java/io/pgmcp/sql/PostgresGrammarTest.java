@@ -29,14 +29,18 @@ class PostgresGrammarTest {
     static final Catalog CATALOG = new Catalog("main", Instant.EPOCH, List.of("public"), List.of(
             SqlGuardTest.table("public", "users", "id", "name", "email", "password_hash", "ssn"),
             SqlGuardTest.table("public", "orders", "id", "user_id", "total", "status", "created_at"),
-            SqlGuardTest.table("public", "events", "id", "day", "month", "year", "hour", "minute", "second", "payload")),
+            SqlGuardTest.table("public", "events", "id", "day", "month", "year", "hour", "minute", "second",
+                    "payload")),
             List.of(), Set.of("pg_class"));
 
     static SqlGuard guard(OnDenied onDenied, SelectStarPolicy star) {
         AccessPolicyConfig defaults = AccessPolicyConfig.defaults();
-        return new SqlGuard(new AccessPolicy(new AccessPolicyConfig(List.of("public"), new TableAccessConfig(List.of(), List.of()),
-                new ColumnAccessConfig(List.of("users.password_hash", "users.ssn", "events.month"), List.of(), onDenied, star),
-                defaults.explainPolicy(), new FunctionAccessConfig(List.of()))), "appdb");
+        return new SqlGuard(
+                new AccessPolicy(new AccessPolicyConfig(List.of("public"), new TableAccessConfig(List.of(), List.of()),
+                        new ColumnAccessConfig(List.of("users.password_hash", "users.ssn", "events.month"), List.of(),
+                                onDenied, star),
+                        defaults.explainPolicy(), new FunctionAccessConfig(List.of()))),
+                "appdb");
     }
 
     static final SqlGuard GUARD = guard(OnDenied.REJECT, SelectStarPolicy.REJECT);
@@ -61,12 +65,12 @@ class PostgresGrammarTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "SELECT status, count(*) FROM orders GROUP BY ROLLUP (status)",
-        "SELECT status, user_id, sum(total) FROM orders GROUP BY CUBE (status, user_id)",
-        "SELECT status, user_id, count(*) FROM orders GROUP BY ROLLUP ((status, user_id), id)",
-        "SELECT status, count(*) FROM orders GROUP BY id, rollup(status), cube(user_id)",
-        "SELECT status, grouping(status) AS g, count(*) FROM orders GROUP BY ROLLUP (status) ORDER BY g",
-        "SELECT status, count(*) FROM orders GROUP BY GROUPING SETS ((status), ROLLUP (user_id))"})
+            "SELECT status, count(*) FROM orders GROUP BY ROLLUP (status)",
+            "SELECT status, user_id, sum(total) FROM orders GROUP BY CUBE (status, user_id)",
+            "SELECT status, user_id, count(*) FROM orders GROUP BY ROLLUP ((status, user_id), id)",
+            "SELECT status, count(*) FROM orders GROUP BY id, rollup(status), cube(user_id)",
+            "SELECT status, grouping(status) AS g, count(*) FROM orders GROUP BY ROLLUP (status) ORDER BY g",
+            "SELECT status, count(*) FROM orders GROUP BY GROUPING SETS ((status), ROLLUP (user_id))"})
     void rollupCubeAndGroupingAreGroupingSyntaxNotFunctionCalls(String sql) {
         allowed(sql);
     }
@@ -77,7 +81,8 @@ class PostgresGrammarTest {
         denied("SELECT count(*) FROM users GROUP BY CUBE ((name, ssn))", Verdict.Reason.COLUMN_ACCESS_DENIED);
         denied("SELECT grouping(ssn) FROM users GROUP BY ROLLUP (name)", Verdict.Reason.COLUMN_ACCESS_DENIED);
         denied("SELECT count(*) FROM orders GROUP BY ROLLUP (pg_sleep(1))", Verdict.Reason.UNSAFE_SQL);
-        denied("SELECT count(*) FROM orders GROUP BY GROUPING SETS (CUBE (status, pg_sleep(1)::text))", Verdict.Reason.UNSAFE_SQL);
+        denied("SELECT count(*) FROM orders GROUP BY GROUPING SETS (CUBE (status, pg_sleep(1)::text))",
+                Verdict.Reason.UNSAFE_SQL);
         denied("SELECT grouping(pg_sleep(1)) FROM orders GROUP BY ROLLUP (status)", Verdict.Reason.UNSAFE_SQL);
         // outside GROUP BY, or quoted, or qualified, rollup is an ordinary (unknown) function
         denied("SELECT rollup(status) FROM orders", Verdict.Reason.UNSAFE_SQL);
@@ -90,13 +95,13 @@ class PostgresGrammarTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "SELECT id FROM orders WHERE status = ANY (ARRAY['paid', 'pending'])",
-        "SELECT id FROM orders WHERE status = ANY ('{paid,pending}')",
-        "SELECT id FROM orders WHERE status ILIKE ANY (ARRAY['p%', 'x%'])",
-        "SELECT id FROM orders WHERE status NOT LIKE ALL (ARRAY['p%'])",
-        "SELECT id FROM orders WHERE id = SOME (ARRAY[1, 2])",
-        "SELECT id FROM orders WHERE status <> ALL (string_to_array('a,b', ','))",
-        "SELECT id FROM orders WHERE id > ALL (SELECT user_id FROM orders WHERE false)"})
+            "SELECT id FROM orders WHERE status = ANY (ARRAY['paid', 'pending'])",
+            "SELECT id FROM orders WHERE status = ANY ('{paid,pending}')",
+            "SELECT id FROM orders WHERE status ILIKE ANY (ARRAY['p%', 'x%'])",
+            "SELECT id FROM orders WHERE status NOT LIKE ALL (ARRAY['p%'])",
+            "SELECT id FROM orders WHERE id = SOME (ARRAY[1, 2])",
+            "SELECT id FROM orders WHERE status <> ALL (string_to_array('a,b', ','))",
+            "SELECT id FROM orders WHERE id > ALL (SELECT user_id FROM orders WHERE false)"})
     void quantifiedComparisonsWithArraysAreNotFunctionCalls(String sql) {
         allowed(sql);
     }
@@ -105,7 +110,8 @@ class PostgresGrammarTest {
     void quantifiedComparisonsStillCheckTheirArray() {
         denied("SELECT id FROM users WHERE name = ANY (ARRAY[ssn])", Verdict.Reason.COLUMN_ACCESS_DENIED);
         denied("SELECT id FROM users WHERE ssn = ANY (ARRAY['1'])", Verdict.Reason.COLUMN_ACCESS_DENIED);
-        denied("SELECT id FROM users WHERE name LIKE ALL (string_to_array(password_hash, ','))", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT id FROM users WHERE name LIKE ALL (string_to_array(password_hash, ','))",
+                Verdict.Reason.COLUMN_ACCESS_DENIED);
         denied("SELECT id FROM orders WHERE status = ANY (ARRAY[pg_sleep(1)::text])", Verdict.Reason.UNSAFE_SQL);
         // only the right operand of a comparison is a quantifier; elsewhere any() is an unknown function
         denied("SELECT any(ARRAY[1])", Verdict.Reason.UNSAFE_SQL);
@@ -170,7 +176,8 @@ class PostgresGrammarTest {
         denied(tree + "SEARCH DEPTH FIRST BY nosuch SET ord SELECT * FROM t", Verdict.Reason.COLUMN_ACCESS_DENIED);
         denied(tree + "CYCLE nosuch SET c USING p SELECT * FROM t", Verdict.Reason.COLUMN_ACCESS_DENIED);
         denied(tree + "SEARCH DEPTH FIRST BY id SET ord SELECT nosuch FROM t", Verdict.Reason.COLUMN_ACCESS_DENIED);
-        denied(tree + "CYCLE id SET c TO pg_sleep(1)::text DEFAULT 'n' USING p SELECT * FROM t", Verdict.Reason.UNSAFE_SQL);
+        denied(tree + "CYCLE id SET c TO pg_sleep(1)::text DEFAULT 'n' USING p SELECT * FROM t",
+                Verdict.Reason.UNSAFE_SQL);
         denied("WITH RECURSIVE t(id, s) AS (SELECT id, ssn FROM users UNION ALL SELECT id + 1, s FROM t WHERE id < 5) "
                 + "SEARCH DEPTH FIRST BY id SET ord SELECT id FROM t", Verdict.Reason.COLUMN_ACCESS_DENIED);
     }
@@ -179,13 +186,13 @@ class PostgresGrammarTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "SELECT id FROM orders WHERE to_jsonb(status) @? '$.a'",
-        "SELECT id FROM orders WHERE to_jsonb(total) @@ '$ > 10'",
-        "SELECT id FROM orders WHERE status ^@ 'pa' AND to_jsonb(status) @? '$' = true",
-        "SELECT 1 OPERATOR(pg_catalog.+) 2",
-        "SELECT id OPERATOR(pg_catalog.*) 2 AS twice FROM orders",
-        "SELECT to_jsonb(o) #- '{status}' FROM orders o",
-        "SELECT status ~~ 'p%', status !~~* 'P%' FROM orders"})
+            "SELECT id FROM orders WHERE to_jsonb(status) @? '$.a'",
+            "SELECT id FROM orders WHERE to_jsonb(total) @@ '$ > 10'",
+            "SELECT id FROM orders WHERE status ^@ 'pa' AND to_jsonb(status) @? '$' = true",
+            "SELECT 1 OPERATOR(pg_catalog.+) 2",
+            "SELECT id OPERATOR(pg_catalog.*) 2 AS twice FROM orders",
+            "SELECT to_jsonb(o) #- '{status}' FROM orders o",
+            "SELECT status ~~ 'p%', status !~~* 'P%' FROM orders"})
     void builtInOperatorsJsqlParserCannotReadAreUnderstood(String sql) {
         Verdict.Allowed allowed = allowed(sql);
         assertEquals(sql, allowed.sql(), "the operators run as written");
@@ -197,7 +204,8 @@ class PostgresGrammarTest {
         denied("SELECT id FROM users WHERE name @? ssn::jsonpath", Verdict.Reason.COLUMN_ACCESS_DENIED);
         denied("SELECT 1 OPERATOR(pg_catalog.+) length(ssn) FROM users", Verdict.Reason.COLUMN_ACCESS_DENIED);
         denied("SELECT to_jsonb(u) #- '{ssn}' FROM users u", Verdict.Reason.COLUMN_ACCESS_DENIED);
-        denied("SELECT id FROM orders WHERE to_jsonb(status) @? pg_sleep(1)::text::jsonpath", Verdict.Reason.UNSAFE_SQL);
+        denied("SELECT id FROM orders WHERE to_jsonb(status) @? pg_sleep(1)::text::jsonpath",
+                Verdict.Reason.UNSAFE_SQL);
         // an operator from another schema can run any function: still refused
         denied("SELECT 1 OPERATOR(public.+) 2", Verdict.Reason.UNSAFE_SQL);
         denied("SELECT 1 OPERATOR(pg_catalog.===) 2", Verdict.Reason.UNSAFE_SQL);
@@ -221,7 +229,8 @@ class PostgresGrammarTest {
         allowed("SELECT * FROM ROWS FROM (generate_series(1, 3)) AS g(x)");
         allowed("SELECT g.x, g.y, g.n FROM ROWS FROM (generate_series(1, 3), unnest(ARRAY['a', 'b'])) WITH ORDINALITY AS g(x, y, n)");
         denied("SELECT * FROM ROWS FROM (generate_series(1, 3), pg_sleep(1)) AS g(x, y)", Verdict.Reason.UNSAFE_SQL);
-        denied("SELECT g.x FROM users u, LATERAL ROWS FROM (unnest(ARRAY[u.ssn])) AS g(x)", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT g.x FROM users u, LATERAL ROWS FROM (unnest(ARRAY[u.ssn])) AS g(x)",
+                Verdict.Reason.COLUMN_ACCESS_DENIED);
         denied("SELECT g.nosuch FROM ROWS FROM (generate_series(1, 3)) AS g(x)", Verdict.Reason.COLUMN_ACCESS_DENIED);
     }
 
@@ -251,7 +260,8 @@ class PostgresGrammarTest {
         SqlGuard filter = guard(OnDenied.FILTER, SelectStarPolicy.REJECT);
         Verdict.Allowed allowed = allowed(filter, "SELECT id, (ssn) FROM users");
         assertEquals("SELECT id FROM users", allowed.sql());
-        assertInstanceOf(Verdict.Denied.class, filter.check("SELECT id, (ssn || '') FROM users", CATALOG), "an expression is not filtered");
+        assertInstanceOf(Verdict.Denied.class, filter.check("SELECT id, (ssn || '') FROM users", CATALOG),
+                "an expression is not filtered");
     }
 
     @Test
@@ -263,11 +273,13 @@ class PostgresGrammarTest {
         assertEquals("SELECT u.id FROM (SELECT users.id, users.name, users.email FROM users) u",
                 allowed(expand, "SELECT u.id FROM (TABLE users) u").sql());
         Verdict.Denied refused = denied("TABLE users", Verdict.Reason.COLUMN_ACCESS_DENIED);
-        assertFalse(refused.message().contains("ssn"), "a refusal never names the hidden columns: " + refused.message());
+        assertFalse(refused.message().contains("ssn"),
+                "a refusal never names the hidden columns: " + refused.message());
         assertEquals("SELECT * FROM orders ORDER BY id LIMIT 2", allowed("TABLE orders ORDER BY id LIMIT 2").sql());
         allowed("TABLE orders UNION ALL TABLE orders");
         allowed("SELECT count(*) FROM (TABLE orders) o WHERE o.total > 1");
-        denied("SELECT id FROM orders WHERE id IN (SELECT id FROM (TABLE users) u WHERE u.ssn > '')", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT id FROM orders WHERE id IN (SELECT id FROM (TABLE users) u WHERE u.ssn > '')",
+                Verdict.Reason.COLUMN_ACCESS_DENIED);
         // a column may be called "table" after a dot or AS: that is no TABLE statement
         allowed("SELECT 1 AS table");
     }
@@ -276,20 +288,21 @@ class PostgresGrammarTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "SELECT o.id, m[1] AS word FROM orders o, LATERAL regexp_matches(o.status, '(pa|pe)', 'g') AS m ORDER BY o.id",
-        "SELECT o.id, m.m FROM orders o, regexp_matches(o.status, 'p') AS m",
-        "SELECT id, ts_rank(to_tsvector(status), query) AS rank FROM orders, to_tsquery('english', 'paid') query "
-                + "WHERE to_tsvector(status) @@ query ORDER BY rank DESC",
-        "SELECT upper FROM upper('a')", "SELECT t FROM upper('a') AS t",
-        "SELECT d, d.d FROM date_trunc('day', now()) AS d", "SELECT x FROM now() AS n(x)",
-        "SELECT g, ordinality FROM generate_series(1, 3) WITH ORDINALITY AS g"})
+            "SELECT o.id, m[1] AS word FROM orders o, LATERAL regexp_matches(o.status, '(pa|pe)', 'g') AS m ORDER BY o.id",
+            "SELECT o.id, m.m FROM orders o, regexp_matches(o.status, 'p') AS m",
+            "SELECT id, ts_rank(to_tsvector(status), query) AS rank FROM orders, to_tsquery('english', 'paid') query "
+                    + "WHERE to_tsvector(status) @@ query ORDER BY rank DESC",
+            "SELECT upper FROM upper('a')", "SELECT t FROM upper('a') AS t",
+            "SELECT d, d.d FROM date_trunc('day', now()) AS d", "SELECT x FROM now() AS n(x)",
+            "SELECT g, ordinality FROM generate_series(1, 3) WITH ORDINALITY AS g"})
     void aFunctionOfABaseTypeInFromYieldsOneColumnNamedAfterItsAlias(String sql) {
         allowed(sql);
     }
 
     @Test
     void aFunctionInFromStillChecksItsArgumentsAndItsName() {
-        denied("SELECT m[1] FROM users u, LATERAL regexp_matches(u.ssn, '1') AS m", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT m[1] FROM users u, LATERAL regexp_matches(u.ssn, '1') AS m",
+                Verdict.Reason.COLUMN_ACCESS_DENIED);
         denied("SELECT q FROM to_tsquery(pg_sleep(1)::text) q", Verdict.Reason.UNSAFE_SQL);
         denied("SELECT q FROM pg_sleep(1) q", Verdict.Reason.UNSAFE_SQL);
         // the alias is the column, not a way to the columns of other tables
@@ -298,9 +311,11 @@ class PostgresGrammarTest {
         // a function that is not PostgreSQL's own may return anything: its columns are not guessed
         SqlGuard configured = new SqlGuard(new AccessPolicy(new AccessPolicyConfig(List.of("public"),
                 new TableAccessConfig(List.of(), List.of()), new ColumnAccessConfig(List.of("users.ssn"), List.of(),
-                OnDenied.REJECT, SelectStarPolicy.REJECT), AccessPolicyConfig.defaults().explainPolicy(),
+                        OnDenied.REJECT, SelectStarPolicy.REJECT),
+                AccessPolicyConfig.defaults().explainPolicy(),
                 new FunctionAccessConfig(List.of("public.report")))), "appdb");
-        assertInstanceOf(Verdict.Denied.class, configured.check("SELECT (SELECT r FROM public.report() r) FROM users", CATALOG));
+        assertInstanceOf(Verdict.Denied.class,
+                configured.check("SELECT (SELECT r FROM public.report() r) FROM users", CATALOG));
         assertInstanceOf(Verdict.Allowed.class, configured.check("SELECT r.x FROM public.report() AS r(x)", CATALOG));
     }
 
@@ -308,10 +323,11 @@ class PostgresGrammarTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "SELECT u.id FROM users u WHERE NOT EXISTS (SELECT FROM orders o WHERE o.user_id = u.id AND o.status <> 'paid')",
-        "SELECT FROM orders", "SELECT ALL FROM orders WHERE id > 1", "SELECT", "SELECT WHERE true",
-        "SELECT FROM orders UNION ALL SELECT FROM orders", "SELECT count(*) FROM (SELECT FROM orders GROUP BY status) s",
-        "SELECT EXISTS (SELECT FROM orders LIMIT 1)", "SELECT id FROM orders o WHERE EXISTS (SELECT)"})
+            "SELECT u.id FROM users u WHERE NOT EXISTS (SELECT FROM orders o WHERE o.user_id = u.id AND o.status <> 'paid')",
+            "SELECT FROM orders", "SELECT ALL FROM orders WHERE id > 1", "SELECT", "SELECT WHERE true",
+            "SELECT FROM orders UNION ALL SELECT FROM orders",
+            "SELECT count(*) FROM (SELECT FROM orders GROUP BY status) s",
+            "SELECT EXISTS (SELECT FROM orders LIMIT 1)", "SELECT id FROM orders o WHERE EXISTS (SELECT)"})
     void anEmptySelectListIsRead(String sql) {
         Verdict.Allowed allowed = allowed(sql);
         assertEquals(sql, allowed.sql(), "the query runs as written");
@@ -320,7 +336,8 @@ class PostgresGrammarTest {
     @Test
     void anEmptySelectListStillChecksTheRestOfItsQuery() {
         denied("SELECT FROM users WHERE ssn = '1'", Verdict.Reason.COLUMN_ACCESS_DENIED);
-        denied("SELECT id FROM orders o WHERE EXISTS (SELECT FROM users u WHERE u.ssn = o.status)", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("SELECT id FROM orders o WHERE EXISTS (SELECT FROM users u WHERE u.ssn = o.status)",
+                Verdict.Reason.COLUMN_ACCESS_DENIED);
         denied("SELECT FROM orders WHERE pg_sleep(1) IS NULL", Verdict.Reason.UNSAFE_SQL);
         denied("SELECT FROM orders ORDER BY pg_sleep(1)", Verdict.Reason.UNSAFE_SQL);
         // the subquery has no column at all: nothing of it can be named
@@ -334,9 +351,11 @@ class PostgresGrammarTest {
     @Test
     void aRewriteKeepsAnEmptySelectListEmpty() {
         SqlGuard expand = guard(OnDenied.REJECT, SelectStarPolicy.EXPAND_SAFE);
-        Verdict.Allowed allowed = allowed(expand, "SELECT * FROM users u WHERE EXISTS (SELECT FROM orders o WHERE o.user_id = u.id)");
+        Verdict.Allowed allowed = allowed(expand,
+                "SELECT * FROM users u WHERE EXISTS (SELECT FROM orders o WHERE o.user_id = u.id)");
         assertTrue(allowed.rewritten());
-        assertEquals("SELECT u.id, u.name, u.email FROM users u WHERE EXISTS (SELECT  FROM orders o WHERE o.user_id = u.id)",
+        assertEquals(
+                "SELECT u.id, u.name, u.email FROM users u WHERE EXISTS (SELECT  FROM orders o WHERE o.user_id = u.id)",
                 allowed.sql());
     }
 
@@ -344,10 +363,10 @@ class PostgresGrammarTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "SELECT status, user_id, count(*) FROM orders GROUP BY DISTINCT ROLLUP (status, user_id), ROLLUP (status) ORDER BY 1 NULLS LAST",
-        "SELECT status, count(*) FROM orders GROUP BY ALL status",
-        "SELECT status FROM orders GROUP BY DISTINCT CUBE (status), ROLLUP (status, user_id)",
-        "SELECT (SELECT count(*) FROM orders i GROUP BY DISTINCT i.status LIMIT 1) FROM orders"})
+            "SELECT status, user_id, count(*) FROM orders GROUP BY DISTINCT ROLLUP (status, user_id), ROLLUP (status) ORDER BY 1 NULLS LAST",
+            "SELECT status, count(*) FROM orders GROUP BY ALL status",
+            "SELECT status FROM orders GROUP BY DISTINCT CUBE (status), ROLLUP (status, user_id)",
+            "SELECT (SELECT count(*) FROM orders i GROUP BY DISTINCT i.status LIMIT 1) FROM orders"})
     void groupByDistinctAndAllAreRead(String sql) {
         assertEquals(sql, allowed(sql).sql(), "the query runs as written");
     }
@@ -356,11 +375,13 @@ class PostgresGrammarTest {
     void groupByDistinctStillChecksWhatItGroupsBy() {
         denied("SELECT count(*) FROM users GROUP BY DISTINCT ROLLUP (name, ssn)", Verdict.Reason.COLUMN_ACCESS_DENIED);
         denied("SELECT count(*) FROM users GROUP BY ALL ssn", Verdict.Reason.COLUMN_ACCESS_DENIED);
-        denied("SELECT count(*) FROM orders GROUP BY DISTINCT CUBE (status, pg_sleep(1)::text)", Verdict.Reason.UNSAFE_SQL);
+        denied("SELECT count(*) FROM orders GROUP BY DISTINCT CUBE (status, pg_sleep(1)::text)",
+                Verdict.Reason.UNSAFE_SQL);
         // a rewrite would deparse a plain GROUP BY: not done
         SqlGuard expand = guard(OnDenied.REJECT, SelectStarPolicy.EXPAND_SAFE);
-        assertInstanceOf(Verdict.Denied.class, expand.check("SELECT * FROM users WHERE id IN (SELECT user_id FROM orders "
-                + "GROUP BY DISTINCT user_id, ROLLUP (user_id))", CATALOG));
+        assertInstanceOf(Verdict.Denied.class,
+                expand.check("SELECT * FROM users WHERE id IN (SELECT user_id FROM orders "
+                        + "GROUP BY DISTINCT user_id, ROLLUP (user_id))", CATALOG));
         allowed(expand, "SELECT * FROM users WHERE id IN (SELECT user_id FROM orders GROUP BY ALL user_id)");
     }
 
@@ -368,12 +389,12 @@ class PostgresGrammarTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "SELECT status, jsonb_agg(jsonb_build_object('id', id) ORDER BY id) FILTER (WHERE id < 40) AS sample FROM orders GROUP BY status",
-        "SELECT 1 AS current, 2 AS unknown, 3 AS Statement, 4 AS returns, 5 AS from, 6 AS unbounded",
-        "SELECT current.id, sample.status FROM orders AS current JOIN orders sample ON sample.id = current.id",
-        "SELECT sample FROM (SELECT id AS sample FROM orders) s ORDER BY sample",
-        "SELECT returns, s.statement FROM (SELECT 1 AS returns, 2 AS statement) s",
-        "SELECT count(*) AS all, max(id) AS window FROM orders"})
+            "SELECT status, jsonb_agg(jsonb_build_object('id', id) ORDER BY id) FILTER (WHERE id < 40) AS sample FROM orders GROUP BY status",
+            "SELECT 1 AS current, 2 AS unknown, 3 AS Statement, 4 AS returns, 5 AS from, 6 AS unbounded",
+            "SELECT current.id, sample.status FROM orders AS current JOIN orders sample ON sample.id = current.id",
+            "SELECT sample FROM (SELECT id AS sample FROM orders) s ORDER BY sample",
+            "SELECT returns, s.statement FROM (SELECT 1 AS returns, 2 AS statement) s",
+            "SELECT count(*) AS all, max(id) AS window FROM orders"})
     void wordsJsqlParserReadsAsKeywordsAreNamesWherePostgresReadsNames(String sql) {
         assertEquals(sql, allowed(sql).sql(), "the query runs as written");
     }
@@ -388,17 +409,18 @@ class PostgresGrammarTest {
         denied("SELECT sample(1)", Verdict.Reason.UNSAFE_SQL);
         denied("SELECT u.id FROM users u WHERE u.ssn = (SELECT 's' AS sample)", Verdict.Reason.COLUMN_ACCESS_DENIED);
         // AS NOT MATERIALIZED stays the keyword, and the CTE is checked
-        denied("WITH x AS NOT MATERIALIZED (SELECT ssn FROM users) SELECT * FROM x", Verdict.Reason.COLUMN_ACCESS_DENIED);
+        denied("WITH x AS NOT MATERIALIZED (SELECT ssn FROM users) SELECT * FROM x",
+                Verdict.Reason.COLUMN_ACCESS_DENIED);
     }
 
     // ---- named arguments ----------------------------------------------------------------------
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "SELECT make_date(2026, 2, 28) + 1 AS next_day, make_interval(days => 10, hours => 5) AS span, "
-                + "make_timestamp(2026, 3, 1, 12, 30, 0) AS ts",
-        "SELECT make_interval(days := 2)", "SELECT make_interval(0, 0, 0, days => id) FROM orders",
-        "SELECT jsonb_path_query_array(to_jsonb(o), '$.id', silent => true) FROM orders o"})
+            "SELECT make_date(2026, 2, 28) + 1 AS next_day, make_interval(days => 10, hours => 5) AS span, "
+                    + "make_timestamp(2026, 3, 1, 12, 30, 0) AS ts",
+            "SELECT make_interval(days := 2)", "SELECT make_interval(0, 0, 0, days => id) FROM orders",
+            "SELECT jsonb_path_query_array(to_jsonb(o), '$.id', silent => true) FROM orders o"})
     void namedArgumentsAreRead(String sql) {
         assertEquals(sql, allowed(sql).sql(), "the query runs as written");
     }
@@ -417,12 +439,12 @@ class PostgresGrammarTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "SELECT count(*) FROM orders WHERE to_tsvector(status) @@ (to_tsquery('english', 'home') && !! to_tsquery('english', 'quiet'))",
-        "SELECT |/ 25 AS root, ||/ 27, @ -5, OPERATOR(pg_catalog.-) 5, 2 OPERATOR(pg_catalog.-) 1, - 5, ~ 5",
-        "SELECT id FROM orders WHERE @ total > 1 AND !! 'a'::tsquery IS NOT NULL ORDER BY @ total",
-        "SELECT @@ '((0,0),(1,1))'::box, # '((0,0),(1,1),(2,0))'::polygon, @-@ '[(0,0),(3,4)]'::lseg",
-        "SELECT to_jsonb(status) ?| ARRAY['a'], to_tsvector(status) @@ 'a'::tsquery FROM orders",
-        "SELECT CASE WHEN @ total > 1 THEN |/ total END FROM orders WHERE total BETWEEN @ -1 AND @ 1"})
+            "SELECT count(*) FROM orders WHERE to_tsvector(status) @@ (to_tsquery('english', 'home') && !! to_tsquery('english', 'quiet'))",
+            "SELECT |/ 25 AS root, ||/ 27, @ -5, OPERATOR(pg_catalog.-) 5, 2 OPERATOR(pg_catalog.-) 1, - 5, ~ 5",
+            "SELECT id FROM orders WHERE @ total > 1 AND !! 'a'::tsquery IS NOT NULL ORDER BY @ total",
+            "SELECT @@ '((0,0),(1,1))'::box, # '((0,0),(1,1),(2,0))'::polygon, @-@ '[(0,0),(3,4)]'::lseg",
+            "SELECT to_jsonb(status) ?| ARRAY['a'], to_tsvector(status) @@ 'a'::tsquery FROM orders",
+            "SELECT CASE WHEN @ total > 1 THEN |/ total END FROM orders WHERE total BETWEEN @ -1 AND @ 1"})
     void prefixOperatorsAreRead(String sql) {
         assertEquals(sql, allowed(sql).sql(), "the operators run as written");
     }
@@ -454,17 +476,17 @@ class PostgresGrammarTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "SELECT int '7', numeric '1.5', text 'hello', boolean 'yes', bigint '9000000000'",
-        "SELECT bool 'true', varchar 'x', char 'y', date '2026-01-01', time '12:00', timestamp '2026-01-01 10:00', "
-                + "timestamptz '2026-01-01 10:00+00', json '{}', jsonb '{\"a\": 1}', uuid 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', "
-                + "inet '10.0.0.1', cidr '10.0.0.0/8', int2 '1', int4 '2', int8 '3', float4 '1.5', float8 '2.5', real '1', "
-                + "double precision '2', money '1.50', tsquery 'a & b'",
-        "SELECT varchar(3) 'abc', numeric(10, 2) '1.5', timestamp(0) with time zone '2026-01-01 10:00+00', "
-                + "character varying 'x', pg_catalog.text 'y', time with time zone '10:00+02', interval '1' day",
-        "SELECT id FROM orders WHERE created_at > timestamptz '2026-01-01' AND status = text 'paid'",
-        "SELECT created_at AT TIME ZONE 'UTC', text 'it''s', varchar(2) 'ab' = 'ab' FROM orders",
-        "SELECT s.int4, s.text, s.timestamptz, s.bool, s.float4, s.\"interval\" FROM (SELECT int '7', text 'a', "
-                + "timestamp with time zone '2026-01-01', boolean 'yes', float(10) '1', interval '1 day') s"})
+            "SELECT int '7', numeric '1.5', text 'hello', boolean 'yes', bigint '9000000000'",
+            "SELECT bool 'true', varchar 'x', char 'y', date '2026-01-01', time '12:00', timestamp '2026-01-01 10:00', "
+                    + "timestamptz '2026-01-01 10:00+00', json '{}', jsonb '{\"a\": 1}', uuid 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', "
+                    + "inet '10.0.0.1', cidr '10.0.0.0/8', int2 '1', int4 '2', int8 '3', float4 '1.5', float8 '2.5', real '1', "
+                    + "double precision '2', money '1.50', tsquery 'a & b'",
+            "SELECT varchar(3) 'abc', numeric(10, 2) '1.5', timestamp(0) with time zone '2026-01-01 10:00+00', "
+                    + "character varying 'x', pg_catalog.text 'y', time with time zone '10:00+02', interval '1' day",
+            "SELECT id FROM orders WHERE created_at > timestamptz '2026-01-01' AND status = text 'paid'",
+            "SELECT created_at AT TIME ZONE 'UTC', text 'it''s', varchar(2) 'ab' = 'ab' FROM orders",
+            "SELECT s.int4, s.text, s.timestamptz, s.bool, s.float4, s.\"interval\" FROM (SELECT int '7', text 'a', "
+                    + "timestamp with time zone '2026-01-01', boolean 'yes', float(10) '1', interval '1 day') s"})
     void typedLiteralsAreCasts(String sql) {
         assertEquals(sql, allowed(sql).sql(), "the query runs as written");
     }

@@ -46,11 +46,11 @@ class PostgresLexingAgreementTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "'it''s'", "'C:\\dir\\'", "E'\\''", "E'\\\\'", "E'\\f\\n\\r\\t\\v\\q'", "E'\\101\\1028\\x41\\x4aZ\\xg'",
-        "E'\\xC3\\xA9\\303\\251'", "E'\\u00e9\\U0001F600\\uD83D\\uDE00'", "E'a\\\nb'", "e'x'''",
-        "U&'d\\0061t\\+000061'", "U&'d!0061t' UESCAPE '!'", "U&'a\\\\b\\D83D\\DE00'", "U&'x' UESCAPE $$#$$",
-        "U&'!0041'\n'!0042' UESCAPE '!'", "$$it's$$", "$fn$ $$ ' \\ $fn$", "$é$x$é$", "'a' -- c\n 'b'\r\n'c'",
-        "E'\\x41'\n'\\x42'", "N'abc'", "'a\u200Bb\u00A0c'", "'\uD83D\uDE00'", "'/* -- ;'"})
+            "'it''s'", "'C:\\dir\\'", "E'\\''", "E'\\\\'", "E'\\f\\n\\r\\t\\v\\q'", "E'\\101\\1028\\x41\\x4aZ\\xg'",
+            "E'\\xC3\\xA9\\303\\251'", "E'\\u00e9\\U0001F600\\uD83D\\uDE00'", "E'a\\\nb'", "e'x'''",
+            "U&'d\\0061t\\+000061'", "U&'d!0061t' UESCAPE '!'", "U&'a\\\\b\\D83D\\DE00'", "U&'x' UESCAPE $$#$$",
+            "U&'!0041'\n'!0042' UESCAPE '!'", "$$it's$$", "$fn$ $$ ' \\ $fn$", "$é$x$é$", "'a' -- c\n 'b'\r\n'c'",
+            "E'\\x41'\n'\\x42'", "N'abc'", "'a\u200Bb\u00A0c'", "'\uD83D\uDE00'", "'/* -- ;'"})
     void literalReadsTheSameInSourceExecutableAndLexer(String literal) throws Exception {
         LexedStatement lexed = Lexer.analyse("SELECT " + literal);
         String ours = lexed.literalToken(0).value();
@@ -60,8 +60,9 @@ class PostgresLexingAgreementTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"PASSWORD_HASH", "\"MiXeD\"", "\"a\"\"b\"", "U&\"\\0070assword\"", "U&\"d!0022t\" UESCAPE '!'",
-        "ÉCOLE", "a$b$c", "café", "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\""})
+    @ValueSource(strings = {"PASSWORD_HASH", "\"MiXeD\"", "\"a\"\"b\"", "U&\"\\0070assword\"",
+            "U&\"d!0022t\" UESCAPE '!'",
+            "ÉCOLE", "a$b$c", "café", "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\""})
     void nameReadsTheSameInSourceExecutableAndLexer(String name) throws Exception {
         LexedStatement lexed = Lexer.analyse("SELECT 1 AS " + name);
         String ours = lexed.tokens().get(3).value();
@@ -74,8 +75,8 @@ class PostgresLexingAgreementTest {
     void randomLiteralsWeAcceptReadTheSameOnTheServer() throws SQLException {
         String[] prefixes = {"", "E", "e", "U&", "N", "$$", "$q$"};
         String[] pieces = {"a", "'", "''", "\\", "\\'", "\\x4", "\\x41", "\\xC3\\xA9", "\\101", "\\0", "\\u00e9",
-            "\\uD83D\\uDE00", "\\U0001F600", "\\+01F600", "\\0041", "!0041", "\\n", "\n", "é", "\u200B", "$", "$q",
-            "\"", "--", "/*", "x", "7", "\\\\"};
+                "\\uD83D\\uDE00", "\\U0001F600", "\\+01F600", "\\0041", "!0041", "\\n", "\n", "é", "\u200B", "$", "$q",
+                "\"", "--", "/*", "x", "7", "\\\\"};
         Random random = new Random(42L);
         int agreed = 0;
         int driverMisreads = 0;
@@ -111,7 +112,8 @@ class PostgresLexingAgreementTest {
             }
         }
         assertTrue(agreed > 300, "too few literals accepted to mean anything: " + agreed);
-        System.out.println("random literals: " + agreed + " agreed, " + driverMisreads + " misread by pgjdbc in source form");
+        System.out.println(
+                "random literals: " + agreed + " agreed, " + driverMisreads + " misread by pgjdbc in source form");
     }
 
     private static String selectString(String sql) throws SQLException {

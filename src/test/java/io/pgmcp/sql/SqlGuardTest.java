@@ -37,15 +37,21 @@ class SqlGuardTest {
 
     static TableInfo table(String schema, String name, String... columns) {
         return new TableInfo(schema, name, RelationKind.TABLE, Optional.empty(), 1000,
-                java.util.Arrays.stream(columns).map(c -> new ColumnInfo(c, "text", "text", true, Optional.empty(), c.equals("id"),
-                        false, Optional.empty(), List.of(), Optional.empty())).toList(), List.of());
+                java.util.Arrays.stream(columns)
+                        .map(c -> new ColumnInfo(c, "text", "text", true, Optional.empty(), c.equals("id"),
+                                false, Optional.empty(), List.of(), Optional.empty()))
+                        .toList(),
+                List.of());
     }
 
     static SqlGuard guard(OnDenied onDenied, SelectStarPolicy star, List<String> functions) {
         AccessPolicyConfig defaults = AccessPolicyConfig.defaults();
-        return new SqlGuard(new AccessPolicy(new AccessPolicyConfig(List.of("public"), new TableAccessConfig(List.of(), List.of()),
-                new ColumnAccessConfig(List.of("users.password_hash", "users.ssn"), List.of("*.secret*"), onDenied, star),
-                defaults.explainPolicy(), new FunctionAccessConfig(functions))), "appdb");
+        return new SqlGuard(
+                new AccessPolicy(new AccessPolicyConfig(List.of("public"), new TableAccessConfig(List.of(), List.of()),
+                        new ColumnAccessConfig(List.of("users.password_hash", "users.ssn"), List.of("*.secret*"),
+                                onDenied, star),
+                        defaults.explainPolicy(), new FunctionAccessConfig(functions))),
+                "appdb");
     }
 
     static final SqlGuard GUARD = guard(OnDenied.REJECT, SelectStarPolicy.REJECT, List.of());
@@ -61,15 +67,22 @@ class SqlGuardTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        "SELECT u FROM users u", "SELECT u.* FROM users u", "SELECT row_to_json(u) FROM users u", "SELECT to_jsonb(u) FROM users u",
-        "SELECT u::text FROM users u", "SELECT (u).ssn FROM users u", "SELECT count(u) FROM users u", "SELECT users FROM users",
-        "SELECT format('%s', u) FROM users u", "SELECT x.c5 FROM users AS x(a, b, c, d, c5)", "SELECT id FROM users NATURAL JOIN orders",
-        "SELECT id FROM users ORDER BY ssn", "SELECT id FROM users GROUP BY id, ssn", "SELECT id FROM users WHERE ssn LIKE '1%'",
-        "SELECT id FROM users u JOIN orders o ON o.total::text = u.password_hash", "SELECT max(ssn) OVER (PARTITION BY id) FROM users",
-        "SELECT name AS ssn FROM users ORDER BY ssn || ''", "SELECT array_agg(id ORDER BY ssn) FROM users",
-        "SELECT (SELECT ssn FROM (SELECT 1 AS x) s) FROM users", "SELECT \"Secret\" FROM \"Mixed\"", "SELECT public.users.ssn FROM public.users",
-        "SELECT appdb.public.users.ssn FROM appdb.public.users", "SELECT * FROM (SELECT * FROM users) t", "TABLE users",
-        "SELECT id FROM users u JOIN orders o USING (id) WHERE u.ssn IS NULL", "SELECT U&\"\\0073sn\" FROM users"})
+            "SELECT u FROM users u", "SELECT u.* FROM users u", "SELECT row_to_json(u) FROM users u",
+            "SELECT to_jsonb(u) FROM users u",
+            "SELECT u::text FROM users u", "SELECT (u).ssn FROM users u", "SELECT count(u) FROM users u",
+            "SELECT users FROM users",
+            "SELECT format('%s', u) FROM users u", "SELECT x.c5 FROM users AS x(a, b, c, d, c5)",
+            "SELECT id FROM users NATURAL JOIN orders",
+            "SELECT id FROM users ORDER BY ssn", "SELECT id FROM users GROUP BY id, ssn",
+            "SELECT id FROM users WHERE ssn LIKE '1%'",
+            "SELECT id FROM users u JOIN orders o ON o.total::text = u.password_hash",
+            "SELECT max(ssn) OVER (PARTITION BY id) FROM users",
+            "SELECT name AS ssn FROM users ORDER BY ssn || ''", "SELECT array_agg(id ORDER BY ssn) FROM users",
+            "SELECT (SELECT ssn FROM (SELECT 1 AS x) s) FROM users", "SELECT \"Secret\" FROM \"Mixed\"",
+            "SELECT public.users.ssn FROM public.users",
+            "SELECT appdb.public.users.ssn FROM appdb.public.users", "SELECT * FROM (SELECT * FROM users) t",
+            "TABLE users",
+            "SELECT id FROM users u JOIN orders o USING (id) WHERE u.ssn IS NULL", "SELECT U&\"\\0073sn\" FROM users"})
     void deniedColumnsCannotBeReachedAnyWay(String sql) {
         Verdict.Denied denied = denied(sql);
         assertEquals(Verdict.Reason.COLUMN_ACCESS_DENIED, denied.reason(), denied.message());
@@ -84,8 +97,9 @@ class SqlGuardTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"SELECT (SELECT ssn FROM orders ssn LIMIT 1) FROM users",
-        "SELECT (SELECT count(ssn) FROM orders ssn) FROM users", "SELECT (SELECT (ssn).length FROM orders ssn LIMIT 1) FROM users",
-        "SELECT (SELECT 1 FROM orders ssn ORDER BY ssn LIMIT 1) FROM users"})
+            "SELECT (SELECT count(ssn) FROM orders ssn) FROM users",
+            "SELECT (SELECT (ssn).length FROM orders ssn LIMIT 1) FROM users",
+            "SELECT (SELECT 1 FROM orders ssn ORDER BY ssn LIMIT 1) FROM users"})
     void aColumnOfAnEnclosingQueryWinsOverATableAliasOfTheSubquery(String sql) {
         // PostgreSQL looks for a column of that name in every enclosing level before it reads a bare name as a
         // whole row: here ssn is users.ssn, not the row of orders
@@ -101,9 +115,9 @@ class SqlGuardTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"SELECT (SELECT ssn FROM unnest(to_tsvector('a b')) AS ssn LIMIT 1) FROM users",
-        "SELECT (SELECT ssn FROM unnest(ARRAY(SELECT o FROM orders o)) AS ssn LIMIT 1) FROM users",
-        "SELECT (SELECT ssn[1] FROM unnest(ARRAY(SELECT o FROM orders o)) AS ssn LIMIT 1) FROM users",
-        "SELECT (SELECT ssn FROM coalesce((SELECT o FROM orders o LIMIT 1)) AS ssn) FROM users"})
+            "SELECT (SELECT ssn FROM unnest(ARRAY(SELECT o FROM orders o)) AS ssn LIMIT 1) FROM users",
+            "SELECT (SELECT ssn[1] FROM unnest(ARRAY(SELECT o FROM orders o)) AS ssn LIMIT 1) FROM users",
+            "SELECT (SELECT ssn FROM coalesce((SELECT o FROM orders o LIMIT 1)) AS ssn) FROM users"})
     void aPolymorphicFunctionInFromMayReturnARowWithoutTheColumnItsAliasNames(String sql) {
         // unnest(tsvector) yields (lexeme, positions, weights) and unnest(array of rows) the rows' columns: then
         // PostgreSQL reads ssn as users.ssn, not as the function's column
@@ -122,9 +136,9 @@ class SqlGuardTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"SELECT id %- 1 FROM orders", "SELECT id #! 1 FROM orders", "SELECT ! id FROM orders",
-        "SELECT !!! 5", "SELECT id <=> 1 FROM orders", "SELECT id ^= 1 FROM orders", "SELECT id &&- 1 FROM orders",
-        "SELECT % id FROM orders", "SELECT id FROM orders WHERE <> 5", "SELECT id FROM orders WHERE id = % 5",
-        "SELECT 1 OPERATOR(pg_catalog.%-) 2"})
+            "SELECT !!! 5", "SELECT id <=> 1 FROM orders", "SELECT id ^= 1 FROM orders", "SELECT id &&- 1 FROM orders",
+            "SELECT % id FROM orders", "SELECT id FROM orders WHERE <> 5", "SELECT id FROM orders WHERE id = % 5",
+            "SELECT 1 OPERATOR(pg_catalog.%-) 2"})
     void operatorsThatAreNoBuiltInOperatorAreRefused(String sql) {
         // PostgreSQL reads %- as one operator, which only a user-defined operator (any function) can be;
         // JSQLParser read it as % and a negation, and the guard let it run
@@ -139,7 +153,8 @@ class SqlGuardTest {
         for (int a = 0; a < chars.length(); a++) {
             for (int b = -1; b < chars.length(); b++) {
                 for (int c = -1; c < chars.length(); c++) {
-                    String op = "" + chars.charAt(a) + (b < 0 ? "" : chars.charAt(b)) + (b < 0 || c < 0 ? "" : chars.charAt(c));
+                    String op = "" + chars.charAt(a) + (b < 0 ? "" : chars.charAt(b))
+                            + (b < 0 || c < 0 ? "" : chars.charAt(c));
                     for (String sql : List.of("SELECT id " + op + " 2 FROM orders", "SELECT " + op + " id FROM orders",
                             "SELECT id FROM orders WHERE id = " + op + " 2")) {
                         if (GUARD.check(sql, CATALOG) instanceof Verdict.Allowed && !onlyBuiltInOperators(sql)) {
@@ -149,7 +164,8 @@ class SqlGuardTest {
                 }
             }
         }
-        assertEquals(List.of(), passed, "queries with an operator of no built-in name and arity that the guard allowed");
+        assertEquals(List.of(), passed,
+                "queries with an operator of no built-in name and arity that the guard allowed");
     }
 
     /** Whether every operator token of sql is a built-in operator where it stands (after SELECT, = or another operator: prefix). */
@@ -166,7 +182,9 @@ class SqlGuardTest {
                 continue;
             }
             boolean prefix = tokens.get(i - 1).kind() == TokenKind.OPERATOR || tokens.get(i - 1).isWord("select");
-            Set<String> builtIn = prefix ? ParserSpelling.BUILTIN_PREFIX_OPERATORS : ParserSpelling.BUILTIN_BINARY_OPERATORS;
+            Set<String> builtIn = prefix
+                    ? ParserSpelling.BUILTIN_PREFIX_OPERATORS
+                    : ParserSpelling.BUILTIN_BINARY_OPERATORS;
             if (!builtIn.contains(t.text()) && !(t.text().equals("!=") && !prefix)) {
                 return false;
             }
@@ -175,9 +193,10 @@ class SqlGuardTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"SELECT (o).evil FROM orders o", "SELECT (ROW(1, 2)).evil", "SELECT (o.id).evil FROM orders o",
-        "SELECT s.evil FROM (SELECT * FROM unnest(ARRAY(SELECT o FROM orders o)) AS u) s",
-        "SELECT (x).evil FROM (SELECT o AS x FROM orders o) s", "SELECT ((SELECT o FROM orders o LIMIT 1)).evil"})
+    @ValueSource(strings = {"SELECT (o).evil FROM orders o", "SELECT (ROW(1, 2)).evil",
+            "SELECT (o.id).evil FROM orders o",
+            "SELECT s.evil FROM (SELECT * FROM unnest(ARRAY(SELECT o FROM orders o)) AS u) s",
+            "SELECT (x).evil FROM (SELECT o AS x FROM orders o) s", "SELECT ((SELECT o FROM orders o LIMIT 1)).evil"})
     void aFieldThatMayNotExistIsNotAWayToCallAFunction(String sql) {
         // PostgreSQL reads (x).f and s.f as the call f(x) when x has no field f: a user-defined f(anyelement)
         // in an allowed schema ran, outside the function allowlist
@@ -219,8 +238,11 @@ class SqlGuardTest {
 
     @Test
     void allowListsMatchNamesExactlyAsPostgresFoldsThem() {
-        AccessPolicy policy = new AccessPolicy(new AccessPolicyConfig(List.of("public"), new TableAccessConfig(List.of("Users", "orders"),
-                List.of()), ColumnAccessConfig.defaults(), AccessPolicyConfig.defaults().explainPolicy(), new FunctionAccessConfig(List.of())));
+        AccessPolicy policy = new AccessPolicy(new AccessPolicyConfig(List.of("public"),
+                new TableAccessConfig(List.of("Users", "orders"),
+                        List.of()),
+                ColumnAccessConfig.defaults(), AccessPolicyConfig.defaults().explainPolicy(),
+                new FunctionAccessConfig(List.of())));
         assertTrue(policy.schemaAllowed("public"));
         assertFalse(policy.schemaAllowed("PUBLIC"), "a quoted \"PUBLIC\" is another schema");
         assertTrue(policy.tableAllowed("public", "users"), "an unquoted Users in the config folds to users");
@@ -237,18 +259,27 @@ class SqlGuardTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"SELECT pg_sleep(1)", "SELECT set_config('a.b', 'c', false)", "SELECT nextval('s')",
-        "SELECT pg_advisory_lock(1)", "SELECT * FROM pg_catalog.pg_read_file('x')", "SELECT 'users'::regclass",
-        "SELECT lo_import('/etc/passwd')", "SELECT txid_current()", "SELECT pg_notify('a', 'b')", "SELECT query_to_xml('select 1', true, false, '')",
-        "SELECT id FROM users FOR UPDATE", "SELECT id INTO t FROM users", "WITH d AS (DELETE FROM orders RETURNING id) SELECT id FROM d",
-        "SELECT 1; SELECT 2", "DELETE FROM orders", "SELECT $1", "SELECT id FROM users WHERE id = 1 /* unterminated",
-        "SELECT int4pl(id, 1) FROM users", "SELECT null::users", "SELECT id FROM orders o WINDOW w AS (ORDER BY pg_sleep(1))",
-        "SELECT id FROM orders TABLESAMPLE SYSTEM (10) REPEATABLE (pg_advisory_lock(1))", "SELECT id FROM orders LIMIT pg_sleep(1)::int",
-        "SELECT count(*) FILTER (WHERE pg_sleep(1) IS NULL) FROM orders", "SELECT id FROM orders GROUP BY GROUPING SETS ((pg_sleep(1)))",
-        "SELECT id FROM orders ORDER BY pg_sleep(1)", "SELECT id FROM orders o JOIN LATERAL pg_sleep(1) s ON true",
-        "SELECT (SELECT pg_sleep(1)) FROM orders", "SELECT id FROM orders WHERE id IN (SELECT txid_current())",
-        "SELECT lag(id, pg_sleep(1)::int) OVER () FROM orders", "SELECT \"array\"(id) FROM orders", "SELECT array(id) FROM orders",
-        "SELECT ARRAY(SELECT pg_sleep(1))", "SELECT 'x'::\"Text\"", "SELECT \"LOWER\"(name) FROM users", "SELECT id::\"INTEGER\" FROM orders", "SELECT id FROM orders HAVING max(pg_sleep(1)::text) IS NULL",
-        "SELECT lower(name)(ssn) FROM users", "SELECT lower(name USING ssn) FROM users", "SELECT count(UNIQUE name) FROM users"})
+            "SELECT pg_advisory_lock(1)", "SELECT * FROM pg_catalog.pg_read_file('x')", "SELECT 'users'::regclass",
+            "SELECT lo_import('/etc/passwd')", "SELECT txid_current()", "SELECT pg_notify('a', 'b')",
+            "SELECT query_to_xml('select 1', true, false, '')",
+            "SELECT id FROM users FOR UPDATE", "SELECT id INTO t FROM users",
+            "WITH d AS (DELETE FROM orders RETURNING id) SELECT id FROM d",
+            "SELECT 1; SELECT 2", "DELETE FROM orders", "SELECT $1",
+            "SELECT id FROM users WHERE id = 1 /* unterminated",
+            "SELECT int4pl(id, 1) FROM users", "SELECT null::users",
+            "SELECT id FROM orders o WINDOW w AS (ORDER BY pg_sleep(1))",
+            "SELECT id FROM orders TABLESAMPLE SYSTEM (10) REPEATABLE (pg_advisory_lock(1))",
+            "SELECT id FROM orders LIMIT pg_sleep(1)::int",
+            "SELECT count(*) FILTER (WHERE pg_sleep(1) IS NULL) FROM orders",
+            "SELECT id FROM orders GROUP BY GROUPING SETS ((pg_sleep(1)))",
+            "SELECT id FROM orders ORDER BY pg_sleep(1)", "SELECT id FROM orders o JOIN LATERAL pg_sleep(1) s ON true",
+            "SELECT (SELECT pg_sleep(1)) FROM orders", "SELECT id FROM orders WHERE id IN (SELECT txid_current())",
+            "SELECT lag(id, pg_sleep(1)::int) OVER () FROM orders", "SELECT \"array\"(id) FROM orders",
+            "SELECT array(id) FROM orders",
+            "SELECT ARRAY(SELECT pg_sleep(1))", "SELECT 'x'::\"Text\"", "SELECT \"LOWER\"(name) FROM users",
+            "SELECT id::\"INTEGER\" FROM orders", "SELECT id FROM orders HAVING max(pg_sleep(1)::text) IS NULL",
+            "SELECT lower(name)(ssn) FROM users", "SELECT lower(name USING ssn) FROM users",
+            "SELECT count(UNIQUE name) FROM users"})
     void unsafeSqlIsRefused(String sql) {
         assertEquals(Verdict.Reason.UNSAFE_SQL, denied(sql).reason(), sql);
     }
@@ -256,7 +287,8 @@ class SqlGuardTest {
     @Test
     void configuredFunctionsAreAllowed() {
         SqlGuard withFunction = guard(OnDenied.REJECT, SelectStarPolicy.REJECT, List.of("public.business_days"));
-        assertInstanceOf(Verdict.Allowed.class, withFunction.check("SELECT public.business_days(id) FROM orders", CATALOG));
+        assertInstanceOf(Verdict.Allowed.class,
+                withFunction.check("SELECT public.business_days(id) FROM orders", CATALOG));
         assertInstanceOf(Verdict.Denied.class, withFunction.check("SELECT business_days(id) FROM orders", CATALOG),
                 "a schema-qualified entry allows only the qualified call");
     }
@@ -274,12 +306,15 @@ class SqlGuardTest {
         Verdict.Allowed allowed = assertInstanceOf(Verdict.Allowed.class,
                 expand.check("SELECT * FROM users WHERE name <> 'it''s' LIMIT 5", CATALOG));
         assertTrue(allowed.rewritten());
-        assertEquals("SELECT users.id, users.name, users.email FROM users WHERE name <> 'it''s' LIMIT 5", allowed.sql());
+        assertEquals("SELECT users.id, users.name, users.email FROM users WHERE name <> 'it''s' LIMIT 5",
+                allowed.sql());
         assertFalse(allowed.warnings().isEmpty());
         Verdict.Allowed joined = assertInstanceOf(Verdict.Allowed.class,
                 expand.check("SELECT u.*, o.total FROM users u JOIN orders o ON o.user_id = u.id", CATALOG));
-        assertEquals("SELECT u.id, u.name, u.email, o.total FROM users u JOIN orders o ON o.user_id = u.id", joined.sql());
-        assertInstanceOf(Verdict.Denied.class, expand.check("SELECT *, ssn FROM users", CATALOG), "an explicit denied column still fails");
+        assertEquals("SELECT u.id, u.name, u.email, o.total FROM users u JOIN orders o ON o.user_id = u.id",
+                joined.sql());
+        assertInstanceOf(Verdict.Denied.class, expand.check("SELECT *, ssn FROM users", CATALOG),
+                "an explicit denied column still fails");
     }
 
     @Test

@@ -168,7 +168,8 @@ class StringLiteralTest {
     void quotedIdentifierRules() {
         assertTrue(rejected("SELECT \"\"").getMessage().startsWith("zero-length quoted identifier"));
         rejected("U&\"\"");
-        assertTrue(rejected("SELECT \"abc").getMessage().startsWith("unterminated quoted identifier starting at offset 7"));
+        assertTrue(rejected("SELECT \"abc").getMessage()
+                .startsWith("unterminated quoted identifier starting at offset 7"));
         String name64 = "a".repeat(64);
         assertTrue(rejected("\"" + name64 + "\"").getMessage().contains("64 bytes"));
         rejected(name64);
@@ -262,7 +263,8 @@ class StringLiteralTest {
     @Test
     void unterminatedStringSaysWhere() {
         LexerException e = rejected("SELECT a FROM t WHERE 'abc");
-        assertEquals("unterminated string literal starting at offset 22; close it with ' (and write a quote inside it as '')",
+        assertEquals(
+                "unterminated string literal starting at offset 22; close it with ' (and write a quote inside it as '')",
                 e.getMessage());
         assertEquals(22, e.offset());
         rejected("SELECT 'it''");

@@ -43,9 +43,12 @@ class UnreadableStatementTest {
 
     static SqlGuard guard(PostgresGrammar grammar) {
         AccessPolicyConfig defaults = AccessPolicyConfig.defaults();
-        return new SqlGuard(new AccessPolicy(new AccessPolicyConfig(List.of("public"), new TableAccessConfig(List.of(), List.of()),
-                new ColumnAccessConfig(List.of("users.ssn"), List.of(), OnDenied.REJECT, SelectStarPolicy.REJECT),
-                defaults.explainPolicy(), new FunctionAccessConfig(List.of()))), "appdb", grammar);
+        return new SqlGuard(
+                new AccessPolicy(new AccessPolicyConfig(List.of("public"), new TableAccessConfig(List.of(), List.of()),
+                        new ColumnAccessConfig(List.of("users.ssn"), List.of(), OnDenied.REJECT,
+                                SelectStarPolicy.REJECT),
+                        defaults.explainPolicy(), new FunctionAccessConfig(List.of()))),
+                "appdb", grammar);
     }
 
     static Verdict.Denied denied(PostgresGrammar grammar, String sql) {
@@ -53,7 +56,8 @@ class UnreadableStatementTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"SELEC id FROM orders", "SELECT id FROM orders WHERE id = 1 AND", "SELECT id, total FORM orders"})
+    @ValueSource(strings = {"SELEC id FROM orders", "SELECT id FROM orders WHERE id = 1 AND",
+            "SELECT id, total FORM orders"})
     void unparsableSqlNeverQuotesTheParserLibrary(String sql) {
         Verdict.Denied denied = denied(PostgresGrammar.UNAVAILABLE, sql);
         assertEquals(Verdict.Reason.UNSAFE_SQL, denied.reason());
@@ -68,13 +72,17 @@ class UnreadableStatementTest {
     void aGrammarErrorIsASyntaxErrorInPostgresqlsWordsWithLineAndColumn() {
         String sql = "-- orders of today\nSELECT id,\n       total\n  FORM orders;";
         int position = sql.codePointCount(0, sql.indexOf("orders;")) + 1;
-        ScriptedGrammar grammar = new ScriptedGrammar(new GrammarCheck.Rejected("42601", "syntax error at or near \"orders\"",
-                position, null));
+        ScriptedGrammar grammar = new ScriptedGrammar(
+                new GrammarCheck.Rejected("42601", "syntax error at or near \"orders\"",
+                        position, null));
         Verdict.Denied denied = denied(grammar, sql);
         assertEquals(List.of(sql), grammar.asked, "PostgreSQL is asked about the text as submitted");
         assertEquals(Verdict.Reason.SYNTAX_ERROR, denied.reason());
-        assertEquals("PostgreSQL rejected the SQL (SQLSTATE 42601): syntax error at or near \"orders\" at character " + position
-                + " (line 4, column 8). Correct the SQL (PostgreSQL dialect, one read-only query).", denied.message());
+        assertEquals(
+                "PostgreSQL rejected the SQL (SQLSTATE 42601): syntax error at or near \"orders\" at character "
+                        + position
+                        + " (line 4, column 8). Correct the SQL (PostgreSQL dialect, one read-only query).",
+                denied.message());
         assertEquals(new RefusalDetails.SyntaxError("42601", position, 4, 8, null), denied.details());
     }
 
@@ -91,10 +99,14 @@ class UnreadableStatementTest {
     @Test
     void anErrorAtTheEndOfInputIsPlacedJustPastTheText() {
         String sql = "SELECT id FROM orders WHERE id = 1 AND";
-        Verdict.Denied denied = denied(new ScriptedGrammar(new GrammarCheck.Rejected("42601", "syntax error at end of input",
-                sql.length() + 1, null)), sql);
+        Verdict.Denied denied = denied(
+                new ScriptedGrammar(new GrammarCheck.Rejected("42601", "syntax error at end of input",
+                        sql.length() + 1, null)),
+                sql);
         assertEquals(sql.length() + 1, assertInstanceOf(RefusalDetails.SyntaxError.class, denied.details()).column());
-        assertTrue(denied.message().startsWith("PostgreSQL rejected the SQL (SQLSTATE 42601): syntax error at end of input at character 39"),
+        assertTrue(
+                denied.message().startsWith(
+                        "PostgreSQL rejected the SQL (SQLSTATE 42601): syntax error at end of input at character 39"),
                 denied.message());
     }
 
@@ -104,7 +116,9 @@ class UnreadableStatementTest {
             Verdict.Denied denied = denied(new ScriptedGrammar(new GrammarCheck.Rejected("42601",
                     "syntax error at or near \"" + sql.split(" ")[0] + "\"", 1, null)), sql);
             assertEquals(Verdict.Reason.UNSAFE_SQL, denied.reason(), sql);
-            assertTrue(denied.message().startsWith("only a read-only SELECT (or WITH ... SELECT, VALUES, TABLE) is allowed, not "),
+            assertTrue(
+                    denied.message()
+                            .startsWith("only a read-only SELECT (or WITH ... SELECT, VALUES, TABLE) is allowed, not "),
                     denied.message());
         }
         Verdict.Denied misspelt = denied(new ScriptedGrammar(new GrammarCheck.Rejected("42601",

@@ -8,8 +8,7 @@ import java.time.Duration;
 
 /** Watches {@code pg_stat_activity} from a test's own connection: is a statement running, or gone? */
 public final class ActiveStatements {
-    private ActiveStatements() {
-    }
+    private ActiveStatements() {}
 
     /**
      * Waits (at most 30 s; the database does the waiting) until exactly {@code count} active statements
@@ -21,7 +20,7 @@ public final class ActiveStatements {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         try (PreparedStatement running = watcher.prepareStatement("SELECT count(*) FROM pg_stat_activity"
                 + " WHERE query LIKE ? AND state = 'active' AND pid <> pg_backend_pid()");
-             PreparedStatement pause = watcher.prepareStatement("SELECT pg_sleep(0.05)")) {
+                PreparedStatement pause = watcher.prepareStatement("SELECT pg_sleep(0.05)")) {
             running.setString(1, "%" + marker + "%");
             while (System.nanoTime() < deadline) {
                 try (ResultSet rs = running.executeQuery()) {

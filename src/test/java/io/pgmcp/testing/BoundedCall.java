@@ -28,7 +28,8 @@ public final class BoundedCall {
         public <E extends Throwable> E failure(Class<E> type) {
             if (!type.isInstance(failure)) {
                 throw new AssertionFailedError("expected the call to fail with " + type.getSimpleName() + " but it "
-                        + (failure == null ? "returned " + value : "threw " + failure) + " after " + took.toMillis() + " ms", failure);
+                        + (failure == null ? "returned " + value : "threw " + failure) + " after " + took.toMillis()
+                        + " ms", failure);
             }
             return type.cast(failure);
         }
@@ -42,8 +43,7 @@ public final class BoundedCall {
         }
     }
 
-    private BoundedCall() {
-    }
+    private BoundedCall() {}
 
     /** A call started with {@link #start}, to be awaited. */
     public static final class Running<T> {

@@ -12,8 +12,7 @@ import java.util.List;
  */
 public final class ChildJvm {
 
-    private ChildJvm() {
-    }
+    private ChildJvm() {}
 
     public static List<String> command(Class<?> mainClass, String... args) {
         List<String> command = new ArrayList<>();

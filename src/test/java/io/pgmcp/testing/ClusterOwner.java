@@ -24,8 +24,7 @@ import java.util.stream.Stream;
 final class ClusterOwner {
 
     /** How a command ended: its exit code and its output (stdout and stderr merged). */
-    record Result(int exitCode, String output) {
-    }
+    record Result(int exitCode, String output) {}
 
     /** Bounds every command; {@code pg_ctl start} itself gives up after 60 s. */
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(90);
@@ -54,7 +53,8 @@ final class ClusterOwner {
         }
         UserPrincipal postgres;
         try {
-            postgres = Path.of("/").getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(POSTGRES_USER);
+            postgres = Path.of("/").getFileSystem().getUserPrincipalLookupService()
+                    .lookupPrincipalByName(POSTGRES_USER);
         } catch (UserPrincipalNotFoundException e) {
             throw new IllegalStateException("The build runs as root, which initdb refuses, and there is no '"
                     + POSTGRES_USER + "' OS user to run the test cluster as: create it (useradd --system "
@@ -141,7 +141,7 @@ final class ClusterOwner {
         String path = Objects.requireNonNullElse(System.getenv("PATH"), "");
         // root's PATH in CI may lack the sbin directories where runuser lives
         return Stream.concat(Stream.of(path.split(java.io.File.pathSeparator)),
-                        Stream.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"))
+                Stream.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"))
                 .filter(dir -> !dir.isBlank())
                 .map(dir -> Path.of(dir, "runuser"))
                 .filter(Files::isExecutable)

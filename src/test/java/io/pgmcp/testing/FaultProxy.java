@@ -54,7 +54,8 @@ public final class FaultProxy implements AutoCloseable {
     private FaultProxy(InetSocketAddress upstream) throws IOException {
         this.upstream = upstream;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        this.acceptor = Thread.ofVirtual().name("fault-proxy-accept-" + listener.getLocalPort()).unstarted(this::accept);
+        this.acceptor = Thread.ofVirtual().name("fault-proxy-accept-" + listener.getLocalPort())
+                .unstarted(this::accept);
     }
 
     /** A proxy to {@code host:port}, listening on a free loopback port. */
@@ -248,7 +249,8 @@ public final class FaultProxy implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "FaultProxy[127.0.0.1:" + port() + " -> " + upstream + ", open=" + links.size() + ", blackhole=" + blackhole
+        return "FaultProxy[127.0.0.1:" + port() + " -> " + upstream + ", open=" + links.size() + ", blackhole="
+                + blackhole
                 + ", refuse=" + refuse + ", latency=" + latency.toMillis() + " ms]";
     }
 

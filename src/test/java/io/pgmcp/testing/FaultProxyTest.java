@@ -32,7 +32,9 @@ class FaultProxyTest {
                 try {
                     Socket socket = echo.accept();
                     Thread.ofVirtual().start(() -> {
-                        try (socket; InputStream in = socket.getInputStream(); OutputStream out = socket.getOutputStream()) {
+                        try (socket;
+                                InputStream in = socket.getInputStream();
+                                OutputStream out = socket.getOutputStream()) {
                             in.transferTo(out);
                         } catch (IOException e) {
                             // the proxy cut it

@@ -48,7 +48,8 @@ final class LocalCluster implements PostgresServer {
     private volatile int port;
     private volatile boolean stopped;
 
-    private LocalCluster(PostgresBinaries binaries, ClusterOwner owner, Path directory, String password, String version) {
+    private LocalCluster(PostgresBinaries binaries, ClusterOwner owner, Path directory, String password,
+            String version) {
         this.binaries = binaries;
         this.owner = owner;
         this.directory = directory;
@@ -240,7 +241,7 @@ final class LocalCluster implements PostgresServer {
     }
 
     private void startOnFreePort() throws IOException, InterruptedException {
-        for (int attempt = 1; ; attempt++) {
+        for (int attempt = 1;; attempt++) {
             int candidate = freeLoopbackPort();
             long logOffset = Files.exists(logFile()) ? Files.size(logFile()) : 0;
             ClusterOwner.Result start = startOn(candidate);

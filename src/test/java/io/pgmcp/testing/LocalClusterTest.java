@@ -24,7 +24,8 @@ class LocalClusterTest {
         try (TestPostgres postgres = TestPostgres.startIsolated()) {
             directory = ((LocalCluster) postgres.server()).directory();
             int port = postgres.port();
-            TestDatabase database = postgres.createDatabase("LocalClusterTest", "CREATE TABLE kept(id int); INSERT INTO kept VALUES (1);");
+            TestDatabase database = postgres.createDatabase("LocalClusterTest",
+                    "CREATE TABLE kept(id int); INSERT INTO kept VALUES (1);");
             try (Connection before = database.connect()) {
                 postgres.restart();
 

@@ -51,7 +51,8 @@ record PostgresBinaries(Path binDir) {
             return versions
                     .filter(dir -> parseVersion(dir.getFileName().toString()) != null)
                     .filter(dir -> holdsServerBinaries(dir.resolve("bin")))
-                    .max(Comparator.comparing(dir -> parseVersion(dir.getFileName().toString()), PostgresBinaries::compare))
+                    .max(Comparator.comparing(dir -> parseVersion(dir.getFileName().toString()),
+                            PostgresBinaries::compare))
                     .map(dir -> new PostgresBinaries(dir.resolve("bin")));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot list " + versionsRoot, e);

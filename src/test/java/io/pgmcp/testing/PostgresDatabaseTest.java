@@ -61,7 +61,8 @@ class PostgresDatabaseTest {
 
     @Test
     void reportsAMissingScriptWithTheWorkingDirectory() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SetupScript.load("no/such/script.sql"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SetupScript.load("no/such/script.sql"));
 
         assertTrue(e.getMessage().contains("working directory"), e.getMessage());
     }
@@ -85,7 +86,7 @@ class PostgresDatabaseTest {
 
     private static ExtensionContext contextOf(Class<?> testClass) {
         return (ExtensionContext) Proxy.newProxyInstance(ExtensionContext.class.getClassLoader(),
-                new Class<?>[] {ExtensionContext.class}, (proxy, method, arguments) -> {
+                new Class<?>[]{ExtensionContext.class}, (proxy, method, arguments) -> {
                     if (method.getName().equals("getRequiredTestClass")) {
                         return testClass;
                     }
@@ -94,6 +95,5 @@ class PostgresDatabaseTest {
     }
 
     /** Stands for a test class in {@link #dropsTheDatabaseAfterAll}. */
-    private static final class DropsTheDatabaseAfterAll {
-    }
+    private static final class DropsTheDatabaseAfterAll {}
 }

@@ -72,6 +72,7 @@ sealed interface ServerSource {
                 PostgreSQL server binaries (Debian/Ubuntu: apt-get install postgresql; Fedora: dnf \
                 install postgresql-server; macOS: brew install postgresql@16), or start a Docker \
                 engine (Testcontainers runs %s), or set PG_MCP_TEST_URL=postgresql://user:pass@host:5432/postgres \
-                for a server where that user may CREATE DATABASE.""".formatted(PostgresBinaries.DEBIAN_ROOT, DOCKER_IMAGE));
+                for a server where that user may CREATE DATABASE.""".formatted(PostgresBinaries.DEBIAN_ROOT,
+                DOCKER_IMAGE));
     }
 }

@@ -29,7 +29,8 @@ record ServerUrl(String host, int port, String database, String user, String pas
             throw new IllegalArgumentException("Port " + port + " is out of range 1-65535");
         }
         if (user.isBlank()) {
-            throw new IllegalArgumentException("Test server URL names no user; give postgresql://user:pass@host:port/db");
+            throw new IllegalArgumentException(
+                    "Test server URL names no user; give postgresql://user:pass@host:port/db");
         }
     }
 
@@ -41,8 +42,10 @@ record ServerUrl(String host, int port, String database, String user, String pas
         try {
             uri = new URI(withoutJdbc);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("Malformed test server URL (expected postgresql://user:pass@host:port/db): "
-                    + e.getReason(), e);
+            throw new IllegalArgumentException(
+                    "Malformed test server URL (expected postgresql://user:pass@host:port/db): "
+                            + e.getReason(),
+                    e);
         }
         String scheme = uri.getScheme();
         if (!"postgresql".equals(scheme) && !"postgres".equals(scheme)) {
@@ -50,7 +53,8 @@ record ServerUrl(String host, int port, String database, String user, String pas
                     + "'; expected postgresql://user:pass@host:port/db or jdbc:postgresql://host:port/db?user=..&password=..");
         }
         if (uri.getHost() == null) {
-            throw new IllegalArgumentException("Test server URL names no host; expected postgresql://user:pass@host:port/db");
+            throw new IllegalArgumentException(
+                    "Test server URL names no host; expected postgresql://user:pass@host:port/db");
         }
         String user = "";
         String password = "";

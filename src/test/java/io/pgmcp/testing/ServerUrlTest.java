@@ -17,7 +17,8 @@ class ServerUrlTest {
 
     @Test
     void parsesAJdbcUrlWithCredentialsInTheQuery() {
-        ServerUrl url = ServerUrl.parse("jdbc:postgresql://localhost:5433/postgres?user=ci&password=s%26cret&sslmode=disable");
+        ServerUrl url = ServerUrl
+                .parse("jdbc:postgresql://localhost:5433/postgres?user=ci&password=s%26cret&sslmode=disable");
 
         assertEquals(new ServerUrl("localhost", 5433, "postgres", "ci", "s&cret"), url);
     }

@@ -49,8 +49,9 @@ public record SetupScript(String location, String sql) {
             if (Files.isRegularFile(file)) {
                 return new SetupScript(location, Files.readString(file, StandardCharsets.UTF_8));
             }
-            throw new IllegalArgumentException("Setup script '" + location + "' is neither on the test classpath nor a file ("
-                    + file + " does not exist; working directory " + Path.of("").toAbsolutePath() + ")");
+            throw new IllegalArgumentException(
+                    "Setup script '" + location + "' is neither on the test classpath nor a file ("
+                            + file + " does not exist; working directory " + Path.of("").toAbsolutePath() + ")");
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read setup script " + location, e);
         }

@@ -61,7 +61,8 @@ public final class TestDatabase {
 
     /** {@code postgresql://user:password@host:port/name}, user and password percent-encoded. */
     public String postgresUrl(String user, String password) {
-        return "postgresql://" + percentEncode(user) + ":" + percentEncode(password) + "@" + host() + ":" + port() + "/" + name;
+        return "postgresql://" + percentEncode(user) + ":" + percentEncode(password) + "@" + host() + ":" + port() + "/"
+                + name;
     }
 
     /** A new connection as the superuser; the caller closes it. */

@@ -54,7 +54,7 @@ public final class TestPostgres implements AutoCloseable {
     private static final System.Logger logger = System.getLogger(TestPostgres.class.getName());
 
     private static final ReentrantLock sharedLock = new ReentrantLock();
-    private static TestPostgres shared;            // guarded by sharedLock
+    private static TestPostgres shared; // guarded by sharedLock
     private static RuntimeException sharedFailure; // guarded by sharedLock
 
     private final PostgresServer server;
@@ -222,7 +222,8 @@ public final class TestPostgres implements AutoCloseable {
                     + "running in parallel; get a cluster of your own with TestPostgres.startIsolated()");
         }
         if (!(server instanceof LocalCluster cluster)) {
-            throw new IllegalStateException("Only a cluster from local binaries can be restarted; this is " + describe());
+            throw new IllegalStateException(
+                    "Only a cluster from local binaries can be restarted; this is " + describe());
         }
         try {
             cluster.restart();
@@ -349,7 +350,8 @@ public final class TestPostgres implements AutoCloseable {
                 }
             }
             try {
-                statement.execute("CREATE DATABASE " + TEMPLATE + " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'");
+                statement.execute("CREATE DATABASE " + TEMPLATE
+                        + " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'");
             } catch (SQLException e) {
                 if (DUPLICATE_DATABASE.equals(e.getSQLState())) {
                     return; // another JVM made it just now

@@ -80,7 +80,8 @@ class TestPostgresTest {
 
     @Test
     void fsyncIsOff() throws SQLException {
-        assumeFalse(postgres.server() instanceof ExternalServer, "PG_MCP_TEST_URL servers are configured by their owners");
+        assumeFalse(postgres.server() instanceof ExternalServer,
+                "PG_MCP_TEST_URL servers are configured by their owners");
         TestDatabase database = postgres.createDatabase("TestPostgresTest");
         try (Connection connection = database.connect()) {
             assertEquals("off", queryText(connection, "SHOW fsync"));
@@ -93,7 +94,8 @@ class TestPostgresTest {
 
     @Test
     void runsAsPostgresUserWhenRoot() throws Exception {
-        assumeTrue(postgres.server() instanceof LocalCluster, "only a cluster from local binaries runs as a local user");
+        assumeTrue(postgres.server() instanceof LocalCluster,
+                "only a cluster from local binaries runs as a local user");
         String expected = ClusterOwner.jvmRunsAsRoot() ? "postgres" : System.getProperty("user.name");
         TestDatabase database = postgres.createDatabase("TestPostgresTest");
         try (Connection connection = database.connect()) {
@@ -133,13 +135,15 @@ class TestPostgresTest {
     @Test
     void aFailingSetupScriptIsNamedAndItsDatabaseDropped() throws SQLException {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> postgres.createDatabase(
-                "BrokenSetup", List.of(SetupScript.inline("CREATE TABLE fine(id int);\nSELECT * FROM missing_table;"))));
+                "BrokenSetup",
+                List.of(SetupScript.inline("CREATE TABLE fine(id int);\nSELECT * FROM missing_table;"))));
 
         assertTrue(e.getMessage().contains("inline SQL 'CREATE TABLE fine(id int);'"), e.getMessage());
         assertTrue(e.getMessage().contains("42P01"), e.getMessage()); // undefined_table
         TestDatabase probe = postgres.createDatabase("TestPostgresTest");
         try (Connection connection = probe.connect()) {
-            assertEquals("0", queryText(connection, "SELECT count(*) FROM pg_database WHERE datname LIKE 'brokensetup%'"));
+            assertEquals("0",
+                    queryText(connection, "SELECT count(*) FROM pg_database WHERE datname LIKE 'brokensetup%'"));
         } finally {
             probe.drop();
         }
@@ -163,7 +167,8 @@ class TestPostgresTest {
 
     private static List<String> tables(TestDatabase database) throws SQLException {
         List<String> tables = new ArrayList<>();
-        try (Connection connection = database.connect(); Statement statement = connection.createStatement();
+        try (Connection connection = database.connect();
+                Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery(
                         "SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace ORDER BY 1")) {
             while (rows.next()) {

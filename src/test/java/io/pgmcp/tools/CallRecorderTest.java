@@ -56,12 +56,14 @@ class CallRecorderTest {
     }
 
     static CallRecorder recorder(AuditLog audit) {
-        return new CallRecorder(Telemetry.metricsOnly(new Metrics("dev", List.of())), audit, Set.of("main"), new FakeTicker(),
+        return new CallRecorder(Telemetry.metricsOnly(new Metrics("dev", List.of())), audit, Set.of("main"),
+                new FakeTicker(),
                 Clock.systemUTC());
     }
 
     static CallRecorder recorder(Metrics metrics) {
-        return new CallRecorder(Telemetry.metricsOnly(metrics), AuditLog.disabled(), Set.of("main"), new FakeTicker(), Clock.systemUTC());
+        return new CallRecorder(Telemetry.metricsOnly(metrics), AuditLog.disabled(), Set.of("main"), new FakeTicker(),
+                Clock.systemUTC());
     }
 
     @Test
@@ -69,12 +71,15 @@ class CallRecorderTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         AuditLog audit = new AuditLog(new StreamSink(out, "test"), Optional.empty());
         RateLimitConfig d = RateLimitConfig.defaults();
-        RateLimiter limiter = new RateLimiter(new RateLimitConfig(true, 100, 1000, 3, d.clientIdentifier(), d.tokensPerMinute(),
-                d.tokensPerHour(), RateLimitStrategy.REJECT, d.maxQueueWait(), d.includeHeaders(), false), new FakeTicker());
+        RateLimiter limiter = new RateLimiter(
+                new RateLimitConfig(true, 100, 1000, 3, d.clientIdentifier(), d.tokensPerMinute(),
+                        d.tokensPerHour(), RateLimitStrategy.REJECT, d.maxQueueWait(), d.includeHeaders(), false),
+                new FakeTicker());
         Tool tool = new RecordedTool(scripted("execute_sql", List.of(
                 StubTool.rows("main", 1),
                 ToolOutcome.failed(ErrorCode.COLUMN_ACCESS_DENIED, "Column(s) users.ssn may not be read", null),
-                ToolOutcome.failed(ErrorCode.VALIDATION_ERROR, "Invalid arguments", null))), recorder(audit), Optional.of(limiter));
+                ToolOutcome.failed(ErrorCode.VALIDATION_ERROR, "Invalid arguments", null))), recorder(audit),
+                Optional.of(limiter));
         tool.call(json("{\"sql\":\"SELECT 1\",\"database\":\"main\"}"), new TestContext());
         tool.call(json("{\"sql\":\"SELECT ssn FROM users\"}"), new TestContext());
         tool.call(json("{\"sql\":42}"), new TestContext());
@@ -109,7 +114,8 @@ class CallRecorderTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         AuditLog audit = new AuditLog(new StreamSink(out, "test"), Optional.empty());
         Tool tool = new RecordedTool(scripted("execute_sql", List.of(StubTool.rows(null, 0))), recorder(audit));
-        tool.call(json("{\"sql\":\"SELECT 1\"}"), new TestContext("sess-9", Optional.of("192.0.2.4"), Optional.of("claude-code/2.0")));
+        tool.call(json("{\"sql\":\"SELECT 1\"}"),
+                new TestContext("sess-9", Optional.of("192.0.2.4"), Optional.of("claude-code/2.0")));
         JsonNode client = JSON.readTree(out.toString(StandardCharsets.UTF_8).strip()).get("client_info");
         assertEquals("192.0.2.4", client.get("ip").asText());
         assertEquals("claude-code/2.0", client.get("user_agent").asText());
@@ -122,7 +128,8 @@ class CallRecorderTest {
         FakeTicker ticker = new FakeTicker();
         Instant now = Instant.parse("2026-03-01T12:00:00.250Z");
         CallRecorder recorder = new CallRecorder(Telemetry.metricsOnly(new Metrics("dev", List.of())),
-                new AuditLog(new StreamSink(out, "test"), Optional.empty()), Set.of("main"), ticker, Clock.fixed(now, ZoneOffset.UTC));
+                new AuditLog(new StreamSink(out, "test"), Optional.empty()), Set.of("main"), ticker,
+                Clock.fixed(now, ZoneOffset.UTC));
         Tool tool = new RecordedTool(new StubTool("execute_sql", args -> {
             ticker.advance(Duration.ofMillis(1500));
             return StubTool.rows("main", 3);
@@ -141,12 +148,14 @@ class CallRecorderTest {
         Tool tool = new RecordedTool(new StubTool("execute_sql", args -> {
             throw boom;
         }), recorder(audit));
-        assertSame(boom, assertThrows(IllegalStateException.class, () -> tool.call(json("{\"sql\":\"SELECT 1\"}"), new TestContext())));
+        assertSame(boom, assertThrows(IllegalStateException.class,
+                () -> tool.call(json("{\"sql\":\"SELECT 1\"}"), new TestContext())));
         JsonNode event = JSON.readTree(out.toString(StandardCharsets.UTF_8).strip());
         assertEquals("query_executed", event.get("event_type").asText());
         assertEquals("error", event.at("/result/status").asText());
         assertEquals("INTERNAL_ERROR", event.at("/result/error_code").asText());
-        assertEquals("Internal error in pg-mcp; the server log has the details.", event.at("/result/error_message").asText());
+        assertEquals("Internal error in pg-mcp; the server log has the details.",
+                event.at("/result/error_message").asText());
         assertFalse(event.toString().contains("boom"), "the exception's message stays in the log");
     }
 
@@ -159,19 +168,18 @@ class CallRecorderTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         Tool tool = new RecordedTool(scripted("execute_sql", List.of(StubTool.rows("main", 1))),
                 recorder(new AuditLog(broken, Optional.empty())));
         ToolResult result = tool.call(json("{\"sql\":\"SELECT 1\"}"), new TestContext());
         assertTrue(result.isError());
         assertEquals("{\"success\":false,\"error_code\":\"INTERNAL_ERROR\","
-                + "\"error_message\":\"The audit log could not be written, so the result is withheld.\"}", result.structuredContent().toString());
+                + "\"error_message\":\"The audit log could not be written, so the result is withheld.\"}",
+                result.structuredContent().toString());
         Tool throwing = new RecordedTool(new StubTool("execute_sql", args -> {
             throw new IllegalStateException("boom");
         }), recorder(new AuditLog(broken, Optional.empty())));
@@ -186,8 +194,10 @@ class CallRecorderTest {
         Tool ok = new RecordedTool(new StubTool("stub", args -> StubTool.rows("main", 1)), recorder);
         Tool denied = new RecordedTool(new StubTool("stub",
                 args -> ToolOutcome.failed(ErrorCode.COLUMN_ACCESS_DENIED, "no", null)), recorder);
-        Tool limited = new RecordedTool(new StubTool("stub", args -> new ToolOutcome.Failed(ErrorCode.RATE_LIMIT_EXCEEDED, "no",
-                Optional.of(LimitType.PER_CLIENT_PER_MINUTE), null)), recorder);
+        Tool limited = new RecordedTool(
+                new StubTool("stub", args -> new ToolOutcome.Failed(ErrorCode.RATE_LIMIT_EXCEEDED, "no",
+                        Optional.of(LimitType.PER_CLIENT_PER_MINUTE), null)),
+                recorder);
         Tool unknown = new RecordedTool(new StubTool("stub", args -> StubTool.rows("secret-name", 0)), recorder);
         ok.call(JSON.createObjectNode(), new TestContext());
         ok.call(JSON.createObjectNode().put("database", "main"), new TestContext());
@@ -195,9 +205,12 @@ class CallRecorderTest {
         limited.call(JSON.createObjectNode().put("database", "not-configured"), new TestContext());
         unknown.call(JSON.createObjectNode(), new TestContext());
         Scrape scrape = Scrape.of(metrics);
-        assertEquals(2.0, scrape.value("pg_mcp_requests_total", "database", "main", "error_code", "", "status", "success"));
-        assertEquals(1.0, scrape.value("pg_mcp_requests_total", "database", "main", "error_code", "COLUMN_ACCESS_DENIED", "status", "error"));
-        assertEquals(1.0, scrape.value("pg_mcp_requests_total", "database", "", "error_code", "RATE_LIMIT_EXCEEDED", "status", "error"));
+        assertEquals(2.0,
+                scrape.value("pg_mcp_requests_total", "database", "main", "error_code", "", "status", "success"));
+        assertEquals(1.0, scrape.value("pg_mcp_requests_total", "database", "main", "error_code",
+                "COLUMN_ACCESS_DENIED", "status", "error"));
+        assertEquals(1.0, scrape.value("pg_mcp_requests_total", "database", "", "error_code", "RATE_LIMIT_EXCEEDED",
+                "status", "error"));
         assertEquals(1.0, scrape.value("pg_mcp_requests_total", "database", "", "error_code", "", "status", "success"));
         assertEquals(3.0, scrape.value("pg_mcp_request_duration_seconds_count", "database", "main"));
         assertEquals(0.0, scrape.value("pg_mcp_requests_in_flight", "database", "main"));
@@ -217,10 +230,12 @@ class CallRecorderTest {
         Tool failing = new RecordedTool(new StubTool("stub", args -> {
             throw new IllegalStateException("boom");
         }), recorder(metrics));
-        assertThrows(IllegalStateException.class, () -> failing.call(JSON.createObjectNode().put("database", "main"), new TestContext()),
+        assertThrows(IllegalStateException.class,
+                () -> failing.call(JSON.createObjectNode().put("database", "main"), new TestContext()),
                 "the session's error mapper answers it; the recorder only records");
         Scrape scrape = Scrape.of(metrics);
-        assertEquals(1.0, scrape.value("pg_mcp_requests_total", "database", "main", "error_code", "INTERNAL_ERROR", "status", "error"));
+        assertEquals(1.0, scrape.value("pg_mcp_requests_total", "database", "main", "error_code", "INTERNAL_ERROR",
+                "status", "error"));
         assertEquals(0.0, scrape.value("pg_mcp_requests_in_flight", "database", "main"));
     }
 

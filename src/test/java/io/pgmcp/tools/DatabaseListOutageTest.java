@@ -41,17 +41,20 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(60)
 class DatabaseListOutageTest {
     @RegisterExtension
-    static final PostgresDatabase db = PostgresDatabase.withSql("CREATE TABLE a (id int); CREATE TABLE b (id int); CREATE VIEW v AS SELECT 1 AS x");
+    static final PostgresDatabase db = PostgresDatabase
+            .withSql("CREATE TABLE a (id int); CREATE TABLE b (id int); CREATE VIEW v AS SELECT 1 AS x");
 
     private static final Instant SINCE = Instant.parse("2026-09-10T11:12:13Z");
 
     private static Target target(String name, String url, FakeTicker ticker) {
         ServerConfig server = ServerConfig.defaults();
         RetryConfig retry = RetryConfig.databaseDefaults();
-        return Targets.create(new DatabaseConfig(name, ConnectionTarget.parse(url), 0, 1, AccessPolicyConfig.defaults()),
+        return Targets.create(
+                new DatabaseConfig(name, ConnectionTarget.parse(url), 0, 1, AccessPolicyConfig.defaults()),
                 server, new CatalogLoader(Clock.systemUTC()), Ticker.system(), new Database.Resilience(
                         Retry.of(name, retry, new Random(1), new RecordingSleeper(ticker), ticker, Retry.Listener.NONE),
-                        new Availability(name, Availability.probeBackoff(retry, new Random(1)), ticker, InstantSource.fixed(SINCE)),
+                        new Availability(name, Availability.probeBackoff(retry, new Random(1)), ticker,
+                                InstantSource.fixed(SINCE)),
                         Database.DEFAULT_NETWORK_MARGIN));
     }
 
@@ -66,21 +69,25 @@ class DatabaseListOutageTest {
                 SchemaResources resources = new SchemaResources(router, Duration.ofSeconds(5));
                 flaky.catalog().refresh(Duration.ofSeconds(5));
                 steady.catalog().refresh(Duration.ofSeconds(5));
-                assertEquals("Available Databases:\n- flaky (2 tables, 1 views)\n- steady (2 tables, 1 views)\n", list(resources));
+                assertEquals("Available Databases:\n- flaky (2 tables, 1 views)\n- steady (2 tables, 1 views)\n",
+                        list(resources));
 
                 proxy.refuse(true);
                 proxy.cutAll();
-                new QueryPipeline(router, ServerConfig.defaults()).executeSql("SELECT id FROM a", Optional.of("flaky"), null,
+                new QueryPipeline(router, ServerConfig.defaults()).executeSql("SELECT id FROM a", Optional.of("flaky"),
+                        null,
                         CancelSignal.NONE, QueryPipeline.Progress.NONE);
                 String list = list(resources);
-                assertTrue(list.startsWith("Available Databases:\n- flaky (unavailable since 2026-09-10T11:12:13Z: "), list);
+                assertTrue(list.startsWith("Available Databases:\n- flaky (unavailable since 2026-09-10T11:12:13Z: "),
+                        list);
                 assertTrue(list.endsWith(")\n- steady (2 tables, 1 views)\n"), list);
                 assertEquals(3, list.split("\n").length, "one line per database: " + list);
 
                 proxy.refuse(false);
                 ticker.advance(Availability.MAX_PROBE_INTERVAL);
                 assertTrue(flaky.database().probeIfDue(Duration.ofSeconds(5)));
-                assertEquals("Available Databases:\n- flaky (2 tables, 1 views)\n- steady (2 tables, 1 views)\n", list(resources));
+                assertEquals("Available Databases:\n- flaky (2 tables, 1 views)\n- steady (2 tables, 1 views)\n",
+                        list(resources));
             } finally {
                 flaky.database().close();
                 steady.database().close();
@@ -94,9 +101,12 @@ class DatabaseListOutageTest {
         try (FaultProxy proxy = FaultProxy.to(db.get())) {
             Target slow = target("slow", proxy.postgresUrl(db.get()), ticker);
             try {
-                SchemaResources resources = new SchemaResources(new DatabaseRouter(List.of(slow)), Duration.ofSeconds(30));
-                assertEquals("Available Databases:\n- slow (loading: its schema is being read; read this resource again in a few"
-                        + " seconds)\n", list(resources), "before the first load starts");
+                SchemaResources resources = new SchemaResources(new DatabaseRouter(List.of(slow)),
+                        Duration.ofSeconds(30));
+                assertEquals(
+                        "Available Databases:\n- slow (loading: its schema is being read; read this resource again in a few"
+                                + " seconds)\n",
+                        list(resources), "before the first load starts");
 
                 proxy.latency(Duration.ofMillis(50)); // each of the load's many round trips now takes 100 ms
                 Thread load = Thread.ofVirtual().start(() -> {
@@ -130,8 +140,10 @@ class DatabaseListOutageTest {
             try {
                 SchemaResources resources = new SchemaResources(new DatabaseRouter(List.of(unreachable, rejected)),
                         Duration.ofSeconds(5));
-                assertThrows(io.pgmcp.db.DatabaseException.class, () -> unreachable.catalog().refresh(Duration.ofSeconds(5)));
-                assertThrows(io.pgmcp.db.DatabaseException.class, () -> rejected.catalog().refresh(Duration.ofSeconds(5)));
+                assertThrows(io.pgmcp.db.DatabaseException.class,
+                        () -> unreachable.catalog().refresh(Duration.ofSeconds(5)));
+                assertThrows(io.pgmcp.db.DatabaseException.class,
+                        () -> rejected.catalog().refresh(Duration.ofSeconds(5)));
 
                 String list = list(resources);
                 assertTrue(list.contains("- unreachable (unavailable since 2026-09-10T11:12:13Z: "), list);

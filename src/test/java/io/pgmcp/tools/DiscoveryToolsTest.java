@@ -45,33 +45,35 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class DiscoveryToolsTest {
     @RegisterExtension
-    static final PostgresDatabase db = PostgresDatabase.withSql("""
-            CREATE SCHEMA vault;
-            CREATE TYPE payment_method AS ENUM ('card', 'transfer', 'cash');
-            CREATE TABLE customers (id int PRIMARY KEY, name text NOT NULL, region text, internal_score int);
-            CREATE TABLE invoices (id int PRIMARY KEY, customer_id int REFERENCES customers(id), total numeric(12,2) NOT NULL,
-                                   issued_on date NOT NULL DEFAULT current_date, approver_id int REFERENCES customers(id));
-            COMMENT ON TABLE invoices IS 'Bills sent to customers';
-            COMMENT ON COLUMN invoices.total IS 'Amount due, tax included';
-            CREATE TABLE invoice_payments (id int PRIMARY KEY, invoice_id int NOT NULL REFERENCES invoices(id),
-                                           paid_at timestamptz NOT NULL, amount numeric(12,2) NOT NULL,
-                                           method payment_method NOT NULL, payment_card_pan text);
-            COMMENT ON TABLE invoice_payments IS 'Money received against an invoice';
-            COMMENT ON COLUMN invoice_payments.payment_card_pan IS 'full card number of the payment';
-            CREATE INDEX invoice_payments_invoice_idx ON invoice_payments (invoice_id);
-            CREATE INDEX invoice_payments_pan_idx ON invoice_payments (payment_card_pan);
-            CREATE TABLE invoice_payments_shadow (id int PRIMARY KEY, invoice_id int REFERENCES invoices(id), payload text);
-            COMMENT ON TABLE invoice_payments_shadow IS 'Shadow copy of invoice payments';
-            CREATE TABLE acquirer_ledger (id int PRIMARY KEY, entry text);
-            COMMENT ON TABLE acquirer_ledger IS 'Card settlements and payouts reported by the acquirer';
-            CREATE VIEW open_invoices AS SELECT id, total FROM invoices;
-            CREATE TABLE vault.invoice_payments (id int PRIMARY KEY, secret text);
-            INSERT INTO customers SELECT g, 'c' || g, 'r' || (g % 3), g FROM generate_series(1, 40) g;
-            INSERT INTO invoices SELECT g, 1 + g % 40, g * 10, current_date, NULL FROM generate_series(1, 500) g;
-            ANALYZE;
-            """);
+    static final PostgresDatabase db = PostgresDatabase.withSql(
+            """
+                    CREATE SCHEMA vault;
+                    CREATE TYPE payment_method AS ENUM ('card', 'transfer', 'cash');
+                    CREATE TABLE customers (id int PRIMARY KEY, name text NOT NULL, region text, internal_score int);
+                    CREATE TABLE invoices (id int PRIMARY KEY, customer_id int REFERENCES customers(id), total numeric(12,2) NOT NULL,
+                                           issued_on date NOT NULL DEFAULT current_date, approver_id int REFERENCES customers(id));
+                    COMMENT ON TABLE invoices IS 'Bills sent to customers';
+                    COMMENT ON COLUMN invoices.total IS 'Amount due, tax included';
+                    CREATE TABLE invoice_payments (id int PRIMARY KEY, invoice_id int NOT NULL REFERENCES invoices(id),
+                                                   paid_at timestamptz NOT NULL, amount numeric(12,2) NOT NULL,
+                                                   method payment_method NOT NULL, payment_card_pan text);
+                    COMMENT ON TABLE invoice_payments IS 'Money received against an invoice';
+                    COMMENT ON COLUMN invoice_payments.payment_card_pan IS 'full card number of the payment';
+                    CREATE INDEX invoice_payments_invoice_idx ON invoice_payments (invoice_id);
+                    CREATE INDEX invoice_payments_pan_idx ON invoice_payments (payment_card_pan);
+                    CREATE TABLE invoice_payments_shadow (id int PRIMARY KEY, invoice_id int REFERENCES invoices(id), payload text);
+                    COMMENT ON TABLE invoice_payments_shadow IS 'Shadow copy of invoice payments';
+                    CREATE TABLE acquirer_ledger (id int PRIMARY KEY, entry text);
+                    COMMENT ON TABLE acquirer_ledger IS 'Card settlements and payouts reported by the acquirer';
+                    CREATE VIEW open_invoices AS SELECT id, total FROM invoices;
+                    CREATE TABLE vault.invoice_payments (id int PRIMARY KEY, secret text);
+                    INSERT INTO customers SELECT g, 'c' || g, 'r' || (g % 3), g FROM generate_series(1, 40) g;
+                    INSERT INTO invoices SELECT g, 1 + g % 40, g * 10, current_date, NULL FROM generate_series(1, 500) g;
+                    ANALYZE;
+                    """);
     /** Names the policy hides: none of them may appear in any answer about something else. */
-    static final List<String> HIDDEN = List.of("invoice_payments_shadow", "Shadow copy", "payment_card_pan", "full card number",
+    static final List<String> HIDDEN = List.of("invoice_payments_shadow", "Shadow copy", "payment_card_pan",
+            "full card number",
             "invoice_payments_pan_idx", "approver_id", "internal_score", "vault", "secret");
     static final ObjectMapper JSON = new ObjectMapper();
     static Target main;
@@ -86,11 +88,15 @@ class DiscoveryToolsTest {
     static void start() {
         AccessPolicyConfig p = AccessPolicyConfig.defaults();
         ExplainPolicyConfig e = ExplainPolicyConfig.defaults();
-        ExplainPolicyConfig largeAt100 = new ExplainPolicyConfig(e.enabled(), e.maxEstimatedRows(), e.maxEstimatedCost(), true, 100,
+        ExplainPolicyConfig largeAt100 = new ExplainPolicyConfig(e.enabled(), e.maxEstimatedRows(),
+                e.maxEstimatedCost(), true, 100,
                 e.timeout(), e.cacheTtl(), e.cacheMaxSize());
-        AccessPolicyConfig policy = new AccessPolicyConfig(p.allowedSchemas(), new TableAccessConfig(List.of(), List.of("invoice_payments_shadow")),
-                new ColumnAccessConfig(List.of("invoice_payments.payment_card_pan", "invoices.approver_id"), List.of("*.internal_*"),
-                        OnDenied.REJECT, SelectStarPolicy.REJECT), largeAt100, p.functions());
+        AccessPolicyConfig policy = new AccessPolicyConfig(p.allowedSchemas(),
+                new TableAccessConfig(List.of(), List.of("invoice_payments_shadow")),
+                new ColumnAccessConfig(List.of("invoice_payments.payment_card_pan", "invoices.approver_id"),
+                        List.of("*.internal_*"),
+                        OnDenied.REJECT, SelectStarPolicy.REJECT),
+                largeAt100, p.functions());
         main = Targets.create(new DatabaseConfig("main", ConnectionTarget.parse(db.get().postgresUrl()), 0, 2, policy),
                 ServerConfig.defaults(), new CatalogLoader(Clock.systemUTC()), Ticker.system());
         schemas = new VisibleSchemas(new DatabaseRouter(List.of(main)), Duration.ofSeconds(10));
@@ -108,7 +114,8 @@ class DiscoveryToolsTest {
 
     private static JsonNode call(io.pgmcp.mcp.Tool tool, String arguments) throws Exception {
         ToolResult result = tool.call((ObjectNode) JSON.readTree(arguments), new TestContext());
-        assertEquals(result.isError(), !result.structuredContent().path("success").asBoolean(), "isError matches success");
+        assertEquals(result.isError(), !result.structuredContent().path("success").asBoolean(),
+                "isError matches success");
         return result.structuredContent();
     }
 
@@ -123,7 +130,8 @@ class DiscoveryToolsTest {
         JsonNode byName = call(search, "{\"query\":\"invoice payments\"}");
         assertEquals("public.invoice_payments", byName.at("/tables/0/table").asText(), byName.toString());
         assertEquals("id integer PK, invoice_id integer FK -> public.invoices.id, paid_at timestamp with time zone, "
-                + "amount numeric(12,2), method public.payment_method ('card', 'transfer', 'cash')", byName.at("/tables/0/columns").asText());
+                + "amount numeric(12,2), method public.payment_method ('card', 'transfer', 'cash')",
+                byName.at("/tables/0/columns").asText());
         assertEquals("Money received against an invoice", byName.at("/tables/0/comment").asText());
         assertFalse(byName.get("truncated").asBoolean());
         JsonNode byComment = call(search, "{\"query\":\"acquirer settlements\",\"limit\":1}");
@@ -132,7 +140,8 @@ class DiscoveryToolsTest {
         assertEquals("public.acquirer_ledger", byPrefix.at("/tables/0/table").asText(), "a word's beginning matches");
         JsonNode view = call(search, "{\"query\":\"open\"}");
         assertEquals("view", view.at("/tables/0/kind").asText(), view.toString());
-        for (String query : List.of("invoice payments", "card payments", "shadow", "secret vault", "internal score", "card number pan")) {
+        for (String query : List.of("invoice payments", "card payments", "shadow", "secret vault", "internal score",
+                "card number pan")) {
             assertNothingHidden(call(search, "{\"query\":\"" + query + "\",\"limit\":50}").toString());
         }
         JsonNode none = call(search, "{\"query\":\"shadow\"}");
@@ -148,7 +157,8 @@ class DiscoveryToolsTest {
         assertTrue(message.contains("'query' has no word") && message.contains("'limit' must be between 1 and 50")
                 && message.contains("unknown argument 'table'"), message);
         assertEquals("'query' is required", call(search, "{}").at("/details/problems/0").asText());
-        assertEquals("UNKNOWN_DATABASE", call(search, "{\"query\":\"x1\",\"database\":\"nope\"}").get("error_code").asText());
+        assertEquals("UNKNOWN_DATABASE",
+                call(search, "{\"query\":\"x1\",\"database\":\"nope\"}").get("error_code").asText());
     }
 
     @Test
@@ -158,17 +168,20 @@ class DiscoveryToolsTest {
         assertEquals("table", payments.get("kind").asText());
         assertEquals("[\"id\",\"invoice_id\",\"paid_at\",\"amount\",\"method\"]",
                 JSON.valueToTree(payments.get("columns").findValuesAsText("name")).toString());
-        assertEquals("{\"name\":\"method\",\"type\":\"public.payment_method\",\"nullable\":false,\"enum_values\":[\"card\",\"transfer\",\"cash\"]}",
+        assertEquals(
+                "{\"name\":\"method\",\"type\":\"public.payment_method\",\"nullable\":false,\"enum_values\":[\"card\",\"transfer\",\"cash\"]}",
                 payments.at("/columns/4").toString());
         assertEquals("[{\"column\":\"invoice_id\",\"references\":\"public.invoices\",\"references_column\":\"id\"}]",
                 payments.get("foreign_keys").toString());
         assertEquals("[\"invoice_payments_invoice_idx\",\"invoice_payments_pkey\"]",
-                JSON.valueToTree(payments.get("indexes").findValuesAsText("name")).toString(), "not the index on the hidden column");
+                JSON.valueToTree(payments.get("indexes").findValuesAsText("name")).toString(),
+                "not the index on the hidden column");
         assertNothingHidden(payments.toString());
 
         JsonNode invoices = call(describe, "{\"table\":\"public.INVOICES\"}");
         assertEquals("Bills sent to customers", invoices.get("comment").asText());
-        assertEquals("{\"name\":\"total\",\"type\":\"numeric(12,2)\",\"nullable\":false,\"comment\":\"Amount due, tax included\"}",
+        assertEquals(
+                "{\"name\":\"total\",\"type\":\"numeric(12,2)\",\"nullable\":false,\"comment\":\"Amount due, tax included\"}",
                 invoices.at("/columns/2").toString());
         assertEquals("CURRENT_DATE", invoices.at("/columns/3/default").asText());
         assertEquals("[\"id\"]", invoices.get("primary_key").toString());
@@ -186,18 +199,21 @@ class DiscoveryToolsTest {
 
     @Test
     void aHiddenTableAndAMissingOneGetTheSameAnswer() throws Exception {
-        Map<String, String> askedFor = Map.of("invoice_payments_shadow", "invoice_payments_shadoq", "vault.invoice_payments",
+        Map<String, String> askedFor = Map.of("invoice_payments_shadow", "invoice_payments_shadoq",
+                "vault.invoice_payments",
                 "nosuch.invoice_payments", "invoices.approver_id", "invoices.approver_iq");
         for (var pair : askedFor.entrySet()) {
             JsonNode hidden = call(describe, "{\"table\":\"" + pair.getKey() + "\"}");
             JsonNode missing = call(describe, "{\"table\":\"" + pair.getValue() + "\"}");
             assertEquals("TABLE_ACCESS_DENIED", hidden.get("error_code").asText());
-            assertEquals(missing.toString().replace(pair.getValue(), "NAME"), hidden.toString().replace(pair.getKey(), "NAME"));
+            assertEquals(missing.toString().replace(pair.getValue(), "NAME"),
+                    hidden.toString().replace(pair.getKey(), "NAME"));
             assertTrue(hidden.at("/details/suggestions").size() <= 3);
         }
         JsonNode typo = call(describe, "{\"table\":\"invoice_paymnts\"}");
         assertEquals("public.invoice_payments", typo.at("/details/suggestions/0").asText(), typo.toString());
-        assertTrue(typo.get("error_message").asText().contains("Nearest visible names: public.invoice_payments"), typo.toString());
+        assertTrue(typo.get("error_message").asText().contains("Nearest visible names: public.invoice_payments"),
+                typo.toString());
         assertNothingHidden(typo.toString());
         assertEquals("VALIDATION_ERROR", call(describe, "{\"table\":\"\"}").get("error_code").asText());
     }
@@ -207,7 +223,8 @@ class DiscoveryToolsTest {
         JsonNode all = call(list, "{}");
         assertEquals(5, all.get("total").asInt(), all.toString());
         assertEquals("[\"public.acquirer_ledger\",\"public.customers\",\"public.invoice_payments\",\"public.invoices\","
-                + "\"public.open_invoices\"]", JSON.valueToTree(all.get("tables").findValuesAsText("table")).toString());
+                + "\"public.open_invoices\"]",
+                JSON.valueToTree(all.get("tables").findValuesAsText("table")).toString());
         assertFalse(all.has("next_cursor"));
         assertEquals(40, all.at("/tables/1/rows").asLong());
         assertNothingHidden(all.toString());
@@ -216,7 +233,8 @@ class DiscoveryToolsTest {
                 JSON.valueToTree(invoices.get("tables").findValuesAsText("table")).toString());
         assertEquals(0, call(list, "{\"schema\":\"vault\"}").get("total").asInt());
         assertEquals(call(list, "{\"schema\":\"nosuch\"}").toString().replace("nosuch", "S"),
-                call(list, "{\"schema\":\"vault\"}").toString().replace("vault", "S"), "a hidden schema is a missing one");
+                call(list, "{\"schema\":\"vault\"}").toString().replace("vault", "S"),
+                "a hidden schema is a missing one");
         JsonNode like = call(list, "{\"name_pattern\":\"invoice%\"}");
         assertEquals("VALIDATION_ERROR", like.get("error_code").asText());
         assertTrue(like.get("error_message").asText().contains("glob"), like.toString());
@@ -227,38 +245,48 @@ class DiscoveryToolsTest {
         JsonNode garbage = call(list, "{\"cursor\":\"not-a-cursor\"}");
         assertEquals("VALIDATION_ERROR", garbage.get("error_code").asText());
         assertTrue(garbage.get("error_message").asText().contains("'cursor' is not a next_cursor"), garbage.toString());
-        String other = new PageCursor(PageCursor.listing("main", Optional.of("public"), Optional.empty()), "public", "customers").encode();
+        String other = new PageCursor(PageCursor.listing("main", Optional.of("public"), Optional.empty()), "public",
+                "customers").encode();
         JsonNode mismatch = call(list, "{\"cursor\":\"" + other + "\"}");
         assertEquals("VALIDATION_ERROR", mismatch.get("error_code").asText());
-        assertTrue(mismatch.get("error_message").asText().contains("another database, schema or name_pattern"), mismatch.toString());
-        String resume = new PageCursor(PageCursor.listing("main", Optional.empty(), Optional.empty()), "public", "invoices").encode();
+        assertTrue(mismatch.get("error_message").asText().contains("another database, schema or name_pattern"),
+                mismatch.toString());
+        String resume = new PageCursor(PageCursor.listing("main", Optional.empty(), Optional.empty()), "public",
+                "invoices").encode();
         assertEquals("[\"public.open_invoices\"]",
-                JSON.valueToTree(call(list, "{\"cursor\":\"" + resume + "\"}").get("tables").findValuesAsText("table")).toString());
+                JSON.valueToTree(call(list, "{\"cursor\":\"" + resume + "\"}").get("tables").findValuesAsText("table"))
+                        .toString());
     }
 
     @Test
     void theTableResourceDescribesOneTableAndHidesTheSameWay() throws Exception {
-        String text = tableResources.read("schema://main/public.invoice_payments", new TestContext()).orElseThrow().text();
-        assertTrue(text.startsWith("### public.invoice_payments (table, database main)\nMoney received against an invoice\n"), text);
-        assertTrue(text.contains("  - method: public.payment_method (NOT NULL, ENUM: 'card', 'transfer', 'cash')"), text);
+        String text = tableResources.read("schema://main/public.invoice_payments", new TestContext()).orElseThrow()
+                .text();
+        assertTrue(
+                text.startsWith(
+                        "### public.invoice_payments (table, database main)\nMoney received against an invoice\n"),
+                text);
+        assertTrue(text.contains("  - method: public.payment_method (NOT NULL, ENUM: 'card', 'transfer', 'cash')"),
+                text);
         assertTrue(text.contains("  - invoice_id: integer (NOT NULL, FK -> public.invoices.id)"), text);
         assertTrue(text.contains("  - invoice_payments_invoice_idx (invoice_id) btree"), text);
         assertNothingHidden(text);
-        assertEquals(text, tableResources.read("schema://main/invoice_payments", new TestContext()).orElseThrow().text());
+        assertEquals(text,
+                tableResources.read("schema://main/invoice_payments", new TestContext()).orElseThrow().text());
         assertTrue(tableResources.read("schema://main/public.%22invoices%22", new TestContext()).orElseThrow().text()
                 .startsWith("### public.invoices (table"), "percent-encoded names are decoded");
 
         ReadError hidden = readError("schema://main/invoice_payments_shadow");
         ReadError missing = readError("schema://main/invoice_payments_shadoq");
         assertEquals(JsonRpcException.RESOURCE_NOT_FOUND, hidden.code());
-        assertEquals(missing.message().replace("invoice_payments_shadoq", "N"), hidden.message().replace("invoice_payments_shadow", "N"));
+        assertEquals(missing.message().replace("invoice_payments_shadoq", "N"),
+                hidden.message().replace("invoice_payments_shadow", "N"));
         assertEquals(Optional.empty(), tableResources.read("schema://nope/invoices", new TestContext()));
         assertEquals(Optional.empty(), schemaResources.read("schema://main/invoices", new TestContext()),
                 "the whole-schema resource leaves table URIs to the table resource");
     }
 
-    private record ReadError(int code, String message) {
-    }
+    private record ReadError(int code, String message) {}
 
     private static ReadError readError(String uri) {
         JsonRpcException e = assertThrows(JsonRpcException.class, () -> tableResources.read(uri, new TestContext()));
@@ -267,8 +295,10 @@ class DiscoveryToolsTest {
 
     @Test
     void completionsOfferOnlyVisibleNames() throws Exception {
-        Completion databases = tableResources.complete(new CompletionRequest(TableResources.SCHEMA_TEMPLATE, "database", "m", Map.of()),
-                new TestContext()).orElseThrow();
+        Completion databases = tableResources
+                .complete(new CompletionRequest(TableResources.SCHEMA_TEMPLATE, "database", "m", Map.of()),
+                        new TestContext())
+                .orElseThrow();
         assertEquals(List.of("main"), databases.values());
         Completion tables = tableResources.complete(new CompletionRequest(TableResources.TABLE_TEMPLATE, "table", "inv",
                 Map.of("database", "main")), new TestContext()).orElseThrow();
@@ -276,20 +306,27 @@ class DiscoveryToolsTest {
         assertEquals(3, tables.total());
         List<String> everything = new ArrayList<>();
         for (String typed : List.of("", "i", "invoice_payments_", "vault", "s", "sh")) {
-            everything.addAll(tableResources.complete(new CompletionRequest(TableResources.TABLE_TEMPLATE, "table", typed,
-                    Map.of()), new TestContext()).orElseThrow().values());
+            everything
+                    .addAll(tableResources.complete(new CompletionRequest(TableResources.TABLE_TEMPLATE, "table", typed,
+                            Map.of()), new TestContext()).orElseThrow().values());
         }
         assertNothingHidden(String.join(",", everything));
-        assertEquals(Optional.empty(), tableResources.complete(new CompletionRequest(TableResources.SCHEMA_TEMPLATE, "table", "",
-                Map.of()), new TestContext()), "schema://{database} has no table argument");
-        assertEquals(List.of(), tableResources.complete(new CompletionRequest(TableResources.TABLE_TEMPLATE, "table", "",
-                Map.of("database", "nope")), new TestContext()).orElseThrow().values());
+        assertEquals(Optional.empty(),
+                tableResources.complete(new CompletionRequest(TableResources.SCHEMA_TEMPLATE, "table", "",
+                        Map.of()), new TestContext()),
+                "schema://{database} has no table argument");
+        assertEquals(List.of(),
+                tableResources.complete(new CompletionRequest(TableResources.TABLE_TEMPLATE, "table", "",
+                        Map.of("database", "nope")), new TestContext()).orElseThrow().values());
     }
 
     @Test
     void aSmallSchemaIsShownWholeAndALargeOneAsABoundedOverview() throws Exception {
-        String whole = schemaResources.read("schema://main", new TestContext()).map(ResourceContents::text).orElseThrow();
-        assertTrue(whole.contains("### public.invoice_payments") && whole.contains("  - amount: numeric(12,2) (NOT NULL)"), whole);
+        String whole = schemaResources.read("schema://main", new TestContext()).map(ResourceContents::text)
+                .orElseThrow();
+        assertTrue(
+                whole.contains("### public.invoice_payments") && whole.contains("  - amount: numeric(12,2) (NOT NULL)"),
+                whole);
         assertNothingHidden(whole);
         VisibleSchemas.VisibleSchema schema = schemas.load(main);
         int limit = Answers.bytes(SchemaOverview.overview(schema, VisibleSchemas.RESOURCE_LIMIT)) + 140; // too small for the last names

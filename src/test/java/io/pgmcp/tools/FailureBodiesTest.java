@@ -60,14 +60,17 @@ class FailureBodiesTest {
     static void start() throws Exception {
         ServerConfig d = ServerConfig.defaults();
         ServerConfig server = new ServerConfig(d.maxResultRows(), d.maxResultBytes(), Duration.ofMillis(500),
-                d.enableResultValidation(), true, d.maxSqlRetry(), d.cacheRefreshInterval(), d.transport(), d.http(), d.shutdownTimeout());
+                d.enableResultValidation(), true, d.maxSqlRetry(), d.cacheRefreshInterval(), d.transport(), d.http(),
+                d.shutdownTimeout());
         AccessPolicyConfig p = AccessPolicyConfig.defaults();
-        AccessPolicyConfig policy = new AccessPolicyConfig(p.allowedSchemas(), new TableAccessConfig(List.of(), List.of("secrets")),
+        AccessPolicyConfig policy = new AccessPolicyConfig(p.allowedSchemas(),
+                new TableAccessConfig(List.of(), List.of("secrets")),
                 new ColumnAccessConfig(List.of("customers.ssn"), List.of(), OnDenied.REJECT, SelectStarPolicy.REJECT),
                 p.explainPolicy(), p.functions());
         ExplainPolicyConfig e = ExplainPolicyConfig.defaults();
         AccessPolicyConfig tight = new AccessPolicyConfig(p.allowedSchemas(), policy.tables(), policy.columns(),
-                new ExplainPolicyConfig(true, 30, e.maxEstimatedCost(), true, 10, e.timeout(), e.cacheTtl(), e.cacheMaxSize()),
+                new ExplainPolicyConfig(true, 30, e.maxEstimatedCost(), true, 10, e.timeout(), e.cacheTtl(),
+                        e.cacheMaxSize()),
                 p.functions());
         ConnectionTarget connection = ConnectionTarget.parse(db.get().postgresUrl());
         main = Targets.create(new DatabaseConfig("main", connection, 0, 2, policy), server,
@@ -110,7 +113,8 @@ class FailureBodiesTest {
             case "two" -> two;
             default -> rows;
         };
-        assertEquals(expected, JSON.writeValueAsString(called.call((ObjectNode) JSON.readTree(arguments), new TestContext())
-                .structuredContent()));
+        assertEquals(expected,
+                JSON.writeValueAsString(called.call((ObjectNode) JSON.readTree(arguments), new TestContext())
+                        .structuredContent()));
     }
 }

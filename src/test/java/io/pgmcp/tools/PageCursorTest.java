@@ -19,7 +19,8 @@ class PageCursorTest {
 
     @Test
     void roundTripsOddNames() {
-        PageCursor cursor = new PageCursor(PageCursor.listing("main", Optional.of("sales"), Optional.of("inv*")), "Sales Dept", "Order \"Items\" é");
+        PageCursor cursor = new PageCursor(PageCursor.listing("main", Optional.of("sales"), Optional.of("inv*")),
+                "Sales Dept", "Order \"Items\" é");
         String encoded = cursor.encode();
         assertTrue(encoded.matches("[A-Za-z0-9_-]+"), "URL-safe and unpadded: " + encoded);
         assertEquals(Optional.of(cursor), PageCursor.decode(encoded));
@@ -46,6 +47,7 @@ class PageCursorTest {
         assertEquals(Optional.empty(), PageCursor.decode(base64("lt1\0abc\0\0t")));
         assertEquals(Optional.empty(), PageCursor.decode(base64("lt1\0abc\0public\0t\0extra")));
         assertEquals(Optional.empty(), PageCursor.decode("A".repeat(PageCursor.MAX_LENGTH + 1)));
-        assertEquals(Optional.of(new PageCursor("abc", "public", "t")), PageCursor.decode(base64("lt1\0abc\0public\0t")));
+        assertEquals(Optional.of(new PageCursor("abc", "public", "t")),
+                PageCursor.decode(base64("lt1\0abc\0public\0t")));
     }
 }

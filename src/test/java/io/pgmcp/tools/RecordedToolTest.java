@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class RecordedToolTest {
-    static final CallRecorder RECORDER = new CallRecorder(Telemetry.metricsOnly(new Metrics("dev", List.of())), AuditLog.disabled(),
+    static final CallRecorder RECORDER = new CallRecorder(Telemetry.metricsOnly(new Metrics("dev", List.of())),
+            AuditLog.disabled(),
             Set.of("main"), new FakeTicker(), Clock.systemUTC());
 
     /** Counts its calls; each answers a success. */
@@ -38,11 +39,13 @@ class RecordedToolTest {
     @Test
     void aClientOverItsLimitIsToldHowLongToWaitAndTheToolDoesNotRun() throws Exception {
         RateLimitConfig d = RateLimitConfig.defaults();
-        RateLimitConfig config = new RateLimitConfig(true, 100, 1000, 2, d.clientIdentifier(), d.tokensPerMinute(), d.tokensPerHour(),
+        RateLimitConfig config = new RateLimitConfig(true, 100, 1000, 2, d.clientIdentifier(), d.tokensPerMinute(),
+                d.tokensPerHour(),
                 RateLimitStrategy.REJECT, d.maxQueueWait(), d.includeHeaders(), false);
         FakeTicker ticker = new FakeTicker();
         AtomicInteger calls = new AtomicInteger();
-        RecordedTool limited = new RecordedTool(counting(calls), RECORDER, Optional.of(new RateLimiter(config, ticker)));
+        RecordedTool limited = new RecordedTool(counting(calls), RECORDER,
+                Optional.of(new RateLimiter(config, ticker)));
         ObjectNode args = JsonNodeFactory.instance.objectNode();
         assertFalse(limited.call(args, new TestContext()).isError());
         assertFalse(limited.call(args, new TestContext()).isError());
@@ -65,12 +68,14 @@ class RecordedToolTest {
         RateLimitConfig d = RateLimitConfig.defaults();
         ObjectNode args = JsonNodeFactory.instance.objectNode();
         for (ClientIdentifier identifier : ClientIdentifier.values()) {
-            RateLimitConfig config = new RateLimitConfig(true, 100, 1000, 1, identifier, d.tokensPerMinute(), d.tokensPerHour(),
+            RateLimitConfig config = new RateLimitConfig(true, 100, 1000, 1, identifier, d.tokensPerMinute(),
+                    d.tokensPerHour(),
                     RateLimitStrategy.REJECT, d.maxQueueWait(), d.includeHeaders(), false);
             RecordedTool limited = new RecordedTool(counting(new AtomicInteger()), RECORDER,
                     Optional.of(new RateLimiter(config, new FakeTicker())));
             assertFalse(limited.call(args, new TestContext("s1", Optional.of("10.0.0.7"), Optional.empty())).isError());
-            boolean sameAddressOtherSession = limited.call(args, new TestContext("s2", Optional.of("10.0.0.7"), Optional.empty())).isError();
+            boolean sameAddressOtherSession = limited
+                    .call(args, new TestContext("s2", Optional.of("10.0.0.7"), Optional.empty())).isError();
             assertEquals(identifier != ClientIdentifier.SESSION, sameAddressOtherSession,
                     identifier + ": one address, two sessions");
             assertFalse(limited.call(args, new TestContext("s3", Optional.of("10.0.0.8"), Optional.empty())).isError(),

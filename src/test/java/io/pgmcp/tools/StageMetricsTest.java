@@ -50,13 +50,17 @@ class StageMetricsTest {
         assertTrue(call(tool, "{\"sql\":\"SELECT ssn FROM customers\"}").isError());
 
         Scrape scrape = Scrape.of(metrics);
-        assertEquals(3.0, scrape.value("pg_mcp_guard_duration_seconds_count", "database", "main"), "every statement is guarded");
-        assertEquals(2.0, scrape.value("pg_mcp_db_query_duration_seconds_count", "database", "main"), "only allowed ones run");
-        assertEquals(List.of("5.0E-5", "1.0E-4", "2.5E-4", "5.0E-4", "0.001", "0.0025", "0.005", "0.01", "0.05", "+Inf"),
+        assertEquals(3.0, scrape.value("pg_mcp_guard_duration_seconds_count", "database", "main"),
+                "every statement is guarded");
+        assertEquals(2.0, scrape.value("pg_mcp_db_query_duration_seconds_count", "database", "main"),
+                "only allowed ones run");
+        assertEquals(
+                List.of("5.0E-5", "1.0E-4", "2.5E-4", "5.0E-4", "0.001", "0.0025", "0.005", "0.01", "0.05", "+Inf"),
                 scrape.labelValues("pg_mcp_guard_duration_seconds_bucket", "le"), "sub-millisecond buckets");
         assertEquals(List.of("0.001", "0.005", "0.01", "0.05", "0.1", "0.5", "1.0", "5.0", "+Inf"),
                 scrape.labelValues("pg_mcp_db_query_duration_seconds_bucket", "le"), "the design's buckets");
-        assertEquals(2.0, scrape.value("pg_mcp_requests_total", "database", "main", "status", "success", "error_code", ""));
+        assertEquals(2.0,
+                scrape.value("pg_mcp_requests_total", "database", "main", "status", "success", "error_code", ""));
     }
 
     @Test
@@ -75,12 +79,15 @@ class StageMetricsTest {
         Scrape scrape = Scrape.of(metrics);
         assertEquals(2.0, scrape.value("pg_mcp_sql_generation_total", "database", "main", "status", "success"));
         assertEquals(2.0, scrape.value("pg_mcp_sql_generation_duration_seconds_count", "database", "main"));
-        assertEquals(1.0, scrape.value("pg_mcp_sql_retries_total", "database", "main", "reason", "COLUMN_ACCESS_DENIED"));
+        assertEquals(1.0,
+                scrape.value("pg_mcp_sql_retries_total", "database", "main", "reason", "COLUMN_ACCESS_DENIED"));
         assertEquals(1.0, scrape.value("pg_mcp_openai_requests_total", "status", "error"));
         assertEquals(2.0, scrape.value("pg_mcp_openai_requests_total", "status", "success"));
         assertEquals(3.0, scrape.value("pg_mcp_openai_request_duration_seconds_count"));
-        assertEquals(2.0 * StubLlmServer.PROMPT_TOKENS, scrape.value("pg_mcp_openai_tokens_used_total", "type", "prompt"));
-        assertEquals(2.0 * StubLlmServer.COMPLETION_TOKENS, scrape.value("pg_mcp_openai_tokens_used_total", "type", "completion"));
+        assertEquals(2.0 * StubLlmServer.PROMPT_TOKENS,
+                scrape.value("pg_mcp_openai_tokens_used_total", "type", "prompt"));
+        assertEquals(2.0 * StubLlmServer.COMPLETION_TOKENS,
+                scrape.value("pg_mcp_openai_tokens_used_total", "type", "completion"));
         assertEquals(1.0, scrape.value("pg_mcp_retry_attempts_total", "operation", "openai", "outcome", "retry"));
         assertEquals(2.0, scrape.value("pg_mcp_retry_attempts_total", "operation", "openai", "outcome", "success"));
         assertEquals(1.0, scrape.value("pg_mcp_db_query_duration_seconds_count", "database", "main"));

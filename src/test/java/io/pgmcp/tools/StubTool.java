@@ -18,7 +18,8 @@ final class StubTool extends PgMcpTool {
     StubTool(String name, Answer answer) {
         super(new ToolDefinition(name, null, "a stub", Schemas.input(java.util.List.of(), """
                 "sql":{"type":"string"}""", Schemas.DATABASE, """
-                "question":{"type":"string"}"""), JsonNodeFactory.instance.objectNode().put("type", "object"), READ_ONLY));
+                "question":{"type":"string"}"""), JsonNodeFactory.instance.objectNode().put("type", "object"),
+                READ_ONLY));
         this.answer = answer;
     }
 

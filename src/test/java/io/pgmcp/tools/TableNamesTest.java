@@ -17,8 +17,11 @@ import org.junit.jupiter.api.Test;
 class TableNamesTest {
 
     private static TableInfo table(String schema, String name, String comment) {
-        return new TableInfo(schema, name, RelationKind.TABLE, Optional.ofNullable(comment), 0, List.of(new ColumnInfo("id",
-                "integer", "int4", false, Optional.empty(), true, true, Optional.empty(), List.of(), Optional.empty())), List.of());
+        return new TableInfo(schema, name, RelationKind.TABLE, Optional.ofNullable(comment), 0,
+                List.of(new ColumnInfo("id",
+                        "integer", "int4", false, Optional.empty(), true, true, Optional.empty(), List.of(),
+                        Optional.empty())),
+                List.of());
     }
 
     /** What a policy lets be seen: no table is hidden here, the tests ask for names that are not in it. */
@@ -33,10 +36,12 @@ class TableNamesTest {
 
     @Test
     void parsesQuotedAndQualifiedNames() {
-        assertEquals(Optional.of(new TableNames.Written(Optional.empty(), new TableNames.Part("orders", false))), TableNames.parse("orders"));
+        assertEquals(Optional.of(new TableNames.Written(Optional.empty(), new TableNames.Part("orders", false))),
+                TableNames.parse("orders"));
         assertEquals(Optional.of(new TableNames.Written(Optional.of(new TableNames.Part("sales", false)),
                 new TableNames.Part("Order \"X\"", true))), TableNames.parse("sales.\"Order \"\"X\"\"\""));
-        assertEquals(Optional.of(new TableNames.Written(Optional.empty(), new TableNames.Part("a.b", true))), TableNames.parse("\"a.b\""));
+        assertEquals(Optional.of(new TableNames.Written(Optional.empty(), new TableNames.Part("a.b", true))),
+                TableNames.parse("\"a.b\""));
         for (String bad : List.of("a.b.c", ".a", "a.", "\"open", "\"a\"b", "")) {
             assertEquals(Optional.empty(), TableNames.parse(bad), bad);
         }
@@ -64,7 +69,8 @@ class TableNamesTest {
     void nearestNamesAreCloseSpellingsThenSharedWords() {
         CatalogIndex index = CatalogIndex.of(VISIBLE);
         assertEquals(List.of("public.orders", "sales.orders"), TableNames.nearest(index, "ordrs"));
-        assertEquals("public.invoice_payments", TableNames.nearest(index, "payments_archive").getFirst(), "shares a word");
+        assertEquals("public.invoice_payments", TableNames.nearest(index, "payments_archive").getFirst(),
+                "shares a word");
         assertTrue(TableNames.nearest(index, "zzzzzzzzzz").isEmpty());
         assertTrue(TableNames.nearest(index, "x".repeat(300)).size() <= TableNames.NEAREST);
     }

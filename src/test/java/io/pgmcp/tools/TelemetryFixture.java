@@ -57,15 +57,16 @@ final class TelemetryFixture {
             ANALYZE;
             """;
 
-    private TelemetryFixture() {
-    }
+    private TelemetryFixture() {}
 
     static Target target(PostgresDatabase db) {
         AccessPolicyConfig p = AccessPolicyConfig.defaults();
-        AccessPolicyConfig policy = new AccessPolicyConfig(p.allowedSchemas(), new TableAccessConfig(List.of(), List.of()),
+        AccessPolicyConfig policy = new AccessPolicyConfig(p.allowedSchemas(),
+                new TableAccessConfig(List.of(), List.of()),
                 new ColumnAccessConfig(List.of("customers.ssn"), List.of(), OnDenied.REJECT, SelectStarPolicy.REJECT),
                 p.explainPolicy(), p.functions());
-        return Targets.create(new DatabaseConfig("main", ConnectionTarget.parse(db.get().postgresUrl()), 0, 2, policy), server(),
+        return Targets.create(new DatabaseConfig("main", ConnectionTarget.parse(db.get().postgresUrl()), 0, 2, policy),
+                server(),
                 new CatalogLoader(Clock.systemUTC()), Ticker.system());
     }
 
@@ -79,27 +80,32 @@ final class TelemetryFixture {
     static Telemetry traced(String endpoint, boolean logSql) {
         LoggingConfig l = LoggingConfig.defaults();
         return Telemetry.start(new ObservabilityConfig(MetricsConfig.defaults(),
-                        new TracingConfig(true, endpoint, TracingProtocol.HTTP_PROTOBUF, 1.0, "pg-mcp-test"),
-                        new LoggingConfig(l.level(), l.format(), false, logSql, l.slowQueryThreshold())),
+                new TracingConfig(true, endpoint, TracingProtocol.HTTP_PROTOBUF, 1.0, "pg-mcp-test"),
+                new LoggingConfig(l.level(), l.format(), false, logSql, l.slowQueryThreshold())),
                 "9.9.9", new Metrics("9.9.9", List.of()), Ticker.system());
     }
 
     static Tool executeSql(Target target, Telemetry telemetry) {
-        return new RecordedTool(new ExecuteSqlTool(new QueryPipeline(new DatabaseRouter(List.of(target)), server(), telemetry)),
+        return new RecordedTool(
+                new ExecuteSqlTool(new QueryPipeline(new DatabaseRouter(List.of(target)), server(), telemetry)),
                 recorder(telemetry));
     }
 
     /** The query tool on {@code stub}, retrying LLM failures with recorded (not real) waits. */
     static Tool query(Target target, Telemetry telemetry, StubLlmServer stub) {
-        OpenAiConfig openAi = new OpenAiConfig(Optional.of(new Secret(API_KEY)), "stub-model", Optional.of(stub.baseUrl()),
+        OpenAiConfig openAi = new OpenAiConfig(Optional.of(new Secret(API_KEY)), "stub-model",
+                Optional.of(stub.baseUrl()),
                 Duration.ofSeconds(5));
         FakeTicker ticker = new FakeTicker();
-        Retry retry = Retry.of("openai", new RetryConfig(2, BackoffStrategyType.FIXED, Duration.ofMillis(100), Duration.ofSeconds(1), 2.0),
+        Retry retry = Retry.of("openai",
+                new RetryConfig(2, BackoffStrategyType.FIXED, Duration.ofMillis(100), Duration.ofSeconds(1), 2.0),
                 new Random(1), new RecordingSleeper(ticker), ticker, telemetry.retryListener("openai"));
-        RetryingLlmClient llm = new RetryingLlmClient(new OpenAiClient(openAi, new FakeTicker(), Clock.systemUTC()), retry, Duration.ofMinutes(1), telemetry);
+        RetryingLlmClient llm = new RetryingLlmClient(new OpenAiClient(openAi, new FakeTicker(), Clock.systemUTC()),
+                retry, Duration.ofMinutes(1), telemetry);
         QueryPipeline pipeline = new QueryPipeline(new DatabaseRouter(List.of(target)), server(), telemetry);
         return new RecordedTool(new QueryTool(new QuestionPipeline(pipeline, server(), telemetry, llm,
-                new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET), new RateLimiter(RateLimitConfig.defaults(), Ticker.system()))), recorder(telemetry));
+                new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET),
+                new RateLimiter(RateLimitConfig.defaults(), Ticker.system()))), recorder(telemetry));
     }
 
     /** Records calls as the server does, without an audit log. */

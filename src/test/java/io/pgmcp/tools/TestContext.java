@@ -74,8 +74,7 @@ public final class TestContext implements RequestContext {
     }
 
     @Override
-    public void log(LogLevel level, String logger, String message) {
-    }
+    public void log(LogLevel level, String logger, String message) {}
 
     @Override
     public boolean isCancelled() {
@@ -83,6 +82,5 @@ public final class TestContext implements RequestContext {
     }
 
     @Override
-    public void onCancel(Runnable hook) {
-    }
+    public void onCancel(Runnable hook) {}
 }

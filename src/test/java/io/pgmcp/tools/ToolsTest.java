@@ -57,10 +57,13 @@ class ToolsTest {
     static void start() throws Exception {
         ServerConfig d = ServerConfig.defaults();
         ServerConfig server = new ServerConfig(d.maxResultRows(), d.maxResultBytes(), Duration.ofMillis(500),
-                d.enableResultValidation(), true, d.maxSqlRetry(), d.cacheRefreshInterval(), d.transport(), d.http(), d.shutdownTimeout());
+                d.enableResultValidation(), true, d.maxSqlRetry(), d.cacheRefreshInterval(), d.transport(), d.http(),
+                d.shutdownTimeout());
         AccessPolicyConfig p = AccessPolicyConfig.defaults();
-        AccessPolicyConfig policy = new AccessPolicyConfig(p.allowedSchemas(), new TableAccessConfig(List.of(), List.of("secrets")),
-                new ColumnAccessConfig(List.of("customers.ssn", "customers.password_hash"), List.of(), OnDenied.REJECT, SelectStarPolicy.REJECT),
+        AccessPolicyConfig policy = new AccessPolicyConfig(p.allowedSchemas(),
+                new TableAccessConfig(List.of(), List.of("secrets")),
+                new ColumnAccessConfig(List.of("customers.ssn", "customers.password_hash"), List.of(), OnDenied.REJECT,
+                        SelectStarPolicy.REJECT),
                 p.explainPolicy(), p.functions());
         ConnectionTarget connection = ConnectionTarget.parse(db.get().postgresUrl());
         main = Targets.create(new DatabaseConfig("main", connection, 0, 2, policy), server,
@@ -68,7 +71,8 @@ class ToolsTest {
         other = Targets.create(new DatabaseConfig("other", connection, 0, 1, policy), server,
                 new CatalogLoader(Clock.systemUTC()), Ticker.system());
         executeSql = new ExecuteSqlTool(new QueryPipeline(new DatabaseRouter(List.of(main)), server));
-        executeSqlTwoDatabases = new ExecuteSqlTool(new QueryPipeline(new DatabaseRouter(List.of(main, other)), server));
+        executeSqlTwoDatabases = new ExecuteSqlTool(
+                new QueryPipeline(new DatabaseRouter(List.of(main, other)), server));
         resources = new SchemaResources(new DatabaseRouter(List.of(main)), Duration.ofSeconds(5));
         refresh = new RefreshSchemaTool(new DatabaseRouter(List.of(main)), Duration.ofSeconds(5));
     }
@@ -81,13 +85,15 @@ class ToolsTest {
 
     private static JsonNode call(ExecuteSqlTool tool, String arguments) throws Exception {
         ToolResult result = tool.call((ObjectNode) JSON.readTree(arguments), new TestContext());
-        assertEquals(result.isError(), !result.structuredContent().path("success").asBoolean(), "isError matches success");
+        assertEquals(result.isError(), !result.structuredContent().path("success").asBoolean(),
+                "isError matches success");
         return result.structuredContent();
     }
 
     @Test
     void answersWithTheResultShapeOfTheSpec() throws Exception {
-        JsonNode body = call(executeSql, "{\"sql\":\"SELECT id, name, price FROM products WHERE id <= 2 ORDER BY id\"}");
+        JsonNode body = call(executeSql,
+                "{\"sql\":\"SELECT id, name, price FROM products WHERE id <= 2 ORDER BY id\"}");
         assertTrue(body.get("success").asBoolean());
         assertEquals("main", body.get("database").asText());
         assertFalse(body.has("sql"), "sql is shown only when the guard rewrote it");
@@ -103,7 +109,8 @@ class ToolsTest {
 
     @Test
     void truncatesAtTheLimitAndSaysWhy() throws Exception {
-        JsonNode result = call(executeSql, "{\"sql\":\"SELECT id FROM products ORDER BY id\",\"limit\":3}").get("result");
+        JsonNode result = call(executeSql, "{\"sql\":\"SELECT id FROM products ORDER BY id\",\"limit\":3}")
+                .get("result");
         assertEquals(3, result.get("row_count").asInt());
         assertTrue(result.get("truncated").asBoolean());
         assertEquals("limit", result.get("truncation_reason").asText());
@@ -127,7 +134,8 @@ class ToolsTest {
         assertEquals("[\"main\",\"other\"]", unknown.at("/details/available_databases").toString());
         JsonNode ambiguous = call(executeSqlTwoDatabases, "{\"sql\":\"SELECT 1\"}");
         assertEquals("AMBIGUOUS_QUERY", ambiguous.get("error_code").asText());
-        assertEquals("other", call(executeSqlTwoDatabases, "{\"sql\":\"SELECT 1 AS one\",\"database\":\"other\"}").get("database").asText());
+        assertEquals("other", call(executeSqlTwoDatabases, "{\"sql\":\"SELECT 1 AS one\",\"database\":\"other\"}")
+                .get("database").asText());
     }
 
     @Test
@@ -135,7 +143,8 @@ class ToolsTest {
         JsonNode division = call(executeSql, "{\"sql\":\"SELECT 1 / (id - id) FROM products\"}");
         assertEquals("DATA_ERROR", division.get("error_code").asText());
         assertEquals("22012", division.at("/details/sqlstate").asText());
-        JsonNode slow = call(executeSql, "{\"sql\":\"WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r\"}");
+        JsonNode slow = call(executeSql,
+                "{\"sql\":\"WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r\"}");
         assertEquals("EXECUTION_TIMEOUT", slow.get("error_code").asText());
         assertEquals(0.5, slow.at("/details/timeout_seconds").asDouble());
     }
@@ -145,7 +154,8 @@ class ToolsTest {
         JsonNode body = call(executeSql, "{\"sql\":\"SELECT id,\\n  name\\nFROM products\\nWHERE id = 1 AND\"}");
         assertEquals("SYNTAX_ERROR", body.get("error_code").asText(), body.toString());
         String message = body.get("error_message").asText();
-        assertTrue(message.contains("syntax error at end of input") && message.contains("(line 4, column 17)"), message);
+        assertTrue(message.contains("syntax error at end of input") && message.contains("(line 4, column 17)"),
+                message);
         assertEquals("42601", body.at("/details/sqlstate").asText());
         assertEquals(49, body.at("/details/position").asInt());
         assertEquals(4, body.at("/details/line").asInt());
@@ -157,11 +167,14 @@ class ToolsTest {
     void misspeltNamesGetTheNearestVisibleNamesAndHiddenOnesReadAsMissing() throws Exception {
         JsonNode column = call(executeSql, "{\"sql\":\"SELECT nme FROM customers\"}");
         assertEquals("COLUMN_ACCESS_DENIED", column.get("error_code").asText());
-        assertTrue(column.get("error_message").asText().startsWith("Column nme does not exist or may not be read; did you mean name?"),
+        assertTrue(
+                column.get("error_message").asText()
+                        .startsWith("Column nme does not exist or may not be read; did you mean name?"),
                 column.toString());
         assertEquals("[\"name\"]", column.at("/details/suggestions/nme").toString());
         JsonNode table = call(executeSql, "{\"sql\":\"SELECT id FROM prodcts\"}");
-        assertEquals("Table prodcts does not exist or may not be read; did you mean products?", table.get("error_message").asText());
+        assertEquals("Table prodcts does not exist or may not be read; did you mean products?",
+                table.get("error_message").asText());
         JsonNode near = call(executeSql, "{\"sql\":\"SELECT ssm FROM customers\"}");
         assertFalse(near.toString().contains("ssn"), near.toString());
         JsonNode hidden = call(executeSql, "{\"sql\":\"SELECT ssn FROM customers\"}");
@@ -176,12 +189,14 @@ class ToolsTest {
     void deniedItemsAreNamed() throws Exception {
         JsonNode column = call(executeSql, "{\"sql\":\"SELECT name, ssn FROM customers\"}");
         assertEquals("COLUMN_ACCESS_DENIED", column.get("error_code").asText());
-        assertEquals("[\"ssn\"]", column.at("/details/denied_columns").toString(), "as written: no sign of which table has it");
+        assertEquals("[\"ssn\"]", column.at("/details/denied_columns").toString(),
+                "as written: no sign of which table has it");
         JsonNode star = call(executeSql, "{\"sql\":\"SELECT * FROM customers\"}");
         assertTrue(star.at("/details/is_select_star").asBoolean());
         JsonNode table = call(executeSql, "{\"sql\":\"SELECT value FROM secrets\"}");
         assertEquals("TABLE_ACCESS_DENIED", table.get("error_code").asText());
-        assertFalse(table.get("error_message").asText().contains("password_hash"), "denied names never appear in hints");
+        assertFalse(table.get("error_message").asText().contains("password_hash"),
+                "denied names never appear in hints");
     }
 
     @Test
@@ -189,7 +204,8 @@ class ToolsTest {
         String list = resources.read("databases://list", new TestContext()).map(ResourceContents::text).orElseThrow();
         assertEquals("Available Databases:\n- main (2 tables, 0 views)\n", list);
         String schema = resources.read("schema://main", new TestContext()).map(ResourceContents::text).orElseThrow();
-        assertTrue(schema.contains("### public.customers") && schema.contains("People") && schema.contains("  - name: text (NOT NULL)"), schema);
+        assertTrue(schema.contains("### public.customers") && schema.contains("People")
+                && schema.contains("  - name: text (NOT NULL)"), schema);
         assertFalse(schema.contains("ssn") || schema.contains("password_hash") || schema.contains("secrets"), schema);
         assertEquals(Optional.empty(), resources.read("schema://nope", new TestContext()));
         assertEquals(Optional.empty(), resources.read("file:///etc/passwd", new TestContext()));
@@ -200,8 +216,9 @@ class ToolsTest {
     @Test
     void aDatabaseThatIsDownAnswersConnectionError() throws Exception {
         ServerConfig server = ServerConfig.defaults();
-        Target down = Targets.create(new DatabaseConfig("down", ConnectionTarget.parse("postgresql://u@127.0.0.1:1/none"), 0, 1,
-                AccessPolicyConfig.defaults()), server, new CatalogLoader(Clock.systemUTC()), Ticker.system());
+        Target down = Targets
+                .create(new DatabaseConfig("down", ConnectionTarget.parse("postgresql://u@127.0.0.1:1/none"), 0, 1,
+                        AccessPolicyConfig.defaults()), server, new CatalogLoader(Clock.systemUTC()), Ticker.system());
         try {
             ExecuteSqlTool tool = new ExecuteSqlTool(new QueryPipeline(new DatabaseRouter(List.of(down)), server));
             JsonNode body = call(tool, "{\"sql\":\"SELECT 1\"}");

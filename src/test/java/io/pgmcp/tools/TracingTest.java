@@ -87,7 +87,8 @@ class TracingTest {
         String parentId = "00f067aa0ba902b7";
         try (OtlpReceiver receiver = OtlpReceiver.start()) {
             Telemetry telemetry = TelemetryFixture.traced(receiver.endpoint(), false);
-            ObjectNode meta = JsonNodeFactory.instance.objectNode().put("traceparent", "00-" + traceId + "-" + parentId + "-01")
+            ObjectNode meta = JsonNodeFactory.instance.objectNode()
+                    .put("traceparent", "00-" + traceId + "-" + parentId + "-01")
                     .put("tracestate", "vendor=1");
             call(TelemetryFixture.executeSql(target, telemetry), "{\"sql\":\"SELECT 1 AS one\"}", meta);
             telemetry.close();
@@ -109,7 +110,8 @@ class TracingTest {
 
             ReceivedSpan root = receiver.span("tools/call execute_sql");
             assertEquals("", root.parentSpanId());
-            assertTrue(root.traceId().matches("[0-9a-f]{32}") && !root.traceId().equals("0".repeat(32)), root.traceId());
+            assertTrue(root.traceId().matches("[0-9a-f]{32}") && !root.traceId().equals("0".repeat(32)),
+                    root.traceId());
         }
     }
 
@@ -117,7 +119,8 @@ class TracingTest {
     void aDeniedColumnMarksTheGuardAndTheCallAsErrorsWithTheCode() throws Exception {
         try (OtlpReceiver receiver = OtlpReceiver.start()) {
             Telemetry telemetry = TelemetryFixture.traced(receiver.endpoint(), true);
-            ToolResult result = call(TelemetryFixture.executeSql(target, telemetry), "{\"sql\":\"SELECT name, ssn FROM customers\"}");
+            ToolResult result = call(TelemetryFixture.executeSql(target, telemetry),
+                    "{\"sql\":\"SELECT name, ssn FROM customers\"}");
             assertTrue(result.isError());
             telemetry.close();
 
@@ -125,7 +128,8 @@ class TracingTest {
             assertEquals(2, guard.statusCode(), "error status");
             assertEquals("COLUMN_ACCESS_DENIED", guard.attribute("pg_mcp.error_code").orElseThrow());
             assertEquals("denied", guard.attribute("pg_mcp.guard.verdict").orElseThrow());
-            assertEquals("SELECT name, ssn FROM customers", guard.attribute("db.query.text").orElseThrow(), "log_sql is on");
+            assertEquals("SELECT name, ssn FROM customers", guard.attribute("db.query.text").orElseThrow(),
+                    "log_sql is on");
             ReceivedSpan root = receiver.span("tools/call execute_sql");
             assertEquals(2, root.statusCode());
             assertEquals("COLUMN_ACCESS_DENIED", root.attribute("pg_mcp.error_code").orElseThrow());
@@ -137,8 +141,10 @@ class TracingTest {
     void aQueryCallTracesGenerationRateLimitAndEveryLlmAttempt() throws Exception {
         try (OtlpReceiver receiver = OtlpReceiver.start(); StubLlmServer stub = StubLlmServer.start()) {
             Telemetry telemetry = TelemetryFixture.traced(receiver.endpoint(), false);
-            stub.replyStatus(500, "overloaded").replyJson("{\"sql\": \"SELECT count(*) AS n FROM products\", \"explanation\": \"x\"}");
-            ToolResult result = call(TelemetryFixture.query(target, telemetry, stub), "{\"question\":\"how many products?\"}");
+            stub.replyStatus(500, "overloaded")
+                    .replyJson("{\"sql\": \"SELECT count(*) AS n FROM products\", \"explanation\": \"x\"}");
+            ToolResult result = call(TelemetryFixture.query(target, telemetry, stub),
+                    "{\"question\":\"how many products?\"}");
             assertFalse(result.isError(), result.structuredContent().toString());
             telemetry.close();
 
@@ -147,14 +153,19 @@ class TracingTest {
             assertEquals(root.spanId(), generation.parentSpanId());
             assertEquals(1L, generation.attribute("pg_mcp.attempt").orElseThrow());
             assertEquals(generation.spanId(), receiver.span("rate_limit").parentSpanId());
-            List<ReceivedSpan> requests = receiver.spans().stream().filter(s -> s.name().equals("llm.request")).toList();
+            List<ReceivedSpan> requests = receiver.spans().stream().filter(s -> s.name().equals("llm.request"))
+                    .toList();
             assertEquals(2, requests.size(), "one span per HTTP attempt");
-            ReceivedSpan failed = requests.stream().filter(s -> s.attribute("pg_mcp.attempt").orElseThrow().equals(1L)).findFirst().orElseThrow();
-            ReceivedSpan answered = requests.stream().filter(s -> s.attribute("pg_mcp.attempt").orElseThrow().equals(2L)).findFirst().orElseThrow();
+            ReceivedSpan failed = requests.stream().filter(s -> s.attribute("pg_mcp.attempt").orElseThrow().equals(1L))
+                    .findFirst().orElseThrow();
+            ReceivedSpan answered = requests.stream()
+                    .filter(s -> s.attribute("pg_mcp.attempt").orElseThrow().equals(2L)).findFirst().orElseThrow();
             assertEquals(2, failed.statusCode());
             assertEquals("SERVER_ERROR", failed.attribute("pg_mcp.error_code").orElseThrow());
-            assertEquals((long) StubLlmServer.PROMPT_TOKENS, answered.attribute("gen_ai.usage.input_tokens").orElseThrow());
-            assertEquals((long) StubLlmServer.COMPLETION_TOKENS, answered.attribute("gen_ai.usage.output_tokens").orElseThrow());
+            assertEquals((long) StubLlmServer.PROMPT_TOKENS,
+                    answered.attribute("gen_ai.usage.input_tokens").orElseThrow());
+            assertEquals((long) StubLlmServer.COMPLETION_TOKENS,
+                    answered.attribute("gen_ai.usage.output_tokens").orElseThrow());
             requests.forEach(r -> assertEquals(generation.spanId(), r.parentSpanId()));
             assertEquals(root.spanId(), receiver.span("execute").parentSpanId());
             assertFalse(receiver.rawText().contains(TelemetryFixture.API_KEY), "no API key in spans");

@@ -1,11 +1,14 @@
 import java.util.Locale;
 
-/** Text as the inside of a JSON string, for the bench programs' JSON lines. Compiled by scripts/bench. */
-final class JsonText {
+/**
+ * Text as the inside of a JSON string, for the bench programs' JSON lines. Compiled by scripts/bench. Public: a
+ * program run from source lives in the launcher's own class loader, so package-private access fails at run time.
+ */
+public final class JsonText {
     private JsonText() {
     }
 
-    static String escape(String s) {
+    public static String escape(String s) {
         StringBuilder b = new StringBuilder();
         for (char c : s.toCharArray()) {
             switch (c) {

@@ -6,14 +6,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** What a pg-mcp started by a bench program said on stderr when it failed. Compiled by scripts/bench. */
-final class ServerLog {
+public final class ServerLog {
     private static final Pattern MSG = Pattern.compile("\"msg\":\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     private ServerLog() {
     }
 
     /** The last error the server logged (its JSON log line's msg, or a plain configuration error), else the fallback. */
-    static String lastError(Path stderrLog, String fallback) throws IOException {
+    public static String lastError(Path stderrLog, String fallback) throws IOException {
         List<String> lines = Files.exists(stderrLog) ? Files.readAllLines(stderrLog) : List.of();
         for (int i = lines.size() - 1; i >= 0; i--) {
             String line = lines.get(i);

@@ -83,8 +83,8 @@ public record PlanEstimate(double rows, double totalCost, Node plan) {
             plan.lists().values().forEach(values -> values.forEach(value -> collectHashed(value, hashed)));
             String type = plan.field("Node Type");
             return new Node(type == null ? "" : type, plan.field("Parent Relationship"), plan.field("Schema"),
-                    plan.field("Relation Name"), number(plan, "Plan Rows"), number(plan, "Startup Cost"),
-                    number(plan, "Total Cost"), (int) number(plan, "Workers Planned"),
+                    plan.field("Relation Name"), required(plan, "Plan Rows"), optional(plan, "Startup Cost"),
+                    required(plan, "Total Cost"), (int) optional(plan, "Workers Planned"),
                     "true".equals(plan.field("Single Copy")), "true".equals(plan.field("Parallel Aware")),
                     plan.field("Index Cond") != null, plan.field("Filter") != null, plan.field("Strategy"),
                     plan.field("Sampling Method"), plan.field("Subplan Name"), hashed, children);
@@ -97,16 +97,38 @@ public record PlanEstimate(double rows, double totalCost, Node plan) {
             }
         }
 
-        /** A numeric field, 0 when absent (or not a number). */
-        private static double number(PlanNode plan, String field) {
+        /**
+         * A numeric field every plan node has. Fails closed: a plan whose estimates cannot be read must not pass the
+         * policy as a plan that estimates nothing.
+         *
+         * @throws IllegalArgumentException when the field is absent or not a number
+         */
+        private static double required(PlanNode plan, String field) {
             String value = plan.field(field);
             if (value == null) {
-                return 0;
+                throw new IllegalArgumentException("plan node without \"" + field + "\"");
             }
+            return parse(field, value);
+        }
+
+        /**
+         * A numeric field only some nodes have ("Workers Planned" of a Gather), 0 when absent. "Startup Cost" is read so
+         * too: 0 is the cautious value (a LIMIT then counts a larger share of its child's rows as read).
+         */
+        private static double optional(PlanNode plan, String field) {
+            String value = plan.field(field);
+            return value == null ? 0 : parse(field, value);
+        }
+
+        private static double parse(String field, String value) {
             try {
-                return Double.parseDouble(value);
+                double number = Double.parseDouble(value);
+                if (Double.isNaN(number) || number < 0) {
+                    throw new IllegalArgumentException("plan field \"" + field + "\" is " + value);
+                }
+                return number;
             } catch (NumberFormatException e) {
-                return 0;
+                throw new IllegalArgumentException("plan field \"" + field + "\" is not a number: " + value, e);
             }
         }
     }

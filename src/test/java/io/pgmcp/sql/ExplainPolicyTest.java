@@ -3,6 +3,7 @@ package io.pgmcp.sql;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -72,7 +73,10 @@ class ExplainPolicyTest {
         return ExplainPolicy.estimate(plan.isObject() ? node(plan) : null);
     }
 
-    /** The plan node {@code Database.explain} gives for a node of {@code EXPLAIN (FORMAT JSON)}. */
+    /**
+     * The plan node {@code Database.explain} gives for a node of {@code EXPLAIN (FORMAT JSON)}. The fixtures below
+     * leave out the costs that do not matter to a case; PostgreSQL always prints them, so they read as 0 here.
+     */
     static PlanNode node(JsonNode json) {
         Map<String, String> fields = new LinkedHashMap<>();
         Map<String, List<String>> lists = new LinkedHashMap<>();
@@ -89,6 +93,7 @@ class ExplainPolicyTest {
                 fields.put(field.getKey(), value.asText());
             }
         }
+        fields.putIfAbsent("Total Cost", "0");
         return new PlanNode(fields, lists, children);
     }
 
@@ -114,14 +119,32 @@ class ExplainPolicyTest {
     // -- the plan tree
 
     @Test
+    void aPlanWhoseEstimatesCannotBeReadIsRefusedNotPassedAsFree() {
+        Map<String, String> noRows = Map.of("Node Type", "Seq Scan", "Relation Name", "orders", "Total Cost", "10.0");
+        assertThrows(IllegalArgumentException.class,
+                () -> ExplainPolicy.estimate(new PlanNode(noRows, Map.of(), List.of())));
+        Map<String, String> garbled = Map.of("Node Type", "Seq Scan", "Plan Rows", "many", "Total Cost", "10.0");
+        assertThrows(IllegalArgumentException.class,
+                () -> ExplainPolicy.estimate(new PlanNode(garbled, Map.of(), List.of())));
+        Map<String, String> negative = Map.of("Node Type", "Seq Scan", "Plan Rows", "-5", "Total Cost", "10.0");
+        assertThrows(IllegalArgumentException.class,
+                () -> ExplainPolicy.estimate(new PlanNode(negative, Map.of(), List.of())));
+        Map<String, String> child = Map.of("Node Type", "Seq Scan", "Total Cost", "10.0");
+        Map<String, String> top = Map.of("Node Type", "Limit", "Plan Rows", "1", "Total Cost", "1.0");
+        assertThrows(IllegalArgumentException.class, () -> ExplainPolicy.estimate(
+                new PlanNode(top, Map.of(), List.of(new PlanNode(child, Map.of(), List.of())))),
+                "a node deep in the tree without its rows fails the whole plan");
+    }
+
+    @Test
     void readsRowsCostAndThePlanTree() throws Exception {
         PlanEstimate estimate = plan(
                 """
                         [{"Plan":{"Node Type":"Hash Join","Plan Rows":42,"Total Cost":123.5,"Plans":[
                           {"Node Type":"Seq Scan","Parent Relationship":"Outer","Relation Name":"small","Schema":"public","Plan Rows":50,
                            "Filter":"(NOT (hashed SubPlan 1))"},
-                          {"Node Type":"Hash","Parent Relationship":"Inner","Plans":[
-                            {"Node Type":"Index Scan","Parent Relationship":"Outer","Relation Name":"events","Index Cond":"(id = 1)"}]}]}}]""");
+                          {"Node Type":"Hash","Parent Relationship":"Inner","Plan Rows":1,"Plans":[
+                            {"Node Type":"Index Scan","Parent Relationship":"Outer","Relation Name":"events","Plan Rows":1,"Index Cond":"(id = 1)"}]}]}}]""");
         assertEquals(42, estimate.rows());
         assertEquals(123.5, estimate.totalCost());
         PlanEstimate.Node scan = estimate.plan().children().getFirst();

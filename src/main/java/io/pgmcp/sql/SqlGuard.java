@@ -3,9 +3,11 @@ package io.pgmcp.sql;
 import io.pgmcp.config.OnDenied;
 import io.pgmcp.config.SelectStarPolicy;
 import io.pgmcp.catalog.Catalog;
+import io.pgmcp.db.GrammarCheck;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.OptionalInt;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.select.Select;
@@ -17,7 +19,8 @@ import net.sf.jsqlparser.statement.select.SelectItem;
  * are placeholders, then a default-deny analysis of the whole tree against the catalog, the access
  * policy and the function allowlist. Anything unknown, unparsed or unexpected is a refusal; for SQL
  * JSQLParser cannot read, PostgreSQL's grammar says why ({@link UnreadableStatement}).
- * Stateless between calls and thread-safe.
+ * Verdicts are kept per SQL text and catalog instance ({@link VerdictCache}): a repeated query costs a
+ * lookup. Thread-safe.
  */
 public final class SqlGuard implements Guard {
     private static final Duration PARSE_TIMEOUT = Duration.ofSeconds(2);
@@ -28,6 +31,7 @@ public final class SqlGuard implements Guard {
     private final String databaseName;
     private final PostgresGrammar grammar;
     private final SqlParser parser = new SqlParser(PARSE_TIMEOUT);
+    private final VerdictCache verdicts;
 
     /** A guard that cannot ask PostgreSQL's grammar: SQL its parser cannot read is refused with a message of its own. */
     public SqlGuard(AccessPolicy policy, String databaseName) {
@@ -39,39 +43,75 @@ public final class SqlGuard implements Guard {
      * @param grammar      asked why SQL the parser cannot read is wrong (see {@link UnreadableStatement})
      */
     public SqlGuard(AccessPolicy policy, String databaseName, PostgresGrammar grammar) {
+        this(policy, databaseName, grammar, new VerdictCache());
+    }
+
+    /** @param verdicts this guard's own cache of verdicts (never share one between guards) */
+    SqlGuard(AccessPolicy policy, String databaseName, PostgresGrammar grammar, VerdictCache verdicts) {
+        this.verdicts = Objects.requireNonNull(verdicts, "verdicts");
         this.policy = policy;
         this.functions = new FunctionAllowlist(policy.config().functions().allowed());
         this.databaseName = databaseName;
         this.grammar = grammar;
     }
 
+    /**
+     * The verdict on {@code sql} against {@code catalog}; the same text against the same catalog instance is
+     * answered from this guard's {@link VerdictCache} after the first time, unless its verdict depended on
+     * the moment (the parse ran out of time or stack, or PostgreSQL's grammar could not be asked).
+     */
     @Override
     public Verdict check(String sql, Catalog catalog) {
-        return check(sql, catalog, true);
+        Verdict cached = verdicts.get(sql, catalog);
+        if (cached != null) {
+            return cached;
+        }
+        Checked checked = check(sql, catalog, true);
+        if (checked.lasting()) {
+            verdicts.put(sql, catalog, checked.verdict());
+        }
+        return checked.verdict();
     }
 
-    private Verdict check(String sql, Catalog catalog, boolean mayRewrite) {
+    /**
+     * A verdict, and whether the same text against the same catalog always gets it ({@code lasting}): not
+     * when it came of a time bound, a stack bound or a database that could not be asked.
+     */
+    private record Checked(Verdict verdict, boolean lasting) {
+        static Checked lasting(Verdict verdict) {
+            return new Checked(verdict, true);
+        }
+
+        static Checked momentary(Verdict verdict) {
+            return new Checked(verdict, false);
+        }
+    }
+
+    private Checked check(String sql, Catalog catalog, boolean mayRewrite) {
         LexedStatement lexed;
         try {
             lexed = Lexer.analyse(sql);
         } catch (LexerException e) {
-            return new Verdict.Denied(Verdict.Reason.UNSAFE_SQL, e.getMessage(),
-                    new RefusalDetails.LexicalError(e.offset()));
+            return Checked.lasting(new Verdict.Denied(Verdict.Reason.UNSAFE_SQL, e.getMessage(),
+                    new RefusalDetails.LexicalError(e.offset())));
         }
         Statement statement;
         try {
             statement = parser.parse(lexed.skeletonSql());
         } catch (SqlParser.Failure e) {
             if (e.timedOut) {
-                return unsafe(e.getMessage());
+                return Checked.momentary(unsafe(e.getMessage()));
             }
             if (!mayRewrite) {
-                return unsafe(COULD_NOT_REWRITE);
+                return Checked.lasting(unsafe(COULD_NOT_REWRITE));
             }
-            return new UnreadableStatement(lexed).refusal(grammar);
+            UnreadableStatement unreadable = new UnreadableStatement(lexed);
+            GrammarCheck answer = unreadable.ask(grammar);
+            return new Checked(unreadable.refusal(answer), !(answer instanceof GrammarCheck.Unanswered));
         }
         if (!(statement instanceof Select select)) {
-            return unsafe(UnreadableStatement.ONLY_QUERIES + ", not " + StatementKinds.describe(statement));
+            return Checked.lasting(
+                    unsafe(UnreadableStatement.ONLY_QUERIES + ", not " + StatementKinds.describe(statement)));
         }
         Findings findings = new Findings();
         StarRewrite stars = new StarRewrite(
@@ -79,22 +119,23 @@ public final class SqlGuard implements Guard {
         try {
             new QueryAnalyzer(catalog, policy, functions, databaseName, findings, stars).statement(select);
         } catch (StackOverflowError e) {
-            return unsafe("the query is nested too deeply to analyse");
+            return Checked.momentary(unsafe("the query is nested too deeply to analyse"));
         } catch (RuntimeException e) {
-            // an AST shape the analysis did not expect: refuse rather than guess
-            return unsafe("pg-mcp could not analyse this query (" + e.getClass().getSimpleName() + ")");
+            // an AST shape the analysis did not expect: refuse rather than guess (and look again next time)
+            return Checked.momentary(
+                    unsafe("pg-mcp could not analyse this query (" + e.getClass().getSimpleName() + ")"));
         }
         List<String> warnings = new ArrayList<>();
         if (findings.any()) {
             if (!(mayRewrite && filterable(findings))) {
-                return findings.verdict(visibleTables(catalog));
+                return Checked.lasting(findings.verdict(visibleTables(catalog)));
             }
             List<String> dropped = new ArrayList<>();
             for (SelectItem<?> item : findings.filterable) {
                 List<SelectItem<?>> owner = stars.ownerOf(item);
                 int index = owner == null ? -1 : StarRewrite.indexOf(owner, item);
                 if (index < 0 || owner.size() == 1) {
-                    return findings.verdict(visibleTables(catalog));
+                    return Checked.lasting(findings.verdict(visibleTables(catalog)));
                 }
                 owner.remove(index);
                 dropped.add(item.toString());
@@ -105,12 +146,12 @@ public final class SqlGuard implements Guard {
         }
         if (stars.any()) {
             if (!stars.apply()) {
-                return findings.verdict(visibleTables(catalog));
+                return Checked.lasting(findings.verdict(visibleTables(catalog)));
             }
             warnings.add("SELECT * was expanded to the allowed columns (select_star_policy: expand_safe)");
         }
         if (warnings.isEmpty()) {
-            return new Verdict.Allowed(lexed.executableSql(), false, List.of());
+            return Checked.lasting(new Verdict.Allowed(lexed.executableSql(), false, List.of()));
         }
         return rewritten(select, lexed, catalog, warnings);
     }
@@ -121,9 +162,10 @@ public final class SqlGuard implements Guard {
     }
 
     /** Deparses the rewritten tree, puts the literals back, and checks the result again (without rewriting). */
-    private Verdict rewritten(Select select, LexedStatement lexed, Catalog catalog, List<String> warnings) {
+    private Checked rewritten(Select select, LexedStatement lexed, Catalog catalog, List<String> warnings) {
         if (lexed.hasGroupByDistinct()) {
-            return unsafe(COULD_NOT_REWRITE); // the deparsed skeleton would group by every repeated grouping set
+            // the deparsed skeleton would group by every repeated grouping set
+            return Checked.lasting(unsafe(COULD_NOT_REWRITE));
         }
         String skeleton = select.toString();
         String sql;
@@ -134,12 +176,13 @@ public final class SqlGuard implements Guard {
                 throw new IllegalStateException("operators moved in the rewritten query");
             }
         } catch (LexerException | IllegalStateException e) {
-            return unsafe(COULD_NOT_REWRITE);
+            return Checked.lasting(unsafe(COULD_NOT_REWRITE));
         }
-        Verdict again = check(sql, catalog, false);
-        return switch (again) {
-            case Verdict.Allowed allowed -> new Verdict.Allowed(allowed.sql(), true, warnings);
-            case Verdict.Denied denied -> denied;
+        Checked again = check(sql, catalog, false);
+        return switch (again.verdict()) {
+            case Verdict.Allowed allowed -> new Checked(new Verdict.Allowed(allowed.sql(), true, warnings),
+                    again.lasting());
+            case Verdict.Denied denied -> again;
         };
     }
 

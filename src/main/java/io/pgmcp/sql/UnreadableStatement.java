@@ -41,11 +41,16 @@ final class UnreadableStatement {
         this.statement = statement;
     }
 
-    /** The refusal, after asking {@code grammar} about the submitted text. */
-    Verdict.Denied refusal(PostgresGrammar grammar) {
+    /** PostgreSQL's grammar's answer about the submitted text: whether it has one (or could not be asked). */
+    GrammarCheck ask(PostgresGrammar grammar) {
+        return grammar.check(statement.sourceSql());
+    }
+
+    /** The refusal, given the grammar's {@code answer} about the submitted text ({@link #ask}). */
+    Verdict.Denied refusal(GrammarCheck answer) {
         Token first = statement.tokens().getFirst();
         String firstWord = first.kind() == TokenKind.IDENTIFIER ? first.value() : "";
-        return switch (grammar.check(statement.sourceSql())) {
+        return switch (answer) {
             case GrammarCheck.Rejected rejected -> {
                 Integer at = rejected.position() == null ? null : charIndex(rejected.position());
                 if (at != null && at == first.start() && OTHER_STATEMENTS.contains(firstWord)) {

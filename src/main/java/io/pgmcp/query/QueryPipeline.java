@@ -168,6 +168,9 @@ public final class QueryPipeline {
                     yield new Step.Failed<>(failure);
                 }
                 case Step.Passed(var added) -> {
+                    if (added.isEmpty()) {
+                        yield new Step.Passed<>(checked);
+                    }
                     List<String> all = new ArrayList<>(checked.warnings());
                     all.addAll(added);
                     yield new Step.Passed<>(new Verdict.Allowed(checked.sql(), checked.rewritten(), all));
@@ -178,12 +181,12 @@ public final class QueryPipeline {
 
     private Step<List<String>> planWarnings(Target target, Catalog catalog, String sql, ExplainPolicy policy,
             Stage stage) {
-        PlanEstimate estimate = target.plans().get(sql).orElse(null);
-        if (estimate == null) {
+        CachedPlan plan = target.plans().get(sql).orElse(null);
+        if (plan == null) {
             try {
-                estimate = ExplainPolicy.estimate(target.database().explain(sql, policy.config().timeout(),
-                        target.policy().searchPath()));
-                target.plans().put(sql, estimate);
+                plan = new CachedPlan(ExplainPolicy.estimate(target.database().explain(sql,
+                        policy.config().timeout(), target.policy().searchPath())));
+                target.plans().put(sql, plan);
                 stage.attribute("pg_mcp.explain.cache_hit", false);
             } catch (DatabaseException e) {
                 return new Step.Failed<>(failures.ofExplain(target, e, policy.config().timeout()));
@@ -193,9 +196,10 @@ public final class QueryPipeline {
         } else {
             stage.attribute("pg_mcp.explain.cache_hit", true);
         }
+        PlanEstimate estimate = plan.estimate();
         stage.attribute("pg_mcp.explain.total_cost", estimate.totalCost()).attribute("pg_mcp.explain.rows",
                 estimate.rows());
-        return switch (policy.decide(estimate, catalog, target.policy())) {
+        return switch (plan.decision(policy, catalog, target.policy())) {
             case ExplainPolicy.Decision.Pass pass -> new Step.Passed<>(pass.warnings());
             case ExplainPolicy.Decision.Refuse refuse -> new Step.Failed<>(new QueryOutcome.Failure(
                     refuse.seqScan() ? ErrorCode.SEQ_SCAN_DENIED : ErrorCode.QUERY_TOO_EXPENSIVE, refuse.message(),

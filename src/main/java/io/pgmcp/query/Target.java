@@ -9,16 +9,16 @@ import java.time.Duration;
 import io.pgmcp.resilience.TtlCache;
 import io.pgmcp.sql.AccessPolicy;
 import io.pgmcp.sql.ExplainPolicy;
-import io.pgmcp.sql.PlanEstimate;
 import io.pgmcp.sql.Guard;
 import io.pgmcp.sql.SqlGuard;
 
 /**
  * A configured database with everything a call against it needs: the database and its catalog, its policy,
- * its guard, its EXPLAIN policy and the cache of plan estimates (keyed by the executable SQL).
+ * its guard, its EXPLAIN policy and the cache of plan estimates with their last decision (keyed by the executable
+ * SQL).
  */
 public record Target(DatabaseConfig config, Database database, CatalogHolder catalog, AccessPolicy policy, Guard guard,
-        ExplainPolicy explainPolicy, TtlCache<String, PlanEstimate> plans) {
+        ExplainPolicy explainPolicy, TtlCache<String, CachedPlan> plans) {
     /** The statement timeout of asking PostgreSQL's grammar about SQL the guard's parser cannot read. */
     static final Duration GRAMMAR_CHECK_TIMEOUT = Duration.ofSeconds(2);
 

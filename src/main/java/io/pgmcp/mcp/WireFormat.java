@@ -1,6 +1,7 @@
 package io.pgmcp.mcp;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 
 /** Encodes the MCP value types as their wire JSON, omitting absent members. */
 final class WireFormat {
@@ -70,12 +71,18 @@ final class WireFormat {
         return tool;
     }
 
+    /**
+     * The result of {@code tools/call}. The structured content is serialised once: its compact JSON is the
+     * text block, and the same characters are written again as the {@code structuredContent} value, raw,
+     * instead of walking the tree a second time (the bytes are those the tree would give).
+     */
     static ObjectNode toolResult(ToolResult result) {
+        String json = JsonRpc.write(result.structuredContent());
         ObjectNode wire = JsonRpc.object();
         wire.putArray("content").addObject()
                 .put("type", "text")
-                .put("text", JsonRpc.write(result.structuredContent()));
-        wire.set("structuredContent", result.structuredContent());
+                .put("text", json);
+        wire.putRawValue("structuredContent", new RawValue(json));
         wire.put("isError", result.isError());
         return wire;
     }

@@ -107,7 +107,9 @@ public final class PgMcpServer implements AutoCloseable {
             pools.add(new PoolGauge(db.name(), () -> databases.get(i).poolStats().total(),
                     () -> databases.get(i).poolStats().idle()));
         }
-        Metrics metrics = new Metrics(version, pools);
+        // nobody reads the registry of a server whose metrics are off: the calls then record nothing into it
+        Metrics metrics = new Metrics(version, pools,
+                config.observability().metrics().enabledFor(config.server().transport()));
         // bound first, so that a taken port fails start-up before anything else is started
         metricsServer.set(MetricsServer.start(config.observability().metrics(), config.server().transport(),
                 metrics.registry()));

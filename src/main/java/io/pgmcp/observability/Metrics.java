@@ -33,6 +33,8 @@ public final class Metrics {
     public static final String ERROR = "error";
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
+    /** False when nobody reads the registry (metrics off): the recording methods then do nothing. */
+    private final boolean recording;
 
     private final Counter requestsTotal;
     private final Histogram requestDuration;
@@ -56,12 +58,24 @@ public final class Metrics {
     private record AuditFailures(String storage, LongSupplier count) {}
 
     /**
-     * Registers all metrics.
+     * Registers all metrics, recording.
      *
      * @param version the server version ({@code pg_mcp_service_info{version}})
      * @param pools   one entry per database; read on every scrape
      */
     public Metrics(String version, List<PoolGauge> pools) {
+        this(version, pools, true);
+    }
+
+    /**
+     * Registers all metrics.
+     *
+     * @param recording false for a server whose metrics are off: the per-call recording methods
+     *                  ({@code request*}, {@code record*}, the retry listener) return at once, and those series
+     *                  stay at their initial values; what is read at scrape time (callbacks, info) is unaffected
+     */
+    public Metrics(String version, List<PoolGauge> pools, boolean recording) {
+        this.recording = recording;
         Objects.requireNonNull(version, "version");
         List<PoolGauge> gauges = List.copyOf(pools);
 
@@ -190,11 +204,17 @@ public final class Metrics {
 
     /** A request of {@code database} started; pair with {@link #requestFinished}. */
     public void requestStarted(String database) {
+        if (!recording) {
+            return;
+        }
         requestsInFlight.labelValues(database).inc();
     }
 
     /** A request of {@code database} that {@link #requestStarted} counted has ended. */
     public void requestFinished(String database) {
+        if (!recording) {
+            return;
+        }
         requestsInFlight.labelValues(database).dec();
     }
 
@@ -205,28 +225,43 @@ public final class Metrics {
      * @param errorCode the error code name; null or empty for a success (recorded as "")
      */
     public void recordRequest(String database, String status, double durationSeconds, String errorCode) {
+        if (!recording) {
+            return;
+        }
         requestsTotal.labelValues(database, status, errorCode == null ? "" : errorCode).inc();
         requestDuration.labelValues(database).observe(durationSeconds);
     }
 
     /** Records one SQL generation by the LLM; {@code status} is {@link #SUCCESS} or {@link #ERROR}. */
     public void recordSqlGeneration(String database, String status, double durationSeconds) {
+        if (!recording) {
+            return;
+        }
         sqlGenerationTotal.labelValues(database, status).inc();
         sqlGenerationDuration.labelValues(database).observe(durationSeconds);
     }
 
     /** Records one SQL generation retry; {@code reason} is a fixed word such as an error code name. */
     public void recordSqlRetry(String database, String reason) {
+        if (!recording) {
+            return;
+        }
         sqlRetriesTotal.labelValues(database, reason).inc();
     }
 
     /** Records the execution time of one query on {@code database}. */
     public void recordDbQuery(String database, double durationSeconds) {
+        if (!recording) {
+            return;
+        }
         dbQueryDuration.labelValues(database).observe(durationSeconds);
     }
 
     /** Records one OpenAI request with its token usage; {@code status} is {@link #SUCCESS} or {@link #ERROR}. */
     public void recordOpenAiRequest(String status, double durationSeconds, long promptTokens, long completionTokens) {
+        if (!recording) {
+            return;
+        }
         openaiRequestsTotal.labelValues(status).inc();
         openaiRequestDuration.observe(durationSeconds);
         openaiTokensTotal.labelValues("prompt").inc(promptTokens);
@@ -235,6 +270,9 @@ public final class Metrics {
 
     /** Records the SQL guard's time for one statement of {@code database}. */
     public void recordGuard(String database, double durationSeconds) {
+        if (!recording) {
+            return;
+        }
         guardDuration.labelValues(database).observe(durationSeconds);
     }
 
@@ -246,6 +284,9 @@ public final class Metrics {
      */
     public Retry.Listener retryListener(String operation) {
         Objects.requireNonNull(operation, "operation");
+        if (!recording) {
+            return Retry.Listener.NONE;
+        }
         return new Retry.Listener() {
             @Override
             public void onRetry(int attempt, java.time.Duration delay, Exception failure) {}
@@ -259,6 +300,9 @@ public final class Metrics {
 
     /** Records one refusal by the rate limiter. */
     public void recordRateLimitExceeded(LimitType limitType) {
+        if (!recording) {
+            return;
+        }
         rateLimitExceededTotal.labelValues(limitType.wireName()).inc();
     }
 
@@ -291,6 +335,9 @@ public final class Metrics {
 
     /** Records one policy check outcome. */
     public void recordPolicyCheck(PolicyCheck check, PolicyResult result) {
+        if (!recording) {
+            return;
+        }
         policyCheckTotal.labelValues(check.label(), result.label()).inc();
     }
 

@@ -117,7 +117,9 @@ public final class PgMcpServer implements AutoCloseable {
         List<Housekeeping.Duty> duties = new ArrayList<>();
         for (DatabaseConfig db : config.databases()) {
             ConnectionPool pool = new ConnectionPool(PoolSettings.of(db.name(), db.minPoolSize(), db.maxPoolSize()),
-                    new PgConnectionFactory(db, config.server().queryTimeout()), Ticker.system());
+                    new PgConnectionFactory(db, config.server().queryTimeout())
+                            .withMaxResultBytes(config.server().maxResultBytes()),
+                    Ticker.system());
             Database database = new Database(db.name(), pool,
                     Database.Resilience.of(db.name(), config.retry().database(), random,
                             Sleeper.system(), Ticker.system(), clock, telemetry.retryListener("database")));

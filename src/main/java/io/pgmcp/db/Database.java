@@ -145,10 +145,11 @@ public final class Database implements AutoCloseable {
         AtomicBoolean cancelled = new AtomicBoolean();
         return call(limits.statementTimeout(), limits.searchPath(), connection -> {
             requireOneStatement(connection, sql);
+            ResultReader.Read read;
             try (Statement statement = connection.createStatement()) {
                 statement.setEscapeProcessing(false); // run the SQL the guard checked, not pgjdbc's {fn ...} rewrite
                 statement.setMaxRows(limits.maxRows() + 1);
-                statement.setFetchSize(Math.min(limits.maxRows() + 1, 1000));
+                statement.setFetchSize(ResultBuffer.firstFetch(limits.maxRows(), limits.maxBytes()));
                 cancel.onCancel(() -> {
                     cancelled.set(true);
                     cancelQuietly(statement);
@@ -162,15 +163,43 @@ public final class Database implements AutoCloseable {
                     throw new SQLException("the statement returned no result set", "0100C");
                 }
                 try (ResultSet rs = statement.getResultSet()) {
-                    return reader.read(rs, limits.maxRows(), limits.maxBytes());
+                    read = reader.read(rs, limits.maxRows(), limits.maxBytes());
                 }
             } catch (SQLException e) {
+                if (ResultBuffer.exceeded(e)) {
+                    closeAbruptly(connection);
+                    throw new ResultTooLargeException(limits.maxBytes(), e);
+                }
                 if (cancelled.get()) {
                     throw new CancelledException(e);
                 }
                 throw e;
+            } catch (RuntimeException e) {
+                // the driver failed in a way it does not report: what it has read of the stream is unknown
+                closeAbruptly(connection);
+                throw e;
             }
+            if (read.cut()) {
+                closeAbruptly(connection);
+            }
+            ResultTable table = read.table();
+            if (table.rowCount() == 0 && table.truncationReason().equals(Optional.of("max_result_bytes"))) {
+                throw new ResultTooLargeException(limits.maxBytes(), null);
+            }
+            return table;
         });
+    }
+
+    /**
+     * Closes {@code connection} at once, without a word to the server: for a connection whose driver stopped
+     * in the middle of a message, so that nothing is read from it or sent to it again.
+     */
+    private static void closeAbruptly(Connection connection) {
+        try {
+            connection.abort(Runnable::run);
+        } catch (SQLException | RuntimeException e) {
+            logger.log(System.Logger.Level.DEBUG, "aborting a connection failed: {0}", e.getMessage());
+        }
     }
 
     /**
@@ -404,6 +433,38 @@ public final class Database implements AutoCloseable {
                     new SqlFailure(SqlFailure.Kind.CANCELLED, SqlState.QUERY_CANCELED.code(), MESSAGE, null, null,
                             null),
                     cause);
+        }
+    }
+
+    /**
+     * Not even the first row of the result fits in {@code max_result_bytes}: the first row alone is larger, or
+     * PostgreSQL sent more than the driver may hold for one fetch before any row was kept. SQLSTATE 54000
+     * (program limit exceeded); never retried, and not a connection failure, though the connection that was
+     * cut in the middle of the result was closed.
+     */
+    public static final class ResultTooLargeException extends DatabaseException {
+        private static final long serialVersionUID = 1L;
+
+        private final long maxBytes;
+
+        ResultTooLargeException(long maxBytes, SQLException driverRefusal) {
+            super(message(maxBytes), new SqlFailure(SqlFailure.Kind.RESULT_TOO_LARGE,
+                    SqlState.PROGRAM_LIMIT_EXCEEDED.code() + "000", message(maxBytes), null, null, null), null);
+            this.maxBytes = maxBytes;
+            if (driverRefusal != null) {
+                // suppressed, not the cause: its SQLSTATE (08S01) would make this a broken connection, retried
+                addSuppressed(driverRefusal);
+            }
+        }
+
+        private static String message(long maxBytes) {
+            return "the first rows of the result are larger than max_result_bytes (" + maxBytes
+                    + " bytes of JSON)";
+        }
+
+        /** {@code max_result_bytes}: the JSON size the result had to fit in. */
+        public long maxBytes() {
+            return maxBytes;
         }
     }
 

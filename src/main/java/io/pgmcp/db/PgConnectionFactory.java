@@ -18,6 +18,9 @@ public final class PgConnectionFactory implements ConnectionFactory {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final int IDLE_READ_MARGIN_SECONDS = 30;
 
+    /** The {@code max_result_bytes} the driver's result buffer is sized for when none is given. */
+    public static final long DEFAULT_MAX_RESULT_BYTES = 1 << 20;
+
     private final Driver driver = new Driver();
     private final String url;
     private final Properties properties;
@@ -53,10 +56,32 @@ public final class PgConnectionFactory implements ConnectionFactory {
         // instead, on the caller's thread; once connected, the longer idle bound below replaces it.
         props.setProperty("socketTimeout", Integer.toString(connectSeconds));
         props.setProperty("tcpKeepAlive", "true");
+        props.setProperty("maxResultBuffer", Long.toString(ResultBuffer.driverLimit(DEFAULT_MAX_RESULT_BYTES)));
         this.properties = props;
         // statement_timeout ends a slow query on the server; this ends a wait on a server that is gone.
         this.idleReadTimeoutMillis = (int) Math.min(Integer.MAX_VALUE,
                 queryTimeout.toMillis() + IDLE_READ_MARGIN_SECONDS * 1000L);
+    }
+
+    private PgConnectionFactory(String url, Properties properties, int idleReadTimeoutMillis) {
+        this.url = url;
+        this.properties = properties;
+        this.idleReadTimeoutMillis = idleReadTimeoutMillis;
+    }
+
+    /**
+     * This factory for calls that return at most {@code maxResultBytes} of JSON ({@code server.max_result_bytes}):
+     * pgjdbc then refuses, before allocating them, the rows of one fetch past a bound sized for it
+     * ({@link ResultBuffer}), so that no result makes the JVM run out of memory.
+     */
+    public PgConnectionFactory withMaxResultBytes(long maxResultBytes) {
+        if (maxResultBytes < 1) {
+            throw new IllegalArgumentException("maxResultBytes must be positive, got " + maxResultBytes);
+        }
+        Properties props = new Properties();
+        props.putAll(properties);
+        props.setProperty("maxResultBuffer", Long.toString(ResultBuffer.driverLimit(maxResultBytes)));
+        return new PgConnectionFactory(url, props, idleReadTimeoutMillis);
     }
 
     @Override

@@ -37,6 +37,11 @@ public record SqlFailure(Kind kind, String sqlState, String message, Integer pos
          * login's 53300; class 54 program limit exceeded): out of memory, disk full, stack depth.
          */
         RESOURCES,
+        /**
+         * Not even the first row of the result fits in {@code max_result_bytes} (pg-mcp's own limit, SQLSTATE
+         * 54000): see {@link Database.ResultTooLargeException}.
+         */
+        RESULT_TOO_LARGE,
         /** Anything else PostgreSQL rejected: syntax, unknown names, wrong types... */
         QUERY
     }

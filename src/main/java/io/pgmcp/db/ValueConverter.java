@@ -27,8 +27,58 @@ import java.util.Locale;
  * Stateless and thread-safe.
  */
 final class ValueConverter {
+    /**
+     * What {@link #readWithin} answers for a value that cannot fit in the room it was given; never a
+     * value of a {@link ResultTable}.
+     */
+    static final Object TOO_LARGE = new Object() {
+        @Override
+        public String toString() {
+            return "TOO_LARGE";
+        }
+    };
 
     ValueConverter() {}
+
+    /**
+     * As {@link #read}, but answers {@link #TOO_LARGE}, without building the value, when its size on the
+     * wire shows that its JSON cannot fit in {@code room} bytes: the text PostgreSQL sent is in the
+     * driver's row already, and building a value from it costs up to many times its size (a string in
+     * UTF-16, an array's elements as objects, a json value's tree). The JSON of a value is at least its
+     * text's size for every type (quotes and escapes only add; a float can lose a character or two to
+     * Java's exponent form), except an array's (a {@code [1:2]=} bounds prefix is dropped, a
+     * timestamptz element loses its "+00" to "Z") and json's and jsonb's (whitespace is dropped; jsonb
+     * writes ", " and ": ", at most half its compact size more): those are built while their text is at
+     * most a quarter, or twice (json, jsonb), more than the room, plus a kilobyte. For a json value that
+     * is mostly whitespace, this may call a value too large that would have fit. A bytea value is
+     * measured once decoded, before it is written as hex.
+     */
+    Object readWithin(ResultSet rs, int index, String type, boolean array, long room) throws SQLException {
+        if (!array && type.equalsIgnoreCase("bytea")) {
+            byte[] bytes = rs.getBytes(index);
+            if (bytes == null) {
+                return null;
+            }
+            if (2L * bytes.length + 5 > room) { // "\\x" and two hex digits a byte
+                return TOO_LARGE;
+            }
+            return "\\x" + HexFormat.of().formatHex(bytes);
+        }
+        // the text PostgreSQL sent (results come in text format), not a copy
+        byte[] text = rs.getBytes(index);
+        if (text != null && text.length > largestText(type, array, room)) {
+            return TOO_LARGE;
+        }
+        return read(rs, index, type, array);
+    }
+
+    private static long largestText(String type, boolean array, long room) {
+        long slack = 1024;
+        if (type.toLowerCase(Locale.ROOT).contains("json")) {
+            return 2 * room + slack;
+        }
+        return array ? room + room / 4 + slack : room + slack;
+    }
 
     /**
      * Converts column {@code index} (1-based) of the current row, whose PostgreSQL type is {@code type};

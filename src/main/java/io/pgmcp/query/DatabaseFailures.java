@@ -17,6 +17,8 @@ import java.util.Locale;
  */
 public final class DatabaseFailures {
     private static final String CANCELLED = "The call was cancelled.";
+    private static final String TOO_LARGE_ADVICE = "Select fewer or narrower columns, shorten long values "
+            + "(left(column, 200), substr(column, 1, 200)), or add a LIMIT.";
 
     private final Duration queryTimeout;
 
@@ -64,6 +66,9 @@ public final class DatabaseFailures {
                     database, busy.stats().total(), busy.waited().toMillis() / 1000.0, busy.stats()),
                     new FailureDetails.PoolBusy(database, failure.sqlState()));
         }
+        if (e instanceof Database.ResultTooLargeException tooLarge) {
+            return resultTooLarge(database, failure.sqlState(), tooLarge.maxBytes());
+        }
         FailureDetails.DatabaseError details = new FailureDetails.DatabaseError(database, failure.sqlState(), null,
                 null);
         return switch (failure.kind()) {
@@ -93,8 +98,19 @@ public final class DatabaseFailures {
             case RESOURCES ->
                 rejected(ErrorCode.RESOURCE_ERROR, "PostgreSQL ran out of resources or hit a limit", database, failure,
                         "Make the query smaller: fewer rows or columns, less nesting, aggregate, or add a LIMIT.");
+            case RESULT_TOO_LARGE -> new QueryOutcome.Failure(ErrorCode.RESULT_TOO_LARGE,
+                    "The result is too large: " + failure.message() + ". " + TOO_LARGE_ADVICE, details);
             case QUERY -> rejected(ErrorCode.SYNTAX_ERROR, "PostgreSQL rejected the SQL", database, failure, null);
         };
+    }
+
+    /** RESULT_TOO_LARGE: the limit, and how to ask for a result that fits. */
+    private static QueryOutcome.Failure resultTooLarge(String database, String sqlState, long maxBytes) {
+        return new QueryOutcome.Failure(ErrorCode.RESULT_TOO_LARGE, String.format(Locale.ROOT,
+                "The result is too large: its first rows are over max_result_bytes (%d bytes as JSON; one row "
+                        + "may be too large by itself), so no rows could be returned. %s",
+                maxBytes, TOO_LARGE_ADVICE),
+                new FailureDetails.ResultTooLarge(database, sqlState, maxBytes));
     }
 
     /**

@@ -18,6 +18,8 @@ public enum ErrorCode {
     DATA_ERROR,
     /** PostgreSQL ran out of resources or hit a limit (SQLSTATE classes 53 and 54). */
     RESOURCE_ERROR,
+    /** Not even the first row of the result fits in {@code server.max_result_bytes}. */
+    RESULT_TOO_LARGE,
     EXECUTION_TIMEOUT,
     CONNECTION_ERROR,
     OPENAI_ERROR,

@@ -84,6 +84,18 @@ public sealed interface FailureDetails {
         }
     }
 
+    /**
+     * Not even the first row of the result fits in {@code server.max_result_bytes}.
+     *
+     * @param maxResultBytes the JSON size the rows had to fit in
+     */
+    record ResultTooLarge(String database, String sqlState, long maxResultBytes) implements FailureDetails {
+        public ResultTooLarge {
+            Objects.requireNonNull(database, "database");
+            Objects.requireNonNull(sqlState, "sqlState");
+        }
+    }
+
     /** The database's schema could not be loaded. */
     record CatalogUnavailable(String database) implements FailureDetails {
         public CatalogUnavailable {

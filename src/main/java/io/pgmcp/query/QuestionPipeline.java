@@ -40,7 +40,7 @@ public final class QuestionPipeline {
     private static final Set<ErrorCode> FIXABLE = EnumSet.of(ErrorCode.SYNTAX_ERROR, ErrorCode.DATA_ERROR,
             ErrorCode.UNSAFE_SQL,
             ErrorCode.SCHEMA_ACCESS_DENIED, ErrorCode.TABLE_ACCESS_DENIED, ErrorCode.COLUMN_ACCESS_DENIED,
-            ErrorCode.QUERY_TOO_EXPENSIVE, ErrorCode.SEQ_SCAN_DENIED);
+            ErrorCode.QUERY_TOO_EXPENSIVE, ErrorCode.SEQ_SCAN_DENIED, ErrorCode.RESULT_TOO_LARGE);
 
     /** What the caller wants back. */
     public enum ReturnType {

@@ -228,7 +228,7 @@ public final class CallRecorder {
                 case RATE_LIMIT_EXCEEDED ->
                     new Filing(EventType.RATE_LIMIT_EXCEEDED, true, AuditEvent.PolicyChecks.ALL_SKIPPED);
                 // PostgreSQL failed a statement the checks had let through
-                case SYNTAX_ERROR, DATA_ERROR, RESOURCE_ERROR, EXECUTION_TIMEOUT ->
+                case SYNTAX_ERROR, DATA_ERROR, RESOURCE_ERROR, RESULT_TOO_LARGE, EXECUTION_TIMEOUT ->
                     new Filing(EventType.QUERY_EXECUTED, false, ALL_PASSED);
                 case VALIDATION_ERROR, UNKNOWN_DATABASE, AMBIGUOUS_QUERY, CONNECTION_ERROR, OPENAI_ERROR,
                         CONFIGURATION_ERROR,

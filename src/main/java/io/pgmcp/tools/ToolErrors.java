@@ -75,6 +75,10 @@ public final class ToolErrors {
                 database(details, timeout.database(), timeout.sqlState());
                 details.put("timeout_seconds", timeout.timeoutSeconds());
             }
+            case FailureDetails.ResultTooLarge tooLarge -> {
+                database(details, tooLarge.database(), tooLarge.sqlState());
+                details.put("max_result_bytes", tooLarge.maxResultBytes());
+            }
             case FailureDetails.DatabaseDown down -> {
                 database(details, down.database(), down.sqlState());
                 details.put("down_since", down.since().toString());

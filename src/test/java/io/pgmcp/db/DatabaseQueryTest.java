@@ -111,10 +111,11 @@ class DatabaseQueryTest {
                 "bytes " + table.bytes() + " vs written " + written);
         assertTrue(table.rowCount() >= 8, "as many rows as fit: " + table.rowCount());
 
-        ResultTable none = shared.query("SELECT repeat('x', 5000) AS pad",
-                PoolFixture.limits(1000, 1000, TIMEOUT), CancelSignal.NONE);
-        assertEquals(0, none.rowCount(), "a first row over the bound is not returned");
-        assertEquals(Optional.of("max_result_bytes"), none.truncationReason());
+        Database.ResultTooLargeException none = assertThrows(Database.ResultTooLargeException.class,
+                () -> shared.query("SELECT repeat('x', 5000) AS pad", PoolFixture.limits(1000, 1000, TIMEOUT),
+                        CancelSignal.NONE),
+                "a first row over the bound is not an empty result but a failure that says so");
+        assertEquals(1000, none.maxBytes());
     }
 
     @Test

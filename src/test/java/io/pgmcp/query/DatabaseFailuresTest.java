@@ -114,6 +114,17 @@ class DatabaseFailuresTest {
         assertEquals("25006", error(failure).sqlState());
     }
 
+    @Test
+    void aResultWhoseFirstRowsPassMaxResultBytesIsResultTooLargeWithTheLimitAndHowToSucceed() {
+        QueryOutcome.Failure failure = failureOf("SELECT repeat('x', 200000000)", Duration.ofSeconds(30));
+        assertEquals(ErrorCode.RESULT_TOO_LARGE, failure.code(), failure.message());
+        assertEquals("The result is too large: its first rows are over max_result_bytes (1048576 bytes as JSON; one "
+                + "row may be too large by itself), so no rows could be returned. Select fewer or narrower columns, "
+                + "shorten long values (left(column, 200), substr(column, 1, 200)), or add a LIMIT.",
+                failure.message());
+        assertEquals(new FailureDetails.ResultTooLarge("main", "54000", 1 << 20), failure.details());
+    }
+
     /** Runs {@code sql} on a fresh target and maps its failure as the pipeline does. */
     private static QueryOutcome.Failure failureOf(String sql, Duration timeout) {
         Target target = reachable();

@@ -154,6 +154,20 @@ class QuestionPipelineTest {
     }
 
     @Test
+    void aResultTooLargeIsFedBackSoThatTheModelCanAskForLess() throws Exception {
+        try (StubLlmServer stub = StubLlmServer.start();
+                OpenAiClient llm = new OpenAiClient(openAi(stub, Duration.ofSeconds(5)), new FakeTicker(),
+                        Clock.systemUTC())) {
+            stub.replyJson("{\"sql\": \"SELECT repeat(c.country, 10000000) AS big FROM customers c\"}").replyJson(GOOD);
+            assertInstanceOf(QueryOutcome.Success.class,
+                    ask(llm, "customers per country", QuestionPipeline.ReturnType.RESULT));
+            assertEquals(2, stub.requests().size());
+            assertTrue(stub.request(1).rawBody().contains("Previous attempt failed with: RESULT_TOO_LARGE: The result "
+                    + "is too large"), stub.request(1).rawBody());
+        }
+    }
+
+    @Test
     void syntaxErrorsAreFedBackInPostgresqlsWordsNotTheParserLibrarys() throws Exception {
         try (StubLlmServer stub = StubLlmServer.start();
                 OpenAiClient llm = new OpenAiClient(openAi(stub, Duration.ofSeconds(5)), new FakeTicker(),

@@ -29,7 +29,7 @@ public final class Targets {
     public static Target create(DatabaseConfig db, ServerConfig server, CatalogLoader loader, Ticker ticker,
             Database.Resilience resilience) {
         ConnectionPool pool = new ConnectionPool(PoolSettings.of(db.name(), db.minPoolSize(), db.maxPoolSize()),
-                new PgConnectionFactory(db, server.queryTimeout()), ticker);
+                new PgConnectionFactory(db, server.queryTimeout()).withMaxResultBytes(server.maxResultBytes()), ticker);
         Database database = new Database(db.name(), pool, resilience);
         CatalogHolder catalog = new CatalogHolder(database, loader, CatalogHolder.systemSchemas(db), Clock.systemUTC());
         return Target.of(db, database, catalog, ticker);

@@ -252,6 +252,39 @@ public final class BenchReport {
             row.put("text", "failed (" + s.path("reason").asText() + ")");
             row.putNull("met");
         });
+        for (JsonNode memory : lines.stream().filter(measure("peer_memory")).toList()) {
+            String metric = memory.path("metric").asText();
+            String name;
+            String target;
+            String text;
+            ObjectNode values = F.objectNode();
+            switch (metric) {
+                case "rss_mixed" -> {
+                    name = "pg-mcp RSS after " + memory.path("calls").asInt() + " mixed calls / idle";
+                    target = "≤ 1.2×";
+                    text = String.format(Locale.ROOT, "%.2f× (%.0f MB after, %.0f MB idle)", memory.path("ratio").asDouble(),
+                            memory.path("after_mb").asDouble(), memory.path("idle_mb").asDouble());
+                    values.put("ratio", memory.path("ratio").asDouble());
+                }
+                case "oversized" -> {
+                    name = "pg-mcp, result far over max_result_bytes: " + memory.path("case").asText();
+                    target = "a clear error or a truncated result; still answering";
+                    text = memory.path("outcome").asText() + String.format(Locale.ROOT, " (%.0f ms)", memory.path("ms").asDouble());
+                }
+                case "peak_rss" -> {
+                    name = "pg-mcp peak RSS over the memory phase (MB)";
+                    target = "reported";
+                    text = String.format(Locale.ROOT, "%.0f MB", memory.path("peak_mb").asDouble());
+                    values.put("peak_mb", memory.path("peak_mb").asDouble());
+                }
+                default -> {
+                    name = "pg-mcp memory phase";
+                    target = "runs";
+                    text = "failed (" + memory.path("reason").asText() + ")";
+                }
+            }
+            one("peers", name, target, "", m -> m == memory, m -> new Measured(values, text, m.path("met").asBoolean()));
+        }
     }
 
     private record Measured(ObjectNode values, String text, Boolean met) {

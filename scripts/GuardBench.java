@@ -26,7 +26,8 @@ import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 /**
  * The SQL guard, warm: {@code SqlGuard.check(sql, catalog)} (lexer + JSQLParser +
  * policy analysis) over the corpus's allowed queries, round-robin, under the corpus's own policy
- * and schema. Also times the stages: our lexer alone ({@code Lexer.analyse}) and lexer + JSQLParser
+ * and schema, each call a text the guard has not seen (a changing comment in front: the guard keeps its
+ * verdict per text); and the same queries repeated, answered from the kept verdicts. Also times the stages: our lexer alone ({@code Lexer.analyse}) and lexer + JSQLParser
  * (parsing the skeleton the way the guard does, without its watchdog); the policy analysis is the
  * rest. Usage: {@code java -cp "IMAGE/app/*" GuardBench.java HOST PORT DB USER TESTDATA_DIR [CALLS] [WARMUP]}.
  */
@@ -84,26 +85,33 @@ public final class GuardBench {
                 sink = CCJSqlParserUtil.newParser(lexed.skeletonSql()).withAllowComplexParsing(true).Statement();
             }
         };
+        // the guard keeps its verdict per SQL text: a comment that changes every call makes each check a
+        // new text, so that this times lexing, parsing and analysis (and the cache's store), as for a new query
+        long[] counter = {0};
         Stage full = sql -> {
-            Verdict verdict = guard.check(sql, catalog);
+            String text = "/* " + counter[0]++ + " */ " + sql;
+            Verdict verdict = guard.check(text, catalog);
             if (!(verdict instanceof Verdict.Allowed)) {
-                throw new IllegalStateException("refused: " + sql + " -> " + verdict);
+                throw new IllegalStateException("refused: " + text + " -> " + verdict);
             }
             sink = verdict;
         };
+        Stage repeated = sql -> sink = guard.check(sql, catalog);
         // warm every stage, then time each
-        for (Stage stage : List.of(full, lexer, lexParse)) {
+        for (Stage stage : List.of(full, lexer, lexParse, repeated)) {
             time(stage, sqls, warmup);
         }
         double[] fullMicros = time(full, sqls, calls);
         double[] lexMicros = time(lexer, sqls, calls);
         double[] parseMicros = time(lexParse, sqls, calls);
+        double[] repeatedMicros = time(repeated, sqls, calls);
 
         System.out.printf(Locale.ROOT, "%-50s %8s %8s %8s %8s %8s%n", "measure (" + String.format(Locale.ROOT, "%,d", calls)
                 + " calls, " + sqls.length + " queries)", "p50 us", "p90 us", "p99 us", "max us", "mean us");
         row("SqlGuard.check (lex + parse + policy), warm", fullMicros);
         row("  stage: Lexer.analyse alone", lexMicros);
         row("  stage: Lexer.analyse + JSQLParser parse", parseMicros);
+        row("SqlGuard.check, a repeated query (verdict kept)", repeatedMicros);
         System.out.printf(Locale.ROOT, "%-50s %8.1f   (mean: check - lexer+parse)%n", "  stage: policy analysis (by difference)",
                 mean(fullMicros) - mean(parseMicros));
         System.out.printf(Locale.ROOT, "%-50s p50 %s 100 us, p99 %s 1000 us (targets)%n", "target",
@@ -113,6 +121,7 @@ public final class GuardBench {
         }
         json("guard_check_us", fullMicros, sqls.length, ",\"target_p50\":100,\"target_p99\":1000");
         json("guard_stage_lexer_us", lexMicros, sqls.length, "");
+        json("guard_repeated_us", repeatedMicros, sqls.length, "");
         json("guard_stage_lexer_parser_us", parseMicros, sqls.length, "");
     }
 

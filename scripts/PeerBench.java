@@ -34,7 +34,11 @@ import java.util.regex.Pattern;
  * (call 1, 2–10, 11–50, the rest) to show where a fresh process loses time;</li>
  * <li>warm: one process per server, WARMUP calls then CALLS timed calls, in blocks of {@link #BLOCK}
  * calls per server in turn; p50/p99;</li>
- * <li>RSS: VmRSS of the warm server process (and any children it has) after its calls.</li>
+ * <li>RSS: VmRSS of the warm server process (and any children it has) after its calls;</li>
+ * <li>memory, pg-mcp only ({@link Memory}): a fresh process's RSS idle and after MIXED mixed calls, then
+ * results far over {@code max_result_bytes} — one 200 MB value, 700 rows of 1 MB, eight 200 MB values at
+ * once — each must be answered cleanly (a clear error or a truncated result), and the process must still
+ * answer the lookup afterwards; its peak RSS (VmHWM) is reported.</li>
  * </ul>
  * Every answer must be a JSON-RPC result, not {@code isError}, holding the row ("product 7"). A server
  * that fails (does not start, answers an error, or does not answer within its bound and is killed) is
@@ -43,7 +47,7 @@ import java.util.regex.Pattern;
  * that the calling script can kill what a hard kill of this JVM left behind.
  *
  * <p>Usage: {@code java -cp "IMAGE/app/*" scripts/PeerBench.java IMAGE_DIR PEERS_DIR NODE WORK_DIR PG_PORT DB USER
- * RUNS FIRST_CALLS WARMUP CALLS ROUNDS}.
+ * RUNS FIRST_CALLS WARMUP CALLS ROUNDS MIXED}.
  */
 public final class PeerBench {
     private static final String SQL = "SELECT id, name, price FROM products WHERE id = 7";
@@ -57,8 +61,8 @@ public final class PeerBench {
     private static final String REFERENCE = "server-postgres";
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 12) {
-            System.err.println("usage: PeerBench IMAGE_DIR PEERS_DIR NODE WORK_DIR PG_PORT DB USER RUNS FIRST_CALLS WARMUP CALLS ROUNDS");
+        if (args.length != 13) {
+            System.err.println("usage: PeerBench IMAGE_DIR PEERS_DIR NODE WORK_DIR PG_PORT DB USER RUNS FIRST_CALLS WARMUP CALLS ROUNDS MIXED");
             System.exit(2);
         }
         Path image = Path.of(args[0]).toAbsolutePath();
@@ -69,7 +73,8 @@ public final class PeerBench {
         String db = args[5];
         String user = args[6];
         Plan plan = new Plan(positive("PEER_RUNS", args[7]), positive("PEER_FIRST_CALLS", args[8]),
-                nonNegative("PEER_WARMUP", args[9]), positive("PEER_CALLS", args[10]), positive("PEER_ROUNDS", args[11]));
+                nonNegative("PEER_WARMUP", args[9]), positive("PEER_CALLS", args[10]), positive("PEER_ROUNDS", args[11]),
+                positive("PEER_MIXED", args[12]));
 
         Path config = work.resolve("pg-mcp.yaml");
         Files.writeString(config, """
@@ -97,22 +102,25 @@ public final class PeerBench {
                         "execute_sql", packageVersion(peers, "@bytebase/dbhub")));
 
         Sessions sessions = new Sessions(work);
+        Memory memory = null;
         Runtime.getRuntime().addShutdownHook(new Thread(sessions::killAll, "peer-bench-kill"));
         Thread watchdog = Thread.ofPlatform().daemon().name("peer-bench-watchdog").start(sessions::watch);
         try {
             coldStarts(servers, sessions, plan);
             firstCalls(servers, sessions, plan);
             warm(servers, sessions, plan);
+            memory = Memory.measure(servers.getFirst(), sessions, plan.mixedCalls());
         } finally {
             sessions.killAll();
             watchdog.interrupt();
         }
         new Report(servers, plan, version(node, "--version")).print();
-        System.exit(servers.stream().anyMatch(s -> s.failure != null) ? 1 : 0);
+        boolean memoryFailed = memory == null || memory.print();
+        System.exit(servers.stream().anyMatch(s -> s.failure != null) || memoryFailed ? 1 : 0);
     }
 
     /** What a run does: counts from the environment, validated. */
-    record Plan(int runs, int firstCalls, int warmup, int calls, int rounds) {
+    record Plan(int runs, int firstCalls, int warmup, int calls, int rounds, int mixedCalls) {
     }
 
     private static void coldStarts(List<Server> servers, Sessions sessions, Plan plan) {
@@ -348,6 +356,59 @@ public final class PeerBench {
             return ms;
         }
 
+        /** One tools/call of {@code sql} through the server's SQL tool; the answer line. */
+        String sqlCall(String sql, long limitNanos) throws ServerFailure {
+            return request("tools/call", sqlParams(sql), limitNanos);
+        }
+
+        private String sqlParams(String sql) {
+            return "{\"name\":\"" + server.tool + "\",\"arguments\":{\"sql\":\"" + JsonText.escape(sql) + "\"}}";
+        }
+
+        /** {@code count} tools/call of {@code sql} sent at once, then every answer read; the answer lines. */
+        List<String> concurrentSqlCalls(String sql, int count, long limitNanos) throws ServerFailure {
+            List<String> ids = new ArrayList<>();
+            pendingLimitNanos = limitNanos;
+            pendingSince = System.nanoTime();
+            try {
+                for (int i = 0; i < count; i++) {
+                    int id = nextId++;
+                    ids.add("\"id\":" + id);
+                    send("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":" + sqlParams(sql)
+                            + "}\n");
+                }
+                List<String> answers = new ArrayList<>();
+                while (answers.size() < count) {
+                    String line = out.readLine();
+                    if (line == null) {
+                        throw new ServerFailure("concurrent calls: " + gone());
+                    }
+                    if (ids.stream().anyMatch(id -> line.contains(id + ",") || line.contains(id + "}"))) {
+                        answers.add(line);
+                    }
+                }
+                return answers;
+            } catch (IOException e) {
+                throw new ServerFailure("concurrent calls: " + gone() + " (" + e.getMessage() + ")");
+            } finally {
+                pendingSince = 0;
+            }
+        }
+
+        /** A VmXxx field of /proc/PID/status (VmRSS, VmHWM) of the server process itself, in kB. */
+        long statusKb(String field) throws ServerFailure {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                    if (line.startsWith(field + ":")) {
+                        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    }
+                }
+            } catch (IOException e) {
+                throw new ServerFailure("cannot read /proc/" + process.pid() + "/status: " + e.getMessage());
+            }
+            throw new ServerFailure("no " + field + " in /proc/" + process.pid() + "/status");
+        }
+
         private String request(String method, String params, long limitNanos) throws ServerFailure {
             int id = nextId++;
             String idField = "\"id\":" + id;
@@ -462,12 +523,119 @@ public final class PeerBench {
             owner.ended(this);
         }
 
-        private static JsonNode parse(String line) throws ServerFailure {
+        static JsonNode parse(String line) throws ServerFailure {
             try {
                 return JSON.readTree(line);
             } catch (IOException e) {
                 throw new ServerFailure("not JSON: " + abbreviate(line));
             }
+        }
+    }
+
+
+    /**
+     * The memory phase, on a fresh pg-mcp process: RSS idle and after MIXED mixed calls (point lookups
+     * with changing literals, an aggregate, an ordered page, a GROUP BY; target: at most 1.2x idle), then
+     * the results far over {@code max_result_bytes} that once exhausted the heap. Each of those must be
+     * answered cleanly, and the lookup must still work after them.
+     */
+    static final class Memory {
+        private static final long BIG_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(120);
+        private static final double RSS_GROWTH_TARGET = 1.2;
+        private static final List<String> MIXED = List.of(
+                "SELECT count(*), avg(price), max(price) FROM products",
+                "SELECT id, name, price FROM products ORDER BY price DESC, id LIMIT 50",
+                "SELECT price, count(*) FROM products GROUP BY price ORDER BY 2 DESC LIMIT 10");
+        private static final List<String[]> OVERSIZED = List.of(
+                new String[] {"one 200 MB value", "SELECT repeat('x', 200000000) AS big"},
+                new String[] {"700 rows of 1 MB", "SELECT g, repeat('x', 1000000) AS wide FROM generate_series(1, 700) g"});
+
+        private final List<String> lines = new ArrayList<>();
+        private final List<String> json = new ArrayList<>();
+        private boolean failed;
+
+        static Memory measure(Server server, Sessions sessions, int mixedCalls) {
+            Memory memory = new Memory();
+            try (Session session = sessions.start(server, "memory")) {
+                session.initialize();
+                Thread.sleep(1000);
+                long idle = session.statusKb("VmRSS");
+                for (int i = 0; i < mixedCalls; i++) {
+                    String sql = i % 4 == 3 ? MIXED.get(i / 4 % MIXED.size())
+                            : "SELECT id, name, price FROM products WHERE id = " + (1 + i % 1000);
+                    String line = session.sqlCall(sql, CALL_LIMIT_NANOS);
+                    if (Session.parse(line).path("result").path("isError").asBoolean(true)) {
+                        throw new ServerFailure("mixed call '" + sql + "' failed: " + abbreviate(line));
+                    }
+                }
+                long after = session.statusKb("VmRSS");
+                double growth = (double) after / idle;
+                memory.row("rss_mixed", String.format(Locale.ROOT, "RSS idle %.1f MB, after %d mixed calls %.1f MB: %.2fx",
+                        idle / 1024.0, mixedCalls, after / 1024.0, growth), growth <= RSS_GROWTH_TARGET,
+                        String.format(Locale.ROOT, "\"idle_mb\":%.1f,\"after_mb\":%.1f,\"calls\":%d,\"ratio\":%.3f,\"target\":%.1f",
+                                idle / 1024.0, after / 1024.0, mixedCalls, growth, RSS_GROWTH_TARGET));
+                for (String[] oversized : OVERSIZED) {
+                    long started = System.nanoTime();
+                    String line = session.sqlCall(oversized[1], BIG_LIMIT_NANOS);
+                    memory.outcome(oversized[0], oversized[1], List.of(line), (System.nanoTime() - started) / 1e6, session);
+                }
+                long started = System.nanoTime();
+                List<String> answers = session.concurrentSqlCalls(OVERSIZED.getFirst()[1], 8, BIG_LIMIT_NANOS);
+                memory.outcome("eight 200 MB values at once", OVERSIZED.getFirst()[1], answers,
+                        (System.nanoTime() - started) / 1e6, session);
+                memory.row("peak_rss", String.format(Locale.ROOT, "peak RSS (VmHWM) over the phase %.1f MB",
+                        session.statusKb("VmHWM") / 1024.0), true,
+                        String.format(Locale.ROOT, "\"peak_mb\":%.1f", session.statusKb("VmHWM") / 1024.0));
+            } catch (ServerFailure e) {
+                memory.row("memory", "failed: " + e.getMessage(), false, "\"reason\":\"" + JsonText.escape(e.getMessage()) + "\"");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                memory.row("memory", "interrupted", false, "\"reason\":\"interrupted\"");
+            }
+            return memory;
+        }
+
+        /** Clean: a tool error that says the result is too large, or a result marked truncated; then the lookup works. */
+        private void outcome(String label, String sql, List<String> answers, double ms, Session session)
+                throws ServerFailure {
+            List<String> kinds = new ArrayList<>();
+            boolean clean = true;
+            for (String line : answers) {
+                JsonNode result = Session.parse(line).path("result");
+                JsonNode body = result.path("structuredContent");
+                if (result.isMissingNode()) {
+                    kinds.add("JSON-RPC error");
+                    clean = false;
+                } else if (result.path("isError").asBoolean(false)) {
+                    String code = body.path("error").path("code").asText(body.path("code").asText("?"));
+                    kinds.add("error " + code);
+                    clean &= !code.equals("SYNTAX_ERROR") && !code.equals("INTERNAL_ERROR");
+                } else if (body.path("result").path("truncated").asBoolean(false)) {
+                    kinds.add("truncated, " + body.path("result").path("row_count").asInt() + " rows");
+                } else {
+                    kinds.add("answered in full (" + line.length() / 1_000_000 + " MB)");
+                    clean = false;
+                }
+            }
+            session.timedCall(); // still answering: the row of the lookup, checked
+            String distinct = String.join(", ", kinds.stream().distinct().toList());
+            row("oversized", String.format(Locale.ROOT, "%s: %s in %.0f ms, then the lookup answered", label, distinct, ms),
+                    clean, String.format(Locale.ROOT, "\"case\":\"%s\",\"sql\":\"%s\",\"outcome\":\"%s\",\"ms\":%.1f",
+                            JsonText.escape(label), JsonText.escape(sql), JsonText.escape(distinct), ms));
+        }
+
+        private void row(String key, String text, boolean met, String fields) {
+            failed |= !met;
+            lines.add(String.format(Locale.ROOT, "  %-100s %s", text, met ? "ok" : "NOT met"));
+            json.add("{\"measure\":\"peer_memory\",\"metric\":\"" + key + "\"," + fields + ",\"met\":" + met + "}");
+        }
+
+        /** Prints the phase; true when something was not met. */
+        boolean print() {
+            System.out.println("pg-mcp memory (fresh process; max_result_bytes at its default)");
+            lines.forEach(System.out::println);
+            json.forEach(System.out::println);
+            return failed;
         }
     }
 

@@ -63,49 +63,55 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The composition root: builds every object of a running pg-mcp with {@code new}, in dependency
  * order, and stops them in reverse. Nothing here connects to a database synchronously: catalogs load
  * in the background, so a database that is down does not stop the server from starting.
+ *
+ * <p>Only the metrics endpoint is started by the constructor itself (a taken port fails start-up at
+ * once); the rest ({@link Parts}: pools, guards, pipeline, tools) is built on a thread of its own, so
+ * that on stdio the client's {@code initialize} is answered while it is being built. Until it is built,
+ * every read of the tool registry waits ({@link Registry#openedLater()}), so no client sees a partial
+ * list; everything else that needs the parts waits for them too.
  */
 public final class PgMcpServer implements AutoCloseable {
     private static final System.Logger logger = System.getLogger(PgMcpServer.class.getName());
 
     private final PgMcpConfig config;
     private final String version;
-    private final List<Database> databases = new ArrayList<>();
-    private final Registry registry = new Registry();
-    private final QueryPipeline pipeline;
-    private final Housekeeping housekeeping;
-    private final LlmClient llm;
+    private final Registry registry = Registry.openedLater();
     private final AuditLog audit;
     private final java.util.concurrent.atomic.AtomicReference<MetricsServer> metricsServer = new java.util.concurrent.atomic.AtomicReference<>();
-    private final Thread metricsStart;
-    private final Telemetry telemetry;
-    private final RateLimiter limiter;
-    private final VisibleSchemas schemas;
+    /** The rest of the server, being built on the thread "pg-mcp-build". */
+    private final CompletableFuture<Parts> parts = new CompletableFuture<>();
     /** Stops whatever transport is serving (SIGTERM); a no-op before one started. */
     private final java.util.concurrent.atomic.AtomicReference<Runnable> stopServing = new java.util.concurrent.atomic.AtomicReference<>(
             () -> {});
     private final java.util.concurrent.locks.ReentrantLock closeLock = new java.util.concurrent.locks.ReentrantLock();
     private boolean closed; // guarded by closeLock
 
+    /** What the server is made of beyond its configuration, its registry and its metrics endpoint. */
+    private record Parts(List<Database> databases, QueryPipeline pipeline, Housekeeping housekeeping, LlmClient llm,
+            Telemetry telemetry, RateLimiter limiter, VisibleSchemas schemas, Thread metricsStart) {}
+
     /**
+     * Starts the metrics endpoint (when configured) and the build of everything else, and returns.
+     *
      * @param audit the audit log the composition root opened from {@code audit} (closed by this server)
+     * @throws io.pgmcp.observability.MetricsEndpointException when the metrics endpoint cannot be served
      */
     public PgMcpServer(PgMcpConfig config, String version, AuditLog audit) {
         this.config = config;
         this.version = version;
-        Clock clock = Clock.systemUTC();
-        CatalogLoader loader = new CatalogLoader(clock);
-        List<Target> targets = new ArrayList<>();
-        Random random = new Random();
+        this.audit = audit;
         List<PoolGauge> pools = new ArrayList<>();
         for (DatabaseConfig db : config.databases()) {
-            int i = pools.size(); // pools are read at scrape time, when every database exists
-            pools.add(new PoolGauge(db.name(), () -> databases.get(i).poolStats().total(),
-                    () -> databases.get(i).poolStats().idle()));
+            int i = pools.size(); // pools are read at scrape time: the scrape waits until every database exists
+            pools.add(new PoolGauge(db.name(), () -> parts().databases().get(i).poolStats().total(),
+                    () -> parts().databases().get(i).poolStats().idle()));
         }
         // nobody reads the registry of a server whose metrics are off: the calls then record nothing into it
         Metrics metrics = new Metrics(version, pools,
@@ -113,7 +119,24 @@ public final class PgMcpServer implements AutoCloseable {
         // bound first, so that a taken port fails start-up before anything else is started
         metricsServer.set(MetricsServer.start(config.observability().metrics(), config.server().transport(),
                 metrics.registry()));
-        this.telemetry = Telemetry.start(config.observability(), version, metrics, Ticker.system());
+        Thread.ofPlatform().name("pg-mcp-build").start(() -> {
+            try {
+                parts.complete(build(metrics));
+            } catch (Throwable e) {
+                parts.completeExceptionally(e);
+            } finally {
+                registry.open();
+            }
+        });
+    }
+
+    private Parts build(Metrics metrics) {
+        Clock clock = Clock.systemUTC();
+        CatalogLoader loader = new CatalogLoader(clock);
+        List<Target> targets = new ArrayList<>();
+        Random random = new Random();
+        Telemetry telemetry = Telemetry.start(config.observability(), version, metrics, Ticker.system());
+        List<Database> databases = new ArrayList<>();
         List<Housekeeping.Duty> duties = new ArrayList<>();
         for (DatabaseConfig db : config.databases()) {
             ConnectionPool pool = new ConnectionPool(PoolSettings.of(db.name(), db.minPoolSize(), db.maxPoolSize()),
@@ -132,12 +155,10 @@ public final class PgMcpServer implements AutoCloseable {
         metrics.availability(databases.stream().map(d -> new AvailabilityGauge(d.name(), d.availability()::isUp,
                 d.availability()::outages)).toList());
         DatabaseRouter router = new DatabaseRouter(targets);
-        this.pipeline = new QueryPipeline(router, config.server(), telemetry);
-        this.llm = llmClient(config, telemetry);
+        QueryPipeline pipeline = new QueryPipeline(router, config.server(), telemetry);
+        LlmClient llm = llmClient(config, telemetry);
         RateLimiter limiter = new RateLimiter(config.rateLimit(), Ticker.system());
         metrics.rateLimitUsage(limiter::usage);
-        this.limiter = limiter;
-        this.audit = audit;
         if (audit.isEnabled()) {
             metrics.auditWriteFailures(config.audit().storage().name().toLowerCase(java.util.Locale.ROOT),
                     audit::writeFailures);
@@ -158,7 +179,7 @@ public final class PgMcpServer implements AutoCloseable {
             register(new ExecuteSqlTool(pipeline), config.rateLimit().limitsRequests(transport, false), limiter,
                     recorder);
         }
-        this.schemas = new VisibleSchemas(router, config.server().queryTimeout());
+        VisibleSchemas schemas = new VisibleSchemas(router, config.server().queryTimeout());
         for (PgMcpTool tool : List.of(new SearchSchemaTool(schemas), new DescribeTableTool(schemas),
                 new ListTablesTool(schemas),
                 new RefreshSchemaTool(router, config.server().queryTimeout()))) {
@@ -166,18 +187,35 @@ public final class PgMcpServer implements AutoCloseable {
         }
         registry.add(new SchemaResources(schemas));
         registry.add(new TableResources(schemas));
-        this.housekeeping = new Housekeeping(duties, config.server().cacheRefreshInterval(),
+        Housekeeping housekeeping = new Housekeeping(duties, config.server().cacheRefreshInterval(),
                 config.server().queryTimeout(),
                 catalog -> router.all().stream().filter(t -> t.catalog() == catalog).findFirst()
                         .ifPresent(target -> warnWhereTheRoleDisagrees(target, config.server().queryTimeout())));
         housekeeping.start();
         // the JVM metrics are registered in the background: a client waiting for initialize should not
         // wait for the management beans
-        this.metricsStart = Thread.ofVirtual().name("pg-mcp-metrics-start").start(() -> {
+        Thread metricsStart = Thread.ofVirtual().name("pg-mcp-metrics-start").start(() -> {
             if (config.observability().metrics().enabledFor(transport)) {
                 metrics.registerJvmMetrics();
             }
         });
+        return new Parts(List.copyOf(databases), pipeline, housekeeping, llm, telemetry, limiter, schemas,
+                metricsStart);
+    }
+
+    /** The built parts, waiting for the build; its failure, rethrown as it was. */
+    private Parts parts() {
+        try {
+            return parts.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
     }
 
     /**
@@ -208,7 +246,7 @@ public final class PgMcpServer implements AutoCloseable {
 
     /** The port the metrics endpoint is served on, empty when it is not served; waits for its start. */
     java.util.Optional<Integer> metricsPort() throws InterruptedException {
-        metricsStart.join();
+        parts().metricsStart().join();
         MetricsServer server = metricsServer.get();
         return server == null ? java.util.Optional.empty() : server.port();
     }
@@ -225,9 +263,16 @@ public final class PgMcpServer implements AutoCloseable {
     }
 
     ServerInfo serverInfo() {
-        // asked at each initialize: by then the catalogs loading in the background may be known
-        return new ServerInfo("pg-mcp", version, () -> Instructions.text(config, pipeline.databaseNames(),
-                SchemaGuide.text(schemas.sizes())));
+        // asked at each initialize: by then the catalogs loading in the background may be known; while the
+        // server is still being built, none is
+        return new ServerInfo("pg-mcp", version, () -> {
+            Parts built = parts.getNow(null);
+            return built == null
+                    ? Instructions.text(config, config.databases().stream().map(DatabaseConfig::name).toList(),
+                            SchemaGuide.text(List.of()))
+                    : Instructions.text(config, built.pipeline().databaseNames(),
+                            SchemaGuide.text(built.schemas().sizes()));
+        });
     }
 
     /**
@@ -243,14 +288,36 @@ public final class PgMcpServer implements AutoCloseable {
         return new CacheHints(java.time.Duration.ofMinutes(5), catalog, callersToldApart);
     }
 
-    /** Serves one MCP session on stdin/stdout until stdin ends; then drains in-flight calls. */
+    /**
+     * Serves one MCP session on stdin/stdout until stdin ends; then drains in-flight calls. The session
+     * starts at once, while the server may still be being built (requests that need what is built wait for
+     * it); when the build fails, serving stops and the failure is thrown, while stdin may still be open.
+     */
     public void serveStdio(InputStream in, OutputStream out) {
+        List<String> names = config.databases().stream().map(DatabaseConfig::name).toList();
         logger.log(System.Logger.Level.INFO, "pg-mcp {0} serving MCP on stdio ({1} database(s): {2})", version,
-                databases.size(), pipeline.databaseNames());
+                names.size(), names);
         StdioTransport transport = new StdioTransport(in, out);
         stopServing.set(() -> transport.stop(config.server().shutdownTimeout()));
-        transport.run(sink -> new McpSession(serverInfo(), registry, ToolErrors::fromThrowable, cacheHints(false), sink,
-                "stdio-" + UUID.randomUUID()), config.server().shutdownTimeout());
+        // the transport reads stdin on a thread of its own, so that a failed build can end serving here even
+        // while that thread waits for input (the process then exits)
+        Thread reader = Thread.ofPlatform().name("pg-mcp-stdio").start(() -> transport.run(
+                sink -> new McpSession(serverInfo(), registry, ToolErrors::fromThrowable, cacheHints(false), sink,
+                        "stdio-" + UUID.randomUUID()),
+                config.server().shutdownTimeout()));
+        try {
+            parts();
+        } catch (RuntimeException | Error e) {
+            transport.stop(java.time.Duration.ZERO);
+            throw e;
+        }
+        try {
+            reader.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            transport.stop(config.server().shutdownTimeout());
+            return;
+        }
         logger.log(System.Logger.Level.INFO, "stdin closed; pg-mcp is shutting down");
     }
 
@@ -266,6 +333,7 @@ public final class PgMcpServer implements AutoCloseable {
             throw new IllegalStateException("startHttp needs a configuration with server.transport http");
         }
         var http = config.server().http();
+        Parts built = parts();
         ServerInfo server = serverInfo();
         // With tokens callers are told apart: what the databases show goes to private caches only.
         CacheHints hints = cacheHints(!http.authTokens().isEmpty());
@@ -273,11 +341,13 @@ public final class PgMcpServer implements AutoCloseable {
                 HttpLimits.of(http.maxSessions(), http.maxSessionsPerClient(),
                         http.sessionIdleTimeout(), http.requestReadTimeout()),
                 (id, sink) -> new McpSession(server, registry, ToolErrors::fromThrowable, hints, sink, id),
-                config.rateLimit().includeHeaders() ? ResponseHeaders.rateLimits(limiter) : ResponseHeaders.NONE,
+                config.rateLimit().includeHeaders()
+                        ? ResponseHeaders.rateLimits(built.limiter())
+                        : ResponseHeaders.NONE,
                 this::unavailableDatabases, Ticker.system());
         stopServing.set(() -> transport.stop(config.server().shutdownTimeout()));
         logger.log(System.Logger.Level.INFO, "pg-mcp {0} serving MCP on {1} ({2} database(s): {3}; {4})", version,
-                transport.endpoint(), databases.size(), pipeline.databaseNames(),
+                transport.endpoint(), built.databases().size(), built.pipeline().databaseNames(),
                 http.authTokens().isEmpty()
                         ? "no bearer token required (loopback only)"
                         : http.authTokens().size() + " bearer token(s) accepted");
@@ -302,7 +372,7 @@ public final class PgMcpServer implements AutoCloseable {
     /** The databases whose connections fail now, by name only (for {@code /readyz}). */
     private List<String> unavailableDatabases() {
         List<String> down = new ArrayList<>();
-        for (Database database : databases) {
+        for (Database database : parts().databases()) {
             try {
                 database.checkAvailable();
             } catch (io.pgmcp.db.DatabaseDownException e) {
@@ -331,28 +401,41 @@ public final class PgMcpServer implements AutoCloseable {
     }
 
     private void release() {
+        Parts built;
         try {
-            metricsStart.join(java.time.Duration.ofSeconds(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            built = parts();
+        } catch (RuntimeException | Error e) {
+            built = null; // the build failed: what it made dies with the process
+        }
+        if (built != null) {
+            try {
+                built.metricsStart().join(java.time.Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         MetricsServer server = metricsServer.get();
         if (server != null) {
             server.close();
         }
-        housekeeping.close();
+        if (built != null) {
+            built.housekeeping().close();
+        }
         try {
             audit.flush();
         } catch (AuditException e) {
             logger.log(System.Logger.Level.WARNING, "audit flush at shutdown failed: {0}", e.getMessage());
         }
         audit.close();
-        telemetry.close(); // exports the spans still buffered
+        if (built == null) {
+            return;
+        }
+        built.telemetry().close(); // exports the spans still buffered
         try {
-            llm.close();
+            built.llm().close();
         } catch (Exception e) {
             logger.log(System.Logger.Level.DEBUG, "closing the LLM client failed: {0}", e.getMessage());
         }
-        databases.forEach(Database::close);
+        built.databases().forEach(Database::close);
     }
 }

@@ -70,20 +70,32 @@ public final class CatalogHolder {
     }
 
     /**
-     * Loads the catalog and swaps it in; on failure the previous catalog stays and the failure is kept.
+     * Loads the catalog and swaps it in, unless a load that finished later was swapped in first (two
+     * loads can run at once: the background one and a call's own); on failure the previous catalog stays
+     * and the failure is kept.
      *
+     * @return the catalog now held: the one loaded, or the newer one already there
      * @throws DatabaseException the load's failure
      */
     public Catalog refresh(Duration timeout) throws DatabaseException {
         try {
             Catalog loaded = database.read(timeout, List.of("pg_catalog"),
                     session -> loader.load(session, database.name(), systemSchemas));
-            catalog.set(loaded);
+            Catalog held = catalog.accumulateAndGet(loaded, CatalogHolder::newer);
             lastFailure.set(null);
-            return loaded;
+            return held;
         } catch (DatabaseException e) {
             lastFailure.set(new Failure(clock.instant(), SqlFailure.of(e, false)));
             throw e;
         }
+    }
+
+    /**
+     * Of the catalog held and one just loaded, the one to hold: the later load. The catalog held only ever
+     * moves forward, so that what is kept per catalog (the guard's verdicts) can tell a replaced catalog from
+     * the current one by its load time.
+     */
+    static Catalog newer(Catalog held, Catalog loaded) {
+        return held == null || !loaded.loadedAt().isBefore(held.loadedAt()) ? loaded : held;
     }
 }

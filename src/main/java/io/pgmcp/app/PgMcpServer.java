@@ -79,6 +79,8 @@ import java.util.concurrent.CompletionException;
  */
 public final class PgMcpServer implements AutoCloseable {
     private static final System.Logger logger = System.getLogger(PgMcpServer.class.getName());
+    /** Requests a stdio session runs on platform threads at once; more run on virtual threads. */
+    static final int STDIO_PLATFORM_THREADS = 8;
 
     private final PgMcpConfig config;
     private final String version;
@@ -303,7 +305,7 @@ public final class PgMcpServer implements AutoCloseable {
         // while that thread waits for input (the process then exits)
         Thread reader = Thread.ofPlatform().name("pg-mcp-stdio").start(() -> transport.run(
                 sink -> new McpSession(serverInfo(), registry, ToolErrors::fromThrowable, cacheHints(false), sink,
-                        "stdio-" + UUID.randomUUID()),
+                        new RequestThreads(STDIO_PLATFORM_THREADS, "mcp-request-"), "stdio-" + UUID.randomUUID()),
                 config.server().shutdownTimeout()));
         try {
             parts();

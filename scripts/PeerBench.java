@@ -607,7 +607,7 @@ public final class PeerBench {
                     kinds.add("JSON-RPC error");
                     clean = false;
                 } else if (result.path("isError").asBoolean(false)) {
-                    String code = body.path("error").path("code").asText(body.path("code").asText("?"));
+                    String code = body.path("error_code").asText("?");
                     kinds.add("error " + code);
                     clean &= !code.equals("SYNTAX_ERROR") && !code.equals("INTERNAL_ERROR");
                 } else if (body.path("result").path("truncated").asBoolean(false)) {

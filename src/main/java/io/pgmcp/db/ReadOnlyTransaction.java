@@ -1,14 +1,24 @@
 package io.pgmcp.db;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.postgresql.core.BaseConnection;
+import org.postgresql.core.Field;
+import org.postgresql.core.NativeQuery;
+import org.postgresql.core.Query;
+import org.postgresql.core.QueryExecutor;
+import org.postgresql.core.ResultCursor;
+import org.postgresql.core.ResultHandlerBase;
+import org.postgresql.core.SqlCommand;
+import org.postgresql.core.SqlCommandType;
 import org.postgresql.core.TransactionState;
+import org.postgresql.core.Tuple;
 
 /**
  * The read-only execution discipline around any work on a borrowed connection, in as few round trips as it
@@ -44,7 +54,7 @@ final class ReadOnlyTransaction {
      */
     static final String RESET = "ROLLBACK; CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; UNLISTEN *; "
             + "DISCARD TEMP; DISCARD SEQUENCES; SELECT pg_catalog.pg_advisory_unlock_all(), "
-            + "(SELECT pg_catalog.count(*) FROM pg_catalog.pg_prepared_statements WHERE from_sql)";
+            + "(SELECT pg_catalog.count(*) FROM pg_catalog.pg_prepared_statement() p WHERE p.from_sql)";
 
     /** Where the transaction starts and where a call's {@code SET LOCAL}s go, when it needs any. */
     enum Start {
@@ -181,37 +191,54 @@ final class ReadOnlyTransaction {
     }
 
     /**
-     * Sends {@link #RESET} (one round trip; with autocommit off and no transaction open, pgjdbc sends a
-     * {@code BEGIN} with it, which the {@code ROLLBACK} ends).
+     * Sends {@link #RESET} as one simple Query message: one round trip, and cheaper on the server than the
+     * extended protocol's Parse, Bind, Describe and Execute for each of its statements. No {@code BEGIN} goes
+     * with it; when no transaction is open (nothing was sent, or the work ended it) the {@code ROLLBACK} is
+     * left out, which would only draw a warning.
      *
      * @return true when the session is clean and out of any transaction; false when it holds state the reset
      *         cannot remove
+     * @throws SQLException when the reset failed (then nothing of it took effect but the {@code ROLLBACK})
      */
     static boolean endAndReset(Connection connection) throws SQLException {
-        long leftover;
-        try (Statement reset = connection.createStatement()) {
-            reset.setEscapeProcessing(false);
-            boolean isResultSet = reset.execute(RESET);
-            while (!isResultSet) {
-                if (reset.getUpdateCount() == -1) {
-                    throw new SQLException("the session reset returned no count", SqlState.INTERNAL_ERROR.code());
-                }
-                isResultSet = reset.getMoreResults();
-            }
-            try (ResultSet rs = reset.getResultSet()) {
-                if (!rs.next()) {
-                    throw new SQLException("the session reset returned no count", SqlState.INTERNAL_ERROR.code());
-                }
-                leftover = rs.getLong(2);
-            }
+        QueryExecutor executor = connection.unwrap(BaseConnection.class).getQueryExecutor();
+        String sql = executor.getTransactionState() == TransactionState.IDLE
+                ? RESET.substring(RESET.indexOf(';') + 1).strip()
+                : RESET;
+        CountHandler handler = new CountHandler();
+        Query query = executor.wrap(List.of(new NativeQuery(sql, new int[0], true,
+                SqlCommand.createStatementTypeInfo(SqlCommandType.BLANK))));
+        try {
+            executor.execute(query, null, handler, 0, 0, QueryExecutor.QUERY_EXECUTE_AS_SIMPLE
+                    | QueryExecutor.QUERY_SUPPRESS_BEGIN | QueryExecutor.QUERY_ONESHOT);
+        } finally {
+            query.close();
         }
-        TransactionState state = connection.unwrap(BaseConnection.class).getTransactionState();
-        if (leftover != 0 || state != TransactionState.IDLE) {
+        TransactionState state = executor.getTransactionState();
+        if (handler.count != 0 || state != TransactionState.IDLE) {
             logger.log(System.Logger.Level.DEBUG,
-                    "session reset left {0} prepared statement(s), transaction {1}; closing the connection", leftover,
-                    state);
+                    "session reset left {0} prepared statement(s), transaction {1}; closing the connection",
+                    handler.count, state);
             return false;
         }
         return true;
+    }
+
+    /** Takes the count of the reset's last statement (-1 until a row came); errors are thrown at completion. */
+    private static final class CountHandler extends ResultHandlerBase {
+        long count = -1;
+
+        @Override
+        public void handleResultRows(Query fromQuery, Field[] fields, List<Tuple> tuples, ResultCursor cursor) {
+            if (fields.length == 2 && tuples.size() == 1) {
+                byte[] value = tuples.get(0).get(1);
+                count = value == null ? -1 : Long.parseLong(new String(value, StandardCharsets.US_ASCII));
+            }
+        }
+
+        @Override
+        public void handleWarning(SQLWarning warning) {
+            // notices of the reset tell nothing the count does not
+        }
     }
 }

@@ -74,12 +74,15 @@ class RoundTripTest {
             assertEquals("b", rows.rows().get(0).get(0));
             report("query, call " + call);
             assertEquals(2, proxy.roundTrips(), "call " + call + ": " + proxy.sent());
-            // BEGIN goes as a simple Query in the statement's round trip: three ReadyForQuery in two round trips
-            assertEquals(3, proxy.readyForQuery(), "call " + call + ": " + proxy.sent());
+            // BEGIN goes as a simple Query in the statement's round trip (and pgjdbc may close the rows' portal
+            // with a Sync of its own in front of the reset): more ReadyForQuery than round trips
+            assertTrue(proxy.readyForQuery() >= 3, "call " + call + ": " + proxy.sent());
             List<String> sent = proxy.sent();
             assertEquals("Q BEGIN READ ONLY", sent.get(0), sent.toString());
             assertEquals("P SELECT name FROM t WHERE id = 2", sent.get(1), sent.toString());
-            assertEquals("P ROLLBACK", sent.get(2), "the reset follows, no SET in between: " + sent);
+            assertTrue(sent.get(2).startsWith("Q ROLLBACK; CLOSE ALL;"),
+                    "the reset, one message, no SET before: " + sent);
+            assertEquals(3, sent.size(), sent.toString());
             assertTrue(sent.stream().noneMatch(s -> s.contains("DISCARD ALL") || s.contains("DEALLOCATE")),
                     sent.toString());
             proxy.reset();

@@ -143,6 +143,21 @@ class SessionResetTest {
     }
 
     @Test
+    void repeatedCallsLeaveNoPreparedStatementOnTheServer() throws Exception {
+        // pgjdbc server-prepares nothing (prepareThreshold=0): with a threshold, a plain Statement's SQL got a new
+        // server-side statement on many executions, each living until the client's garbage collector found the
+        // old query object, so a backend's prepared statements (and the reset's count of them) grew without bound
+        Duration timeout = Duration.ofSeconds(30);
+        try (Database database = withDefaultTimeout("no-prepared", timeout)) {
+            for (int call = 0; call < 20; call++) {
+                database.query("SELECT name FROM t WHERE id = 1", limits(timeout), CancelSignal.NONE);
+            }
+            assertEquals(0L, database.query("SELECT count(*) FROM pg_prepared_statements", limits(timeout),
+                    CancelSignal.NONE).rows().get(0).get(0));
+        }
+    }
+
+    @Test
     void sqlPreparedStatementClosesTheConnection() throws Exception {
         Duration timeout = Duration.ofSeconds(30);
         try (Database database = withDefaultTimeout("prepared", timeout)) {

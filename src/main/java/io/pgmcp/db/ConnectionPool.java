@@ -140,7 +140,8 @@ public final class ConnectionPool implements AutoCloseable {
             Connection connection = factory.open();
             long lifetime = settings.maxLifetime().toNanos();
             long jitter = (long) (lifetime * 0.025 * ThreadLocalRandom.current().nextDouble());
-            PooledConnection pooled = new PooledConnection(connection, ticker.read() + lifetime - jitter, ticker);
+            PooledConnection pooled = new PooledConnection(connection, ticker.read() + lifetime - jitter, ticker,
+                    factory.sessionDefaults());
             pooled.lent();
             return pooled;
         } catch (SQLException | RuntimeException e) {

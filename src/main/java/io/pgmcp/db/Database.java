@@ -1,6 +1,7 @@
 package io.pgmcp.db;
 
 import io.pgmcp.config.RetryConfig;
+import io.pgmcp.db.ReadOnlyTransaction.Start;
 import io.pgmcp.resilience.Retry;
 import io.pgmcp.resilience.Sleeper;
 import io.pgmcp.resilience.Ticker;
@@ -143,7 +144,8 @@ public final class Database implements AutoCloseable {
      */
     public ResultTable query(String sql, ExecutionLimits limits, CancelSignal cancel) throws DatabaseException {
         AtomicBoolean cancelled = new AtomicBoolean();
-        return call(limits.statementTimeout(), limits.searchPath(), connection -> {
+        // alone: with other statements in front, pgjdbc would not fetch its rows in batches
+        return call(limits.statementTimeout(), limits.searchPath(), Start.SETUP_APART, (connection, prefix) -> {
             requireOneStatement(connection, sql);
             ResultReader.Read read;
             try (Statement statement = connection.createStatement()) {
@@ -208,15 +210,15 @@ public final class Database implements AutoCloseable {
      * pool's acquire timeout plus {@code timeout} (all attempts share one acquire deadline), and marks
      * the database down when the failure says it is gone.
      */
-    private <T> T call(Duration timeout, List<String> searchPath, ReadOnlyTransaction.Work<T> work)
-            throws DatabaseException {
+    private <T> T call(Duration timeout, List<String> searchPath, Start start,
+            ReadOnlyTransaction.Work<T> work) throws DatabaseException {
         long acquireDeadline = pool.acquireDeadline();
         Duration budget = pool.settings().acquireTimeout().plus(timeout);
         AtomicLong generation = new AtomicLong();
         try {
             return resilience.retry().run(() -> {
                 generation.set(resilience.availability().check());
-                return attempt(acquireDeadline, generation.get(), timeout, searchPath, work);
+                return attempt(acquireDeadline, generation.get(), timeout, searchPath, start, work);
             }, this::retryable, budget);
         } catch (DatabaseException e) {
             if (retryable(e) && SqlFailure.isConnectionClass(e) && !Thread.currentThread().isInterrupted()) {
@@ -228,7 +230,7 @@ public final class Database implements AutoCloseable {
     }
 
     private <T> T attempt(long acquireDeadline, long generation, Duration timeout, List<String> searchPath,
-            ReadOnlyTransaction.Work<T> work) throws DatabaseException {
+            Start start, ReadOnlyTransaction.Work<T> work) throws DatabaseException {
         Lease lease;
         try {
             lease = pool.acquire(acquireDeadline);
@@ -241,7 +243,8 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         try (lease) {
-            return ReadOnlyTransaction.run(lease, timeout, timeout.plus(resilience.networkMargin()), searchPath, work);
+            return ReadOnlyTransaction.run(lease, timeout, timeout.plus(resilience.networkMargin()), searchPath, start,
+                    work);
         } catch (SQLException | DatabaseException e) {
             DatabaseException failure = e instanceof SQLException sql
                     ? DatabaseException.of(sql)
@@ -291,7 +294,7 @@ public final class Database implements AutoCloseable {
         }
         try (Lease lease = pool.acquire(pool.acquireDeadline())) {
             ReadOnlyTransaction.run(lease, timeout, timeout.plus(resilience.networkMargin()), List.of(),
-                    connection -> null);
+                    Start.SNAPSHOT_FIRST, (connection, prefix) -> null);
             availability.probeSucceeded(generation);
         } catch (SQLException | DatabaseException e) {
             DatabaseException failure = e instanceof SQLException sql
@@ -346,7 +349,7 @@ public final class Database implements AutoCloseable {
      * may read), which see statements and rows, never JDBC.
      */
     public <T> T read(Duration timeout, List<String> searchPath, SqlWork<T> work) throws DatabaseException {
-        return call(timeout, searchPath, connection -> {
+        return call(timeout, searchPath, Start.SNAPSHOT_FIRST, (connection, prefix) -> {
             try {
                 return work.run(new JdbcSession(connection));
             } catch (DatabaseException e) {
@@ -382,11 +385,11 @@ public final class Database implements AutoCloseable {
     }
 
     private PlanNode explainPlan(String sql, Duration timeout, List<String> searchPath) throws DatabaseException {
-        return call(timeout, searchPath, connection -> {
+        return call(timeout, searchPath, Start.WITH_STATEMENT, (connection, prefix) -> {
             requireOneStatement(connection, sql);
             try (Statement statement = connection.createStatement()) {
                 statement.setEscapeProcessing(false);
-                try (ResultSet rs = statement.executeQuery(EXPLAIN + sql)) {
+                try (ResultSet rs = lastResult(statement, prefix + EXPLAIN + sql)) {
                     if (!rs.next()) {
                         throw new SQLException("EXPLAIN returned no plan", SqlState.INTERNAL_ERROR.code());
                     }
@@ -401,6 +404,18 @@ public final class Database implements AutoCloseable {
         });
     }
 
+    /** Executes {@code sql} (statements without rows, then one with) and answers the rows of the last. */
+    private static ResultSet lastResult(Statement statement, String sql) throws SQLException {
+        boolean isResultSet = statement.execute(sql);
+        while (!isResultSet) {
+            if (statement.getUpdateCount() == -1) {
+                throw new SQLException("the statement returned no result set", "0100C");
+            }
+            isResultSet = statement.getMoreResults();
+        }
+        return statement.getResultSet();
+    }
+
     /**
      * PostgreSQL's grammar on one statement, asked in a way that cannot run it (see {@link ParseOnly}):
      * in the read-only discipline with {@code timeout} as statement timeout and an empty search path.
@@ -410,7 +425,8 @@ public final class Database implements AutoCloseable {
      */
     public GrammarCheck checkGrammar(String statement, Duration timeout) {
         try {
-            return call(timeout, List.of(), connection -> ParseOnly.grammar(connection, statement));
+            return call(timeout, List.of(), Start.SNAPSHOT_FIRST,
+                    (connection, prefix) -> ParseOnly.grammar(connection, statement));
         } catch (DatabaseException e) {
             SqlFailure failure = e.failure();
             return new GrammarCheck.Unanswered(failure.kind() + " " + failure.sqlState() + ": " + failure.message());

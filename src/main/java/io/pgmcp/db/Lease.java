@@ -1,6 +1,7 @@
 package io.pgmcp.db;
 
 import java.sql.Connection;
+import java.util.Optional;
 
 /**
  * A connection borrowed from a {@link ConnectionPool}. Close it to give the connection back; call
@@ -23,6 +24,11 @@ public final class Lease implements AutoCloseable {
             throw new IllegalStateException("lease already returned to pool '" + pool.settings().name() + "'");
         }
         return pooled.connection();
+    }
+
+    /** The session settings the connection started with, when its factory promised any. */
+    Optional<SessionDefaults> sessionDefaults() {
+        return pooled.sessionDefaults();
     }
 
     /** Marks the connection for closing instead of reuse. */

@@ -26,7 +26,7 @@ import org.postgresql.util.PSQLException;
  * <li>Only the extended protocol's Parse and Describe(statement) messages are sent, then Sync:
  *     never Bind or Execute ({@link #describeOnly}). A server executes nothing without Execute.</li>
  * <li>It runs inside pg-mcp's read-only transaction with a short statement timeout, and
- *     {@code DISCARD ALL} afterwards (see {@link ReadOnlyTransaction}); PostgreSQL refuses a Parse
+ *     the session reset afterwards (see {@link ReadOnlyTransaction}); PostgreSQL refuses a Parse
  *     message holding more than one statement, and so does {@link Database#requireOneStatement}.</li>
  * </ol>
  */

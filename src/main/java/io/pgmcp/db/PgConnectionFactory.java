@@ -4,14 +4,19 @@ import io.pgmcp.config.DatabaseConfig;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import org.postgresql.Driver;
 
 /**
  * Opens pgjdbc connections for one configured database: {@code ApplicationName=pg-mcp}, read-only by
- * default on the server ({@code default_transaction_read_only=on}) and in the driver, no server-side
- * prepared statements (so {@code DISCARD ALL} after each call cannot break the driver's cache), and
- * timeouts so a dead server never hangs a call.
+ * default on the server ({@code default_transaction_read_only=on}) and in the driver, and timeouts so a
+ * dead server never hangs a call. The settings every query call of the database uses — statement, lock
+ * and idle-in-transaction timeouts from {@code server.query_timeout}, the search path from
+ * {@code allowed_schemas} — are fixed at login in the startup packet's {@code options} (see
+ * {@link #sessionDefaults()}): they are the values {@code RESET ALL} returns to, so such a call needs no
+ * {@code SET} of its own.
  */
 public final class PgConnectionFactory implements ConnectionFactory {
     /** The connect timeout when none is given. */
@@ -25,6 +30,7 @@ public final class PgConnectionFactory implements ConnectionFactory {
     private final String url;
     private final Properties properties;
     private final int idleReadTimeoutMillis;
+    private final SessionDefaults sessionDefaults;
 
     public PgConnectionFactory(DatabaseConfig config, Duration queryTimeout) {
         this(config, queryTimeout, DEFAULT_CONNECT_TIMEOUT);
@@ -42,10 +48,14 @@ public final class PgConnectionFactory implements ConnectionFactory {
         config.user().ifPresent(u -> props.setProperty("user", u));
         config.password().ifPresent(p -> props.setProperty("password", p.reveal()));
         props.setProperty("ApplicationName", "pg-mcp");
-        // Below 9.0 pgjdbc sets application_name with a SET after login, which the DISCARD ALL after every
+        // Below 9.0 pgjdbc sets application_name with a SET after login, which the RESET ALL after every
         // call resets to ''; from 9.0 on it sends it in the startup packet, where it is the reset value.
         props.setProperty("assumeMinServerVersion", "9.0");
-        props.setProperty("options", "-c default_transaction_read_only=on");
+        List<String> searchPath = config.accessPolicy().allowedSchemas();
+        this.sessionDefaults = new SessionDefaults(queryTimeout,
+                sendableInOptions(searchPath) ? Optional.of(searchPath) : Optional.empty());
+        props.setProperty("options", options(sessionDefaults));
+        // with autocommit off, pgjdbc sends BEGIN READ ONLY in the same round trip as the first statement
         props.setProperty("readOnly", "true");
         props.setProperty("readOnlyMode", "transaction");
         props.setProperty("prepareThreshold", "0");
@@ -63,10 +73,12 @@ public final class PgConnectionFactory implements ConnectionFactory {
                 queryTimeout.toMillis() + IDLE_READ_MARGIN_SECONDS * 1000L);
     }
 
-    private PgConnectionFactory(String url, Properties properties, int idleReadTimeoutMillis) {
+    private PgConnectionFactory(String url, Properties properties, int idleReadTimeoutMillis,
+            SessionDefaults sessionDefaults) {
         this.url = url;
         this.properties = properties;
         this.idleReadTimeoutMillis = idleReadTimeoutMillis;
+        this.sessionDefaults = sessionDefaults;
     }
 
     /**
@@ -81,7 +93,46 @@ public final class PgConnectionFactory implements ConnectionFactory {
         Properties props = new Properties();
         props.putAll(properties);
         props.setProperty("maxResultBuffer", Long.toString(ResultBuffer.driverLimit(maxResultBytes)));
-        return new PgConnectionFactory(url, props, idleReadTimeoutMillis);
+        return new PgConnectionFactory(url, props, idleReadTimeoutMillis, sessionDefaults);
+    }
+
+    /**
+     * The startup {@code options}: {@code -c name=value} pairs, separated by spaces; in a value PostgreSQL
+     * reads a backslash as escaping the next character, so spaces and backslashes are escaped.
+     */
+    static String options(SessionDefaults defaults) {
+        long millis = SessionDefaults.millis(defaults.statementTimeout());
+        StringBuilder options = new StringBuilder(200)
+                .append("-c default_transaction_read_only=on")
+                .append(" -c statement_timeout=").append(millis)
+                .append(" -c lock_timeout=").append(SessionDefaults.lockTimeoutMillis(defaults.statementTimeout()))
+                .append(" -c idle_in_transaction_session_timeout=").append(millis + SessionDefaults.IDLE_MARGIN_MILLIS);
+        defaults.searchPath().ifPresent(path -> {
+            options.append(" -c search_path=");
+            String value = String.join(",", path.stream().map(ReadOnlyTransaction::quoteIdentifier).toList());
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c == '\\' || Character.isWhitespace(c)) {
+                    options.append('\\');
+                }
+                options.append(c);
+            }
+        });
+        return options.toString();
+    }
+
+    /**
+     * Whether a search path can be sent in the startup packet: PostgreSQL reads its bytes in the database's
+     * encoding before any client encoding applies, so only ASCII (the same in every server encoding) is sure
+     * to arrive as written; any other search path is set by each call instead.
+     */
+    static boolean sendableInOptions(List<String> searchPath) {
+        return searchPath.stream().allMatch(name -> name.chars().allMatch(c -> c < 0x80));
+    }
+
+    @Override
+    public Optional<SessionDefaults> sessionDefaults() {
+        return Optional.of(sessionDefaults);
     }
 
     @Override

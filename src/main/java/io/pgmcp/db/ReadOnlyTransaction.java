@@ -1,29 +1,92 @@
 package io.pgmcp.db;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.Field;
+import org.postgresql.core.NativeQuery;
+import org.postgresql.core.Query;
+import org.postgresql.core.QueryExecutor;
+import org.postgresql.core.ResultCursor;
+import org.postgresql.core.ResultHandlerBase;
+import org.postgresql.core.SqlCommand;
+import org.postgresql.core.SqlCommandType;
+import org.postgresql.core.TransactionState;
+import org.postgresql.core.Tuple;
 
 /**
- * The read-only execution discipline around any work on a borrowed connection: {@code BEGIN}, then
- * {@code SET TRANSACTION READ ONLY} and {@code SET LOCAL} statement, lock and idle timeouts and a
- * pinned {@code search_path}, and a first snapshot so the work cannot switch to read-write; the work; then always {@code ROLLBACK} and {@code DISCARD ALL}, so no
- * session state (GUCs, advisory locks, prepared statements, LISTEN, temp tables) outlives the call.
- * If the reset fails the lease is evicted and the connection is closed instead of reused.
+ * The read-only execution discipline around any work on a borrowed connection, in as few round trips as it
+ * can: a read-only transaction with the call's statement, lock and idle timeouts and its pinned
+ * {@code search_path}; the work; then always one round trip that rolls the transaction back and resets the
+ * session, so no session state outlives the call. If the reset fails, or finds state it cannot remove, the
+ * lease is evicted and the connection closed instead of reused.
  *
- * <p>Every wait for the server inside the transaction is bounded by a network timeout a little longer
- * than the statement timeout: the server ends a slow statement, this ends a wait on a link that
- * stopped carrying bytes (pgjdbc then closes the connection and throws SQLSTATE 08006).
+ * <p>The transaction: pgjdbc (autocommit off, {@code readOnly}) sends {@code BEGIN READ ONLY} in the same
+ * round trip as the work's first statement, and the server's {@code default_transaction_read_only=on} would
+ * make even a plain {@code BEGIN} read-only. The timeouts and search path a database's query calls use are
+ * the connection's session defaults ({@link SessionDefaults}, fixed at login), so such a call sends no
+ * {@code SET} at all; a call with other settings gets {@code SET LOCAL}s, where its {@link Start} says.
+ *
+ * <p>The reset ({@link #RESET}) is {@code DISCARD ALL} without {@code DEALLOCATE ALL} and
+ * {@code DISCARD PLANS}, after the {@code ROLLBACK}, so that the driver's server-side prepared statements
+ * live on; a prepared statement made with SQL {@code PREPARE} is the one state it does not remove, and a
+ * connection that has one is closed.
+ *
+ * <p>Every wait for the server inside the transaction is bounded by a network timeout a little longer than
+ * the statement timeout: the server ends a slow statement, this ends a wait on a link that stopped carrying
+ * bytes (pgjdbc then closes the connection and throws SQLSTATE 08006).
  */
 final class ReadOnlyTransaction {
     private static final System.Logger logger = System.getLogger(ReadOnlyTransaction.class.getName());
 
+    /**
+     * Ends the call's transaction and resets what a transaction's end does not: held cursors, the session
+     * user and role, every setting (back to the login values), LISTEN, session advisory locks, temporary
+     * objects, sequence state; then counts the prepared statements made with SQL {@code PREPARE} (those the
+     * driver made over the protocol stay). After the {@code ROLLBACK} the rest runs in one implicit
+     * transaction, so that a failure of any piece undoes them all and fails the reset.
+     */
+    static final String RESET = "ROLLBACK; CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; UNLISTEN *; "
+            + "DISCARD TEMP; DISCARD SEQUENCES; SELECT pg_catalog.pg_advisory_unlock_all(), "
+            + "(SELECT pg_catalog.count(*) FROM pg_catalog.pg_prepared_statement() p WHERE p.from_sql)";
+
+    /** Where the transaction starts and where a call's {@code SET LOCAL}s go, when it needs any. */
+    enum Start {
+        /**
+         * pgjdbc's {@code BEGIN READ ONLY} travels with the work's one statement, and the work puts the
+         * {@code SET LOCAL}s (the {@code prefix}) in front of that statement, in the same round trip. For a
+         * work of one statement whose result may come with others before it.
+         */
+        WITH_STATEMENT,
+        /**
+         * As {@link #WITH_STATEMENT}, but {@code SET LOCAL}s, when the call needs any, run in a round trip of
+         * their own first: for a statement that must be sent alone (its rows are fetched in batches).
+         */
+        SETUP_APART,
+        /**
+         * {@code BEGIN}, the {@code SET LOCAL}s and a first snapshot in a round trip of their own before the
+         * work: for work of several statements. A transaction without a snapshot can still be switched to
+         * read-write ({@code SET TRANSACTION READ WRITE}); after its first snapshot PostgreSQL refuses that
+         * (25001). (A work of one statement cannot use the switch: the statement that switches is the only
+         * one that runs.)
+         */
+        SNAPSHOT_FIRST
+    }
+
     /** Work done inside the transaction. */
     @FunctionalInterface
     interface Work<T> {
-        T run(Connection connection) throws SQLException, DatabaseException;
+        /**
+         * @param prefix with {@link Start#WITH_STATEMENT}, the {@code SET LOCAL}s to send in front of the work's
+         *               statement, each ended by {@code ;} (empty when the call needs none); otherwise empty
+         */
+        T run(Connection connection, String prefix) throws SQLException, DatabaseException;
     }
 
     private ReadOnlyTransaction() {}
@@ -32,8 +95,7 @@ final class ReadOnlyTransaction {
      * @param networkTimeout the longest wait for any answer of the server, for the whole transaction
      */
     static <T> T run(Lease lease, Duration statementTimeout, Duration networkTimeout, List<String> searchPath,
-            Work<T> work)
-            throws SQLException, DatabaseException {
+            Start start, Work<T> work) throws SQLException, DatabaseException {
         Connection connection = lease.connection();
         int idleTimeout = -1;
         try {
@@ -41,10 +103,18 @@ final class ReadOnlyTransaction {
             connection.setNetworkTimeout(Runnable::run,
                     (int) Math.max(1, Math.min(Integer.MAX_VALUE, networkTimeout.toMillis())));
             connection.setAutoCommit(false);
-            try (Statement setup = connection.createStatement()) {
-                setup.execute(setupSql(statementTimeout, searchPath));
+            String setup = setupSql(statementTimeout, searchPath, lease.sessionDefaults());
+            String prefix = "";
+            switch (start) {
+                case WITH_STATEMENT -> prefix = setup;
+                case SETUP_APART -> {
+                    if (!setup.isEmpty()) {
+                        execute(connection, setup);
+                    }
+                }
+                case SNAPSHOT_FIRST -> execute(connection, setup + "SELECT 1");
             }
-            return work.run(connection);
+            return work.run(connection, prefix);
         } catch (SQLException | DatabaseException | RuntimeException e) {
             if (SqlFailure.isConnectionClass(e)) {
                 lease.evict();
@@ -55,24 +125,38 @@ final class ReadOnlyTransaction {
         }
     }
 
-    static String setupSql(Duration statementTimeout, List<String> searchPath) {
-        long millis = Math.max(1, statementTimeout.toMillis());
-        StringBuilder sql = new StringBuilder(200)
-                .append("SET TRANSACTION READ ONLY; ")
-                .append("SET LOCAL statement_timeout = ").append(millis).append("; ")
-                .append("SET LOCAL lock_timeout = ").append(millis).append("; ")
-                .append("SET LOCAL idle_in_transaction_session_timeout = ").append(millis + 5_000).append("; ")
-                .append("SET LOCAL search_path = ");
-        if (searchPath.isEmpty()) {
-            sql.append("''");
-        } else {
-            for (int i = 0; i < searchPath.size(); i++) {
-                sql.append(i == 0 ? "" : ", ").append(quoteIdentifier(searchPath.get(i)));
-            }
+    /**
+     * The statements that give a transaction what the connection's session defaults do not: read-only
+     * (again), and the timeouts and search path where they differ. Empty when nothing differs; otherwise each
+     * statement ends with {@code ;} and nothing follows it: pgjdbc sends each piece as it is, and PostgreSQL
+     * counts an error's position from the start of the piece, which must be the work's statement itself.
+     */
+    static String setupSql(Duration statementTimeout, List<String> searchPath, Optional<SessionDefaults> defaults) {
+        boolean timeoutFixed = defaults.isPresent() && defaults.get().fixesTimeout(statementTimeout);
+        boolean searchPathFixed = defaults.isPresent() && defaults.get().fixesSearchPath(searchPath);
+        if (timeoutFixed && searchPathFixed) {
+            return "";
         }
-        // SETs take no snapshot, so until a query runs SET TRANSACTION READ WRITE would still make the
-        // transaction writable; after the first snapshot PostgreSQL refuses it (25001)
-        sql.append("; SELECT 1");
+        StringBuilder sql = new StringBuilder(200).append("SET TRANSACTION READ ONLY;");
+        if (!timeoutFixed) {
+            long millis = SessionDefaults.millis(statementTimeout);
+            sql.append("SET LOCAL statement_timeout = ").append(millis).append(";")
+                    .append("SET LOCAL lock_timeout = ").append(SessionDefaults.lockTimeoutMillis(statementTimeout))
+                    .append(";")
+                    .append("SET LOCAL idle_in_transaction_session_timeout = ")
+                    .append(millis + SessionDefaults.IDLE_MARGIN_MILLIS).append(";");
+        }
+        if (!searchPathFixed) {
+            sql.append("SET LOCAL search_path = ");
+            if (searchPath.isEmpty()) {
+                sql.append("''");
+            } else {
+                for (int i = 0; i < searchPath.size(); i++) {
+                    sql.append(i == 0 ? "" : ", ").append(quoteIdentifier(searchPath.get(i)));
+                }
+            }
+            sql.append(";");
+        }
         return sql.toString();
     }
 
@@ -84,14 +168,17 @@ final class ReadOnlyTransaction {
         return '"' + name.replace("\"", "\"\"") + '"';
     }
 
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.setEscapeProcessing(false);
+            statement.execute(sql);
+        }
+    }
+
     private static void reset(Lease lease, Connection connection, int idleTimeout) {
         try {
-            if (!connection.isClosed()) {
-                connection.rollback();
-                connection.setAutoCommit(true);
-                try (Statement discard = connection.createStatement()) {
-                    discard.execute("DISCARD ALL");
-                }
+            if (!connection.isClosed() && endAndReset(connection)) {
+                connection.setAutoCommit(true); // no round trip: the server said the transaction is over
                 if (idleTimeout >= 0) {
                     connection.setNetworkTimeout(Runnable::run, idleTimeout);
                 }
@@ -101,5 +188,57 @@ final class ReadOnlyTransaction {
             logger.log(System.Logger.Level.DEBUG, "session reset failed; closing the connection: {0}", e.getMessage());
         }
         lease.evict();
+    }
+
+    /**
+     * Sends {@link #RESET} as one simple Query message: one round trip, and cheaper on the server than the
+     * extended protocol's Parse, Bind, Describe and Execute for each of its statements. No {@code BEGIN} goes
+     * with it; when no transaction is open (nothing was sent, or the work ended it) the {@code ROLLBACK} is
+     * left out, which would only draw a warning.
+     *
+     * @return true when the session is clean and out of any transaction; false when it holds state the reset
+     *         cannot remove
+     * @throws SQLException when the reset failed (then nothing of it took effect but the {@code ROLLBACK})
+     */
+    static boolean endAndReset(Connection connection) throws SQLException {
+        QueryExecutor executor = connection.unwrap(BaseConnection.class).getQueryExecutor();
+        String sql = executor.getTransactionState() == TransactionState.IDLE
+                ? RESET.substring(RESET.indexOf(';') + 1).strip()
+                : RESET;
+        CountHandler handler = new CountHandler();
+        Query query = executor.wrap(List.of(new NativeQuery(sql, new int[0], true,
+                SqlCommand.createStatementTypeInfo(SqlCommandType.BLANK))));
+        try {
+            executor.execute(query, null, handler, 0, 0, QueryExecutor.QUERY_EXECUTE_AS_SIMPLE
+                    | QueryExecutor.QUERY_SUPPRESS_BEGIN | QueryExecutor.QUERY_ONESHOT);
+        } finally {
+            query.close();
+        }
+        TransactionState state = executor.getTransactionState();
+        if (handler.count != 0 || state != TransactionState.IDLE) {
+            logger.log(System.Logger.Level.DEBUG,
+                    "session reset left {0} prepared statement(s), transaction {1}; closing the connection",
+                    handler.count, state);
+            return false;
+        }
+        return true;
+    }
+
+    /** Takes the count of the reset's last statement (-1 until a row came); errors are thrown at completion. */
+    private static final class CountHandler extends ResultHandlerBase {
+        long count = -1;
+
+        @Override
+        public void handleResultRows(Query fromQuery, Field[] fields, List<Tuple> tuples, ResultCursor cursor) {
+            if (fields.length == 2 && tuples.size() == 1) {
+                byte[] value = tuples.get(0).get(1);
+                count = value == null ? -1 : Long.parseLong(new String(value, StandardCharsets.US_ASCII));
+            }
+        }
+
+        @Override
+        public void handleWarning(SQLWarning warning) {
+            // notices of the reset tell nothing the count does not
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.pgmcp.db;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -182,7 +183,7 @@ class DatabaseQueryTest {
         assertClean(defaultWorkMem, pid);
 
         // statements that return no rows but leave state: each fails for want of a result, after running
-        for (String stateful : List.of("PREPARE p AS SELECT 1", "LISTEN pgmcp_channel",
+        for (String stateful : List.of("LISTEN pgmcp_channel",
                 "DECLARE c CURSOR WITH HOLD FOR SELECT 1", "SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE")) {
             assertThrows(DatabaseException.class, () -> query(single, stateful), stateful);
             assertClean(defaultWorkMem, pid);
@@ -202,6 +203,14 @@ class DatabaseQueryTest {
         assertClean(defaultWorkMem, pid);
 
         assertEquals(new PoolStats(1, 1, 0, 0), single.poolStats(), "reset, not evicted");
+
+        // a statement prepared with SQL PREPARE outlives a rollback, and the reset keeps the driver's own
+        // prepared statements: the connection holding one is closed instead
+        assertThrows(DatabaseException.class, () -> query(single, "PREPARE p AS SELECT 1"));
+        assertEquals(new PoolStats(0, 0, 0, 0), single.poolStats(), "evicted");
+        long next = pid(single);
+        assertNotEquals(pid, next);
+        assertClean(defaultWorkMem, next);
     }
 
     private static void assertClean(String defaultWorkMem, long pid) throws Exception {

@@ -9,7 +9,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -22,6 +27,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code validateAfterIdle} is checked with {@link Connection#isValid} first and replaced when dead
  * (a restarted server, {@code pg_terminate_backend}). Connections retire after {@code maxLifetime}
  * minus jitter. A lease marked broken is closed instead of returned. Thread-safe.
+ *
+ * <p>A lease may be given back with a cleanup still to run ({@link Lease#closeAfter}): the cleanup runs on one of
+ * the pool's reset threads, and the connection stays counted as lent until it is over; it is then lent again when
+ * the cleanup succeeded and closed otherwise. A borrower that finds no idle connection while such cleanups are
+ * pending waits for one of them rather than opening a connection of its own: a cleanup takes one round trip.
  */
 public final class ConnectionPool implements AutoCloseable {
     private static final System.Logger logger = System.getLogger(ConnectionPool.class.getName());
@@ -35,14 +45,32 @@ public final class ConnectionPool implements AutoCloseable {
     /** {@link #awaitIdle} waits here, apart, so that it never takes a signal meant for a borrower. */
     private final Condition drained = lock.newCondition();
     private final ArrayDeque<PooledConnection> idle = new ArrayDeque<>();
+    /**
+     * Runs the cleanups of returned leases: at most one per connection at a time, so {@code maxSize} threads,
+     * platform ones (a virtual thread blocked on the socket costs a poller wake-up per read), ended when idle.
+     */
+    private final ThreadPoolExecutor resets;
     private int total;
     private int waiting;
+    /** Lent connections whose cleanup is pending or running: they come back without a borrower's help. */
+    private int resetting;
+    /** Borrowers waiting for one of the {@link #resetting} connections instead of opening their own. */
+    private int waitingForReset;
     private boolean closed;
 
     public ConnectionPool(PoolSettings settings, ConnectionFactory factory, Ticker ticker) {
         this.settings = settings;
         this.factory = factory;
         this.ticker = ticker;
+        AtomicInteger threads = new AtomicInteger();
+        this.resets = new ThreadPoolExecutor(settings.maxSize(), settings.maxSize(), 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), task -> {
+                    Thread thread = new Thread(task,
+                            "pg-mcp-reset-" + settings.name() + "-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        this.resets.allowCoreThreadTimeOut(true);
     }
 
     public PoolSettings settings() {
@@ -85,7 +113,9 @@ public final class ConnectionPool implements AutoCloseable {
                     if (candidate != null) {
                         break;
                     }
-                    if (total < settings.maxSize()) {
+                    // a connection being reset is back in a round trip; opening one takes several
+                    boolean forReset = resetting > waitingForReset;
+                    if (!forReset && total < settings.maxSize()) {
                         total++;
                         break;
                     }
@@ -94,6 +124,9 @@ public final class ConnectionPool implements AutoCloseable {
                         throw timeoutLocked();
                     }
                     waiting++;
+                    if (forReset) {
+                        waitingForReset++;
+                    }
                     try {
                         changed.awaitNanos(remaining);
                     } catch (InterruptedException e) {
@@ -103,6 +136,9 @@ public final class ConnectionPool implements AutoCloseable {
                                 "08000", e));
                     } finally {
                         waiting--;
+                        if (forReset) {
+                            waitingForReset--;
+                        }
                     }
                 }
             } finally {
@@ -171,20 +207,75 @@ public final class ConnectionPool implements AutoCloseable {
 
     /** Called by {@link Lease#close()}: returns the connection, or closes it when broken or retired. */
     void release(PooledConnection pooled, boolean broken) {
-        boolean keep;
+        giveBack(pooled, broken, false);
+    }
+
+    /**
+     * Called by {@link Lease#closeAfter}: runs {@code cleanup} on a reset thread, the connection counted as lent
+     * meanwhile, then returns it when the cleanup answered true, or closes it (false, or it threw). A broken
+     * connection, or any once the pool is closed, is closed at once without the cleanup.
+     */
+    void releaseAfter(PooledConnection pooled, boolean broken, Lease.Cleanup cleanup) {
+        boolean handOver;
         lock.lock();
         try {
-            keep = !broken && !closed && !pooled.expired(ticker.read());
-            if (keep) {
-                pooled.returned();
-                idle.addFirst(pooled);
-                signalLocked();
+            handOver = !broken && !closed;
+            if (handOver) {
+                resetting++;
             }
         } finally {
             lock.unlock();
         }
-        if (!keep) {
+        if (!handOver) {
             discard(pooled);
+            return;
+        }
+        try {
+            resets.execute(() -> finishCleanup(pooled, cleanup));
+        } catch (RejectedExecutionException e) {
+            giveBack(pooled, true, true); // the pool closed in between: the connection goes with it
+        }
+    }
+
+    private void finishCleanup(PooledConnection pooled, Lease.Cleanup cleanup) {
+        boolean clean = false;
+        try {
+            clean = cleanup.run();
+        } catch (RuntimeException | Error e) {
+            logger.log(System.Logger.Level.DEBUG, "pool ''{0}'': cleanup of a returned connection failed: {1}",
+                    settings.name(), e.toString());
+            if (e instanceof Error error) {
+                giveBack(pooled, true, true);
+                throw error;
+            }
+        }
+        giveBack(pooled, !clean, true);
+    }
+
+    /**
+     * Takes a lent connection back: into the idle ones, or closed when broken, retired or the pool closed;
+     * {@code fromReset} when it was counted as {@link #resetting}, which it no longer is.
+     */
+    private void giveBack(PooledConnection pooled, boolean broken, boolean fromReset) {
+        boolean keep;
+        lock.lock();
+        try {
+            if (fromReset) {
+                resetting--;
+            }
+            keep = !broken && !closed && !pooled.expired(ticker.read());
+            if (keep) {
+                pooled.returned();
+                idle.addFirst(pooled);
+            } else {
+                total--;
+            }
+            signalLocked();
+        } finally {
+            lock.unlock();
+        }
+        if (!keep) {
+            pooled.closeQuietly();
         }
     }
 
@@ -290,12 +381,12 @@ public final class ConnectionPool implements AutoCloseable {
     }
 
     private PoolStats statsLocked() {
-        return new PoolStats(total, idle.size(), total - idle.size(), waiting);
+        return new PoolStats(total, idle.size(), total - idle.size(), waiting, resetting);
     }
 
     /**
-     * Closes the idle connections now and every lent one when it comes back; wakes waiting
-     * borrowers, who get an error. Idempotent.
+     * Closes the idle connections now and every lent one when it comes back (one being reset when its reset
+     * ends, which its network timeout bounds); wakes waiting borrowers, who get an error. Idempotent.
      */
     @Override
     public void close() {
@@ -311,10 +402,14 @@ public final class ConnectionPool implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        resets.shutdown(); // resets handed over already still run, and close their connections when done
         toClose.forEach(PooledConnection::closeQuietly);
     }
 
-    /** Waits until every lent connection is back or {@code timeout} passes; for orderly shutdown. */
+    /**
+     * Waits until every lent connection is back (those being reset too) or {@code timeout} passes; for orderly
+     * shutdown.
+     */
     public boolean awaitIdle(Duration timeout) throws InterruptedException {
         long deadline = ticker.read() + timeout.toNanos();
         long waitLeft = timeout.toNanos(); // what the condition itself counted down: bounds the wait on a ticker that stands still

@@ -492,8 +492,21 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * The pool's state now. A call returns before its connection's session reset is over, so right after a call
+     * its connection may still count as active ({@link PoolStats#resetting}); {@link #awaitIdle} waits that out.
+     */
     public PoolStats poolStats() {
         return pool.stats();
+    }
+
+    /**
+     * Waits until no connection is lent or being reset, or {@code timeout} passes.
+     *
+     * @return whether every connection was back in time
+     */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        return pool.awaitIdle(timeout);
     }
 
     /** Waits up to five seconds for lent connections, then closes the pool. */

@@ -43,4 +43,25 @@ public final class Lease implements AutoCloseable {
             pool.release(pooled, broken);
         }
     }
+
+    /**
+     * Gives the connection back now with {@code cleanup} still to run on it: the pool runs it on a thread of its
+     * own and lends the connection again only once it answered true, closing it otherwise (or when the lease was
+     * evicted: then the cleanup does not run). The borrower must not touch the connection after this; closing
+     * the lease afterwards does nothing.
+     */
+    void closeAfter(Cleanup cleanup) {
+        if (closed) {
+            throw new IllegalStateException("lease already returned to pool '" + pool.settings().name() + "'");
+        }
+        closed = true;
+        pool.releaseAfter(pooled, broken, cleanup);
+    }
+
+    /** What must happen to a returned connection before it is lent again. */
+    @FunctionalInterface
+    interface Cleanup {
+        /** @return true when the connection may be lent again; false (or a throw) closes it */
+        boolean run();
+    }
 }

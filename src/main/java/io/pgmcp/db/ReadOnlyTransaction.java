@@ -25,7 +25,10 @@ import org.postgresql.core.Tuple;
  * can: a read-only transaction with the call's statement, lock and idle timeouts and its pinned
  * {@code search_path}; the work; then always one round trip that rolls the transaction back and resets the
  * session, so no session state outlives the call. If the reset fails, or finds state it cannot remove, the
- * lease is evicted and the connection closed instead of reused.
+ * lease is evicted and the connection closed instead of reused. When the work succeeded, that round trip
+ * is not the caller's to wait for: the lease is given back with the reset still to run
+ * ({@link Lease#closeAfter}), the pool runs it on a thread of its own, and lends the connection again only
+ * after the reset succeeded; a failed call resets before it throws.
  *
  * <p>The transaction: pgjdbc (autocommit off, {@code readOnly}) sends {@code BEGIN READ ONLY} in the same
  * round trip as the work's first statement, and the server's {@code default_transaction_read_only=on} would
@@ -98,6 +101,7 @@ final class ReadOnlyTransaction {
             Start start, Work<T> work) throws SQLException, DatabaseException {
         Connection connection = lease.connection();
         int idleTimeout = -1;
+        boolean handedOver = false;
         try {
             idleTimeout = connection.getNetworkTimeout();
             connection.setNetworkTimeout(Runnable::run,
@@ -114,14 +118,23 @@ final class ReadOnlyTransaction {
                 }
                 case SNAPSHOT_FIRST -> execute(connection, setup + "SELECT 1");
             }
-            return work.run(connection, prefix);
+            T result = work.run(connection, prefix);
+            if (!connection.isClosed()) {
+                // the caller has its answer; the pool ends the transaction and lends the connection only after
+                int restore = idleTimeout;
+                lease.closeAfter(() -> endAndRestore(connection, restore));
+                handedOver = true;
+            }
+            return result;
         } catch (SQLException | DatabaseException | RuntimeException e) {
             if (SqlFailure.isConnectionClass(e)) {
                 lease.evict();
             }
             throw e;
         } finally {
-            reset(lease, connection, idleTimeout);
+            if (!handedOver) {
+                reset(lease, connection, idleTimeout);
+            }
         }
     }
 
@@ -176,18 +189,30 @@ final class ReadOnlyTransaction {
     }
 
     private static void reset(Lease lease, Connection connection, int idleTimeout) {
+        if (!endAndRestore(connection, idleTimeout)) {
+            lease.evict();
+        }
+    }
+
+    /**
+     * Ends the transaction, resets the session and puts back the connection's idle network timeout; still under
+     * the call's network timeout, so a server that stops answering fails it rather than blocking it.
+     *
+     * @return true when the connection is clean and may be lent again
+     */
+    private static boolean endAndRestore(Connection connection, int idleTimeout) {
         try {
             if (!connection.isClosed() && endAndReset(connection)) {
                 connection.setAutoCommit(true); // no round trip: the server said the transaction is over
                 if (idleTimeout >= 0) {
                     connection.setNetworkTimeout(Runnable::run, idleTimeout);
                 }
-                return;
+                return true;
             }
         } catch (SQLException | RuntimeException e) {
             logger.log(System.Logger.Level.DEBUG, "session reset failed; closing the connection: {0}", e.getMessage());
         }
-        lease.evict();
+        return false;
     }
 
     /**

@@ -71,6 +71,7 @@ class ConnectionLossTest {
             long after = pid(database);
             System.err.println("ConnectionLossTest: first call after the restart: " + outcomes);
             assertNotEquals(before, after, "a new backend after " + outcomes);
+            assertTrue(database.awaitIdle(Duration.ofSeconds(10)));
             assertEquals(new PoolStats(1, 1, 0, 0), database.poolStats());
         }
     }
@@ -123,6 +124,7 @@ class ConnectionLossTest {
             ticker.advance(Duration.ofSeconds(1));
             assertTrue(database.probeIfDue(Duration.ofSeconds(5)), "the probe reaches the restarted server");
             assertNotEquals(before, pid(database), "the first call after the probe works, on a new backend");
+            assertTrue(database.awaitIdle(Duration.ofSeconds(10)));
             assertEquals(new PoolStats(1, 1, 0, 0), database.poolStats());
         }
     }

@@ -80,6 +80,7 @@ class DatabaseQueryTest {
             assertEquals("57014", failure.sqlState());
             assertTrue(tookMs >= 450 && tookMs < 3_000, "stopped after " + tookMs + " ms by a 500 ms timeout");
             assertEquals(pid, pid(database), "the same pooled connection serves the next call");
+            assertTrue(database.awaitIdle(Duration.ofSeconds(10)));
             assertEquals(new PoolStats(1, 1, 0, 0), database.poolStats());
         }
     }
@@ -202,6 +203,7 @@ class DatabaseQueryTest {
         assertEquals(SqlFailure.Kind.TIMEOUT, timeout.kind());
         assertClean(defaultWorkMem, pid);
 
+        assertTrue(single.awaitIdle(Duration.ofSeconds(10)));
         assertEquals(new PoolStats(1, 1, 0, 0), single.poolStats(), "reset, not evicted");
 
         // a statement prepared with SQL PREPARE outlives a rollback, and the reset keeps the driver's own

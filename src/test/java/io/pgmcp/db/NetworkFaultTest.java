@@ -88,11 +88,14 @@ class NetworkFaultTest {
         return BoundedCall.run("fault-call", BOUND, () -> database.query(sql, limits, CancelSignal.NONE));
     }
 
+    /** A call answers; its connection is then idle in the pool (its reset, which ends after the call, is over). */
     private void assertAnswers() throws InterruptedException {
         assertEquals(2, call("SELECT id FROM t ORDER BY id", LIMITS).value().rows().size());
+        assertTrue(database.awaitIdle(Duration.ofSeconds(10)), "the call's reset ended: " + database.poolStats());
     }
 
-    private void assertBaseline() {
+    private void assertBaseline() throws InterruptedException {
+        assertTrue(database.awaitIdle(Duration.ofSeconds(10)), "the last reset ended: " + database.poolStats());
         PoolStats stats = database.poolStats();
         assertEquals(0, stats.active(), "no connection left lent: " + stats);
         assertEquals(0, stats.waiting(), stats.toString());

@@ -59,6 +59,7 @@ class RoundTripTest {
     @BeforeEach
     void warmAndReset() throws Exception {
         database.query("SELECT 1", DEFAULT_LIMITS, CancelSignal.NONE); // the connection is open
+        settle();
         proxy.reset();
     }
 
@@ -146,7 +147,13 @@ class RoundTripTest {
         assertEquals(3, proxy.roundTrips(), proxy.sent().toString());
     }
 
-    private static void report(String what) {
+    /** Waits for the reset the call left running: it is counted with the call. */
+    private static void settle() throws InterruptedException {
+        assertTrue(database.awaitIdle(Duration.ofSeconds(10)), "the reset ended");
+    }
+
+    private static void report(String what) throws InterruptedException {
+        settle();
         System.out.println("round trips of a " + what + ": " + proxy.roundTrips() + " (ReadyForQuery "
                 + proxy.readyForQuery() + ")");
     }

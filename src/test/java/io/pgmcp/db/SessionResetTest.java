@@ -138,6 +138,7 @@ class SessionResetTest {
                 return null;
             });
             assertEquals(clean, state(database, timeout), "state committed inside the call");
+            assertTrue(database.awaitIdle(Duration.ofSeconds(10)));
             assertEquals(new PoolStats(1, 1, 0, 0), database.poolStats(), "reset, never evicted");
         }
     }
@@ -188,6 +189,7 @@ class SessionResetTest {
                 return 42L;
             });
             assertEquals(42L, read, "the call's result stands");
+            assertTrue(database.awaitIdle(Duration.ofSeconds(10)), "the reset ends");
             assertEquals(new PoolStats(0, 0, 0, 0), database.poolStats(), "closed, not returned to the pool");
             assertNotEquals(pid, pid(database, timeout), "the next call gets a new connection");
         }

@@ -140,6 +140,7 @@ class DatabaseOutageTest {
         assertTrue(main.database().probeIfDue(Duration.ofSeconds(5)));
         assertInstanceOf(QueryOutcome.Success.class,
                 executeSql(pipeline, "main", "SELECT id FROM customers WHERE id = 4").value());
+        assertTrue(main.database().awaitIdle(Duration.ofSeconds(10)));
         assertEquals(new PoolStats(1, 1, 0, 0), main.database().poolStats());
     }
 

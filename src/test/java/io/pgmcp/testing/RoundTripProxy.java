@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A TCP proxy on {@code 127.0.0.1} in front of PostgreSQL that reads the wire protocol going through it and
@@ -28,7 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Needs an unencrypted connection ({@code sslmode=disable}). Counts over every connection through the
  * proxy; {@link #reset()} starts a new count. Also records the text of every simple Query, and of every
- * Parse, so a test can see what was sent. Thread-safe.
+ * Parse, so a test can see what was sent. {@link #hold} keeps one simple Query from the server until the test
+ * lets it go, to delay its answer. Thread-safe.
  */
 public final class RoundTripProxy implements AutoCloseable {
     private static final int SSL_REQUEST = 80877103;
@@ -42,6 +45,7 @@ public final class RoundTripProxy implements AutoCloseable {
     private long readyForQuery; // guarded by lock
     private final List<String> sent = new ArrayList<>(); // guarded by lock
     private volatile boolean closed;
+    private volatile Hold hold;
 
     private RoundTripProxy(InetSocketAddress upstream) throws IOException {
         this.upstream = upstream;
@@ -91,6 +95,41 @@ public final class RoundTripProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * Holds back the next simple Query whose text starts with {@code prefix} (on any connection): it reaches the
+     * server only after {@link Hold#release()} (or when the proxy closes). One hold at a time.
+     */
+    public Hold hold(String prefix) {
+        Hold next = new Hold(prefix);
+        hold = next;
+        return next;
+    }
+
+    /** A simple Query held back by {@link #hold}. */
+    public static final class Hold {
+        private final String prefix;
+        private final CountDownLatch reached = new CountDownLatch(1);
+        private final CountDownLatch released = new CountDownLatch(1);
+
+        private Hold(String prefix) {
+            this.prefix = prefix;
+        }
+
+        /** Waits until the query arrived at the proxy and is being held. */
+        public boolean awaitHeld(long millis) throws InterruptedException {
+            return reached.await(millis, TimeUnit.MILLISECONDS);
+        }
+
+        public boolean isHeld() {
+            return reached.getCount() == 0 && released.getCount() > 0;
+        }
+
+        /** Sends the query on to the server. */
+        public void release() {
+            released.countDown();
+        }
+    }
+
     public void reset() {
         synchronized (lock) {
             roundTrips = 0;
@@ -102,6 +141,10 @@ public final class RoundTripProxy implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        Hold current = hold;
+        if (current != null) {
+            current.release();
+        }
         closeQuietly(listener);
         sockets.forEach(RoundTripProxy::closeQuietly);
     }
@@ -180,6 +223,18 @@ public final class RoundTripProxy implements AutoCloseable {
                     }
                     int length = in.readInt();
                     byte[] body = in.readNBytes(length - 4);
+                    Hold current = hold;
+                    if (type == 'Q' && current != null && cString(body, 0).startsWith(current.prefix)) {
+                        hold = null;
+                        out.flush();
+                        current.reached.countDown();
+                        try {
+                            current.released.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
                     synchronized (lock) {
                         if (loggedIn && type != 'X') {
                             if (!waiting) {

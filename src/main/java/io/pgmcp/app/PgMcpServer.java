@@ -109,27 +109,33 @@ public final class PgMcpServer implements AutoCloseable {
         this.config = config;
         this.version = version;
         this.audit = audit;
-        List<PoolGauge> pools = new ArrayList<>();
-        for (DatabaseConfig db : config.databases()) {
-            int i = pools.size(); // pools are read at scrape time: the scrape waits until every database exists
-            pools.add(new PoolGauge(db.name(), () -> parts().databases().get(i).poolStats().total(),
-                    () -> parts().databases().get(i).poolStats().idle()));
-        }
-        // nobody reads the registry of a server whose metrics are off: the calls then record nothing into it
-        Metrics metrics = new Metrics(version, pools,
-                config.observability().metrics().enabledFor(config.server().transport()));
-        // bound first, so that a taken port fails start-up before anything else is started
+        boolean served = config.observability().metrics().enabledFor(config.server().transport());
+        // with an endpoint, its registry is made and the port bound first, so that a taken port fails start-up
+        // before anything else is started; without one, the metrics are made with the rest, off the path of
+        // the answer to initialize
+        Metrics early = served ? metrics() : null;
         metricsServer.set(MetricsServer.start(config.observability().metrics(), config.server().transport(),
-                metrics.registry()));
+                served ? early.registry() : null));
         Thread.ofPlatform().name("pg-mcp-build").start(() -> {
             try {
-                parts.complete(build(metrics));
+                parts.complete(build(served ? early : metrics()));
             } catch (Throwable e) {
                 parts.completeExceptionally(e);
             } finally {
                 registry.open();
             }
         });
+    }
+
+    /** The server's metrics; when its endpoint is off nobody reads the registry, and calls record nothing into it. */
+    private Metrics metrics() {
+        List<PoolGauge> pools = new ArrayList<>();
+        for (DatabaseConfig db : config.databases()) {
+            int i = pools.size(); // pools are read at scrape time: the scrape waits until every database exists
+            pools.add(new PoolGauge(db.name(), () -> parts().databases().get(i).poolStats().total(),
+                    () -> parts().databases().get(i).poolStats().idle()));
+        }
+        return new Metrics(version, pools, config.observability().metrics().enabledFor(config.server().transport()));
     }
 
     private Parts build(Metrics metrics) {

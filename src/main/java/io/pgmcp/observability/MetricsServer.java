@@ -29,6 +29,7 @@ public final class MetricsServer implements AutoCloseable {
      * that serves nothing when metrics are off for it (see {@link MetricsConfig#enabledFor}). Where it
      * bound is logged.
      *
+     * @param registry what the endpoint serves; not read (and may be null) when metrics are off for {@code transport}
      * @throws MetricsEndpointException when the address cannot be bound
      */
     public static MetricsServer start(MetricsConfig config, Transport transport, PrometheusRegistry registry) {
@@ -39,7 +40,8 @@ public final class MetricsServer implements AutoCloseable {
                             + " bind the same port; set observability.metrics.enabled: true (or PG_MCP_METRICS_ENABLED=true) to serve it");
             return new MetricsServer(null);
         }
-        return start(config.host(), config.port(), config.path(), registry);
+        return start(config.host(), config.port(), config.path(),
+                java.util.Objects.requireNonNull(registry, "registry"));
     }
 
     /**

@@ -280,6 +280,30 @@ class MetricsServerTest {
         }
     }
 
+    /**
+     * A scraper that prefers protobuf (Prometheus with native histograms) gets protobuf. Pinned because the
+     * exporter answers 500, not text, when its protobuf writer (a separate jar with a shaded protobuf, 2 MB) is
+     * missing: leaving that jar out of the image to make it smaller breaks such scrapes.
+     */
+    @Test
+    void aScrapeAskingForProtobufGetsProtobuf() throws Exception {
+        Metrics metrics = new Metrics("dev", List.of(new PoolGauge("main", () -> 3, () -> 1)));
+        try (MetricsServer server = MetricsServer.start("127.0.0.1", 0, "/metrics", metrics.registry())) {
+            java.net.http.HttpResponse<String> response;
+            try (java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient()) {
+                response = client.send(java.net.http.HttpRequest
+                        .newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port().orElseThrow() + "/metrics"))
+                        .header("Accept", "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;"
+                                + "encoding=delimited;q=0.7,text/plain;version=0.0.4;q=0.3")
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            }
+            assertEquals(200, response.statusCode());
+            assertTrue(response.headers().firstValue("Content-Type").orElse("")
+                    .startsWith("application/vnd.google.protobuf"), response.headers().toString());
+            assertTrue(response.body().contains("pg_mcp_db_pool_size"), "the metric is in the answer");
+        }
+    }
+
     private static Scrape scrape(MetricsServer server, String path) throws IOException, InterruptedException {
         return Scrape.of(server, path);
     }

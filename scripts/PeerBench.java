@@ -397,16 +397,21 @@ public final class PeerBench {
 
         /** A VmXxx field of /proc/PID/status (VmRSS, VmHWM) of the server process itself, in kB. */
         long statusKb(String field) throws ServerFailure {
+            return statusKb(process.pid(), field);
+        }
+
+        /** A VmXxx field of /proc/PID/status, in kB. */
+        private static long statusKb(long pid, String field) throws ServerFailure {
             try {
-                for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
                     if (line.startsWith(field + ":")) {
                         return Long.parseLong(line.replaceAll("[^0-9]", ""));
                     }
                 }
             } catch (IOException e) {
-                throw new ServerFailure("cannot read /proc/" + process.pid() + "/status: " + e.getMessage());
+                throw new ServerFailure("cannot read /proc/" + pid + "/status: " + e.getMessage());
             }
-            throw new ServerFailure("no " + field + " in /proc/" + process.pid() + "/status");
+            throw new ServerFailure("no " + field + " in /proc/" + pid + "/status");
         }
 
         private String request(String method, String params, long limitNanos) throws ServerFailure {
@@ -470,15 +475,12 @@ public final class PeerBench {
             long kb = 0;
             for (ProcessHandle p : concat(process.toHandle())) {
                 try {
-                    for (String line : Files.readAllLines(Path.of("/proc/" + p.pid() + "/status"))) {
-                        if (line.startsWith("VmRSS:")) {
-                            kb += Long.parseLong(line.replaceAll("[^0-9]", ""));
-                        }
-                    }
-                } catch (IOException e) {
+                    kb += statusKb(p.pid(), "VmRSS");
+                } catch (ServerFailure e) {
                     if (p.pid() == process.pid()) {
-                        throw new ServerFailure("cannot read /proc/" + p.pid() + "/status: " + e.getMessage());
+                        throw e;
                     }
+                    // a child that ended meanwhile
                 }
             }
             return kb;

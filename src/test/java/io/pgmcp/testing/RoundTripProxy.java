@@ -251,12 +251,7 @@ public final class RoundTripProxy implements AutoCloseable {
                             }
                         }
                     }
-                    out.write(type);
-                    writeInt(out, length);
-                    out.write(body);
-                    if (in.available() == 0) {
-                        out.flush();
-                    }
+                    forward(in, out, type, length, body);
                 }
             } catch (IOException e) {
                 // the connection ended
@@ -300,17 +295,23 @@ public final class RoundTripProxy implements AutoCloseable {
                             loggedIn = true;
                         }
                     }
-                    out.write(type);
-                    writeInt(out, length);
-                    out.write(body);
-                    if (in.available() == 0) {
-                        out.flush();
-                    }
+                    forward(in, out, type, length, body);
                 }
             } catch (IOException e) {
                 // the connection ended
             } finally {
                 closeBoth();
+            }
+        }
+
+        /** Passes one message on, flushing when nothing more is waiting behind it. */
+        private static void forward(DataInputStream in, OutputStream out, int type, int length, byte[] body)
+                throws IOException {
+            out.write(type);
+            writeInt(out, length);
+            out.write(body);
+            if (in.available() == 0) {
+                out.flush();
             }
         }
 

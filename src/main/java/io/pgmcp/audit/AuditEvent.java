@@ -20,8 +20,9 @@ import java.util.regex.Pattern;
  * stores an event twice. {@code sessionId} is repeated in {@link ClientInfo} as in the design.
  */
 public record AuditEvent(UUID eventId, Instant timestamp, EventType eventType, String requestId,
-        Optional<String> sessionId, Optional<String> database, Optional<String> tool, ClientInfo clientInfo,
-        Optional<QueryInfo> query, Optional<ResultInfo> result, Optional<PolicyChecks> policyChecks) {
+        Optional<String> sessionId, Optional<String> principal, Optional<String> database, Optional<String> tool,
+        ClientInfo clientInfo, Optional<QueryInfo> query, Optional<ResultInfo> result,
+        Optional<PolicyChecks> policyChecks) {
 
     public AuditEvent {
         Objects.requireNonNull(eventId, "eventId");
@@ -29,6 +30,7 @@ public record AuditEvent(UUID eventId, Instant timestamp, EventType eventType, S
         Objects.requireNonNull(eventType, "eventType");
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(principal, "principal");
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(tool, "tool");
         Objects.requireNonNull(clientInfo, "clientInfo");
@@ -64,7 +66,8 @@ public record AuditEvent(UUID eventId, Instant timestamp, EventType eventType, S
         }
         QueryInfo q = query.get();
         QueryInfo redacted = new QueryInfo(q.question(), Optional.of(redactor.redact(q.sql().get())), q.sqlHash());
-        return new AuditEvent(eventId, timestamp, eventType, requestId, sessionId, database, tool, clientInfo,
+        return new AuditEvent(eventId, timestamp, eventType, requestId, sessionId, principal, database, tool,
+                clientInfo,
                 Optional.of(redacted), result, policyChecks);
     }
 
@@ -183,6 +186,7 @@ public record AuditEvent(UUID eventId, Instant timestamp, EventType eventType, S
         private final Instant timestamp;
         private UUID eventId;
         private String sessionId;
+        private String principal;
         private String database;
         private String tool;
         private ClientInfo clientInfo = ClientInfo.NONE;
@@ -204,6 +208,15 @@ public record AuditEvent(UUID eventId, Instant timestamp, EventType eventType, S
         /** The MCP session id; also put in {@code client_info} unless that names one of its own. */
         public Builder sessionId(String value) {
             this.sessionId = value;
+            return this;
+        }
+
+        /**
+         * Who called, as the HTTP transport authenticated it: a bearer token's name or the OAuth principal claim's
+         * value; none on stdio and on an HTTP endpoint without authentication.
+         */
+        public Builder principal(String value) {
+            this.principal = value;
             return this;
         }
 
@@ -253,7 +266,8 @@ public record AuditEvent(UUID eventId, Instant timestamp, EventType eventType, S
             }
             return new AuditEvent(eventId != null ? eventId : UUID.randomUUID(),
                     timestamp, type, requestId, Optional.ofNullable(sessionId),
-                    Optional.ofNullable(database), Optional.ofNullable(tool), client, Optional.ofNullable(query),
+                    Optional.ofNullable(principal), Optional.ofNullable(database), Optional.ofNullable(tool), client,
+                    Optional.ofNullable(query),
                     Optional.ofNullable(result), Optional.ofNullable(policyChecks));
         }
     }

@@ -28,6 +28,7 @@ final class EventJson {
             json.writeStringField("event_type", event.eventType().wireName());
             text(json, "request_id", Optional.of(event.requestId()));
             text(json, "session_id", event.sessionId());
+            text(json, "principal", event.principal());
             text(json, "database", event.database());
             text(json, "tool", event.tool());
             AuditEvent.ClientInfo client = event.clientInfo();

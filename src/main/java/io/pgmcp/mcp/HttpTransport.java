@@ -430,7 +430,7 @@ public final class HttpTransport {
             PostExchange channel = new PostExchange();
             session.handle(message, channel, peer, MirroredHeaders.NONE);
             PostExchange.Outcome outcome = channel.deliver(http, streamAllowed, limits.keepAlive(),
-                    () -> responseHeaders.forClient(sessionId, peer.address()), held::touch);
+                    () -> responseHeaders.forClient(sessionId, peer), held::touch);
             if (outcome == PostExchange.Outcome.CLIENT_GONE) {
                 int cancelled = session.cancelRequestsOf(channel);
                 logger.log(Level.INFO, () -> "The client of session " + sessionId + " went away mid-call; cancelled "
@@ -481,7 +481,7 @@ public final class HttpTransport {
             PostExchange channel = new PostExchange();
             session.handle(message, channel, peer, mirrored);
             PostExchange.Outcome outcome = channel.deliver(http, streamAllowed, limits.keepAlive(),
-                    () -> responseHeaders.forClient(caller, peer.address()), () -> {});
+                    () -> responseHeaders.forClient(caller, peer), () -> {});
             if (outcome == PostExchange.Outcome.CLIENT_GONE) {
                 int cancelled = session.cancelRequestsOf(channel);
                 logger.log(Level.INFO, () -> "A stateless client (" + caller + ") went away mid-call; cancelled "
@@ -529,7 +529,7 @@ public final class HttpTransport {
                     Map.of("Retry-After", capped ? "10" : "60"));
             return;
         }
-        Map<String, String> headers = new java.util.LinkedHashMap<>(responseHeaders.forClient(id, peer.address()));
+        Map<String, String> headers = new java.util.LinkedHashMap<>(responseHeaders.forClient(id, peer));
         headers.put("Mcp-Session-Id", id);
         channel.deliver(http, false, limits.keepAlive(), () -> headers, () -> {});
     }

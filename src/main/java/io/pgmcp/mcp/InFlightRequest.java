@@ -194,6 +194,11 @@ final class InFlightRequest implements RequestContext {
     }
 
     @Override
+    public Optional<String> principal() {
+        return peer.principal();
+    }
+
+    @Override
     public ObjectNode meta() {
         return meta.deepCopy();
     }

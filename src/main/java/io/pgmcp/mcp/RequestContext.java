@@ -35,6 +35,14 @@ public interface RequestContext {
         return Optional.empty();
     }
 
+    /**
+     * @return the authenticated caller's name on HTTP (a bearer token's name, an OAuth principal); empty on
+     *     stdio and on an endpoint without authentication
+     */
+    default Optional<String> principal() {
+        return Optional.empty();
+    }
+
     /** @return a copy of the request's {@code params._meta} (an empty object if there was none) */
     ObjectNode meta();
 

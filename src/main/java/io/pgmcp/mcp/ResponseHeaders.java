@@ -15,14 +15,14 @@ import java.util.Optional;
 public interface ResponseHeaders {
 
     /** No extra headers. */
-    ResponseHeaders NONE = (sessionId, remoteAddress) -> Map.of();
+    ResponseHeaders NONE = (sessionId, peer) -> Map.of();
 
     /**
-     * @param sessionId     the MCP session the request belongs to
-     * @param remoteAddress the client's IP address
+     * @param sessionId the MCP session the request belongs to
+     * @param peer      who sent the request: its address and principal
      * @return header names and values to add
      */
-    Map<String, String> forClient(String sessionId, Optional<String> remoteAddress);
+    Map<String, String> forClient(String sessionId, Peer peer);
 
     /**
      * {@code RateLimit-Limit}, {@code RateLimit-Remaining} and {@code RateLimit-Reset} (seconds) of the
@@ -31,8 +31,9 @@ public interface ResponseHeaders {
      * Nothing when rate limiting is disabled.
      */
     static ResponseHeaders rateLimits(RateLimiter limiter) {
-        return (sessionId, remoteAddress) -> {
-            Optional<RateLimitStatus> status = limiter.status(limiter.clientKey(sessionId, remoteAddress.orElse(null)));
+        return (sessionId, peer) -> {
+            Optional<RateLimitStatus> status = limiter.status(limiter.clientKey(sessionId, peer.address().orElse(null),
+                    peer.principal().orElse(null)));
             if (status.isEmpty()) {
                 return Map.of();
             }

@@ -1,5 +1,6 @@
 package io.pgmcp.resilience;
 
+import io.pgmcp.config.ClientIdentifier;
 import io.pgmcp.config.RateLimitConfig;
 import java.time.Duration;
 import java.util.List;
@@ -124,18 +125,28 @@ public final class RateLimiter {
 
     /**
      * The client id {@code client_identifier} picks for a request: with {@code ip} the remote address,
-     * with {@code session} the MCP session, with {@code auto} the remote address on HTTP and the session
-     * on stdio. Without a remote address (stdio) every mode falls back to the session.
+     * with {@code session} the MCP session, with {@code auto} the authenticated principal when there is one,
+     * else the remote address on HTTP and the session on stdio. Without a remote address (stdio) every mode
+     * falls back to the session.
      *
      * @param remoteAddress the peer's address on HTTP, null on stdio
+     * @param principal     the authenticated caller's name, null without authentication
      */
-    public String clientKey(String sessionId, String remoteAddress) {
+    public String clientKey(String sessionId, String remoteAddress, String principal) {
         Objects.requireNonNull(sessionId, "sessionId");
+        if (principal != null && config.clientIdentifier() == ClientIdentifier.AUTO) {
+            return "principal:" + principal;
+        }
         boolean byAddress = switch (config.clientIdentifier()) {
             case IP, AUTO -> remoteAddress != null;
             case SESSION -> false;
         };
         return byAddress ? "ip:" + remoteAddress : "session:" + sessionId;
+    }
+
+    /** {@link #clientKey(String, String, String)} of an unauthenticated request. */
+    public String clientKey(String sessionId, String remoteAddress) {
+        return clientKey(sessionId, remoteAddress, null);
     }
 
     /**

@@ -179,6 +179,7 @@ public final class CallRecorder {
         };
         AuditEvent.Builder event = AuditEvent.builder(filing.type(), UUID.randomUUID().toString(), call.timestamp())
                 .sessionId(caller.sessionId())
+                .principal(caller.principal().orElse(null))
                 .tool(call.tool())
                 .client(AuditEvent.ClientInfo.of(caller.address().orElse(null), caller.client().orElse(null),
                         caller.sessionId()))

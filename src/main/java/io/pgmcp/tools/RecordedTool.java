@@ -52,7 +52,8 @@ public final class RecordedTool implements Tool {
         }
         RateLimiter limits = limiter.get();
         Admission admission = limits.acquireRequest(
-                limits.clientKey(context.sessionId(), context.remoteAddress().orElse(null)),
+                limits.clientKey(context.sessionId(), context.remoteAddress().orElse(null),
+                        context.principal().orElse(null)),
                 context::onCancel);
         return switch (admission) {
             case Admission.Granted granted -> tool.outcome(arguments, context);

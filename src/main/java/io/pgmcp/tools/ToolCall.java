@@ -34,20 +34,28 @@ public record ToolCall(String tool, Caller caller, Optional<String> requestedDat
 
     /**
      * Who called: the session, the client (its HTTP {@code User-Agent} when there is one, else the
-     * name/version it gave in {@code initialize}) and its address (HTTP only).
+     * name/version it gave in {@code initialize}), its address and the principal its credentials proved (HTTP
+     * only).
      */
-    public record Caller(String sessionId, Optional<String> client, Optional<String> address) {
+    public record Caller(String sessionId, Optional<String> client, Optional<String> address,
+            Optional<String> principal) {
         public Caller {
             Objects.requireNonNull(sessionId, "sessionId");
             Objects.requireNonNull(client, "client");
             Objects.requireNonNull(address, "address");
+            Objects.requireNonNull(principal, "principal");
+        }
+
+        /** A caller without an authenticated principal. */
+        public Caller(String sessionId, Optional<String> client, Optional<String> address) {
+            this(sessionId, client, address, Optional.empty());
         }
 
         static Caller of(RequestContext context) {
             Optional<String> client = context.userAgent()
                     .or(() -> context.clientInfo()
                             .map(c -> c.version() == null ? c.name() : c.name() + "/" + c.version()));
-            return new Caller(context.sessionId(), client, context.remoteAddress());
+            return new Caller(context.sessionId(), client, context.remoteAddress(), context.principal());
         }
     }
 

@@ -40,6 +40,17 @@ class AuditEventTest {
     }
 
     @Test
+    void thePrincipalIsWrittenAfterTheSessionWhenKnown() {
+        AuditEvent event = AuditEvent.builder(EventType.QUERY_EXECUTED, "3", AuditEvents.TIMESTAMP)
+                .sessionId("s-1").principal("alice").tool("execute_sql").build();
+        JsonNode json = AuditEvents.parse(event.toJsonLine());
+        assertEquals("alice", json.get("principal").asText());
+        assertEquals(List.of("timestamp", "event_type", "request_id", "session_id", "principal", "tool",
+                "client_info", "event_id"), names(json));
+        assertFalse(AuditEvents.executed("4").toJsonLine().contains("principal"), "none without one");
+    }
+
+    @Test
     void sqlHashIsSha256OfTheSqlAsItRan() {
         // sha256("SELECT 1"), from sha256sum
         assertEquals("sha256:e004ebd5b5532a4b85984a62f8ad48a81aa3460c1ca07701f386135d72cdecf5",

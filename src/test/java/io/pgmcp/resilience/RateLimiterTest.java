@@ -251,7 +251,30 @@ class RateLimiterTest {
             String http = limiter.clientKey("s1", "10.0.0.7");
             assertEquals(mode == ClientIdentifier.SESSION ? "session:s1" : "ip:10.0.0.7", http, mode.name());
             assertEquals("session:s1", limiter.clientKey("s1", null), mode.name());
+            // an authenticated caller is one client wherever it comes from, unless ip or session is asked for
+            String principal = limiter.clientKey("s1", "10.0.0.7", "alice");
+            assertEquals(switch (mode) {
+                case AUTO -> "principal:alice";
+                case IP -> "ip:10.0.0.7";
+                case SESSION -> "session:s1";
+            }, principal, mode.name());
         }
+    }
+
+    @Test
+    void callersOfOnePrincipalShareOneBudgetAcrossAddresses() {
+        RateLimiter limiter = new RateLimiter(new RateLimitConfig(true, 100, 1000, 2, ClientIdentifier.AUTO, 1, 1,
+                RateLimitStrategy.REJECT, Duration.ofSeconds(30), true, false), ticker);
+        assertInstanceOf(Admission.Granted.class,
+                limiter.acquireRequest(limiter.clientKey("s1", "10.0.0.1", "alice"), hook -> {}));
+        assertInstanceOf(Admission.Granted.class,
+                limiter.acquireRequest(limiter.clientKey("s2", "10.0.0.2", "alice"), hook -> {}));
+        assertInstanceOf(Admission.Refused.class,
+                limiter.acquireRequest(limiter.clientKey("s3", "10.0.0.3", "alice"), hook -> {}),
+                "alice's third call in the minute, from a third address");
+        assertInstanceOf(Admission.Granted.class,
+                limiter.acquireRequest(limiter.clientKey("s1", "10.0.0.1", "bob"), hook -> {}),
+                "bob has a budget of his own, from alice's address");
     }
 
     @Test

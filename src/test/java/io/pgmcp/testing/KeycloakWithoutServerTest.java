@@ -89,6 +89,13 @@ class KeycloakWithoutServerTest {
         assertFalse(Keycloak.portTaken("ERROR: Failed to start server in (development) mode", 60321));
     }
 
+    @Test
+    void ciFetchesTheVersionTheFixtureLooksFor() throws IOException {
+        String ci = Files.readString(Path.of(".ci", "run"));
+        String fetch = KeycloakDistribution.FETCH_COMMAND.substring("./mvnw ".length());
+        assertTrue(ci.contains(fetch), ".ci/run does not run: " + fetch);
+    }
+
     private Path placeZip() throws IOException {
         Path zip = KeycloakDistribution.zipIn(repository);
         Files.createDirectories(zip.getParent());

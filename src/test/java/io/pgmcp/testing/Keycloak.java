@@ -23,7 +23,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -36,13 +39,14 @@ import org.opentest4j.TestAbortedException;
  * JVM, {@link #shared()}, started on first use ({@code kc.sh start-dev} with an in-memory database,
  * listening on 127.0.0.1 on a free port, heap capped at 512 MB) with the realm {@value #REALM}
  * imported from {@code io/pgmcp/keycloak/pgmcp-realm.json}, and stopped, its whole process tree, by a
- * shutdown hook. Where it cannot run ({@link #availability()}: zip not fetched, no JDK 21+, too little
+ * shutdown hook. {@link KeycloakEarlyStart} begins the start when a test plan that uses the
+ * {@link Fixture} begins, so it overlaps the tests that run first. Where it cannot run ({@link #availability()}: zip not fetched, no JDK 21+, too little
  * memory) tests are skipped, never failed. Register the {@link Fixture} so the start is not subject to
  * JUnit's per-method timeout:
  *
  * <pre>{@code
  * @RegisterExtension
- * static final Keycloak.Fixture keycloak = Keycloak.fixture();   // skips the class where it cannot run
+ * static final Keycloak.Fixture keycloak = Keycloak.fixture();   // skips the tests where it cannot run
  *
  * @Test void acceptsAlice() {
  *     String token = keycloak.get().token(Keycloak.ALICE);       // RS256, aud = Keycloak.RESOURCE
@@ -92,8 +96,7 @@ public final class Keycloak {
     private static final System.Logger logger = System.getLogger(Keycloak.class.getName());
 
     private static final ReentrantLock sharedLock = new ReentrantLock();
-    private static Keycloak shared; // guarded by sharedLock
-    private static RuntimeException sharedFailure; // guarded by sharedLock
+    private static FutureTask<Keycloak> sharedStart; // guarded by sharedLock
 
     private final Process process;
     private final int port;
@@ -103,7 +106,12 @@ public final class Keycloak {
     private final ReentrantLock rotationLock = new ReentrantLock();
 
     /** A user of the realm, with their one group ({@code null}: none). */
-    public record User(String name, String password, String group) {}
+    public record User(String name, String password, String group) {
+        public User {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(password, "password");
+        }
+    }
 
     /** How {@link #rotateKeys} retires the signing key it replaces. */
     public enum RetiredKey {
@@ -129,44 +137,52 @@ public final class Keycloak {
         };
     }
 
-    /** The JUnit extension that starts (or skips the class without) the shared server. */
+    /** The JUnit extension that starts the shared server, or skips the tests where it cannot run. */
     public static Fixture fixture() {
         return new Fixture();
     }
 
     /**
-     * The server of this JVM, started on the first call (15–60 s, longer on a loaded machine; the
-     * first start after unpacking also builds Keycloak's configuration). A failed start is remembered:
-     * later calls throw at once.
+     * The server of this JVM, started on the first call unless {@link KeycloakEarlyStart} began it
+     * when the test plan started (15–60 s, longer on a loaded machine; the first start after
+     * unpacking also builds Keycloak's configuration, 20–90 s more). The start runs on a thread of its
+     * own, so an interrupted caller does not abort it; a failed start is remembered and every caller
+     * gets its failure.
      *
      * @throws TestAbortedException if Keycloak cannot run here ({@link #availability()})
      * @throws IllegalStateException if it can but did not start; the message carries the log's tail
      */
     public static Keycloak shared() {
+        FutureTask<Keycloak> start = beginSharedStart();
+        try {
+            return start.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for Keycloak to start", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Keycloak did not start: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * Begins starting the shared server in the background, if not begun already, and returns its
+     * start.
+     *
+     * @throws TestAbortedException if Keycloak cannot run here ({@link #availability()})
+     */
+    static FutureTask<Keycloak> beginSharedStart() {
         sharedLock.lock();
         try {
-            if (shared != null) {
-                return shared;
+            if (sharedStart == null) {
+                KeycloakDistribution distribution = switch (KeycloakDistribution.find()) {
+                    case KeycloakDistribution.Result.Available available -> available.distribution();
+                    case KeycloakDistribution.Result.Unavailable unavailable -> throw new TestAbortedException(
+                            unavailable.reason());
+                };
+                sharedStart = new FutureTask<>(() -> start(distribution, Path.of("target").toAbsolutePath()));
+                Thread.ofPlatform().daemon().name("pgmcp-keycloak-start").start(sharedStart);
             }
-            if (sharedFailure != null) {
-                throw new IllegalStateException("Keycloak could not be started earlier in this JVM: "
-                        + sharedFailure.getMessage(), sharedFailure);
-            }
-            KeycloakDistribution distribution = switch (KeycloakDistribution.find()) {
-                case KeycloakDistribution.Result.Available available -> available.distribution();
-                case KeycloakDistribution.Result.Unavailable unavailable -> throw new TestAbortedException(
-                        unavailable.reason());
-            };
-            try {
-                shared = start(distribution, Path.of("target").toAbsolutePath());
-                Runtime.getRuntime().addShutdownHook(new Thread(shared::stop, "pgmcp-keycloak-shutdown"));
-                return shared;
-            } catch (RuntimeException e) {
-                if (!Thread.currentThread().isInterrupted()) {
-                    sharedFailure = e; // an interrupt is the caller's doing: let the next caller try again
-                }
-                throw e;
-            }
+            return sharedStart;
         } finally {
             sharedLock.unlock();
         }
@@ -346,6 +362,9 @@ public final class Keycloak {
         environment.put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
         try {
             Process process = builder.start();
+            // registered at once: a JVM that ends while Keycloak is still starting must not leave it behind
+            Runtime.getRuntime().addShutdownHook(new Thread(
+                    () -> ProcessTree.destroy(process.toHandle(), Duration.ofSeconds(15)), "pgmcp-keycloak-shutdown"));
             process.getOutputStream().close();
             Files.writeString(home.resolve("data").resolve(OWNER_FILE),
                     ProcessHandle.current().pid() + " " + process.pid() + "\n");

@@ -8,11 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestPlan;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
 
 /** What the Keycloak fixture decides before and around a server, tested without one. */
 class KeycloakWithoutServerTest {
@@ -94,6 +101,25 @@ class KeycloakWithoutServerTest {
         String ci = Files.readString(Path.of(".ci", "run"));
         String fetch = KeycloakDistribution.FETCH_COMMAND.substring("./mvnw ".length());
         assertTrue(ci.contains(fetch), ".ci/run does not run: " + fetch);
+    }
+
+    @Test
+    void earlyStartRecognisesPlansWithAKeycloakFixture() {
+        assertTrue(KeycloakEarlyStart.usesKeycloak(plan(KeycloakTest.class)));
+        assertTrue(KeycloakEarlyStart.usesKeycloak(plan(ProcessTreeTest.class, KeycloakTest.class)));
+        assertFalse(KeycloakEarlyStart.usesKeycloak(plan(ProcessTreeTest.class)));
+        assertFalse(KeycloakEarlyStart.usesKeycloak(plan(KeycloakWithoutServerTest.class)));
+    }
+
+    @Test
+    void earlyStartIsRegisteredWithTheLauncher() {
+        assertTrue(ServiceLoader.load(TestExecutionListener.class).stream()
+                .anyMatch(provider -> provider.type() == KeycloakEarlyStart.class));
+    }
+
+    private static TestPlan plan(Class<?>... classes) {
+        return LauncherFactory.create().discover(LauncherDiscoveryRequestBuilder.request()
+                .selectors(Arrays.stream(classes).map(DiscoverySelectors::selectClass).toList()).build());
     }
 
     private Path placeZip() throws IOException {

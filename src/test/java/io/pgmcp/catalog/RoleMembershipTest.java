@@ -4,10 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.pgmcp.db.DirectConnection;
 import io.pgmcp.testing.PostgresDatabase;
+import io.pgmcp.config.ConfigLoader;
+import io.pgmcp.config.PgMcpConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Which configured roles a login role cannot assume: missing ones and those it is not a member of. */
 class RoleMembershipTest {
@@ -42,6 +49,29 @@ class RoleMembershipTest {
                     RoleCheck.unassumableRoles(connection, configured));
             assertEquals(List.of(), RoleCheck.unassumableRoles(connection, List.of()));
         }
+    }
+
+    @Test
+    void theConnectionCheckReportsEachPrincipalRoleTheLoginRoleCannotAssume(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("config.yaml"), """
+                server: {transport: http}
+                databases:
+                  - name: shop
+                    url: "%s"
+                principals:
+                  - {name: ok, match: {subject: a}, databases: [{name: shop, role: rolemembership_member}]}
+                  - {name: bad, match: {subject: b}, databases: [{name: shop, role: rolemembership_other}]}
+                  - {name: none, match: {subject: c}, databases: [{name: shop}]}
+                """.formatted(db.get().postgresUrl(LOGIN, "pw")));
+        PgMcpConfig config = new ConfigLoader(Map.of("HOME", dir.toString())).load(file).config();
+
+        ConnectionProbe.Report report = ConnectionProbe.check(config, (database, catalog, access) -> List.of(),
+                Clock.systemUTC());
+
+        assertEquals(List.of("principals[1].databases[0].role: the login role of database 'shop' cannot assume role"
+                + " \"rolemembership_other\" (no such role, or not a member with the right to SET it); calls of this"
+                + " principal there would fail. Create it and grant it: GRANT \"rolemembership_other\" TO \""
+                + LOGIN + "\";"), report.errors());
     }
 
     @Test

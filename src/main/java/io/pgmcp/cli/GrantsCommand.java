@@ -56,9 +56,10 @@ public final class GrantsCommand {
             if (first != null && !first.database(db.get().name()).orElseThrow().accessPolicy()
                     .equals(used.get().accessPolicy())) {
                 // one role can hold one set of grants: printing both would leave the second principal's
-                err.println("pg-mcp: principals '" + first.name() + "' and '" + principal.name() + "' both run as role '"
-                        + used.get().role().get() + "' on database '" + db.get().name()
-                        + "' with different access policies; give each its own role");
+                err.println(
+                        "pg-mcp: principals '" + first.name() + "' and '" + principal.name() + "' both run as role '"
+                                + used.get().role().get() + "' on database '" + db.get().name()
+                                + "' with different access policies; give each its own role");
                 return 1;
             }
         }

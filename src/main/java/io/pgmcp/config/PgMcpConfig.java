@@ -22,7 +22,8 @@ public record PgMcpConfig(List<DatabaseConfig> databases, OpenAiConfig openai, S
         Objects.requireNonNull(audit, "audit");
         List<String> problems = conflicts(databases.stream().map(DatabaseConfig::name).toList(), server.transport(),
                 audit);
-        problems.addAll(principalConflicts(principals.stream().map(PrincipalConfig::name).toList(), server.transport()));
+        problems.addAll(
+                principalConflicts(principals.stream().map(PrincipalConfig::name).toList(), server.transport()));
         problems.addAll(unknownDatabases(principals, databases));
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));

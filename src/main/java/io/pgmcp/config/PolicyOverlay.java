@@ -128,12 +128,15 @@ public record PolicyOverlay(Optional<List<String>> allowedSchemas, Optional<List
             return null;
         }
         if (!dbAllowed.isEmpty() && !dbAllowed.contains(folded)) {
-            return "is not allowed" + by + " (an unqualified entry needs the database to allow the table unqualified too)";
+            return "is not allowed" + by
+                    + " (an unqualified entry needs the database to allow the table unqualified too)";
         }
         for (String denied : dbDenied) {
             int d = denied.indexOf('.');
-            boolean sameTable = d < 0 ? denied.equals(lowerTable) : denied.substring(d + 1).equals(lowerTable)
-                    && effectiveSchemas.contains(denied.substring(0, d));
+            boolean sameTable = d < 0
+                    ? denied.equals(lowerTable)
+                    : denied.substring(d + 1).equals(lowerTable)
+                            && effectiveSchemas.contains(denied.substring(0, d));
             if (sameTable) {
                 return "is denied" + by + " (as '" + denied + "')";
             }

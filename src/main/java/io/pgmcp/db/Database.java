@@ -148,50 +148,50 @@ public final class Database implements AutoCloseable {
         // alone: with other statements in front, pgjdbc would not fetch its rows in batches
         return call(limits.statementTimeout(), limits.searchPath(), limits.role(), Start.SETUP_APART,
                 (connection, prefix) -> {
-            requireOneStatement(connection, sql);
-            ResultReader.Read read;
-            try (Statement statement = connection.createStatement()) {
-                statement.setEscapeProcessing(false); // run the SQL the guard checked, not pgjdbc's {fn ...} rewrite
-                statement.setMaxRows(limits.maxRows() + 1);
-                statement.setFetchSize(ResultBuffer.firstFetch(limits.maxRows(), limits.maxBytes()));
-                cancel.onCancel(() -> {
-                    cancelled.set(true);
-                    cancelQuietly(statement);
+                    requireOneStatement(connection, sql);
+                    ResultReader.Read read;
+                    try (Statement statement = connection.createStatement()) {
+                        statement.setEscapeProcessing(false); // run the SQL the guard checked, not pgjdbc's {fn ...} rewrite
+                        statement.setMaxRows(limits.maxRows() + 1);
+                        statement.setFetchSize(ResultBuffer.firstFetch(limits.maxRows(), limits.maxBytes()));
+                        cancel.onCancel(() -> {
+                            cancelled.set(true);
+                            cancelQuietly(statement);
+                        });
+                        // pgjdbc ignores cancel() on a statement that is not executing yet, and the signal runs
+                        // its hook at once when the request was cancelled before we got here
+                        if (cancelled.get()) {
+                            throw new CancelledException(null);
+                        }
+                        if (!statement.execute(sql)) {
+                            throw new SQLException("the statement returned no result set", "0100C");
+                        }
+                        try (ResultSet rs = statement.getResultSet()) {
+                            read = reader.read(rs, limits.maxRows(), limits.maxBytes());
+                        }
+                    } catch (SQLException e) {
+                        if (ResultBuffer.exceeded(e)) {
+                            closeAbruptly(connection);
+                            throw new ResultTooLargeException(limits.maxBytes(), e);
+                        }
+                        if (cancelled.get()) {
+                            throw new CancelledException(e);
+                        }
+                        throw e;
+                    } catch (RuntimeException e) {
+                        // the driver failed in a way it does not report: what it has read of the stream is unknown
+                        closeAbruptly(connection);
+                        throw e;
+                    }
+                    if (read.cut()) {
+                        closeAbruptly(connection);
+                    }
+                    ResultTable table = read.table();
+                    if (table.rowCount() == 0 && table.truncationReason().equals(Optional.of("max_result_bytes"))) {
+                        throw new ResultTooLargeException(limits.maxBytes(), null);
+                    }
+                    return table;
                 });
-                // pgjdbc ignores cancel() on a statement that is not executing yet, and the signal runs
-                // its hook at once when the request was cancelled before we got here
-                if (cancelled.get()) {
-                    throw new CancelledException(null);
-                }
-                if (!statement.execute(sql)) {
-                    throw new SQLException("the statement returned no result set", "0100C");
-                }
-                try (ResultSet rs = statement.getResultSet()) {
-                    read = reader.read(rs, limits.maxRows(), limits.maxBytes());
-                }
-            } catch (SQLException e) {
-                if (ResultBuffer.exceeded(e)) {
-                    closeAbruptly(connection);
-                    throw new ResultTooLargeException(limits.maxBytes(), e);
-                }
-                if (cancelled.get()) {
-                    throw new CancelledException(e);
-                }
-                throw e;
-            } catch (RuntimeException e) {
-                // the driver failed in a way it does not report: what it has read of the stream is unknown
-                closeAbruptly(connection);
-                throw e;
-            }
-            if (read.cut()) {
-                closeAbruptly(connection);
-            }
-            ResultTable table = read.table();
-            if (table.rowCount() == 0 && table.truncationReason().equals(Optional.of("max_result_bytes"))) {
-                throw new ResultTooLargeException(limits.maxBytes(), null);
-            }
-            return table;
-        });
     }
 
     /**

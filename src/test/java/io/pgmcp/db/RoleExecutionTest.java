@@ -156,7 +156,8 @@ class RoleExecutionTest {
 
     @Test
     void setRoleNoneEvenQuotedMeansTheSessionUserSoNoneCannotBeARoleName() throws Exception {
-        try (Connection connection = db.get().connect(LOGIN, "pw"); Statement statement = connection.createStatement()) {
+        try (Connection connection = db.get().connect(LOGIN, "pw");
+                Statement statement = connection.createStatement()) {
             connection.setAutoCommit(false);
             statement.execute("SET LOCAL ROLE \"none\"");
             try (ResultSet rs = statement.executeQuery("SELECT current_user::text")) {
@@ -171,7 +172,8 @@ class RoleExecutionTest {
     void aCallWithARoleTakesOneRoundTripMoreForItsSetup() throws Exception {
         try (RoundTripProxy proxy = RoundTripProxy.to(db.get());
                 Database counted = login(
-                        proxy.postgresUrl(db.get()).replaceFirst("^postgresql://[^@]*@", "postgresql://" + LOGIN + ":pw@"))) {
+                        proxy.postgresUrl(db.get()).replaceFirst("^postgresql://[^@]*@",
+                                "postgresql://" + LOGIN + ":pw@"))) {
             String sql = "SELECT body FROM notes WHERE body = 'b1'";
             for (Optional<String> role : List.of(Optional.<String>empty(), Optional.of(BOB))) {
                 counted.query(sql, as(role), CancelSignal.NONE); // warm: the connection and its column metadata

@@ -5,6 +5,7 @@ import io.pgmcp.db.DatabaseException;
 import io.pgmcp.db.SqlSession;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,41 @@ public final class RoleCheck {
               AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp_)'
               AND has_schema_privilege(n.oid, 'USAGE') AND has_any_column_privilege(c.oid, 'SELECT')""";
 
+    /**
+     * Of the roles given, those the current role cannot {@code SET ROLE} to: missing, not a member, or (on
+     * PostgreSQL 16 and later) a member without the SET option. The CASE keeps the 'SET' privilege, which older
+     * servers do not know, from being asked there.
+     */
+    private static final String UNASSUMABLE = """
+            SELECT r.name FROM unnest(?::text[]) WITH ORDINALITY AS r(name, i)
+            WHERE NOT EXISTS (
+              SELECT FROM pg_roles g
+              WHERE g.rolname = r.name AND pg_has_role(current_user, g.oid, 'MEMBER')
+                AND CASE WHEN current_setting('server_version_num')::int >= 160000
+                         THEN pg_has_role(current_user, g.oid, 'SET') ELSE true END)
+            ORDER BY r.i""";
+
     private RoleCheck() {}
+
+    /**
+     * Which of {@code roles} (exact names) the connected role cannot assume with {@code SET ROLE}, in the order
+     * given; empty when it can assume them all. A superuser can assume any role that exists.
+     */
+    public static List<String> unassumableRoles(SqlSession session, Collection<String> roles)
+            throws DatabaseException {
+        if (roles.isEmpty()) {
+            return List.of();
+        }
+        List<String> missing = new ArrayList<>();
+        session.query(UNASSUMABLE, List.of(List.copyOf(roles)), 0, row -> missing.add(row.text(1)));
+        return missing;
+    }
+
+    /** As above, for the login role of {@code database}, in one read-only call. */
+    public static List<String> unassumableRoles(Database database, Collection<String> roles, Duration timeout)
+            throws DatabaseException {
+        return database.read(timeout, List.of("pg_catalog"), session -> unassumableRoles(session, roles));
+    }
 
     /** What the connected role can read outside the system schemas (see {@link RoleAccess}). */
     public static RoleAccess access(SqlSession session) throws DatabaseException {

@@ -34,6 +34,11 @@ final class BindContext {
         return List.copyOf(errors);
     }
 
+    /** How many errors were found so far: a reader compares it before and after binding a part. */
+    int errorCount() {
+        return errors.size();
+    }
+
     boolean hasErrors() {
         return !errors.isEmpty();
     }

@@ -49,13 +49,18 @@ final class ConfigBinder {
         ObservabilityConfig observability = observability(root.child("observability"));
         RetrySettings retry = retry(root.child("retry"));
         AuditConfig audit = audit(root.child("audit"));
-        for (String problem : PgMcpConfig.conflicts(names, server.transport(), audit)) {
+        PrincipalBinder principalBinder = new PrincipalBinder(ctx, databases, names);
+        List<PrincipalConfig> principals = principalBinder.bind(root);
+        List<String> problems = new ArrayList<>(PgMcpConfig.conflicts(names, server.transport(), audit));
+        problems.addAll(PgMcpConfig.principalConflicts(principalBinder.names(), server.transport()));
+        for (String problem : problems) {
             root.error(problem);
         }
         if (ctx.hasErrors()) {
             return null;
         }
-        return root.build(() -> new PgMcpConfig(databases, openai, server, rateLimit, observability, retry, audit),
+        return root.build(() -> new PgMcpConfig(databases, openai, server, rateLimit, observability, retry, audit,
+                principals),
                 null);
     }
 

@@ -8,10 +8,12 @@ import java.util.Objects;
 
 /** The whole, validated configuration. Immutable; every section is a record with its own invariants. */
 public record PgMcpConfig(List<DatabaseConfig> databases, OpenAiConfig openai, ServerConfig server,
-        RateLimitConfig rateLimit, ObservabilityConfig observability, RetrySettings retry, AuditConfig audit) {
+        RateLimitConfig rateLimit, ObservabilityConfig observability, RetrySettings retry, AuditConfig audit,
+        List<PrincipalConfig> principals) {
 
     public PgMcpConfig {
         databases = List.copyOf(databases);
+        principals = List.copyOf(principals);
         Objects.requireNonNull(openai, "openai");
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(rateLimit, "rateLimit");
@@ -20,9 +22,18 @@ public record PgMcpConfig(List<DatabaseConfig> databases, OpenAiConfig openai, S
         Objects.requireNonNull(audit, "audit");
         List<String> problems = conflicts(databases.stream().map(DatabaseConfig::name).toList(), server.transport(),
                 audit);
+        problems.addAll(
+                principalConflicts(principals.stream().map(PrincipalConfig::name).toList(), server.transport()));
+        problems.addAll(unknownDatabases(principals, databases));
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
+    }
+
+    /** Without principals: every caller sees every database with its own policy, as the login role. */
+    public PgMcpConfig(List<DatabaseConfig> databases, OpenAiConfig openai, ServerConfig server,
+            RateLimitConfig rateLimit, ObservabilityConfig observability, RetrySettings retry, AuditConfig audit) {
+        this(databases, openai, server, rateLimit, observability, retry, audit, List.of());
     }
 
     /** The given databases with every other section at its defaults. */
@@ -33,7 +44,7 @@ public record PgMcpConfig(List<DatabaseConfig> databases, OpenAiConfig openai, S
 
     /** This config with another server section, e.g. after {@code --transport}; re-checks the cross-section rules. */
     public PgMcpConfig withServer(ServerConfig newServer) {
-        return new PgMcpConfig(databases, openai, newServer, rateLimit, observability, retry, audit);
+        return new PgMcpConfig(databases, openai, newServer, rateLimit, observability, retry, audit, principals);
     }
 
     /**
@@ -57,6 +68,43 @@ public record PgMcpConfig(List<DatabaseConfig> databases, OpenAiConfig openai, S
         if (audit.enabled() && audit.storage() == AuditStorage.STDOUT && transport == Transport.STDIO) {
             problems.add("audit.storage: stdout cannot be used with server.transport stdio, where stdout is the MCP"
                     + " protocol channel; use stderr or file, or the http transport");
+        }
+        return problems;
+    }
+
+    /**
+     * The rules of {@code principals} that span sections: only with the http transport (over stdio there is
+     * one caller, whoever started the process), and unique names (a null name is skipped).
+     */
+    static List<String> principalConflicts(List<String> principalNames, Transport transport) {
+        List<String> problems = new ArrayList<>();
+        if (!principalNames.isEmpty() && transport == Transport.STDIO) {
+            problems.add("principals: can only be used with server.transport http; over stdio the one caller is"
+                    + " whoever started pg-mcp");
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < principalNames.size(); i++) {
+            String name = principalNames.get(i);
+            Integer first = name == null ? null : seen.putIfAbsent(name, i);
+            if (first != null) {
+                problems.add("principals[" + i + "].name: duplicate principal name '" + name + "' (also principals["
+                        + first + "])");
+            }
+        }
+        return problems;
+    }
+
+    private static List<String> unknownDatabases(List<PrincipalConfig> principals, List<DatabaseConfig> databases) {
+        List<String> names = databases.stream().map(DatabaseConfig::name).toList();
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < principals.size(); i++) {
+            List<PrincipalDatabase> used = principals.get(i).databases();
+            for (int j = 0; j < used.size(); j++) {
+                if (!names.contains(used.get(j).name())) {
+                    problems.add("principals[" + i + "].databases[" + j + "].name: '" + used.get(j).name()
+                            + "' is not a configured database " + names);
+                }
+            }
         }
         return problems;
     }

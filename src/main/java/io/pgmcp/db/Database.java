@@ -135,6 +135,7 @@ public final class Database implements AutoCloseable {
      * Runs one query in a read-only transaction and reads at most {@code limits.maxRows()} rows.
      * The SQL must already have passed the guard; as a second line of defence, SQL holding more than one
      * statement is refused (SQLSTATE 42601) before anything runs.
+     * With {@code limits.role()}, the statement runs as that role, or not at all ({@link RoleUnavailableException}).
      * A cancellation that arrives before the statement starts stops the call before it runs; one that
      * lands in the few microseconds between that check and pgjdbc's start of execution is lost, and the
      * statement then ends at the statement timeout.
@@ -145,51 +146,52 @@ public final class Database implements AutoCloseable {
     public ResultTable query(String sql, ExecutionLimits limits, CancelSignal cancel) throws DatabaseException {
         AtomicBoolean cancelled = new AtomicBoolean();
         // alone: with other statements in front, pgjdbc would not fetch its rows in batches
-        return call(limits.statementTimeout(), limits.searchPath(), Start.SETUP_APART, (connection, prefix) -> {
-            requireOneStatement(connection, sql);
-            ResultReader.Read read;
-            try (Statement statement = connection.createStatement()) {
-                statement.setEscapeProcessing(false); // run the SQL the guard checked, not pgjdbc's {fn ...} rewrite
-                statement.setMaxRows(limits.maxRows() + 1);
-                statement.setFetchSize(ResultBuffer.firstFetch(limits.maxRows(), limits.maxBytes()));
-                cancel.onCancel(() -> {
-                    cancelled.set(true);
-                    cancelQuietly(statement);
+        return call(limits.statementTimeout(), limits.searchPath(), limits.role(), Start.SETUP_APART,
+                (connection, prefix) -> {
+                    requireOneStatement(connection, sql);
+                    ResultReader.Read read;
+                    try (Statement statement = connection.createStatement()) {
+                        statement.setEscapeProcessing(false); // run the SQL the guard checked, not pgjdbc's {fn ...} rewrite
+                        statement.setMaxRows(limits.maxRows() + 1);
+                        statement.setFetchSize(ResultBuffer.firstFetch(limits.maxRows(), limits.maxBytes()));
+                        cancel.onCancel(() -> {
+                            cancelled.set(true);
+                            cancelQuietly(statement);
+                        });
+                        // pgjdbc ignores cancel() on a statement that is not executing yet, and the signal runs
+                        // its hook at once when the request was cancelled before we got here
+                        if (cancelled.get()) {
+                            throw new CancelledException(null);
+                        }
+                        if (!statement.execute(sql)) {
+                            throw new SQLException("the statement returned no result set", "0100C");
+                        }
+                        try (ResultSet rs = statement.getResultSet()) {
+                            read = reader.read(rs, limits.maxRows(), limits.maxBytes());
+                        }
+                    } catch (SQLException e) {
+                        if (ResultBuffer.exceeded(e)) {
+                            closeAbruptly(connection);
+                            throw new ResultTooLargeException(limits.maxBytes(), e);
+                        }
+                        if (cancelled.get()) {
+                            throw new CancelledException(e);
+                        }
+                        throw e;
+                    } catch (RuntimeException e) {
+                        // the driver failed in a way it does not report: what it has read of the stream is unknown
+                        closeAbruptly(connection);
+                        throw e;
+                    }
+                    if (read.cut()) {
+                        closeAbruptly(connection);
+                    }
+                    ResultTable table = read.table();
+                    if (table.rowCount() == 0 && table.truncationReason().equals(Optional.of("max_result_bytes"))) {
+                        throw new ResultTooLargeException(limits.maxBytes(), null);
+                    }
+                    return table;
                 });
-                // pgjdbc ignores cancel() on a statement that is not executing yet, and the signal runs
-                // its hook at once when the request was cancelled before we got here
-                if (cancelled.get()) {
-                    throw new CancelledException(null);
-                }
-                if (!statement.execute(sql)) {
-                    throw new SQLException("the statement returned no result set", "0100C");
-                }
-                try (ResultSet rs = statement.getResultSet()) {
-                    read = reader.read(rs, limits.maxRows(), limits.maxBytes());
-                }
-            } catch (SQLException e) {
-                if (ResultBuffer.exceeded(e)) {
-                    closeAbruptly(connection);
-                    throw new ResultTooLargeException(limits.maxBytes(), e);
-                }
-                if (cancelled.get()) {
-                    throw new CancelledException(e);
-                }
-                throw e;
-            } catch (RuntimeException e) {
-                // the driver failed in a way it does not report: what it has read of the stream is unknown
-                closeAbruptly(connection);
-                throw e;
-            }
-            if (read.cut()) {
-                closeAbruptly(connection);
-            }
-            ResultTable table = read.table();
-            if (table.rowCount() == 0 && table.truncationReason().equals(Optional.of("max_result_bytes"))) {
-                throw new ResultTooLargeException(limits.maxBytes(), null);
-            }
-            return table;
-        });
     }
 
     /**
@@ -210,7 +212,7 @@ public final class Database implements AutoCloseable {
      * pool's acquire timeout plus {@code timeout} (all attempts share one acquire deadline), and marks
      * the database down when the failure says it is gone.
      */
-    private <T> T call(Duration timeout, List<String> searchPath, Start start,
+    private <T> T call(Duration timeout, List<String> searchPath, Optional<String> role, Start start,
             ReadOnlyTransaction.Work<T> work) throws DatabaseException {
         long acquireDeadline = pool.acquireDeadline();
         Duration budget = pool.settings().acquireTimeout().plus(timeout);
@@ -218,7 +220,7 @@ public final class Database implements AutoCloseable {
         try {
             return resilience.retry().run(() -> {
                 generation.set(resilience.availability().check());
-                return attempt(acquireDeadline, generation.get(), timeout, searchPath, start, work);
+                return attempt(acquireDeadline, generation.get(), timeout, searchPath, role, start, work);
             }, this::retryable, budget);
         } catch (DatabaseException e) {
             if (retryable(e) && SqlFailure.isConnectionClass(e) && !Thread.currentThread().isInterrupted()) {
@@ -230,7 +232,7 @@ public final class Database implements AutoCloseable {
     }
 
     private <T> T attempt(long acquireDeadline, long generation, Duration timeout, List<String> searchPath,
-            Start start, ReadOnlyTransaction.Work<T> work) throws DatabaseException {
+            Optional<String> role, Start start, ReadOnlyTransaction.Work<T> work) throws DatabaseException {
         Lease lease;
         try {
             lease = pool.acquire(acquireDeadline);
@@ -243,8 +245,8 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         try (lease) {
-            return ReadOnlyTransaction.run(lease, timeout, timeout.plus(resilience.networkMargin()), searchPath, start,
-                    work);
+            return ReadOnlyTransaction.run(lease, timeout, timeout.plus(resilience.networkMargin()), searchPath, role,
+                    start, work);
         } catch (SQLException | DatabaseException e) {
             DatabaseException failure = e instanceof SQLException sql
                     ? DatabaseException.of(sql)
@@ -294,7 +296,7 @@ public final class Database implements AutoCloseable {
         }
         try (Lease lease = pool.acquire(pool.acquireDeadline())) {
             ReadOnlyTransaction.run(lease, timeout, timeout.plus(resilience.networkMargin()), List.of(),
-                    Start.SNAPSHOT_FIRST, (connection, prefix) -> null);
+                    Optional.empty(), Start.SNAPSHOT_FIRST, (connection, prefix) -> null);
             availability.probeSucceeded(generation);
         } catch (SQLException | DatabaseException e) {
             DatabaseException failure = e instanceof SQLException sql
@@ -349,7 +351,18 @@ public final class Database implements AutoCloseable {
      * may read), which see statements and rows, never JDBC.
      */
     public <T> T read(Duration timeout, List<String> searchPath, SqlWork<T> work) throws DatabaseException {
-        return call(timeout, searchPath, Start.SNAPSHOT_FIRST, (connection, prefix) -> {
+        return read(timeout, searchPath, Optional.empty(), work);
+    }
+
+    /**
+     * As {@link #read(Duration, List, SqlWork)}, as {@code role} ({@code SET LOCAL ROLE}) when given: for a read
+     * on behalf of a caller that has a role of its own.
+     *
+     * @throws RoleUnavailableException when the role cannot be assumed (then nothing ran)
+     */
+    public <T> T read(Duration timeout, List<String> searchPath, Optional<String> role, SqlWork<T> work)
+            throws DatabaseException {
+        return call(timeout, searchPath, role, Start.SNAPSHOT_FIRST, (connection, prefix) -> {
             try {
                 return work.run(new JdbcSession(connection));
             } catch (DatabaseException e) {
@@ -371,8 +384,19 @@ public final class Database implements AutoCloseable {
      * a plan as large as its biggest value.
      */
     public PlanNode explain(String sql, Duration timeout, List<String> searchPath) throws DatabaseException {
+        return explain(sql, timeout, searchPath, Optional.empty());
+    }
+
+    /**
+     * As {@link #explain(String, Duration, List)}, planned as {@code role} ({@code SET LOCAL ROLE}) when given, so
+     * that its privileges and row-level security policies are the ones the plan is made under.
+     *
+     * @throws RoleUnavailableException when the role cannot be assumed (then nothing ran)
+     */
+    public PlanNode explain(String sql, Duration timeout, List<String> searchPath, Optional<String> role)
+            throws DatabaseException {
         try {
-            return explainPlan(sql, timeout, searchPath);
+            return explainPlan(sql, timeout, searchPath, role);
         } catch (DatabaseException e) {
             // PostgreSQL counts the position of an error from the start of the EXPLAIN statement; the caller
             // wrote only the query
@@ -384,8 +408,9 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private PlanNode explainPlan(String sql, Duration timeout, List<String> searchPath) throws DatabaseException {
-        return call(timeout, searchPath, Start.WITH_STATEMENT, (connection, prefix) -> {
+    private PlanNode explainPlan(String sql, Duration timeout, List<String> searchPath, Optional<String> role)
+            throws DatabaseException {
+        return call(timeout, searchPath, role, Start.WITH_STATEMENT, (connection, prefix) -> {
             requireOneStatement(connection, sql);
             try (Statement statement = connection.createStatement()) {
                 statement.setEscapeProcessing(false);
@@ -425,7 +450,7 @@ public final class Database implements AutoCloseable {
      */
     public GrammarCheck checkGrammar(String statement, Duration timeout) {
         try {
-            return call(timeout, List.of(), Start.SNAPSHOT_FIRST,
+            return call(timeout, List.of(), Optional.empty(), Start.SNAPSHOT_FIRST,
                     (connection, prefix) -> ParseOnly.grammar(connection, statement));
         } catch (DatabaseException e) {
             SqlFailure failure = e.failure();

@@ -96,9 +96,13 @@ final class ReadOnlyTransaction {
 
     /**
      * @param networkTimeout the longest wait for any answer of the server, for the whole transaction
+     * @param role           the role the work runs as, if not the login role: {@code SET LOCAL ROLE} in the
+     *                       setup, which then always runs in a round trip of its own (a {@link Start#WITH_STATEMENT}
+     *                       work gets it apart), so that its failure is told from the work's: a
+     *                       {@link RoleUnavailableException}, and the work never runs
      */
     static <T> T run(Lease lease, Duration statementTimeout, Duration networkTimeout, List<String> searchPath,
-            Start start, Work<T> work) throws SQLException, DatabaseException {
+            Optional<String> role, Start start, Work<T> work) throws SQLException, DatabaseException {
         Connection connection = lease.connection();
         int idleTimeout = -1;
         boolean handedOver = false;
@@ -107,16 +111,16 @@ final class ReadOnlyTransaction {
             connection.setNetworkTimeout(Runnable::run,
                     (int) Math.max(1, Math.min(Integer.MAX_VALUE, networkTimeout.toMillis())));
             connection.setAutoCommit(false);
-            String setup = setupSql(statementTimeout, searchPath, lease.sessionDefaults());
+            String setup = setupSql(statementTimeout, searchPath, role, lease.sessionDefaults());
             String prefix = "";
-            switch (start) {
+            switch (role.isPresent() && start == Start.WITH_STATEMENT ? Start.SETUP_APART : start) {
                 case WITH_STATEMENT -> prefix = setup;
                 case SETUP_APART -> {
                     if (!setup.isEmpty()) {
-                        execute(connection, setup);
+                        setUp(connection, setup, role);
                     }
                 }
-                case SNAPSHOT_FIRST -> execute(connection, setup + "SELECT 1");
+                case SNAPSHOT_FIRST -> setUp(connection, setup + "SELECT 1", role);
             }
             T result = work.run(connection, prefix);
             if (!connection.isClosed()) {
@@ -145,9 +149,15 @@ final class ReadOnlyTransaction {
      * counts an error's position from the start of the piece, which must be the work's statement itself.
      */
     static String setupSql(Duration statementTimeout, List<String> searchPath, Optional<SessionDefaults> defaults) {
+        return setupSql(statementTimeout, searchPath, Optional.empty(), defaults);
+    }
+
+    /** As above, with {@code SET LOCAL ROLE} last when the work runs as {@code role}. */
+    static String setupSql(Duration statementTimeout, List<String> searchPath, Optional<String> role,
+            Optional<SessionDefaults> defaults) {
         boolean timeoutFixed = defaults.isPresent() && defaults.get().fixesTimeout(statementTimeout);
         boolean searchPathFixed = defaults.isPresent() && defaults.get().fixesSearchPath(searchPath);
-        if (timeoutFixed && searchPathFixed) {
+        if (timeoutFixed && searchPathFixed && role.isEmpty()) {
             return "";
         }
         StringBuilder sql = new StringBuilder(200).append("SET TRANSACTION READ ONLY;");
@@ -170,6 +180,9 @@ final class ReadOnlyTransaction {
             }
             sql.append(";");
         }
+        if (role.isPresent()) {
+            sql.append("SET LOCAL ROLE ").append(quoteIdentifier(role.get())).append(";");
+        }
         return sql.toString();
     }
 
@@ -179,6 +192,22 @@ final class ReadOnlyTransaction {
             throw new IllegalArgumentException("identifier contains NUL");
         }
         return '"' + name.replace("\"", "\"\"") + '"';
+    }
+
+    /**
+     * Runs the setup; with a role, any failure but a broken connection is the role's (the rest of a setup
+     * cannot fail): the role does not exist, or the login role may not assume it.
+     */
+    private static void setUp(Connection connection, String setup, Optional<String> role)
+            throws SQLException, RoleUnavailableException {
+        try {
+            execute(connection, setup);
+        } catch (SQLException e) {
+            if (role.isEmpty() || SqlFailure.isConnectionClass(e)) {
+                throw e;
+            }
+            throw new RoleUnavailableException(role.get(), e);
+        }
     }
 
     private static void execute(Connection connection, String sql) throws SQLException {

@@ -4,6 +4,7 @@ import io.pgmcp.db.Availability;
 import io.pgmcp.db.Database;
 import io.pgmcp.db.DatabaseDownException;
 import io.pgmcp.db.PoolTimeoutException;
+import io.pgmcp.db.RoleUnavailableException;
 import io.pgmcp.db.SqlFailure;
 import io.pgmcp.db.DatabaseException;
 import java.time.Duration;
@@ -65,6 +66,14 @@ public final class DatabaseFailures {
                     "Database '%s' is busy: all %d of its connections were in use for %.1f s (%s). Try again in a moment.",
                     database, busy.stats().total(), busy.waited().toMillis() / 1000.0, busy.stats()),
                     new FailureDetails.PoolBusy(database, failure.sqlState()));
+        }
+        if (e instanceof RoleUnavailableException) {
+            // the role's name is configuration, not the caller's business
+            return new QueryOutcome.Failure(ErrorCode.CONFIGURATION_ERROR, "pg-mcp could not assume the PostgreSQL"
+                    + " role configured for this caller on database '" + database + "' (SQLSTATE "
+                    + failure.sqlState() + "), so nothing ran. An administrator must create the role and grant it to"
+                    + " pg-mcp's login role, or correct the principals configuration.",
+                    new FailureDetails.DatabaseError(database, failure.sqlState(), null, null));
         }
         if (e instanceof Database.ResultTooLargeException tooLarge) {
             return resultTooLarge(database, failure.sqlState(), tooLarge.maxBytes());

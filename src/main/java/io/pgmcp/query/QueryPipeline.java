@@ -24,6 +24,7 @@ import java.util.Optional;
  * {@link #loadedCatalog} (or {@link #readyCatalog}) → {@link #check} with the guard → {@link #plan} with
  * the EXPLAIN policy → {@link #execute} read-only with limits. Each stage answers a {@link Step} (or,
  * the last, a {@link QueryOutcome}); PostgreSQL errors become failures worded by {@link DatabaseFailures}.
+ * EXPLAIN and execution run as the target's role, when it has one.
  * {@link #executeSql} runs them all for {@code execute_sql}; {@link QuestionPipeline} builds the
  * {@code query} tool on them. Thread-safe; one instance serves all calls.
  */
@@ -185,7 +186,7 @@ public final class QueryPipeline {
         if (plan == null) {
             try {
                 plan = new CachedPlan(ExplainPolicy.estimate(target.database().explain(sql,
-                        policy.config().timeout(), target.policy().searchPath())));
+                        policy.config().timeout(), target.policy().searchPath(), target.role())));
                 target.plans().put(sql, plan);
                 stage.attribute("pg_mcp.explain.cache_hit", false);
             } catch (DatabaseException e) {
@@ -210,7 +211,7 @@ public final class QueryPipeline {
     /** Stage 5: runs the planned SQL read-only with the limits; the rows, or the database's failure. */
     public QueryOutcome execute(Target target, Verdict.Allowed planned, int limit, CancelSignal cancel) {
         ExecutionLimits limits = new ExecutionLimits(limit, server.maxResultBytes(), server.queryTimeout(),
-                target.policy().searchPath());
+                target.policy().searchPath(), target.role());
         try (Stage stage = telemetry.stage(StageName.EXECUTE, target.name()).sql(planned.sql())) {
             try {
                 ResultTable table = target.database().query(planned.sql(), limits, cancel);

@@ -1,6 +1,7 @@
 package io.pgmcp.sql;
 
 import io.pgmcp.config.AccessPolicyConfig;
+import io.pgmcp.config.Identifiers;
 import io.pgmcp.catalog.Catalog;
 import io.pgmcp.catalog.ColumnInfo;
 import io.pgmcp.catalog.TableInfo;
@@ -30,7 +31,7 @@ public final class AccessPolicy {
         // allow lists match exactly, the way PostgreSQL folds the names as written (a schema "PUBLIC" is not
         // public); deny lists match ignoring case, so they deny more rather than less
         this.allowedSchemas = config.allowedSchemas().stream().map(Names::fold).collect(Collectors.toUnmodifiableSet());
-        this.allowedTables = config.tables().allowed().stream().map(AccessPolicy::foldDotted)
+        this.allowedTables = config.tables().allowed().stream().map(Identifiers::foldDotted)
                 .collect(Collectors.toUnmodifiableSet());
         this.deniedTables = lower(config.tables().denied());
         this.deniedColumns = lower(config.columns().denied());
@@ -39,14 +40,6 @@ public final class AccessPolicy {
 
     public AccessPolicyConfig config() {
         return config;
-    }
-
-    private static String foldDotted(String name) {
-        List<String> parts = new ArrayList<>();
-        for (String part : name.split("\\.")) {
-            parts.add(Names.fold(part));
-        }
-        return String.join(".", parts);
     }
 
     private static Set<String> lower(List<String> names) {

@@ -79,6 +79,78 @@ public final class LeastPrivilegeGrants {
         return sql.toString();
     }
 
+    /**
+     * The SQL for the role a {@code principals} entry runs as on {@code db} ({@code SET LOCAL ROLE}): the same
+     * privileges as {@link #render} writes, from the principal's effective {@code policy}, granted to a role
+     * created {@code NOLOGIN} when missing and stripped of every other power and membership when it exists;
+     * then the role granted to the login role so that pg-mcp may assume it. The login role is NOINHERIT (as
+     * {@link #render} makes it), so the membership lets it switch to the role but gives it none of the role's
+     * privileges. Run it after the login role's script, which takes back every membership of the login role.
+     *
+     * @param principal the entry's name, for the comment
+     */
+    public static String renderForPrincipal(DatabaseConfig db, String principal, String role, AccessPolicy policy) {
+        String login = db.user().orElse(DEFAULT_ROLE);
+        String roleIdent = quote(role);
+        var policyConfig = policy.config();
+        StringBuilder sql = new StringBuilder(8192);
+        sql.append("-- Role ").append(comment(roleIdent)).append(" of pg-mcp principal '").append(comment(principal))
+                .append("' on database '").append(db.name()).append("' (").append(comment(db.displayTarget()))
+                .append("):\n")
+                .append("-- pg-mcp runs every statement of this principal there as this role (SET LOCAL ROLE), so it\n")
+                .append("-- reads only what the role may read. Run after the login role's script, as the same user.\n")
+                .append("-- Policy: ")
+                .append(comment("allowed_schemas " + policyConfig.allowedSchemas() + ", tables.allowed "
+                        + policyConfig.tables().allowed() + ", tables.denied " + policyConfig.tables().denied()
+                        + ", columns.denied " + policyConfig.columns().denied() + ", columns.denied_patterns "
+                        + policyConfig.columns().deniedPatterns()))
+                .append(".\n");
+        sql.append("BEGIN;\n\n");
+        sql.append(block(principalRole(role)));
+        sql.append("REVOKE ALL ON DATABASE ").append(quote(db.dbname())).append(" FROM ").append(roleIdent)
+                .append(";\n\n");
+        sql.append(block(privileges(role, policy)));
+        sql.append("GRANT ").append(roleIdent).append(" TO ").append(quote(login)).append(";\n");
+        sql.append("COMMIT;\n")
+                .append("-- Row-level security narrows further, to rows: e.g. for a table with an owner column,\n")
+                .append("--   ALTER TABLE public.notes ENABLE ROW LEVEL SECURITY;\n")
+                .append("--   CREATE POLICY own_rows ON public.notes FOR SELECT TO ").append(comment(roleIdent))
+                .append(" USING (owner = current_user);\n")
+                .append("-- (current_user is the role's name while pg-mcp runs as it.)\n");
+        return sql.toString();
+    }
+
+    /** A role to switch to: created NOLOGIN when missing, stripped of every power and membership when it exists. */
+    private static String principalRole(String role) {
+        return String.format(Locale.ROOT,
+                """
+                        DECLARE
+                          reader constant text := %s;
+                          existing record;
+                          membership record;
+                        BEGIN
+                          SELECT * INTO existing FROM pg_roles WHERE rolname = reader;
+                          IF NOT FOUND THEN
+                            EXECUTE format('CREATE ROLE %%I NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS', reader);
+                            RETURN;
+                          END IF;
+                          -- the role exists: take away what a reader must not have (the first needs a superuser)
+                          IF existing.rolsuper OR existing.rolbypassrls OR existing.rolreplication THEN
+                            EXECUTE format('ALTER ROLE %%I NOSUPERUSER NOBYPASSRLS NOREPLICATION', reader);
+                          END IF;
+                          IF existing.rolcreatedb OR existing.rolcreaterole OR existing.rolinherit THEN
+                            EXECUTE format('ALTER ROLE %%I NOCREATEDB NOCREATEROLE NOINHERIT', reader);
+                          END IF;
+                          FOR membership IN SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+                                            WHERE m.member = existing.oid LOOP
+                            EXECUTE format('REVOKE %%I FROM %%I', membership.rolname, reader);
+                            RAISE NOTICE 'role %% is no longer a member of %%', reader, membership.rolname;
+                          END LOOP;
+                        END
+                        """,
+                literal(role));
+    }
+
     /** The login role: created when missing, stripped of what a reader must not have when it exists. */
     private static String role(String role) {
         return String.format(Locale.ROOT,

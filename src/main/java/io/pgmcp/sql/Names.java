@@ -1,5 +1,6 @@
 package io.pgmcp.sql;
 
+import io.pgmcp.config.Identifiers;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,23 +11,7 @@ final class Names {
 
     /** The name PostgreSQL would look up for an identifier as written ({@code "Users"} → {@code Users}, {@code Users} → {@code users}). */
     static String fold(String written) {
-        if (written == null) {
-            return null;
-        }
-        if (written.length() >= 2 && written.charAt(0) == '"' && written.charAt(written.length() - 1) == '"') {
-            return written.substring(1, written.length() - 1).replace("\"\"", "\"");
-        }
-        StringBuilder folded = null;
-        for (int i = 0; i < written.length(); i++) {
-            char c = written.charAt(i);
-            if (c >= 'A' && c <= 'Z') {
-                if (folded == null) {
-                    folded = new StringBuilder(written);
-                }
-                folded.setCharAt(i, (char) (c + ('a' - 'A')));
-            }
-        }
-        return folded == null ? written : folded.toString();
+        return Identifiers.fold(written);
     }
 
     /** Folds every part of a dotted name as JSQLParser split it. */

@@ -107,4 +107,48 @@ class GrantsCommandTest {
         String errors = err.toString(UTF_8);
         assertTrue(errors.lines().count() >= 2 && errors.lines().allMatch(l -> l.startsWith("ERROR: ")), errors);
     }
+
+    private static final String PRINCIPALS = """
+            server: {transport: http}
+            principals:
+              - name: analysts
+                match: {claim: groups, value: analysts}
+                databases:
+                  - {name: main, role: analyst, access_policy: {tables: {allowed: [users]}}}
+              - name: auditors
+                match: {claim: groups, value: auditors}
+                databases:
+                  - {name: main, role: %s, access_policy: {columns: {denied: [users.name]}}}
+              - name: viewers
+                match: {claim: groups, value: viewers}
+                databases:
+                  - {name: main, role: analyst, access_policy: {tables: {allowed: [users]}}}
+                  - {name: other}
+            """;
+
+    @Test
+    void eachRoleOfAPrincipalOnTheDatabaseGetsItsOwnScriptAfterTheLoginRoles() throws IOException {
+        String yaml = "databases:\n" + database("main", db.get().postgresUrl()) + database("other",
+                db.get().postgresUrl()) + PRINCIPALS.formatted("auditor");
+        assertEquals(0, printGrants("main", yaml), err.toString(UTF_8));
+        String sql = out.toString(UTF_8);
+        assertTrue(sql.startsWith("-- Least-privilege role"), sql);
+        int analyst = sql.indexOf("-- Role analyst of pg-mcp principal 'analysts' on database 'main'");
+        int auditor = sql.indexOf("-- Role auditor of pg-mcp principal 'auditors' on database 'main'");
+        assertTrue(analyst > sql.indexOf("COMMIT;") && auditor > analyst, sql);
+        assertEquals(-1, sql.indexOf("principal 'viewers'"), "a role shared with the same policy is printed once");
+        assertTrue(sql.contains("allowed_tables constant text[] := ARRAY[E'users']::text[]"), sql);
+        assertTrue(sql.contains("denied_columns constant text[] := ARRAY[E'users.name', E'users.ssn']::text[]"), sql);
+        assertTrue(sql.contains("GRANT auditor TO " + db.get().user() + ";"), sql);
+    }
+
+    @Test
+    void aRoleSharedByPrincipalsWithDifferentPoliciesIsRefused() throws IOException {
+        String yaml = "databases:\n" + database("main", db.get().postgresUrl()) + database("other",
+                db.get().postgresUrl()) + PRINCIPALS.formatted("analyst");
+        assertEquals(1, printGrants("main", yaml));
+        assertEquals("pg-mcp: principals 'analysts' and 'auditors' both run as role 'analyst' on database 'main' with"
+                + " different access policies; give each its own role", err.toString(UTF_8).strip());
+        assertEquals("", out.toString(UTF_8));
+    }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Keeps {@code conf/config.example.yaml} loadable and in step with the defaults it documents. */
 class ExampleConfigTest {
@@ -41,5 +42,23 @@ class ExampleConfigTest {
                 assertTrue(line.contains(" # "), "no comment on: " + line);
             }
         }
+    }
+
+    @Test
+    void theCommentedPrincipalsSectionIsValidOnceUncommentedWithTheHttpTransport(@TempDir Path dir) throws Exception {
+        String text = Files.readString(EXAMPLE);
+        int start = text.indexOf("# principals:");
+        String uncommented = text.substring(0, start).replace("transport: \"stdio\"", "transport: \"http\"")
+                + text.substring(start).lines().map(line -> line.startsWith("# ") ? line.substring(2) : line)
+                        .collect(java.util.stream.Collectors.joining("\n"));
+        Path file = Files.writeString(dir.resolve("example.yaml"), uncommented);
+        PgMcpConfig config = new ConfigLoader(Map.of("DB_PASSWORD", "pw", "HOME", "/home/t")).load(file).config();
+
+        PrincipalConfig analysts = config.principals().getFirst();
+        assertEquals(new PrincipalMatch.Claim("groups", "analysts"), analysts.match());
+        PrincipalDatabase main = analysts.database("main").orElseThrow();
+        assertEquals(java.util.Optional.of("analyst"), main.role());
+        assertEquals(java.util.List.of("orders"), main.accessPolicy().tables().allowed());
+        assertEquals(java.util.List.of("*.email"), main.accessPolicy().columns().deniedPatterns());
     }
 }

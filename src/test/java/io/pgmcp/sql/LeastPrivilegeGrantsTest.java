@@ -107,10 +107,21 @@ class LeastPrivilegeGrantsTest {
      */
     private static List<String> assertReadsExactlyWhatThePolicyAllows(DatabaseConfig config, String role)
             throws SQLException, DatabaseException {
-        AccessPolicy policy = new AccessPolicy(config.accessPolicy());
+        return assertReadsExactlyWhatThePolicyAllows(config.accessPolicy(), role, null);
+    }
+
+    /** As above, logged in as {@code role} and then switched to {@code setRole} when it is not null. */
+    private static List<String> assertReadsExactlyWhatThePolicyAllows(io.pgmcp.config.AccessPolicyConfig config,
+            String role, String setRole) throws SQLException, DatabaseException {
+        AccessPolicy policy = new AccessPolicy(config);
         List<String> readable = new ArrayList<>();
         try (Connection connection = db.get().connect(role, PASSWORD)) {
             connection.setAutoCommit(true);
+            if (setRole != null) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("SET ROLE " + Names.display(setRole));
+                }
+            }
             for (TableInfo table : catalog().relations()) {
                 for (ColumnInfo column : table.columns()) {
                     String name = Names.display(table.schema()) + "." + Names.display(table.name()) + "."
@@ -221,6 +232,60 @@ class LeastPrivilegeGrantsTest {
             assertEquals(List.of(), after.warnings());
         } finally {
             dropRole(role);
+        }
+    }
+
+    @Test
+    void aPrincipalsRoleGetsItsNarrowedGrantsAndTheLoginRoleMaySwitchToItButNotInheritIt() throws Exception {
+        String login = "lpg_principal_login";
+        String analyst = "lpg_analyst";
+        dropRole(analyst);
+        dropRole(login);
+        try {
+            Path file = dir.resolve("principals.yaml");
+            Files.writeString(file, "server: {transport: http}\ndatabases:\n  - name: shop\n    url: "
+                    + db.get().postgresUrl(login, PASSWORD) + "\n" + POLICY.indent(4) + """
+                            principals:
+                              - name: analysts
+                                match: {claim: groups, value: analysts}
+                                databases:
+                                  - name: shop
+                                    role: lpg_analyst
+                                    access_policy:
+                                      tables: {allowed: [customers, order_totals, '"MixedCase"']}
+                                      columns: {denied: [customers.name], denied_patterns: ["*.label"]}
+                            """);
+            io.pgmcp.config.PgMcpConfig loaded = new ConfigLoader(Map.of("HOME", dir.toString())).load(file)
+                    .config();
+            DatabaseConfig config = loaded.databases().getFirst();
+            io.pgmcp.config.AccessPolicyConfig effective = loaded.principals().getFirst().databases().getFirst()
+                    .accessPolicy();
+            String script = grants(config) + LeastPrivilegeGrants.renderForPrincipal(config, "analysts", analyst,
+                    new AccessPolicy(effective));
+            assertTrue(script.contains("GRANT lpg_analyst TO lpg_principal_login;"), script);
+            assertTrue(script.contains("CREATE POLICY own_rows ON public.notes FOR SELECT TO lpg_analyst"), script);
+            runAsSuperuser(script);
+            runAsSuperuser(script);
+
+            assertEquals(List.of("public.\"MixedCase\".id", "public.customers.id", "public.order_totals.customer_id",
+                    "public.order_totals.total"),
+                    assertReadsExactlyWhatThePolicyAllows(effective, login, analyst).stream().sorted().toList());
+            assertEquals(9, assertReadsExactlyWhatThePolicyAllows(config, login).size(),
+                    "the login role itself reads what the database's policy allows: the membership adds nothing");
+            try (Connection owner = db.get().connect();
+                    Statement statement = owner.createStatement();
+                    ResultSet rs = statement.executeQuery("SELECT r.rolcanlogin, r.rolinherit, pg_has_role('" + login
+                            + "', '" + analyst + "', 'MEMBER'), pg_has_role('" + login + "', '" + analyst
+                            + "', 'USAGE') FROM pg_roles r WHERE r.rolname = '" + analyst + "'")) {
+                assertTrue(rs.next());
+                assertFalse(rs.getBoolean(1), "the principal's role cannot log in");
+                assertFalse(rs.getBoolean(2), "nor inherit");
+                assertTrue(rs.getBoolean(3), "the login role may switch to it");
+                assertFalse(rs.getBoolean(4), "but has none of its privileges without switching");
+            }
+        } finally {
+            dropRole(analyst);
+            dropRole(login);
         }
     }
 

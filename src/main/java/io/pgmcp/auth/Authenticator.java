@@ -64,6 +64,16 @@ public final class Authenticator {
         this.metadata = Optional.of(protectedResourceMetadata(config));
     }
 
+    /**
+     * A client for {@code http}: follows no redirect and connects within the OAuth {@code http_timeout} (5 s
+     * without OAuth, when it is never used).
+     */
+    public static HttpClient httpClient(Optional<OAuthConfig> oauth) {
+        return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(oauth.map(OAuthConfig::httpTimeout).orElse(OAuthConfig.DEFAULT_HTTP_TIMEOUT))
+                .build();
+    }
+
     /** @return whether neither tokens nor OAuth are configured: then every request is let in (loopback only) */
     public boolean isOpen() {
         return tokens.isEmpty() && oauth.isEmpty();

@@ -19,7 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * its metadata names (RFC 8414 first, then OpenID Connect discovery; the metadata's {@code issuer} must be the
  * configured one). The set is cached; a caller that finds no fitting key asks for a refetch, which happens at
  * most once per {@code jwks_min_refresh_interval} and once for all callers asking together (the others wait for
- * it, up to a bound). A failed fetch keeps the keys held before and is logged as a warning. Thread-safe.
+ * it, up to a bound). A failed fetch keeps the keys held before, is logged as a warning and makes the next
+ * attempt discover the key set's URL again (unless it is configured). Thread-safe.
  */
 final class IssuerKeys {
     private static final System.Logger logger = System.getLogger(IssuerKeys.class.getName());
@@ -93,6 +94,8 @@ final class IssuerKeys {
                 }
             } catch (IOException e) {
                 lastFailed = true;
+                // a discovered URL may be what went stale: look it up again next time
+                jwksUri = server.jwksUri();
                 logger.log(System.Logger.Level.WARNING, "issuer {0}: its signing keys could not be fetched"
                         + " (kept the {1} held before; next try after {2} s): {3}", server.issuer(), keys.size(),
                         minRefreshInterval.toSeconds(), e.getMessage());

@@ -32,8 +32,7 @@ import org.junit.jupiter.api.Test;
 /** Tokens from a {@link TestIssuer} against an {@link Authenticator}, each refusal with its status and error. */
 class AuthenticatorTest {
     private static final String RESOURCE = "https://mcp.example.com/mcp";
-    private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP = Authenticator.httpClient(Optional.empty());
 
     private final TestIssuer issuer = new TestIssuer();
     private final FakeClock clock = new FakeClock();
@@ -257,6 +256,70 @@ class AuthenticatorTest {
         refused(authenticator.authenticate(bearer(token)), 401, "invalid_token");
         assertEquals(2, issuer.jwksRequests(), "no refetch within jwks_min_refresh_interval");
         assertEquals(1, issuer.metadataRequests(), "the discovered jwks_uri is kept");
+    }
+
+    @Test
+    void concurrentFirstCallsShareOneDiscoveryAndOneKeyFetch() throws Exception {
+        Authenticator authenticator = authenticator();
+        String token = issuer.mint(claims());
+        try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<AuthOutcome>> futures = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                futures.add(callers.submit(() -> authenticator.authenticate(bearer(token))));
+            }
+            for (Future<AuthOutcome> f : futures) {
+                accepted(f.get());
+            }
+        }
+        assertEquals(1, issuer.metadataRequests());
+        assertEquals(1, issuer.jwksRequests());
+    }
+
+    @Test
+    void failedKeyFetchKeepsTheKeysHeldBefore() {
+        Authenticator authenticator = authenticator();
+        accepted(authenticator.authenticate(bearer(issuer.mint(claims()))));
+        issuer.jwksStatus(500);
+        clock.advance(Duration.ofSeconds(31));
+
+        AuthOutcome.Refused refused = refused(
+                authenticator.authenticate(bearer(issuer.mint(Map.of("kid", "rotated"), claims()))), 401,
+                "invalid_token");
+
+        assertEquals(2, issuer.jwksRequests());
+        assertTrue(refused.description().startsWith("no signing key of the issuer has the token's kid"),
+                refused.description());
+        accepted(authenticator.authenticate(bearer(issuer.mint(claims()))));
+        issuer.jwksStatus(200);
+        issuer.rotate();
+        clock.advance(Duration.ofSeconds(31));
+        accepted(authenticator.authenticate(bearer(issuer.mint(claims()))));
+        assertEquals(2, issuer.metadataRequests(), "after a failed fetch the metadata is read again");
+    }
+
+    @Test
+    void ignoresKeysBelow2048BitsAndKeysForOtherUses() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(1024);
+        var weak = (java.security.interfaces.RSAPublicKey) generator.generateKeyPair().getPublic();
+        var current = new com.fasterxml.jackson.databind.ObjectMapper().readTree(issuer.jwksJson());
+        String n = current.get("keys").get(0).get("n").textValue();
+        String e = current.get("keys").get(0).get("e").textValue();
+        issuer.jwksOverride("{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"weak\",\"n\":\""
+                + Base64Url.encode(weak.getModulus().toByteArray()) + "\",\"e\":\"AQAB\"},"
+                + "{\"kty\":\"RSA\",\"kid\":\"enc\",\"use\":\"enc\",\"n\":\"" + n + "\",\"e\":\"" + e + "\"},"
+                + "{\"kty\":\"RSA\",\"kid\":\"for-ps\",\"alg\":\"PS256\",\"n\":\"" + n + "\",\"e\":\"" + e
+                + "\"}]}");
+        Authenticator authenticator = authenticator();
+
+        // had the weak key been kept, the refusal would be about the signature, not about a missing key
+        assertTrue(refused(authenticator.authenticate(bearer(issuer.mint(Map.of("kid", "weak"), claims()))), 401,
+                "invalid_token").description().startsWith("no signing key"));
+        refused(authenticator.authenticate(bearer(issuer.mint(Map.of("kid", "enc"), claims()))), 401,
+                "invalid_token");
+        refused(authenticator.authenticate(bearer(issuer.mint(Map.of("kid", "for-ps"), claims()))), 401,
+                "invalid_token");
+        issuer.jwksOverride(null);
     }
 
     @Test

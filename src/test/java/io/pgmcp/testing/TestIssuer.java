@@ -57,6 +57,8 @@ public final class TestIssuer implements AutoCloseable {
     private final AtomicInteger metadataRequests = new AtomicInteger();
     private final AtomicInteger introspectionRequests = new AtomicInteger();
     private final AtomicReference<String> metadataIssuer = new AtomicReference<>();
+    private final AtomicReference<String> jwksOverride = new AtomicReference<>();
+    private final AtomicInteger jwksStatus = new AtomicInteger(200);
     private final AtomicReference<Function<String, Map<String, Object>>> introspection = new AtomicReference<>();
 
     public TestIssuer() {
@@ -111,6 +113,16 @@ public final class TestIssuer implements AutoCloseable {
      */
     public void introspection(Function<String, Map<String, Object>> answer) {
         introspection.set(answer);
+    }
+
+    /** Makes the JWK set endpoint answer with {@code status} (500: an outage) instead of 200. */
+    public void jwksStatus(int status) {
+        jwksStatus.set(status);
+    }
+
+    /** Serves {@code json} as the JWK set instead of the current keys (null: the current keys again). */
+    public void jwksOverride(String json) {
+        jwksOverride.set(json);
     }
 
     /** New RSA and EC keys with new kids; the old ones leave the JWK set. */
@@ -235,7 +247,8 @@ public final class TestIssuer implements AutoCloseable {
 
     private void jwks(HttpExchange exchange) throws IOException {
         jwksRequests.incrementAndGet();
-        reply(exchange, 200, jwksJson());
+        String override = jwksOverride.get();
+        reply(exchange, jwksStatus.get(), override != null ? override : jwksJson());
     }
 
     private void introspect(HttpExchange exchange) throws IOException {

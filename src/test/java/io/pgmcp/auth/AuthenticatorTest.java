@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Test;
 /** Tokens from a {@link TestIssuer} against an {@link Authenticator}, each refusal with its status and error. */
 class AuthenticatorTest {
     private static final String RESOURCE = "https://mcp.example.com/mcp";
+    /** Generous: under a loaded build the first fetch pays for loading the JDK's HTTP client. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
     private static final HttpClient HTTP = Authenticator.httpClient(Optional.empty());
 
     private final TestIssuer issuer = new TestIssuer();
@@ -46,7 +48,7 @@ class AuthenticatorTest {
             Optional<IntrospectionConfig> introspection) {
         return new OAuthConfig(RESOURCE,
                 List.of(new AuthorizationServerConfig(issuer.issuer(), algorithms, Optional.empty(), introspection)),
-                scopes, "sub", Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(2));
+                scopes, "sub", Duration.ofSeconds(60), Duration.ofSeconds(30), TIMEOUT);
     }
 
     private Authenticator authenticator(OAuthConfig oauth) {
@@ -62,7 +64,7 @@ class AuthenticatorTest {
     }
 
     private static Principal accepted(AuthOutcome outcome) {
-        return assertInstanceOf(AuthOutcome.Authenticated.class, outcome).principal();
+        return assertInstanceOf(AuthOutcome.Authenticated.class, outcome, outcome::toString).principal();
     }
 
     private static AuthOutcome.Refused refused(AuthOutcome outcome, int status, String error) {
@@ -402,7 +404,7 @@ class AuthenticatorTest {
         OAuthConfig unreachable = new OAuthConfig(RESOURCE,
                 List.of(new AuthorizationServerConfig(issuer.issuer(), List.of(JwsAlgorithm.RS256), Optional.empty(),
                         Optional.empty())),
-                List.of(), "sub", Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(1));
+                List.of(), "sub", Duration.ofSeconds(60), Duration.ofSeconds(30), TIMEOUT);
         String token = issuer.mint(claims());
         issuer.close();
 
@@ -427,7 +429,7 @@ class AuthenticatorTest {
         OAuthConfig direct = new OAuthConfig(RESOURCE,
                 List.of(new AuthorizationServerConfig(issuer.issuer(), List.of(JwsAlgorithm.RS256),
                         Optional.of(URI.create(issuer.jwksUri())), Optional.empty())),
-                List.of(), "sub", Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(2));
+                List.of(), "sub", Duration.ofSeconds(60), Duration.ofSeconds(30), TIMEOUT);
         accepted(authenticator(direct).authenticate(bearer(issuer.mint(claims()))));
         assertEquals(0, issuer.metadataRequests());
     }

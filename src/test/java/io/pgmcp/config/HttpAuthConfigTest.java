@@ -152,6 +152,23 @@ class HttpAuthConfigTest {
     }
 
     @Test
+    void withOAuthLetsAWildcardHostGoWithoutStaticTokens() throws ConfigException {
+        OAuthConfig oauth = http(OAUTH).oauth().orElseThrow();
+        HttpConfig local = HttpConfig.defaults();
+        assertFalse(local.authenticates());
+
+        HttpConfig withOAuth = local.withOAuth(Optional.of(oauth));
+
+        assertTrue(withOAuth.authenticates());
+        assertEquals(Optional.of(oauth), withOAuth.oauth());
+        assertEquals(local, withOAuth.withOAuth(Optional.empty()));
+        assertThrows(IllegalArgumentException.class, () -> new HttpConfig("0.0.0.0", 8080, List.of(), List.of(),
+                Optional.empty(), 10, 5, Duration.ofMinutes(1), Duration.ofSeconds(30), Optional.empty()));
+        assertEquals("0.0.0.0", new HttpConfig("0.0.0.0", 8080, List.of(), List.of(), Optional.empty(), 10, 5,
+                Duration.ofMinutes(1), Duration.ofSeconds(30), Optional.of(oauth)).host());
+    }
+
+    @Test
     void rejectsAlgNoneAndHmac() {
         String yaml = OAUTH + "          algorithms: [%s]\n";
         assertEquals(List.of("server.http.oauth.authorization_servers[0].algorithms: \"none\" is not allowed: only"

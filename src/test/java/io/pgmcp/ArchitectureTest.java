@@ -27,6 +27,7 @@ class ArchitectureTest {
 
     /** Top to bottom: a package may refer to the packages after it, never to those before it. */
     static final List<String> LAYERS = List.of("app", "cli", "tools", "query", "sql", "llm", "catalog", "db", "mcp",
+            "auth",
             "audit", "observability", "resilience", "config");
 
     private static final Set<String> JDBC_PACKAGES = new TreeSet<>(Set.of("db"));

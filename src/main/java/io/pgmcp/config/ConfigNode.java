@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -222,6 +223,40 @@ final class ConfigNode {
                 ctx.error(p, error);
             } else {
                 out.add(value.apply(e.textValue()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The list under {@code key} whose elements may each be a string (a secret, never echoed) or a mapping:
+     * {@code text} gets an element's index and string, {@code mapping} its node; an element that is neither is
+     * reported and left out, as is one for which the function returns null.
+     */
+    <T> List<T> secretsOrMappings(String key, BiFunction<Integer, Secret, T> text, Function<ConfigNode, T> mapping) {
+        JsonNode v = list(key);
+        if (v == null) {
+            return List.of();
+        }
+        List<T> out = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode e = v.get(i);
+            String p = path(key) + "[" + i + "]";
+            T value = null;
+            if (ctx.isFailed(e)) {
+                continue;
+            } else if (e.isTextual()) {
+                value = e.textValue().isEmpty() ? null : text.apply(i, new Secret(e.textValue()));
+                if (e.textValue().isEmpty()) {
+                    ctx.error(p, "must not be empty");
+                }
+            } else if (e.isObject()) {
+                value = mapping.apply(new ConfigNode(e, p, ctx));
+            } else {
+                ctx.error(p, "expected a string or a mapping, got " + describe(e, true));
+            }
+            if (value != null) {
+                out.add(value);
             }
         }
         return out;

@@ -1,5 +1,6 @@
 package io.pgmcp.config;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,10 +27,22 @@ final class ConfigWarnings {
             warnings.add("observability.tracing: enabled with sample_rate 0, so no trace will ever be recorded");
         }
         ServerConfig server = config.server();
-        if (server.transport() == Transport.HTTP && server.http().authTokens().isEmpty()) {
-            warnings.add("server.http: no auth_tokens; any local process or user can call the HTTP endpoint");
+        if (server.transport() == Transport.HTTP && !server.http().authenticates()) {
+            warnings.add("server.http: no auth_tokens and no oauth; any local process or user can call the HTTP"
+                    + " endpoint");
         }
+        server.http().oauth().ifPresent(oauth -> oauthWarnings(oauth, warnings));
         return List.copyOf(warnings);
+    }
+
+    private static void oauthWarnings(OAuthConfig oauth, List<String> warnings) {
+        for (AuthorizationServerConfig server : oauth.authorizationServers()) {
+            URI issuer = URI.create(server.issuer());
+            if (issuer.getScheme().equalsIgnoreCase("http") && !HttpConfig.isLoopback(issuer.getHost())) {
+                warnings.add("server.http.oauth: issuer " + server.issuer() + " is plain http: its metadata and keys"
+                        + " can be replaced on the way, and with them anyone could mint accepted tokens; use https");
+            }
+        }
     }
 
     private static void database(DatabaseConfig db, String prefix, List<String> warnings) {

@@ -1,16 +1,20 @@
 package io.pgmcp.config;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * The Streamable HTTP transport's listener and sessions. Binding a non-loopback address without bearer
- * tokens would hand the database to anyone who can reach the port, so that is refused here. Port 0
- * (any free port) is for tests; the config file's range is 1-65535.
+ * The Streamable HTTP transport's listener, sessions and who may call it. Binding a non-loopback address
+ * without bearer tokens or OAuth would hand the database to anyone who can reach the port, so that is
+ * refused here. Port 0 (any free port) is for tests; the config file's range is 1-65535.
  *
+ * @param authTokens           static bearer tokens, each naming its principal (names and tokens unique)
+ * @param oauth                OAuth 2.1 resource-server settings; empty: no OAuth
  * @param maxSessions          2025-era sessions that may exist at once
  * @param maxSessionsPerClient of them, how many one client (bearer token; address without tokens) may
  *                             hold; fewer than {@code maxSessions} (when that is above 1), so one client
@@ -18,9 +22,9 @@ import java.util.Optional;
  * @param sessionIdleTimeout   a session unused for this long expires
  * @param requestReadTimeout   a connection that has not delivered a whole request within this is closed
  */
-public record HttpConfig(String host, int port, List<Secret> authTokens, List<String> allowedOrigins,
+public record HttpConfig(String host, int port, List<NamedToken> authTokens, List<String> allowedOrigins,
         Optional<TlsConfig> tls, int maxSessions, int maxSessionsPerClient, Duration sessionIdleTimeout,
-        Duration requestReadTimeout) {
+        Duration requestReadTimeout, Optional<OAuthConfig> oauth) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     /**
@@ -40,13 +44,15 @@ public record HttpConfig(String host, int port, List<Secret> authTokens, List<St
         this(host, port, authTokens, allowedOrigins, tls, DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT);
     }
 
-    /** With the default per-client bound for {@code maxSessions} and the default request read timeout. */
+    /**
+     * With unnamed tokens (see {@link NamedToken#unnamed}), the default per-client bound for {@code maxSessions},
+     * the default request read timeout and no OAuth.
+     */
     public HttpConfig(String host, int port, List<Secret> authTokens, List<String> allowedOrigins,
             Optional<TlsConfig> tls,
             int maxSessions, Duration sessionIdleTimeout) {
-        this(host, port, authTokens, allowedOrigins, tls, maxSessions, defaultPerClient(maxSessions),
-                sessionIdleTimeout,
-                DEFAULT_REQUEST_READ_TIMEOUT);
+        this(host, port, authTokens.stream().map(NamedToken::unnamed).toList(), allowedOrigins, tls, maxSessions,
+                defaultPerClient(maxSessions), sessionIdleTimeout, DEFAULT_REQUEST_READ_TIMEOUT, Optional.empty());
     }
 
     /** @return {@value #DEFAULT_MAX_SESSIONS_PER_CLIENT}, or half of {@code maxSessions} when that is less */
@@ -67,6 +73,20 @@ public record HttpConfig(String host, int port, List<Secret> authTokens, List<St
             throw new IllegalArgumentException("port " + port + " is outside 1-65535");
         }
         Objects.requireNonNull(requestReadTimeout, "requestReadTimeout");
+        Objects.requireNonNull(oauth, "oauth");
+        Set<String> names = new HashSet<>();
+        Set<String> tokens = new HashSet<>();
+        for (NamedToken token : authTokens) {
+            // never name the token itself: say which principal's entry repeats it
+            if (!names.add(token.name())) {
+                throw new IllegalArgumentException("auth_tokens: the name " + ConfigNode.quote(token.name())
+                        + " is given to more than one token");
+            }
+            if (!tokens.add(token.token().reveal())) {
+                throw new IllegalArgumentException("auth_tokens: the token of " + ConfigNode.quote(token.name())
+                        + " is also given under another name");
+            }
+        }
         if (maxSessions < 1 || !sessionIdleTimeout.isPositive()) {
             throw new IllegalArgumentException("max_sessions (" + maxSessions + ") and session_idle_timeout ("
                     + sessionIdleTimeout + ") must be positive");
@@ -81,10 +101,22 @@ public record HttpConfig(String host, int port, List<Secret> authTokens, List<St
             throw new IllegalArgumentException(
                     "request_read_timeout (" + requestReadTimeout + ") must be at least 1 s");
         }
-        if (!isLoopback(host) && authTokens.isEmpty()) {
+        if (!isLoopback(host) && authTokens.isEmpty() && oauth.isEmpty()) {
             throw new IllegalArgumentException("host '" + host + "' is not a loopback address and auth_tokens is"
-                    + " empty: anyone who can reach the port could query the database; set auth_tokens or bind 127.0.0.1");
+                    + " empty: anyone who can reach the port could query the database; set auth_tokens or oauth, or"
+                    + " bind 127.0.0.1");
         }
+    }
+
+    /** Whether callers must authenticate (static tokens or OAuth). */
+    public boolean authenticates() {
+        return !authTokens.isEmpty() || oauth.isPresent();
+    }
+
+    /** This configuration with OAuth set (or removed). */
+    public HttpConfig withOAuth(Optional<OAuthConfig> oauth) {
+        return new HttpConfig(host, port, authTokens, allowedOrigins, tls, maxSessions, maxSessionsPerClient,
+                sessionIdleTimeout, requestReadTimeout, oauth);
     }
 
     public static HttpConfig defaults() {

@@ -1,6 +1,6 @@
 package io.pgmcp.mcp;
 
-import io.pgmcp.config.Secret;
+import io.pgmcp.config.NamedToken;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,8 +19,8 @@ final class BearerTokens {
 
     private final List<byte[]> digests;
 
-    BearerTokens(List<Secret> tokens) {
-        this.digests = tokens.stream().map(token -> sha256(token.reveal())).toList();
+    BearerTokens(List<NamedToken> tokens) {
+        this.digests = tokens.stream().map(token -> sha256(token.token().reveal())).toList();
     }
 
     /** @return whether no token is configured (then every request is let in: loopback only) */

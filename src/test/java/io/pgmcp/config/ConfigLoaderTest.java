@@ -225,7 +225,7 @@ class ConfigLoaderTest {
         assertEquals(Duration.ZERO, config.server().cacheRefreshInterval());
         assertEquals(Duration.ofMillis(100), config.server().queryTimeout());
         assertEquals("0.0.0.0", config.server().http().host());
-        assertEquals("t1-0123456789abcdef", config.server().http().authTokens().getFirst().reveal());
+        assertEquals("t1-0123456789abcdef", config.server().http().authTokens().getFirst().token().reveal());
         assertEquals(5_000_000_000L, config.rateLimit().tokensPerHour());
         assertEquals(TracingProtocol.HTTP_PROTOBUF, config.observability().tracing().protocol());
         assertEquals(System.Logger.Level.WARNING, config.observability().logging().level());

@@ -236,7 +236,7 @@ class ConfigValidationTest {
                 errors);
         assertEquals("0123456789abcdef", fixture.load(ConfigFixture.MINIMAL_DATABASE
                 + "server: {http: {auth_tokens: [\"0123456789abcdef\"]}}\n").config().server().http().authTokens()
-                .getFirst().reveal(),
+                .getFirst().token().reveal(),
                 "16 characters are enough");
     }
 

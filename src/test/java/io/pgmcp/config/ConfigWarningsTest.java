@@ -69,7 +69,8 @@ class ConfigWarningsTest {
         List<String> warnings = warnings(ConfigFixture.MINIMAL_DATABASE + "server: {transport: http}\n");
 
         assertTrue(
-                warnings.contains("server.http: no auth_tokens; any local process or user can call the HTTP endpoint"),
+                warnings.contains(
+                        "server.http: no auth_tokens and no oauth; any local process or user can call the HTTP endpoint"),
                 warnings.toString());
     }
 

@@ -44,7 +44,7 @@ class SecretRedactionTest {
     @Test
     void authTokenOfTheWrongTypeIsNotEchoed() {
         assertEquals(List.of(
-                "server.http.auth_tokens[1]: expected a string, got a number (<redacted>); put the value in quotes"),
+                "server.http.auth_tokens[1]: expected a string or a mapping, got a number (<redacted>); put the value in quotes"),
                 errors(ConfigFixture.MINIMAL_DATABASE
                         + "server: {http: {auth_tokens: [\"${S}-long-enough\", 12345678]}}\n"));
     }

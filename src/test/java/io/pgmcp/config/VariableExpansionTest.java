@@ -146,7 +146,7 @@ class VariableExpansionTest {
 
         assertEquals(List.of("orders", "public.orders_2024"),
                 config.databases().getFirst().accessPolicy().tables().allowed());
-        assertEquals("tok-0123456789abcdef", config.server().http().authTokens().getFirst().reveal());
+        assertEquals("tok-0123456789abcdef", config.server().http().authTokens().getFirst().token().reveal());
     }
 
     @Test

@@ -1,0 +1,41 @@
+package io.pgmcp.testing;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** A wall clock that stands still until a test moves it, for code that judges timestamps. Thread-safe. */
+public final class FakeClock extends Clock {
+    private final AtomicReference<Instant> now;
+
+    public FakeClock(Instant start) {
+        this.now = new AtomicReference<>(start);
+    }
+
+    /** Starts at 2026-01-01T00:00:00Z. */
+    public FakeClock() {
+        this(Instant.parse("2026-01-01T00:00:00Z"));
+    }
+
+    public void advance(Duration by) {
+        now.updateAndGet(t -> t.plus(by));
+    }
+
+    @Override
+    public Instant instant() {
+        return now.get();
+    }
+
+    @Override
+    public ZoneId getZone() {
+        return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+        throw new UnsupportedOperationException("a FakeClock is always UTC");
+    }
+}

@@ -1,6 +1,11 @@
 package io.pgmcp.app;
 
+import io.pgmcp.auth.Authenticator;
+import io.pgmcp.auth.Principal;
 import io.pgmcp.config.DatabaseConfig;
+import io.pgmcp.config.PrincipalConfig;
+import io.pgmcp.config.PrincipalDatabase;
+import io.pgmcp.mcp.CallerSessions;
 import io.pgmcp.config.PgMcpConfig;
 import io.pgmcp.config.Transport;
 import io.pgmcp.catalog.Catalog;
@@ -95,9 +100,23 @@ public final class PgMcpServer implements AutoCloseable {
     private final java.util.concurrent.locks.ReentrantLock closeLock = new java.util.concurrent.locks.ReentrantLock();
     private boolean closed; // guarded by closeLock
 
-    /** What the server is made of beyond its configuration, its registry and its metrics endpoint. */
-    private record Parts(List<Database> databases, QueryPipeline pipeline, Housekeeping housekeeping, LlmClient llm,
-            Telemetry telemetry, RateLimiter limiter, VisibleSchemas schemas, Thread metricsStart) {}
+    /**
+     * What the server is made of beyond its configuration, its registry and its metrics endpoint: the databases,
+     * the view every caller sees without a {@code principals} section ({@code all}), and one view per
+     * principals entry.
+     */
+    private record Parts(List<Database> databases, View all, List<PrincipalView> principals,
+            Housekeeping housekeeping, LlmClient llm, Telemetry telemetry, RateLimiter limiter, Thread metricsStart) {
+        QueryPipeline pipeline() {
+            return all.pipeline();
+        }
+    }
+
+    /** The server as one caller sees it: its databases (each with its policy and role), tools and resources. */
+    private record View(String name, Registry registry, QueryPipeline pipeline, VisibleSchemas schemas) {}
+
+    /** A principals entry and the view its callers get. */
+    private record PrincipalView(PrincipalConfig config, View view) {}
 
     /**
      * Starts the metrics endpoint (when configured) and the build of everything else, and returns.
@@ -163,7 +182,6 @@ public final class PgMcpServer implements AutoCloseable {
         metrics.availability(databases.stream().map(d -> new AvailabilityGauge(d.name(), d.availability()::isUp,
                 d.availability()::outages)).toList());
         DatabaseRouter router = new DatabaseRouter(targets);
-        QueryPipeline pipeline = new QueryPipeline(router, config.server(), telemetry);
         LlmClient llm = llmClient(config, telemetry);
         RateLimiter limiter = new RateLimiter(config.rateLimit(), Ticker.system());
         metrics.rateLimitUsage(limiter::usage);
@@ -171,44 +189,68 @@ public final class PgMcpServer implements AutoCloseable {
             metrics.auditWriteFailures(config.audit().storage().name().toLowerCase(java.util.Locale.ROOT),
                     audit::writeFailures);
         }
-        // every tool: recorded (span, metrics, one audit event per call, rate-limited ones included), then
-        // rate limited where the request budgets apply to it (RateLimitConfig#limitsRequests). Without an LLM
-        // the query tool is not offered at all: every call would fail; the instructions say how to enable it.
+        View all = view("", router, registry, telemetry, llm, limiter);
+        List<PrincipalView> principals = new ArrayList<>();
+        for (PrincipalConfig principal : config.principals()) {
+            List<Target> own = new ArrayList<>();
+            for (PrincipalDatabase database : principal.databases()) {
+                Target base = router.all().stream().filter(t -> t.name().equals(database.name())).findFirst()
+                        .orElseThrow(); // the binder checked every name
+                own.add(Target.forPrincipal(base, database, Ticker.system()));
+            }
+            Registry registry = new Registry();
+            principals.add(new PrincipalView(principal,
+                    view(principal.name(), new DatabaseRouter(own), registry, telemetry, llm, limiter)));
+        }
+        Housekeeping housekeeping = new Housekeeping(duties, config.server().cacheRefreshInterval(),
+                config.server().queryTimeout(),
+                catalog -> router.all().stream().filter(t -> t.catalog() == catalog).findFirst()
+                        .ifPresent(target -> {
+                            warnWhereTheRoleDisagrees(target, config.server().queryTimeout());
+                            reportUnassumableRoles(target, config.server().queryTimeout());
+                        }));
+        housekeeping.start();
+        // the JVM metrics are registered in the background: a client waiting for initialize should not
+        // wait for the management beans
+        Thread metricsStart = Thread.ofVirtual().name("pg-mcp-metrics-start").start(() -> {
+            if (config.observability().metrics().enabledFor(config.server().transport())) {
+                metrics.registerJvmMetrics();
+            }
+        });
+        return new Parts(List.copyOf(databases), all, List.copyOf(principals), housekeeping, llm, telemetry, limiter,
+                metricsStart);
+    }
+
+    /**
+     * The tools and resources over {@code router}'s databases, registered in {@code registry}: every tool
+     * recorded (span, metrics, one audit event per call, rate-limited ones included), then rate limited where
+     * the request budgets apply to it (RateLimitConfig#limitsRequests). Without an LLM the query tool is not
+     * offered at all: every call would fail; the instructions say how to enable it.
+     */
+    private View view(String name, DatabaseRouter router, Registry registry, Telemetry telemetry, LlmClient llm,
+            RateLimiter limiter) {
+        QueryPipeline pipeline = new QueryPipeline(router, config.server(), telemetry);
         CallRecorder recorder = new CallRecorder(telemetry, audit, new LinkedHashSet<>(pipeline.databaseNames()),
-                Ticker.system(),
-                Clock.systemUTC());
+                Ticker.system(), Clock.systemUTC());
         Transport transport = config.server().transport();
         if (config.openai().configured()) {
             PgMcpTool query = new QueryTool(new QuestionPipeline(pipeline, config.server(), telemetry, llm,
                     new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET), limiter));
-            register(query, config.rateLimit().limitsRequests(transport, true), limiter, recorder);
+            register(registry, query, config.rateLimit().limitsRequests(transport, true), limiter, recorder);
         }
         if (config.server().enableExecuteSql()) {
-            register(new ExecuteSqlTool(pipeline), config.rateLimit().limitsRequests(transport, false), limiter,
-                    recorder);
+            register(registry, new ExecuteSqlTool(pipeline), config.rateLimit().limitsRequests(transport, false),
+                    limiter, recorder);
         }
         VisibleSchemas schemas = new VisibleSchemas(router, config.server().queryTimeout());
         for (PgMcpTool tool : List.of(new SearchSchemaTool(schemas), new DescribeTableTool(schemas),
                 new ListTablesTool(schemas),
                 new RefreshSchemaTool(router, config.server().queryTimeout()))) {
-            register(tool, config.rateLimit().limitsRequests(transport, false), limiter, recorder);
+            register(registry, tool, config.rateLimit().limitsRequests(transport, false), limiter, recorder);
         }
         registry.add(new SchemaResources(schemas));
         registry.add(new TableResources(schemas));
-        Housekeeping housekeeping = new Housekeeping(duties, config.server().cacheRefreshInterval(),
-                config.server().queryTimeout(),
-                catalog -> router.all().stream().filter(t -> t.catalog() == catalog).findFirst()
-                        .ifPresent(target -> warnWhereTheRoleDisagrees(target, config.server().queryTimeout())));
-        housekeeping.start();
-        // the JVM metrics are registered in the background: a client waiting for initialize should not
-        // wait for the management beans
-        Thread metricsStart = Thread.ofVirtual().name("pg-mcp-metrics-start").start(() -> {
-            if (config.observability().metrics().enabledFor(transport)) {
-                metrics.registerJvmMetrics();
-            }
-        });
-        return new Parts(List.copyOf(databases), pipeline, housekeeping, llm, telemetry, limiter, schemas,
-                metricsStart);
+        return new View(name, registry, pipeline, schemas);
     }
 
     /** The built parts, waiting for the build; its failure, rethrown as it was. */
@@ -248,7 +290,32 @@ public final class PgMcpServer implements AutoCloseable {
         }
     }
 
-    private void register(PgMcpTool tool, boolean requestLimited, RateLimiter limiter, CallRecorder recorder) {
+    /**
+     * Logs, once the catalog is loaded, each principals role on this database that the login role cannot
+     * assume: calls of those principals fail there (CONFIGURATION_ERROR), never running as the login role.
+     */
+    private void reportUnassumableRoles(Target target, java.time.Duration timeout) {
+        java.util.Set<String> roles = new java.util.TreeSet<>();
+        for (PrincipalConfig principal : config.principals()) {
+            principal.database(target.name()).flatMap(PrincipalDatabase::role).ifPresent(roles::add);
+        }
+        if (roles.isEmpty()) {
+            return;
+        }
+        try {
+            for (String role : RoleCheck.unassumableRoles(target.database(), roles, timeout)) {
+                logger.log(System.Logger.Level.ERROR, "database ''{0}'': the login role cannot assume role ''{1}''"
+                        + " of principals; their calls there fail until it can (GRANT \"{1}\" TO the login role;"
+                        + " see --print-grants)", target.name(), role);
+            }
+        } catch (DatabaseException e) {
+            logger.log(System.Logger.Level.WARNING, "database ''{0}'': could not check the principals'' roles ({1})",
+                    target.name(), e.failure().message());
+        }
+    }
+
+    private static void register(Registry registry, PgMcpTool tool, boolean requestLimited, RateLimiter limiter,
+            CallRecorder recorder) {
         registry.add(new RecordedTool(tool, recorder, requestLimited ? Optional.of(limiter) : Optional.empty()));
     }
 
@@ -278,9 +345,49 @@ public final class PgMcpServer implements AutoCloseable {
             return built == null
                     ? Instructions.text(config, config.databases().stream().map(DatabaseConfig::name).toList(),
                             SchemaGuide.text(List.of()))
-                    : Instructions.text(config, built.pipeline().databaseNames(),
-                            SchemaGuide.text(built.schemas().sizes()));
+                    : instructions(built.all());
         });
+    }
+
+    /** The instructions of one view: its databases and their sizes only. */
+    private String instructions(View view) {
+        return Instructions.text(config, view.pipeline().databaseNames(), SchemaGuide.text(view.schemas().sizes()));
+    }
+
+    /**
+     * What each HTTP caller sees: without a {@code principals} section, everything; with one, the view of the
+     * first entry that matches the caller (in file order), and nothing (403) when none does.
+     */
+    private CallerSessions callers(Parts built, CacheHints hints) {
+        if (config.principals().isEmpty()) {
+            ServerInfo server = serverInfo();
+            return CallerSessions.everyone(
+                    (id, sink) -> new McpSession(server, registry, ToolErrors::fromThrowable, hints, sink, id));
+        }
+        List<CallerSessions.View> views = built.principals().stream().map(p -> {
+            ServerInfo server = new ServerInfo("pg-mcp", version, () -> instructions(p.view()));
+            Registry own = p.view().registry();
+            return new CallerSessions.View(p.config().name(),
+                    (id, sink) -> new McpSession(server, own, ToolErrors::fromThrowable, hints, sink, id));
+        }).toList();
+        return principal -> {
+            if (principal.isEmpty()) {
+                return Optional.empty();
+            }
+            Principal caller = principal.get();
+            Optional<String> token = caller.source() == Principal.Source.TOKEN
+                    ? Optional.of(caller.name())
+                    : Optional.empty();
+            Optional<String> subject = caller.source() == Principal.Source.OAUTH
+                    ? Optional.of(caller.name())
+                    : Optional.empty();
+            for (int i = 0; i < views.size(); i++) {
+                if (built.principals().get(i).config().match().matches(token, subject, caller.claims())) {
+                    return Optional.of(views.get(i));
+                }
+            }
+            return Optional.empty();
+        };
     }
 
     /**
@@ -342,13 +449,13 @@ public final class PgMcpServer implements AutoCloseable {
         }
         var http = config.server().http();
         Parts built = parts();
-        ServerInfo server = serverInfo();
-        // With tokens callers are told apart: what the databases show goes to private caches only.
-        CacheHints hints = cacheHints(!http.authTokens().isEmpty());
+        Authenticator auth = Authenticator.of(http, Clock.systemUTC());
+        // With authentication callers are told apart: what the databases show goes to private caches only.
+        CacheHints hints = cacheHints(!auth.isOpen());
         HttpTransport transport = HttpTransport.start(http,
                 HttpLimits.of(http.maxSessions(), http.maxSessionsPerClient(),
                         http.sessionIdleTimeout(), http.requestReadTimeout()),
-                (id, sink) -> new McpSession(server, registry, ToolErrors::fromThrowable, hints, sink, id),
+                auth, callers(built, hints),
                 config.rateLimit().includeHeaders()
                         ? ResponseHeaders.rateLimits(built.limiter())
                         : ResponseHeaders.NONE,
@@ -356,9 +463,16 @@ public final class PgMcpServer implements AutoCloseable {
         stopServing.set(() -> transport.stop(config.server().shutdownTimeout()));
         logger.log(System.Logger.Level.INFO, "pg-mcp {0} serving MCP on {1} ({2} database(s): {3}; {4})", version,
                 transport.endpoint(), built.databases().size(), built.pipeline().databaseNames(),
-                http.authTokens().isEmpty()
+                auth.isOpen()
                         ? "no bearer token required (loopback only)"
-                        : http.authTokens().size() + " bearer token(s) accepted");
+                        : http.authTokens().size() + " bearer token(s) accepted"
+                                + http.oauth().map(o -> ", OAuth access tokens of "
+                                        + o.authorizationServers().size() + " authorization server(s) for "
+                                        + o.resource()).orElse("")
+                                + (config.principals().isEmpty()
+                                        ? ""
+                                        : ", " + config.principals().size()
+                                                + " principal(s)"));
         return transport;
     }
 

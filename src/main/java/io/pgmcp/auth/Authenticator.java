@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgmcp.config.AuthorizationServerConfig;
+import io.pgmcp.config.HttpConfig;
 import io.pgmcp.config.NamedToken;
 import io.pgmcp.config.OAuthConfig;
 import java.net.http.HttpClient;
@@ -62,6 +63,11 @@ public final class Authenticator {
         this.jwt = Optional.of(new JwtVerifier(servers, keys, claims));
         this.introspector = Optional.ofNullable(found);
         this.metadata = Optional.of(protectedResourceMetadata(config));
+    }
+
+    /** The authenticator of {@code server.http}: its tokens and OAuth settings, with a client of {@link #httpClient}. */
+    public static Authenticator of(HttpConfig http, Clock clock) {
+        return new Authenticator(http.authTokens(), http.oauth(), httpClient(http.oauth()), clock);
     }
 
     /**

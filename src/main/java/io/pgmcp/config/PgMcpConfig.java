@@ -25,6 +25,7 @@ public record PgMcpConfig(List<DatabaseConfig> databases, OpenAiConfig openai, S
         problems.addAll(
                 principalConflicts(principals.stream().map(PrincipalConfig::name).toList(), server.transport()));
         problems.addAll(unknownDatabases(principals, databases));
+        problems.addAll(unrecognisable(principals, server));
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("\n", problems));
         }
@@ -89,6 +90,38 @@ public record PgMcpConfig(List<DatabaseConfig> databases, OpenAiConfig openai, S
             if (first != null) {
                 problems.add("principals[" + i + "].name: duplicate principal name '" + name + "' (also principals["
                         + first + "])");
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Entries no caller could ever match: with no authentication at all, a {@code token} match naming no
+     * configured token, a {@code subject} or {@code claim} match without OAuth.
+     */
+    private static List<String> unrecognisable(List<PrincipalConfig> principals, ServerConfig server) {
+        List<String> problems = new ArrayList<>();
+        if (principals.isEmpty() || server.transport() != Transport.HTTP) {
+            return problems;
+        }
+        HttpConfig http = server.http();
+        if (!http.authenticates()) {
+            problems.add("principals: callers are recognised by their credentials; configure server.http.auth_tokens"
+                    + " or server.http.oauth");
+            return problems;
+        }
+        List<String> tokens = http.authTokens().stream().map(NamedToken::name).toList();
+        for (int i = 0; i < principals.size(); i++) {
+            switch (principals.get(i).match()) {
+                case PrincipalMatch.Token token when !tokens.contains(token.name()) -> problems.add("principals[" + i
+                        + "].match.token: '" + token.name()
+                        + "' is not the name of a token in server.http.auth_tokens");
+                case PrincipalMatch.Token token -> {}
+                case PrincipalMatch.Subject subject when http.oauth().isEmpty() -> problems.add("principals[" + i
+                        + "].match.subject: matches OAuth callers, but server.http.oauth is not configured");
+                case PrincipalMatch.Claim claim when http.oauth().isEmpty() -> problems.add("principals[" + i
+                        + "].match.claim: matches OAuth callers, but server.http.oauth is not configured");
+                default -> {}
             }
         }
         return problems;

@@ -7,6 +7,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import io.pgmcp.auth.AuthOutcome;
+import io.pgmcp.auth.Authenticator;
+import io.pgmcp.auth.Principal;
 import io.pgmcp.config.HttpConfig;
 import io.pgmcp.config.Secret;
 import io.pgmcp.config.TlsConfig;
@@ -42,7 +45,9 @@ import javax.net.ssl.SSLContext;
  * {@code /healthz} and {@code /readyz} for operations.
  *
  * <p><b>{@code /mcp}.</b> Every request passes the {@link OriginPolicy} (403) and, when tokens are
- * configured, {@link BearerTokens} (401 with {@code WWW-Authenticate: Bearer}). A POST carries one
+ * configured, the {@link Authenticator} (static tokens, OAuth access tokens): 401 with {@code WWW-Authenticate:
+ * Bearer} (naming the Protected Resource Metadata with OAuth) or 403 {@code insufficient_scope}; then the caller
+ * gets the view of the server its principal may see ({@link CallerSessions}; 403 when none). A POST carries one
  * JSON-RPC message (a batch too, on 2025-03-26), at most {@code maxBodyBytes} (413). A message with
  * requests is answered as described in {@link PostExchange}; one without (notifications, responses)
  * with 202. GET is 405: the server never sends messages of its own accord.
@@ -80,10 +85,14 @@ public final class HttpTransport {
     private final ExecutorService executor;
     private final boolean tls;
     private final HttpLimits limits;
-    private final BiFunction<String, MessageSink, McpSession> sessionFactory;
+    private final CallerSessions callers;
     private final ResponseHeaders responseHeaders;
     private final Readiness readiness;
-    private final BearerTokens tokens;
+    private final Authenticator auth;
+    /** The URL of the Protected Resource Metadata named in challenges; empty without OAuth. */
+    private final Optional<String> resourceMetadataUrl;
+    /** The paths the Protected Resource Metadata is served at; empty without OAuth. */
+    private final java.util.Set<String> resourceMetadataPaths;
     private final OriginPolicy origins;
     private final SessionTable sessions;
     /** The one-message sessions of stateless requests being served, for {@link #stop} to drain. */
@@ -93,17 +102,20 @@ public final class HttpTransport {
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private HttpTransport(HttpServer server, ExecutorService executor, boolean tls, HttpConfig config,
-            HttpLimits limits,
-            BiFunction<String, MessageSink, McpSession> sessionFactory, ResponseHeaders responseHeaders,
+            HttpLimits limits, Authenticator auth,
+            CallerSessions callers, ResponseHeaders responseHeaders,
             Readiness readiness, Ticker ticker) {
         this.server = server;
         this.executor = executor;
         this.tls = tls;
         this.limits = limits;
-        this.sessionFactory = sessionFactory;
+        this.callers = callers;
         this.responseHeaders = responseHeaders;
         this.readiness = readiness;
-        this.tokens = new BearerTokens(config.authTokens());
+        this.auth = auth;
+        this.resourceMetadataUrl = config.oauth().map(oauth -> resourceMetadataUrl(URI.create(oauth.resource())));
+        this.resourceMetadataPaths = config.oauth().map(oauth -> resourceMetadataPaths(URI.create(oauth.resource())))
+                .orElse(java.util.Set.of());
         this.origins = new OriginPolicy(config, server.getAddress().getPort());
         this.sessions = new SessionTable(limits.maxSessions(), limits.maxSessionsPerClient(),
                 limits.sessionIdleTimeout(),
@@ -126,6 +138,30 @@ public final class HttpTransport {
             BiFunction<String, MessageSink, McpSession> sessionFactory,
             ResponseHeaders responseHeaders, Readiness readiness, Ticker ticker) throws IOException {
         Objects.requireNonNull(sessionFactory, "sessionFactory");
+        if (config.oauth().isPresent()) {
+            throw new IllegalArgumentException("OAuth needs the start with an Authenticator and a clock");
+        }
+        // static tokens only: the authenticator never reads its clock
+        Authenticator tokens = new Authenticator(config.authTokens(), Optional.empty(),
+                Authenticator.httpClient(Optional.empty()), java.time.Clock.fixed(java.time.Instant.EPOCH,
+                        java.time.ZoneOffset.UTC));
+        return start(config, limits, tokens, CallerSessions.everyone(sessionFactory), responseHeaders, readiness,
+                ticker);
+    }
+
+    /**
+     * Binds {@code config.host():config.port()} (port 0: any free port), with TLS when
+     * {@code config.tls()} is given, and starts serving: {@code auth} tells who calls, {@code callers}
+     * what each caller may see.
+     *
+     * @throws IOException if the address cannot be bound or the keystore cannot be read (the message
+     *                     says which, without the password)
+     */
+    public static HttpTransport start(HttpConfig config, HttpLimits limits, Authenticator auth,
+            CallerSessions callers, ResponseHeaders responseHeaders, Readiness readiness, Ticker ticker)
+            throws IOException {
+        Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(callers, "callers");
         Objects.requireNonNull(responseHeaders, "responseHeaders");
         Objects.requireNonNull(readiness, "readiness");
         Objects.requireNonNull(ticker, "ticker");
@@ -147,7 +183,7 @@ public final class HttpTransport {
                 .newThreadPerTaskExecutor(Thread.ofVirtual().name("mcp-http-", 0).factory());
         server.setExecutor(executor);
         HttpTransport transport = new HttpTransport(server, executor, config.tls().isPresent(), config, limits,
-                sessionFactory, responseHeaders, readiness, ticker);
+                auth, callers, responseHeaders, readiness, ticker);
         server.createContext("/", transport::serve);
         server.start();
         transport.sweeper.start();
@@ -294,6 +330,10 @@ public final class HttpTransport {
             return;
         }
         String path = http.getRequestURI().getPath();
+        if (resourceMetadataPaths.contains(path)) {
+            resourceMetadata(http);
+            return;
+        }
         switch (path) {
             case "/healthz" -> health(http, false);
             case "/readyz" -> health(http, true);
@@ -301,6 +341,36 @@ public final class HttpTransport {
             default -> HttpReplies.error(http, 404, -32000, "Not found: the MCP endpoint is " + ENDPOINT, Map.of());
         }
     }
+
+    /**
+     * The Protected Resource Metadata (RFC 9728) at the well-known path the resource's URI gives (and at the
+     * bare one): what clients read to find the authorization server. Public, like the challenge naming it.
+     */
+    private void resourceMetadata(HttpExchange http) throws IOException {
+        if (!http.getRequestMethod().equals("GET") && !http.getRequestMethod().equals("HEAD")) {
+            HttpReplies.error(http, 405, -32000, "Method not allowed", Map.of("Allow", "GET, HEAD"));
+            return;
+        }
+        HttpReplies.json(http, 200, auth.protectedResourceMetadata().orElseThrow(),
+                Map.of("Cache-Control", "max-age=3600"));
+    }
+
+    /**
+     * The URL of the metadata of {@code resource} by RFC 9728's rule: the well-known path inserted between
+     * the host and the resource's path ({@code https://h/mcp} → {@code https://h/.well-known/oauth-protected-resource/mcp}).
+     */
+    static String resourceMetadataUrl(URI resource) {
+        String path = resource.getRawPath() == null || resource.getRawPath().equals("/") ? "" : resource.getRawPath();
+        return resource.getScheme() + "://" + resource.getRawAuthority() + WELL_KNOWN_RESOURCE + path;
+    }
+
+    private static java.util.Set<String> resourceMetadataPaths(URI resource) {
+        String path = resource.getPath() == null || resource.getPath().equals("/") ? "" : resource.getPath();
+        return java.util.Set.of(WELL_KNOWN_RESOURCE, WELL_KNOWN_RESOURCE + path, WELL_KNOWN_RESOURCE + ENDPOINT);
+    }
+
+    /** RFC 9728's well-known path. */
+    static final String WELL_KNOWN_RESOURCE = "/.well-known/oauth-protected-resource";
 
     private void health(HttpExchange http, boolean ready) throws IOException {
         if (!http.getRequestMethod().equals("GET") && !http.getRequestMethod().equals("HEAD")) {
@@ -323,21 +393,25 @@ public final class HttpTransport {
 
     private void mcp(HttpExchange http) throws IOException {
         Headers request = http.getRequestHeaders();
-        String owner = "";
-        if (!tokens.isOpen()) {
-            String authorization = request.getFirst("Authorization");
-            Optional<String> tokenId = tokens.verify(authorization);
-            if (tokenId.isEmpty()) {
-                String challenge = authorization == null
-                        ? "Bearer realm=\"pg-mcp\""
-                        : "Bearer realm=\"pg-mcp\", error=\"invalid_token\"";
-                HttpReplies.error(http, 401, -32000, authorization == null
-                        ? "Unauthorized: bearer token required"
-                        : "Unauthorized: invalid bearer token", Map.of("WWW-Authenticate", challenge));
-                return;
+        Optional<Principal> principal = Optional.empty();
+        if (!auth.isOpen()) {
+            switch (auth.authenticate(request.getFirst("Authorization"))) {
+                case AuthOutcome.Authenticated authenticated -> principal = Optional.of(authenticated.principal());
+                case AuthOutcome.Refused refused -> {
+                    HttpReplies.error(http, refused.status(), -32000,
+                            (refused.status() == 403 ? "Forbidden: " : "Unauthorized: ") + refused.description(),
+                            Map.of("WWW-Authenticate", Authenticator.challenge(refused, resourceMetadataUrl)));
+                    return;
+                }
             }
-            owner = tokenId.get();
         }
+        Optional<CallerSessions.View> view = callers.forCaller(principal);
+        if (view.isEmpty()) {
+            HttpReplies.error(http, 403, -32000, "Forbidden: no database is configured for this caller"
+                    + " (principals in the configuration)", Map.of());
+            return;
+        }
+        Caller caller = new Caller(principal, view.get());
         String version = request.getFirst("MCP-Protocol-Version");
         if (version != null && !http.getRequestMethod().equals("POST")
                 && ProtocolVersion.fromWireName(version.strip()).isEmpty()) {
@@ -346,8 +420,8 @@ public final class HttpTransport {
             return;
         }
         switch (http.getRequestMethod()) {
-            case "POST" -> post(http, owner);
-            case "DELETE" -> delete(http, owner);
+            case "POST" -> post(http, caller);
+            case "DELETE" -> delete(http, caller.owner());
             default -> HttpReplies.error(http, 405, -32000,
                     "Method not allowed: POST a JSON-RPC message or DELETE the session",
                     Map.of("Allow", "POST, DELETE"));
@@ -359,7 +433,39 @@ public final class HttpTransport {
                 java.util.Arrays.stream(ProtocolVersion.values()).map(ProtocolVersion::wireName).toList());
     }
 
-    /** @param owner the bearer token's id ("" without tokens): a session answers only to its creator */
+    /**
+     * Who is calling: the principal its credentials proved, and the view of the server it may see.
+     */
+    private record Caller(Optional<Principal> principal, CallerSessions.View view) {
+        /** A principal's identity: a token's name, or an OAuth principal of its issuer. */
+        Optional<String> identity() {
+            return principal.map(p -> switch (p.source()) {
+                case TOKEN -> "token:" + p.name();
+                case OAUTH -> "oauth:" + p.issuer().orElse("") + "#" + p.name();
+            });
+        }
+
+        /**
+         * Whom a 2025 session answers: its creator's identity in the view it was made in ("" without
+         * authentication); a caller whose view changed since (its groups did) no longer finds it.
+         */
+        String owner() {
+            return identity().isEmpty() && view.name().isEmpty() ? "" : identity().orElse("") + "|" + view.name();
+        }
+
+        /** The client that the per-client bounds count: its identity, or its address without authentication. */
+        String client(Peer peer) {
+            return identity().orElseGet(() -> "ip:" + peer.address().orElse("unknown"));
+        }
+
+        Peer peer(HttpExchange http) {
+            return new Peer(Optional.of(http.getRemoteAddress().getAddress().getHostAddress()),
+                    Optional.ofNullable(http.getRequestHeaders().getFirst("User-Agent")),
+                    principal.map(Principal::name));
+        }
+    }
+
+    /** @param owner the session's owner ({@link Caller#owner()}): a session answers only to its creator */
     private void delete(HttpExchange http, String owner) throws IOException {
         String id = http.getRequestHeaders().getFirst("Mcp-Session-Id");
         if (id == null) {
@@ -371,7 +477,8 @@ public final class HttpTransport {
         }
     }
 
-    private void post(HttpExchange http, String owner) throws IOException {
+    private void post(HttpExchange http, Caller caller) throws IOException {
+        String owner = caller.owner();
         Headers request = http.getRequestHeaders();
         String contentType = request.getFirst("Content-Type");
         if (contentType != null && !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
@@ -391,13 +498,12 @@ public final class HttpTransport {
             HttpReplies.json(http, 400, JsonRpc.write(JsonRpc.parseError("Parse error")), Map.of());
             return;
         }
-        Peer peer = new Peer(Optional.of(http.getRemoteAddress().getAddress().getHostAddress()),
-                Optional.ofNullable(request.getFirst("User-Agent")));
+        Peer peer = caller.peer(http);
         MirroredHeaders mirrored = MirroredHeaders.of(request.getFirst("MCP-Protocol-Version"),
                 request.getFirst("Mcp-Method"), request.getFirst("Mcp-Name"));
         if (isModern(message, mirrored, request.getFirst("Mcp-Session-Id") != null)) {
             // Body first: a modern request is served statelessly whatever Mcp-Session-Id it carries.
-            serveModern(http, message, peer, owner, streamAllowed, mirrored);
+            serveModern(http, message, peer, caller, streamAllowed, mirrored);
             return;
         }
         String headerVersion = mirrored.protocolVersion();
@@ -411,7 +517,7 @@ public final class HttpTransport {
         }
         String sessionId = request.getFirst("Mcp-Session-Id");
         if (sessionId == null && isInitialize(message)) {
-            initialize(http, (ObjectNode) message, peer, owner);
+            initialize(http, (ObjectNode) message, peer, caller);
             return;
         }
         if (sessionId == null) {
@@ -461,7 +567,7 @@ public final class HttpTransport {
      * nothing of it outlives the POST and any instance behind a balancer can answer the next one.
      * Requests in flight are tracked for {@link #stop}.
      */
-    private void serveModern(HttpExchange http, JsonNode message, Peer peer, String owner, boolean streamAllowed,
+    private void serveModern(HttpExchange http, JsonNode message, Peer peer, Caller who, boolean streamAllowed,
             MirroredHeaders mirrored) throws IOException {
         if (!message.isObject()) {
             HttpReplies.json(http, 400, JsonRpc.write(JsonRpc.error(null, JsonRpcException.invalidRequest(
@@ -469,8 +575,8 @@ public final class HttpTransport {
             return;
         }
         // No session: the caller is who its credentials say (its token), or where it comes from.
-        String caller = "stateless-" + (owner.isEmpty() ? "ip:" + peer.address().orElse("unknown") : "token:" + owner);
-        McpSession session = sessionFactory.apply(caller, json -> logger.log(Level.DEBUG,
+        String caller = "stateless-" + who.client(peer);
+        McpSession session = who.view().factory().apply(caller, json -> logger.log(Level.DEBUG,
                 () -> "A stateless request has no stream for a server-initiated message; dropped"));
         statelessInFlight.add(session);
         try {
@@ -497,10 +603,10 @@ public final class HttpTransport {
         return message.isObject() && "initialize".equals(message.path("method").asText(null)) && message.has("id");
     }
 
-    private void initialize(HttpExchange http, ObjectNode message, Peer peer, String owner) throws IOException {
+    private void initialize(HttpExchange http, ObjectNode message, Peer peer, Caller caller) throws IOException {
         String id = sessions.newId();
         PostExchange channel = new PostExchange();
-        McpSession session = sessionFactory.apply(id, json -> logger.log(Level.DEBUG,
+        McpSession session = caller.view().factory().apply(id, json -> logger.log(Level.DEBUG,
                 () -> "Session " + id + ": a server-initiated message has no stream to go to; dropped"));
         session.handle(message, channel, peer, MirroredHeaders.NONE);
         if (session.protocolVersion().isEmpty()) {
@@ -509,9 +615,9 @@ public final class HttpTransport {
             channel.deliver(http, false, limits.keepAlive(), Map::of, () -> {});
             return;
         }
-        // The per-client bound counts a token's sessions wherever they come from; without tokens, an address's.
-        String client = owner.isEmpty() ? "ip:" + peer.address().orElse("unknown") : "token:" + owner;
-        SessionTable.Admission admission = sessions.register(session, owner, client);
+        // The per-client bound counts a principal's sessions wherever they come from; without tokens, an address's.
+        String client = caller.client(peer);
+        SessionTable.Admission admission = sessions.register(session, caller.owner(), client);
         if (admission != SessionTable.Admission.ADMITTED) {
             session.close(Duration.ZERO);
             boolean capped = admission == SessionTable.Admission.CLIENT_AT_CAP;

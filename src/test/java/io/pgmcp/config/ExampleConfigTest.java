@@ -17,7 +17,8 @@ class ExampleConfigTest {
 
     @Test
     void exampleConfigIsValidAndShowsTheDefaults() throws ConfigException {
-        LoadedConfig loaded = new ConfigLoader(Map.of("DB_PASSWORD", "pw", "HOME", "/home/t")).load(EXAMPLE);
+        LoadedConfig loaded = new ConfigLoader(Map.of("DB_PASSWORD", "pw", "HOME", "/home/t",
+                "PG_MCP_INTROSPECTION_SECRET", "secret")).load(EXAMPLE);
         PgMcpConfig config = loaded.config();
 
         DatabaseConfig db = config.databases().getFirst();
@@ -48,12 +49,21 @@ class ExampleConfigTest {
     void theCommentedPrincipalsSectionIsValidOnceUncommentedWithTheHttpTransport(@TempDir Path dir) throws Exception {
         String text = Files.readString(EXAMPLE);
         int start = text.indexOf("# principals:");
-        String uncommented = text.substring(0, start).replace("transport: \"stdio\"", "transport: \"http\"")
+        // the principals need callers with credentials: the commented oauth block too
+        int oauth = text.indexOf("    # oauth:");
+        int oauthEnd = text.indexOf("    allowed_origins:", oauth);
+        String withOAuth = text.substring(0, oauth)
+                + text.substring(oauth, oauthEnd).lines().map(line -> line.replaceFirst("^(\\s*)# ", "$1"))
+                        .collect(java.util.stream.Collectors.joining("\n", "", "\n"))
+                + text.substring(oauthEnd, start);
+        String uncommented = withOAuth.replace("transport: \"stdio\"", "transport: \"http\"")
                 + text.substring(start).lines().map(line -> line.startsWith("# ") ? line.substring(2) : line)
                         .collect(java.util.stream.Collectors.joining("\n"));
         Path file = Files.writeString(dir.resolve("example.yaml"), uncommented);
-        PgMcpConfig config = new ConfigLoader(Map.of("DB_PASSWORD", "pw", "HOME", "/home/t")).load(file).config();
+        PgMcpConfig config = new ConfigLoader(Map.of("DB_PASSWORD", "pw", "HOME", "/home/t",
+                "PG_MCP_INTROSPECTION_SECRET", "secret")).load(file).config();
 
+        assertEquals("https://mcp.example.com/mcp", config.server().http().oauth().orElseThrow().resource());
         PrincipalConfig analysts = config.principals().getFirst();
         assertEquals(new PrincipalMatch.Claim("groups", "analysts"), analysts.match());
         PrincipalDatabase main = analysts.database("main").orElseThrow();

@@ -15,8 +15,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code principals} section: how entries bind, and every way one is refused, with its key path. */
 class PrincipalsConfigTest {
+    /** The http transport with tokens named ops, t and a, and OAuth: every kind of match can be recognised. */
+    private static final String SERVER = "server: {transport: http, http: {auth_tokens: [{name: ops, token:"
+            + " ops-token-0123456789}, {name: t, token: t-token-0123456789ab}, {name: a, token: a-token-0123456789ab}],"
+            + " oauth: {resource: \"https://pg-mcp.test/mcp\", authorization_servers: [{issuer:"
+            + " \"https://idp.test/realms/x\"}]}}}";
+
     private static final String DATABASES = """
-            server: {transport: http}
+            server: {transport: http, http: {auth_tokens: [{name: ops, token: ops-token-0123456789}, {name: t, token: t-token-0123456789ab}, {name: a, token: a-token-0123456789ab}], oauth: {resource: "https://pg-mcp.test/mcp", authorization_servers: [{issuer: "https://idp.test/realms/x"}]}}}
             databases:
               - name: shop
                 host: db.example
@@ -111,7 +117,7 @@ class PrincipalsConfigTest {
 
     @Test
     void principalsNeedTheHttpTransport() {
-        List<String> errors = fixture.errors(DATABASES.replace("server: {transport: http}\n", "") + """
+        List<String> errors = fixture.errors(DATABASES.replace(SERVER + "\n", "") + """
                 principals:
                   - {name: a, match: {token: t}, databases: [{name: crm}]}
                 """);
@@ -165,20 +171,21 @@ class PrincipalsConfigTest {
                         + " (as 'secrets')",
                 "principals[0].databases[0].access_policy.tables.allowed[2]: 'Audit' is denied by database 'crm'"
                         + " (as 'public.audit')"),
-                fixture.errors("""
-                        server: {transport: http}
-                        databases:
-                          - name: crm
-                            host: db.example
-                            dbname: crm
-                            access_policy: {tables: {denied: [Secrets, public.audit]}}
-                        principals:
-                          - name: p
-                            match: {subject: s}
-                            databases:
-                              - name: crm
-                                access_policy: {tables: {allowed: [public.secrets, secrets, Audit, other]}}
-                        """));
+                fixture.errors(
+                        """
+                                server: {transport: http, http: {auth_tokens: [{name: ops, token: ops-token-0123456789}, {name: t, token: t-token-0123456789ab}, {name: a, token: a-token-0123456789ab}], oauth: {resource: "https://pg-mcp.test/mcp", authorization_servers: [{issuer: "https://idp.test/realms/x"}]}}}
+                                databases:
+                                  - name: crm
+                                    host: db.example
+                                    dbname: crm
+                                    access_policy: {tables: {denied: [Secrets, public.audit]}}
+                                principals:
+                                  - name: p
+                                    match: {subject: s}
+                                    databases:
+                                      - name: crm
+                                        access_policy: {tables: {allowed: [public.secrets, secrets, Audit, other]}}
+                                """));
     }
 
     @Test
@@ -217,7 +224,7 @@ class PrincipalsConfigTest {
     @Test
     void denyingEveryAllowedTableIsRefusedRatherThanLeavingNoAllowList() throws ConfigException {
         String yaml = """
-                server: {transport: http}
+                server: {transport: http, http: {auth_tokens: [{name: ops, token: ops-token-0123456789}, {name: t, token: t-token-0123456789ab}, {name: a, token: a-token-0123456789ab}], oauth: {resource: "https://pg-mcp.test/mcp", authorization_servers: [{issuer: "https://idp.test/realms/x"}]}}}
                 databases:
                   - name: crm
                     host: db.example

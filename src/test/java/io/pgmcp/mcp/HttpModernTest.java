@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgmcp.config.HttpConfig;
+import io.pgmcp.config.NamedToken;
 import io.pgmcp.config.Secret;
 import io.pgmcp.resilience.Ticker;
 import java.io.BufferedReader;
@@ -210,7 +211,7 @@ class HttpModernTest {
         HttpTestClient.Reply call = client
                 .send(modern(client, "tools/call", "count", "\"name\":\"count\",\"arguments\":{}")
                         .header("Authorization", "Bearer modern-token-0001"));
-        assertEquals("stateless-token:" + BearerTokens.idOf("modern-token-0001"),
+        assertEquals("stateless-token:" + NamedToken.unnamed(new Secret("modern-token-0001")).name(),
                 call.message().at("/result/structuredContent/session").asText());
     }
 

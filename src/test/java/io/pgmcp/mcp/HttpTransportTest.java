@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgmcp.config.ClientIdentifier;
 import io.pgmcp.config.HttpConfig;
+import io.pgmcp.config.NamedToken;
 import io.pgmcp.config.RateLimitConfig;
 import io.pgmcp.config.RateLimitStrategy;
 import io.pgmcp.config.Secret;
@@ -280,8 +281,8 @@ class HttpTransportTest {
         assertEquals(404, other.delete().status());
         assertEquals(200, good.call(3, "echo", "{\"text\":\"still mine\"}").status());
         assertEquals(204, good.delete().status());
-        assertNotEquals(BearerTokens.idOf("first-token"), BearerTokens.idOf("second-token"));
-        assertEquals(8, BearerTokens.idOf("first-token").length());
+        assertNotEquals(NamedToken.unnamed(new Secret("first-token")).name(),
+                NamedToken.unnamed(new Secret("second-token")).name());
     }
 
     @Test

@@ -366,7 +366,9 @@ public final class HttpTransport {
 
     private static java.util.Set<String> resourceMetadataPaths(URI resource) {
         String path = resource.getPath() == null || resource.getPath().equals("/") ? "" : resource.getPath();
-        return java.util.Set.of(WELL_KNOWN_RESOURCE, WELL_KNOWN_RESOURCE + path, WELL_KNOWN_RESOURCE + ENDPOINT);
+        // the resource's own path (usually /mcp, the endpoint), the endpoint's, and the bare one
+        return java.util.Set.copyOf(java.util.List.of(WELL_KNOWN_RESOURCE, WELL_KNOWN_RESOURCE + path,
+                WELL_KNOWN_RESOURCE + ENDPOINT));
     }
 
     /** RFC 9728's well-known path. */

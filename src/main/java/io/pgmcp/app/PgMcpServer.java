@@ -230,8 +230,12 @@ public final class PgMcpServer implements AutoCloseable {
     private View view(String name, DatabaseRouter router, Registry registry, Telemetry telemetry, LlmClient llm,
             RateLimiter limiter) {
         QueryPipeline pipeline = new QueryPipeline(router, config.server(), telemetry);
+        // with principals, each view is one entry's; without, one view for all ("all")
+        Optional<String> label = config.observability().metrics().principalLabel()
+                ? Optional.of(name.isEmpty() ? "all" : name)
+                : Optional.empty();
         CallRecorder recorder = new CallRecorder(telemetry, audit, new LinkedHashSet<>(pipeline.databaseNames()),
-                Ticker.system(), Clock.systemUTC());
+                Ticker.system(), Clock.systemUTC(), label);
         Transport transport = config.server().transport();
         if (config.openai().configured()) {
             PgMcpTool query = new QueryTool(new QuestionPipeline(pipeline, config.server(), telemetry, llm,

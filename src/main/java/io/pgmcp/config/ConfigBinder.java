@@ -330,7 +330,8 @@ final class ConfigBinder {
             path = d.path();
         }
         String metricsPath = path;
-        return n.build(() -> new MetricsConfig(enabled, host, port, metricsPath), d);
+        boolean principalLabel = n.bool("principal_label", d.principalLabel());
+        return n.build(() -> new MetricsConfig(enabled, host, port, metricsPath, principalLabel), d);
     }
 
     private TracingConfig tracing(ConfigNode n) {

@@ -9,8 +9,11 @@ import java.util.Optional;
  * @param enabled whether to serve it; empty when not configured, which means on for the HTTP
  *                transport (one long-lived server) and off for stdio (one process per desktop
  *                client: every one of them would try to bind the same port) — see {@link #enabledFor}
+ * @param principalLabel whether tool calls are also counted per principals entry
+ *                       ({@code pg_mcp_principal_requests_total{principal, status}}); the label's values are the
+ *                       entries' names, as many as the configuration has, never callers' own names
  */
-public record MetricsConfig(Optional<Boolean> enabled, String host, int port, String path) {
+public record MetricsConfig(Optional<Boolean> enabled, String host, int port, String path, boolean principalLabel) {
     public MetricsConfig {
         Objects.requireNonNull(enabled, "enabled");
         Objects.requireNonNull(host, "host");
@@ -21,6 +24,11 @@ public record MetricsConfig(Optional<Boolean> enabled, String host, int port, St
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " is outside 1-65535");
         }
+    }
+
+    /** Without the per-principal series. */
+    public MetricsConfig(Optional<Boolean> enabled, String host, int port, String path) {
+        this(enabled, host, port, path, false);
     }
 
     /** Whether the endpoint is served with {@code transport}: as configured, else only for HTTP. */

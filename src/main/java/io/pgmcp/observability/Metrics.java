@@ -37,6 +37,7 @@ public final class Metrics {
     private final boolean recording;
 
     private final Counter requestsTotal;
+    private final Counter principalRequestsTotal;
     private final Histogram requestDuration;
     private final Gauge requestsInFlight;
     private final Counter sqlGenerationTotal;
@@ -81,6 +82,10 @@ public final class Metrics {
 
         requestsTotal = Counter.builder().name("pg_mcp_requests_total").help("Total number of requests")
                 .labelNames("database", "status", "error_code").register(registry);
+        // series only for what observability.metrics.principal_label lets the recorder record: principals entries
+        principalRequestsTotal = Counter.builder().name("pg_mcp_principal_requests_total")
+                .help("Total number of tool calls per principals entry").labelNames("principal", "status")
+                .register(registry);
         requestDuration = Histogram.builder().name("pg_mcp_request_duration_seconds")
                 .help("Request duration in seconds")
                 .labelNames("database").classicOnly()
@@ -230,6 +235,19 @@ public final class Metrics {
         }
         requestsTotal.labelValues(database, status, errorCode == null ? "" : errorCode).inc();
         requestDuration.labelValues(database).observe(durationSeconds);
+    }
+
+    /**
+     * Records one finished tool call of a principals entry ({@code principal}: its configured name, so the label
+     * has as many values as the configuration has entries).
+     *
+     * @param status {@link #SUCCESS} or {@link #ERROR}
+     */
+    public void recordPrincipalRequest(String principal, String status) {
+        if (!recording) {
+            return;
+        }
+        principalRequestsTotal.labelValues(principal, status).inc();
     }
 
     /** Records one SQL generation by the LLM; {@code status} is {@link #SUCCESS} or {@link #ERROR}. */

@@ -49,6 +49,8 @@ public final class CallRecorder {
         ToolOutcome run() throws Exception;
     }
 
+    /** The principals entry whose calls this records, when they are counted per entry. */
+    private final Optional<String> principal;
     private final Telemetry telemetry;
     private final Metrics metrics;
     private final AuditLog audit;
@@ -63,6 +65,16 @@ public final class CallRecorder {
      */
     public CallRecorder(Telemetry telemetry, AuditLog audit, Set<String> databases, Ticker ticker,
             InstantSource clock) {
+        this(telemetry, audit, databases, ticker, clock, Optional.empty());
+    }
+
+    /**
+     * @param principal the principals entry whose calls this records, for the per-principal series; empty
+     *                  when that series is off
+     */
+    public CallRecorder(Telemetry telemetry, AuditLog audit, Set<String> databases, Ticker ticker,
+            InstantSource clock, Optional<String> principal) {
+        this.principal = Objects.requireNonNull(principal, "principal");
         this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
         this.metrics = telemetry.metrics();
         this.audit = Objects.requireNonNull(audit, "audit");
@@ -123,6 +135,7 @@ public final class CallRecorder {
         switch (call.outcome()) {
             case ToolOutcome.Answered answered -> {
                 metrics.recordRequest(database, Metrics.SUCCESS, seconds, "");
+                principal.ifPresent(name -> metrics.recordPrincipalRequest(name, Metrics.SUCCESS));
                 if (answered.rows().isPresent()) {
                     // rows mean the statement went through every check
                     countChecks(Filing.ANSWERED.checks());
@@ -131,6 +144,7 @@ public final class CallRecorder {
             case ToolOutcome.Failed failed -> {
                 span.fail(failed.code().name());
                 metrics.recordRequest(database, Metrics.ERROR, seconds, failed.code().name());
+                principal.ifPresent(name -> metrics.recordPrincipalRequest(name, Metrics.ERROR));
                 Filing filing = Filing.of(failed.code());
                 if (filing.denied()) {
                     countChecks(filing.checks());

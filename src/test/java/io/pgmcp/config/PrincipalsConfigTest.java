@@ -116,6 +116,19 @@ class PrincipalsConfigTest {
     }
 
     @Test
+    void perPrincipalMetricsAreOffUnlessAskedFor() throws Exception {
+        String principals = """
+                principals:
+                  - {name: a, match: {token: t}, databases: [{name: crm}]}
+                """;
+        assertFalse(fixture.load(DATABASES + principals).config().observability().metrics().principalLabel());
+        assertTrue(fixture.load(DATABASES + principals + "observability: {metrics: {principal_label: true}}\n")
+                .config().observability().metrics().principalLabel());
+        assertEquals(1, fixture.errors(DATABASES + principals + "observability: {metrics: {principal_label: maybe}}\n")
+                .size());
+    }
+
+    @Test
     void principalsNeedTheHttpTransport() {
         List<String> errors = fixture.errors(DATABASES.replace(SERVER + "\n", "") + """
                 principals:

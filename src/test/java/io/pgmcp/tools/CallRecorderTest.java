@@ -225,6 +225,36 @@ class CallRecorderTest {
     }
 
     @Test
+    void countsCallsPerPrincipalsEntryAndAuditsTheCallersOwnName() throws Exception {
+        Metrics metrics = new Metrics("dev", List.of());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CallRecorder recorder = new CallRecorder(Telemetry.metricsOnly(metrics),
+                new AuditLog(new StreamSink(out, "test"), Optional.empty()), Set.of("main"), new FakeTicker(),
+                Clock.systemUTC(), Optional.of("analysts"));
+        Tool ok = new RecordedTool(new StubTool("stub", args -> StubTool.rows("main", 1)), recorder);
+        Tool denied = new RecordedTool(new StubTool("stub",
+                args -> ToolOutcome.failed(ErrorCode.TABLE_ACCESS_DENIED, "no", null)), recorder);
+        ok.call(JSON.createObjectNode(), TestContext.of("alice@example.com"));
+        ok.call(JSON.createObjectNode(), TestContext.of("bob@example.com"));
+        denied.call(JSON.createObjectNode(), TestContext.of("alice@example.com"));
+        Scrape scrape = Scrape.of(metrics);
+        assertEquals(2.0,
+                scrape.value("pg_mcp_principal_requests_total", "principal", "analysts", "status", "success"));
+        assertEquals(1.0, scrape.value("pg_mcp_principal_requests_total", "principal", "analysts", "status", "error"));
+        assertFalse(scrape.text().contains("example.com"), "a caller's own name is never a label value");
+        List<String> events = out.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        assertEquals(3, events.size());
+        assertEquals("alice@example.com", JSON.readTree(events.getFirst()).get("principal").asText());
+        assertEquals("bob@example.com", JSON.readTree(events.get(1)).get("principal").asText());
+
+        Metrics off = new Metrics("dev", List.of());
+        new RecordedTool(new StubTool("stub", args -> StubTool.rows("main", 1)), recorder(off))
+                .call(JSON.createObjectNode(), TestContext.of("alice@example.com"));
+        assertFalse(Scrape.of(off).text().contains("pg_mcp_principal_requests_total{"),
+                "no series unless principal_label is on");
+    }
+
+    @Test
     void countsAThrowingToolAsInternalErrorAndLeavesNothingInFlight() throws Exception {
         Metrics metrics = new Metrics("dev", List.of());
         Tool failing = new RecordedTool(new StubTool("stub", args -> {

@@ -16,6 +16,7 @@ public final class TestContext implements RequestContext {
     private final String sessionId;
     private final Optional<String> remoteAddress;
     private final Optional<String> userAgent;
+    private final Optional<String> principal;
 
     public TestContext() {
         this(JsonNodeFactory.instance.objectNode());
@@ -32,10 +33,27 @@ public final class TestContext implements RequestContext {
     }
 
     private TestContext(ObjectNode meta, String sessionId, Optional<String> remoteAddress, Optional<String> userAgent) {
+        this(meta, sessionId, remoteAddress, userAgent, Optional.empty());
+    }
+
+    private TestContext(ObjectNode meta, String sessionId, Optional<String> remoteAddress, Optional<String> userAgent,
+            Optional<String> principal) {
         this.meta = meta;
         this.sessionId = sessionId;
         this.remoteAddress = remoteAddress;
         this.userAgent = userAgent;
+        this.principal = principal;
+    }
+
+    /** A request of an authenticated HTTP caller. */
+    static TestContext of(String principal) {
+        return new TestContext(JsonNodeFactory.instance.objectNode(), "s-1", Optional.of("10.0.0.7"),
+                Optional.empty(), Optional.of(principal));
+    }
+
+    @Override
+    public Optional<String> principal() {
+        return principal;
     }
 
     @Override

@@ -538,7 +538,7 @@ public final class HttpTransport {
             PostExchange channel = new PostExchange();
             session.handle(message, channel, peer, MirroredHeaders.NONE);
             PostExchange.Outcome outcome = channel.deliver(http, streamAllowed, limits.keepAlive(),
-                    () -> responseHeaders.forClient(sessionId, peer), held::touch);
+                    () -> responseHeaders.forClient(sessionId, peer), held::release);
             if (outcome == PostExchange.Outcome.CLIENT_GONE) {
                 int cancelled = session.cancelRequestsOf(channel);
                 logger.log(Level.INFO, () -> "The client of session " + sessionId + " went away mid-call; cancelled "

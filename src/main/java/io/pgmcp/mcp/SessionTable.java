@@ -75,6 +75,7 @@ final class SessionTable {
     /** A session held for one HTTP request. */
     final class Lease implements AutoCloseable {
         private final Entry entry;
+        private boolean released; // guarded by entry.lock
 
         private Lease(Entry entry) {
             this.entry = entry;
@@ -84,21 +85,33 @@ final class SessionTable {
             return entry.session;
         }
 
-        /** Marks the session used now: call it before the answer leaves, so the next request sees it. */
-        void touch() {
+        /**
+         * Marks the session used now and ends this use of it: for the moment its answer is complete, so that the
+         * client's next request (which may come before the answer's last byte has been written here) finds
+         * it idle, not busy. {@link #close} afterwards does nothing.
+         */
+        void release() {
             entry.lock.lock();
             try {
                 entry.lastUsed = ticker.read();
+                if (!released) {
+                    released = true;
+                    entry.active--;
+                }
             } finally {
                 entry.lock.unlock();
             }
         }
 
+        /** Ends this use of the session, unless {@link #release} did. Idempotent. */
         @Override
         public void close() {
             entry.lock.lock();
             try {
-                entry.active--;
+                if (!released) {
+                    released = true;
+                    entry.active--;
+                }
             } finally {
                 entry.lock.unlock();
             }

@@ -195,7 +195,19 @@ class OAuthPrincipalsTest {
                 rows.response().body());
 
         HttpTestClient bob = client(token("bob", "support"));
-        bob.initialize();
+        JsonNode bobInit = bob.initialize();
+        String instructions = bobInit.get("instructions").asText();
+        assertTrue(instructions.contains("shop") && !instructions.contains("ops"), instructions);
+        HttpTestClient.Reply databases = bob.post("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"completion/complete\","
+                + "\"params\":{\"ref\":{\"type\":\"ref/resource\",\"uri\":\"schema://{database}/{table}\"},"
+                + "\"argument\":{\"name\":\"database\",\"value\":\"\"}}}");
+        assertEquals("[\"shop\"]", databases.message().at("/result/completion/values").toString(),
+                databases.response().body());
+        HttpTestClient.Reply tables = bob.post("{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"completion/complete\","
+                + "\"params\":{\"ref\":{\"type\":\"ref/resource\",\"uri\":\"schema://{database}/{table}\"},"
+                + "\"argument\":{\"name\":\"table\",\"value\":\"\"},\"context\":{\"arguments\":{\"database\":\"shop\"}}}}");
+        assertEquals("[\"public.tickets\"]", tables.message().at("/result/completion/values").toString(),
+                tables.response().body());
         HttpTestClient.Reply bobs = bob.call(2, "execute_sql",
                 "{\"database\":\"shop\",\"sql\":\"" + TeamDeployment.TICKETS + "\"}");
         assertEquals("[[2,\"printer\"],[3,\"password reset\"]]",

@@ -53,16 +53,18 @@ class RoleMembershipTest {
 
     @Test
     void theConnectionCheckReportsEachPrincipalRoleTheLoginRoleCannotAssume(@TempDir Path dir) throws Exception {
-        Path file = Files.writeString(dir.resolve("config.yaml"), """
-                server: {transport: http}
-                databases:
-                  - name: shop
-                    url: "%s"
-                principals:
-                  - {name: ok, match: {subject: a}, databases: [{name: shop, role: rolemembership_member}]}
-                  - {name: bad, match: {subject: b}, databases: [{name: shop, role: rolemembership_other}]}
-                  - {name: none, match: {subject: c}, databases: [{name: shop}]}
-                """.formatted(db.get().postgresUrl(LOGIN, "pw")));
+        Path file = Files.writeString(dir.resolve("config.yaml"),
+                """
+                        server: {transport: http, http: {oauth: {resource: "https://pg-mcp.test/mcp", authorization_servers: [{issuer: "https://idp.test"}]}}}
+                        databases:
+                          - name: shop
+                            url: "%s"
+                        principals:
+                          - {name: ok, match: {subject: a}, databases: [{name: shop, role: rolemembership_member}]}
+                          - {name: bad, match: {subject: b}, databases: [{name: shop, role: rolemembership_other}]}
+                          - {name: none, match: {subject: c}, databases: [{name: shop}]}
+                        """
+                        .formatted(db.get().postgresUrl(LOGIN, "pw")));
         PgMcpConfig config = new ConfigLoader(Map.of("HOME", dir.toString())).load(file).config();
 
         ConnectionProbe.Report report = ConnectionProbe.check(config, (database, catalog, access) -> List.of(),

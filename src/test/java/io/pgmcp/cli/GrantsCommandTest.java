@@ -109,7 +109,7 @@ class GrantsCommandTest {
     }
 
     private static final String PRINCIPALS = """
-            server: {transport: http}
+            server: {transport: http, http: {oauth: {resource: "https://pg-mcp.test/mcp", authorization_servers: [{issuer: "https://idp.test"}]}}}
             principals:
               - name: analysts
                 match: {claim: groups, value: analysts}

@@ -116,6 +116,27 @@ class PrincipalsConfigTest {
     }
 
     @Test
+    void anEntryNoCallerCouldMatchIsAnError() {
+        String tokensOnly = "server: {transport: http, http: {auth_tokens: [{name: ops, token: ops-token-0123456789}]}}";
+        String principals = """
+                principals:
+                  - {name: a, match: {token: opps}, databases: [{name: crm}]}
+                  - {name: b, match: {subject: alice}, databases: [{name: crm}]}
+                  - {name: c, match: {claim: groups, value: x}, databases: [{name: crm}]}
+                """;
+        String text = String.join("\n", fixture.errors(DATABASES.replace(SERVER, tokensOnly) + principals));
+        assertTrue(text.contains("principals[0].match.token: 'opps' is not the name of a token in"
+                + " server.http.auth_tokens"), text);
+        assertTrue(text.contains("principals[1].match.subject: matches OAuth callers, but server.http.oauth is not"
+                + " configured"), text);
+        assertTrue(text.contains("principals[2].match.claim"), text);
+        String open = String.join("\n", fixture.errors(DATABASES.replace(SERVER, "server: {transport: http}")
+                + principals));
+        assertTrue(open.contains("principals: callers are recognised by their credentials; configure"
+                + " server.http.auth_tokens or server.http.oauth"), open);
+    }
+
+    @Test
     void perPrincipalMetricsAreOffUnlessAskedFor() throws Exception {
         String principals = """
                 principals:

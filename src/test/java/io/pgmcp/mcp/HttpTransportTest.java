@@ -495,4 +495,27 @@ class HttpTransportTest {
         assertEquals(1000, ids.size());
         assertNotNull(table.newId());
     }
+
+    /**
+     * A session whose answer is complete is idle at once, though the request that got it still holds it while the
+     * last bytes are written: the client may send its next request (or go quiet) before that. Releasing then
+     * closing counts the use once.
+     */
+    @Test
+    void aSessionIsIdleFromTheMomentItsAnswerIsComplete() {
+        FakeTicker ticker = new FakeTicker();
+        SessionTable table = new SessionTable(10, Duration.ofMinutes(5), ticker, Duration.ZERO);
+        String id = table.newId();
+        assertEquals(SessionTable.Admission.ADMITTED, table.register(new McpSession(TestClient.SERVER, new Registry(),
+                McpSession.genericToolErrorMapper(), json -> {}, id), "owner", "client"));
+        SessionTable.Lease held = table.acquire(id, "owner").orElseThrow();
+        ticker.advance(Duration.ofMinutes(6));
+        assertEquals(0, table.sweep(), "a session in use is never expired");
+        held.release();
+        ticker.advance(Duration.ofMinutes(6));
+        assertEquals(1, table.sweep(), "released: idle since its answer, though the lease is not closed yet");
+        held.close();
+        held.close();
+        assertEquals(0, table.size());
+    }
 }

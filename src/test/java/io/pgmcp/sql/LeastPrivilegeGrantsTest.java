@@ -243,18 +243,19 @@ class LeastPrivilegeGrantsTest {
         dropRole(login);
         try {
             Path file = dir.resolve("principals.yaml");
-            Files.writeString(file, "server: {transport: http}\ndatabases:\n  - name: shop\n    url: "
-                    + db.get().postgresUrl(login, PASSWORD) + "\n" + POLICY.indent(4) + """
-                            principals:
-                              - name: analysts
-                                match: {claim: groups, value: analysts}
-                                databases:
-                                  - name: shop
-                                    role: lpg_analyst
-                                    access_policy:
-                                      tables: {allowed: [customers, order_totals, '"MixedCase"']}
-                                      columns: {denied: [customers.name], denied_patterns: ["*.label"]}
-                            """);
+            Files.writeString(file,
+                    "server: {transport: http, http: {oauth: {resource: \"https://pg-mcp.test/mcp\", authorization_servers: [{issuer: \"https://idp.test\"}]}}}\ndatabases:\n  - name: shop\n    url: "
+                            + db.get().postgresUrl(login, PASSWORD) + "\n" + POLICY.indent(4) + """
+                                    principals:
+                                      - name: analysts
+                                        match: {claim: groups, value: analysts}
+                                        databases:
+                                          - name: shop
+                                            role: lpg_analyst
+                                            access_policy:
+                                              tables: {allowed: [customers, order_totals, '"MixedCase"']}
+                                              columns: {denied: [customers.name], denied_patterns: ["*.label"]}
+                                    """);
             io.pgmcp.config.PgMcpConfig loaded = new ConfigLoader(Map.of("HOME", dir.toString())).load(file)
                     .config();
             DatabaseConfig config = loaded.databases().getFirst();

@@ -122,37 +122,22 @@ public final class LeastPrivilegeGrants {
 
     /** A role to switch to: created NOLOGIN when missing, stripped of every power and membership when it exists. */
     private static String principalRole(String role) {
-        return String.format(Locale.ROOT,
-                """
-                        DECLARE
-                          reader constant text := %s;
-                          existing record;
-                          membership record;
-                        BEGIN
-                          SELECT * INTO existing FROM pg_roles WHERE rolname = reader;
-                          IF NOT FOUND THEN
-                            EXECUTE format('CREATE ROLE %%I NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS', reader);
-                            RETURN;
-                          END IF;
-                          -- the role exists: take away what a reader must not have (the first needs a superuser)
-                          IF existing.rolsuper OR existing.rolbypassrls OR existing.rolreplication THEN
-                            EXECUTE format('ALTER ROLE %%I NOSUPERUSER NOBYPASSRLS NOREPLICATION', reader);
-                          END IF;
-                          IF existing.rolcreatedb OR existing.rolcreaterole OR existing.rolinherit THEN
-                            EXECUTE format('ALTER ROLE %%I NOCREATEDB NOCREATEROLE NOINHERIT', reader);
-                          END IF;
-                          FOR membership IN SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
-                                            WHERE m.member = existing.oid LOOP
-                            EXECUTE format('REVOKE %%I FROM %%I', membership.rolname, reader);
-                            RAISE NOTICE 'role %% is no longer a member of %%', reader, membership.rolname;
-                          END LOOP;
-                        END
-                        """,
-                literal(role));
+        return reader(role, "EXECUTE format('CREATE ROLE %I NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT"
+                + " NOREPLICATION NOBYPASSRLS', reader);", "", "");
     }
 
     /** The login role: created when missing, stripped of what a reader must not have when it exists. */
     private static String role(String role) {
+        return reader(role, "EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L NOSUPERUSER NOCREATEDB NOCREATEROLE"
+                + " NOINHERIT NOREPLICATION NOBYPASSRLS',\n                 reader, 'change-me');",
+                " OR NOT existing.rolcanlogin", " LOGIN");
+    }
+
+    /**
+     * A reading role: {@code create} makes it when missing; when it exists, it loses every power a reader must not
+     * have (and gets {@code alsoSet}, when {@code alsoWhen} says it lacks it) and every membership.
+     */
+    private static String reader(String role, String create, String alsoWhen, String alsoSet) {
         return String.format(Locale.ROOT,
                 """
                         DECLARE
@@ -162,16 +147,15 @@ public final class LeastPrivilegeGrants {
                         BEGIN
                           SELECT * INTO existing FROM pg_roles WHERE rolname = reader;
                           IF NOT FOUND THEN
-                            EXECUTE format('CREATE ROLE %%I LOGIN PASSWORD %%L NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS',
-                                           reader, 'change-me');
+                            %s
                             RETURN;
                           END IF;
                           -- the role exists: take away what a reader must not have (the first needs a superuser)
                           IF existing.rolsuper OR existing.rolbypassrls OR existing.rolreplication THEN
                             EXECUTE format('ALTER ROLE %%I NOSUPERUSER NOBYPASSRLS NOREPLICATION', reader);
                           END IF;
-                          IF existing.rolcreatedb OR existing.rolcreaterole OR existing.rolinherit OR NOT existing.rolcanlogin THEN
-                            EXECUTE format('ALTER ROLE %%I NOCREATEDB NOCREATEROLE NOINHERIT LOGIN', reader);
+                          IF existing.rolcreatedb OR existing.rolcreaterole OR existing.rolinherit%s THEN
+                            EXECUTE format('ALTER ROLE %%I NOCREATEDB NOCREATEROLE NOINHERIT%s', reader);
                           END IF;
                           FOR membership IN SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
                                             WHERE m.member = existing.oid LOOP
@@ -180,7 +164,7 @@ public final class LeastPrivilegeGrants {
                           END LOOP;
                         END
                         """,
-                literal(role));
+                literal(role), create, alsoWhen, alsoSet);
     }
 
     /** Every privilege taken back, the policy's granted, and PostgreSQL asked whether anything denied is still readable. */

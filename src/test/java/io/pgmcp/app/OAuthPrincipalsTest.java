@@ -54,8 +54,11 @@ class OAuthPrincipalsTest {
     @BeforeAll
     static void start() throws Exception {
         issuer = new TestIssuer();
-        server = TeamDeployment.server(TeamDeployment.config(db, dir, issuer.issuer(), RESOURCE, "sub",
-                List.of("mcp:query")));
+        server = TeamDeployment.server(TeamDeployment.config(db, dir, issuer.issuer(),
+                "introspection: {endpoint: \"" + issuer.introspectionEndpoint() + "\", client_id: "
+                        + TestIssuer.CLIENT_ID
+                        + ", client_secret: " + TestIssuer.CLIENT_SECRET + "}",
+                RESOURCE, "sub", List.of("mcp:query")));
         transport = server.startHttp();
     }
 
@@ -183,6 +186,26 @@ class OAuthPrincipalsTest {
         assertEquals(200, reply.status(), reply.response().body());
         assertTrue(reply.message().at("/result/tools").toString().contains("execute_sql"));
         assertTrue(issuer.jwksRequests() > fetches, "the new key came from a new fetch of the key set");
+    }
+
+    @Test
+    void anOpaqueTokenIsIntrospectedAndItsCallerGetsItsOwnView() throws Exception {
+        issuer.introspection(token -> {
+            if (!token.equals("opaque-token-of-bob")) {
+                return null; // {"active": false}
+            }
+            Map<String, Object> answer = claims("bob", "support");
+            answer.put("active", true);
+            return answer;
+        });
+        HttpTestClient bob = client("opaque-token-of-bob");
+        bob.initialize();
+        HttpTestClient.Reply rows = bob.call(2, "execute_sql",
+                "{\"database\":\"shop\",\"sql\":\"" + TeamDeployment.TICKETS + "\"}");
+        assertEquals("[[2,\"printer\"],[3,\"password reset\"]]",
+                rows.answer().at("/result/structuredContent/result/rows").toString(), rows.response().body());
+        assertRefused(toolsList("opaque-token-nobody-issued"), 401, "invalid_token");
+        assertTrue(issuer.introspectionRequests() >= 2);
     }
 
     @Test

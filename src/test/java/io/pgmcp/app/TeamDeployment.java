@@ -70,6 +70,12 @@ final class TeamDeployment {
      */
     static PgMcpConfig config(PostgresDatabase db, Path dir, String issuer, String resource, String principalClaim,
             List<String> scopes) throws Exception {
+        return config(db, dir, issuer, "", resource, principalClaim, scopes);
+    }
+
+    /** As above, with {@code issuerExtra} (YAML flow members, e.g. an introspection endpoint) for the issuer. */
+    static PgMcpConfig config(PostgresDatabase db, Path dir, String issuer, String issuerExtra, String resource,
+            String principalClaim, List<String> scopes) throws Exception {
         Path file = dir.resolve("config.yaml");
         Files.writeString(file, """
                 databases:
@@ -88,7 +94,7 @@ final class TeamDeployment {
                     oauth:
                       resource: "%3$s"
                       authorization_servers:
-                        - issuer: "%4$s"
+                        - {issuer: "%4$s"%8$s}
                       principal_claim: %5$s
                       jwks_min_refresh_interval: 1
                       required_scopes: %6$s
@@ -114,7 +120,8 @@ final class TeamDeployment {
                 audit:
                   file_path: %7$s
                 """.formatted(db.get().postgresUrl(), CI_TOKEN, resource, issuer, principalClaim,
-                HttpTestClient.JSON.writeValueAsString(scopes), auditFile(dir)));
+                HttpTestClient.JSON.writeValueAsString(scopes), auditFile(dir),
+                issuerExtra.isEmpty() ? "" : ", " + issuerExtra));
         PgMcpConfig config = new ConfigLoader(Map.of("HOME", dir.toString())).load(file).config();
         ServerConfig s = config.server();
         HttpConfig h = s.http();

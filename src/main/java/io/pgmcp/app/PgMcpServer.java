@@ -368,30 +368,23 @@ public final class PgMcpServer implements AutoCloseable {
             return CallerSessions.everyone(
                     (id, sink) -> new McpSession(server, registry, ToolErrors::fromThrowable, hints, sink, id));
         }
-        List<CallerSessions.View> views = built.principals().stream().map(p -> {
+        java.util.Map<PrincipalConfig, CallerSessions.View> views = new java.util.IdentityHashMap<>();
+        for (PrincipalView p : built.principals()) {
             ServerInfo server = new ServerInfo("pg-mcp", version, () -> instructions(p.view()));
             Registry own = p.view().registry();
-            return new CallerSessions.View(p.config().name(),
-                    (id, sink) -> new McpSession(server, own, ToolErrors::fromThrowable, hints, sink, id));
-        }).toList();
-        return principal -> {
-            if (principal.isEmpty()) {
-                return Optional.empty();
-            }
-            Principal caller = principal.get();
+            views.put(p.config(), new CallerSessions.View(p.config().name(),
+                    (id, sink) -> new McpSession(server, own, ToolErrors::fromThrowable, hints, sink, id)));
+        }
+        return principal -> principal.flatMap(caller -> {
             Optional<String> token = caller.source() == Principal.Source.TOKEN
                     ? Optional.of(caller.name())
                     : Optional.empty();
             Optional<String> subject = caller.source() == Principal.Source.OAUTH
                     ? Optional.of(caller.name())
                     : Optional.empty();
-            for (int i = 0; i < views.size(); i++) {
-                if (built.principals().get(i).config().match().matches(token, subject, caller.claims())) {
-                    return Optional.of(views.get(i));
-                }
-            }
-            return Optional.empty();
-        };
+            return PrincipalConfig.firstMatch(config.principals(), m -> m.matches(token, subject, caller.claims()))
+                    .map(views::get);
+        });
     }
 
     /**

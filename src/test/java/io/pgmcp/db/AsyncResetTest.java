@@ -128,7 +128,8 @@ class AsyncResetTest {
         long next = borrower.get(10, TimeUnit.SECONDS);
         assertNotEquals(pid, next, "the connection whose reset failed is not lent again");
         assertEquals(defaultWorkMem, workMem());
-        assertEquals(0L, database.query("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'", LIMITS,
+        assertEquals(0L, database.query("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", LIMITS,
                 CancelSignal.NONE).rows().get(0).get(0));
         assertTrue(database.awaitIdle(Duration.ofSeconds(10)));
         assertEquals(new PoolStats(1, 1, 0, 0), pool.stats(), "the failed one no longer counted");

@@ -38,7 +38,8 @@ class ParseOnlyTest {
               (SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class WHERE relnamespace = 'public'::regnamespace),
               (SELECT count(*) FROM t), (SELECT string_agg(id::text, ',') FROM t),
               (SELECT last_value || ':' || is_called FROM s),
-              (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'),
+              (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'
+                 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())),
               (SELECT count(*) FROM pg_prepared_statements))""";
 
     private static Database database;

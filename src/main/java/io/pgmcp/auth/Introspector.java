@@ -21,12 +21,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * the same issuer, audience and time checks as a JWT's claims. A positive answer is cached, keyed by the
  * token's SHA-256 (the token itself is never kept), until the token expires or {@value #CACHE_SECONDS} s pass,
  * whichever is first; at most {@value #CACHE_ENTRIES} answers are kept, least recently used dropped first.
- * Negative answers are not cached. Thread-safe.
+ * Negative answers are not cached. At most {@value #MAX_IN_FLIGHT} checks are sent at once: anyone can present
+ * an opaque token, and each unknown one costs the authorization server a request, so a flood of them is
+ * refused here (401, "busy") beyond that, after waiting up to half of {@code http_timeout} for a turn, instead of being
+ * passed on. Thread-safe.
  */
 final class Introspector {
     private static final System.Logger logger = System.getLogger(Introspector.class.getName());
     static final int CACHE_SECONDS = 60;
     static final int CACHE_ENTRIES = 10_000;
+    static final int MAX_IN_FLIGHT = 16;
 
     private record Cached(Principal principal, Instant until) {}
 
@@ -37,6 +41,8 @@ final class Introspector {
     private final Clock clock;
     private final String authorization;
     private final ReentrantLock cacheLock = new ReentrantLock();
+    private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MAX_IN_FLIGHT);
+    private final Duration turnWait;
     private final Map<String, Cached> cache = new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
@@ -52,6 +58,7 @@ final class Introspector {
         this.fetcher = fetcher;
         this.claims = claims;
         this.clock = clock;
+        this.turnWait = fetcher.timeout().dividedBy(2); // less than a check in flight may take
         // RFC 6749 section 2.3.1: both parts form-encoded before Basic encoding
         String credentials = form(introspection.clientId()) + ":" + form(introspection.clientSecret().reveal());
         this.authorization = "Basic "
@@ -73,12 +80,24 @@ final class Introspector {
         }
         JsonNode answer;
         try {
+            if (!inFlight.tryAcquire(turnWait.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                logger.log(System.Logger.Level.WARNING, "issuer {0}: {1} token introspections already in flight;"
+                        + " one more refused", server.issuer(), MAX_IN_FLIGHT);
+                throw new InvalidToken("the authorization server is busy checking other tokens; try again later");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InvalidToken("the token could not be checked: the request was stopped");
+        }
+        try {
             answer = fetcher.postForm(introspection.endpoint(),
                     "token=" + form(token) + "&token_type_hint=access_token", authorization);
         } catch (IOException e) {
             logger.log(System.Logger.Level.WARNING, "issuer {0}: token introspection failed: {1}", server.issuer(),
                     e.getMessage());
             throw new InvalidToken("the token could not be checked with the authorization server; try again later");
+        } finally {
+            inFlight.release();
         }
         JsonNode active = answer.get("active");
         if (active == null || !active.isBoolean() || !active.booleanValue()) {

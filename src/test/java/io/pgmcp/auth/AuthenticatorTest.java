@@ -464,6 +464,46 @@ class AuthenticatorTest {
     }
 
     @Test
+    void atMostSixteenIntrospectionsAreInFlightAndOneMoreIsRefusedAfterWaitingItsTurn() throws Exception {
+        java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(
+                Introspector.MAX_IN_FLIGHT);
+        java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
+        issuer.introspection(token -> {
+            arrived.countDown();
+            try {
+                answer.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        });
+        OAuthConfig oauth = oauth(List.of(JwsAlgorithm.RS256), List.of(), Optional.of(new IntrospectionConfig(
+                URI.create(issuer.introspectionEndpoint()), TestIssuer.CLIENT_ID,
+                new Secret(TestIssuer.CLIENT_SECRET))));
+        OAuthConfig quick = new OAuthConfig(oauth.resource(), oauth.authorizationServers(), List.of(), "sub",
+                oauth.clockSkew(), oauth.jwksMinRefreshInterval(), Duration.ofSeconds(5));
+        Authenticator authenticator = authenticator(quick);
+        List<Thread> waiting = new java.util.ArrayList<>();
+        List<AuthOutcome> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int i = 0; i < Introspector.MAX_IN_FLIGHT; i++) {
+            String token = "opaque-flood-" + i;
+            waiting.add(Thread.ofVirtual().start(() -> outcomes.add(authenticator.authenticate(bearer(token)))));
+        }
+        assertTrue(arrived.await(20, java.util.concurrent.TimeUnit.SECONDS), "sixteen checks reached the issuer");
+        AuthOutcome.Refused busy = refused(authenticator.authenticate(bearer("opaque-flood-one-more")), 401,
+                "invalid_token");
+        assertEquals("the authorization server is busy checking other tokens; try again later", busy.description());
+        assertEquals(Introspector.MAX_IN_FLIGHT, issuer.introspectionRequests(), "the seventeenth was never sent");
+        answer.countDown();
+        for (Thread thread : waiting) {
+            thread.join(Duration.ofSeconds(20));
+        }
+        assertEquals(Introspector.MAX_IN_FLIGHT, outcomes.size());
+        refused(authenticator.authenticate(bearer("opaque-after-the-flood")), 401, "invalid_token");
+        assertEquals(Introspector.MAX_IN_FLIGHT + 1, issuer.introspectionRequests(), "turns are given back");
+    }
+
+    @Test
     void refusesInactiveOpaqueToken() {
         issuer.introspection(token -> null);
         AuthOutcome.Refused refused = refused(introspecting().authenticate(bearer("opaque-token-unknown")), 401,

@@ -1,11 +1,9 @@
 package io.pgmcp.app;
 
 import io.pgmcp.auth.Authenticator;
-import io.pgmcp.auth.Principal;
 import io.pgmcp.config.DatabaseConfig;
 import io.pgmcp.config.PrincipalConfig;
 import io.pgmcp.config.PrincipalDatabase;
-import io.pgmcp.mcp.CallerSessions;
 import io.pgmcp.config.PgMcpConfig;
 import io.pgmcp.config.Transport;
 import io.pgmcp.catalog.Catalog;
@@ -32,17 +30,10 @@ import io.pgmcp.resilience.Ticker;
 import io.pgmcp.llm.LlmClient;
 import io.pgmcp.llm.NotConfiguredClient;
 import io.pgmcp.llm.OpenAiClient;
-import io.pgmcp.llm.PromptBuilder;
 import io.pgmcp.llm.RetryingLlmClient;
-import io.pgmcp.query.QuestionPipeline;
 import io.pgmcp.resilience.RateLimiter;
 import io.pgmcp.resilience.Retry;
 import io.pgmcp.resilience.Sleeper;
-import io.pgmcp.tools.ExecuteSqlTool;
-import io.pgmcp.tools.QueryTool;
-import io.pgmcp.tools.CallRecorder;
-import io.pgmcp.tools.PgMcpTool;
-import io.pgmcp.tools.RecordedTool;
 import io.pgmcp.observability.AvailabilityGauge;
 import io.pgmcp.observability.Metrics;
 import io.pgmcp.observability.MetricsServer;
@@ -51,19 +42,11 @@ import io.pgmcp.observability.Telemetry;
 import io.pgmcp.audit.AuditException;
 import io.pgmcp.audit.AuditLog;
 import io.pgmcp.sql.RoleAgreement;
-import io.pgmcp.tools.RefreshSchemaTool;
-import io.pgmcp.tools.SchemaResources;
-import io.pgmcp.tools.DescribeTableTool;
-import io.pgmcp.tools.ListTablesTool;
-import io.pgmcp.tools.SearchSchemaTool;
-import io.pgmcp.tools.TableResources;
-import io.pgmcp.tools.VisibleSchemas;
 import io.pgmcp.tools.ToolErrors;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -105,18 +88,12 @@ public final class PgMcpServer implements AutoCloseable {
      * the view every caller sees without a {@code principals} section ({@code all}), and one view per
      * principals entry.
      */
-    private record Parts(List<Database> databases, View all, List<PrincipalView> principals,
-            Housekeeping housekeeping, LlmClient llm, Telemetry telemetry, RateLimiter limiter, Thread metricsStart) {
+    private record Parts(List<Database> databases, Views views, Housekeeping housekeeping, LlmClient llm,
+            Telemetry telemetry, RateLimiter limiter, Thread metricsStart) {
         QueryPipeline pipeline() {
-            return all.pipeline();
+            return views.all().pipeline();
         }
     }
-
-    /** The server as one caller sees it: its databases (each with its policy and role), tools and resources. */
-    private record View(String name, Registry registry, QueryPipeline pipeline, VisibleSchemas schemas) {}
-
-    /** A principals entry and the view its callers get. */
-    private record PrincipalView(PrincipalConfig config, View view) {}
 
     /**
      * Starts the metrics endpoint (when configured) and the build of everything else, and returns.
@@ -189,19 +166,7 @@ public final class PgMcpServer implements AutoCloseable {
             metrics.auditWriteFailures(config.audit().storage().name().toLowerCase(java.util.Locale.ROOT),
                     audit::writeFailures);
         }
-        View all = view("", router, registry, telemetry, llm, limiter);
-        List<PrincipalView> principals = new ArrayList<>();
-        for (PrincipalConfig principal : config.principals()) {
-            List<Target> own = new ArrayList<>();
-            for (PrincipalDatabase database : principal.databases()) {
-                Target base = router.all().stream().filter(t -> t.name().equals(database.name())).findFirst()
-                        .orElseThrow(); // the binder checked every name
-                own.add(Target.forPrincipal(base, database, Ticker.system()));
-            }
-            Registry registry = new Registry();
-            principals.add(new PrincipalView(principal,
-                    view(principal.name(), new DatabaseRouter(own), registry, telemetry, llm, limiter)));
-        }
+        Views views = Views.build(config, version, router, registry, audit, telemetry, llm, limiter);
         Housekeeping housekeeping = new Housekeeping(duties, config.server().cacheRefreshInterval(),
                 config.server().queryTimeout(),
                 catalog -> router.all().stream().filter(t -> t.catalog() == catalog).findFirst()
@@ -217,44 +182,7 @@ public final class PgMcpServer implements AutoCloseable {
                 metrics.registerJvmMetrics();
             }
         });
-        return new Parts(List.copyOf(databases), all, List.copyOf(principals), housekeeping, llm, telemetry, limiter,
-                metricsStart);
-    }
-
-    /**
-     * The tools and resources over {@code router}'s databases, registered in {@code registry}: every tool
-     * recorded (span, metrics, one audit event per call, rate-limited ones included), then rate limited where
-     * the request budgets apply to it (RateLimitConfig#limitsRequests). Without an LLM the query tool is not
-     * offered at all: every call would fail; the instructions say how to enable it.
-     */
-    private View view(String name, DatabaseRouter router, Registry registry, Telemetry telemetry, LlmClient llm,
-            RateLimiter limiter) {
-        QueryPipeline pipeline = new QueryPipeline(router, config.server(), telemetry);
-        // with principals, each view is one entry's; without, one view for all ("all")
-        Optional<String> label = config.observability().metrics().principalLabel()
-                ? Optional.of(name.isEmpty() ? "all" : name)
-                : Optional.empty();
-        CallRecorder recorder = new CallRecorder(telemetry, audit, new LinkedHashSet<>(pipeline.databaseNames()),
-                Ticker.system(), Clock.systemUTC(), label);
-        Transport transport = config.server().transport();
-        if (config.openai().configured()) {
-            PgMcpTool query = new QueryTool(new QuestionPipeline(pipeline, config.server(), telemetry, llm,
-                    new PromptBuilder(PromptBuilder.DEFAULT_SCHEMA_BUDGET), limiter));
-            register(registry, query, config.rateLimit().limitsRequests(transport, true), limiter, recorder);
-        }
-        if (config.server().enableExecuteSql()) {
-            register(registry, new ExecuteSqlTool(pipeline), config.rateLimit().limitsRequests(transport, false),
-                    limiter, recorder);
-        }
-        VisibleSchemas schemas = new VisibleSchemas(router, config.server().queryTimeout());
-        for (PgMcpTool tool : List.of(new SearchSchemaTool(schemas), new DescribeTableTool(schemas),
-                new ListTablesTool(schemas),
-                new RefreshSchemaTool(router, config.server().queryTimeout()))) {
-            register(registry, tool, config.rateLimit().limitsRequests(transport, false), limiter, recorder);
-        }
-        registry.add(new SchemaResources(schemas));
-        registry.add(new TableResources(schemas));
-        return new View(name, registry, pipeline, schemas);
+        return new Parts(List.copyOf(databases), views, housekeeping, llm, telemetry, limiter, metricsStart);
     }
 
     /** The built parts, waiting for the build; its failure, rethrown as it was. */
@@ -318,11 +246,6 @@ public final class PgMcpServer implements AutoCloseable {
         }
     }
 
-    private static void register(Registry registry, PgMcpTool tool, boolean requestLimited, RateLimiter limiter,
-            CallRecorder recorder) {
-        registry.add(new RecordedTool(tool, recorder, requestLimited ? Optional.of(limiter) : Optional.empty()));
-    }
-
     /** The port the metrics endpoint is served on, empty when it is not served; waits for its start. */
     java.util.Optional<Integer> metricsPort() throws InterruptedException {
         parts().metricsStart().join();
@@ -349,41 +272,7 @@ public final class PgMcpServer implements AutoCloseable {
             return built == null
                     ? Instructions.text(config, config.databases().stream().map(DatabaseConfig::name).toList(),
                             SchemaGuide.text(List.of()))
-                    : instructions(built.all());
-        });
-    }
-
-    /** The instructions of one view: its databases and their sizes only. */
-    private String instructions(View view) {
-        return Instructions.text(config, view.pipeline().databaseNames(), SchemaGuide.text(view.schemas().sizes()));
-    }
-
-    /**
-     * What each HTTP caller sees: without a {@code principals} section, everything; with one, the view of the
-     * first entry that matches the caller (in file order), and nothing (403) when none does.
-     */
-    private CallerSessions callers(Parts built, CacheHints hints) {
-        if (config.principals().isEmpty()) {
-            ServerInfo server = serverInfo();
-            return CallerSessions.everyone(
-                    (id, sink) -> new McpSession(server, registry, ToolErrors::fromThrowable, hints, sink, id));
-        }
-        java.util.Map<PrincipalConfig, CallerSessions.View> views = new java.util.IdentityHashMap<>();
-        for (PrincipalView p : built.principals()) {
-            ServerInfo server = new ServerInfo("pg-mcp", version, () -> instructions(p.view()));
-            Registry own = p.view().registry();
-            views.put(p.config(), new CallerSessions.View(p.config().name(),
-                    (id, sink) -> new McpSession(server, own, ToolErrors::fromThrowable, hints, sink, id)));
-        }
-        return principal -> principal.flatMap(caller -> {
-            Optional<String> token = caller.source() == Principal.Source.TOKEN
-                    ? Optional.of(caller.name())
-                    : Optional.empty();
-            Optional<String> subject = caller.source() == Principal.Source.OAUTH
-                    ? Optional.of(caller.name())
-                    : Optional.empty();
-            return PrincipalConfig.firstMatch(config.principals(), m -> m.matches(token, subject, caller.claims()))
-                    .map(views::get);
+                    : built.views().instructions(built.views().all());
         });
     }
 
@@ -452,7 +341,7 @@ public final class PgMcpServer implements AutoCloseable {
         HttpTransport transport = HttpTransport.start(http,
                 HttpLimits.of(http.maxSessions(), http.maxSessionsPerClient(),
                         http.sessionIdleTimeout(), http.requestReadTimeout()),
-                auth, callers(built, hints),
+                auth, built.views().callers(serverInfo(), hints),
                 config.rateLimit().includeHeaders()
                         ? ResponseHeaders.rateLimits(built.limiter())
                         : ResponseHeaders.NONE,

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.pgmcp.db.DirectConnection;
 import io.pgmcp.testing.PostgresDatabase;
+import io.pgmcp.testing.SetupScript;
 import io.pgmcp.config.ConfigLoader;
 import io.pgmcp.config.PgMcpConfig;
 import java.nio.file.Files;
@@ -21,19 +22,10 @@ class RoleMembershipTest {
     private static final String LOGIN = "rolemembership_login";
 
     @RegisterExtension
-    static final PostgresDatabase db = PostgresDatabase.withSql("""
-            DO $$
-            DECLARE r text;
-            BEGIN
-              FOREACH r IN ARRAY ARRAY['rolemembership_member', 'rolemembership_nested', 'rolemembership_other',
-                                       'RoleMembership "Quoted"'] LOOP
-                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
-                  EXECUTE format('CREATE ROLE %I NOLOGIN', r);
-                END IF;
-              END LOOP;
-            END $$;
-            GRANT rolemembership_nested TO rolemembership_member;
-            """);
+    static final PostgresDatabase db = PostgresDatabase.withSql(SetupScript.rolesIfMissing("rolemembership_member",
+            "rolemembership_nested", "rolemembership_other", "RoleMembership \"Quoted\"") + """
+                    GRANT rolemembership_nested TO rolemembership_member;
+                    """);
 
     @BeforeAll
     static void login() throws Exception {

@@ -9,6 +9,7 @@ import io.pgmcp.config.ConnectionTarget;
 import io.pgmcp.config.DatabaseConfig;
 import io.pgmcp.resilience.Ticker;
 import io.pgmcp.testing.PostgresDatabase;
+import io.pgmcp.testing.SetupScript;
 import io.pgmcp.testing.RoundTripProxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -39,24 +40,16 @@ class RoleExecutionTest {
     private static final String QUOTED = "RoleExec Mixed \"Q\"";
 
     @RegisterExtension
-    static final PostgresDatabase db = PostgresDatabase.withSql("""
-            DO $$
-            DECLARE r text;
-            BEGIN
-              FOREACH r IN ARRAY ARRAY['roleexec_alice', 'roleexec_bob', 'roleexec_stranger', 'RoleExec Mixed "Q"'] LOOP
-                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
-                  EXECUTE format('CREATE ROLE %I NOLOGIN', r);
-                END IF;
-              END LOOP;
-            END $$;
-            CREATE TABLE notes (owner text, body text);
-            INSERT INTO notes VALUES ('roleexec_alice', 'a1'), ('roleexec_bob', 'b1'), ('roleexec_bob', 'b2'),
-              ('RoleExec Mixed "Q"', 'q1');
-            ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
-            CREATE POLICY own_rows ON notes USING (owner = current_user);
-            CREATE TABLE payroll (id int, amount numeric);
-            GRANT SELECT ON notes TO roleexec_alice, roleexec_bob, "RoleExec Mixed ""Q""\", roleexec_stranger;
-            """);
+    static final PostgresDatabase db = PostgresDatabase.withSql(SetupScript.rolesIfMissing("roleexec_alice",
+            "roleexec_bob", "roleexec_stranger", "RoleExec Mixed \"Q\"") + """
+                    CREATE TABLE notes (owner text, body text);
+                    INSERT INTO notes VALUES ('roleexec_alice', 'a1'), ('roleexec_bob', 'b1'), ('roleexec_bob', 'b2'),
+                      ('RoleExec Mixed "Q"', 'q1');
+                    ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
+                    CREATE POLICY own_rows ON notes USING (owner = current_user);
+                    CREATE TABLE payroll (id int, amount numeric);
+                    GRANT SELECT ON notes TO roleexec_alice, roleexec_bob, "RoleExec Mixed ""Q""\", roleexec_stranger;
+                    """);
 
     private static Database database;
 

@@ -17,6 +17,7 @@ import io.pgmcp.config.ServerConfig;
 import io.pgmcp.db.CancelSignal;
 import io.pgmcp.resilience.Ticker;
 import io.pgmcp.testing.PostgresDatabase;
+import io.pgmcp.testing.SetupScript;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,23 +34,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class PrincipalTargetTest {
     @RegisterExtension
-    static final PostgresDatabase db = PostgresDatabase.withSql("""
-            DO $$
-            DECLARE r text;
-            BEGIN
-              FOREACH r IN ARRAY ARRAY['principaltarget_alice', 'principaltarget_bob'] LOOP
-                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
-                  EXECUTE format('CREATE ROLE %I NOLOGIN', r);
-                END IF;
-              END LOOP;
-            END $$;
-            CREATE TABLE notes (id int PRIMARY KEY, owner text, body text, secret text);
-            INSERT INTO notes VALUES (1, 'principaltarget_alice', 'a1', 's'), (2, 'principaltarget_bob', 'b1', 's'),
-              (3, 'principaltarget_bob', 'b2', 's');
-            ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
-            CREATE POLICY own_rows ON notes USING (owner = current_user);
-            GRANT SELECT ON notes TO principaltarget_alice, principaltarget_bob;
-            """);
+    static final PostgresDatabase db = PostgresDatabase.withSql(SetupScript.rolesIfMissing("principaltarget_alice",
+            "principaltarget_bob")
+            + """
+                    CREATE TABLE notes (id int PRIMARY KEY, owner text, body text, secret text);
+                    INSERT INTO notes VALUES (1, 'principaltarget_alice', 'a1', 's'), (2, 'principaltarget_bob', 'b1', 's'),
+                      (3, 'principaltarget_bob', 'b2', 's');
+                    ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
+                    CREATE POLICY own_rows ON notes USING (owner = current_user);
+                    GRANT SELECT ON notes TO principaltarget_alice, principaltarget_bob;
+                    """);
 
     private static final ServerConfig SERVER = ServerConfig.defaults();
     private static Target base;

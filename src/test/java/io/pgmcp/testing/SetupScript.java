@@ -56,4 +56,26 @@ public record SetupScript(String location, String sql) {
             throw new UncheckedIOException("Cannot read setup script " + location, e);
         }
     }
+
+    /**
+     * SQL that creates each of {@code roles} as a NOLOGIN role unless it exists: roles belong to the whole
+     * cluster, which the test classes share, so a second class (or run) finds them made.
+     */
+    public static String rolesIfMissing(String... roles) {
+        StringBuilder names = new StringBuilder();
+        for (String role : roles) {
+            names.append(names.isEmpty() ? "" : ", ").append('\'').append(role.replace("'", "''")).append('\'');
+        }
+        return """
+                DO $$
+                DECLARE r text;
+                BEGIN
+                  FOREACH r IN ARRAY ARRAY[%s] LOOP
+                    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r) THEN
+                      EXECUTE format('CREATE ROLE %%I NOLOGIN', r);
+                    END IF;
+                  END LOOP;
+                END $$;
+                """.formatted(names);
+    }
 }

@@ -586,6 +586,8 @@ record Coordinates(String group, String artifact, String version) {
 /** A runtime dependency as {@code mvn dependency:list -DoutputAbsoluteArtifactFilename} reports it. */
 record Dependency(String group, String artifact, String type, String classifier, String version, Path file) {
     private static final Set<String> SCOPES = Set.of("compile", "runtime", "provided", "system", "test", "import");
+    /** A terminal colour or style escape: ESC [ parameters m. */
+    private static final Pattern ANSI_ESCAPE = Pattern.compile("\\x1B\\[[0-9;]*m");
 
     /**
      * Reads lines like {@code "   org.postgresql:postgresql:jar:42.7.14:compile:/m2/.../postgresql-42.7.14.jar -- module
@@ -595,7 +597,8 @@ record Dependency(String group, String artifact, String type, String classifier,
     static List<Dependency> readList(Path file) throws IOException {
         List<Dependency> dependencies = new ArrayList<>();
         for (String raw : Files.readAllLines(file)) {
-            String line = raw.strip();
+            // without -B, Maven colours the list (ANSI escapes around the module names) even into the file
+            String line = ANSI_ESCAPE.matcher(raw).replaceAll("").strip();
             if (line.isEmpty() || line.startsWith("The following files have been resolved") || line.equals("none")) {
                 continue;
             }

@@ -1,5 +1,6 @@
 package io.pgmcp.db;
 
+import io.pgmcp.mcp.AfterReply;
 import io.pgmcp.resilience.Ticker;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -28,10 +29,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * (a restarted server, {@code pg_terminate_backend}). Connections retire after {@code maxLifetime}
  * minus jitter. A lease marked broken is closed instead of returned. Thread-safe.
  *
- * <p>A lease may be given back with a cleanup still to run ({@link Lease#closeAfter}): the cleanup runs on one of
- * the pool's reset threads, and the connection stays counted as lent until it is over; it is then lent again when
- * the cleanup succeeded and closed otherwise. A borrower that finds no idle connection while such cleanups are
- * pending waits for one of them rather than opening a connection of its own: a cleanup takes one round trip.
+ * <p>A lease may be given back with a cleanup still to run ({@link Lease#closeAfter}): on an MCP request's thread
+ * the cleanup runs on that thread once the request has been answered ({@link AfterReply}), elsewhere on one of the
+ * pool's reset threads, and the connection stays counted as lent until it is over; it is then lent again when the
+ * cleanup succeeded and closed otherwise. A borrower that finds no idle connection while such cleanups are pending
+ * waits for one of them rather than opening a connection of its own (a cleanup takes one round trip), after running
+ * those its own request left for after its answer, which would otherwise come back only after the wait.
  */
 public final class ConnectionPool implements AutoCloseable {
     private static final System.Logger logger = System.getLogger(ConnectionPool.class.getName());
@@ -98,6 +101,7 @@ public final class ConnectionPool implements AutoCloseable {
         boolean retry = false;
         while (true) {
             PooledConnection candidate = null;
+            boolean runDeferred = false;
             lock.lock();
             try {
                 while (candidate == null) {
@@ -111,6 +115,12 @@ public final class ConnectionPool implements AutoCloseable {
                     }
                     candidate = idle.pollFirst();
                     if (candidate != null) {
+                        break;
+                    }
+                    // this thread's own connections, whose resets wait for its request's answer: reset them now
+                    // rather than open another or wait for one that would come back only after this wait
+                    if (AfterReply.hasPending()) {
+                        runDeferred = true;
                         break;
                     }
                     // a connection being reset is back in a round trip; opening one takes several
@@ -143,6 +153,10 @@ public final class ConnectionPool implements AutoCloseable {
                 }
             } finally {
                 lock.unlock();
+            }
+            if (runDeferred) {
+                AfterReply.runPending();
+                continue;
             }
             if (candidate == null) {
                 try {
@@ -211,8 +225,8 @@ public final class ConnectionPool implements AutoCloseable {
     }
 
     /**
-     * Called by {@link Lease#closeAfter}: runs {@code cleanup} on a reset thread, the connection counted as lent
-     * meanwhile, then returns it when the cleanup answered true, or closes it (false, or it threw). A broken
+     * Called by {@link Lease#closeAfter}: runs {@code cleanup} after the current request's answer on its thread, or
+     * on a reset thread when this thread serves no request, the connection counted as lent meanwhile, then returns it when the cleanup answered true, or closes it (false, or it threw). A broken
      * connection, or any once the pool is closed, is closed at once without the cleanup.
      */
     void releaseAfter(PooledConnection pooled, boolean broken, Lease.Cleanup cleanup) {
@@ -230,8 +244,12 @@ public final class ConnectionPool implements AutoCloseable {
             discard(pooled);
             return;
         }
+        Runnable finish = () -> finishCleanup(pooled, cleanup);
+        if (AfterReply.defer(finish)) {
+            return; // a request's thread: after its answer, on that thread
+        }
         try {
-            resets.execute(() -> finishCleanup(pooled, cleanup));
+            resets.execute(finish);
         } catch (RejectedExecutionException e) {
             giveBack(pooled, true, true); // the pool closed in between: the connection goes with it
         }

@@ -23,12 +23,12 @@ import org.postgresql.core.Tuple;
 /**
  * The read-only execution discipline around any work on a borrowed connection, in as few round trips as it
  * can: a read-only transaction with the call's statement, lock and idle timeouts and its pinned
- * {@code search_path}; the work; then always one round trip that rolls the transaction back and resets the
- * session, so no session state outlives the call. If the reset fails, or finds state it cannot remove, the
+ * {@code search_path}; the work; then always one round trip that rolls the transaction back and, where a
+ * rollback is not enough, resets the session, so no session state outlives the call. If the reset fails, or finds state it cannot remove, the
  * lease is evicted and the connection closed instead of reused. When the work succeeded, that round trip
  * is not the caller's to wait for: the lease is given back with the reset still to run
- * ({@link Lease#closeAfter}), the pool runs it on a thread of its own, and lends the connection again only
- * after the reset succeeded; a failed call resets before it throws.
+ * ({@link Lease#closeAfter}), the pool runs it after the request's answer (or on a thread of its own), and lends
+ * the connection again only after the reset succeeded; a failed call resets before it throws.
  *
  * <p>The transaction: pgjdbc (autocommit off, {@code readOnly}) sends {@code BEGIN READ ONLY} in the same
  * round trip as the work's first statement, and the server's {@code default_transaction_read_only=on} would
@@ -36,10 +36,12 @@ import org.postgresql.core.Tuple;
  * the connection's session defaults ({@link SessionDefaults}, fixed at login), so such a call sends no
  * {@code SET} at all; a call with other settings gets {@code SET LOCAL}s, where its {@link Start} says.
  *
- * <p>The reset ({@link #RESET}) is {@code DISCARD ALL} without {@code DEALLOCATE ALL} and
- * {@code DISCARD PLANS}, after the {@code ROLLBACK}, so that the driver's server-side prepared statements
- * live on; a prepared statement made with SQL {@code PREPARE} is the one state it does not remove, and a
- * connection that has one is closed.
+ * <p>The end: while the call's transaction is open, its {@code ROLLBACK} undoes all the call did but session
+ * advisory locks, which are released, and SQL {@code PREPARE}d statements, which are counted ({@link #ROLLBACK});
+ * when the work ended the transaction itself, the session is reset as by {@code DISCARD ALL} without
+ * {@code DEALLOCATE ALL} and {@code DISCARD PLANS} ({@link #RESET}). Either way the driver's server-side
+ * prepared statements live on; a prepared statement made with SQL {@code PREPARE} is the one state neither
+ * removes, and a connection that has one is closed.
  *
  * <p>Every wait for the server inside the transaction is bounded by a network timeout a little longer than
  * the statement timeout: the server ends a slow statement, this ends a wait on a link that stopped carrying
@@ -49,15 +51,31 @@ final class ReadOnlyTransaction {
     private static final System.Logger logger = System.getLogger(ReadOnlyTransaction.class.getName());
 
     /**
-     * Ends the call's transaction and resets what a transaction's end does not: held cursors, the session
-     * user and role, every setting (back to the login values), LISTEN, session advisory locks, temporary
-     * objects, sequence state; then counts the prepared statements made with SQL {@code PREPARE} (those the
-     * driver made over the protocol stay). After the {@code ROLLBACK} the rest runs in one implicit
-     * transaction, so that a failure of any piece undoes them all and fails the reset.
+     * Ends a call's transaction that is still open (or failed), and undoes what its end does not. The
+     * {@code ROLLBACK} undoes everything the call did inside the transaction, also what outlives a commit:
+     * settings made with {@code SET} or {@code set_config} (session-level ones too), the role and session user,
+     * {@code LISTEN}, cursors (held ones too), temporary objects and sequences. It does not release session
+     * advisory locks, nor drop statements made with SQL {@code PREPARE}: the first are released, the second
+     * counted (a connection holding one is closed). Pinned, statement by statement, by
+     * {@code RollbackScopeTest}.
      */
-    static final String RESET = "ROLLBACK; CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; UNLISTEN *; "
-            + "DISCARD TEMP; DISCARD SEQUENCES; SELECT pg_catalog.pg_advisory_unlock_all(), "
-            + "(SELECT pg_catalog.count(*) FROM pg_catalog.pg_prepared_statement() p WHERE p.from_sql)";
+    static final String ROLLBACK = "ROLLBACK; " + Sessions.UNLOCK_AND_COUNT;
+
+    /**
+     * Resets a session whose transaction is over before the reset (the work ended it, or nothing was sent), so
+     * that what ran may have been committed: held cursors, the session user and role, every setting (back to the
+     * login values), LISTEN, session advisory locks, temporary objects and sequence state; then counts the
+     * prepared statements made with SQL {@code PREPARE} (those the driver made over the protocol stay). It runs
+     * in one implicit transaction, so that a failure of any piece undoes them all and fails the reset.
+     */
+    static final String RESET = "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; UNLISTEN *; "
+            + "DISCARD TEMP; DISCARD SEQUENCES; " + Sessions.UNLOCK_AND_COUNT;
+
+    /** The statements both ends share. */
+    private static final class Sessions {
+        static final String UNLOCK_AND_COUNT = "SELECT pg_catalog.pg_advisory_unlock_all(), "
+                + "(SELECT pg_catalog.count(*) FROM pg_catalog.pg_prepared_statement() p WHERE p.from_sql)";
+    }
 
     /** Where the transaction starts and where a call's {@code SET LOCAL}s go, when it needs any. */
     enum Start {
@@ -126,7 +144,8 @@ final class ReadOnlyTransaction {
             if (!connection.isClosed()) {
                 // the caller has its answer; the pool ends the transaction and lends the connection only after
                 int restore = idleTimeout;
-                lease.closeAfter(() -> endAndRestore(connection, restore));
+                boolean oneStatement = start != Start.SNAPSHOT_FIRST;
+                lease.closeAfter(() -> endAndRestore(connection, restore, oneStatement));
                 handedOver = true;
             }
             return result;
@@ -137,7 +156,7 @@ final class ReadOnlyTransaction {
             throw e;
         } finally {
             if (!handedOver) {
-                reset(lease, connection, idleTimeout);
+                reset(lease, connection, idleTimeout, start != Start.SNAPSHOT_FIRST);
             }
         }
     }
@@ -217,8 +236,8 @@ final class ReadOnlyTransaction {
         }
     }
 
-    private static void reset(Lease lease, Connection connection, int idleTimeout) {
-        if (!endAndRestore(connection, idleTimeout)) {
+    private static void reset(Lease lease, Connection connection, int idleTimeout, boolean oneStatement) {
+        if (!endAndRestore(connection, idleTimeout, oneStatement)) {
             lease.evict();
         }
     }
@@ -229,9 +248,9 @@ final class ReadOnlyTransaction {
      *
      * @return true when the connection is clean and may be lent again
      */
-    private static boolean endAndRestore(Connection connection, int idleTimeout) {
+    private static boolean endAndRestore(Connection connection, int idleTimeout, boolean oneStatement) {
         try {
-            if (!connection.isClosed() && endAndReset(connection)) {
+            if (!connection.isClosed() && endAndReset(connection, oneStatement)) {
                 connection.setAutoCommit(true); // no round trip: the server said the transaction is over
                 if (idleTimeout >= 0) {
                     connection.setNetworkTimeout(Runnable::run, idleTimeout);
@@ -245,20 +264,25 @@ final class ReadOnlyTransaction {
     }
 
     /**
-     * Sends {@link #RESET} as one simple Query message: one round trip, and cheaper on the server than the
-     * extended protocol's Parse, Bind, Describe and Execute for each of its statements. No {@code BEGIN} goes
-     * with it; when no transaction is open (nothing was sent, or the work ended it) the {@code ROLLBACK} is
-     * left out, which would only draw a warning.
+     * Ends the call: {@link #ROLLBACK} while the transaction of a work of one statement is open (or failed);
+     * {@link #RESET} when the transaction is over already (nothing was sent, or the work ended it), after a
+     * {@code ROLLBACK} when a work of several statements left it open (one of them may have ended a transaction
+     * and chained a new one, so what the others did before may have been committed). A single statement that
+     * ends the transaction cannot also have made session state before: what ran before it in the transaction
+     * was the setup's {@code SET LOCAL}s, which end with it. Sent as one simple Query message: one round trip,
+     * and cheaper on the server than the extended protocol's Parse, Bind, Describe and Execute for each of its
+     * statements. No {@code BEGIN} goes with it.
      *
+     * @param oneStatement the work ran one statement (after the setup)
      * @return true when the session is clean and out of any transaction; false when it holds state the reset
      *         cannot remove
      * @throws SQLException when the reset failed (then nothing of it took effect but the {@code ROLLBACK})
      */
-    static boolean endAndReset(Connection connection) throws SQLException {
+    static boolean endAndReset(Connection connection, boolean oneStatement) throws SQLException {
         QueryExecutor executor = connection.unwrap(BaseConnection.class).getQueryExecutor();
         String sql = executor.getTransactionState() == TransactionState.IDLE
-                ? RESET.substring(RESET.indexOf(';') + 1).strip()
-                : RESET;
+                ? RESET
+                : oneStatement ? ROLLBACK : "ROLLBACK; " + RESET;
         CountHandler handler = new CountHandler();
         Query query = executor.wrap(List.of(new NativeQuery(sql, new int[0], true,
                 SqlCommand.createStatementTypeInfo(SqlCommandType.BLANK))));

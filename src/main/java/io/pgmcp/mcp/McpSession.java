@@ -360,8 +360,20 @@ public final class McpSession {
         }
     }
 
-    /** The top of a request's thread: always ends with exactly one answer or drop. */
+    /**
+     * The top of a request's thread: always ends with exactly one answer or drop, then runs what the request left
+     * for after it ({@link AfterReply}).
+     */
     private void run(InFlightRequest inflight) {
+        AfterReply.Scope scope = AfterReply.open();
+        try {
+            answer(inflight);
+        } finally {
+            scope.close();
+        }
+    }
+
+    private void answer(InFlightRequest inflight) {
         Inbound.Request request = inflight.request();
         ObjectNode response = null;
         try {

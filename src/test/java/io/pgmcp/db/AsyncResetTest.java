@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgmcp.config.ConnectionTarget;
 import io.pgmcp.config.DatabaseConfig;
+import io.pgmcp.mcp.AfterReply;
 import io.pgmcp.resilience.Ticker;
 import io.pgmcp.testing.PostgresDatabase;
 import io.pgmcp.testing.RoundTripProxy;
@@ -41,7 +42,7 @@ class AsyncResetTest {
 
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(30);
     private static final ExecutionLimits LIMITS = new ExecutionLimits(100, 1 << 20, QUERY_TIMEOUT, List.of("public"));
-    private static final String RESET = "ROLLBACK; CLOSE ALL;";
+    private static final String RESET = "ROLLBACK; SELECT pg_catalog.pg_advisory_unlock_all()";
 
     private RoundTripProxy proxy;
     private ConnectionPool pool;
@@ -161,6 +162,53 @@ class AsyncResetTest {
         assertEquals(new PoolStats(0, 0, 0, 0), pool.stats(), "closed, not kept");
         assertTrue(backendGone(pid), "the server session is gone");
         assertTrue(resetThreadsEnd(), "no reset thread left behind");
+    }
+
+    @Test
+    void inARequestTheEndRunsOnItsThreadAfterItsAnswer() throws Exception {
+        long pid = pid();
+        assertTrue(database.awaitIdle(Duration.ofSeconds(10)));
+        proxy.reset();
+        Thread caller = Thread.currentThread();
+        AfterReply.Scope request = AfterReply.open();
+        try {
+            database.query("SELECT name FROM t WHERE id = 1", LIMITS, CancelSignal.NONE);
+            assertTrue(proxy.sent().stream().noneMatch(m -> m.contains("ROLLBACK")), "nothing sent yet: "
+                    + proxy.sent());
+            assertEquals(new PoolStats(1, 0, 1, 0, 1), pool.stats(), "the connection is lent to its end");
+            assertTrue(AfterReply.hasPending());
+        } finally {
+            request.close(); // the answer is out: the end runs here, on this thread
+        }
+        assertTrue(proxy.sent().stream().anyMatch(m -> m.startsWith("Q " + RESET)), proxy.sent().toString());
+        assertEquals(new PoolStats(1, 1, 0, 0), pool.stats(), "back, without waiting for a reset thread");
+        assertEquals(caller, Thread.currentThread());
+        assertEquals(pid, pid(), "reset and reused");
+    }
+
+    @Test
+    void aRequestThatBorrowsAgainEndsItsOwnEarlierCallFirst() throws Exception {
+        // one connection, a short acquire timeout: a request whose second call waited for its first call's end
+        // (left for after its answer) would wait until the timeout
+        PoolSettings one = new PoolSettings("async-one", 0, 1, Duration.ofSeconds(2), Duration.ofMinutes(30),
+                Duration.ofHours(1), Duration.ofSeconds(2), Duration.ofMinutes(10));
+        DatabaseConfig config = DatabaseConfig.of("async-one", ConnectionTarget.parse(proxy.postgresUrl(db.get())));
+        try (Database single = new Database("async-one",
+                new ConnectionPool(one, new PgConnectionFactory(config, QUERY_TIMEOUT), Ticker.system()),
+                PoolFixture.defaults("async-one"))) {
+            AfterReply.Scope request = AfterReply.open();
+            try {
+                // an EXPLAIN and then the query, as a call whose plan is not cached yet
+                single.explain("SELECT name FROM t WHERE id = 1", QUERY_TIMEOUT, List.of("public"),
+                        java.util.Optional.empty());
+                ResultTable rows = single.query("SELECT name FROM t WHERE id = 1", LIMITS, CancelSignal.NONE);
+                assertEquals("a", rows.rows().get(0).get(0));
+                assertEquals(1, single.poolStats().total(), single.poolStats().toString());
+            } finally {
+                request.close();
+            }
+            assertEquals(new PoolStats(1, 1, 0, 0), single.poolStats());
+        }
     }
 
     private long pid() throws DatabaseException {

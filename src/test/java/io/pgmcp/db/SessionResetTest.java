@@ -138,6 +138,21 @@ class SessionResetTest {
                 return null;
             });
             assertEquals(clean, state(database, timeout), "state committed inside the call");
+
+            // COMMIT AND CHAIN commits what came before and leaves a transaction open: a work of several
+            // statements gets the full reset after its rollback, not only the rollback
+            database.read(timeout, List.of("public"), session -> {
+                session.execute("SELECT set_config('work_mem', '4MB', false), set_config('role', 'other', false)");
+                session.execute("LISTEN pgmcp_chained");
+                session.execute("DECLARE chained CURSOR WITH HOLD FOR SELECT 1");
+                session.execute("COMMIT AND CHAIN");
+                return null;
+            });
+            assertEquals(clean, state(database, timeout), "state committed by a chained commit inside the call");
+            // a call of one statement that ends the transaction has nothing of its own to commit
+            assertThrows(DatabaseException.class,
+                    () -> database.query("COMMIT AND CHAIN", limits(timeout), CancelSignal.NONE));
+            assertEquals(clean, state(database, timeout), "a lone COMMIT AND CHAIN");
             assertTrue(database.awaitIdle(Duration.ofSeconds(10)));
             assertEquals(new PoolStats(1, 1, 0, 0), database.poolStats(), "reset, never evicted");
         }

@@ -1,5 +1,6 @@
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -21,7 +22,8 @@ import java.util.regex.Pattern;
 /**
  * pg-mcp against two Node MCP servers for PostgreSQL — the reference server
  * {@code @modelcontextprotocol/server-postgres} (no guard: one {@code query} tool in a read-only
- * transaction) and {@code @bytebase/dbhub} — all three over stdio on the same database, one
+ * transaction) and {@code @bytebase/dbhub} — and the floor of a Java server ({@code scripts/PeerFloor.java}:
+ * read a line, one pgjdbc query, write a line; nothing checked), all four over stdio on the same database, one
  * {@code SELECT id, name, price FROM products WHERE id = 7} at a time through each server's SQL tool.
  *
  * <p>Measures, each interleaved round by round (every server gets its turn in a round, the order
@@ -59,6 +61,7 @@ public final class PeerBench {
             + "\"clientInfo\":{\"name\":\"pg-mcp-peer-bench\",\"version\":\"1\"}}";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String REFERENCE = "server-postgres";
+    private static final String FLOOR = "jdbc-floor";
 
     public static void main(String[] args) throws Exception {
         if (args.length != 13) {
@@ -99,7 +102,8 @@ public final class PeerBench {
                         url), "query", packageVersion(peers, "@modelcontextprotocol/server-postgres")),
                 new Server("dbhub", List.of(node, peers.resolve("node_modules/@bytebase/dbhub/dist/index.js").toString(),
                         "--transport", "stdio", "--dsn", url.replaceFirst("^postgresql:", "postgres:") + "?sslmode=disable"),
-                        "execute_sql", packageVersion(peers, "@bytebase/dbhub")));
+                        "execute_sql", packageVersion(peers, "@bytebase/dbhub")),
+                floor(image, work, pgPort, db, user));
 
         Sessions sessions = new Sessions(work);
         Memory memory = null;
@@ -117,6 +121,28 @@ public final class PeerBench {
         new Report(servers, plan, version(node, "--version")).print();
         boolean memoryFailed = memory == null || memory.print();
         System.exit(servers.stream().anyMatch(s -> s.failure != null) || memoryFailed ? 1 : 0);
+    }
+
+    /**
+     * The floor ({@code scripts/PeerFloor.java}): compiled here once, started on this JDK with the image's
+     * jars. If it cannot be compiled, it is a server whose command fails, reported "failed" like any other.
+     */
+    private static Server floor(Path image, Path work, int pgPort, String db, String user) throws IOException {
+        Path classes = Files.createDirectories(work.resolve("floor-classes"));
+        String classpath;
+        try (var jars = Files.list(image.resolve("app"))) { // the compiler API does not expand "app/*"
+            classpath = String.join(File.pathSeparator, jars.map(Path::toString).filter(j -> j.endsWith(".jar")).sorted()
+                    .toList());
+        }
+        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        int compiled = javac == null ? -1 : javac.run(null, null, null, "-d", classes.toString(), "-cp", classpath,
+                Path.of("scripts", "PeerFloor.java").toString());
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = compiled == 0
+                ? List.of(javaBin, "-cp", classes + File.pathSeparator + classpath, "PeerFloor",
+                        "jdbc:postgresql://127.0.0.1:" + pgPort + "/" + db + "?user=" + user)
+                : List.of("false"); // fails to start: "did not answer initialize"
+        return new Server(FLOOR, command, "query", "(" + Runtime.version() + ", pgjdbc from the image)");
     }
 
     /** What a run does: counts from the environment, validated. */

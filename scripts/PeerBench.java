@@ -139,7 +139,8 @@ public final class PeerBench {
                 Path.of("scripts", "PeerFloor.java").toString());
         String javaBin = ProcessHandle.current().info().command().orElse("java");
         List<String> command = compiled == 0
-                ? List.of(javaBin, "-cp", classes + File.pathSeparator + classpath, "PeerFloor",
+                // the serial collector: no concurrent GC threads taking the CPU from the servers beside it
+                ? List.of(javaBin, "-XX:+UseSerialGC", "-cp", classes + File.pathSeparator + classpath, "PeerFloor",
                         "jdbc:postgresql://127.0.0.1:" + pgPort + "/" + db + "?user=" + user)
                 : List.of("false"); // fails to start: "did not answer initialize"
         return new Server(FLOOR, command, "query", "(" + Runtime.version() + ", pgjdbc from the image)");

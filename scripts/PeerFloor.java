@@ -17,8 +17,8 @@ import java.sql.Statement;
  * The floor of the peers measure: the least a Java MCP server over stdio can do for a SQL tool call, and no
  * more — read a line, parse it as JSON, run its {@code arguments.sql} as it is on one pgjdbc connection
  * (autocommit: no transaction, no read-only mode, no guard, no limits, no reset), write the rows as one JSON
- * line. One thread; a JVM with its defaults but the serial collector. It shows, in the same run, how fast any server built on the JVM and pgjdbc
- * could be on this host: the peers' ratios are to be read against it.
+ * line. One thread; a JVM with its defaults but the serial collector. It shows, in the same run, how fast any
+ * server built on the JVM and pgjdbc could be on this host: the peers' ratios are to be read against it.
  *
  * <p>Usage: {@code java -cp "IMAGE/app/*:CLASSES" PeerFloor JDBC_URL} (scripts/PeerBench.java compiles and
  * starts it). Answers {@code initialize}, {@code tools/list} and {@code tools/call} (one tool, {@code query});

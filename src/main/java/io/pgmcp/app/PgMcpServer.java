@@ -295,9 +295,6 @@ public final class PgMcpServer implements AutoCloseable {
      * it); when the build fails, serving stops and the failure is thrown, while stdin may still be open.
      */
     public void serveStdio(InputStream in, OutputStream out) {
-        List<String> names = config.databases().stream().map(DatabaseConfig::name).toList();
-        logger.log(System.Logger.Level.INFO, "pg-mcp {0} serving MCP on stdio ({1} database(s): {2})", version,
-                names.size(), names);
         StdioTransport transport = new StdioTransport(in, out);
         stopServing.set(() -> transport.stop(config.server().shutdownTimeout()));
         // the transport reads stdin on a thread of its own, so that a failed build can end serving here even
@@ -306,6 +303,12 @@ public final class PgMcpServer implements AutoCloseable {
                 sink -> new McpSession(serverInfo(), registry, ToolErrors::fromThrowable, cacheHints(false), sink,
                         new RequestThreads(STDIO_PLATFORM_THREADS, "mcp-request-"), "stdio-" + UUID.randomUUID()),
                 config.server().shutdownTimeout()));
+        // logged once the reader runs, beside the answer to initialize rather than before it: the first log line
+        // initialises the formatter's date and message formatting (~10 ms on a cold JVM); the count goes as text,
+        // so that the message needs no number format
+        List<String> names = config.databases().stream().map(DatabaseConfig::name).toList();
+        logger.log(System.Logger.Level.INFO, "pg-mcp {0} serving MCP on stdio ({1} database(s): {2})", version,
+                Integer.toString(names.size()), names);
         try {
             parts();
         } catch (RuntimeException | Error e) {

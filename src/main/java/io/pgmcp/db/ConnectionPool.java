@@ -32,9 +32,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A lease may be given back with a cleanup still to run ({@link Lease#closeAfter}): on an MCP request's thread
  * the cleanup runs on that thread once the request has been answered ({@link AfterReply}), elsewhere on one of the
  * pool's reset threads, and the connection stays counted as lent until it is over; it is then lent again when the
- * cleanup succeeded and closed otherwise. A borrower that finds no idle connection while such cleanups are pending
- * waits for one of them rather than opening a connection of its own (a cleanup takes one round trip), after running
- * those its own request left for after its answer, which would otherwise come back only after the wait.
+ * cleanup succeeded and closed otherwise; when the request borrows again, what it left for after its answer goes to
+ * the reset threads at once. A borrower that finds no idle connection while such cleanups are pending waits for one
+ * of them rather than opening a connection of its own: a cleanup takes one round trip.
  */
 public final class ConnectionPool implements AutoCloseable {
     private static final System.Logger logger = System.getLogger(ConnectionPool.class.getName());
@@ -98,10 +98,14 @@ public final class ConnectionPool implements AutoCloseable {
      *                              pool is closed, or the thread was interrupted while waiting
      */
     public Lease acquire(long deadlineNanos) throws DatabaseException {
+        // the request borrows again: the ends it left for after its answer (an EXPLAIN's, before the query) go to the
+        // reset threads now, so that a connection is held past its use only by the request's last call
+        for (Runnable end : AfterReply.takePending()) {
+            runCleanup(end);
+        }
         boolean retry = false;
         while (true) {
             PooledConnection candidate = null;
-            boolean runDeferred = false;
             lock.lock();
             try {
                 while (candidate == null) {
@@ -115,12 +119,6 @@ public final class ConnectionPool implements AutoCloseable {
                     }
                     candidate = idle.pollFirst();
                     if (candidate != null) {
-                        break;
-                    }
-                    // this thread's own connections, whose resets wait for its request's answer: reset them now
-                    // rather than open another or wait for one that would come back only after this wait
-                    if (AfterReply.hasPending()) {
-                        runDeferred = true;
                         break;
                     }
                     // a connection being reset is back in a round trip; opening one takes several
@@ -153,10 +151,6 @@ public final class ConnectionPool implements AutoCloseable {
                 }
             } finally {
                 lock.unlock();
-            }
-            if (runDeferred) {
-                AfterReply.runPending();
-                continue;
             }
             if (candidate == null) {
                 try {
@@ -226,7 +220,8 @@ public final class ConnectionPool implements AutoCloseable {
 
     /**
      * Called by {@link Lease#closeAfter}: runs {@code cleanup} after the current request's answer on its thread, or
-     * on a reset thread when this thread serves no request, the connection counted as lent meanwhile, then returns it when the cleanup answered true, or closes it (false, or it threw). A broken
+     * on a reset thread when this thread serves no request, the connection counted as lent meanwhile, then returns
+     * it when the cleanup answered true, or closes it (false, or it threw). A broken
      * connection, or any once the pool is closed, is closed at once without the cleanup.
      */
     void releaseAfter(PooledConnection pooled, boolean broken, Lease.Cleanup cleanup) {
@@ -245,13 +240,17 @@ public final class ConnectionPool implements AutoCloseable {
             return;
         }
         Runnable finish = () -> finishCleanup(pooled, cleanup);
-        if (AfterReply.defer(finish)) {
-            return; // a request's thread: after its answer, on that thread
+        if (!AfterReply.defer(finish)) { // on a request's thread: after its answer, on that thread
+            runCleanup(finish);
         }
+    }
+
+    /** Runs a returned connection's cleanup on a reset thread; on this one when the pool is closing. */
+    private void runCleanup(Runnable finish) {
         try {
             resets.execute(finish);
         } catch (RejectedExecutionException e) {
-            giveBack(pooled, true, true); // the pool closed in between: the connection goes with it
+            finish.run(); // closing: the cleanup's end gives the connection back, and the closed pool closes it
         }
     }
 

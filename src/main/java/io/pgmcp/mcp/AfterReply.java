@@ -2,6 +2,7 @@ package io.pgmcp.mcp;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
+import java.util.List;
 
 /**
  * Work a request leaves for after its answer, on its own thread: what the caller need not wait for (a
@@ -12,8 +13,9 @@ import java.util.ArrayDeque;
  *
  * <p>{@link McpSession} opens a scope around every request ({@link #open}) and runs what was deferred when it
  * has answered or dropped the request. Outside a scope (a thread that serves no request) {@link #defer} says
- * no, and the caller does the work its own way. A thread that would wait for work it deferred itself (a
- * connection pool whose last connection this request is still to reset) runs it first ({@link #runPending}).
+ * no, and the caller does the work its own way. A request that goes on to more work takes back what it deferred
+ * ({@link #takePending}) and has it done elsewhere at once, so that only the end of its last piece of work waits
+ * for the answer.
  * Confined to one thread: a scope's work runs on the thread that deferred it.
  */
 public final class AfterReply {
@@ -41,6 +43,23 @@ public final class AfterReply {
     public static boolean hasPending() {
         ArrayDeque<Runnable> pending = PENDING.get();
         return pending != null && !pending.isEmpty();
+    }
+
+    /**
+     * Takes this thread's deferred work back, in the order it was deferred, for the caller to run elsewhere now:
+     * for a request that goes on to more work of the same kind, so that what it deferred is not held until its
+     * answer.
+     *
+     * @return the tasks, none of which will run with the scope any more; empty outside a scope
+     */
+    public static List<Runnable> takePending() {
+        ArrayDeque<Runnable> pending = PENDING.get();
+        if (pending == null || pending.isEmpty()) {
+            return List.of();
+        }
+        List<Runnable> taken = List.copyOf(pending);
+        pending.clear();
+        return taken;
     }
 
     /**

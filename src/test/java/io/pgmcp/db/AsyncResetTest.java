@@ -187,9 +187,9 @@ class AsyncResetTest {
     }
 
     @Test
-    void aRequestThatBorrowsAgainEndsItsOwnEarlierCallFirst() throws Exception {
+    void aRequestThatBorrowsAgainHasItsEarlierCallEndedAtOnce() throws Exception {
         // one connection, a short acquire timeout: a request whose second call waited for its first call's end
-        // (left for after its answer) would wait until the timeout
+        // (left for after its answer) would wait until the timeout; the end goes to a reset thread instead
         PoolSettings one = new PoolSettings("async-one", 0, 1, Duration.ofSeconds(2), Duration.ofMinutes(30),
                 Duration.ofHours(1), Duration.ofSeconds(2), Duration.ofMinutes(10));
         DatabaseConfig config = DatabaseConfig.of("async-one", ConnectionTarget.parse(proxy.postgresUrl(db.get())));
@@ -204,6 +204,10 @@ class AsyncResetTest {
                 ResultTable rows = single.query("SELECT name FROM t WHERE id = 1", LIMITS, CancelSignal.NONE);
                 assertEquals("a", rows.rows().get(0).get(0));
                 assertEquals(1, single.poolStats().total(), single.poolStats().toString());
+                List<String> sent = proxy.sent();
+                assertEquals(1, sent.stream().filter(m -> m.startsWith("Q " + RESET)).count(),
+                        "the EXPLAIN's end, sent before the query could have its connection: " + sent);
+                assertTrue(AfterReply.hasPending(), "only the last call's end waits for the answer");
             } finally {
                 request.close();
             }

@@ -57,6 +57,20 @@ class AfterReplyTest {
     }
 
     @Test
+    void takenWorkNoLongerRunsWithTheScope() {
+        List<String> ran = new ArrayList<>();
+        assertEquals(List.of(), AfterReply.takePending(), "outside a scope");
+        AfterReply.Scope scope = AfterReply.open();
+        Runnable first = () -> ran.add("first");
+        AfterReply.defer(first);
+        assertEquals(List.of(first), AfterReply.takePending());
+        assertFalse(AfterReply.hasPending());
+        AfterReply.defer(() -> ran.add("second"));
+        scope.close();
+        assertEquals(List.of("second"), ran, "the taken task is the taker's to run");
+    }
+
+    @Test
     void everyTaskRunsEvenAfterOneFailed() {
         List<String> ran = new ArrayList<>();
         AssertionError error = new AssertionError("an error");

@@ -15,8 +15,7 @@ import java.util.List;
  * has answered or dropped the request. Outside a scope (a thread that serves no request) {@link #defer} says
  * no, and the caller does the work its own way. A request that goes on to more work takes back what it deferred
  * ({@link #takePending}) and has it done elsewhere at once, so that only the end of its last piece of work waits
- * for the answer.
- * Confined to one thread: a scope's work runs on the thread that deferred it.
+ * for the answer. Confined to one thread: a scope's work runs on the thread that deferred it, unless taken back.
  */
 public final class AfterReply {
     private static final System.Logger logger = System.getLogger(AfterReply.class.getName());
@@ -63,12 +62,11 @@ public final class AfterReply {
     }
 
     /**
-     * Runs this thread's deferred work now, in the order it was deferred: for a thread about to wait for what
-     * that work would give back. Every task runs, also after one threw: a task that throws an exception is
-     * logged; the first error is thrown once all have run (deferred work hands back what it holds, and none may
-     * be lost).
+     * Runs this thread's deferred work now, in the order it was deferred (the end of a scope). Every task runs,
+     * also after one threw: a task that throws an exception is logged; the first error is thrown once all have
+     * run (deferred work hands back what it holds, and none may be lost).
      */
-    public static void runPending() {
+    static void runPending() {
         ArrayDeque<Runnable> pending = PENDING.get();
         if (pending == null) {
             return;

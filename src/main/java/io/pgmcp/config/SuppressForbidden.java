@@ -8,7 +8,7 @@ import java.lang.annotation.Target;
 /**
  * Exempts a type, method, constructor or field from the build's forbidden-API check, for the few places
  * that legitimately do what the check forbids (the stdio transport and the command line write to
- * {@code System.out}). Use it on the narrowest element and say why in {@link #value()}.
+ * the process's standard output). Use it on the narrowest element and say why in {@link #value()}.
  */
 @Retention(RetentionPolicy.CLASS)
 @Target({ElementType.TYPE, ElementType.METHOD, ElementType.CONSTRUCTOR, ElementType.FIELD})

@@ -250,11 +250,15 @@ public final class ConnectionPool implements AutoCloseable {
         try {
             resets.execute(finish);
         } catch (RejectedExecutionException e) {
-            finish.run(); // closing: the cleanup's end gives the connection back, and the closed pool closes it
+            finish.run(); // the pool closed in between: finishing closes the connection
         }
     }
 
     private void finishCleanup(PooledConnection pooled, Lease.Cleanup cleanup) {
+        if (isClosed()) {
+            giveBack(pooled, true, true); // the pool closed before the cleanup began: no round trip, just close
+            return;
+        }
         boolean clean = false;
         try {
             clean = cleanup.run();

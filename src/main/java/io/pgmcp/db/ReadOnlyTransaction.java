@@ -50,6 +50,10 @@ import org.postgresql.core.Tuple;
 final class ReadOnlyTransaction {
     private static final System.Logger logger = System.getLogger(ReadOnlyTransaction.class.getName());
 
+    /** What both ends below finish with: what a rollback keeps, released and counted. */
+    private static final String UNLOCK_AND_COUNT = "SELECT pg_catalog.pg_advisory_unlock_all(), "
+            + "(SELECT pg_catalog.count(*) FROM pg_catalog.pg_prepared_statement() p WHERE p.from_sql)";
+
     /**
      * Ends a call's transaction that is still open (or failed), and undoes what its end does not. The
      * {@code ROLLBACK} undoes everything the call did inside the transaction, also what outlives a commit:
@@ -59,7 +63,7 @@ final class ReadOnlyTransaction {
      * counted (a connection holding one is closed). Pinned, statement by statement, by
      * {@code RollbackScopeTest}.
      */
-    static final String ROLLBACK = "ROLLBACK; " + Sessions.UNLOCK_AND_COUNT;
+    static final String ROLLBACK = "ROLLBACK; " + UNLOCK_AND_COUNT;
 
     /**
      * Resets a session whose transaction is over before the reset (the work ended it, or nothing was sent), so
@@ -69,13 +73,7 @@ final class ReadOnlyTransaction {
      * in one implicit transaction, so that a failure of any piece undoes them all and fails the reset.
      */
     static final String RESET = "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; UNLISTEN *; "
-            + "DISCARD TEMP; DISCARD SEQUENCES; " + Sessions.UNLOCK_AND_COUNT;
-
-    /** The statements both ends share. */
-    private static final class Sessions {
-        static final String UNLOCK_AND_COUNT = "SELECT pg_catalog.pg_advisory_unlock_all(), "
-                + "(SELECT pg_catalog.count(*) FROM pg_catalog.pg_prepared_statement() p WHERE p.from_sql)";
-    }
+            + "DISCARD TEMP; DISCARD SEQUENCES; " + UNLOCK_AND_COUNT;
 
     /** Where the transaction starts and where a call's {@code SET LOCAL}s go, when it needs any. */
     enum Start {
@@ -97,7 +95,12 @@ final class ReadOnlyTransaction {
          * (25001). (A work of one statement cannot use the switch: the statement that switches is the only
          * one that runs.)
          */
-        SNAPSHOT_FIRST
+        SNAPSHOT_FIRST;
+
+        /** The work runs one statement after the setup: its end may be {@link #ROLLBACK} alone. */
+        boolean oneStatement() {
+            return this != SNAPSHOT_FIRST;
+        }
     }
 
     /** Work done inside the transaction. */
@@ -144,8 +147,7 @@ final class ReadOnlyTransaction {
             if (!connection.isClosed()) {
                 // the caller has its answer; the pool ends the transaction and lends the connection only after
                 int restore = idleTimeout;
-                boolean oneStatement = start != Start.SNAPSHOT_FIRST;
-                lease.closeAfter(() -> endAndRestore(connection, restore, oneStatement));
+                lease.closeAfter(() -> endAndRestore(connection, restore, start.oneStatement()));
                 handedOver = true;
             }
             return result;
@@ -156,7 +158,7 @@ final class ReadOnlyTransaction {
             throw e;
         } finally {
             if (!handedOver) {
-                reset(lease, connection, idleTimeout, start != Start.SNAPSHOT_FIRST);
+                reset(lease, connection, idleTimeout, start.oneStatement());
             }
         }
     }

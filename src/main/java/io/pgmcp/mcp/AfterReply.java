@@ -39,7 +39,7 @@ public final class AfterReply {
     }
 
     /** True when this thread has deferred work that has not run yet. */
-    public static boolean hasPending() {
+    static boolean hasPending() {
         ArrayDeque<Runnable> pending = PENDING.get();
         return pending != null && !pending.isEmpty();
     }

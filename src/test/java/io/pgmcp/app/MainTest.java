@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pgmcp.cli.Options;
+import io.pgmcp.testing.LogCapture;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -13,12 +14,14 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The commands that answer and exit — usage errors, help, version, {@code --validate-config},
  * {@code --print-grants} — through {@link Main#run} in this JVM: exit code and which stream carries
  * what. (Serving installs JVM-wide logging, so the serving paths run in child processes elsewhere.)
  */
+@ResourceLock(LogCapture.LOCK) // runs Main.run, which resets the logging configuration
 class MainTest {
     @TempDir
     Path dir;

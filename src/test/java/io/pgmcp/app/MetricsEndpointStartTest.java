@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pgmcp.testing.LogCapture;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -14,8 +15,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** A metrics endpoint that cannot be served stops pg-mcp at start-up, saying where and why. */
+@ResourceLock(LogCapture.LOCK) // runs Main.run, which resets the logging configuration
 class MetricsEndpointStartTest {
     @TempDir
     Path dir;

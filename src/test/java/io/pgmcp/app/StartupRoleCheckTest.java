@@ -7,25 +7,22 @@ import io.pgmcp.config.ConfigLoader;
 import io.pgmcp.config.PgMcpConfig;
 import io.pgmcp.resilience.Ticker;
 import io.pgmcp.sql.LiteralRedactor;
+import io.pgmcp.testing.LogCapture;
 import io.pgmcp.testing.PostgresDatabase;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.text.MessageFormat;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** Once a database's schema has loaded, the log warns where its login role disagrees with its policy. */
 @Timeout(60)
+@ResourceLock(LogCapture.LOCK) // captures PgMcpServer's log
 class StartupRoleCheckTest {
     @RegisterExtension
     static final PostgresDatabase db = PostgresDatabase.withSql(
@@ -49,40 +46,24 @@ class StartupRoleCheckTest {
                   file_path: %s
                 """.formatted(db.get().postgresUrl(), dir.resolve("audit.jsonl")));
         PgMcpConfig config = new ConfigLoader(Map.of("HOME", dir.toString())).load(file).config();
-        List<String> warnings = new CopyOnWriteArrayList<>();
-        Logger julLogger = Logger.getLogger(PgMcpServer.class.getName());
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel() == Level.WARNING) {
-                    warnings.add(MessageFormat.format(record.getMessage(), record.getParameters()));
-                }
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        julLogger.addHandler(handler);
         AuditLog audit = AuditLog.open(config.audit(), new LiteralRedactor(), io.pgmcp.db.AuditTableWriter::new,
                 OutputStream.nullOutputStream(),
                 OutputStream.nullOutputStream(), Ticker.system());
-        PgMcpServer server = new PgMcpServer(config, "test", audit);
-        try {
-            for (int i = 0; i < 300 && warnings.size() < 3; i++) {
-                Thread.sleep(100);
+        try (LogCapture capture = LogCapture.of(PgMcpServer.class)) {
+            PgMcpServer server = new PgMcpServer(config, "test", audit);
+            try {
+                for (int i = 0; i < 300 && capture.messages(Level.WARNING).size() < 3; i++) {
+                    Thread.sleep(100);
+                }
+                String log = String.join("\n", capture.messages(Level.WARNING));
+                // the test connects as the superuser: it can read everything
+                assertTrue(log.contains("database 'main': the role " + db.get().user()
+                        + " can SELECT 1 relation (public.secrets) that the policy denies"), log);
+                assertTrue(log.contains("can SELECT 1 column (public.customers.ssn) that the policy denies"), log);
+                assertTrue(log.contains("access_policy.tables.denied: 'no_such_table' names no table or view"), log);
+            } finally {
+                server.close();
             }
-            String log = String.join("\n", warnings);
-            // the test connects as the superuser: it can read everything
-            assertTrue(log.contains("database 'main': the role " + db.get().user()
-                    + " can SELECT 1 relation (public.secrets) that the policy denies"), log);
-            assertTrue(log.contains("can SELECT 1 column (public.customers.ssn) that the policy denies"), log);
-            assertTrue(log.contains("access_policy.tables.denied: 'no_such_table' names no table or view"), log);
-        } finally {
-            server.close();
-            julLogger.removeHandler(handler);
         }
     }
 }

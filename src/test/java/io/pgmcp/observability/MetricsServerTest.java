@@ -15,6 +15,7 @@ import io.pgmcp.resilience.Cancellation;
 import io.pgmcp.resilience.LimitType;
 import io.pgmcp.resilience.RateLimiter;
 import io.pgmcp.resilience.Ticker;
+import io.pgmcp.testing.LogCapture;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -24,10 +25,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 class MetricsServerTest {
 
@@ -231,28 +230,14 @@ class MetricsServerTest {
     }
 
     @Test
+    @ResourceLock(LogCapture.LOCK)
     void stdioServesNoMetricsByDefaultAndLogsWhereItBindsWhenEnabled() throws Exception {
         Metrics metrics = new Metrics("dev", List.of());
         int port;
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = free.getLocalPort();
         }
-        List<LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Logger julLogger = Logger.getLogger(MetricsServer.class.getName());
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        julLogger.addHandler(handler);
-        try {
+        try (LogCapture log = LogCapture.of(MetricsServer.class)) {
             MetricsConfig unset = new MetricsConfig(Optional.empty(), "127.0.0.1", port, "/metrics");
             try (MetricsServer server = MetricsServer.start(unset, Transport.STDIO, metrics.registry())) {
                 assertTrue(server.port().isEmpty(), "stdio binds no port unless told to");
@@ -263,12 +248,9 @@ class MetricsServerTest {
                 assertEquals(Optional.of(port), server.port());
                 String where = "http://127.0.0.1:" + port + "/metrics";
                 assertTrue(
-                        records.stream().anyMatch(r -> java.text.MessageFormat.format(r.getMessage(), r.getParameters())
-                                .contains(where)),
+                        log.records().stream().anyMatch(r -> LogCapture.format(r).contains(where)),
                         "the log says where the endpoint bound");
             }
-        } finally {
-            julLogger.removeHandler(handler);
         }
     }
 

@@ -12,20 +12,20 @@ import io.pgmcp.config.LoggingConfig;
 import io.pgmcp.config.TracingConfig;
 import io.pgmcp.config.TracingProtocol;
 import io.pgmcp.resilience.Ticker;
+import io.pgmcp.testing.LogCapture;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** Stages: trace ids in log lines, the slow-query warning, and what a disabled tracing costs. */
+@ResourceLock(LogCapture.LOCK) // captures Telemetry's log
 class TelemetryTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -185,26 +185,9 @@ class TelemetryTest {
 
     /** The records Telemetry's logger publishes while {@code body} runs. */
     private static List<LogRecord> capture(Runnable body) {
-        List<LogRecord> records = new CopyOnWriteArrayList<>();
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        Logger logger = Logger.getLogger(Telemetry.class.getName());
-        logger.addHandler(handler);
-        try {
+        try (LogCapture capture = LogCapture.of(Telemetry.class)) {
             body.run();
-        } finally {
-            logger.removeHandler(handler);
+            return capture.records();
         }
-        return records;
     }
 }

@@ -87,6 +87,20 @@ class FunctionCatalogTest {
         assertEquals(List.of(), dead, "entries of functions-excluded.txt that match no function of pg_catalog");
     }
 
+    /** The lookup by name (a map, read on first use) answers what a walk through the file in order would. */
+    @Test
+    void anExclusionIsTheFirstExactEntryElseTheFirstMatchingPattern() {
+        List<FunctionAllowlist.Exclusion> all = FunctionAllowlist.exclusions();
+        for (String name : builtins) {
+            var expected = all.stream().filter(e -> !e.name().glob().contains("*") && e.name().matches(name))
+                    .findFirst()
+                    .or(() -> all.stream().filter(e -> e.name().glob().contains("*") && e.name().matches(name))
+                            .findFirst());
+            assertEquals(expected, FunctionAllowlist.exclusion(name), name);
+            assertEquals(expected, FunctionAllowlist.exclusion(name.toUpperCase(java.util.Locale.ROOT)), name);
+        }
+    }
+
     @Test
     void everyAllowedNameIsARealFunctionOrKnownSyntax() {
         Set<String> unknown = new TreeSet<>(FunctionAllowlist.builtins());

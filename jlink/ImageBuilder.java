@@ -389,6 +389,8 @@ public final class ImageBuilder {
             command.add(platform.javaLauncher(image).toString());
             command.add("@" + image.resolve(JVM_FLAGS_FILE));
             command.add("-XX:AOTCacheOutput=" + image.resolve("lib/pg-mcp.aot"));
+            // io.pgmcp.app.PgMcpServer.NO_PARSER_WARM_UP: the SQL parser's classes stay out of the cache
+            command.add("-Dpgmcp.noParserWarmUp=true");
             command.add("-jar");
             command.add(image.resolve("app/pg-mcp.jar").toString());
             command.add("--config");

@@ -55,6 +55,31 @@ public final class SqlGuard implements Guard {
         this.grammar = grammar;
     }
 
+    /** Statements whose parse touches the grammar's common paths: what a first query would initialise. */
+    static final List<String> WARM_UP = List.of(
+            "SELECT id, name FROM t WHERE id = 1",
+            "WITH a AS (SELECT x.k, count(*) AS n FROM s.x JOIN y ON y.k = x.k WHERE x.v > 2 AND y.w IS NOT NULL"
+                    + " GROUP BY x.k HAVING count(*) > 1) SELECT k, n::text, coalesce(n, 0) FROM a"
+                    + " ORDER BY n DESC LIMIT 10");
+
+    /**
+     * Lexes and parses a few statements once and forgets them, and reads why functions are refused: a
+     * process's first JSQLParser parse costs about 90 ms (loading its classes and running their static
+     * initialisers in the interpreter) and the first refused function ~25 ms, which a server pays at start on
+     * a thread of its own instead of in its first calls. Never throws.
+     */
+    public static void warmUp() {
+        SqlParser parser = new SqlParser(PARSE_TIMEOUT);
+        try {
+            for (String sql : WARM_UP) {
+                parser.parse(Lexer.analyse(sql).skeletonSql());
+            }
+            FunctionAllowlist.exclusion("pg_sleep");
+        } catch (LexerException | SqlParser.Failure | RuntimeException | StackOverflowError e) {
+            // a warm-up that fails leaves the work to the first call, which reports its own failure
+        }
+    }
+
     /**
      * The verdict on {@code sql} against {@code catalog}; the same text against the same catalog instance is
      * answered from this guard's {@link VerdictCache} after the first time, unless its verdict depended on

@@ -13,6 +13,10 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -27,6 +31,8 @@ public final class CatalogHolder {
     private final InstantSource clock;
     private final AtomicReference<Catalog> catalog = new AtomicReference<>();
     private final AtomicReference<Failure> lastFailure = new AtomicReference<>();
+    /** The load under way that started last, for {@link #loaded} to wait for instead of loading again. */
+    private final AtomicReference<CompletableFuture<Catalog>> underWay = new AtomicReference<>();
 
     /** Why the catalog could not be loaded, and when. */
     public record Failure(Instant at, SqlFailure failure) {}
@@ -78,16 +84,52 @@ public final class CatalogHolder {
      * @throws DatabaseException the load's failure
      */
     public Catalog refresh(Duration timeout) throws DatabaseException {
+        CompletableFuture<Catalog> load = new CompletableFuture<>();
+        underWay.set(load);
         try {
             Catalog loaded = database.read(timeout, List.of("pg_catalog"),
                     session -> loader.load(session, database.name(), systemSchemas));
             Catalog held = catalog.accumulateAndGet(loaded, CatalogHolder::newer);
             lastFailure.set(null);
+            load.complete(held);
             return held;
         } catch (DatabaseException e) {
             lastFailure.set(new Failure(clock.instant(), SqlFailure.of(e, false)));
+            load.completeExceptionally(e);
             throw e;
+        } catch (RuntimeException | Error e) {
+            load.completeExceptionally(e);
+            throw e;
+        } finally {
+            underWay.compareAndSet(load, null);
         }
+    }
+
+    /**
+     * The catalog held; before the first load has succeeded, the load under way (the background one at
+     * start-up), waited for up to {@code timeout}, rather than a second load beside it (which on a cold
+     * process doubles the work on the CPU both need); a load of its own when none is under way, or when the
+     * one waited for failed or did not finish in time (so that a call still gets its own attempt, as
+     * before).
+     *
+     * @throws DatabaseException its own load's failure
+     */
+    public Catalog loaded(Duration timeout) throws DatabaseException {
+        Catalog held = catalog.get();
+        if (held != null) {
+            return held;
+        }
+        CompletableFuture<Catalog> load = underWay.get();
+        if (load != null) {
+            try {
+                return load.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                // an attempt of its own follows
+            }
+        }
+        return refresh(timeout);
     }
 
     /**

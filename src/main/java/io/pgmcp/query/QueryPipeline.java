@@ -106,16 +106,13 @@ public final class QueryPipeline {
     }
 
     /**
-     * Stage 2 for {@code execute_sql}: the database's catalog, loaded on first use when start-up could not;
-     * a database still unreachable is a {@code CONNECTION_ERROR}.
+     * Stage 2 for {@code execute_sql}: the database's catalog; before the first load has succeeded, the load
+     * under way waited for, or a load of its own ({@link io.pgmcp.catalog.CatalogHolder#loaded}); a database
+     * still unreachable is a {@code CONNECTION_ERROR}.
      */
     public Step<Catalog> loadedCatalog(Target target) {
-        Optional<Catalog> loaded = target.catalog().current();
-        if (loaded.isPresent()) {
-            return new Step.Passed<>(loaded.get());
-        }
         try {
-            return new Step.Passed<>(target.catalog().refresh(server.queryTimeout()));
+            return new Step.Passed<>(target.catalog().loaded(server.queryTimeout()));
         } catch (DatabaseException e) {
             return new Step.Failed<>(failures.of(target, e));
         }

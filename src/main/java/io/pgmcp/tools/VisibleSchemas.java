@@ -94,7 +94,7 @@ public final class VisibleSchemas {
         if (loaded.isPresent()) {
             return loaded.get();
         }
-        target.catalog().refresh(loadTimeout);
+        target.catalog().loaded(loadTimeout);
         return loaded(target).orElseThrow(() -> new IllegalStateException("catalog of " + target.name() + " vanished"));
     }
 

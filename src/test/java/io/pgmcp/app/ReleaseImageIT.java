@@ -147,26 +147,53 @@ class ReleaseImageIT {
         assertEquals(sha256(archive) + "  " + archive.getFileName() + "\n", Files.readString(checksum),
                 "the .sha256 is what sha256sum -c reads");
 
-        Process tar = new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", dir.toString()).inheritIO().start();
+        // unpacked where a user may put it: a folder whose name has a space
+        Path parent = Files.createDirectory(dir.resolve("my tools"));
+        Process tar = new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", parent.toString()).inheritIO()
+                .start();
         assertTrue(tar.waitFor(120, TimeUnit.SECONDS) && tar.exitValue() == 0, "tar -xzf " + archive);
         String root = "pg-mcp-" + version();
-        try (Stream<Path> top = Files.list(dir)) {
+        try (Stream<Path> top = Files.list(parent)) {
             assertEquals(List.of(root), top.map(p -> p.getFileName().toString()).toList(), "one top-level folder");
         }
-        Path unpacked = dir.resolve(root);
+        Path unpacked = parent.resolve(root);
         assertEquals(listing(ImageProcess.imageDir()), listing(unpacked),
                 "the archive holds the image: paths, sizes, execute bits, links");
 
         // moved elsewhere and with new file times, the image still starts from its AOT cache
-        List<String> command = List.of(unpacked.resolve("bin/pg-mcp").toString(), "--version");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        ImageRun version = runLauncher(unpacked.resolve("bin/pg-mcp"), dir, "--version");
+        assertEquals(0, version.exit(), version.output());
+        assertTrue(version.output().startsWith("pg-mcp " + version() + " ("), version.output());
+
+        // started through a link on the PATH's side, from another folder: the link is followed to the image,
+        // and the working folder stays the caller's (a relative --config is read from it)
+        Path links = Files.createDirectory(dir.resolve("links"));
+        Path link = Files.createSymbolicLink(links.resolve("pg-mcp"), unpacked.resolve("bin/pg-mcp"));
+        Path work = Files.createDirectory(dir.resolve("work"));
+        Files.writeString(work.resolve("relative.yaml"), """
+                databases:
+                  - name: main
+                    url: postgresql://reader@127.0.0.1:5432/app
+                """);
+        ImageRun linked = runLauncher(link, work, "--version");
+        assertEquals(0, linked.exit(), linked.output());
+        ImageRun validated = runLauncher(link, work, "--validate-config", "--config", "relative.yaml");
+        assertEquals(0, validated.exit(), validated.output());
+    }
+
+    private record ImageRun(int exit, String output) {}
+
+    /** Runs a launcher in {@code workDir} with the JVM told to refuse to start without its AOT cache. */
+    private static ImageRun runLauncher(Path launcher, Path workDir, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(launcher.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(k -> k.startsWith("PG_MCP_"));
         builder.environment().put("PG_MCP_JAVA_OPTS", "-XX:AOTMode=on");
         Process started = builder.start();
         String out = new String(started.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(started.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, started.exitValue(), out);
-        assertTrue(out.startsWith("pg-mcp " + version() + " ("), out);
+        return new ImageRun(started.exitValue(), out);
     }
 
     @Test

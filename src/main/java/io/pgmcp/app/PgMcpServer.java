@@ -128,6 +128,9 @@ public final class PgMcpServer implements AutoCloseable {
             } finally {
                 registry.open();
             }
+            // what a first call would otherwise set up: the SecureRandom behind its audit event id (also in the
+            // AOT training run, so that its classes are in the cache), and the SQL parser
+            UUID.randomUUID();
             if (!Boolean.getBoolean(NO_PARSER_WARM_UP)) {
                 io.pgmcp.sql.SqlGuard.warmUp();
             }
@@ -288,6 +291,20 @@ public final class PgMcpServer implements AutoCloseable {
     }
 
     /**
+     * The id of the stdio session, for logs and the audit log: a random version-4 UUID, drawn from a
+     * {@link java.util.concurrent.ThreadLocalRandom} rather than {@link UUID#randomUUID()}, whose
+     * {@code SecureRandom} takes 8 ms or more to set up in a fresh process, on the path of the answer to
+     * initialize. The id is never a credential (a stdio session has one caller, its parent process); HTTP
+     * session ids come from {@code SecureRandom} ({@link io.pgmcp.mcp.SessionTable}).
+     */
+    static String stdioSessionId() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        long high = random.nextLong() & ~0xF000L | 0x4000L; // version 4
+        long low = random.nextLong() & ~(0xC000L << 48) | (0x8000L << 48); // IETF variant
+        return "stdio-" + new UUID(high, low);
+    }
+
+    /**
      * The caching hints of modern results: the server's own lists for five minutes; what the databases
      * show for the schema cache's refresh interval (or five minutes when it never refreshes), private
      * when {@code callersToldApart}.
@@ -312,7 +329,7 @@ public final class PgMcpServer implements AutoCloseable {
         // while that thread waits for input (the process then exits)
         Thread reader = Thread.ofPlatform().name("pg-mcp-stdio").start(() -> transport.run(
                 sink -> new McpSession(serverInfo(), registry, ToolErrors::fromThrowable, cacheHints(false), sink,
-                        new RequestThreads(STDIO_PLATFORM_THREADS, "mcp-request-"), "stdio-" + UUID.randomUUID()),
+                        new RequestThreads(STDIO_PLATFORM_THREADS, "mcp-request-"), stdioSessionId()),
                 config.server().shutdownTimeout()));
         // logged once the reader runs, beside the answer to initialize rather than before it: the first log line
         // initialises the formatter's date and message formatting (~10 ms on a cold JVM); the count goes as text,

@@ -77,12 +77,10 @@ class CatalogHolderJoinTest {
         try (Database database = database()) {
             CatalogHolder holder = new CatalogHolder(database, new CatalogLoader(clock), Set.of(),
                     InstantSource.fixed(AT));
-            CompletableFuture<Catalog> background = CompletableFuture.supplyAsync(() -> load(holder, true));
-            assertTrue(clock.entered.await(30, TimeUnit.SECONDS), "the background load started");
-            CompletableFuture<Catalog> call = CompletableFuture.supplyAsync(() -> load(holder, false));
-            clock.release.countDown();
-            Catalog first = background.get(30, TimeUnit.SECONDS);
-            assertSame(first, call.get(30, TimeUnit.SECONDS), "the call got the catalog the load under way loaded");
+            Both both = backgroundThenCall(holder, clock);
+            Catalog first = both.background().get(30, TimeUnit.SECONDS);
+            assertSame(first, both.call().get(30, TimeUnit.SECONDS),
+                    "the call got the catalog the load under way loaded");
             assertEquals(1, clock.loads.get(), "one load, not two");
             assertSame(first, holder.loaded(TIMEOUT), "then the catalog held, without a load");
             assertEquals(1, clock.loads.get());
@@ -95,12 +93,9 @@ class CatalogHolderJoinTest {
         try (Database database = database()) {
             CatalogHolder holder = new CatalogHolder(database, new CatalogLoader(clock), Set.of(),
                     InstantSource.fixed(AT));
-            CompletableFuture<Catalog> background = CompletableFuture.supplyAsync(() -> load(holder, true));
-            assertTrue(clock.entered.await(30, TimeUnit.SECONDS), "the background load started");
-            CompletableFuture<Catalog> call = CompletableFuture.supplyAsync(() -> load(holder, false));
-            clock.release.countDown();
-            assertThrows(Exception.class, () -> background.get(30, TimeUnit.SECONDS));
-            Catalog own = call.get(30, TimeUnit.SECONDS);
+            Both both = backgroundThenCall(holder, clock);
+            assertThrows(Exception.class, () -> both.background().get(30, TimeUnit.SECONDS));
+            Catalog own = both.call().get(30, TimeUnit.SECONDS);
             assertEquals(2, clock.loads.get(), "the call ran a load of its own");
             assertSame(own, holder.current().orElseThrow());
         }
@@ -118,6 +113,30 @@ class CatalogHolderJoinTest {
             assertEquals(1, loads.get());
             assertSame(loaded, holder.current().orElseThrow());
         }
+    }
+
+    private record Both(CompletableFuture<Catalog> background, CompletableFuture<Catalog> call) {}
+
+    /**
+     * Starts the background load and holds it at its end; then starts a call's, waits until that call waits
+     * (for the load under way) or has ended (it did not wait), and lets the background load finish.
+     */
+    private static Both backgroundThenCall(CatalogHolder holder, FirstLoadHeld clock) throws InterruptedException {
+        CompletableFuture<Catalog> background = CompletableFuture.supplyAsync(() -> load(holder, true));
+        assertTrue(clock.entered.await(30, TimeUnit.SECONDS), "the background load started");
+        CompletableFuture<Catalog> call = new CompletableFuture<>();
+        Thread caller = Thread.ofPlatform().name("join-test-call").start(() -> {
+            try {
+                call.complete(load(holder, false));
+            } catch (RuntimeException | Error e) {
+                call.completeExceptionally(e);
+            }
+        });
+        for (int i = 0; i < 6_000 && caller.isAlive() && caller.getState() != Thread.State.TIMED_WAITING; i++) {
+            Thread.sleep(5);
+        }
+        clock.release.countDown();
+        return new Both(background, call);
     }
 
     private static Catalog load(CatalogHolder holder, boolean refresh) {

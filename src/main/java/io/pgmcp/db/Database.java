@@ -375,10 +375,10 @@ public final class Database implements AutoCloseable {
         });
     }
 
-    private static final String EXPLAIN = "EXPLAIN (FORMAT XML) ";
+    private static final String EXPLAIN = "EXPLAIN (FORMAT JSON) ";
 
     /**
-     * The plan of a query the guard has allowed, by {@code EXPLAIN (FORMAT XML)} in the same read-only
+     * The plan of a query the guard has allowed, by {@code EXPLAIN (FORMAT JSON)} in the same read-only
      * discipline: its top node. Not VERBOSE: it would print every target list with the constants the
      * planner folded, so a query about to be refused could still make PostgreSQL send (and pg-mcp hold)
      * a plan as large as its biggest value.
@@ -419,7 +419,7 @@ public final class Database implements AutoCloseable {
                         throw new SQLException("EXPLAIN returned no plan", SqlState.INTERNAL_ERROR.code());
                     }
                     try {
-                        return ExplainXml.topPlan(rs.getString(1));
+                        return ExplainJson.topPlan(rs.getString(1));
                     } catch (IllegalArgumentException e) {
                         throw new SQLException("EXPLAIN returned no readable plan: " + e.getMessage(),
                                 SqlState.INTERNAL_ERROR.code(), e);

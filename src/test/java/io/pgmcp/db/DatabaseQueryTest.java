@@ -138,6 +138,25 @@ class DatabaseQueryTest {
     }
 
     @Test
+    void explainGivesThePlanWithItsFieldsListsAndChildrenAsPostgresWroteThem() throws Exception {
+        PlanNode sort = shared.explain("SELECT a.name, b.id FROM t a JOIN t b ON b.id = a.id WHERE a.id > 0"
+                + " ORDER BY a.name, b.id LIMIT 5", TIMEOUT, List.of("public")).children().getFirst();
+        assertEquals("Sort", sort.field("Node Type"));
+        assertEquals(List.of("a.name", "b.id"), sort.lists().get("Sort Key"));
+        assertEquals("Outer", sort.field("Parent Relationship"));
+        double rows = Double.parseDouble(sort.field("Plan Rows"));
+        assertTrue(rows >= 1 && Double.parseDouble(sort.field("Total Cost")) > 0, sort.fields().toString());
+        assertEquals("false", sort.field("Parallel Aware"));
+        PlanNode join = sort.children().getFirst();
+        assertTrue(join.field("Node Type").endsWith("Join") || join.field("Node Type").equals("Nested Loop"),
+                join.field("Node Type"));
+        assertEquals(2, join.children().size(), "both sides of the join");
+        PlanNode top = shared.explain("SELECT 1 WHERE now() > '2000-01-01'", TIMEOUT, List.of());
+        assertEquals("Result", top.field("Node Type"));
+        assertTrue(top.field("One-Time Filter").contains("2000-01-01"), top.fields().toString());
+    }
+
+    @Test
     void callRunsInAReadOnlyTransaction() throws Exception {
         ResultTable show = query(shared, "SHOW transaction_read_only");
         assertEquals("on", show.rows().get(0).get(0));

@@ -389,6 +389,9 @@ public final class ImageBuilder {
             command.add(platform.javaLauncher(image).toString());
             command.add("@" + image.resolve(JVM_FLAGS_FILE));
             command.add("-XX:AOTCacheOutput=" + image.resolve("lib/pg-mcp.aot"));
+            // the launcher does not replay training (-XX:-AOTReplayTraining in the flags): no profiles to record,
+            // and without them the cache is ~1 MB smaller and the same size from build to build
+            command.add("-XX:-AOTRecordTraining");
             // io.pgmcp.app.PgMcpServer.NO_PARSER_WARM_UP: the SQL parser's classes stay out of the cache
             command.add("-Dpgmcp.noParserWarmUp=true");
             command.add("-jar");

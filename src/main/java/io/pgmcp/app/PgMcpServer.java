@@ -131,6 +131,7 @@ public final class PgMcpServer implements AutoCloseable {
             // what a first call would otherwise set up: the SecureRandom behind its audit event id (also in the
             // AOT training run, so that its classes are in the cache), and the SQL parser
             UUID.randomUUID();
+            io.pgmcp.db.PgConnectionFactory.warmUp();
             if (!Boolean.getBoolean(NO_PARSER_WARM_UP)) {
                 io.pgmcp.sql.SqlGuard.warmUp();
             }

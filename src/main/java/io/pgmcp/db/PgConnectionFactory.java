@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import org.postgresql.Driver;
+import org.postgresql.util.PGPropertyMaxResultBufferParser;
+import org.postgresql.util.PSQLException;
 
 /**
  * Opens pgjdbc connections for one configured database: {@code ApplicationName=pg-mcp}, read-only by
@@ -71,6 +73,21 @@ public final class PgConnectionFactory implements ConnectionFactory {
         // statement_timeout ends a slow query on the server; this ends a wait on a server that is gone.
         this.idleReadTimeoutMillis = (int) Math.min(Integer.MAX_VALUE,
                 queryTimeout.toMillis() + IDLE_READ_MARGIN_SECONDS * 1000L);
+    }
+
+    /**
+     * Sets up what a process's first connection would otherwise set up before it sends anything: pgjdbc checks
+     * {@code maxResultBuffer} against the heap's size, through {@code java.lang.management} (~40 classes found by a
+     * service lookup; ~30 ms in a fresh JVM). The server's build thread calls this once the server is built, in the
+     * image's AOT training run too, so that those classes come from the cache. Never throws.
+     */
+    public static void warmUp() {
+        try {
+            PGPropertyMaxResultBufferParser
+                    .parseProperty(Long.toString(ResultBuffer.driverLimit(DEFAULT_MAX_RESULT_BYTES)));
+        } catch (PSQLException | RuntimeException | LinkageError e) {
+            // the first connection reports its own failure
+        }
     }
 
     private PgConnectionFactory(String url, Properties properties, int idleReadTimeoutMillis,

@@ -102,4 +102,45 @@ class DatabaseSessionImageIT {
                     log);
         }
     }
+
+    /**
+     * What a fresh process loads for its first query: no XML parser (plans are read as JSON), and pgjdbc's check of
+     * {@code maxResultBuffer} against the heap (java.lang.management) from the AOT cache, because the build thread's
+     * warm-up runs it in the training run too.
+     */
+    @Test
+    void firstQueryLoadsNoXmlParserAndTheDriversHeapCheckComesFromTheAotCache() throws Exception {
+        Path config = dir.resolve("config.yaml");
+        Files.writeString(config, """
+                databases:
+                  - name: main
+                    url: ${IT_DATABASE_URL}
+                observability:
+                  metrics:
+                    enabled: false
+                audit:
+                  enabled: false
+                """);
+        try (ImageProcess pgMcp = ImageProcess
+                .start(Map.of("IT_DATABASE_URL", db.get().postgresUrl(), "PG_MCP_JAVA_OPTS",
+                        "-Xlog:class+load=info:stderr"), "--config", config.toString())) {
+            pgMcp.request("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                    + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"it\",\"version\":\"1\"}}}");
+            pgMcp.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+            JsonNode call = pgMcp.request(
+                    "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"execute_sql\","
+                            + "\"arguments\":{\"sql\":\"SELECT id, name FROM shapes WHERE id = 1\"}}}");
+            assertFalse(call.at("/result/isError").asBoolean(), call.toString());
+            assertEquals(0, pgMcp.closeStdinAndWait());
+            List<String> loads = pgMcp.stderrLines().stream().filter(line -> line.contains("[class,load]")).toList();
+            assertTrue(loads.size() > 1000, "the JVM's class loading log: " + loads.size() + " lines");
+            List<String> xml = loads.stream().filter(line -> line.contains("source: jrt:/java.xml")).toList();
+            assertEquals(List.of(), xml, "the EXPLAIN plan is read as JSON: no XML parser");
+            List<String> management = loads.stream().filter(line -> line.contains(" java.lang.management.")).toList();
+            assertFalse(management.isEmpty(), "pgjdbc checks maxResultBuffer against the heap's size: " + loads.size());
+            assertEquals(List.of(),
+                    management.stream().filter(line -> !line.endsWith("source: shared objects file")).toList(),
+                    "java.lang.management comes from the AOT cache");
+        }
+    }
 }

@@ -346,7 +346,8 @@ public final class ImageBuilder {
 
     /**
      * Runs the image once with {@code -XX:AOTCacheOutput} (JDK 25+) while a scripted MCP client
-     * initializes, lists tools and resources, and closes stdin; the launcher then starts from that
+     * initializes, lists tools and resources, calls {@code execute_sql} on a database that is not there, and closes
+     * stdin; the launcher then starts from that
      * cache. Metrics are off in the training: the JVM metrics and their endpoint start on a background
      * thread and never delay the answer to initialize, and their ~550 classes (JMX, jdk.httpserver)
      * would make the cache 3.4 MB bigger (measured: README, "Image"). On a JDK without AOT caches the
@@ -384,6 +385,12 @@ public final class ImageBuilder {
                     "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"resources/templates/list\"}",
                     "not json",
                     "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"no/such/method\"}",
+                    // answered once the catalog's first load has failed (nothing listens on port 1): the run then
+                    // always records the driver's connection attempt, which before depended on how far the
+                    // background load had come when stdin closed (a cache of 24.6 or 25.9 MB from one build to the
+                    // next), and a tool call's failure path
+                    "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"execute_sql\","
+                            + "\"arguments\":{\"sql\":\"SELECT 1\"}}}",
                     "") + "\n");
             List<String> command = new ArrayList<>();
             command.add(platform.javaLauncher(image).toString());

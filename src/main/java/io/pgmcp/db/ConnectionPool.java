@@ -10,8 +10,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -49,8 +49,10 @@ public final class ConnectionPool implements AutoCloseable {
     private final Condition drained = lock.newCondition();
     private final ArrayDeque<PooledConnection> idle = new ArrayDeque<>();
     /**
-     * Runs the cleanups of returned leases: at most one per connection at a time, so {@code maxSize} threads,
-     * platform ones (a virtual thread blocked on the socket costs a poller wake-up per read), ended when idle.
+     * Runs the cleanups of returned leases: at most one per connection at a time, so at most {@code maxSize}
+     * threads, platform ones (a virtual thread blocked on the socket costs a poller wake-up per read). A thread is
+     * started only when none is idle (a pool that kept a core of {@code maxSize} started a new one for each of its
+     * first cleanups, idle ones beside it), and ends after a minute idle.
      */
     private final ThreadPoolExecutor resets;
     private int total;
@@ -66,14 +68,13 @@ public final class ConnectionPool implements AutoCloseable {
         this.factory = factory;
         this.ticker = ticker;
         AtomicInteger threads = new AtomicInteger();
-        this.resets = new ThreadPoolExecutor(settings.maxSize(), settings.maxSize(), 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), task -> {
+        this.resets = new ThreadPoolExecutor(0, settings.maxSize(), 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                task -> {
                     Thread thread = new Thread(task,
                             "pg-mcp-reset-" + settings.name() + "-" + threads.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
                 });
-        this.resets.allowCoreThreadTimeOut(true);
     }
 
     public PoolSettings settings() {
@@ -245,12 +246,15 @@ public final class ConnectionPool implements AutoCloseable {
         }
     }
 
-    /** Runs a returned connection's cleanup on a reset thread; on this one when the pool is closing. */
+    /**
+     * Runs a returned connection's cleanup on a reset thread; on this one when the pool is closing, or in the moment
+     * when all {@code maxSize} reset threads exist and the one about to be free has not yet asked for work.
+     */
     private void runCleanup(Runnable finish) {
         try {
             resets.execute(finish);
         } catch (RejectedExecutionException e) {
-            finish.run(); // the pool closed in between: finishing closes the connection
+            finish.run(); // when the pool closed in between, finishing closes the connection
         }
     }
 

@@ -251,6 +251,27 @@ class AsyncResetTest {
         return false;
     }
 
+    @Test
+    void oneResetThreadServesCleanupsThatComeOneAfterAnother() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            database.query("SELECT name FROM t WHERE id = 1", LIMITS, CancelSignal.NONE);
+            assertTrue(database.awaitIdle(Duration.ofSeconds(10)), "the reset of call " + i + " ended");
+            awaitResetThreadsWaitingForWork(); // its thread has given the connection back, and now asks for more
+        }
+        List<String> resetThreads = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(name -> name.startsWith("pg-mcp-reset-async-")).toList();
+        assertEquals(1, resetThreads.size(), "an idle reset thread takes the next cleanup: " + resetThreads);
+    }
+
+    private static void awaitResetThreadsWaitingForWork() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("pg-mcp-reset-async-"))
+                .anyMatch(t -> t.getState() != Thread.State.TIMED_WAITING)) {
+            assertTrue(System.nanoTime() < deadline, "reset threads still busy after 10 s");
+            Thread.sleep(1);
+        }
+    }
+
     private static boolean resetThreadsEnd() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {

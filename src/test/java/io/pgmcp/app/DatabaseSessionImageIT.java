@@ -31,12 +31,14 @@ class DatabaseSessionImageIT {
                                        '{"k": [1, 2.50]}', 12.30, '2026-01-02 03:04:05+00', '\\x0102', 'hidden');
             """);
 
+    private static final String INITIALIZE = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+            + "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"it\",\"version\":\"1\"}}}";
+
     @TempDir
     Path dir;
 
-    @Test
-    void servesAWholeSessionAgainstPostgres() throws Exception {
-        Path audit = dir.resolve("audit.jsonl");
+    /** A configuration of the test database (the column {@code shapes.secret} denied), metrics off, with this audit line. */
+    private Path config(String audit) throws java.io.IOException {
         Path config = dir.resolve("config.yaml");
         Files.writeString(config, """
                 databases:
@@ -49,13 +51,18 @@ class DatabaseSessionImageIT {
                   metrics:
                     enabled: false
                 audit:
-                  file_path: %s
+                  %s
                 """.formatted(audit));
+        return config;
+    }
+
+    @Test
+    void servesAWholeSessionAgainstPostgres() throws Exception {
+        Path audit = dir.resolve("audit.jsonl");
+        Path config = config("file_path: " + audit);
         try (ImageProcess pgMcp = ImageProcess.start(Map.of("IT_DATABASE_URL", db.get().postgresUrl()), "--config",
                 config.toString())) {
-            JsonNode init = pgMcp
-                    .request("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
-                            + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"it\",\"version\":\"1\"}}}");
+            JsonNode init = pgMcp.request(INITIALIZE);
             assertEquals("pg-mcp", init.at("/result/serverInfo/name").asText());
             assertEquals(System.getProperty("pgmcp.version"), init.at("/result/serverInfo/version").asText());
             pgMcp.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
@@ -110,22 +117,11 @@ class DatabaseSessionImageIT {
      */
     @Test
     void firstQueryLoadsNoXmlParserAndTheDriversHeapCheckComesFromTheAotCache() throws Exception {
-        Path config = dir.resolve("config.yaml");
-        Files.writeString(config, """
-                databases:
-                  - name: main
-                    url: ${IT_DATABASE_URL}
-                observability:
-                  metrics:
-                    enabled: false
-                audit:
-                  enabled: false
-                """);
+        Path config = config("enabled: false");
         try (ImageProcess pgMcp = ImageProcess
                 .start(Map.of("IT_DATABASE_URL", db.get().postgresUrl(), "PG_MCP_JAVA_OPTS",
                         "-Xlog:class+load=info:stderr"), "--config", config.toString())) {
-            pgMcp.request("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
-                    + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"it\",\"version\":\"1\"}}}");
+            pgMcp.request(INITIALIZE);
             pgMcp.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
             JsonNode call = pgMcp.request(
                     "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"execute_sql\","

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,8 +29,14 @@ final class ExplainJson {
      */
     static final int MAX_DEPTH = 1_000;
 
+    /**
+     * PostgreSQL writes a number that is not finite as {@code NaN} or {@code Infinity}, unquoted: kept as text like any
+     * other number, for the plan's reader to judge ({@code io.pgmcp.sql.PlanEstimate} refuses NaN; an infinite
+     * estimate is over every limit), not refused here as unreadable.
+     */
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .build();
 
     private ExplainJson() {}

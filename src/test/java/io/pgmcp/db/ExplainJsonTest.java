@@ -47,6 +47,15 @@ class ExplainJsonTest {
     }
 
     @Test
+    void numbersThatAreNotFiniteAreKeptAsPostgresWritesThem() {
+        PlanNode top = ExplainJson.topPlan(
+                "[{\"Plan\": {\"Node Type\": \"Result\", \"Plan Rows\": Infinity, \"Total Cost\": NaN, \"Startup Cost\": -Infinity}}]");
+        assertEquals("Infinity", top.field("Plan Rows"));
+        assertEquals("NaN", top.field("Total Cost"));
+        assertEquals("-Infinity", top.field("Startup Cost"));
+    }
+
+    @Test
     void theFirstQuerysPlanIsTheAnswer() {
         PlanNode top = ExplainJson.topPlan("""
                 [{"Plan": {"Node Type": "Result", "Plans": [{"Node Type": "Seq Scan"}]}},

@@ -19,7 +19,8 @@ import java.util.Map;
  *
  * <p>A field whose value is text, a number or a boolean is kept as PostgreSQL wrote it ({@code "Seq Scan"},
  * {@code "8.29"}, {@code "1000"}, {@code "true"}); a field whose value is a list or a group of fields, as the
- * values in it, in order; {@code "Plans"} as the node's children. A {@code null} is no value.
+ * values in it, in order; {@code "Plans"} as the node's children. PostgreSQL writes no {@code null}: one is refused
+ * as unexpected, not read as a field left out (a left-out estimate would read as 0, the cheap side).
  */
 final class ExplainJson {
     /**
@@ -79,16 +80,16 @@ final class ExplainJson {
                             "EXPLAIN output whose \"Plans\" holds something other than plans");
                 }
             } else if (value == JsonToken.START_ARRAY || value == JsonToken.START_OBJECT) {
-                lists.put(name, values(parser));
-            } else if (value != JsonToken.VALUE_NULL) {
-                fields.put(name, parser.getText());
+                lists.put(name, values(parser, name));
+            } else {
+                fields.put(name, scalar(parser, value, name));
             }
         }
         return new PlanNode(fields, lists, children);
     }
 
     /** The values in the list or group the parser is at the start of, at any depth, in order; up to its end. */
-    private static List<String> values(JsonParser parser) throws IOException {
+    private static List<String> values(JsonParser parser, String name) throws IOException {
         List<String> values = new ArrayList<>();
         for (int depth = 1; depth > 0;) {
             JsonToken token = parser.nextToken();
@@ -96,10 +97,18 @@ final class ExplainJson {
                 depth++;
             } else if (token.isStructEnd()) {
                 depth--;
-            } else if (token.isScalarValue() && token != JsonToken.VALUE_NULL) {
-                values.add(parser.getText());
+            } else if (token.isScalarValue()) { // not the names of a group's fields
+                values.add(scalar(parser, token, name));
             }
         }
         return values;
+    }
+
+    /** The text of the value the parser is at, as PostgreSQL wrote it; a null is refused. */
+    private static String scalar(JsonParser parser, JsonToken token, String name) throws IOException {
+        if (token == JsonToken.VALUE_NULL) {
+            throw new IllegalArgumentException("EXPLAIN output with a null in \"" + name + "\"");
+        }
+        return parser.getText();
     }
 }

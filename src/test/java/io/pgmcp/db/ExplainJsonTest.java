@@ -1,7 +1,6 @@
 package io.pgmcp.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,7 +24,6 @@ class ExplainJsonTest {
                       "Plan Width": 36,
                       "Sort Key": ["a.name", "b.id DESC"],
                       "Settings": {"work_mem": "64MB", "nested": {"x": 1}},
-                      "Subplan Name": null,
                       "Plans": [
                         {"Node Type": "Index Scan", "Parent Relationship": "Outer", "Index Cond": "(id = 7)",
                          "Plan Rows": 1, "Total Cost": 8.3},
@@ -39,7 +37,6 @@ class ExplainJsonTest {
                         "Plan Rows", "1000000000000", "Plan Width", "36"),
                 top.fields());
         assertEquals(Map.of("Sort Key", List.of("a.name", "b.id DESC"), "Settings", List.of("64MB", "1")), top.lists());
-        assertNull(top.field("Subplan Name"), "null is no value");
         assertEquals(2, top.children().size());
         assertEquals("(id = 7)", top.children().get(0).field("Index Cond"));
         assertEquals("Outer", top.children().get(0).field("Parent Relationship"));
@@ -80,6 +77,17 @@ class ExplainJsonTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ExplainJson.topPlan(json),
                     json);
             assertTrue(e.getMessage().startsWith("EXPLAIN output is not readable JSON: "), e.getMessage());
+        }
+    }
+
+    @Test
+    void aNullIsRefusedNotReadAsAFieldLeftOut() {
+        for (String json : List.of("[{\"Plan\": {\"Node Type\": \"Gather\", \"Workers Planned\": null}}]",
+                "[{\"Plan\": {\"Node Type\": \"Sort\", \"Sort Key\": [\"a\", null]}}]",
+                "[{\"Plan\": {\"Node Type\": \"Sort\", \"Sort Key\": {\"x\": [null]}}}]")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ExplainJson.topPlan(json),
+                    json);
+            assertTrue(e.getMessage().startsWith("EXPLAIN output with a null in \""), e.getMessage());
         }
     }
 

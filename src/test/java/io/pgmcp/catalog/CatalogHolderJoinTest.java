@@ -71,12 +71,15 @@ class CatalogHolderJoinTest {
                 Ticker.system());
     }
 
+    private static CatalogHolder holder(Database database, FirstLoadHeld clock) {
+        return new CatalogHolder(database, new CatalogLoader(clock), Set.of(), InstantSource.fixed(AT));
+    }
+
     @Test
     void aCallWaitsForTheLoadUnderWayInsteadOfLoadingAgain() throws Exception {
         FirstLoadHeld clock = new FirstLoadHeld(false);
         try (Database database = database()) {
-            CatalogHolder holder = new CatalogHolder(database, new CatalogLoader(clock), Set.of(),
-                    InstantSource.fixed(AT));
+            CatalogHolder holder = holder(database, clock);
             Both both = backgroundThenCall(holder, clock);
             Catalog first = both.background().get(30, TimeUnit.SECONDS);
             assertSame(first, both.call().get(30, TimeUnit.SECONDS),
@@ -91,8 +94,7 @@ class CatalogHolderJoinTest {
     void aCallLoadsItselfWhenTheLoadItWaitedForFails() throws Exception {
         FirstLoadHeld clock = new FirstLoadHeld(true);
         try (Database database = database()) {
-            CatalogHolder holder = new CatalogHolder(database, new CatalogLoader(clock), Set.of(),
-                    InstantSource.fixed(AT));
+            CatalogHolder holder = holder(database, clock);
             Both both = backgroundThenCall(holder, clock);
             assertThrows(Exception.class, () -> both.background().get(30, TimeUnit.SECONDS));
             Catalog own = both.call().get(30, TimeUnit.SECONDS);
